@@ -1,0 +1,109 @@
+//! §2.1: what the age header of a bundle shows without any key, and the
+//! rule that a bundle has exactly one X25519 recipient stanza.
+//!
+//! The age library checks the header's syntax and MAC; this module only
+//! lists stanza types, so that `inspect` can describe a file it cannot open
+//! and the reader can refuse files encrypted to several recipients.
+
+use std::io::{BufRead, Read};
+
+use crate::error::FormatError;
+
+/// First line of every age v1 file.
+pub const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
+/// Longest header this reader examines.
+pub const MAX_HEADER_LEN: usize = 64 * 1024;
+
+/// Summary of an age header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgeHeader {
+    /// Stanza types in order (`X25519`, `scrypt`, `…-grease`, …).
+    pub stanza_types: Vec<String>,
+    /// Header length in bytes including the MAC line.
+    pub len: usize,
+}
+
+impl AgeHeader {
+    /// Stanzas that count as recipients (GREASE stanzas excluded, as the age
+    /// specification asks implementations to ignore them).
+    pub fn recipients(&self) -> impl Iterator<Item = &str> {
+        self.stanza_types.iter().map(String::as_str).filter(|t| !t.ends_with("-grease"))
+    }
+
+    /// §2.1: exactly one recipient stanza, of type X25519.
+    pub fn check_bundle_recipients(&self) -> Result<(), FormatError> {
+        let recipients: Vec<&str> = self.recipients().collect();
+        if recipients == ["X25519"] {
+            return Ok(());
+        }
+        let found = if recipients.is_empty() {
+            "no recipient".to_string()
+        } else {
+            format!("{} recipient(s) of type {}", recipients.len(), recipients.join(", "))
+        };
+        Err(FormatError::RecipientStanzas { found })
+    }
+}
+
+/// Reads the header lines from `input` (up to and including the `---` MAC
+/// line) and returns the summary and the exact bytes read, so the caller
+/// can hand them, followed by the rest of the input, to the age decryptor.
+pub fn read_header<R: BufRead>(input: &mut R) -> Result<(AgeHeader, Vec<u8>), FormatError> {
+    let mut bytes = Vec::with_capacity(512);
+    let mut limited = input.take(MAX_HEADER_LEN as u64);
+    let mut stanza_types = Vec::new();
+    let mut first = true;
+    loop {
+        let start = bytes.len();
+        let n = limited.read_until(b'\n', &mut bytes)?;
+        let line = &bytes[start..];
+        if first {
+            if line != AGE_MAGIC {
+                return Err(FormatError::NotABundle);
+            }
+            first = false;
+            continue;
+        }
+        if n == 0 || !line.ends_with(b"\n") {
+            return Err(if bytes.len() >= MAX_HEADER_LEN {
+                FormatError::Damaged { part: crate::Part::AgeHeader, detail: "header too long".into() }
+            } else {
+                FormatError::Truncated { part: crate::Part::AgeHeader }
+            });
+        }
+        if let Some(rest) = line.strip_prefix(b"-> ") {
+            let ty = rest.split(|&b| b == b' ' || b == b'\n').next().unwrap_or_default();
+            stanza_types.push(String::from_utf8_lossy(ty).into_owned());
+            if stanza_types.len() > 64 {
+                return Err(FormatError::Damaged { part: crate::Part::AgeHeader, detail: "too many stanzas".into() });
+            }
+        } else if line.starts_with(b"---") {
+            let len = bytes.len();
+            return Ok((AgeHeader { stanza_types, len }, bytes));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_age_is_named() {
+        assert!(matches!(read_header(&mut &b"PK\x03\x04 zip"[..]), Err(FormatError::NotABundle)));
+        assert!(matches!(read_header(&mut &b""[..]), Err(FormatError::NotABundle)));
+    }
+
+    #[test]
+    fn counts_stanzas_ignoring_grease() {
+        let h = b"age-encryption.org/v1\n-> X25519 abc\nbody\n-> x-grease a b\n\n--- mac\nPAYLOAD";
+        let (hdr, bytes) = read_header(&mut &h[..]).unwrap();
+        assert_eq!(hdr.stanza_types, ["X25519", "x-grease"]);
+        assert_eq!(&h[bytes.len()..], b"PAYLOAD");
+        hdr.check_bundle_recipients().unwrap();
+        let two = b"age-encryption.org/v1\n-> X25519 a\nb\n-> X25519 c\nd\n--- mac\n";
+        assert!(read_header(&mut &two[..]).unwrap().0.check_bundle_recipients().is_err());
+        let scrypt = b"age-encryption.org/v1\n-> scrypt a 18\nb\n--- mac\n";
+        assert!(read_header(&mut &scrypt[..]).unwrap().0.check_bundle_recipients().is_err());
+    }
+}

@@ -1,0 +1,293 @@
+//! §2: the layer stacks. Writing: tar → zstd → age. Reading: age → zstd →
+//! the strict archive reader of [`crate::ustar`].
+//!
+//! Both stacks end with a mandatory `finish()`: on the write side it closes
+//! the archive, the zstd frame and the age stream (whose last chunk is
+//! marked final) and hands back the output; on the read side it proves that
+//! the archive, the frame and the age stream all ended exactly where they
+//! should. A writer dropped without `finish()` leaves a file every reader
+//! refuses as truncated; a reader that skips `finish()` has verified nothing.
+
+use std::io::{self, BufRead, BufReader, Cursor, Read, Write};
+
+use sha2::{Digest, Sha256};
+
+use crate::age_header::{AgeHeader, read_header};
+use crate::error::{FormatError, Part};
+use crate::{MAX_WINDOW_LOG, ZSTD_LEVEL};
+
+/// Window log writers use: zstd's own choice for level 3, pinned so the
+/// reader's [`MAX_WINDOW_LOG`] always has headroom.
+pub const WRITER_WINDOW_LOG: u32 = 21;
+
+type ZstdOut<W> = zstd::stream::write::Encoder<'static, age::stream::StreamWriter<W>>;
+
+/// Streams entries into a bundle. Call [`BundleWriter::finish`]: it is the
+/// only way to get a complete file.
+pub struct BundleWriter<W: Write> {
+    tar: tar::Builder<ZstdOut<W>>,
+    mtime: u64,
+}
+
+impl<W: Write> std::fmt::Debug for BundleWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BundleWriter").field("mtime", &self.mtime).finish_non_exhaustive()
+    }
+}
+
+struct HashingReader<'a> {
+    inner: &'a mut dyn Read,
+    hasher: Sha256,
+    count: u64,
+}
+
+impl Read for HashingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+impl<W: Write> BundleWriter<W> {
+    /// Writes the age header for the one `recipient` and starts the zstd
+    /// frame with `workers` compression threads (0 = single-threaded).
+    pub fn new(output: W, recipient: &age::x25519::Recipient, mtime: u64, workers: u32) -> Result<Self, FormatError> {
+        let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
+            .map_err(|e| FormatError::Io(io::Error::other(e.to_string())))?;
+        let age_out = encryptor.wrap_output(output)?;
+        let mut zstd_out = zstd::stream::write::Encoder::new(age_out, ZSTD_LEVEL)?;
+        zstd_out.window_log(WRITER_WINDOW_LOG)?;
+        if workers > 0 {
+            zstd_out.multithread(workers)?;
+        }
+        let mut tar = tar::Builder::new(zstd_out);
+        tar.mode(tar::HeaderMode::Deterministic);
+        Ok(Self { tar, mtime })
+    }
+
+    /// Appends one entry of exactly `size` bytes read from `data` and
+    /// returns the SHA-256 of the bytes written, so the caller can compare
+    /// it with what the manifest promised.
+    pub fn append(&mut self, path: &str, size: u64, data: &mut dyn Read) -> Result<[u8; 32], FormatError> {
+        let header = crate::ustar::entry_header(path, size, self.mtime)?;
+        let mut limited = data.take(size);
+        let mut hashing = HashingReader { inner: &mut limited, hasher: Sha256::new(), count: 0 };
+        self.tar.append(&header, &mut hashing)?;
+        if hashing.count != size {
+            return Err(FormatError::WriterLength { path: path.to_string(), announced: size, supplied: hashing.count });
+        }
+        Ok(hashing.hasher.finalize().into())
+    }
+
+    /// Appends an in-memory entry.
+    pub fn append_bytes(&mut self, path: &str, bytes: &[u8]) -> Result<[u8; 32], FormatError> {
+        self.append(path, bytes.len() as u64, &mut &bytes[..])
+    }
+
+    /// Closes the archive, the zstd frame and the age stream, and returns
+    /// the output writer (not yet flushed to stable storage: that, and the
+    /// rename into place, are the caller's job).
+    pub fn finish(self) -> Result<W, FormatError> {
+        let zstd_out = self.tar.into_inner()?;
+        let age_out = zstd_out.finish()?;
+        Ok(age_out.finish()?)
+    }
+}
+
+type AgeIn<R> = age::stream::StreamReader<io::Chain<Cursor<Vec<u8>>, BufReader<R>>>;
+
+/// The decrypted, decompressed archive stream of a bundle.
+pub struct PayloadReader<R: Read> {
+    zstd: zstd::stream::read::Decoder<'static, BufReader<AgeIn<R>>>,
+}
+
+impl<R: Read> std::fmt::Debug for PayloadReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PayloadReader").finish_non_exhaustive()
+    }
+}
+
+fn map_age_error(e: age::DecryptError) -> FormatError {
+    use age::DecryptError as D;
+    match e {
+        D::NoMatchingKeys => FormatError::NotForThisInstallation,
+        D::UnknownFormat => FormatError::NotABundle,
+        D::InvalidMac | D::InvalidHeader | D::DecryptionFailed | D::KeyDecryptionFailed => {
+            FormatError::Damaged { part: Part::AgeHeader, detail: e.to_string() }
+        }
+        D::Io(io) => FormatError::from_read(io, Part::AgeHeader),
+        other => FormatError::Damaged { part: Part::AgeHeader, detail: other.to_string() },
+    }
+}
+
+/// Classifies an error surfacing through the zstd decoder: age's own
+/// payload errors pass through it unchanged, everything else is zstd's.
+fn classify(e: io::Error) -> FormatError {
+    if e.get_ref().is_some_and(|inner| inner.is::<FormatError>()) {
+        return FormatError::from_read(e, Part::AgePayload);
+    }
+    let msg = e.to_string();
+    if msg.contains("age file is truncated") || e.kind() == io::ErrorKind::UnexpectedEof {
+        FormatError::Truncated { part: Part::AgePayload }
+    } else if msg.contains("decryption error") || msg.contains("last chunk") {
+        FormatError::Damaged { part: Part::AgePayload, detail: "authentication failed".into() }
+    } else if e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::Other {
+        if msg.contains("incomplete frame") || msg.contains("truncated") {
+            FormatError::Truncated { part: Part::Compression }
+        } else {
+            FormatError::Damaged { part: Part::Compression, detail: msg }
+        }
+    } else {
+        FormatError::Io(e)
+    }
+}
+
+/// Opens a bundle: reads and checks the age header (exactly one X25519
+/// recipient), unwraps the file key with `identity`, and starts the zstd
+/// frame with the §2.2 window limit. Nothing here reads past the header.
+pub fn open_payload<R: Read>(
+    input: R,
+    identity: &dyn age::Identity,
+) -> Result<(AgeHeader, PayloadReader<R>), FormatError> {
+    let mut buffered = BufReader::with_capacity(64 * 1024, input);
+    let (header, header_bytes) = read_header(&mut buffered)?;
+    header.check_bundle_recipients()?;
+    let chained = Cursor::new(header_bytes).chain(buffered);
+    let decryptor = age::Decryptor::new_buffered(chained).map_err(map_age_error)?;
+    let stream = decryptor.decrypt(std::iter::once(identity)).map_err(map_age_error)?;
+    let mut zstd =
+        zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(128 * 1024, stream))?.single_frame();
+    zstd.window_log_max(MAX_WINDOW_LOG)?;
+    Ok((header, PayloadReader { zstd }))
+}
+
+impl<R: Read> Read for PayloadReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.zstd.read(buf).map_err(|e| classify(e).into_io())
+    }
+}
+
+impl<R: Read> PayloadReader<R> {
+    /// §2: proves the stream ended where it must: no decompressed byte after
+    /// the archive's end marker, no second zstd frame or trailing byte after
+    /// the first, and an age stream whose final chunk authenticated. Call it
+    /// after the archive reader returned its end; a bundle is verified only
+    /// when this returns `Ok`.
+    pub fn finish(mut self) -> Result<(), FormatError> {
+        let mut probe = [0u8; 1];
+        if self.read(&mut probe).map_err(|e| FormatError::from_read(e, Part::Compression))? != 0 {
+            return Err(FormatError::TrailingData { part: Part::Archive });
+        }
+        let mut age_plain = self.zstd.finish();
+        let trailing = age_plain.fill_buf().map_err(|e| classify(e))?;
+        if !trailing.is_empty() {
+            return Err(FormatError::TrailingData { part: Part::Compression });
+        }
+        // Reading the age stream to its end authenticates the final chunk.
+        let mut rest = [0u8; 1];
+        match age_plain.read(&mut rest) {
+            Ok(0) => Ok(()),
+            Ok(_) => Err(FormatError::TrailingData { part: Part::Compression }),
+            Err(e) => Err(classify(e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ustar::ArchiveReader;
+
+    fn key() -> age::x25519::Identity {
+        age::x25519::Identity::generate()
+    }
+
+    fn bundle(id: &age::x25519::Identity, entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let mut w = BundleWriter::new(Vec::new(), &id.to_public(), 0, 2).unwrap();
+        for (p, d) in entries {
+            w.append_bytes(p, d).unwrap();
+        }
+        w.finish().unwrap()
+    }
+
+    fn read_all(id: &age::x25519::Identity, file: &[u8]) -> Result<Vec<(String, Vec<u8>)>, FormatError> {
+        let (_, payload) = open_payload(file, id)?;
+        let mut ar = ArchiveReader::new(payload);
+        let mut out = Vec::new();
+        while let Some(h) = ar.next_entry(u64::MAX)? {
+            let mut data = Vec::new();
+            ar.read_to_end(&mut data).map_err(|e| FormatError::from_read(e, Part::Archive))?;
+            out.push((h.path, data));
+        }
+        ar.into_inner().finish()?;
+        Ok(out)
+    }
+
+    fn noise(n: usize) -> Vec<u8> {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn round_trip() {
+        let id = key();
+        let entries = vec![("manifest.cbor".to_string(), b"m".to_vec()), ("tables/x".to_string(), noise(300_000))];
+        let file = bundle(&id, &entries.iter().map(|(p, d)| (p.as_str(), d.clone())).collect::<Vec<_>>());
+        assert_eq!(read_all(&id, &file).unwrap(), entries);
+    }
+
+    #[test]
+    fn wrong_identity_is_not_for_us() {
+        let file = bundle(&key(), &[("tables/x", b"x".to_vec())]);
+        assert!(matches!(read_all(&key(), &file), Err(FormatError::NotForThisInstallation)));
+    }
+
+    #[test]
+    fn every_truncation_is_refused() {
+        let id = key();
+        let file = bundle(&id, &[("tables/x", noise(200_000))]);
+        let mut cuts: Vec<usize> = (0..file.len()).step_by(997).collect();
+        cuts.extend([file.len() - 1, file.len() - 16, file.len() - 17]);
+        for cut in cuts {
+            assert!(read_all(&id, &file[..cut]).is_err(), "cut at {cut} accepted");
+        }
+    }
+
+    #[test]
+    fn flipped_payload_bytes_are_damage() {
+        let id = key();
+        let file = bundle(&id, &[("tables/x", noise(150_000))]);
+        for pos in (300..file.len()).step_by(4099) {
+            let mut bad = file.clone();
+            bad[pos] ^= 0x40;
+            match read_all(&id, &bad) {
+                Err(FormatError::Damaged { .. }) => {}
+                other => panic!("flip at {pos}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn appended_bytes_are_refused() {
+        let id = key();
+        let mut file = bundle(&id, &[("tables/x", b"abc".to_vec())]);
+        file.extend_from_slice(b"more");
+        assert!(read_all(&id, &file).is_err());
+    }
+
+    #[test]
+    fn writer_refuses_short_data() {
+        let id = key();
+        let mut w = BundleWriter::new(Vec::new(), &id.to_public(), 0, 0).unwrap();
+        assert!(matches!(w.append("tables/x", 10, &mut &b"abc"[..]), Err(FormatError::WriterLength { .. })));
+    }
+}

@@ -1,0 +1,543 @@
+//! §4: the manifest, its deterministic CBOR encoding and its validation.
+//!
+//! Keys are text strings written in the order §4.1 fixes, which is the
+//! RFC 8949 §4.2.1 order (shorter encoded key first, then bytewise). The
+//! decoder walks exactly that order, so a reordered map is refused by
+//! construction; a final re-encoding comparison refuses every other
+//! non-deterministic form (long integer heads, indefinite lengths).
+
+use minicbor::data::Type;
+use minicbor::{Decoder, Encoder};
+
+use crate::error::FormatError;
+use crate::{
+    BLOBS_PREFIX, FORMAT_VERSION, MANIFEST_PATH, MAX_CLIENTS, MAX_ENTRIES, MAX_ENTRY_SIZE, MAX_MANIFEST_SIZE,
+    MAX_PATH_LEN, MAX_TABLES, MAX_TEXT_LEN, SIGNATURE_PATH, TABLES_PREFIX,
+};
+
+/// One installation as named in a manifest: the sender or the recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    /// Installation UUID, 16 bytes.
+    pub installation: [u8; 16],
+    /// Display name of the installation (a person's or office's name, set at `init`).
+    pub name: String,
+    /// The installation's age X25519 recipient, `age1…`.
+    pub age: String,
+    /// The installation's Ed25519 public key.
+    pub ed25519: [u8; 32],
+}
+
+/// The database schema the rows were read from (§8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaInfo {
+    /// Version of the application that wrote the bundle (informational).
+    pub app: String,
+    /// Database schema version (`PRAGMA user_version`).
+    pub version: u64,
+    /// SHA-256 fingerprint of the schema.
+    pub fingerprint: [u8; 32],
+}
+
+/// Row count of one table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableCount {
+    /// Table name.
+    pub name: String,
+    /// Number of rows the bundle carries for it.
+    pub rows: u64,
+}
+
+/// One data entry of the archive (§3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Archive path.
+    pub path: String,
+    /// Exact size in bytes.
+    pub size: u64,
+    /// SHA-256 of the entry's bytes.
+    pub sha256: [u8; 32],
+}
+
+/// The signed description of a bundle (§4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    /// Format version, [`FORMAT_VERSION`].
+    pub format: u64,
+    /// Schema the rows come from.
+    pub schema: SchemaInfo,
+    /// The installation that made and signed the bundle.
+    pub sender: Party,
+    /// Row counts per table, in the order the table entries appear.
+    pub tables: Vec<TableCount>,
+    /// UUIDs of the clients handed over, strictly ascending.
+    pub clients: Vec<[u8; 16]>,
+    /// Creation time, seconds since the Unix epoch (UTC).
+    pub created: u64,
+    /// The data entries, in archive order (after manifest and signature).
+    pub entries: Vec<Entry>,
+    /// Random 256-bit bundle id: the one-time import nonce.
+    pub bundle_id: [u8; 32],
+    /// The one installation the bundle is for.
+    pub recipient: Party,
+}
+
+impl Manifest {
+    /// Encodes the manifest deterministically (§4.1). Validates first, so a
+    /// writer can never produce a manifest a reader would refuse.
+    pub fn encode(&self) -> Result<Vec<u8>, FormatError> {
+        self.validate()?;
+        Ok(self.encode_unchecked())
+    }
+
+    fn encode_unchecked(&self) -> Vec<u8> {
+        let mut e = Encoder::new(Vec::with_capacity(1024 + self.entries.len() * 96));
+        // Writing to a Vec cannot fail; `Infallible` makes the results uninhabited errors.
+        let _ = write_manifest(&mut e, self);
+        e.into_writer()
+    }
+
+    /// Decodes a manifest from the exact bytes of the manifest entry.
+    ///
+    /// The format version is read first so that a bundle from a newer bemx
+    /// is reported as such, whatever else changed (§8). Nothing decoded here
+    /// is trustworthy until [`crate::signature::verify_manifest`] has checked
+    /// the signature over these same bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Manifest, FormatError> {
+        if bytes.len() as u64 > MAX_MANIFEST_SIZE {
+            return Err(FormatError::Limit {
+                what: "manifest size",
+                value: bytes.len() as u64,
+                limit: MAX_MANIFEST_SIZE,
+            });
+        }
+        let mut d = Decoder::new(bytes);
+        let manifest = read_manifest(&mut d)?;
+        if d.position() != bytes.len() {
+            return Err(FormatError::TrailingData { part: crate::Part::Manifest });
+        }
+        manifest.validate()?;
+        if manifest.encode_unchecked() != bytes {
+            return Err(FormatError::NonCanonical);
+        }
+        Ok(manifest)
+    }
+
+    /// Checks every rule of §4.2 that is not a matter of encoding.
+    pub fn validate(&self) -> Result<(), FormatError> {
+        if self.format != FORMAT_VERSION {
+            return Err(FormatError::UnsupportedFormat { found: self.format, supported: FORMAT_VERSION });
+        }
+        for party in [&self.sender, &self.recipient] {
+            check_text("installation name", &party.name)?;
+            if !party.age.starts_with("age1")
+                || party.age.len() > 100
+                || !party.age.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                return Err(FormatError::manifest("an age recipient is not of the form age1…"));
+            }
+        }
+        if self.sender.installation == self.recipient.installation {
+            return Err(FormatError::manifest("sender and recipient are the same installation"));
+        }
+        check_text("application version", &self.schema.app)?;
+        limit("client count", self.clients.len(), MAX_CLIENTS)?;
+        if self.clients.is_empty() {
+            return Err(FormatError::manifest("the bundle lists no clients"));
+        }
+        if !self.clients.windows(2).all(|w| w[0] < w[1]) {
+            return Err(FormatError::manifest("client ids are not strictly ascending (duplicate client?)"));
+        }
+        limit("table count", self.tables.len(), MAX_TABLES)?;
+        for (i, t) in self.tables.iter().enumerate() {
+            if !is_identifier(&t.name) {
+                return Err(FormatError::manifest(format!("table name {:?} is not an identifier", t.name)));
+            }
+            if self.tables[..i].iter().any(|o| o.name == t.name) {
+                return Err(FormatError::manifest(format!("table {} is listed twice", t.name)));
+            }
+        }
+        limit("entry count", self.entries.len(), MAX_ENTRIES)?;
+        let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
+        for entry in &self.entries {
+            check_data_path(&entry.path)?;
+            if entry.size > MAX_ENTRY_SIZE {
+                return Err(FormatError::Limit { what: "entry size", value: entry.size, limit: MAX_ENTRY_SIZE });
+            }
+            if !seen.insert(entry.path.as_str()) {
+                return Err(FormatError::manifest(format!("entry {} is listed twice", entry.path)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Bundle id as lowercase hex, the form users and the ledger see.
+    pub fn bundle_id_hex(&self) -> String {
+        hex::encode(self.bundle_id)
+    }
+
+    /// The total of all data entry sizes.
+    pub fn payload_size(&self) -> u64 {
+        self.entries.iter().map(|e| e.size).fold(0u64, u64::saturating_add)
+    }
+}
+
+fn limit(what: &'static str, value: usize, max: usize) -> Result<(), FormatError> {
+    if value > max {
+        return Err(FormatError::Limit { what, value: value as u64, limit: max as u64 });
+    }
+    Ok(())
+}
+
+fn check_text(what: &str, s: &str) -> Result<(), FormatError> {
+    if s.is_empty() || s.len() > MAX_TEXT_LEN || s.chars().any(char::is_control) {
+        return Err(FormatError::manifest(format!(
+            "{what} must be 1 to {MAX_TEXT_LEN} bytes without control characters"
+        )));
+    }
+    Ok(())
+}
+
+/// A table or column name: `[a-z_][a-z0-9_]*`, at most 64 bytes.
+pub fn is_identifier(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && (b[0].is_ascii_lowercase() || b[0] == b'_')
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+}
+
+/// §3 path rules for any entry path. The path is never used on a
+/// filesystem; the rules exist so that standard tools extracting a bundle
+/// (the recovery path of §10) cannot be led outside their directory.
+pub fn check_path(path: &str) -> Result<(), FormatError> {
+    let bad = |reason| Err(FormatError::ForbiddenPath { path: path.escape_debug().to_string(), reason });
+    if path.is_empty() || path.len() > MAX_PATH_LEN {
+        return bad("length must be 1 to 99 bytes");
+    }
+    if !path.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-/".contains(&b)) {
+        return bad("only a-z, 0-9, '.', '_', '-' and '/' are allowed");
+    }
+    if path.starts_with('/') {
+        return bad("absolute path");
+    }
+    for component in path.split('/') {
+        match component {
+            "" => return bad("empty path component"),
+            "." | ".." => return bad("'.' or '..' component"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// §3: a data entry path is a valid path under `tables/` or `blobs/`.
+pub fn check_data_path(path: &str) -> Result<(), FormatError> {
+    check_path(path)?;
+    if path == MANIFEST_PATH || path == SIGNATURE_PATH {
+        return Err(FormatError::ForbiddenPath {
+            path: path.to_string(),
+            reason: "reserved name used for a data entry",
+        });
+    }
+    if !(path.starts_with(TABLES_PREFIX) || path.starts_with(BLOBS_PREFIX)) {
+        return Err(FormatError::ForbiddenPath {
+            path: path.to_string(),
+            reason: "data entries live under tables/ or blobs/",
+        });
+    }
+    Ok(())
+}
+
+type EncResult = Result<(), minicbor::encode::Error<std::convert::Infallible>>;
+
+fn write_party(e: &mut Encoder<Vec<u8>>, p: &Party) -> EncResult {
+    e.map(4)?;
+    e.str("age")?.str(&p.age)?;
+    e.str("name")?.str(&p.name)?;
+    e.str("ed25519")?.bytes(&p.ed25519)?;
+    e.str("installation")?.bytes(&p.installation)?;
+    Ok(())
+}
+
+fn write_manifest(e: &mut Encoder<Vec<u8>>, m: &Manifest) -> EncResult {
+    e.map(9)?;
+    e.str("format")?.u64(m.format)?;
+    e.str("schema")?.map(3)?;
+    e.str("app")?.str(&m.schema.app)?;
+    e.str("version")?.u64(m.schema.version)?;
+    e.str("fingerprint")?.bytes(&m.schema.fingerprint)?;
+    e.str("sender")?;
+    write_party(e, &m.sender)?;
+    e.str("tables")?.array(m.tables.len() as u64)?;
+    for t in &m.tables {
+        e.map(2)?.str("name")?.str(&t.name)?.str("rows")?.u64(t.rows)?;
+    }
+    e.str("clients")?.array(m.clients.len() as u64)?;
+    for c in &m.clients {
+        e.bytes(c)?;
+    }
+    e.str("created")?.u64(m.created)?;
+    e.str("entries")?.array(m.entries.len() as u64)?;
+    for en in &m.entries {
+        e.map(3)?.str("path")?.str(&en.path)?.str("size")?.u64(en.size)?.str("sha256")?.bytes(&en.sha256)?;
+    }
+    e.str("bundle_id")?.bytes(&m.bundle_id)?;
+    e.str("recipient")?;
+    write_party(e, &m.recipient)?;
+    Ok(())
+}
+
+fn cbor_err(e: minicbor::decode::Error) -> FormatError {
+    if e.is_end_of_input() {
+        FormatError::Truncated { part: crate::Part::Manifest }
+    } else {
+        FormatError::manifest(format!("invalid CBOR: {e}"))
+    }
+}
+
+/// Reads a definite-length map head and requires exactly `n` pairs.
+fn expect_map(d: &mut Decoder<'_>, n: u64, what: &str) -> Result<(), FormatError> {
+    match d.map().map_err(cbor_err)? {
+        Some(len) if len == n => Ok(()),
+        Some(len) => Err(FormatError::manifest(format!("{what} has {len} fields, expected {n}"))),
+        None => Err(FormatError::NonCanonical),
+    }
+}
+
+/// Reads a definite-length array head, capped at `max` and at what the
+/// remaining input could possibly hold, before anything is allocated.
+fn expect_array(d: &mut Decoder<'_>, max: usize, min_item: usize, what: &'static str) -> Result<usize, FormatError> {
+    let len = d.array().map_err(cbor_err)?.ok_or(FormatError::NonCanonical)?;
+    if len > max as u64 {
+        return Err(FormatError::Limit { what, value: len, limit: max as u64 });
+    }
+    let remaining = d.input().len().saturating_sub(d.position());
+    if len.saturating_mul(min_item as u64) > remaining as u64 {
+        return Err(FormatError::Truncated { part: crate::Part::Manifest });
+    }
+    Ok(len as usize)
+}
+
+fn expect_key(d: &mut Decoder<'_>, key: &str) -> Result<(), FormatError> {
+    let found = d.str().map_err(cbor_err)?;
+    if found != key {
+        return Err(FormatError::manifest(format!(
+            "expected field {key:?}, found {:?}",
+            found.escape_debug().to_string()
+        )));
+    }
+    Ok(())
+}
+
+fn read_fixed<const N: usize>(d: &mut Decoder<'_>, what: &str) -> Result<[u8; N], FormatError> {
+    let b = d.bytes().map_err(cbor_err)?;
+    b.try_into().map_err(|_| FormatError::manifest(format!("{what} must be {N} bytes, found {}", b.len())))
+}
+
+fn read_text(d: &mut Decoder<'_>) -> Result<String, FormatError> {
+    if d.datatype().map_err(cbor_err)? != Type::String {
+        return Err(FormatError::manifest("expected a definite-length text string"));
+    }
+    Ok(d.str().map_err(cbor_err)?.to_owned())
+}
+
+fn read_uint(d: &mut Decoder<'_>) -> Result<u64, FormatError> {
+    match d.datatype().map_err(cbor_err)? {
+        Type::U8 | Type::U16 | Type::U32 | Type::U64 => d.u64().map_err(cbor_err),
+        other => Err(FormatError::manifest(format!("expected an unsigned integer, found {other}"))),
+    }
+}
+
+fn read_party(d: &mut Decoder<'_>, what: &str) -> Result<Party, FormatError> {
+    expect_map(d, 4, what)?;
+    expect_key(d, "age")?;
+    let age = read_text(d)?;
+    expect_key(d, "name")?;
+    let name = read_text(d)?;
+    expect_key(d, "ed25519")?;
+    let ed25519 = read_fixed(d, "ed25519 key")?;
+    expect_key(d, "installation")?;
+    let installation = read_fixed(d, "installation id")?;
+    Ok(Party { installation, name, age, ed25519 })
+}
+
+fn read_manifest(d: &mut Decoder<'_>) -> Result<Manifest, FormatError> {
+    // §8: the version comes first and is judged before the rest of the map,
+    // so a newer layout is reported as a version mismatch, not as damage.
+    let pairs = d.map().map_err(cbor_err)?.ok_or(FormatError::NonCanonical)?;
+    expect_key(d, "format")?;
+    let format = read_uint(d)?;
+    if format != FORMAT_VERSION {
+        return Err(FormatError::UnsupportedFormat { found: format, supported: FORMAT_VERSION });
+    }
+    if pairs != 9 {
+        return Err(FormatError::manifest(format!("manifest has {pairs} fields, expected 9")));
+    }
+    expect_key(d, "schema")?;
+    expect_map(d, 3, "schema")?;
+    expect_key(d, "app")?;
+    let app = read_text(d)?;
+    expect_key(d, "version")?;
+    let version = read_uint(d)?;
+    expect_key(d, "fingerprint")?;
+    let fingerprint = read_fixed(d, "schema fingerprint")?;
+    expect_key(d, "sender")?;
+    let sender = read_party(d, "sender")?;
+    expect_key(d, "tables")?;
+    let n = expect_array(d, MAX_TABLES, 12, "table count")?;
+    let mut tables = Vec::with_capacity(n);
+    for _ in 0..n {
+        expect_map(d, 2, "table count")?;
+        expect_key(d, "name")?;
+        let name = read_text(d)?;
+        expect_key(d, "rows")?;
+        let rows = read_uint(d)?;
+        tables.push(TableCount { name, rows });
+    }
+    expect_key(d, "clients")?;
+    let n = expect_array(d, MAX_CLIENTS, 17, "client count")?;
+    let mut clients = Vec::with_capacity(n);
+    for _ in 0..n {
+        clients.push(read_fixed(d, "client id")?);
+    }
+    expect_key(d, "created")?;
+    let created = read_uint(d)?;
+    expect_key(d, "entries")?;
+    let n = expect_array(d, MAX_ENTRIES, 52, "entry count")?;
+    let mut entries = Vec::with_capacity(n);
+    for _ in 0..n {
+        expect_map(d, 3, "entry")?;
+        expect_key(d, "path")?;
+        let path = read_text(d)?;
+        expect_key(d, "size")?;
+        let size = read_uint(d)?;
+        expect_key(d, "sha256")?;
+        let sha256 = read_fixed(d, "entry hash")?;
+        entries.push(Entry { path, size, sha256 });
+    }
+    expect_key(d, "bundle_id")?;
+    let bundle_id = read_fixed(d, "bundle id")?;
+    expect_key(d, "recipient")?;
+    let recipient = read_party(d, "recipient")?;
+    Ok(Manifest {
+        format,
+        schema: SchemaInfo { app, version, fingerprint },
+        sender,
+        tables,
+        clients,
+        created,
+        entries,
+        bundle_id,
+        recipient,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn sample() -> Manifest {
+        Manifest {
+            format: FORMAT_VERSION,
+            schema: SchemaInfo { app: "0.1.0".into(), version: 1, fingerprint: [7; 32] },
+            sender: Party { installation: [1; 16], name: "Sender".into(), age: "age1sender".into(), ed25519: [2; 32] },
+            tables: vec![TableCount { name: "clients".into(), rows: 2 }],
+            clients: vec![[3; 16], [4; 16]],
+            created: 1_700_000_000,
+            entries: vec![Entry { path: "tables/000-clients.cbor".into(), size: 10, sha256: [5; 32] }],
+            bundle_id: [6; 32],
+            recipient: Party {
+                installation: [8; 16],
+                name: "Receiver".into(),
+                age: "age1receiver".into(),
+                ed25519: [9; 32],
+            },
+        }
+    }
+
+    #[test]
+    fn round_trip_is_exact() {
+        let m = sample();
+        let bytes = m.encode().unwrap();
+        assert_eq!(Manifest::decode(&bytes).unwrap(), m);
+    }
+
+    #[test]
+    fn keys_follow_rfc8949_order() {
+        // Shorter encoded keys first, then bytewise: the order write_manifest uses.
+        let keys = ["format", "schema", "sender", "tables", "clients", "created", "entries", "bundle_id", "recipient"];
+        let mut sorted = keys.to_vec();
+        sorted.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+        assert_eq!(sorted, keys);
+    }
+
+    #[test]
+    fn non_shortest_integer_is_refused() {
+        let m = sample();
+        let bytes = m.encode().unwrap();
+        // "created" value 1_700_000_000 is a 4-byte uint (0x1a); re-encode it as 8 bytes (0x1b).
+        let key = b"\x67created\x1a";
+        let at = bytes.windows(key.len()).position(|w| w == key).unwrap() + key.len() - 1;
+        let mut long = bytes[..at].to_vec();
+        long.push(0x1b);
+        long.extend_from_slice(&[0, 0, 0, 0]);
+        long.extend_from_slice(&bytes[at + 1..]);
+        assert!(matches!(Manifest::decode(&long), Err(FormatError::NonCanonical)));
+    }
+
+    #[test]
+    fn newer_format_is_named() {
+        let mut m = sample();
+        m.format = 2;
+        let bytes = m.encode_unchecked();
+        match Manifest::decode(&bytes) {
+            Err(FormatError::UnsupportedFormat { found: 2, supported: 1 }) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn duplicate_client_is_refused() {
+        let mut m = sample();
+        m.clients = vec![[3; 16], [3; 16]];
+        assert!(matches!(m.encode(), Err(FormatError::Manifest { .. })));
+    }
+
+    #[test]
+    fn path_rules() {
+        for bad in ["../x", "/etc/x", "tables/../../x", "tables//x", "tables/X", "tables/a\\b", "", "x/./y", "notes/x"]
+        {
+            assert!(check_data_path(bad).is_err(), "{bad} accepted");
+        }
+        for good in ["tables/000-clients.cbor", "blobs/documents.content/17"] {
+            check_data_path(good).unwrap();
+        }
+    }
+
+    #[test]
+    fn truncated_input_never_panics() {
+        let bytes = sample().encode().unwrap();
+        for cut in 0..bytes.len() {
+            assert!(Manifest::decode(&bytes[..cut]).is_err());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let _ = Manifest::decode(&bytes);
+        }
+
+        #[test]
+        fn flipped_bytes_never_decode_to_the_same(pos in 0usize..400, bit in 0u8..8) {
+            let bytes = sample().encode().unwrap();
+            let pos = pos % bytes.len();
+            let mut flipped = bytes.clone();
+            flipped[pos] ^= 1 << bit;
+            if let Ok(m) = Manifest::decode(&flipped) {
+                proptest::prop_assert_ne!(m, sample());
+            }
+        }
+    }
+}

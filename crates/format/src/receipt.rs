@@ -1,0 +1,155 @@
+//! §9: the receipt a receiver signs after a successful import, which lets
+//! the sender purge the handed-over clients. It carries ids and counts only.
+
+use ed25519_dalek::SigningKey;
+use minicbor::{Decoder, Encoder};
+
+use crate::error::FormatError;
+use crate::signature::{SIGNATURE_LEN, sign, verify};
+use crate::{FORMAT_VERSION, RECEIPT_SIGNATURE_CONTEXT};
+
+/// Largest receipt file a reader accepts.
+pub const MAX_RECEIPT_SIZE: usize = 4096;
+
+/// What a receiver attests after importing a bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// Rows imported, all tables together.
+    pub rows: u64,
+    /// Format version ([`FORMAT_VERSION`]).
+    pub format: u64,
+    /// Installation id of the bundle's sender.
+    pub sender: [u8; 16],
+    /// Number of clients imported.
+    pub clients: u64,
+    /// Installation id of the receiver that signed the receipt.
+    pub receiver: [u8; 16],
+    /// The bundle id imported.
+    pub bundle_id: [u8; 32],
+    /// Import time, seconds since the Unix epoch (UTC).
+    pub imported_at: u64,
+}
+
+type EncResult = Result<(), minicbor::encode::Error<std::convert::Infallible>>;
+
+impl Receipt {
+    fn encode_body(&self) -> Vec<u8> {
+        let mut e = Encoder::new(Vec::new());
+        let _: EncResult = (|| {
+            e.map(7)?;
+            e.str("rows")?.u64(self.rows)?;
+            e.str("format")?.u64(self.format)?;
+            e.str("sender")?.bytes(&self.sender)?;
+            e.str("clients")?.u64(self.clients)?;
+            e.str("receiver")?.bytes(&self.receiver)?;
+            e.str("bundle_id")?.bytes(&self.bundle_id)?;
+            e.str("imported_at")?.u64(self.imported_at)?;
+            Ok(())
+        })();
+        e.into_writer()
+    }
+
+    /// The receipt file: a CBOR array `[body bytes, signature bytes]`.
+    pub fn sign_to_file(&self, key: &SigningKey) -> Vec<u8> {
+        let body = self.encode_body();
+        let sig = sign(key, RECEIPT_SIGNATURE_CONTEXT, &body);
+        let mut e = Encoder::new(Vec::new());
+        let _: EncResult = (|| {
+            e.array(2)?.bytes(&body)?.bytes(&sig)?;
+            Ok(())
+        })();
+        e.into_writer()
+    }
+
+    /// Parses a receipt file and returns the receipt with the signature
+    /// still to be checked against the expected receiver's key by
+    /// [`Receipt::verify_file`]. Use this only to find out which bundle a
+    /// receipt talks about.
+    pub fn parse_unverified(file: &[u8]) -> Result<(Receipt, Vec<u8>, Vec<u8>), FormatError> {
+        let bad = |detail: &str| FormatError::BadReceipt { detail: detail.to_string() };
+        if file.len() > MAX_RECEIPT_SIZE {
+            return Err(bad("file too large to be a receipt"));
+        }
+        let mut d = Decoder::new(file);
+        if d.array().map_err(|_| bad("not a bemx receipt"))? != Some(2) {
+            return Err(bad("not a bemx receipt"));
+        }
+        let body = d.bytes().map_err(|_| bad("not a bemx receipt"))?.to_vec();
+        let sig = d.bytes().map_err(|_| bad("missing signature"))?.to_vec();
+        if d.position() != file.len() || sig.len() != SIGNATURE_LEN {
+            return Err(bad("unexpected data"));
+        }
+        let mut b = Decoder::new(&body);
+        let r = (|| -> Result<Receipt, minicbor::decode::Error> {
+            if b.map()? != Some(7) {
+                return Err(minicbor::decode::Error::message("field count"));
+            }
+            let mut key = |k: &str| -> Result<(), minicbor::decode::Error> {
+                if b.str()? == k { Ok(()) } else { Err(minicbor::decode::Error::message("field order")) }
+            };
+            key("rows")?;
+            let rows = b.u64()?;
+            b.str()?;
+            let format = b.u64()?;
+            b.str()?;
+            let sender = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("sender"))?;
+            b.str()?;
+            let clients = b.u64()?;
+            b.str()?;
+            let receiver = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("receiver"))?;
+            b.str()?;
+            let bundle_id = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("bundle id"))?;
+            b.str()?;
+            let imported_at = b.u64()?;
+            Ok(Receipt { rows, format, sender, clients, receiver, bundle_id, imported_at })
+        })()
+        .map_err(|e| bad(&format!("malformed body: {e}")))?;
+        if r.format != FORMAT_VERSION {
+            return Err(bad(&format!("format version {} is not {FORMAT_VERSION}", r.format)));
+        }
+        // Field names are checked through the canonical re-encoding.
+        if r.encode_body() != body {
+            return Err(bad("body is not in canonical form"));
+        }
+        Ok((r, body, sig))
+    }
+
+    /// Parses a receipt file and verifies its signature with the receiver's
+    /// Ed25519 key over the exact body bytes.
+    pub fn verify_file(file: &[u8], receiver_key: &[u8; 32]) -> Result<Receipt, FormatError> {
+        let (receipt, body, sig) = Self::parse_unverified(file)?;
+        verify(receiver_key, RECEIPT_SIGNATURE_CONTEXT, &body, &sig).map_err(|_| FormatError::BadReceipt {
+            detail: "the signature does not match the receiver's key".into(),
+        })?;
+        Ok(receipt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_tamper() {
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let r = Receipt {
+            rows: 10,
+            format: 1,
+            sender: [1; 16],
+            clients: 2,
+            receiver: [2; 16],
+            bundle_id: [3; 32],
+            imported_at: 99,
+        };
+        let file = r.sign_to_file(&key);
+        let pk = key.verifying_key().to_bytes();
+        assert_eq!(Receipt::verify_file(&file, &pk).unwrap(), r);
+        for i in 0..file.len() {
+            let mut bad = file.clone();
+            bad[i] ^= 0x01;
+            assert!(Receipt::verify_file(&bad, &pk).is_err(), "byte {i}");
+        }
+        let other = SigningKey::from_bytes(&[6; 32]).verifying_key().to_bytes();
+        assert!(Receipt::verify_file(&file, &other).is_err());
+    }
+}

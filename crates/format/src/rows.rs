@@ -1,0 +1,409 @@
+//! §7: table entries, a CBOR sequence (RFC 8742) of one header followed by
+//! one array per row.
+//!
+//! Header: `{"name": tstr, "columns": [[name, role], …]}`. Roles are text:
+//! `"pk"` (the sender's local integer key), `"ref:<table>"` (a sender key of
+//! a row in another carried table), `"cat:<table>"` (a catalogue code, text),
+//! `"blob"` (the byte length of a blob carried as its own entry), `"value"`.
+//! Row values are null, integers (major types 0/1), float64 (0xfb), text or
+//! byte strings. Encodings are definite-length and shortest-form; the reader
+//! refuses anything else and caps every length before allocating.
+
+use std::io::{self, Read, Write};
+
+use crate::error::FormatError;
+use crate::manifest::is_identifier;
+
+/// Most columns a table may have.
+pub const MAX_COLUMNS: usize = 128;
+/// Longest single text or byte value in a row (documents travel as blobs).
+pub const MAX_VALUE_LEN: u64 = 16 * 1024 * 1024;
+
+/// One SQL value as it travels in a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// A 64-bit signed integer.
+    Integer(i64),
+    /// A 64-bit float.
+    Real(f64),
+    /// UTF-8 text.
+    Text(String),
+    /// Bytes.
+    Bytes(Vec<u8>),
+}
+
+/// A column of a table entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// Role text, see the module documentation.
+    pub role: String,
+}
+
+/// The first item of a table entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableHeader {
+    /// Table name.
+    pub name: String,
+    /// Columns in row order.
+    pub columns: Vec<Column>,
+}
+
+fn valid_role(role: &str) -> bool {
+    match role {
+        "pk" | "blob" | "value" => true,
+        _ => role.strip_prefix("ref:").or_else(|| role.strip_prefix("cat:")).is_some_and(is_identifier),
+    }
+}
+
+fn head(out: &mut Vec<u8>, major: u8, arg: u64) {
+    let m = major << 5;
+    match arg {
+        0..=23 => out.push(m | arg as u8),
+        24..=0xff => out.extend_from_slice(&[m | 24, arg as u8]),
+        0x100..=0xffff => {
+            out.push(m | 25);
+            out.extend_from_slice(&(arg as u16).to_be_bytes());
+        }
+        0x1_0000..=0xffff_ffff => {
+            out.push(m | 26);
+            out.extend_from_slice(&(arg as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(m | 27);
+            out.extend_from_slice(&arg.to_be_bytes());
+        }
+    }
+}
+
+fn text(out: &mut Vec<u8>, s: &str) {
+    head(out, 3, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Encodes one value (shortest form) onto `out`.
+pub fn encode_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => out.push(0xf6),
+        Value::Integer(i) if *i >= 0 => head(out, 0, *i as u64),
+        Value::Integer(i) => head(out, 1, !(*i) as u64),
+        Value::Real(f) => {
+            out.push(0xfb);
+            out.extend_from_slice(&f.to_be_bytes());
+        }
+        Value::Text(s) => text(out, s),
+        Value::Bytes(b) => {
+            head(out, 2, b.len() as u64);
+            out.extend_from_slice(b);
+        }
+    }
+}
+
+/// Encodes a table header.
+pub fn encode_header(h: &TableHeader) -> Result<Vec<u8>, FormatError> {
+    if !is_identifier(&h.name) || h.columns.is_empty() || h.columns.len() > MAX_COLUMNS {
+        return Err(FormatError::rows(format!("invalid table header for {:?}", h.name)));
+    }
+    let mut out = Vec::new();
+    head(&mut out, 5, 2);
+    text(&mut out, "name");
+    text(&mut out, &h.name);
+    text(&mut out, "columns");
+    head(&mut out, 4, h.columns.len() as u64);
+    for c in &h.columns {
+        if !is_identifier(&c.name) || !valid_role(&c.role) {
+            return Err(FormatError::rows(format!("invalid column {:?} role {:?}", c.name, c.role)));
+        }
+        head(&mut out, 4, 2);
+        text(&mut out, &c.name);
+        text(&mut out, &c.role);
+    }
+    Ok(out)
+}
+
+/// Encodes one row; the caller guarantees the arity matches the header.
+pub fn encode_row(values: &[Value]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 * values.len());
+    head(&mut out, 4, values.len() as u64);
+    for v in values {
+        encode_value(&mut out, v);
+    }
+    out
+}
+
+/// Writes a table entry: header, then rows.
+#[derive(Debug)]
+pub struct RowWriter<W: Write> {
+    out: W,
+    arity: usize,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> RowWriter<W> {
+    /// Writes the header.
+    pub fn new(mut out: W, header: &TableHeader) -> Result<Self, FormatError> {
+        out.write_all(&encode_header(header)?)?;
+        Ok(Self { out, arity: header.columns.len(), buf: Vec::new() })
+    }
+
+    /// Writes one row.
+    pub fn row(&mut self, values: &[Value]) -> Result<(), FormatError> {
+        if values.len() != self.arity {
+            return Err(FormatError::rows(format!("row has {} values, header {}", values.len(), self.arity)));
+        }
+        self.buf.clear();
+        head(&mut self.buf, 4, values.len() as u64);
+        for v in values {
+            encode_value(&mut self.buf, v);
+        }
+        self.out.write_all(&self.buf)?;
+        Ok(())
+    }
+
+    /// Returns the inner writer. Nothing is buffered, so this only hands it back.
+    pub fn finish(self) -> W {
+        self.out
+    }
+}
+
+/// Reads a table entry from a stream bounded by its entry size.
+#[derive(Debug)]
+pub struct RowReader<R: Read> {
+    input: R,
+    header: TableHeader,
+}
+
+/// Reads exactly one byte, or `None` at a clean end of input.
+fn read_byte_opt<R: Read>(r: &mut R) -> Result<Option<u8>, FormatError> {
+    let mut b = [0u8; 1];
+    loop {
+        match r.read(&mut b) {
+            Ok(0) => return Ok(None),
+            Ok(_) => return Ok(Some(b[0])),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(FormatError::from_read(e, crate::Part::Archive)),
+        }
+    }
+}
+
+fn read_exact<R: Read>(r: &mut R, buf: &mut [u8]) -> Result<(), FormatError> {
+    r.read_exact(buf).map_err(|e| match e.kind() {
+        io::ErrorKind::UnexpectedEof => FormatError::rows("a row ends early"),
+        _ => FormatError::from_read(e, crate::Part::Archive),
+    })
+}
+
+/// Reads a head whose first byte is `first`: (major, argument), shortest form only.
+fn read_head_after<R: Read>(r: &mut R, first: u8) -> Result<(u8, u64), FormatError> {
+    let major = first >> 5;
+    let ai = first & 0x1f;
+    let arg = match ai {
+        0..=23 => u64::from(ai),
+        24..=27 => {
+            let n = 1usize << (ai - 24);
+            let mut b = [0u8; 8];
+            read_exact(r, &mut b[8 - n..])?;
+            let v = u64::from_be_bytes(b);
+            let min = match ai {
+                24 => 24,
+                25 => 0x100,
+                26 => 0x1_0000,
+                _ => 0x1_0000_0000,
+            };
+            // Float64 (major 7, ai 27) carries bits, not a length: no minimum.
+            if v < min && major != 7 {
+                return Err(FormatError::rows("integer or length not in shortest form"));
+            }
+            v
+        }
+        _ => return Err(FormatError::rows("indefinite length or reserved encoding")),
+    };
+    Ok((major, arg))
+}
+
+fn read_head<R: Read>(r: &mut R) -> Result<(u8, u64), FormatError> {
+    let first = read_byte_opt(r)?.ok_or_else(|| FormatError::rows("a row ends early"))?;
+    read_head_after(r, first)
+}
+
+fn read_bytes<R: Read>(r: &mut R, len: u64) -> Result<Vec<u8>, FormatError> {
+    if len > MAX_VALUE_LEN {
+        return Err(FormatError::Limit { what: "row value length", value: len, limit: MAX_VALUE_LEN });
+    }
+    let mut buf = Vec::new();
+    let got =
+        r.by_ref().take(len).read_to_end(&mut buf).map_err(|e| FormatError::from_read(e, crate::Part::Archive))?;
+    if got as u64 != len {
+        return Err(FormatError::rows("a value ends early"));
+    }
+    Ok(buf)
+}
+
+fn read_text<R: Read>(r: &mut R) -> Result<String, FormatError> {
+    match read_head(r)? {
+        (3, len) => String::from_utf8(read_bytes(r, len)?).map_err(|_| FormatError::rows("text is not UTF-8")),
+        _ => Err(FormatError::rows("expected text")),
+    }
+}
+
+fn read_value_after<R: Read>(r: &mut R, first: u8) -> Result<Value, FormatError> {
+    if first == 0xf6 {
+        return Ok(Value::Null);
+    }
+    match read_head_after(r, first)? {
+        (0, n) => i64::try_from(n).map(Value::Integer).map_err(|_| FormatError::rows("integer out of range")),
+        (1, n) => i64::try_from(n).map(|n| Value::Integer(!n)).map_err(|_| FormatError::rows("integer out of range")),
+        (2, len) => read_bytes(r, len).map(Value::Bytes),
+        (3, len) => {
+            String::from_utf8(read_bytes(r, len)?).map(Value::Text).map_err(|_| FormatError::rows("text is not UTF-8"))
+        }
+        (7, bits) if first == 0xfb => Ok(Value::Real(f64::from_bits(bits))),
+        (major, _) => Err(FormatError::rows(format!("unsupported CBOR item (major type {major})"))),
+    }
+}
+
+impl<R: Read> RowReader<R> {
+    /// Reads and checks the header.
+    pub fn new(mut input: R) -> Result<Self, FormatError> {
+        if read_head(&mut input)? != (5, 2) || read_text(&mut input)? != "name" {
+            return Err(FormatError::rows("table header must be a map of name and columns"));
+        }
+        let name = read_text(&mut input)?;
+        if read_text(&mut input)? != "columns" {
+            return Err(FormatError::rows("table header must be a map of name and columns"));
+        }
+        let n = match read_head(&mut input)? {
+            (4, n) if (1..=MAX_COLUMNS as u64).contains(&n) => n as usize,
+            _ => return Err(FormatError::rows("column list missing or too long")),
+        };
+        let mut columns = Vec::with_capacity(n);
+        for _ in 0..n {
+            if read_head(&mut input)? != (4, 2) {
+                return Err(FormatError::rows("a column must be [name, role]"));
+            }
+            let name = read_text(&mut input)?;
+            let role = read_text(&mut input)?;
+            columns.push(Column { name, role });
+        }
+        let header = TableHeader { name, columns };
+        // Re-validate through the encoder's rules so reader and writer agree.
+        encode_header(&header)?;
+        Ok(Self { input, header })
+    }
+
+    /// The header read by [`RowReader::new`].
+    pub fn header(&self) -> &TableHeader {
+        &self.header
+    }
+
+    /// The next row, or `None` at the end of the entry.
+    pub fn next_row(&mut self) -> Result<Option<Vec<Value>>, FormatError> {
+        let Some(first) = read_byte_opt(&mut self.input)? else { return Ok(None) };
+        let (major, n) = read_head_after(&mut self.input, first)?;
+        if major != 4 || n as usize != self.header.columns.len() {
+            return Err(FormatError::rows(format!(
+                "a row of {} must be an array of {} values",
+                self.header.name,
+                self.header.columns.len()
+            )));
+        }
+        let mut row = Vec::with_capacity(self.header.columns.len());
+        for _ in 0..n {
+            let first = read_byte_opt(&mut self.input)?.ok_or_else(|| FormatError::rows("a row ends early"))?;
+            row.push(read_value_after(&mut self.input, first)?);
+        }
+        Ok(Some(row))
+    }
+
+    /// Returns the inner reader.
+    pub fn into_inner(self) -> R {
+        self.input
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> TableHeader {
+        TableHeader {
+            name: "actions".into(),
+            columns: vec![
+                Column { name: "id".into(), role: "pk".into() },
+                Column { name: "case_id".into(), role: "ref:bem_cases".into() },
+                Column { name: "action_type_id".into(), role: "cat:cat_action_type".into() },
+                Column { name: "topic".into(), role: "value".into() },
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let rows = vec![
+            vec![
+                Value::Integer(1),
+                Value::Integer(-5),
+                Value::Text("FIRST_CONTACT".into()),
+                Value::Text("Erstgespräch".into()),
+            ],
+            vec![Value::Integer(i64::MAX), Value::Integer(i64::MIN), Value::Null, Value::Bytes(vec![0; 300])],
+            vec![Value::Integer(24), Value::Real(1.5), Value::Null, Value::Text(String::new())],
+        ];
+        let mut w = RowWriter::new(Vec::new(), &header()).unwrap();
+        for r in &rows {
+            w.row(r).unwrap();
+        }
+        let bytes = w.finish();
+        let mut r = RowReader::new(&bytes[..]).unwrap();
+        assert_eq!(r.header(), &header());
+        let mut got = Vec::new();
+        while let Some(row) = r.next_row().unwrap() {
+            got.push(row);
+        }
+        assert_eq!(got, rows);
+        for cut in 0..bytes.len() {
+            let ok = RowReader::new(&bytes[..cut]).and_then(|mut r| {
+                let mut n = 0;
+                while r.next_row()?.is_some() {
+                    n += 1;
+                }
+                Ok(n)
+            });
+            if let Ok(n) = ok {
+                assert!(n < rows.len(), "cut at {cut} read all rows");
+            }
+        }
+    }
+
+    #[test]
+    fn huge_declared_length_is_capped_before_allocation() {
+        let mut bytes = encode_header(&header()).unwrap();
+        bytes.extend_from_slice(&[0x84, 0x01, 0x01, 0xf6, 0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+        let mut r = RowReader::new(&bytes[..]).unwrap();
+        assert!(matches!(r.next_row(), Err(FormatError::Limit { .. })));
+    }
+
+    #[test]
+    fn indefinite_and_long_forms_are_refused() {
+        let mut bytes = encode_header(&header()).unwrap();
+        bytes.extend_from_slice(&[0x9f]);
+        assert!(RowReader::new(&bytes[..]).unwrap().next_row().is_err());
+        let mut bytes = encode_header(&header()).unwrap();
+        bytes.extend_from_slice(&[0x84, 0x18, 0x01, 0x01, 0xf6, 0x60]);
+        assert!(RowReader::new(&bytes[..]).unwrap().next_row().is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_input_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
+            let mut input = encode_header(&header()).unwrap();
+            input.extend_from_slice(&bytes);
+            if let Ok(mut r) = RowReader::new(&input[..]) {
+                while let Ok(Some(_)) = r.next_row() {}
+            }
+        }
+    }
+}
