@@ -50,6 +50,40 @@ impl Read for HashingReader<'_> {
     }
 }
 
+/// Counts and hashes what passes through, for entry sizes and SHA-256s.
+#[derive(Debug)]
+pub struct HashingWriter<W: Write> {
+    /// Where the bytes go.
+    pub inner: W,
+    hasher: Sha256,
+    count: u64,
+}
+
+impl<W: Write> HashingWriter<W> {
+    /// Starts counting and hashing.
+    pub fn new(inner: W) -> Self {
+        Self { inner, hasher: Sha256::new(), count: 0 }
+    }
+
+    /// Bytes written and their SHA-256.
+    pub fn finish(self) -> (W, u64, [u8; 32]) {
+        (self.inner, self.count, self.hasher.finalize().into())
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 impl<W: Write> BundleWriter<W> {
     /// Writes the age header for the one `recipient` and starts the zstd
     /// frame with `workers` compression threads (0 = single-threaded).
@@ -79,6 +113,29 @@ impl<W: Write> BundleWriter<W> {
             return Err(FormatError::WriterLength { path: path.to_string(), announced: size, supplied: hashing.count });
         }
         Ok(hashing.hasher.finalize().into())
+    }
+
+    /// Appends one entry of exactly `size` bytes produced by `produce`,
+    /// which writes the data instead of being read from. Row entries are
+    /// generated this way, straight from the database into the stream.
+    pub fn append_with(
+        &mut self,
+        path: &str,
+        size: u64,
+        produce: &mut dyn FnMut(&mut dyn Write) -> Result<(), FormatError>,
+    ) -> Result<[u8; 32], FormatError> {
+        let header = crate::ustar::entry_header(path, size, self.mtime)?;
+        let out = self.tar.get_mut();
+        out.write_all(header.as_bytes())?;
+        let mut hashing = HashingWriter { inner: &mut *out, hasher: Sha256::new(), count: 0 };
+        produce(&mut hashing)?;
+        if hashing.count != size {
+            return Err(FormatError::WriterLength { path: path.to_string(), announced: size, supplied: hashing.count });
+        }
+        let digest = hashing.hasher.finalize().into();
+        let pad = (crate::BLOCK as u64 - size % crate::BLOCK as u64) % crate::BLOCK as u64;
+        out.write_all(&[0u8; crate::BLOCK][..pad as usize])?;
+        Ok(digest)
     }
 
     /// Appends an in-memory entry.
@@ -282,6 +339,21 @@ mod tests {
         let mut file = bundle(&id, &[("tables/x", b"abc".to_vec())]);
         file.extend_from_slice(b"more");
         assert!(read_all(&id, &file).is_err());
+    }
+
+    #[test]
+    fn append_with_matches_append() {
+        let id = key();
+        let data = noise(5000);
+        let mut w = BundleWriter::new(Vec::new(), &id.to_public(), 0, 0).unwrap();
+        let a = w.append_bytes("tables/a", &data).unwrap();
+        let b = w.append_with("tables/b", data.len() as u64, &mut |out| Ok(out.write_all(&data)?)).unwrap();
+        assert_eq!(a, b);
+        let file = w.finish().unwrap();
+        let got = read_all(&id, &file).unwrap();
+        assert_eq!(got[0].1, got[1].1);
+        let mut w = BundleWriter::new(Vec::new(), &id.to_public(), 0, 0).unwrap();
+        assert!(w.append_with("tables/c", 3, &mut |out| Ok(out.write_all(b"ab")?)).is_err());
     }
 
     #[test]
