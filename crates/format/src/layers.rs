@@ -27,6 +27,40 @@ type ZstdOut<W> = zstd::stream::write::Encoder<'static, age::stream::StreamWrite
 pub struct BundleWriter<W: Write> {
     tar: tar::Builder<ZstdOut<W>>,
     mtime: u64,
+    open: Option<OpenEntry>,
+}
+
+struct OpenEntry {
+    path: String,
+    size: u64,
+    count: u64,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for BundleWriter<W> {
+    /// Writes data of the entry begun by [`BundleWriter::begin_entry`];
+    /// refuses bytes beyond its announced size.
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let Some(open) = self.open.as_mut() else {
+            return Err(io::Error::other("no archive entry is open"));
+        };
+        if open.count + buf.len() as u64 > open.size {
+            return Err(FormatError::WriterLength {
+                path: open.path.clone(),
+                announced: open.size,
+                supplied: open.count + buf.len() as u64,
+            }
+            .into_io());
+        }
+        let n = self.tar.get_mut().write(buf)?;
+        open.hasher.update(&buf[..n]);
+        open.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tar.get_mut().flush()
+    }
 }
 
 impl<W: Write> std::fmt::Debug for BundleWriter<W> {
@@ -98,7 +132,7 @@ impl<W: Write> BundleWriter<W> {
         }
         let mut tar = tar::Builder::new(zstd_out);
         tar.mode(tar::HeaderMode::Deterministic);
-        Ok(Self { tar, mtime })
+        Ok(Self { tar, mtime, open: None })
     }
 
     /// Appends one entry of exactly `size` bytes read from `data` and
@@ -115,27 +149,35 @@ impl<W: Write> BundleWriter<W> {
         Ok(hashing.hasher.finalize().into())
     }
 
-    /// Appends one entry of exactly `size` bytes produced by `produce`,
-    /// which writes the data instead of being read from. Row entries are
-    /// generated this way, straight from the database into the stream.
-    pub fn append_with(
-        &mut self,
-        path: &str,
-        size: u64,
-        produce: &mut dyn FnMut(&mut dyn Write) -> Result<(), FormatError>,
-    ) -> Result<[u8; 32], FormatError> {
-        let header = crate::ustar::entry_header(path, size, self.mtime)?;
-        let out = self.tar.get_mut();
-        out.write_all(header.as_bytes())?;
-        let mut hashing = HashingWriter { inner: &mut *out, hasher: Sha256::new(), count: 0 };
-        produce(&mut hashing)?;
-        if hashing.count != size {
-            return Err(FormatError::WriterLength { path: path.to_string(), announced: size, supplied: hashing.count });
+    /// Starts an entry of exactly `size` bytes; its data is then written
+    /// through this writer's `Write` impl and closed by [`Self::end_entry`].
+    /// Row entries are produced this way, straight from database cursors.
+    pub fn begin_entry(&mut self, path: &str, size: u64) -> Result<(), FormatError> {
+        if let Some(open) = &self.open {
+            return Err(FormatError::WriterLength {
+                path: open.path.clone(),
+                announced: open.size,
+                supplied: open.count,
+            });
         }
-        let digest = hashing.hasher.finalize().into();
-        let pad = (crate::BLOCK as u64 - size % crate::BLOCK as u64) % crate::BLOCK as u64;
-        out.write_all(&[0u8; crate::BLOCK][..pad as usize])?;
-        Ok(digest)
+        let header = crate::ustar::entry_header(path, size, self.mtime)?;
+        self.tar.get_mut().write_all(header.as_bytes())?;
+        self.open = Some(OpenEntry { path: path.to_string(), size, count: 0, hasher: Sha256::new() });
+        Ok(())
+    }
+
+    /// Ends the entry begun by [`Self::begin_entry`], checks that exactly
+    /// its announced size was written, pads it, and returns its SHA-256.
+    pub fn end_entry(&mut self) -> Result<[u8; 32], FormatError> {
+        let Some(open) = self.open.take() else {
+            return Err(FormatError::WriterLength { path: String::new(), announced: 0, supplied: 0 });
+        };
+        if open.count != open.size {
+            return Err(FormatError::WriterLength { path: open.path, announced: open.size, supplied: open.count });
+        }
+        let pad = (crate::BLOCK as u64 - open.size % crate::BLOCK as u64) % crate::BLOCK as u64;
+        self.tar.get_mut().write_all(&[0u8; crate::BLOCK][..pad as usize])?;
+        Ok(open.hasher.finalize().into())
     }
 
     /// Appends an in-memory entry.
@@ -147,6 +189,13 @@ impl<W: Write> BundleWriter<W> {
     /// the output writer (not yet flushed to stable storage: that, and the
     /// rename into place, are the caller's job).
     pub fn finish(self) -> Result<W, FormatError> {
+        if let Some(open) = &self.open {
+            return Err(FormatError::WriterLength {
+                path: open.path.clone(),
+                announced: open.size,
+                supplied: open.count,
+            });
+        }
         let zstd_out = self.tar.into_inner()?;
         let age_out = zstd_out.finish()?;
         Ok(age_out.finish()?)
@@ -170,7 +219,9 @@ fn map_age_error(e: age::DecryptError) -> FormatError {
     use age::DecryptError as D;
     match e {
         D::NoMatchingKeys => FormatError::NotForThisInstallation,
-        D::UnknownFormat => FormatError::NotABundle,
+        // The magic line was checked before age saw the header, so an
+        // unparsable header here is damage, not a foreign file.
+        D::UnknownFormat => FormatError::Damaged { part: Part::AgeHeader, detail: "header does not parse".into() },
         D::InvalidMac | D::InvalidHeader | D::DecryptionFailed | D::KeyDecryptionFailed => {
             FormatError::Damaged { part: Part::AgeHeader, detail: e.to_string() }
         }
@@ -342,18 +393,26 @@ mod tests {
     }
 
     #[test]
-    fn append_with_matches_append() {
+    fn streamed_entry_matches_append() {
         let id = key();
         let data = noise(5000);
         let mut w = BundleWriter::new(Vec::new(), &id.to_public(), 0, 0).unwrap();
         let a = w.append_bytes("tables/a", &data).unwrap();
-        let b = w.append_with("tables/b", data.len() as u64, &mut |out| Ok(out.write_all(&data)?)).unwrap();
+        w.begin_entry("tables/b", data.len() as u64).unwrap();
+        w.write_all(&data[..100]).unwrap();
+        w.write_all(&data[100..]).unwrap();
+        let b = w.end_entry().unwrap();
         assert_eq!(a, b);
         let file = w.finish().unwrap();
         let got = read_all(&id, &file).unwrap();
         assert_eq!(got[0].1, got[1].1);
         let mut w = BundleWriter::new(Vec::new(), &id.to_public(), 0, 0).unwrap();
-        assert!(w.append_with("tables/c", 3, &mut |out| Ok(out.write_all(b"ab")?)).is_err());
+        w.begin_entry("tables/c", 3).unwrap();
+        w.write_all(b"ab").unwrap();
+        assert!(w.end_entry().is_err());
+        let mut w = BundleWriter::new(Vec::new(), &id.to_public(), 0, 0).unwrap();
+        w.begin_entry("tables/e", 1).unwrap();
+        assert!(w.write_all(b"ab").is_err());
     }
 
     #[test]
