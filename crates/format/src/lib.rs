@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod receipt;
 pub mod rows;
 pub mod signature;
+pub mod time;
 pub mod ustar;
 
 pub use error::{FormatError, Part};

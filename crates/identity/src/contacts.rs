@@ -1,0 +1,240 @@
+//! The trust store: `home/contacts.json`.
+//!
+//! Format (pretty JSON, written atomically via a temporary file and rename):
+//!
+//! ```json
+//! {
+//!   "bemx_contacts": 1,
+//!   "contacts": [
+//!     { "bemx_contact": 1, "name": "…", "installation_id": "…", "age_recipient": "age1…",
+//!       "ed25519": "<base64>", "fingerprint": "ABCD-…", "added_at": "2025-03-01T12:00:00Z" }
+//!   ]
+//! }
+//! ```
+//!
+//! Every entry is validated like a contact card when the file is loaded.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::card::{CardJson, ContactCard, Fingerprint};
+use crate::error::{IdentityError, Result};
+use crate::fsutil;
+
+/// File name of the trust store inside the installation folder.
+pub const CONTACTS_FILE: &str = "contacts.json";
+
+const MAX_CONTACTS_BYTES: usize = 16 * 1024 * 1024;
+
+/// A trusted contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// The contact's card, pinned.
+    pub card: ContactCard,
+    /// When it was added (RFC 3339, UTC).
+    pub added_at: String,
+}
+
+impl Contact {
+    /// The contact's name.
+    pub fn name(&self) -> &str {
+        &self.card.name
+    }
+
+    /// The contact's fingerprint.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.card.fingerprint()
+    }
+}
+
+/// What [`Contacts::add`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AddOutcome {
+    /// The contact is new and was saved.
+    Added,
+    /// The very same card (same fingerprint) was already trusted; nothing changed.
+    AlreadyTrusted,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactsFile {
+    bemx_contacts: u64,
+    contacts: Vec<StoredContact>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredContact {
+    bemx_contact: u64,
+    name: String,
+    installation_id: String,
+    age_recipient: String,
+    ed25519: String,
+    fingerprint: String,
+    added_at: String,
+}
+
+/// The trusted contacts of an installation.
+#[derive(Debug, Clone)]
+pub struct Contacts {
+    path: PathBuf,
+    contacts: Vec<Contact>,
+}
+
+impl Contacts {
+    /// Loads `home/contacts.json`; a missing file means no contacts yet.
+    pub fn load(home: &Path) -> Result<Self> {
+        let path = home.join(CONTACTS_FILE);
+        if path.symlink_metadata().is_err() {
+            return Ok(Contacts { path, contacts: Vec::new() });
+        }
+        let corrupt = |reason: String| IdentityError::CorruptContacts { path: path.clone(), reason };
+        let raw =
+            fsutil::read_capped(&path, MAX_CONTACTS_BYTES)?.ok_or_else(|| corrupt("larger than 16 MiB".into()))?;
+        let file: ContactsFile = serde_json::from_slice(&raw).map_err(|e| corrupt(format!("not valid JSON: {e}")))?;
+        if file.bemx_contacts != 1 {
+            return Err(corrupt(format!("unknown contacts file version {}: update bemx", file.bemx_contacts)));
+        }
+        let mut contacts: Vec<Contact> = Vec::with_capacity(file.contacts.len());
+        for (i, stored) in file.contacts.into_iter().enumerate() {
+            let json = CardJson {
+                bemx_contact: stored.bemx_contact,
+                name: stored.name,
+                installation_id: stored.installation_id,
+                age_recipient: stored.age_recipient,
+                ed25519: stored.ed25519,
+                fingerprint: stored.fingerprint,
+            };
+            let card = ContactCard::from_json_struct(&json).map_err(|e| corrupt(format!("entry {}: {e}", i + 1)))?;
+            if let Some(clash) = contacts.iter().find(|c| conflicts(&c.card, &card).is_some()) {
+                return Err(corrupt(format!("entry {} clashes with contact {:?}", i + 1, clash.card.name)));
+            }
+            contacts.push(Contact { card, added_at: stored.added_at });
+        }
+        Ok(Contacts { path, contacts })
+    }
+
+    /// The path of the contacts file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Trusts `card` and saves the file.
+    ///
+    /// The same card again is [`AddOutcome::AlreadyTrusted`]. A card for a known
+    /// installation with other keys is refused ([`IdentityError::ContactKeyChanged`]),
+    /// as is a card whose name another installation already has
+    /// ([`IdentityError::ContactNameTaken`]) or whose keys another installation
+    /// already has ([`IdentityError::ContactKeyReused`]).
+    pub fn add(&mut self, card: ContactCard) -> Result<AddOutcome> {
+        card.validate()?;
+        let fp = card.fingerprint();
+        if self.contacts.iter().any(|c| c.fingerprint() == fp) {
+            return Ok(AddOutcome::AlreadyTrusted);
+        }
+        for existing in &self.contacts {
+            if let Some(err) = conflicts(&existing.card, &card) {
+                return Err(err);
+            }
+        }
+        let mut next = self.contacts.clone();
+        next.push(Contact { card, added_at: fsutil::now_rfc3339() });
+        self.write(&next)?;
+        self.contacts = next;
+        Ok(AddOutcome::Added)
+    }
+
+    /// Removes the contact with this fingerprint and saves the file.
+    pub fn remove(&mut self, fingerprint: &Fingerprint) -> Result<Contact> {
+        let idx = self
+            .contacts
+            .iter()
+            .position(|c| c.fingerprint() == *fingerprint)
+            .ok_or_else(|| IdentityError::ContactNotFound { query: fingerprint.to_string() })?;
+        let mut next = self.contacts.clone();
+        let removed = next.remove(idx);
+        self.write(&next)?;
+        self.contacts = next;
+        Ok(removed)
+    }
+
+    /// Finds a contact by exact name, or by fingerprint (any case, dashes optional).
+    pub fn find(&self, name_or_fingerprint: &str) -> Result<&Contact> {
+        let query = name_or_fingerprint.trim();
+        if let Some(c) = self.contacts.iter().find(|c| c.card.name == query) {
+            return Ok(c);
+        }
+        if let Ok(fp) = Fingerprint::parse(query)
+            && let Some(c) = self.contacts.iter().find(|c| c.fingerprint() == fp)
+        {
+            return Ok(c);
+        }
+        Err(IdentityError::ContactNotFound { query: query.chars().take(100).collect() })
+    }
+
+    /// The contact with this Ed25519 public key, if trusted.
+    pub fn find_by_signing_key(&self, key: &[u8; 32]) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.card.signing_key == *key)
+    }
+
+    /// All contacts, in the order they were added.
+    pub fn list(&self) -> &[Contact] {
+        &self.contacts
+    }
+
+    fn write(&self, contacts: &[Contact]) -> Result<()> {
+        let file = ContactsFile {
+            bemx_contacts: 1,
+            contacts: contacts
+                .iter()
+                .map(|c| {
+                    let j = c.card.to_json_struct();
+                    StoredContact {
+                        bemx_contact: j.bemx_contact,
+                        name: j.name,
+                        installation_id: j.installation_id,
+                        age_recipient: j.age_recipient,
+                        ed25519: j.ed25519,
+                        fingerprint: j.fingerprint,
+                        added_at: c.added_at.clone(),
+                    }
+                })
+                .collect(),
+        };
+        let mut text = serde_json::to_string_pretty(&file).map_err(|e| IdentityError::CorruptContacts {
+            path: self.path.clone(),
+            reason: format!("cannot serialize: {e}"),
+        })?;
+        text.push('\n');
+        if let Some(dir) = self.path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| IdentityError::io("create folder", dir, e))?;
+        }
+        fsutil::write_atomic(&self.path, text.as_bytes())
+    }
+}
+
+/// Why `new` cannot be trusted next to `existing` (which has a different fingerprint).
+fn conflicts(existing: &ContactCard, new: &ContactCard) -> Option<IdentityError> {
+    if existing.fingerprint() == new.fingerprint() {
+        return Some(IdentityError::ContactKeyReused { existing: existing.name.clone() });
+    }
+    if existing.installation_id == new.installation_id {
+        return Some(IdentityError::ContactKeyChanged {
+            name: existing.name.clone(),
+            old_fp: existing.fingerprint(),
+            new_fp: new.fingerprint(),
+        });
+    }
+    if existing.signing_key == new.signing_key || existing.age_recipient == new.age_recipient {
+        return Some(IdentityError::ContactKeyReused { existing: existing.name.clone() });
+    }
+    if existing.name.to_lowercase() == new.name.to_lowercase() {
+        return Some(IdentityError::ContactNameTaken { name: new.name.clone(), existing_fp: existing.fingerprint() });
+    }
+    None
+}

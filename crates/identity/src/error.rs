@@ -1,0 +1,276 @@
+//! The one error type of this crate.
+//!
+//! Every message is lowercase, says what happened and what to do. No message
+//! ever contains secret material (keys, passphrases, decrypted key files).
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::card::Fingerprint;
+
+/// Result alias for this crate.
+pub type Result<T, E = IdentityError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong with identities, contact cards, contacts and
+/// signatures.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IdentityError {
+    /// The installation folder holds no identity at all.
+    #[error("no installation at {}: run `bemx init`", home.display())]
+    NoIdentity {
+        /// The installation folder.
+        home: PathBuf,
+    },
+
+    /// Some identity files exist but at least one is missing.
+    #[error(
+        "the identity in {} is incomplete: {} is missing; restore the identity folder from a backup (or move it aside and run `bemx init` to start over)",
+        dir.display(),
+        missing.display()
+    )]
+    IncompleteIdentity {
+        /// The identity folder.
+        dir: PathBuf,
+        /// The first missing file.
+        missing: PathBuf,
+    },
+
+    /// Saving would overwrite an existing file; nothing is ever overwritten.
+    #[error(
+        "{} already exists: refusing to overwrite an existing identity; use another installation folder or move the old identity folder aside",
+        path.display()
+    )]
+    AlreadyExists {
+        /// The file that already exists.
+        path: PathBuf,
+    },
+
+    /// A secret key file can be read or written by the group or other users.
+    #[error(
+        "secret key file {} is readable by other users (mode {mode:03o}): run `chmod 600 {}`",
+        path.display(),
+        path.display()
+    )]
+    InsecurePermissions {
+        /// The secret key file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+
+    /// The operating system denied access to a file.
+    #[error(
+        "permission denied while trying to {action} {}: make sure the file belongs to the user running bemx",
+        path.display()
+    )]
+    AccessDenied {
+        /// What was attempted ("read", "create", …).
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+    },
+
+    /// A key file is passphrase-protected but no passphrase was given.
+    #[error(
+        "secret key file {} is protected by a passphrase: enter the passphrase when asked or set BEMX_PASSPHRASE",
+        path.display()
+    )]
+    PassphraseRequired {
+        /// The encrypted key file.
+        path: PathBuf,
+    },
+
+    /// The passphrase did not decrypt a key file.
+    #[error(
+        "wrong passphrase for {}: try again (if the passphrase is certainly right, the file is damaged: restore it from a backup)",
+        path.display()
+    )]
+    WrongPassphrase {
+        /// The encrypted key file.
+        path: PathBuf,
+    },
+
+    /// An empty passphrase was offered for encrypting the identity.
+    #[error("the passphrase is empty: choose a non-empty passphrase, or none at all")]
+    EmptyPassphrase,
+
+    /// A key file (or installation.json) is damaged, truncated or inconsistent.
+    #[error(
+        "key file {} is corrupt or truncated ({reason}): restore the identity folder from a backup",
+        path.display()
+    )]
+    CorruptKeyFile {
+        /// The damaged file.
+        path: PathBuf,
+        /// What is wrong with it (never contains key material).
+        reason: String,
+    },
+
+    /// A name for an installation or contact is unusable.
+    #[error("invalid name: {reason}; choose a name of 1 to 100 characters without control characters")]
+    InvalidName {
+        /// Why the name was refused.
+        reason: String,
+    },
+
+    /// The operating system's random number generator failed.
+    #[error("the operating system's random number generator failed ({reason}): try again")]
+    Random {
+        /// The error from the operating system.
+        reason: String,
+    },
+
+    /// Any other input/output failure.
+    #[error("could not {action} {}: {error}", path.display())]
+    Io {
+        /// What was attempted ("read", "create", "rename", …).
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The underlying error.
+        error: io::Error,
+    },
+
+    /// A contact card is larger than any real card.
+    #[error("the contact card is too large ({size} bytes, at most {max}): check that you picked the right file")]
+    CardTooLarge {
+        /// Its size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        max: usize,
+    },
+
+    /// The input is not a bemx contact card at all.
+    #[error("this is not a bemx contact card: ask the sender for the output of `bemx id show`")]
+    NotACard,
+
+    /// The card is of a version this program does not know.
+    #[error("unknown contact card version {version}: update bemx, or ask the sender for a version 1 card")]
+    UnknownCardVersion {
+        /// The version the card states.
+        version: String,
+    },
+
+    /// The card has the right shape but a field is missing, duplicated or unreadable.
+    #[error("the contact card is malformed ({reason}): ask the sender for a fresh copy of `bemx id show`")]
+    MalformedCard {
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// The card's age recipient is not a valid age X25519 public key.
+    #[error("the contact card's age key is invalid ({reason}): ask the sender for a fresh copy of the card")]
+    BadAgeKey {
+        /// Why it was refused.
+        reason: String,
+    },
+
+    /// The Ed25519 public key (of a card or a signature check) is invalid.
+    #[error("the ed25519 signing key is invalid ({reason}): ask the sender for a fresh copy of the card")]
+    BadSigningKey {
+        /// Why it was refused.
+        reason: String,
+    },
+
+    /// The fingerprint written on a card does not match its keys.
+    #[error(
+        "the contact card states fingerprint {stated} but its keys give {computed}: the card was altered or damaged, do not trust it; ask the sender for a fresh copy"
+    )]
+    FingerprintMismatch {
+        /// The fingerprint written on the card.
+        stated: String,
+        /// The fingerprint computed from the card's keys.
+        computed: Fingerprint,
+    },
+
+    /// A string could not be read as a fingerprint.
+    #[error(
+        "{input:?} is not a fingerprint: a fingerprint is 32 letters and digits like ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"
+    )]
+    BadFingerprint {
+        /// The offending input (shortened).
+        input: String,
+    },
+
+    /// A known installation presents different keys than the ones trusted.
+    #[error(
+        "contact {name:?} presents new keys (fingerprint {new_fp}, trusted is {old_fp}): this may be an impersonation attempt; confirm the new fingerprint with {name:?} by phone, and if the key change is genuine remove the old contact first (`bemx contacts remove {old_fp}`)"
+    )]
+    ContactKeyChanged {
+        /// The trusted contact's name.
+        name: String,
+        /// The trusted fingerprint.
+        old_fp: Fingerprint,
+        /// The fingerprint of the offered card.
+        new_fp: Fingerprint,
+    },
+
+    /// Another installation is already trusted under this name.
+    #[error(
+        "another contact is already called {name:?} (fingerprint {existing_fp}): edit the card's name line to another name (e.g. add a department) and add it again"
+    )]
+    ContactNameTaken {
+        /// The clashing name.
+        name: String,
+        /// The fingerprint of the contact that has the name.
+        existing_fp: Fingerprint,
+    },
+
+    /// The card reuses a key that a different trusted installation already has.
+    #[error(
+        "the card's keys are already trusted for contact {existing:?}, a different installation: this card is not genuine or was copied; do not add it"
+    )]
+    ContactKeyReused {
+        /// The contact that already has the keys.
+        existing: String,
+    },
+
+    /// No trusted contact matches a name or fingerprint.
+    #[error("no contact named or with fingerprint {query:?}: run `bemx contacts list` to see the trusted contacts")]
+    ContactNotFound {
+        /// What was searched for.
+        query: String,
+    },
+
+    /// The contacts file cannot be read.
+    #[error("contacts file {} is damaged ({reason}): restore it from a backup, or move it aside and add the contacts again", path.display())]
+    CorruptContacts {
+        /// The contacts file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A signature does not verify.
+    #[error(
+        "the {context:?} signature does not verify: the data was altered or signed by another key; do not trust it"
+    )]
+    BadSignature {
+        /// The signature context.
+        context: String,
+    },
+
+    /// A signature context contains a NUL byte, which would make messages ambiguous.
+    #[error("signature context {context:?} contains a NUL byte: this is a bug in bemx, please report it")]
+    InvalidContext {
+        /// The offending context.
+        context: String,
+    },
+}
+
+impl IdentityError {
+    /// Wraps an I/O error, turning "permission denied" into [`IdentityError::AccessDenied`].
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, error: io::Error) -> Self {
+        let path = path.into();
+        match error.kind() {
+            io::ErrorKind::PermissionDenied => IdentityError::AccessDenied { action, path },
+            io::ErrorKind::AlreadyExists => IdentityError::AlreadyExists { path },
+            _ => IdentityError::Io { action, path, error },
+        }
+    }
+
+    pub(crate) fn corrupt(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        IdentityError::CorruptKeyFile { path: path.into(), reason: reason.into() }
+    }
+}

@@ -1,0 +1,199 @@
+//! Small file-system helpers: secret files, capped reads, atomic replace, time.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use zeroize::Zeroizing;
+
+use crate::error::{IdentityError, Result};
+
+/// Creates the folder `dir` (and its parents). On unix the last component is
+/// created with mode 0700 when it does not exist yet.
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        fs::create_dir_all(parent).map_err(|e| IdentityError::io("create folder", parent, e))?;
+    }
+    // On Windows the folder inherits the ACL of the user's profile.
+    #[cfg_attr(not(unix), allow(unused_mut))]
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    match builder.create(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) => Err(IdentityError::io("create folder", dir, e)),
+    }
+}
+
+/// Opens a new file for writing, failing if it exists. On unix the file is
+/// created with mode 0600. On Windows the file inherits the ACL of its
+/// folder, which lives in the user's profile and is private to the user.
+fn create_new_private(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(|e| IdentityError::io("create", path, e))
+}
+
+/// Writes `contents` to the new file `path` (never overwriting), mode 0600 on
+/// unix, fsynced. On failure after creation the partial file is removed.
+pub(crate) fn write_new_private(path: &Path, contents: &[u8]) -> Result<()> {
+    let mut file = create_new_private(path)?;
+    let written =
+        file.write_all(contents).and_then(|()| file.sync_all()).map_err(|e| IdentityError::io("write", path, e));
+    if written.is_err() {
+        drop(file);
+        let _ = fs::remove_file(path);
+    }
+    written
+}
+
+/// Replaces `path` atomically with `contents`: writes a temporary file in the
+/// same folder, fsyncs it, renames it over `path` and fsyncs the folder.
+pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_owned());
+    let mut suffix = [0u8; 8];
+    getrandom::getrandom(&mut suffix).map_err(|e| IdentityError::Random { reason: e.to_string() })?;
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", hex::encode(suffix)));
+    write_new_private(&tmp, contents)?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(IdentityError::io("replace", path, e));
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Fsyncs a folder so that a new or renamed entry survives a crash. Only
+/// possible on unix; on Windows NTFS journals the rename itself.
+pub(crate) fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    {
+        // Best effort: some file systems refuse to fsync folders.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+    }
+}
+
+/// Reads at most `max` bytes of an already opened file; larger files are an
+/// error (`Ok(None)`).
+fn read_capped_file(file: &mut File, path: &Path, max: usize) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    let mut buf = Zeroizing::new(Vec::with_capacity(1024));
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(limit).read_to_end(&mut buf).map_err(|e| IdentityError::io("read", path, e))?;
+    if buf.len() > max {
+        return Ok(None);
+    }
+    Ok(Some(buf))
+}
+
+/// Reads a public file of at most `max` bytes. `Ok(None)` when it is larger.
+pub(crate) fn read_capped(path: &Path, max: usize) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    let mut file = File::open(path).map_err(|e| IdentityError::io("read", path, e))?;
+    read_capped_file(&mut file, path, max)
+}
+
+/// Reads a secret file of at most `max` bytes into zeroizing memory.
+///
+/// On unix the file must not grant any access to group or others
+/// (`mode & 0o077 == 0`), checked on the opened file. On Windows the file
+/// lives in the user's profile whose ACL is private to the user; no mode
+/// check is made there.
+pub(crate) fn read_secret(path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>> {
+    let mut file = File::open(path).map_err(|e| IdentityError::io("read", path, e))?;
+    let meta = file.metadata().map_err(|e| IdentityError::io("read", path, e))?;
+    if !meta.is_file() {
+        return Err(IdentityError::corrupt(path, "not a regular file"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            return Err(IdentityError::InsecurePermissions { path: path.to_path_buf(), mode });
+        }
+    }
+    read_capped_file(&mut file, path, max)?
+        .ok_or_else(|| IdentityError::corrupt(path, format!("larger than {max} bytes")))
+}
+
+/// The current time as RFC 3339 in UTC, e.g. `2025-03-01T12:00:00Z`.
+pub(crate) fn now_rfc3339() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    rfc3339_utc(secs)
+}
+
+/// Formats seconds since the Unix epoch as RFC 3339 UTC.
+pub(crate) fn rfc3339_utc(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let (h, m, s) = (rem / 3600, (rem % 3600) / 60, rem % 60);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(mo <= 2);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_known_values() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339_utc(1_735_689_599), "2024-12-31T23:59:59Z");
+        assert_eq!(rfc3339_utc(4_102_444_800), "2100-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn atomic_write_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn new_private_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s");
+        write_new_private(&p, b"a").unwrap();
+        let err = write_new_private(&p, b"b").unwrap_err();
+        assert!(matches!(err, IdentityError::AlreadyExists { .. }), "{err}");
+        assert_eq!(fs::read(&p).unwrap(), b"a");
+    }
+}

@@ -1,0 +1,152 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fs;
+
+use bemx_identity::{AddOutcome, CONTACTS_FILE, ContactCard, Contacts, Identity, IdentityError};
+
+fn card(name: &str) -> ContactCard {
+    Identity::generate(name).unwrap().contact_card()
+}
+
+#[test]
+fn empty_when_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Contacts::load(dir.path()).unwrap();
+    assert!(c.list().is_empty());
+    assert!(!dir.path().join(CONTACTS_FILE).exists());
+}
+
+#[test]
+fn add_persist_find_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = card("Anna Schmidt");
+    let ben = card("Ben Meier");
+    let mut contacts = Contacts::load(dir.path()).unwrap();
+    assert_eq!(contacts.add(anna.clone()).unwrap(), AddOutcome::Added);
+    assert_eq!(contacts.add(ben.clone()).unwrap(), AddOutcome::Added);
+    assert_eq!(contacts.add(anna.clone()).unwrap(), AddOutcome::AlreadyTrusted);
+
+    // Persisted as documented, and reloadable.
+    let text = fs::read_to_string(dir.path().join(CONTACTS_FILE)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["bemx_contacts"], 1);
+    assert_eq!(v["contacts"].as_array().unwrap().len(), 2);
+    assert_eq!(v["contacts"][0]["name"], "Anna Schmidt");
+    assert!(v["contacts"][0]["added_at"].as_str().unwrap().ends_with('Z'));
+    let contacts = Contacts::load(dir.path()).unwrap();
+    assert_eq!(contacts.list().len(), 2);
+    assert_eq!(contacts.list()[0].card, anna);
+    assert_eq!(contacts.list()[1].card, ben);
+
+    // find by exact name, by fingerprint in any spelling.
+    assert_eq!(contacts.find("Anna Schmidt").unwrap().card, anna);
+    let fp = ben.fingerprint();
+    for q in [fp.to_string(), fp.to_string().to_lowercase(), fp.to_compact(), fp.to_compact().to_lowercase()] {
+        assert_eq!(contacts.find(&q).unwrap().card, ben, "{q}");
+    }
+    assert!(matches!(contacts.find("anna"), Err(IdentityError::ContactNotFound { .. })));
+    assert!(matches!(contacts.find(&card("Z").fingerprint().to_string()), Err(IdentityError::ContactNotFound { .. })));
+    assert_eq!(contacts.find_by_signing_key(&anna.signing_key).unwrap().name(), "Anna Schmidt");
+    assert!(contacts.find_by_signing_key(&[9u8; 32]).is_none());
+
+    // remove
+    let mut contacts = contacts;
+    let removed = contacts.remove(&anna.fingerprint()).unwrap();
+    assert_eq!(removed.card, anna);
+    assert!(matches!(contacts.remove(&anna.fingerprint()), Err(IdentityError::ContactNotFound { .. })));
+    let reloaded = Contacts::load(dir.path()).unwrap();
+    assert_eq!(reloaded.list().len(), 1);
+    assert_eq!(reloaded.list()[0].card, ben);
+    // No temporary files left behind.
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn key_change_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = card("Anna");
+    let mut contacts = Contacts::load(dir.path()).unwrap();
+    contacts.add(anna.clone()).unwrap();
+    // Same installation, new keys (re-installed, or an impostor).
+    let mut forged = card("Anna");
+    forged.installation_id = anna.installation_id;
+    let err = contacts.add(forged.clone()).unwrap_err();
+    match &err {
+        IdentityError::ContactKeyChanged { name, old_fp, new_fp } => {
+            assert_eq!(name, "Anna");
+            assert_eq!(*old_fp, anna.fingerprint());
+            assert_eq!(*new_fp, forged.fingerprint());
+        }
+        e => panic!("unexpected {e}"),
+    }
+    let msg = err.to_string();
+    assert!(msg.contains("impersonation"), "{msg}");
+    assert!(msg.contains("remove the old contact first"), "{msg}");
+    assert_eq!(Contacts::load(dir.path()).unwrap().list().len(), 1);
+
+    // Genuine change: remove, then add.
+    contacts.remove(&anna.fingerprint()).unwrap();
+    assert_eq!(contacts.add(forged).unwrap(), AddOutcome::Added);
+}
+
+#[test]
+fn name_clash_and_key_reuse_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = card("Anna");
+    let mut contacts = Contacts::load(dir.path()).unwrap();
+    contacts.add(anna.clone()).unwrap();
+
+    for name in ["Anna", "ANNA"] {
+        let err = contacts.add(card(name)).unwrap_err();
+        assert!(matches!(err, IdentityError::ContactNameTaken { .. }), "{err}");
+        assert!(err.to_string().contains("another name"));
+    }
+
+    // Another installation id with Anna's signing key: refused.
+    let mut copy = card("Mallory");
+    copy.signing_key = anna.signing_key;
+    assert!(matches!(contacts.add(copy), Err(IdentityError::ContactKeyReused { .. })));
+    let mut copy = card("Mallory");
+    copy.age_recipient = anna.age_recipient.clone();
+    assert!(matches!(contacts.add(copy), Err(IdentityError::ContactKeyReused { .. })));
+
+    // Invalid hand-built card.
+    let mut bad = card("Bad");
+    bad.signing_key = [0u8; 32];
+    assert!(matches!(contacts.add(bad), Err(IdentityError::BadSigningKey { .. })));
+    assert_eq!(Contacts::load(dir.path()).unwrap().list().len(), 1);
+}
+
+#[test]
+fn corrupt_contacts_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(CONTACTS_FILE);
+    let mut contacts = Contacts::load(dir.path()).unwrap();
+    contacts.add(card("Anna")).unwrap();
+    let good = fs::read_to_string(&path).unwrap();
+
+    for bad in [
+        good[..good.len() / 2].to_owned(),
+        "[]".to_owned(),
+        good.replace("\"bemx_contacts\": 1", "\"bemx_contacts\": 9"),
+        // A tampered key no longer matches the pinned fingerprint.
+        {
+            let v: serde_json::Value = serde_json::from_str(&good).unwrap();
+            let mut v = v;
+            v["contacts"][0]["age_recipient"] = card("X").age_recipient.into();
+            v.to_string()
+        },
+        // The same contact twice.
+        {
+            let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+            let entry = v["contacts"][0].clone();
+            v["contacts"].as_array_mut().unwrap().push(entry);
+            v.to_string()
+        },
+    ] {
+        fs::write(&path, &bad).unwrap();
+        let err = Contacts::load(dir.path()).unwrap_err();
+        assert!(matches!(err, IdentityError::CorruptContacts { .. }), "{err}");
+        assert!(err.to_string().contains(&path.display().to_string()));
+    }
+}
