@@ -1,0 +1,261 @@
+//! The one error type of this crate.
+
+use std::path::PathBuf;
+
+/// Result alias used throughout `bemx-db`.
+pub type Result<T, E = DbError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the database layer.
+///
+/// Messages are lowercase, say what happened and, where the user can act,
+/// what to do about it. They never contain personal data: rows are named by
+/// table, local row id and column only.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// SQLite itself reported an error (I/O, locking, constraint, trigger).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    /// Reading or writing a document stream failed.
+    #[error("i/o error while {context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// `Database::create` was pointed at an existing file.
+    #[error("database file {} already exists: choose another path or remove the file first", path.display())]
+    AlreadyExists {
+        /// The path that exists.
+        path: PathBuf,
+    },
+
+    /// `Database::open` was pointed at a missing file.
+    #[error("database file {} does not exist: run `bemx init` first or pass the right --db path", path.display())]
+    NotFound {
+        /// The missing path.
+        path: PathBuf,
+    },
+
+    /// The file is an SQLite database but not one created by bemx.
+    #[error("database {} is not a bemx database (no meta table or installation id): check the --db path", path.display())]
+    NotBemx {
+        /// The path opened.
+        path: PathBuf,
+    },
+
+    /// The database was written by a newer bemx.
+    #[error(
+        "database schema version {found} is newer than this bemx ({expected}): install the same bemx version on both PCs"
+    )]
+    SchemaTooNew {
+        /// Version stored in the file.
+        found: u32,
+        /// Version this build writes.
+        expected: u32,
+    },
+
+    /// The database was written by an older bemx and needs its migrations.
+    #[error(
+        "database schema version {found} is older than this bemx ({expected}): make a backup, then open it with upgrading enabled"
+    )]
+    SchemaTooOld {
+        /// Version stored in the file.
+        found: u32,
+        /// Version this build writes.
+        expected: u32,
+    },
+
+    /// An installation id is not a UUID.
+    #[error("installation id {value:?} is not a uuid: pass a uuid such as the one `bemx init` generates")]
+    InvalidInstallationId {
+        /// The rejected value.
+        value: String,
+    },
+
+    /// No client matches a UUID or BEM-ID.
+    #[error("no client with uuid or bem-id {query:?}: run `bemx clients list` to see the known clients")]
+    UnknownClient {
+        /// What was searched for.
+        query: String,
+    },
+
+    /// A client id given for extraction does not exist.
+    #[error("client row {id} does not exist: list the clients again, the database may have changed")]
+    UnknownClientId {
+        /// The local row id.
+        id: i64,
+    },
+
+    /// The database schema has a shape the foreign-key graph cannot handle.
+    #[error("unsupported schema at table {table}: {detail}; the database was probably modified by another program")]
+    UnsupportedSchema {
+        /// Table concerned.
+        table: String,
+        /// What is wrong.
+        detail: String,
+    },
+
+    /// A foreign-key value points at a row that does not exist.
+    #[error(
+        "dangling reference: {table} row {rowid} column {column} points at {target} id {value}, which does not exist; run `bemx db check` and repair the database before exporting"
+    )]
+    DanglingReference {
+        /// Referencing table.
+        table: String,
+        /// Local row id of the referencing row.
+        rowid: i64,
+        /// Referencing column.
+        column: String,
+        /// Referenced table.
+        target: String,
+        /// The missing id.
+        value: i64,
+    },
+
+    /// A row belongs to two different clients through its references.
+    #[error(
+        "cross-client reference: {table} row {rowid} column {column} points at {target} id {value}, which belongs to another client; run `bemx db check` and repair the database before exporting"
+    )]
+    CrossClientReference {
+        /// Referencing table.
+        table: String,
+        /// Local row id of the referencing row.
+        rowid: i64,
+        /// Referencing column.
+        column: String,
+        /// Referenced table.
+        target: String,
+        /// Referenced id.
+        value: i64,
+    },
+
+    /// `PRAGMA foreign_key_check` reported a violation.
+    #[error(
+        "foreign key violation: {table} row {rowid} has no matching row in {parent}; run `bemx db check` and repair the database"
+    )]
+    ForeignKeyViolation {
+        /// Child table.
+        table: String,
+        /// Row id in the child table.
+        rowid: i64,
+        /// Parent table.
+        parent: String,
+    },
+
+    /// A document's stored size or hash does not match its content.
+    #[error(
+        "document mismatch: {table} row {rowid} column {column}: {detail}; the document is damaged, restore it from a backup before exporting"
+    )]
+    DocumentMismatch {
+        /// Table holding the document.
+        table: String,
+        /// Row id.
+        rowid: i64,
+        /// Blob column.
+        column: String,
+        /// What differs.
+        detail: String,
+    },
+
+    /// A value has the wrong storage type for its column role.
+    #[error("unexpected value in {table} column {column}: {detail}")]
+    UnexpectedValue {
+        /// Table concerned.
+        table: String,
+        /// Column concerned.
+        column: String,
+        /// What was expected.
+        detail: String,
+    },
+
+    /// Incoming rows do not match the local schema (schema drift).
+    #[error("schema drift at table {table}: {detail}; install the same bemx version on both PCs")]
+    SchemaDrift {
+        /// Table concerned.
+        table: String,
+        /// What differs.
+        detail: String,
+    },
+
+    /// The merge stream used a table or blob out of order.
+    #[error("merge protocol error: {detail}; the bundle is malformed, nothing was imported")]
+    MergeProtocol {
+        /// What went wrong.
+        detail: String,
+    },
+
+    /// An incoming row references a source row that was not imported before it.
+    #[error(
+        "unresolved reference: {table} column {column} points at source {target} id {source_id}, which is not in the bundle; the bundle is incomplete, nothing was imported"
+    )]
+    UnresolvedReference {
+        /// Referencing table.
+        table: String,
+        /// Referencing column.
+        column: String,
+        /// Referenced table.
+        target: String,
+        /// Source id that was not seen.
+        source_id: i64,
+    },
+
+    /// An incoming client already exists locally (same UUID).
+    #[error(
+        "client {uuid} already exists in this database: it was imported before or never left this PC; nothing was imported"
+    )]
+    DuplicateClient {
+        /// UUID of the clashing client.
+        uuid: String,
+    },
+
+    /// A document stream had a different length than announced.
+    #[error(
+        "document length mismatch for {table} source row {source_rowid}: announced {expected} bytes, got {actual}; the bundle is damaged, nothing was imported"
+    )]
+    BlobLength {
+        /// Table concerned.
+        table: String,
+        /// Source row id.
+        source_rowid: i64,
+        /// Announced length.
+        expected: u64,
+        /// Actual length.
+        actual: u64,
+    },
+
+    /// A client or row survived a purge.
+    #[error("purge incomplete: {remaining} row(s) of the purged clients remain in {table}; the purge was rolled back")]
+    PurgeIncomplete {
+        /// Table still holding rows.
+        table: String,
+        /// How many rows remain.
+        remaining: u64,
+    },
+
+    /// A selected row disappeared between selection and extraction.
+    #[error("{table} row {rowid} changed during the export: run the export inside one transaction, or simply again")]
+    ChangedDuringExport {
+        /// Table concerned.
+        table: String,
+        /// Row id that vanished.
+        rowid: i64,
+    },
+
+    /// Invalid arguments to the demo data generator.
+    #[error("invalid seed options: {detail}")]
+    InvalidSeedOptions {
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+impl DbError {
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        DbError::Io { context: context.into(), source }
+    }
+}

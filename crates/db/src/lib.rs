@@ -1,0 +1,24 @@
+#![forbid(unsafe_code)]
+//! bemx-db: the reference BEMdok-like schema, its foreign-key graph, client
+//! subset extraction (export), merging (import), purging and demo data.
+
+mod error;
+pub mod extract;
+pub mod graph;
+pub mod merge;
+pub mod schema;
+pub mod seed;
+
+pub use error::{DbError, Result};
+pub use extract::{
+    BlobInfo, CheckReport, ExtractError, Problem, RowSink, Selection, Value, check_database, count_rows, extract,
+    for_each_blob, select_clients,
+};
+pub use graph::{
+    CLIENTS_TABLE, ColumnRole, ColumnSpec, TableKind, TableSpec, catalogue_tables, export_tables, stream_tables,
+};
+pub use merge::{MergeReport, Merger, PurgeReport, check_specs, existing_client_uuids, purge_clients};
+pub use schema::{
+    ClientSummary, Database, LOCAL_TABLES, SCHEMA_VERSION, configure_connection, migrate, schema_fingerprint,
+};
+pub use seed::{SeedOptions, SeedReport, seed, seed_with};

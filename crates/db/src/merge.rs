@@ -1,0 +1,503 @@
+//! Merging an extracted stream into a database, and purging clients.
+//!
+//! The caller feeds the stream in the order [`crate::extract`] produces it:
+//! catalogue tables first (rows `code, label, system`: codes unknown here
+//! are added with the sender's label; known codes keep the local label),
+//! then client-owned tables parents first. Every local key is new: primary
+//! keys are dropped and SQLite assigns fresh ids, references are remapped
+//! through the ids seen earlier in the stream. Nothing is ever ignored or
+//! replaced: a clash is an error and the caller's transaction is rolled back.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::rc::Rc;
+
+use rusqlite::types::ToSqlOutput;
+use rusqlite::{Connection, MAIN_DB, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+use crate::error::{DbError, Result};
+use crate::extract::{Value, select_clients};
+use crate::graph::{CLIENTS_TABLE, ColumnRole, TableKind, TableSpec, q, stream_tables};
+use crate::schema::PURGING_KEY;
+
+/// What a merge did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MergeReport {
+    /// Rows inserted per client-owned table (catalogue additions are listed
+    /// in `catalogue_codes_added` instead).
+    pub rows_per_table: BTreeMap<String, u64>,
+    /// BEM-IDs renamed because they were taken here: (incoming, stored).
+    pub renamed: Vec<(String, String)>,
+    /// Catalogue codes that did not exist here: (catalogue table, code).
+    pub catalogue_codes_added: Vec<(String, String)>,
+    /// UUIDs of the clients inserted, in stream order.
+    pub client_uuids: Vec<String>,
+    /// Documents written through [`Merger::write_blob`].
+    pub blobs_written: u64,
+}
+
+struct Current {
+    spec_index: usize,
+    insert_sql: Rc<str>,
+}
+
+/// Inserts a stream of rows inside a caller-provided transaction.
+pub struct Merger<'t> {
+    conn: &'t Connection,
+    // Shared so a row can hold its spec while `self` is borrowed mutably.
+    specs: Rc<Vec<TableSpec>>,
+    started: Vec<bool>,
+    current: Option<Current>,
+    /// Per owned table: source id -> new local id.
+    ids: HashMap<String, HashMap<i64, i64>>,
+    /// Per catalogue: code -> local id.
+    codes: HashMap<String, HashMap<String, i64>>,
+    /// Blobs announced by rows and not yet written: (table, column, source id) -> len.
+    pending_blobs: BTreeMap<(String, String, i64), u64>,
+    report: MergeReport,
+}
+
+impl std::fmt::Debug for Merger<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Merger").field("report", &self.report).finish_non_exhaustive()
+    }
+}
+
+/// Compares the tables a bundle declares with the local ones (names, order,
+/// columns and roles). Use it as a preflight before writing anything.
+pub fn check_specs(conn: &Connection, incoming: &[TableSpec]) -> Result<()> {
+    let local = stream_tables(conn)?;
+    for spec in incoming {
+        let Some(l) = local.iter().find(|l| l.name == spec.name) else {
+            return Err(DbError::SchemaDrift { table: spec.name.clone(), detail: "table does not exist here".into() });
+        };
+        if l != spec {
+            return Err(DbError::SchemaDrift {
+                table: spec.name.clone(),
+                detail: format!(
+                    "columns differ: bundle has [{}], this database has [{}]",
+                    spec.column_names().join(", "),
+                    l.column_names().join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Which of `uuids` already exist here, as (uuid, local bem-id).
+pub fn existing_client_uuids(conn: &Connection, uuids: &[String]) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT bem_id FROM clients WHERE uuid = ?1")?;
+    let mut out = Vec::new();
+    for u in uuids {
+        if let Some(b) = stmt.query_row([u], |r| r.get::<_, String>(0)).optional()? {
+            out.push((u.clone(), b));
+        }
+    }
+    Ok(out)
+}
+
+fn free_bem_id(conn: &Connection, wanted: &str) -> Result<String> {
+    let mut stmt = conn.prepare_cached("SELECT 1 FROM clients WHERE bem_id = ?1")?;
+    if !stmt.exists([wanted])? {
+        return Ok(wanted.to_owned());
+    }
+    let mut n = 2u64;
+    loop {
+        let candidate = format!("{wanted} ({n})");
+        if !stmt.exists([&candidate])? {
+            return Ok(candidate);
+        }
+        n += 1;
+    }
+}
+
+impl<'t> Merger<'t> {
+    /// Starts a merge; the local schema decides column roles.
+    pub fn new(tx: &'t Transaction<'_>) -> Result<Self> {
+        let conn: &'t Connection = tx;
+        let specs = stream_tables(conn)?;
+        Ok(Merger {
+            conn,
+            started: vec![false; specs.len()],
+            specs: Rc::new(specs),
+            current: None,
+            ids: HashMap::new(),
+            codes: HashMap::new(),
+            pending_blobs: BTreeMap::new(),
+            report: MergeReport::default(),
+        })
+    }
+
+    /// Starts a table. `columns` must equal the local columns in order
+    /// (for catalogues: all columns but `id`). Each table at most once.
+    pub fn begin_table<S: AsRef<str>>(&mut self, name: &str, columns: &[S]) -> Result<()> {
+        if let Some(c) = &self.current {
+            return Err(DbError::MergeProtocol {
+                detail: format!("table {name} started before {} ended", self.specs[c.spec_index].name),
+            });
+        }
+        let Some(i) = self.specs.iter().position(|s| s.name == name) else {
+            return Err(DbError::SchemaDrift {
+                table: name.into(),
+                detail: "table does not exist here or is not exportable".into(),
+            });
+        };
+        let spec = &self.specs[i];
+        let incoming: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
+        if incoming != spec.column_names() {
+            return Err(DbError::SchemaDrift {
+                table: name.into(),
+                detail: format!(
+                    "columns differ: bundle has [{}], this database has [{}]",
+                    incoming.join(", "),
+                    spec.column_names().join(", ")
+                ),
+            });
+        }
+        if self.started[i] {
+            return Err(DbError::MergeProtocol { detail: format!("table {name} appears twice") });
+        }
+        self.started[i] = true;
+        let insert_sql = match spec.kind {
+            TableKind::Catalogue => {
+                let cols: Vec<String> = spec.columns.iter().map(|c| q(&c.name)).collect();
+                let marks: Vec<String> = (1..=cols.len()).map(|k| format!("?{k}")).collect();
+                format!("INSERT INTO {} ({}) VALUES ({})", q(name), cols.join(", "), marks.join(", "))
+            }
+            TableKind::Owned => {
+                let cols: Vec<String> =
+                    spec.columns.iter().filter(|c| c.role != ColumnRole::PrimaryKey).map(|c| q(&c.name)).collect();
+                let marks: Vec<String> = (1..=cols.len()).map(|k| format!("?{k}")).collect();
+                self.ids.entry(name.to_owned()).or_default();
+                format!("INSERT INTO {} ({}) VALUES ({})", q(name), cols.join(", "), marks.join(", "))
+            }
+        };
+        self.current = Some(Current { spec_index: i, insert_sql: insert_sql.into() });
+        Ok(())
+    }
+
+    fn catalogue_id(&mut self, table: &str, code: &str, label: Option<&str>, system: Option<&Value>) -> Result<i64> {
+        if let Some(id) = self.codes.get(table).and_then(|m| m.get(code)) {
+            return Ok(*id);
+        }
+        let found: Option<i64> = self
+            .conn
+            .prepare_cached(&format!("SELECT id FROM {} WHERE code = ?1", q(table)))?
+            .query_row([code], |r| r.get(0))
+            .optional()?;
+        let id = match found {
+            Some(id) => id,
+            None => {
+                let sys = match system {
+                    Some(Value::Integer(s)) => *s,
+                    _ => 0,
+                };
+                self.conn
+                    .prepare_cached(&format!("INSERT INTO {} (code, label, system) VALUES (?1, ?2, ?3)", q(table)))?
+                    .execute(rusqlite::params![code, label.unwrap_or(code), sys])?;
+                self.report.catalogue_codes_added.push((table.to_owned(), code.to_owned()));
+                self.conn.last_insert_rowid()
+            }
+        };
+        self.codes.entry(table.to_owned()).or_default().insert(code.to_owned(), id);
+        Ok(id)
+    }
+
+    /// Inserts one row of the current table (values encoded as extracted).
+    pub fn row(&mut self, values: &[Value]) -> Result<()> {
+        let Some(cur) = self.current.as_ref() else {
+            return Err(DbError::MergeProtocol { detail: "row outside a table".into() });
+        };
+        let (i, sql) = (cur.spec_index, Rc::clone(&cur.insert_sql));
+        let specs = Rc::clone(&self.specs);
+        let spec = &specs[i];
+        if values.len() != spec.columns.len() {
+            return Err(DbError::SchemaDrift {
+                table: spec.name.clone(),
+                detail: format!("row has {} values, the table has {} columns", values.len(), spec.columns.len()),
+            });
+        }
+        let unexpected = |col: &str, detail: &str| DbError::UnexpectedValue {
+            table: spec.name.clone(),
+            column: col.to_owned(),
+            detail: detail.to_owned(),
+        };
+
+        if spec.kind == TableKind::Catalogue {
+            let pos = |n: &str| spec.columns.iter().position(|c| c.name == n);
+            let Some(Value::Text(code)) = pos("code").map(|p| &values[p]) else {
+                return Err(unexpected("code", "catalogue code must be text"));
+            };
+            let label = match pos("label").map(|p| &values[p]) {
+                Some(Value::Text(l)) => Some(l.as_str()),
+                _ => None,
+            };
+            let system = pos("system").map(|p| &values[p]);
+            let code = code.clone();
+            self.catalogue_id(&spec.name, &code, label, system)?;
+            return Ok(());
+        }
+
+        let mut params: Vec<ToSqlOutput<'_>> = Vec::with_capacity(values.len());
+        let mut source_id = None;
+        let mut blobs: Vec<(String, u64)> = Vec::new();
+        let mut new_uuid = None;
+        for (c, v) in spec.columns.iter().zip(values) {
+            if c.not_null && *v == Value::Null {
+                return Err(unexpected(&c.name, "null in a not-null column"));
+            }
+            match (&c.role, v) {
+                (ColumnRole::PrimaryKey, Value::Integer(id)) => source_id = Some(*id),
+                (ColumnRole::PrimaryKey, _) => {
+                    return Err(unexpected(&c.name, "primary key must be an integer"));
+                }
+                (ColumnRole::OwnedRef { .. } | ColumnRole::CatalogueRef { .. } | ColumnRole::Blob, Value::Null) => {
+                    params.push(ToSqlOutput::Owned(Value::Null));
+                }
+                (ColumnRole::OwnedRef { table }, Value::Integer(src)) => {
+                    let Some(new) = self.ids.get(table).and_then(|m| m.get(src)) else {
+                        return Err(DbError::UnresolvedReference {
+                            table: spec.name.clone(),
+                            column: c.name.clone(),
+                            target: table.clone(),
+                            source_id: *src,
+                        });
+                    };
+                    params.push(ToSqlOutput::Owned(Value::Integer(*new)));
+                }
+                (ColumnRole::CatalogueRef { table }, Value::Text(code)) => {
+                    let id = self.catalogue_id(table, code, None, None)?;
+                    params.push(ToSqlOutput::Owned(Value::Integer(id)));
+                }
+                (ColumnRole::Blob, Value::Integer(len)) => {
+                    // SQLite's default maximum blob size is 1 GB.
+                    let len = u64::try_from(*len)
+                        .ok()
+                        .filter(|l| *l <= 1_000_000_000)
+                        .ok_or_else(|| unexpected(&c.name, "document length out of range"))?;
+                    blobs.push((c.name.clone(), len));
+                    params.push(ToSqlOutput::ZeroBlob(len));
+                }
+                (ColumnRole::OwnedRef { .. }, _) => {
+                    return Err(unexpected(&c.name, "reference must be an integer id"));
+                }
+                (ColumnRole::CatalogueRef { .. }, _) => {
+                    return Err(unexpected(&c.name, "catalogue reference must be a text code"));
+                }
+                (ColumnRole::Blob, _) => {
+                    return Err(unexpected(&c.name, "document must be announced by its length"));
+                }
+                (ColumnRole::Value, v) => {
+                    if spec.name == CLIENTS_TABLE
+                        && c.name == "uuid"
+                        && let Value::Text(u) = v
+                    {
+                        new_uuid = Some(u.clone());
+                    }
+                    params.push(ToSqlOutput::Owned(v.clone()));
+                }
+            }
+        }
+        let Some(source_id) = source_id else {
+            return Err(unexpected("id", "row without primary key"));
+        };
+        if self.ids.get(&spec.name).is_some_and(|m| m.contains_key(&source_id)) {
+            return Err(DbError::MergeProtocol {
+                detail: format!("{} source row {source_id} appears twice", spec.name),
+            });
+        }
+
+        if spec.name == CLIENTS_TABLE {
+            let uuid = new_uuid.ok_or_else(|| unexpected("uuid", "client without uuid"))?;
+            if !existing_client_uuids(self.conn, std::slice::from_ref(&uuid))?.is_empty() {
+                return Err(DbError::DuplicateClient { uuid });
+            }
+            let bem_pos =
+                spec.columns.iter().filter(|c| c.role != ColumnRole::PrimaryKey).position(|c| c.name == "bem_id");
+            if let Some(p) = bem_pos
+                && let ToSqlOutput::Owned(Value::Text(b)) = &params[p]
+            {
+                let free = free_bem_id(self.conn, b)?;
+                if free != *b {
+                    self.report.renamed.push((b.clone(), free.clone()));
+                    params[p] = ToSqlOutput::Owned(Value::Text(free));
+                }
+            }
+            self.report.client_uuids.push(uuid);
+        }
+
+        self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params.iter()))?;
+        let new_id = self.conn.last_insert_rowid();
+        if let Some(m) = self.ids.get_mut(&spec.name) {
+            m.insert(source_id, new_id);
+        }
+        for (col, len) in blobs {
+            self.pending_blobs.insert((spec.name.clone(), col, source_id), len);
+        }
+        match self.report.rows_per_table.get_mut(&spec.name) {
+            Some(n) => *n += 1,
+            None => {
+                self.report.rows_per_table.insert(spec.name.clone(), 1);
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the current table.
+    pub fn end_table(&mut self) -> Result<()> {
+        if self.current.take().is_none() {
+            return Err(DbError::MergeProtocol { detail: "end of a table that was not started".into() });
+        }
+        Ok(())
+    }
+
+    /// Streams one document into the zero-filled blob its row announced and
+    /// returns the SHA-256 of the bytes written. Exactly `len` bytes must
+    /// come from `reader`. If the table has a `sha256` column, the written
+    /// bytes must match it.
+    pub fn write_blob(
+        &mut self,
+        table: &str,
+        column: &str,
+        source_rowid: i64,
+        len: u64,
+        reader: &mut dyn Read,
+    ) -> Result<[u8; 32]> {
+        let key = (table.to_owned(), column.to_owned(), source_rowid);
+        let Some(announced) = self.pending_blobs.remove(&key) else {
+            return Err(DbError::MergeProtocol {
+                detail: format!(
+                    "document for {table}.{column} source row {source_rowid} was not announced or was sent twice"
+                ),
+            });
+        };
+        let mismatch = |actual| DbError::BlobLength { table: table.into(), source_rowid, expected: announced, actual };
+        if len != announced {
+            return Err(mismatch(len));
+        }
+        let new_id =
+            self.ids.get(table).and_then(|m| m.get(&source_rowid)).copied().ok_or_else(|| DbError::MergeProtocol {
+                detail: format!("{table} source row {source_rowid} unknown"),
+            })?;
+        let mut blob = self.conn.blob_open(MAIN_DB, table, column, new_id, false)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut written = 0u64;
+        loop {
+            let n = reader.read(&mut buf).map_err(|e| DbError::io("reading a document from the bundle", e))?;
+            if n == 0 {
+                break;
+            }
+            if written + n as u64 > announced {
+                return Err(mismatch(written + n as u64));
+            }
+            std::io::Write::write_all(&mut blob, &buf[..n])
+                .map_err(|e| DbError::io("writing a document into the database", e))?;
+            hasher.update(&buf[..n]);
+            written += n as u64;
+        }
+        if written != announced {
+            return Err(mismatch(written));
+        }
+        drop(blob);
+        let digest: [u8; 32] = hasher.finalize().into();
+        let spec = self.specs.iter().find(|s| s.name == table);
+        if spec.is_some_and(|s| s.columns.iter().any(|c| c.name == "sha256")) {
+            let stored: Option<String> =
+                self.conn
+                    .query_row(&format!("SELECT \"sha256\" FROM {} WHERE id = ?1", q(table)), [new_id], |r| r.get(0))?;
+            if stored.is_some_and(|s| !s.eq_ignore_ascii_case(&hex::encode(digest))) {
+                return Err(DbError::DocumentMismatch {
+                    table: table.into(),
+                    rowid: new_id,
+                    column: column.into(),
+                    detail: "content does not match the stored sha256".into(),
+                });
+            }
+        }
+        self.report.blobs_written += 1;
+        Ok(digest)
+    }
+
+    /// Ends the merge; refuses if a table is still open or a document that
+    /// a row announced was never written.
+    pub fn finish(self) -> Result<MergeReport> {
+        if let Some(c) = &self.current {
+            return Err(DbError::MergeProtocol {
+                detail: format!("table {} was not ended", self.specs[c.spec_index].name),
+            });
+        }
+        if let Some(((t, c, id), _)) = self.pending_blobs.iter().next() {
+            return Err(DbError::MergeProtocol {
+                detail: format!("{} document(s) missing, first: {t}.{c} source row {id}", self.pending_blobs.len()),
+            });
+        }
+        Ok(self.report)
+    }
+}
+
+/// What [`purge_clients`] removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PurgeReport {
+    /// Rows removed per client-owned table.
+    pub rows_per_table: BTreeMap<String, u64>,
+    /// UUIDs that were not present (already purged).
+    pub not_found: Vec<String>,
+}
+
+/// Deletes the clients with every dependent row (by cascade) and verifies
+/// that none of their rows remain. Handed-over clients may be purged: the
+/// `meta` key `purging` is set to `1` for the duration (inside `tx`, so a
+/// crash rolls it back with everything else) and the read-only trigger
+/// lets deletes through while it is set.
+pub fn purge_clients(tx: &Transaction<'_>, client_uuids: &[String]) -> Result<PurgeReport> {
+    let mut report = PurgeReport::default();
+    let mut ids = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached("SELECT id FROM clients WHERE uuid = ?1")?;
+        for u in client_uuids {
+            match stmt.query_row([u], |r| r.get::<_, i64>(0)).optional()? {
+                Some(id) => ids.push(id),
+                None => report.not_found.push(u.clone()),
+            }
+        }
+    }
+    let selection = select_clients(tx, &ids)?;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, '1')
+         ON CONFLICT(key) DO UPDATE SET value = '1'",
+        [PURGING_KEY],
+    )?;
+    {
+        let mut del = tx.prepare_cached("DELETE FROM clients WHERE id = ?1")?;
+        for id in &ids {
+            del.execute([id])?;
+        }
+    }
+    tx.execute("DELETE FROM meta WHERE key = ?1", [PURGING_KEY])?;
+
+    for spec in selection.tables() {
+        if spec.kind != TableKind::Owned {
+            continue;
+        }
+        let rows = selection.row_ids(&spec.name).unwrap_or_default();
+        let mut stmt = tx.prepare(&format!("SELECT 1 FROM {} WHERE id = ?1", q(&spec.name)))?;
+        let mut remaining = 0u64;
+        for id in rows {
+            if stmt.exists([id])? {
+                remaining += 1;
+            }
+        }
+        if remaining > 0 {
+            return Err(DbError::PurgeIncomplete { table: spec.name.clone(), remaining });
+        }
+        report.rows_per_table.insert(spec.name.clone(), rows.len() as u64);
+    }
+    let left = existing_client_uuids(tx, client_uuids)?;
+    if !left.is_empty() {
+        return Err(DbError::PurgeIncomplete { table: CLIENTS_TABLE.into(), remaining: left.len() as u64 });
+    }
+    Ok(report)
+}

@@ -1,0 +1,137 @@
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::io::Read;
+use std::path::Path;
+
+use bemx_db::{
+    ColumnRole, Database, MergeReport, Merger, RowSink, SeedOptions, Selection, TableKind, TableSpec, Value, extract,
+    for_each_blob, seed_with, select_clients,
+};
+use sha2::{Digest, Sha256};
+
+pub fn small_opts(clients: u32, seed: u64) -> SeedOptions {
+    SeedOptions { clients, seed, documents: true, max_documents_per_client: 3, document_bytes: (64, 3000) }
+}
+
+pub fn seeded(dir: &Path, name: &str, clients: u32, seed: u64) -> Database {
+    let iid = format!("00000000-0000-4000-8000-{:012}", seed);
+    let mut db = Database::create(dir.join(name), &iid).unwrap();
+    seed_with(&mut db, &small_opts(clients, seed)).unwrap();
+    db
+}
+
+pub fn all_client_ids(db: &Database) -> Vec<i64> {
+    db.clients_list(true).unwrap().into_iter().map(|c| c.id).collect()
+}
+
+#[derive(Debug, Default)]
+pub struct Collect {
+    pub tables: Vec<(TableSpec, Vec<Vec<Value>>)>,
+    pub announced: Vec<u64>,
+}
+
+impl RowSink for Collect {
+    type Error = Infallible;
+    fn begin_table(&mut self, spec: &TableSpec, row_count: u64) -> Result<(), Infallible> {
+        self.tables.push((spec.clone(), Vec::new()));
+        self.announced.push(row_count);
+        Ok(())
+    }
+    fn row(&mut self, values: &[Value]) -> Result<(), Infallible> {
+        if let Some(t) = self.tables.last_mut() {
+            t.1.push(values.to_vec());
+        }
+        Ok(())
+    }
+    fn end_table(&mut self) -> Result<(), Infallible> {
+        Ok(())
+    }
+}
+
+pub struct Extracted {
+    pub rows: Collect,
+    pub blobs: Vec<(String, String, i64, Vec<u8>)>,
+    pub selection: Selection,
+}
+
+pub fn extract_all(db: &Database, ids: &[i64]) -> Extracted {
+    let selection = select_clients(db.conn(), ids).unwrap();
+    let mut rows = Collect::default();
+    extract(db.conn(), &selection, &mut rows).unwrap();
+    let mut blobs = Vec::new();
+    for_each_blob(db.conn(), &selection, |info, r: &mut dyn Read| {
+        let mut v = Vec::new();
+        r.read_to_end(&mut v).unwrap();
+        assert_eq!(v.len() as u64, info.len);
+        blobs.push((info.table.to_owned(), info.column.to_owned(), info.rowid, v));
+        Ok::<(), Infallible>(())
+    })
+    .unwrap();
+    Extracted { rows, blobs, selection }
+}
+
+pub fn merge(dst: &mut Database, ex: &Extracted) -> bemx_db::Result<MergeReport> {
+    let tx = dst.conn_mut().transaction()?;
+    let report = {
+        let mut m = Merger::new(&tx)?;
+        for (spec, rows) in &ex.rows.tables {
+            m.begin_table(&spec.name, &spec.column_names())?;
+            for r in rows {
+                m.row(r)?;
+            }
+            m.end_table()?;
+        }
+        for (t, c, id, bytes) in &ex.blobs {
+            let got = m.write_blob(t, c, *id, bytes.len() as u64, &mut bytes.as_slice())?;
+            assert_eq!(got, <[u8; 32]>::from(Sha256::digest(bytes)));
+        }
+        m.finish()?
+    };
+    tx.commit()?;
+    Ok(report)
+}
+
+/// Rows with local ids replaced by their position in the stream, so two
+/// databases can be compared; the blobs by hash in stream order.
+pub fn normalise(ex: &Extracted, bem_rename: &HashMap<String, String>) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut ordinal: HashMap<String, HashMap<i64, usize>> = HashMap::new();
+    let mut out = Vec::new();
+    for (spec, rows) in &ex.rows.tables {
+        if spec.kind == TableKind::Catalogue {
+            // Labels are local; only codes must agree.
+            let mut codes: Vec<Vec<String>> = rows.iter().map(|r| vec![format!("{:?}", r[0])]).collect();
+            codes.sort();
+            out.push((spec.name.clone(), codes));
+            continue;
+        }
+        let mut norm_rows = Vec::new();
+        let mut mine = HashMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            let mut nr = Vec::new();
+            for (c, v) in spec.columns.iter().zip(r) {
+                nr.push(match (&c.role, v) {
+                    (ColumnRole::PrimaryKey, Value::Integer(id)) => {
+                        mine.insert(*id, i);
+                        format!("#{i}")
+                    }
+                    (ColumnRole::OwnedRef { table }, Value::Integer(id)) => {
+                        format!("{table}#{}", ordinal[table][id])
+                    }
+                    (_, Value::Text(t)) if spec.name == "clients" && c.name == "bem_id" => {
+                        bem_rename.get(t).cloned().unwrap_or_else(|| t.clone())
+                    }
+                    (_, v) => format!("{v:?}"),
+                });
+            }
+            norm_rows.push(nr);
+        }
+        ordinal.insert(spec.name.clone(), mine);
+        out.push((spec.name.clone(), norm_rows));
+    }
+    let blobs =
+        ex.blobs.iter().map(|(t, c, _, b)| vec![t.clone(), c.clone(), hex::encode(Sha256::digest(b))]).collect();
+    out.push(("<blobs>".into(), blobs));
+    out
+}

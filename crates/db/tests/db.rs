@@ -1,0 +1,522 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use bemx_db::{
+    ColumnRole, Database, DbError, LOCAL_TABLES, SCHEMA_VERSION, TableKind, check_database, count_rows,
+    existing_client_uuids, export_tables, purge_clients, schema_fingerprint, select_clients,
+};
+use common::*;
+use proptest::prelude::*;
+use rusqlite::Connection;
+
+const IID: &str = "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab";
+
+#[test]
+fn create_open_and_version_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bemdok.sqlite");
+    {
+        let db = Database::create(&path, IID).unwrap();
+        assert_eq!(db.installation_id(), IID);
+        let mode: String = db.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "delete");
+        let fk: i64 = db.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        let app: String =
+            db.conn().query_row("SELECT value FROM meta WHERE key = 'app_version'", [], |r| r.get(0)).unwrap();
+        assert_eq!(app, env!("CARGO_PKG_VERSION"));
+    }
+    assert!(matches!(Database::create(&path, IID), Err(DbError::AlreadyExists { .. })));
+    assert!(matches!(Database::create(dir.path().join("x"), "not-a-uuid"), Err(DbError::InvalidInstallationId { .. })));
+    let db = Database::open(&path).unwrap();
+    assert_eq!(db.installation_id(), IID);
+    drop(db);
+
+    Connection::open(&path).unwrap().pragma_update(None, "user_version", 2).unwrap();
+    let err = Database::open(&path).unwrap_err();
+    assert!(matches!(err, DbError::SchemaTooNew { found: 2, expected: SCHEMA_VERSION }));
+    assert!(
+        err.to_string().contains(
+            "database schema version 2 is newer than this bemx (1): install the same bemx version on both PCs"
+        ),
+        "{err}"
+    );
+
+    assert!(matches!(Database::open(dir.path().join("missing")), Err(DbError::NotFound { .. })));
+    let plain = dir.path().join("plain.sqlite");
+    Connection::open(&plain).unwrap().execute_batch("CREATE TABLE t(x)").unwrap();
+    assert!(matches!(Database::open(&plain), Err(DbError::NotBemx { .. })));
+}
+
+#[test]
+fn fingerprint_is_stable_and_sensitive() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Database::create(dir.path().join("a"), IID).unwrap();
+    let b = seeded(dir.path(), "b", 3, 7);
+    let fa = schema_fingerprint(a.conn()).unwrap();
+    assert_eq!(fa, schema_fingerprint(b.conn()).unwrap(), "data must not matter");
+    a.conn().execute_batch("CREATE INDEX extra ON clients(last_name)").unwrap();
+    assert_ne!(fa, schema_fingerprint(a.conn()).unwrap());
+}
+
+#[test]
+fn export_tables_are_topological_and_exclude_local_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::create(dir.path().join("a"), IID).unwrap();
+    let tables = export_tables(db.conn()).unwrap();
+    let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names[0], "clients");
+    for t in &tables {
+        assert_eq!(t.kind, TableKind::Owned);
+        assert!(!LOCAL_TABLES.contains(&t.name.as_str()));
+        assert!(!t.name.starts_with("cat_"));
+        for c in &t.columns {
+            if let ColumnRole::OwnedRef { table } = &c.role {
+                let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
+                assert!(pos(table) < pos(&t.name), "{table} must precede {}", t.name);
+            }
+        }
+    }
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        [
+            "action_participants",
+            "action_results",
+            "action_tasks",
+            "actions",
+            "bem_cases",
+            "clients",
+            "consents",
+            "deletion_schedule",
+            "documents",
+            "funding_applications",
+            "measures",
+            "sick_days_after",
+            "sick_leave_periods",
+            "survey_answers",
+            "surveys",
+        ]
+    );
+    let docs = tables.iter().find(|t| t.name == "documents").unwrap();
+    assert!(docs.columns.iter().any(|c| c.name == "content" && c.role == ColumnRole::Blob));
+    let consents = tables.iter().find(|t| t.name == "consents").unwrap();
+    assert!(consents.columns.iter().any(|c| c.name == "document_id"
+        && c.role == ColumnRole::OwnedRef { table: "documents".into() }
+        && !c.not_null));
+    let actions = tables.iter().find(|t| t.name == "actions").unwrap();
+    assert!(
+        actions
+            .columns
+            .iter()
+            .any(|c| c.name == "action_type_id"
+                && c.role == ColumnRole::CatalogueRef { table: "cat_action_type".into() })
+    );
+}
+
+fn shared_db() -> &'static std::path::Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        seeded(dir.path(), "shared.sqlite", 10, 3);
+        dir
+    })
+    .path()
+}
+
+/// The closure written by hand, independent of the graph code.
+fn expected_ids(conn: &Connection, clients: &[i64]) -> BTreeMap<String, Vec<i64>> {
+    let list = clients.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let cases = format!("SELECT id FROM bem_cases WHERE client_id IN ({list})");
+    let actions = format!("SELECT id FROM actions WHERE case_id IN ({cases})");
+    let surveys = format!("SELECT id FROM surveys WHERE case_id IN ({cases})");
+    let mut q = vec![("clients".to_owned(), format!("SELECT id FROM clients WHERE id IN ({list})"))];
+    for t in ["sick_leave_periods", "documents", "consents", "bem_cases", "deletion_schedule"] {
+        q.push((t.into(), format!("SELECT id FROM {t} WHERE client_id IN ({list})")));
+    }
+    for t in ["actions", "measures", "funding_applications", "surveys", "sick_days_after"] {
+        q.push((t.into(), format!("SELECT id FROM {t} WHERE case_id IN ({cases})")));
+    }
+    for t in ["action_participants", "action_results", "action_tasks"] {
+        q.push((t.into(), format!("SELECT id FROM {t} WHERE action_id IN ({actions})")));
+    }
+    q.push(("survey_answers".into(), format!("SELECT id FROM survey_answers WHERE survey_id IN ({surveys})")));
+    q.push(("cat_action_type".into(), format!("SELECT DISTINCT action_type_id FROM actions WHERE id IN ({actions})")));
+    q.into_iter()
+        .map(|(t, sql)| {
+            let mut ids: Vec<i64> = conn
+                .prepare(&format!("{sql} ORDER BY 1"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            ids.sort_unstable();
+            (t, ids)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #[test]
+    fn extraction_is_exactly_the_closure(mask in 0u32..1024) {
+        let db = Database::open(shared_db().join("shared.sqlite")).unwrap();
+        let all = all_client_ids(&db);
+        let chosen: Vec<i64> = all.iter().enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0).map(|(_, id)| *id).collect();
+        let sel = select_clients(db.conn(), &chosen).unwrap();
+        let want = expected_ids(db.conn(), &chosen);
+        let owned: Vec<&str> = sel.tables().iter()
+            .filter(|t| t.kind == TableKind::Owned).map(|t| t.name.as_str()).collect();
+        prop_assert_eq!(owned.len(), want.len() - 1);
+        for (t, ids) in &want {
+            prop_assert_eq!(sel.row_ids(t).unwrap_or_default(), ids.as_slice(), "table {}", t);
+        }
+        let counts: BTreeMap<String, u64> = count_rows(&sel).into_iter().collect();
+        prop_assert_eq!(counts["documents"], want["documents"].len() as u64);
+        // Streamed rows match the counts announced.
+        let ex = extract_all(&db, &chosen);
+        for ((spec, rows), n) in ex.rows.tables.iter().zip(&ex.rows.announced) {
+            prop_assert_eq!(rows.len() as u64, *n, "table {}", &spec.name);
+        }
+        prop_assert_eq!(ex.blobs.len(), want["documents"].len());
+    }
+}
+
+#[test]
+fn extract_then_merge_round_trips_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = seeded(dir.path(), "a", 8, 1);
+    let mut b = seeded(dir.path(), "b", 8, 2);
+    let ids = all_client_ids(&a);
+    let ex = extract_all(&a, &ids);
+    assert!(!ex.blobs.is_empty());
+    let before_b = b.clients_list(true).unwrap().len();
+    let report = merge(&mut b, &ex).unwrap();
+    assert_eq!(b.clients_list(true).unwrap().len(), before_b + ids.len());
+    assert_eq!(report.client_uuids, ex.selection.client_uuids());
+    assert_eq!(report.rows_per_table["clients"], ids.len() as u64);
+
+    // Catalogue: seed 1 uses HOME_VISIT, seed 2 does not know it.
+    assert!(report.catalogue_codes_added.contains(&("cat_action_type".into(), "HOME_VISIT".into())));
+    let label: String =
+        b.conn().query_row("SELECT label FROM cat_action_type WHERE code = 'HOME_VISIT'", [], |r| r.get(0)).unwrap();
+    assert_eq!(label, "Hausbesuch", "the sender's label travels");
+    let meeting: String =
+        b.conn().query_row("SELECT label FROM cat_action_type WHERE code = 'MEETING'", [], |r| r.get(0)).unwrap();
+    assert_eq!(meeting, "BEM-Gespräch", "existing local labels are kept");
+
+    // Every row comes back identical apart from local ids (and renames).
+    let new_ids: Vec<i64> = ex.selection.client_uuids().iter().map(|u| b.find_client(u).unwrap().id).collect();
+    let back = extract_all(&b, &new_ids);
+    let renames: HashMap<String, String> = report.renamed.iter().map(|(old, new)| (new.clone(), old.clone())).collect();
+    assert_eq!(normalise(&ex, &HashMap::new()), normalise(&back, &renames));
+    assert!(check_database(b.conn()).unwrap().is_ok());
+
+    // Importing the same clients again is refused, nothing changes.
+    assert_eq!(existing_client_uuids(b.conn(), ex.selection.client_uuids()).unwrap().len(), ids.len());
+    assert!(matches!(merge(&mut b, &ex), Err(DbError::DuplicateClient { .. })));
+    assert_eq!(b.clients_list(true).unwrap().len(), before_b + ids.len());
+}
+
+#[test]
+fn bem_id_clash_is_renamed_to_first_free_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = seeded(dir.path(), "a", 1, 5);
+    let mut b = Database::create(dir.path().join("b"), IID).unwrap();
+    let src = a.clients_list(true).unwrap().remove(0);
+    for (u, bem) in [("u1", src.bem_id.clone()), ("u2", format!("{} (2)", src.bem_id))] {
+        b.conn().execute("INSERT INTO clients (uuid, bem_id) VALUES (?1, ?2)", [u, &bem]).unwrap();
+    }
+    let report = merge(&mut b, &extract_all(&a, &[src.id])).unwrap();
+    let renamed = format!("{} (3)", src.bem_id);
+    assert_eq!(report.renamed, vec![(src.bem_id.clone(), renamed.clone())]);
+    assert_eq!(b.find_client(&src.uuid).unwrap().bem_id, renamed);
+}
+
+#[test]
+fn merge_refuses_schema_drift_and_unresolved_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = seeded(dir.path(), "a", 2, 9);
+    let mut b = Database::create(dir.path().join("b"), IID).unwrap();
+    let tx = b.conn_mut().transaction().unwrap();
+    let mut m = bemx_db::Merger::new(&tx).unwrap();
+    let err = m.begin_table("clients", &["id", "uuid"]).unwrap_err();
+    assert!(matches!(err, DbError::SchemaDrift { .. }), "{err}");
+    let err = m.begin_table("audit_log", &["id"]).unwrap_err();
+    assert!(matches!(err, DbError::SchemaDrift { .. }), "{err}");
+
+    let ex = extract_all(&a, &all_client_ids(&a));
+    let (spec, rows) = ex.rows.tables.iter().find(|(s, _)| s.name == "bem_cases").unwrap();
+    m.begin_table(&spec.name, &spec.column_names()).unwrap();
+    let err = m.row(&rows[0]).unwrap_err();
+    assert!(matches!(err, DbError::UnresolvedReference { .. }), "{err}");
+}
+
+#[test]
+fn dangling_references_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path(), "a", 4, 11);
+    let c = db.conn();
+    c.pragma_update(None, "foreign_keys", "OFF").unwrap();
+    let client = all_client_ids(&db)[0];
+    let consent: i64 =
+        c.query_row("SELECT min(id) FROM consents WHERE client_id = ?1", [client], |r| r.get(0)).unwrap();
+    c.execute("UPDATE consents SET document_id = 999999 WHERE id = ?1", [consent]).unwrap();
+    match select_clients(c, &[client]).unwrap_err() {
+        DbError::DanglingReference { table, rowid, column, target, value } => {
+            assert_eq!(
+                (table.as_str(), rowid, column.as_str(), target.as_str(), value),
+                ("consents", consent, "document_id", "documents", 999999)
+            );
+        }
+        e => panic!("{e}"),
+    }
+    c.execute("UPDATE consents SET document_id = NULL WHERE id = ?1", [consent]).unwrap();
+
+    let action: i64 = c
+        .query_row(
+            "SELECT min(a.id) FROM actions a JOIN bem_cases b ON b.id = a.case_id WHERE b.client_id = ?1",
+            [client],
+            |r| r.get(0),
+        )
+        .unwrap();
+    c.execute("UPDATE actions SET action_type_id = 4242 WHERE id = ?1", [action]).unwrap();
+    let err = select_clients(c, &[client]).unwrap_err();
+    assert!(
+        matches!(&err, DbError::DanglingReference { table, column, .. }
+        if table == "actions" && column == "action_type_id"),
+        "{err}"
+    );
+    let msg = err.to_string();
+    assert!(msg.contains("actions row") && msg.contains("action_type_id") && msg.contains("bemx db check"), "{msg}");
+
+    // An orphan (its only parent gone) is found by the whole-database check.
+    c.execute("UPDATE action_tasks SET action_id = 777777 WHERE id = (SELECT min(id) FROM action_tasks)", []).unwrap();
+    let report = check_database(c).unwrap();
+    assert!(!report.is_ok());
+    assert!(report.problems.iter().any(|p| p.table.as_deref() == Some("actions") && p.rowid == Some(action)));
+    assert!(report.problems.iter().any(|p| p.table.as_deref() == Some("action_tasks")));
+}
+
+#[test]
+fn cross_client_references_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path(), "a", 12, 13);
+    let c = db.conn();
+    c.pragma_update(None, "foreign_keys", "OFF").unwrap();
+    let (doc, owner): (i64, i64) = c
+        .query_row("SELECT id, client_id FROM documents ORDER BY id LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    let (consent, other): (i64, i64) = c
+        .query_row("SELECT id, client_id FROM consents WHERE client_id <> ?1 ORDER BY id LIMIT 1", [owner], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    c.execute("UPDATE consents SET document_id = ?1 WHERE id = ?2", [doc, consent]).unwrap();
+    let err = select_clients(c, &[other]).unwrap_err();
+    assert!(
+        matches!(&err, DbError::CrossClientReference { table, rowid, column, .. }
+        if table == "consents" && *rowid == consent && column == "document_id"),
+        "{err}"
+    );
+    assert!(matches!(select_clients(c, &[other, owner]), Err(DbError::CrossClientReference { .. })));
+    // From the document owner's side the consent is reachable too, and
+    // belongs to someone else: refused as well.
+    assert!(matches!(select_clients(c, &[owner]), Err(DbError::CrossClientReference { table, column, .. })
+        if table == "consents" && column == "client_id"));
+    let report = check_database(c).unwrap();
+    assert!(report.problems.iter().any(|p| p.table.as_deref() == Some("consents") && p.rowid == Some(consent)));
+}
+
+#[test]
+fn damaged_documents_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path(), "a", 6, 17);
+    let c = db.conn();
+    assert!(check_database(c).unwrap().is_ok());
+    let (doc, owner): (i64, i64) = c
+        .query_row("SELECT id, client_id FROM documents ORDER BY id LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    c.execute("UPDATE documents SET sha256 = ?1 WHERE id = ?2", [&"0".repeat(64), &doc.to_string()]).unwrap();
+    let report = check_database(c).unwrap();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    let sel = select_clients(c, &[owner]).unwrap();
+    let err = bemx_db::for_each_blob(c, &sel, |_, _| Ok::<(), std::convert::Infallible>(())).unwrap_err();
+    assert!(matches!(err, bemx_db::ExtractError::Db(DbError::DocumentMismatch { .. })), "{err}");
+    c.execute("UPDATE documents SET size = size + 1 WHERE id = ?1", [doc]).unwrap();
+    assert!(matches!(select_clients(c, &[owner]), Err(DbError::DocumentMismatch { .. })));
+}
+
+fn hand_over(db: &Database, bundle: &str, uuid: &str) {
+    db.conn().execute(
+        "INSERT OR IGNORE INTO handovers (bundle_id, recipient_fingerprint, created_at) VALUES (?1, 'fp', '2025-01-01')",
+        [bundle],
+    ).unwrap();
+    db.conn().execute("INSERT INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)", [bundle, uuid]).unwrap();
+}
+
+#[test]
+fn handed_over_clients_are_read_only_and_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path(), "a", 3, 19);
+    let c = db.clients_list(true).unwrap().remove(0);
+    hand_over(&db, "b1", &c.uuid);
+    let err = db.conn().execute("UPDATE clients SET job = 'x' WHERE id = ?1", [c.id]).unwrap_err();
+    assert!(err.to_string().contains("handed over"), "{err}");
+    assert!(db.conn().execute("DELETE FROM clients WHERE id = ?1", [c.id]).is_err());
+    assert_eq!(db.clients_list(false).unwrap().len(), 2);
+    let listed = db.clients_list(true).unwrap();
+    assert_eq!(listed.iter().find(|x| x.id == c.id).unwrap().handover_bundle.as_deref(), Some("b1"));
+    assert_eq!(db.find_client(&c.bem_id).unwrap().uuid, c.uuid);
+    assert_eq!(db.find_client(&c.uuid).unwrap().bem_id, c.bem_id);
+    assert!(matches!(db.find_client("Nobody"), Err(DbError::UnknownClient { .. })));
+
+    db.conn().execute("UPDATE handovers SET state = 'cancelled'", []).unwrap();
+    db.conn().execute("UPDATE clients SET job = 'x' WHERE id = ?1", [c.id]).unwrap();
+}
+
+#[test]
+fn purge_leaves_nothing_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = seeded(dir.path(), "a", 8, 23);
+    let clients = db.clients_list(true).unwrap();
+    let (gone, kept): (Vec<_>, Vec<_>) = clients.iter().partition(|c| c.id % 3 == 0);
+    let gone_ids: Vec<i64> = gone.iter().map(|c| c.id).collect();
+    let kept_ids: Vec<i64> = kept.iter().map(|c| c.id).collect();
+    let kept_before = expected_ids(db.conn(), &kept_ids);
+    let gone_before = expected_ids(db.conn(), &gone_ids);
+    let uuids: Vec<String> = gone.iter().map(|c| c.uuid.clone()).collect();
+    for u in &uuids {
+        hand_over(&db, "bundle", u);
+    }
+    let tx = db.conn_mut().transaction().unwrap();
+    let report = purge_clients(&tx, &uuids).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(report.rows_per_table["clients"], gone_ids.len() as u64);
+    assert_eq!(report.rows_per_table["documents"], gone_before["documents"].len() as u64);
+    for (t, ids) in expected_ids(db.conn(), &gone_ids) {
+        if t.starts_with("cat_") {
+            continue;
+        }
+        assert!(ids.is_empty(), "{t} still holds rows of purged clients");
+    }
+    assert_eq!(expected_ids(db.conn(), &kept_ids), kept_before);
+    let purging: i64 =
+        db.conn().query_row("SELECT count(*) FROM meta WHERE key = 'purging'", [], |r| r.get(0)).unwrap();
+    assert_eq!(purging, 0);
+    // The handover record survives the purge.
+    let hc: i64 = db.conn().query_row("SELECT count(*) FROM handover_clients", [], |r| r.get(0)).unwrap();
+    assert_eq!(hc, uuids.len() as i64);
+    assert!(check_database(db.conn()).unwrap().is_ok());
+}
+
+#[test]
+fn seeding_is_deterministic_and_varies_catalogues() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = seeded(dir.path(), "a", 5, 42);
+    let b = seeded(dir.path(), "b", 5, 42);
+    let c = seeded(dir.path(), "c", 5, 43);
+    let ua: Vec<_> = a.clients_list(true).unwrap();
+    assert_eq!(ua, b.clients_list(true).unwrap());
+    assert_ne!(ua, c.clients_list(true).unwrap());
+    for u in &ua {
+        assert!(uuid::Uuid::parse_str(&u.uuid).unwrap().get_version_num() == 4);
+    }
+    let ea = extract_all(&a, &all_client_ids(&a));
+    let eb = extract_all(&b, &all_client_ids(&b));
+    assert_eq!(normalise(&ea, &HashMap::new()), normalise(&eb, &HashMap::new()));
+    let has = |db: &Database, code: &str| -> bool {
+        db.conn()
+            .query_row("SELECT count(*) FROM cat_action_type WHERE code = ?1", [code], |r| r.get::<_, i64>(0))
+            .unwrap()
+            == 1
+    };
+    assert!(has(&a, "EXTERNAL_ADVICE") && !has(&a, "HOME_VISIT"));
+    assert!(has(&c, "HOME_VISIT") && !has(&c, "EXTERNAL_ADVICE"));
+    // Case histories follow the rules.
+    let bad: i64 = a.conn().query_row(
+        "SELECT count(*) FROM bem_cases b WHERE
+           (SELECT t.code FROM actions x JOIN cat_action_type t ON t.id = x.action_type_id
+             WHERE x.case_id = b.id ORDER BY x.date, x.id LIMIT 1) <> 'FIRST_CONTACT'
+           OR (b.status = 'closed' AND (b.locked <> 1 OR (SELECT t.code FROM actions x JOIN cat_action_type t ON t.id = x.action_type_id
+             WHERE x.case_id = b.id ORDER BY x.date DESC, x.id DESC LIMIT 1) <> 'CASE_CLOSED'))",
+        [], |r| r.get(0)).unwrap();
+    assert_eq!(bad, 0);
+}
+
+/// `cargo test -p bemx-db --release -- --ignored --nocapture seed_10k`
+#[test]
+#[ignore = "timing, run in release"]
+#[allow(clippy::print_stderr)]
+fn seed_10k_timing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Database::create(dir.path().join("big"), IID).unwrap();
+    let mut opts = bemx_db::SeedOptions::new(10_000, 1);
+    opts.documents = false;
+    let t = std::time::Instant::now();
+    let report = bemx_db::seed_with(&mut db, &opts).unwrap();
+    let seed_time = t.elapsed();
+    eprintln!("seed 10k clients, no documents: {seed_time:?}, {} rows", report.rows);
+    let ids = all_client_ids(&db);
+    let t = std::time::Instant::now();
+    let sel = select_clients(db.conn(), &ids[..1]).unwrap();
+    eprintln!("select 1 of 10k: {:?}", t.elapsed());
+    drop(sel);
+    let t = std::time::Instant::now();
+    let ex = extract_all(&db, &ids);
+    eprintln!("select+extract all 10k: {:?}", t.elapsed());
+    drop(ex);
+    let t = std::time::Instant::now();
+    assert!(check_database(db.conn()).unwrap().is_ok());
+    eprintln!("check_database: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let tx = db.conn_mut().transaction().unwrap();
+    let uuids: Vec<String> = bemx_db::Database::open(dir.path().join("big"))
+        .unwrap()
+        .clients_list(true)
+        .unwrap()
+        .into_iter()
+        .take(1000)
+        .map(|c| c.uuid)
+        .collect();
+    purge_clients(&tx, &uuids).unwrap();
+    tx.commit().unwrap();
+    eprintln!("purge 1000 of 10k: {:?}", t.elapsed());
+    assert!(seed_time.as_secs() < 60);
+}
+
+#[test]
+fn merge_refuses_wrong_or_missing_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = seeded(dir.path(), "a", 6, 29);
+    let mut b = Database::create(dir.path().join("b"), IID).unwrap();
+    let ex = extract_all(&a, &all_client_ids(&a));
+    assert!(ex.blobs.len() >= 2);
+    let tx = b.conn_mut().transaction().unwrap();
+    let mut m = bemx_db::Merger::new(&tx).unwrap();
+    for (spec, rows) in &ex.rows.tables {
+        m.begin_table(&spec.name, &spec.column_names()).unwrap();
+        for r in rows {
+            m.row(r).unwrap();
+        }
+        m.end_table().unwrap();
+    }
+    let (t, c, id, bytes) = &ex.blobs[0];
+    let short = &bytes[..bytes.len() - 1];
+    let err = m.write_blob(t, c, *id, bytes.len() as u64, &mut &short[..]).unwrap_err();
+    assert!(matches!(err, DbError::BlobLength { .. }), "{err}");
+    let (t, c, id, bytes) = &ex.blobs[1];
+    let mut flipped = bytes.clone();
+    flipped[0] ^= 1;
+    let err = m.write_blob(t, c, *id, bytes.len() as u64, &mut flipped.as_slice()).unwrap_err();
+    assert!(matches!(err, DbError::DocumentMismatch { .. }), "{err}");
+    let err = m.finish().unwrap_err();
+    assert!(matches!(err, DbError::MergeProtocol { .. }), "{err}");
+}
