@@ -1,0 +1,163 @@
+//! The bundle file on its medium, usually a slow, flaky USB stick: written
+//! under a temporary name beside the target, synced, read back and compared
+//! before it gets its real name. On any failure the partial file goes away.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::plan::EntrySource;
+use crate::{PackError, Progress, write_entries};
+
+/// A bundle that was written, synced, verified and renamed into place.
+#[derive(Debug, Clone)]
+pub struct WrittenFile {
+    /// Final path.
+    pub path: PathBuf,
+    /// File size.
+    pub size: u64,
+    /// SHA-256 of the file's bytes (the ciphertext).
+    pub sha256: [u8; 32],
+}
+
+/// Refuses a target that exists or whose folder does not.
+pub fn check_target(target: &Path) -> Result<(), PackError> {
+    if target.exists() {
+        return Err(PackError::TargetExists(target.to_path_buf()));
+    }
+    let dir = parent_dir(target);
+    if !dir.is_dir() {
+        return Err(PackError::TargetFolder(dir.to_path_buf()));
+    }
+    Ok(())
+}
+
+fn parent_dir(target: &Path) -> &Path {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Removes the temporary file unless the write succeeded.
+struct PartialFile {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Counts, hashes and (for fault tests) limits what goes to the medium.
+struct Medium {
+    out: BufWriter<File>,
+    hasher: Sha256,
+    written: u64,
+    fail_after: Option<u64>,
+}
+
+impl Write for Medium {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(limit) = self.fail_after
+            && self.written + buf.len() as u64 > limit
+        {
+            return Err(io::Error::new(io::ErrorKind::StorageFull, "no space left on device (simulated)"));
+        }
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn create_private(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    // The partial file holds encrypted health data; still keep it to the user.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+fn sync_dir(dir: &Path) {
+    // Makes the rename durable on POSIX systems. Windows has no directory
+    // handles for this; NTFS journals the rename itself.
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Writes a whole bundle to `target` (§11 writer 3). `fail_after` makes the
+/// medium report "disk full" after that many bytes, for fault tests.
+#[allow(clippy::too_many_arguments)]
+pub fn write_bundle_file(
+    target: &Path,
+    recipient: &age::x25519::Recipient,
+    created: u64,
+    workers: u32,
+    manifest_bytes: &[u8],
+    signature: &[u8],
+    source: &mut dyn EntrySource,
+    progress: &mut dyn Progress,
+    fail_after: Option<u64>,
+) -> Result<WrittenFile, PackError> {
+    check_target(target)?;
+    let dir = parent_dir(target);
+    let mut suffix = [0u8; 8];
+    getrandom::getrandom(&mut suffix).map_err(|e| PackError::Random(e.to_string()))?;
+    let temp = dir.join(format!(".bemx-partial-{}", hex::encode(suffix)));
+    let file = create_private(&temp).map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
+    let mut partial = PartialFile { path: temp.clone(), keep: false };
+
+    let medium = Medium { out: BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), written: 0, fail_after };
+    let medium = write_entries(medium, recipient, created, workers, manifest_bytes, signature, source, progress)
+        .map_err(|e| e.on_medium(&temp))?;
+    let Medium { out, hasher, written, .. } = medium;
+    let file = out.into_inner().map_err(|e| PackError::Medium { path: temp.clone(), source: e.into_error() })?;
+    file.sync_all().map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
+    drop(file);
+    let expected: [u8; 32] = hasher.finalize().into();
+
+    // Read back what the medium now holds, not what we meant to write.
+    let mut reread = File::open(&temp).map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
+    let mut check = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = reread.read(&mut buf).map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
+        if n == 0 {
+            break;
+        }
+        check.update(&buf[..n]);
+        size += n as u64;
+    }
+    drop(reread);
+    let actual: [u8; 32] = check.finalize().into();
+    if actual != expected || size != written {
+        return Err(PackError::VerifyFailed(target.to_path_buf()));
+    }
+    if target.exists() {
+        return Err(PackError::TargetExists(target.to_path_buf()));
+    }
+    fs::rename(&temp, target).map_err(|e| PackError::Medium { path: target.to_path_buf(), source: e })?;
+    partial.keep = true;
+    sync_dir(dir);
+    Ok(WrittenFile { path: target.to_path_buf(), size, sha256: actual })
+}

@@ -1,0 +1,339 @@
+//! Writes bundles: selected clients from the database, through tar → zstd →
+//! age, into a file that exists under its final name only once it has been
+//! written completely, synced and re-read (spec/FORMAT.md §11, writer).
+//!
+//! The export runs inside one exclusive database transaction: plan (every
+//! entry's size and SHA-256, so the manifest can come first), write, verify,
+//! rename, and only then mark the clients handed over and commit.
+#![forbid(unsafe_code)]
+
+mod error;
+mod file;
+mod plan;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use bemx_db::{Database, Selection, TableSpec};
+use bemx_format::layers::BundleWriter;
+use bemx_format::{Entry, Manifest, Party, SchemaInfo, TableCount};
+use ed25519_dalek::SigningKey;
+use rusqlite::TransactionBehavior;
+
+pub use error::PackError;
+pub use file::{WrittenFile, write_bundle_file};
+pub use plan::{EntryOut, EntrySource, Plan, PlannedEntry};
+
+/// Receives progress of the write pass, in plaintext bytes.
+pub trait Progress {
+    /// Total plaintext bytes that will be written.
+    fn start(&mut self, total_bytes: u64);
+    /// More bytes were written.
+    fn advance(&mut self, bytes: u64);
+}
+
+/// A progress receiver that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&mut self, _: u64) {}
+    fn advance(&mut self, _: u64) {}
+}
+
+/// Who sends: the signing key and the sender as the manifest names it.
+#[derive(Debug)]
+pub struct Sender<'a> {
+    /// The installation's Ed25519 key.
+    pub signing_key: &'a SigningKey,
+    /// The sender's public description (its `ed25519` must match `signing_key`).
+    pub party: Party,
+}
+
+/// Who receives: the one contact the bundle is encrypted to.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    /// The recipient as the manifest names it.
+    pub party: Party,
+    /// The contact's fingerprint, for the handover record.
+    pub fingerprint: String,
+}
+
+/// What to export.
+#[derive(Debug)]
+pub struct ExportRequest<'a> {
+    /// Clients as the user named them: UUID or BEM-ID.
+    pub clients: Vec<String>,
+    /// Export clients without an unrevoked handover consent, for this reason
+    /// (written to the audit log).
+    pub without_consent: Option<String>,
+    /// Where the bundle goes. Must not exist yet.
+    pub output: PathBuf,
+    /// zstd worker threads (0 = single-threaded).
+    pub workers: u32,
+    /// Set by a Ctrl-C handler: the export stops, removes its partial file
+    /// and leaves the database unchanged.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+/// What an export did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExportReport {
+    /// Bundle id, hex.
+    pub bundle_id: String,
+    /// The bundle file.
+    pub path: PathBuf,
+    /// UUIDs of the exported clients.
+    pub clients: Vec<String>,
+    /// Rows per table.
+    pub rows: Vec<(String, u64)>,
+    /// Number of documents (blob entries).
+    pub documents: u64,
+    /// Plaintext bytes of all entries.
+    pub plaintext_bytes: u64,
+    /// Size of the bundle file.
+    pub file_bytes: u64,
+    /// SHA-256 of the bundle file, hex.
+    pub file_sha256: String,
+    /// Clients exported without a handover consent.
+    pub without_consent: Vec<String>,
+}
+
+pub(crate) fn check_cancel(cancel: Option<&AtomicBool>) -> Result<(), PackError> {
+    if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        return Err(PackError::Cancelled);
+    }
+    Ok(())
+}
+
+fn random_bundle_id() -> Result<[u8; 32], PackError> {
+    let mut id = [0u8; 32];
+    getrandom::getrandom(&mut id).map_err(|e| PackError::Random(e.to_string()))?;
+    Ok(id)
+}
+
+fn uuid_bytes(s: &str) -> Result<[u8; 16], PackError> {
+    uuid::Uuid::parse_str(s).map(|u| *u.as_bytes()).map_err(|_| PackError::BadClientUuid(s.to_string()))
+}
+
+/// Resolves and checks the selected clients: each exists, is named once,
+/// is not handed over, and has an unrevoked handover consent unless the
+/// user overrides it. Returns (local ids, uuids, uuids without consent).
+fn resolve_clients(
+    db: &Database,
+    names: &[String],
+    override_reason: Option<&str>,
+) -> Result<(Vec<i64>, Vec<String>), PackError> {
+    if names.is_empty() {
+        return Err(PackError::NoClients);
+    }
+    let mut ids = Vec::with_capacity(names.len());
+    let mut missing_consent = Vec::new();
+    let conn = db.conn();
+    let mut consent = conn.prepare(
+        "SELECT EXISTS (SELECT 1 FROM consents WHERE client_id = ?1 AND kind = 'handover' AND revoked_on IS NULL)",
+    )?;
+    for name in names {
+        let client = db.find_client(name)?;
+        if ids.contains(&client.id) {
+            return Err(PackError::DuplicateClient(name.clone()));
+        }
+        if let Some(bundle) = &client.handover_bundle {
+            return Err(PackError::AlreadyHandedOver { client: client.bem_id.clone(), bundle: bundle.clone() });
+        }
+        let has_consent: bool = consent.query_row([client.id], |r| r.get(0))?;
+        if !has_consent {
+            missing_consent.push(client.bem_id.clone());
+        }
+        ids.push(client.id);
+    }
+    if !missing_consent.is_empty() && override_reason.is_none() {
+        return Err(PackError::MissingConsent(missing_consent));
+    }
+    Ok((ids, missing_consent))
+}
+
+/// Exports clients into a bundle for one recipient and marks them handed over.
+///
+/// The caller holds the installation lock; this takes an exclusive SQLite
+/// transaction for the whole export, so no other program can change the
+/// rows between planning and writing.
+pub fn export(
+    db: &mut Database,
+    sender: &Sender<'_>,
+    recipient: &Recipient,
+    request: &ExportRequest<'_>,
+    progress: &mut dyn Progress,
+) -> Result<ExportReport, PackError> {
+    if sender.signing_key.verifying_key().to_bytes() != sender.party.ed25519 {
+        return Err(PackError::KeyMismatch);
+    }
+    let age_recipient: age::x25519::Recipient =
+        recipient.party.age.parse().map_err(|_| PackError::BadRecipient(recipient.party.age.clone()))?;
+    file::check_target(&request.output)?;
+    let (client_ids, without_consent) = resolve_clients(db, &request.clients, request.without_consent.as_deref())?;
+
+    let schema_version = u64::from(bemx_db::SCHEMA_VERSION);
+    let conn = db.conn_mut();
+    let fingerprint = bemx_db::schema_fingerprint(conn)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(PackError::from_lock)?;
+    let selection = bemx_db::select_clients(&tx, &client_ids)?;
+    let plan = Plan::compute(&tx, &selection, request.cancel)?;
+
+    let mut clients: Vec<[u8; 16]> =
+        selection.client_uuids().iter().map(|u| uuid_bytes(u)).collect::<Result<_, _>>()?;
+    clients.sort_unstable();
+    let created = bemx_format::time::now();
+    let manifest = Manifest {
+        format: bemx_format::FORMAT_VERSION,
+        schema: SchemaInfo { app: env!("CARGO_PKG_VERSION").to_string(), version: schema_version, fingerprint },
+        sender: sender.party.clone(),
+        tables: plan.tables.iter().map(|(name, rows)| TableCount { name: name.clone(), rows: *rows }).collect(),
+        clients,
+        created,
+        entries: plan.entries.iter().map(|e| Entry { path: e.path.clone(), size: e.size, sha256: e.sha256 }).collect(),
+        bundle_id: random_bundle_id()?,
+        recipient: recipient.party.clone(),
+    };
+    let manifest_bytes = manifest.encode()?;
+    let signature = bemx_format::signature::sign_manifest(sender.signing_key, &manifest_bytes);
+
+    let mut source = plan::DbSource { conn: &tx, selection: &selection, plan: &plan, cancel: request.cancel };
+    let written = write_bundle_file(
+        &request.output,
+        &age_recipient,
+        created,
+        request.workers,
+        &manifest_bytes,
+        &signature,
+        &mut source,
+        progress,
+        None,
+    )?;
+
+    // §11 writer 4: the database changes only after the bundle is in place.
+    let bundle_hex = manifest.bundle_id_hex();
+    let marked = mark_handed_over(&tx, &bundle_hex, recipient, &selection, &plan, &without_consent, request);
+    if let Err(e) = marked.and_then(|()| tx.commit().map_err(PackError::from)) {
+        // The clients are still ours; a bundle for them must not exist.
+        let _ = std::fs::remove_file(&written.path);
+        return Err(e);
+    }
+    Ok(ExportReport {
+        bundle_id: bundle_hex,
+        path: written.path,
+        clients: selection.client_uuids().to_vec(),
+        rows: plan.tables.clone(),
+        documents: plan.blob_count(),
+        plaintext_bytes: plan.total_bytes(),
+        file_bytes: written.size,
+        file_sha256: hex::encode(written.sha256),
+        without_consent,
+    })
+}
+
+fn mark_handed_over(
+    tx: &rusqlite::Transaction<'_>,
+    bundle_hex: &str,
+    recipient: &Recipient,
+    selection: &Selection,
+    plan: &Plan,
+    without_consent: &[String],
+    request: &ExportRequest<'_>,
+) -> Result<(), PackError> {
+    let now = bemx_format::time::rfc3339(bemx_format::time::now());
+    tx.execute(
+        "INSERT INTO handovers (bundle_id, recipient_fingerprint, recipient_name, created_at, state) VALUES (?1, ?2, ?3, ?4, 'open')",
+        rusqlite::params![bundle_hex, recipient.fingerprint, recipient.party.name, now],
+    )?;
+    let mut insert = tx.prepare("INSERT INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)")?;
+    for uuid in selection.client_uuids() {
+        insert.execute(rusqlite::params![bundle_hex, uuid])?;
+    }
+    let rows: u64 = plan.tables.iter().map(|(_, n)| n).sum();
+    let detail = format!(
+        "clients={} rows={} documents={} recipient={}",
+        selection.client_uuids().len(),
+        rows,
+        plan.blob_count(),
+        recipient.fingerprint
+    );
+    tx.execute(
+        "INSERT INTO audit_log (at, event, bundle_id, detail) VALUES (?1, 'export', ?2, ?3)",
+        rusqlite::params![now, bundle_hex, detail],
+    )?;
+    if let Some(reason) = request.without_consent.as_deref().filter(|_| !without_consent.is_empty()) {
+        tx.execute(
+            "INSERT INTO audit_log (at, event, bundle_id, detail) VALUES (?1, 'export_without_consent', ?2, ?3)",
+            rusqlite::params![now, bundle_hex, format!("clients={} reason={reason}", without_consent.len())],
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes manifest, signature and every entry of `source` into `out`.
+/// Shared by the file writer and by tests that write into memory.
+pub fn write_entries<W: Write>(
+    out: W,
+    recipient: &age::x25519::Recipient,
+    created: u64,
+    workers: u32,
+    manifest_bytes: &[u8],
+    signature: &[u8],
+    source: &mut dyn EntrySource,
+    progress: &mut dyn Progress,
+) -> Result<W, PackError> {
+    let mut writer = BundleWriter::new(out, recipient, created, workers)?;
+    writer.append_bytes(bemx_format::MANIFEST_PATH, manifest_bytes)?;
+    writer.append_bytes(bemx_format::SIGNATURE_PATH, signature)?;
+    progress.start(source.total_bytes());
+    source.write_all(&mut writer, progress)?;
+    Ok(writer.finish()?)
+}
+
+/// The entry path of table number `index` (§3).
+pub fn table_path(index: usize, table: &str) -> String {
+    format!("{}{index:03}-{table}.cbor", bemx_format::TABLES_PREFIX)
+}
+
+/// The entry path of a blob (§3).
+pub fn blob_path(table: &str, column: &str, rowid: i64) -> String {
+    format!("{}{table}.{column}/{rowid}", bemx_format::BLOBS_PREFIX)
+}
+
+/// The §7 role text of a column.
+pub fn role_text(role: &bemx_db::ColumnRole) -> String {
+    use bemx_db::ColumnRole as R;
+    match role {
+        R::PrimaryKey => "pk".into(),
+        R::OwnedRef { table } => format!("ref:{table}"),
+        R::CatalogueRef { table } => format!("cat:{table}"),
+        R::Blob => "blob".into(),
+        R::Value => "value".into(),
+    }
+}
+
+/// The §7 header of a table entry.
+pub fn table_header(spec: &TableSpec) -> bemx_format::rows::TableHeader {
+    bemx_format::rows::TableHeader {
+        name: spec.name.clone(),
+        columns: spec
+            .columns
+            .iter()
+            .map(|c| bemx_format::rows::Column { name: c.name.clone(), role: role_text(&c.role) })
+            .collect(),
+    }
+}
+
+/// Converts a database value to its wire form.
+pub fn wire_value(v: &bemx_db::Value) -> bemx_format::rows::Value {
+    use bemx_format::rows::Value as W;
+    match v {
+        bemx_db::Value::Null => W::Null,
+        bemx_db::Value::Integer(i) => W::Integer(*i),
+        bemx_db::Value::Real(f) => W::Real(*f),
+        bemx_db::Value::Text(s) => W::Text(s.clone()),
+        bemx_db::Value::Blob(b) => W::Bytes(b.clone()),
+    }
+}

@@ -1,0 +1,278 @@
+//! The two passes over the selection. Pass 1 encodes every table entry into
+//! a hashing sink to learn its size and SHA-256 (the manifest comes first in
+//! the archive, §11 writer 2); documents are planned from their stored size
+//! and hash without reading them. Pass 2 encodes again into the bundle and
+//! checks every entry against the plan.
+
+use std::io::{self, Read, Write};
+use std::sync::atomic::AtomicBool;
+
+use bemx_db::{ColumnRole, ExtractError, RowSink, Selection, TableKind, TableSpec, Value};
+use bemx_format::FormatError;
+use bemx_format::layers::{BundleWriter, HashingWriter};
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+
+use crate::{PackError, Progress, blob_path, check_cancel, table_header, table_path, wire_value};
+
+/// One data entry with its planned size and hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedEntry {
+    /// Archive path.
+    pub path: String,
+    /// Exact size.
+    pub size: u64,
+    /// SHA-256 of its bytes.
+    pub sha256: [u8; 32],
+}
+
+/// Everything the manifest needs to know before the first byte is written.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Table names and row counts, in entry order.
+    pub tables: Vec<(String, u64)>,
+    /// All data entries: the table entries, then the blob entries.
+    pub entries: Vec<PlannedEntry>,
+}
+
+impl Plan {
+    /// Number of blob entries.
+    pub fn blob_count(&self) -> u64 {
+        (self.entries.len() - self.tables.len()) as u64
+    }
+
+    /// Plaintext bytes of all data entries.
+    pub fn total_bytes(&self) -> u64 {
+        self.entries.iter().map(|e| e.size).sum()
+    }
+
+    /// Pass 1 over a selection, inside the caller's transaction.
+    pub fn compute(conn: &Connection, selection: &Selection, cancel: Option<&AtomicBool>) -> Result<Plan, PackError> {
+        let mut planner = Planner { plan: Plan::default(), current: None, cancel, rows_seen: 0 };
+        bemx_db::extract(conn, selection, &mut planner).map_err(flatten)?;
+        let mut plan = planner.plan;
+        plan_blobs(conn, selection, &mut plan.entries)?;
+        Ok(plan)
+    }
+}
+
+pub(crate) fn flatten(e: ExtractError<PackError>) -> PackError {
+    match e {
+        ExtractError::Db(db) => PackError::Db(db),
+        ExtractError::Sink(pack) => pack,
+    }
+}
+
+fn encode_row(values: &[Value]) -> Vec<u8> {
+    let wire: Vec<bemx_format::rows::Value> = values.iter().map(wire_value).collect();
+    bemx_format::rows::encode_row(&wire)
+}
+
+struct Planner<'a> {
+    plan: Plan,
+    current: Option<HashingWriter<io::Sink>>,
+    cancel: Option<&'a AtomicBool>,
+    rows_seen: u64,
+}
+
+impl RowSink for Planner<'_> {
+    type Error = PackError;
+
+    fn begin_table(&mut self, spec: &TableSpec, row_count: u64) -> Result<(), PackError> {
+        let mut out = HashingWriter::new(io::sink());
+        out.write_all(&bemx_format::rows::encode_header(&table_header(spec))?)?;
+        self.current = Some(out);
+        self.plan.tables.push((spec.name.clone(), row_count));
+        Ok(())
+    }
+
+    fn row(&mut self, values: &[Value]) -> Result<(), PackError> {
+        self.rows_seen += 1;
+        if self.rows_seen % 1024 == 0 {
+            check_cancel(self.cancel)?;
+        }
+        let out = self.current.as_mut().ok_or(PackError::Internal("row outside a table"))?;
+        out.write_all(&encode_row(values))?;
+        Ok(())
+    }
+
+    fn end_table(&mut self) -> Result<(), PackError> {
+        let out = self.current.take().ok_or(PackError::Internal("table ended twice"))?;
+        let (_, size, sha256) = out.finish();
+        let index = self.plan.tables.len() - 1;
+        let name = &self.plan.tables[index].0;
+        self.plan.entries.push(PlannedEntry { path: table_path(index, name), size, sha256 });
+        Ok(())
+    }
+}
+
+/// Plans blob entries in exactly the order `bemx_db::for_each_blob` streams
+/// them (tables in stream order, blob columns in column order, ascending
+/// row id, NULL blobs skipped). A stored `sha256` column is used as the
+/// planned hash; the write pass re-hashes the bytes and must agree.
+fn plan_blobs(conn: &Connection, selection: &Selection, entries: &mut Vec<PlannedEntry>) -> Result<(), PackError> {
+    for spec in selection.tables().iter().filter(|t| t.kind == TableKind::Owned) {
+        let has_hash = spec.columns.iter().any(|c| c.name == "sha256");
+        let ids = selection.row_ids(&spec.name).unwrap_or_default();
+        for col in spec.columns.iter().filter(|c| c.role == ColumnRole::Blob) {
+            let sql = format!(
+                "SELECT length(\"{c}\"), {h} FROM \"{t}\" WHERE id = ?1",
+                c = col.name,
+                h = if has_hash { "\"sha256\"" } else { "NULL" },
+                t = spec.name
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            for &id in ids {
+                let (len, stored): (Option<i64>, Option<String>) =
+                    stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                let Some(len) = len else { continue };
+                let sha256 = match stored.as_deref().map(hex::decode) {
+                    Some(Ok(bytes)) if bytes.len() == 32 => {
+                        let mut h = [0u8; 32];
+                        h.copy_from_slice(&bytes);
+                        h
+                    }
+                    _ => hash_blob(conn, &spec.name, &col.name, id)?,
+                };
+                entries.push(PlannedEntry { path: blob_path(&spec.name, &col.name, id), size: len as u64, sha256 });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn hash_blob(conn: &Connection, table: &str, column: &str, id: i64) -> Result<[u8; 32], PackError> {
+    let mut blob = conn.blob_open(rusqlite::MAIN_DB, table, column, id, true)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = blob.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().into())
+}
+
+/// Where pass 2 writes: the bundle writer, seen through its entry API.
+pub trait EntryOut: Write {
+    /// Starts an entry of exactly `size` bytes.
+    fn begin_entry(&mut self, path: &str, size: u64) -> Result<(), FormatError>;
+    /// Ends it and returns the SHA-256 of what was written.
+    fn end_entry(&mut self) -> Result<[u8; 32], FormatError>;
+}
+
+impl<W: Write> EntryOut for BundleWriter<W> {
+    fn begin_entry(&mut self, path: &str, size: u64) -> Result<(), FormatError> {
+        BundleWriter::begin_entry(self, path, size)
+    }
+    fn end_entry(&mut self) -> Result<[u8; 32], FormatError> {
+        BundleWriter::end_entry(self)
+    }
+}
+
+/// Produces the data entries of a bundle in pass 2.
+pub trait EntrySource {
+    /// Plaintext bytes that [`EntrySource::write_all`] will write.
+    fn total_bytes(&self) -> u64;
+    /// Writes every data entry, in plan order, checking each against the plan.
+    fn write_all(&mut self, out: &mut dyn EntryOut, progress: &mut dyn Progress) -> Result<(), PackError>;
+}
+
+/// Pass 2 over the database.
+pub(crate) struct DbSource<'a> {
+    pub conn: &'a Connection,
+    pub selection: &'a Selection,
+    pub plan: &'a Plan,
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+fn check_planned(planned: &PlannedEntry, digest: [u8; 32]) -> Result<(), PackError> {
+    if digest != planned.sha256 {
+        return Err(PackError::PlanMismatch(planned.path.clone()));
+    }
+    Ok(())
+}
+
+struct EntryWriterSink<'a> {
+    out: &'a mut dyn EntryOut,
+    plan: &'a Plan,
+    index: usize,
+    progress: &'a mut dyn Progress,
+    cancel: Option<&'a AtomicBool>,
+    rows_seen: u64,
+}
+
+impl RowSink for EntryWriterSink<'_> {
+    type Error = PackError;
+
+    fn begin_table(&mut self, spec: &TableSpec, _row_count: u64) -> Result<(), PackError> {
+        let planned = self.plan.entries.get(self.index).ok_or(PackError::Internal("more tables than planned"))?;
+        if planned.path != table_path(self.index, &spec.name) {
+            return Err(PackError::PlanMismatch(planned.path.clone()));
+        }
+        self.out.begin_entry(&planned.path, planned.size)?;
+        let header = bemx_format::rows::encode_header(&table_header(spec))?;
+        self.out.write_all(&header)?;
+        self.progress.advance(header.len() as u64);
+        Ok(())
+    }
+
+    fn row(&mut self, values: &[Value]) -> Result<(), PackError> {
+        self.rows_seen += 1;
+        if self.rows_seen % 1024 == 0 {
+            check_cancel(self.cancel)?;
+        }
+        let bytes = encode_row(values);
+        self.out.write_all(&bytes)?;
+        self.progress.advance(bytes.len() as u64);
+        Ok(())
+    }
+
+    fn end_table(&mut self) -> Result<(), PackError> {
+        let digest = self.out.end_entry()?;
+        check_planned(&self.plan.entries[self.index], digest)?;
+        self.index += 1;
+        Ok(())
+    }
+}
+
+impl EntrySource for DbSource<'_> {
+    fn total_bytes(&self) -> u64 {
+        self.plan.total_bytes()
+    }
+
+    fn write_all(&mut self, out: &mut dyn EntryOut, progress: &mut dyn Progress) -> Result<(), PackError> {
+        let cancel = self.cancel;
+        let plan = self.plan;
+        let mut sink = EntryWriterSink { out, plan, index: 0, progress, cancel, rows_seen: 0 };
+        bemx_db::extract(self.conn, self.selection, &mut sink).map_err(flatten)?;
+        let EntryWriterSink { out, mut index, progress, .. } = sink;
+        let mut buf = vec![0u8; 256 * 1024];
+        bemx_db::for_each_blob(self.conn, self.selection, |info, reader: &mut dyn Read| -> Result<(), PackError> {
+            let planned = plan.entries.get(index).ok_or(PackError::Internal("more blobs than planned"))?;
+            if planned.path != blob_path(info.table, info.column, info.rowid) || planned.size != info.len {
+                return Err(PackError::PlanMismatch(planned.path.clone()));
+            }
+            out.begin_entry(&planned.path, planned.size)?;
+            loop {
+                check_cancel(cancel)?;
+                let n = reader.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                out.write_all(&buf[..n])?;
+                progress.advance(n as u64);
+            }
+            check_planned(planned, out.end_entry()?)?;
+            index += 1;
+            Ok(())
+        })
+        .map_err(flatten)?;
+        if index != plan.entries.len() {
+            return Err(PackError::Internal("fewer entries than planned"));
+        }
+        Ok(())
+    }
+}
