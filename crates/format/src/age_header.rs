@@ -53,6 +53,12 @@ pub fn read_header<R: BufRead>(input: &mut R) -> Result<(AgeHeader, Vec<u8>), Fo
     let mut limited = input.take(MAX_HEADER_LEN as u64);
     let mut stanza_types = Vec::new();
     let mut first = true;
+    // age's grammar: each stanza is an argument line, then body lines of
+    // exactly 64 columns, then one shorter (possibly empty) final line. The
+    // age crate (0.12) accepts stanzas without that final line; this reader
+    // does not (CCTV vectors stanza_missing_body, stanza_missing_final_line).
+    let mut in_stanza = false;
+    let malformed = |detail: &str| FormatError::Damaged { part: crate::Part::AgeHeader, detail: detail.into() };
     loop {
         let start = bytes.len();
         let n = limited.read_until(b'\n', &mut bytes)?;
@@ -71,13 +77,27 @@ pub fn read_header<R: BufRead>(input: &mut R) -> Result<(AgeHeader, Vec<u8>), Fo
                 FormatError::Truncated { part: crate::Part::AgeHeader }
             });
         }
+        let is_stanza = line.starts_with(b"-> ");
+        let is_mac = line.starts_with(b"---");
+        if (is_stanza || is_mac) && in_stanza {
+            return Err(malformed("a recipient stanza lacks its final short body line"));
+        }
+        if !is_stanza && !is_mac {
+            let body_len = line.len() - 1;
+            if !in_stanza || body_len > 64 {
+                return Err(malformed("a header line is neither a stanza nor its body"));
+            }
+            in_stanza = body_len == 64;
+            continue;
+        }
         if let Some(rest) = line.strip_prefix(b"-> ") {
+            in_stanza = true;
             let ty = rest.split(|&b| b == b' ' || b == b'\n').next().unwrap_or_default();
             stanza_types.push(String::from_utf8_lossy(ty).into_owned());
             if stanza_types.len() > 64 {
                 return Err(FormatError::Damaged { part: crate::Part::AgeHeader, detail: "too many stanzas".into() });
             }
-        } else if line.starts_with(b"---") {
+        } else {
             let len = bytes.len();
             return Ok((AgeHeader { stanza_types, len }, bytes));
         }
@@ -92,6 +112,19 @@ mod tests {
     fn not_age_is_named() {
         assert!(matches!(read_header(&mut &b"PK\x03\x04 zip"[..]), Err(FormatError::NotABundle)));
         assert!(matches!(read_header(&mut &b""[..]), Err(FormatError::NotABundle)));
+    }
+
+    #[test]
+    fn stanzas_need_their_final_short_body_line() {
+        let missing_body = b"age-encryption.org/v1\n-> X25519 a\nb\n-> empty\n--- mac\n";
+        let full_last = format!("age-encryption.org/v1\n-> X25519 a\nb\n-> s\n{}\n--- mac\n", "A".repeat(64));
+        let long_line = format!("age-encryption.org/v1\n-> X25519 a\n{}\n--- mac\n", "A".repeat(65));
+        let stray = b"age-encryption.org/v1\n-> X25519 a\nb\nstray\n--- mac\n";
+        for bad in [&missing_body[..], full_last.as_bytes(), long_line.as_bytes(), &stray[..]] {
+            assert!(matches!(read_header(&mut &bad[..]), Err(FormatError::Damaged { .. })), "{bad:?}");
+        }
+        let full_then_short = format!("age-encryption.org/v1\n-> X25519 a\n{}\nAA\n--- mac\n", "A".repeat(64));
+        assert!(read_header(&mut full_then_short.as_bytes()).is_ok());
     }
 
     #[test]

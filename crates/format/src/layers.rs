@@ -289,7 +289,7 @@ impl<R: Read> PayloadReader<R> {
             return Err(FormatError::TrailingData { part: Part::Archive });
         }
         let mut age_plain = self.zstd.finish();
-        let trailing = age_plain.fill_buf().map_err(|e| classify(e))?;
+        let trailing = age_plain.fill_buf().map_err(classify)?;
         if !trailing.is_empty() {
             return Err(FormatError::TrailingData { part: Part::Compression });
         }

@@ -274,6 +274,7 @@ fn mark_handed_over(
 
 /// Writes manifest, signature and every entry of `source` into `out`.
 /// Shared by the file writer and by tests that write into memory.
+#[allow(clippy::too_many_arguments)]
 pub fn write_entries<W: Write>(
     out: W,
     recipient: &age::x25519::Recipient,

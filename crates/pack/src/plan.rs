@@ -88,7 +88,7 @@ impl RowSink for Planner<'_> {
 
     fn row(&mut self, values: &[Value]) -> Result<(), PackError> {
         self.rows_seen += 1;
-        if self.rows_seen % 1024 == 0 {
+        if self.rows_seen.is_multiple_of(1024) {
             check_cancel(self.cancel)?;
         }
         let out = self.current.as_mut().ok_or(PackError::Internal("row outside a table"))?;
@@ -221,7 +221,7 @@ impl RowSink for EntryWriterSink<'_> {
 
     fn row(&mut self, values: &[Value]) -> Result<(), PackError> {
         self.rows_seen += 1;
-        if self.rows_seen % 1024 == 0 {
+        if self.rows_seen.is_multiple_of(1024) {
             check_cancel(self.cancel)?;
         }
         let bytes = encode_row(values);
