@@ -1,0 +1,367 @@
+//! The one error type of the reading side.
+//!
+//! Every message is written for a BEM coordinator, not for a programmer: it
+//! says what is wrong with the file and what to do next. No message contains
+//! key material or personal data from the bundle; paths and names shown are
+//! escaped and come from the bundle's own (signed, or at least bounded) text.
+
+use std::io;
+
+use bemx_format::{FormatError, Part};
+
+const NEW_BUNDLE: &str = "ask the sender to export a new bundle";
+
+/// Everything that can make a bundle unreadable or refused.
+///
+/// [`UnpackError::class`] names the failure class in one word; the test
+/// vectors in spec/vectors/ record that name as their expected result.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnpackError {
+    /// The file is not a bemx bundle at all (not age-encrypted, or not in the shape of a bundle).
+    #[error("this file is not a bemx bundle ({detail}): check that you picked the right file")]
+    NotABundle {
+        /// What the file is instead.
+        detail: String,
+    },
+    /// The bundle is encrypted for another installation's key.
+    #[error(
+        "this bundle is not addressed to this installation: it was encrypted for another PC; ask the sender to export it again to your contact card"
+    )]
+    NotForThisInstallation,
+    /// The signed manifest names another recipient than this installation (forwarded bundle).
+    #[error(
+        "this bundle was made for {named_name:?} (installation {named}), not for this installation ({this}): it may have been forwarded by someone else; do not import it and tell the sender"
+    )]
+    RecipientMismatch {
+        /// The recipient's name as the manifest states it.
+        named_name: String,
+        /// The installation id the manifest names, hex.
+        named: String,
+        /// This installation's id, hex.
+        this: String,
+    },
+    /// The signer is not among the trusted contacts.
+    #[error(
+        "this bundle is signed by a sender who is not among your trusted contacts; the bundle says the sender is {name:?}, which is not verified: check the sender's fingerprint with them (by phone), add their contact card, then try again"
+    )]
+    UntrustedSender {
+        /// The sender name as the manifest claims it (unverified).
+        name: String,
+    },
+    /// A known contact's name, but signed with a different key than the one on file.
+    #[error(
+        "this bundle claims to come from your contact {name:?} but is signed with a different key than the one you have on file: someone else may have made it; do not import it, call the sender and compare fingerprints"
+    )]
+    SenderKeyChanged {
+        /// The contact name as the manifest claims it.
+        name: String,
+    },
+    /// The manifest signature does not verify.
+    #[error(
+        "the bundle's signature is invalid: its table of contents was altered or not signed by its sender; do not import it, {NEW_BUNDLE}"
+    )]
+    BadSignature,
+    /// Authentication or structure failed: a flipped bit or a deliberate change.
+    #[error(
+        "the bundle is damaged or has been tampered with ({part}: {detail}): copy it again from the original; if that does not help, {NEW_BUNDLE}"
+    )]
+    Damaged {
+        /// Where the damage was found.
+        part: Part,
+        /// What failed (never data content).
+        detail: String,
+    },
+    /// The file ends early (or its very end is damaged, which age cannot tell apart).
+    #[error(
+        "the bundle is incomplete ({part} ends early or its last part is damaged): copy the file again completely from the original; if that does not help, {NEW_BUNDLE}"
+    )]
+    Truncated {
+        /// Where the stream ended.
+        part: Part,
+    },
+    /// Bytes follow the logical end of a layer.
+    #[error("the bundle has unexpected extra data after the end of its {part}: do not import it, {NEW_BUNDLE}")]
+    TrailingData {
+        /// The layer that should have ended.
+        part: Part,
+    },
+    /// The bundle was written by a format version this bemx does not read.
+    #[error(
+        "the bundle uses format version {found}, this bemx reads format version {supported}: install the same bemx version as the sender, or ask the sender to use yours"
+    )]
+    UnsupportedFormat {
+        /// Version in the bundle.
+        found: u64,
+        /// Version this build reads.
+        supported: u64,
+    },
+    /// The archive does not start with the manifest and its signature.
+    #[error(
+        "this file decrypts but does not start with a bemx table of contents (found {found}): it was not made by bemx or was altered; {NEW_BUNDLE}"
+    )]
+    ManifestMissing {
+        /// What was found instead.
+        found: String,
+    },
+    /// The manifest is not the structure the format defines.
+    #[error("the bundle's table of contents is malformed ({detail}): {NEW_BUNDLE}")]
+    BadManifest {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A count or size exceeds a format limit.
+    #[error("the bundle exceeds a format limit ({what} is {value}, the limit is {limit}): do not import it")]
+    Limit {
+        /// What was measured.
+        what: &'static str,
+        /// The value found.
+        value: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// An archive entry is not a plain file (link, directory, device, extension header).
+    #[error(
+        "the bundle holds a forbidden item {path:?} of type {kind}: only plain files are allowed; do not import it and tell the sender"
+    )]
+    ForbiddenEntryType {
+        /// The path as found (never used on a filesystem).
+        path: String,
+        /// The entry type.
+        kind: String,
+    },
+    /// An archive entry path breaks the path rules (`..`, absolute, odd characters).
+    #[error("the bundle holds an item with a forbidden name {path:?} ({reason}): do not import it and tell the sender")]
+    ForbiddenPath {
+        /// The path, escaped.
+        path: String,
+        /// The rule it breaks.
+        reason: &'static str,
+    },
+    /// The archive ends before an entry the manifest lists.
+    #[error("the bundle is missing {path:?}, which its signed table of contents lists: {NEW_BUNDLE}")]
+    MissingEntry {
+        /// The missing entry.
+        path: String,
+    },
+    /// The archive holds an entry the manifest does not list.
+    #[error(
+        "the bundle holds {path:?}, which its signed table of contents does not list: it was altered; do not import it, {NEW_BUNDLE}"
+    )]
+    ExtraEntry {
+        /// The unlisted entry.
+        path: String,
+    },
+    /// Entries are not in the manifest's order (or one in between is missing).
+    #[error(
+        "the bundle's items are out of order ({found:?} came where {expected:?} belongs; an item is missing or was moved): {NEW_BUNDLE}"
+    )]
+    OutOfOrder {
+        /// The entry the manifest lists at this position.
+        expected: String,
+        /// The entry found there.
+        found: String,
+    },
+    /// An entry occurs a second time.
+    #[error("the bundle holds {path:?} twice: it was altered; do not import it, {NEW_BUNDLE}")]
+    DuplicateEntry {
+        /// The repeated entry.
+        path: String,
+    },
+    /// The archive header's size of an entry differs from the manifest's.
+    #[error(
+        "the bundle's item {path:?} has {archive} bytes but its signed table of contents says {manifest}: it was altered; {NEW_BUNDLE}"
+    )]
+    SizeMismatch {
+        /// The entry.
+        path: String,
+        /// Size the manifest states.
+        manifest: u64,
+        /// Size the archive header states.
+        archive: u64,
+    },
+    /// An entry's SHA-256 differs from the manifest's.
+    #[error(
+        "the bundle's item {path:?} does not match its checksum in the signed table of contents: it was altered or damaged; {NEW_BUNDLE}"
+    )]
+    HashMismatch {
+        /// The entry.
+        path: String,
+    },
+    /// A table entry does not follow the row encoding.
+    #[error("a table in the bundle is malformed ({detail}): {NEW_BUNDLE}")]
+    BadRows {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The rows of a table do not add up to the count the manifest states.
+    #[error(
+        "the bundle's table {table:?} holds {found} rows but its signed table of contents says {manifest}: {NEW_BUNDLE}"
+    )]
+    RowCountMismatch {
+        /// Table name.
+        table: String,
+        /// Rows the manifest states.
+        manifest: u64,
+        /// Rows found in the table entries.
+        found: u64,
+    },
+    /// Program error: the caller asked for the next entry before reading the current one to its end.
+    #[error(
+        "internal error: entry {path:?} was not read to its end before the next was requested; nothing was imported"
+    )]
+    EntryNotFinished {
+        /// The unfinished entry.
+        path: String,
+    },
+    /// Program error: the reader was used again after it had already reported an error.
+    #[error("internal error: the bundle reader was used after an earlier error; nothing was imported")]
+    AlreadyFailed,
+    /// Reading the file failed.
+    #[error("the file could not be read ({0}): check the file name and the drive, then try again")]
+    Io(#[source] io::Error),
+    /// Any other format-level failure.
+    #[error(transparent)]
+    Format(FormatError),
+}
+
+impl UnpackError {
+    /// The failure class in one word (the variant name), as recorded in the
+    /// `.expected` files of spec/vectors/.
+    pub fn class(&self) -> &'static str {
+        match self {
+            UnpackError::NotABundle { .. } => "NotABundle",
+            UnpackError::NotForThisInstallation => "NotForThisInstallation",
+            UnpackError::RecipientMismatch { .. } => "RecipientMismatch",
+            UnpackError::UntrustedSender { .. } => "UntrustedSender",
+            UnpackError::SenderKeyChanged { .. } => "SenderKeyChanged",
+            UnpackError::BadSignature => "BadSignature",
+            UnpackError::Damaged { .. } => "Damaged",
+            UnpackError::Truncated { .. } => "Truncated",
+            UnpackError::TrailingData { .. } => "TrailingData",
+            UnpackError::UnsupportedFormat { .. } => "UnsupportedFormat",
+            UnpackError::ManifestMissing { .. } => "ManifestMissing",
+            UnpackError::BadManifest { .. } => "BadManifest",
+            UnpackError::Limit { .. } => "Limit",
+            UnpackError::ForbiddenEntryType { .. } => "ForbiddenEntryType",
+            UnpackError::ForbiddenPath { .. } => "ForbiddenPath",
+            UnpackError::MissingEntry { .. } => "MissingEntry",
+            UnpackError::ExtraEntry { .. } => "ExtraEntry",
+            UnpackError::OutOfOrder { .. } => "OutOfOrder",
+            UnpackError::DuplicateEntry { .. } => "DuplicateEntry",
+            UnpackError::SizeMismatch { .. } => "SizeMismatch",
+            UnpackError::HashMismatch { .. } => "HashMismatch",
+            UnpackError::BadRows { .. } => "BadRows",
+            UnpackError::RowCountMismatch { .. } => "RowCountMismatch",
+            UnpackError::EntryNotFinished { .. } => "EntryNotFinished",
+            UnpackError::AlreadyFailed => "AlreadyFailed",
+            UnpackError::Io(_) => "Io",
+            UnpackError::Format(_) => "Format",
+        }
+    }
+
+    /// Whether the bundle itself is at fault (damaged, tampered, malformed),
+    /// as opposed to trust, addressing, version or the local drive.
+    pub fn is_damage(&self) -> bool {
+        !matches!(
+            self,
+            UnpackError::NotABundle { .. }
+                | UnpackError::NotForThisInstallation
+                | UnpackError::RecipientMismatch { .. }
+                | UnpackError::UntrustedSender { .. }
+                | UnpackError::SenderKeyChanged { .. }
+                | UnpackError::UnsupportedFormat { .. }
+                | UnpackError::EntryNotFinished { .. }
+                | UnpackError::AlreadyFailed
+                | UnpackError::Io(_)
+        )
+    }
+
+    /// Wraps this error so it can travel through `Read::read`; recover it
+    /// with [`UnpackError::from_io`].
+    pub fn into_io(self) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, self)
+    }
+
+    /// Recovers an error raised inside an [`crate::EntryReader`] read (or a
+    /// format error raised below it); any other I/O error is classified as
+    /// a read failure of `part`.
+    pub fn from_io(err: io::Error, part: Part) -> Self {
+        if err.get_ref().is_some_and(|e| e.is::<UnpackError>()) {
+            match err.into_inner().map(|b| b.downcast::<UnpackError>()) {
+                Some(Ok(e)) => return *e,
+                Some(Err(other)) => return UnpackError::Io(io::Error::other(other)),
+                None => return UnpackError::AlreadyFailed,
+            }
+        }
+        FormatError::from_read(err, part).into()
+    }
+}
+
+impl From<FormatError> for UnpackError {
+    fn from(e: FormatError) -> Self {
+        match e {
+            FormatError::NotABundle => UnpackError::NotABundle { detail: "it has no age encryption header".into() },
+            FormatError::RecipientStanzas { found } => UnpackError::NotABundle {
+                detail: format!("it is age-encrypted, but with {found} instead of exactly one X25519 recipient"),
+            },
+            FormatError::NotForThisInstallation => UnpackError::NotForThisInstallation,
+            FormatError::RecipientMismatch { named, this } => {
+                UnpackError::RecipientMismatch { named_name: "another installation".into(), named, this }
+            }
+            FormatError::Damaged { part, detail } => UnpackError::Damaged { part, detail },
+            // The manifest was read to its full announced size: CBOR that
+            // ends early inside it is malformed, not a short file.
+            FormatError::Truncated { part: Part::Manifest } => {
+                UnpackError::BadManifest { detail: "the encoding ends early".into() }
+            }
+            FormatError::Truncated { part } => UnpackError::Truncated { part },
+            FormatError::TrailingData { part: Part::Manifest } => {
+                UnpackError::BadManifest { detail: "bytes after the end of the encoding".into() }
+            }
+            FormatError::TrailingData { part } => UnpackError::TrailingData { part },
+            FormatError::ForbiddenEntryType { path, kind } => UnpackError::ForbiddenEntryType { path, kind },
+            FormatError::ForbiddenPath { path, reason } => UnpackError::ForbiddenPath { path, reason },
+            FormatError::EntryMismatch { detail } => UnpackError::Damaged { part: Part::Archive, detail },
+            FormatError::Limit { what, value, limit } => UnpackError::Limit { what, value, limit },
+            FormatError::Manifest { detail } => UnpackError::BadManifest { detail },
+            FormatError::NonCanonical => UnpackError::BadManifest { detail: "not deterministically encoded".into() },
+            FormatError::UnsupportedFormat { found, supported } => UnpackError::UnsupportedFormat { found, supported },
+            FormatError::BadSignature => UnpackError::BadSignature,
+            FormatError::Rows { detail } => UnpackError::BadRows { detail },
+            FormatError::Io(e) => UnpackError::Io(e),
+            other => UnpackError::Format(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unpack_errors_survive_a_read_boundary() {
+        let e = UnpackError::HashMismatch { path: "tables/000-clients.cbor".into() }.into_io();
+        assert_eq!(UnpackError::from_io(e, Part::Archive).class(), "HashMismatch");
+        let e = FormatError::Truncated { part: Part::AgePayload }.into_io();
+        assert_eq!(UnpackError::from_io(e, Part::Archive).class(), "Truncated");
+        let e = io::Error::new(io::ErrorKind::UnexpectedEof, "eof");
+        assert_eq!(UnpackError::from_io(e, Part::Archive).class(), "Truncated");
+    }
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let all = [
+            UnpackError::NotForThisInstallation,
+            UnpackError::BadSignature,
+            UnpackError::UntrustedSender { name: "Anna".into() },
+            UnpackError::Truncated { part: Part::AgePayload },
+            UnpackError::UnsupportedFormat { found: 2, supported: 1 },
+            UnpackError::NotABundle { detail: "x".into() },
+        ];
+        for e in all {
+            let m = e.to_string();
+            assert!(["ask", "check", "copy", "install", "do not"].iter().any(|w| m.contains(w)), "{m} gives no advice");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Behaviour of the streaming reader beyond the committed vectors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr)]
+
+mod common;
+
+use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bemx_format::layers::BundleWriter;
+use bemx_format::{MAX_MANIFEST_SIZE, Part};
+use bemx_unpack::{
+    BundleReader, Recipient, SenderTrust, UnpackError, inspect_header, read_plain_archive, verify_reader,
+};
+use common::*;
+
+/// Counts every byte handed out by the wrapped reader.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// An endless-looking stream of noise, `len` bytes long, made on the fly.
+struct VirtualTail {
+    left: u64,
+    x: u64,
+}
+
+impl Read for VirtualTail {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        for b in &mut buf[..n] {
+            self.x ^= self.x << 13;
+            self.x ^= self.x >> 7;
+            self.x ^= self.x << 17;
+            *b = (self.x >> 24) as u8;
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// A bundle written by the format crate's own writer (the pack side's path).
+fn written_bundle(keys: &Keys, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let m = manifest(keys, entries);
+    let (bytes, sig) = signed(keys, &m);
+    let mut w = BundleWriter::new(Vec::new(), &keys.receiver_age.to_public(), m.created, 0).unwrap();
+    w.append_bytes("manifest.cbor", &bytes).unwrap();
+    w.append_bytes("manifest.sig", &sig).unwrap();
+    for (p, d) in entries {
+        w.append_bytes(p, d).unwrap();
+    }
+    w.finish().unwrap()
+}
+
+#[test]
+fn open_reads_only_a_bounded_prefix_of_a_huge_bundle() {
+    let keys = Keys::committed();
+    let mut entries = data_entries();
+    // A 4 MiB incompressible blob after the manifest; then the file goes on
+    // for 8 GiB (made up on the fly: open must never get there).
+    entries.push(("blobs/bem_cases.document/7".into(), noise(4 << 20, 7)));
+    let real = written_bundle(&keys, &entries);
+    let prefix = real[..2 << 20].to_vec();
+    let count = Arc::new(AtomicU64::new(0));
+    let input = Counting {
+        inner: io::Cursor::new(prefix).chain(VirtualTail { left: 8 << 30, x: 1 }),
+        count: Arc::clone(&count),
+    };
+    let trust = keys.trust();
+    let reader = BundleReader::open(input, keys.me(), &trust, true).unwrap();
+    assert_eq!(reader.manifest().entries.len(), 4);
+    assert!(matches!(reader.sender_trust(), SenderTrust::Trusted { .. }));
+    let read = count.load(Ordering::Relaxed);
+    eprintln!("open() read {read} bytes of an 8 GiB input (manifest {} bytes)", reader.manifest_bytes().len());
+    assert!(read <= 512 * 1024, "open read {read} bytes");
+}
+
+#[test]
+fn a_bundle_from_the_format_writer_verifies() {
+    let keys = Keys::committed();
+    let mut entries = data_entries();
+    entries.push(("blobs/bem_cases.document/8".into(), noise(300_000, 8)));
+    entries.push(("blobs/bem_cases.document/10".into(), Vec::new()));
+    let file = written_bundle(&keys, &entries);
+    let v = verify_reader(&file[..], keys.me(), &keys.trust(), true).unwrap();
+    assert_eq!(v.entries, 5);
+    assert_eq!(v.data_bytes, entries.iter().map(|(_, d)| d.len() as u64).sum::<u64>());
+    assert_eq!(v.tables.len(), 2);
+    assert_eq!(outcome(&read_bundle(&keys, &file)), "ok");
+}
+
+#[test]
+fn entries_stream_their_exact_bytes_and_the_hash_fails_on_the_last_read() {
+    let keys = Keys::committed();
+    let entries = data_entries();
+    let file = seal(&keys, &valid_tar(&keys, &entries));
+    let trust = keys.trust();
+    let mut reader = BundleReader::open(&file[..], keys.me(), &trust, true).unwrap();
+    for (path, data) in &entries {
+        let mut e = reader.next_entry().unwrap().unwrap();
+        assert_eq!(e.path(), path);
+        assert_eq!(e.size(), data.len() as u64);
+        let mut got = Vec::new();
+        let mut small = [0u8; 7];
+        loop {
+            let n = e.read(&mut small).unwrap();
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&small[..n]);
+        }
+        assert_eq!(&got, data);
+    }
+    assert!(reader.next_entry().unwrap().is_none());
+    reader.finish().unwrap();
+
+    // A tampered entry: every byte before the last read is delivered, the last read fails.
+    let mut bad = entries.clone();
+    let last = bad[2].1.len() - 1;
+    bad[2].1[last] ^= 1;
+    let (bytes, sig) = signed(&keys, &manifest(&keys, &entries));
+    let file = seal(&keys, &tar(&items(&bytes, &sig, &bad)));
+    let mut reader = BundleReader::open(&file[..], keys.me(), &trust, true).unwrap();
+    reader.next_entry().unwrap().unwrap().finish().unwrap();
+    reader.next_entry().unwrap().unwrap().finish().unwrap();
+    let mut e = reader.next_entry().unwrap().unwrap();
+    let mut head = vec![0u8; last];
+    e.read_exact(&mut head).unwrap();
+    let err = e.read(&mut [0u8; 16]).unwrap_err();
+    assert_eq!(UnpackError::from_io(err, Part::Archive).class(), "HashMismatch");
+    // The reader is unusable afterwards.
+    assert_eq!(reader.next_entry().unwrap_err().class(), "AlreadyFailed");
+}
+
+#[test]
+fn misuse_is_an_error_not_silence() {
+    let keys = Keys::committed();
+    let file = seal(&keys, &valid_tar(&keys, &data_entries()));
+    let trust = keys.trust();
+
+    let mut reader = BundleReader::open(&file[..], keys.me(), &trust, true).unwrap();
+    let mut e = reader.next_entry().unwrap().unwrap();
+    let _ = e.read(&mut [0u8; 3]).unwrap();
+    assert_eq!(reader.next_entry().unwrap_err().class(), "EntryNotFinished");
+    assert_eq!(reader.next_entry().unwrap_err().class(), "AlreadyFailed");
+    assert_eq!(reader.finish().unwrap_err().class(), "AlreadyFailed");
+
+    // finish() before all entries were asked for.
+    let mut reader = BundleReader::open(&file[..], keys.me(), &trust, true).unwrap();
+    reader.next_entry().unwrap().unwrap().finish().unwrap();
+    assert_eq!(reader.finish().unwrap_err().class(), "EntryNotFinished");
+
+    // finish() with an entry half read.
+    let mut reader = BundleReader::open(&file[..], keys.me(), &trust, true).unwrap();
+    let _ = reader.next_entry().unwrap().unwrap().read(&mut [0u8; 3]).unwrap();
+    assert_eq!(reader.finish().unwrap_err().class(), "EntryNotFinished");
+}
+
+#[test]
+fn recipient_must_match_installation_and_key() {
+    let keys = Keys::committed();
+    let file = seal(&keys, &valid_tar(&keys, &data_entries()));
+    let trust = keys.trust();
+    let other_installation = Recipient { identity: &keys.receiver_age, installation_id: [9; 16] };
+    let err = BundleReader::open(&file[..], other_installation, &trust, true).unwrap_err();
+    assert_eq!(err.class(), "RecipientMismatch");
+
+    // Same installation id, but the manifest names another age key.
+    let entries = data_entries();
+    let mut m = manifest(&keys, &entries);
+    m.recipient.age = keys.other_age.to_public().to_string();
+    let (bytes, sig) = signed(&keys, &m);
+    let file = seal(&keys, &tar(&items(&bytes, &sig, &entries)));
+    assert_eq!(outcome(&read_bundle(&keys, &file)), "error: RecipientMismatch");
+}
+
+#[test]
+fn untrusted_senders_pass_only_when_trust_is_not_required() {
+    let keys = Keys::committed();
+    let file = std::fs::read(vectors_dir().join("untrusted-signer.bemx")).unwrap();
+    let trust = keys.trust();
+    let reader = BundleReader::open(&file[..], keys.me(), &trust, false).unwrap();
+    assert_eq!(reader.sender_trust(), &SenderTrust::Untrusted);
+    let v = verify_reader(&file[..], keys.me(), &trust, false).unwrap();
+    assert_eq!(v.manifest.sender.name, "Unbekannte Stelle");
+}
+
+#[test]
+fn oversized_manifest_is_refused_from_its_header() {
+    let keys = Keys::committed();
+    // A header announcing 17 MiB and no data at all: the limit must fire
+    // before a single byte is read or buffered (else this would be "truncated").
+    let item = Item::file("manifest.cbor", &[]);
+    let mut h = header(&item);
+    let size = format!("{:011o}\0", MAX_MANIFEST_SIZE + 1);
+    h[124..136].copy_from_slice(size.as_bytes());
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    let file = seal(&keys, &h);
+    assert_eq!(outcome(&read_bundle(&keys, &file)), "error: Limit");
+}
+
+#[test]
+fn row_counts_must_match_the_manifest() {
+    let keys = Keys::committed();
+    let entries = data_entries();
+    let mut m = manifest(&keys, &entries);
+    m.tables[1].rows = 3;
+    let (bytes, sig) = signed(&keys, &m);
+    let file = seal(&keys, &tar(&items(&bytes, &sig, &entries)));
+    // The byte-level reader accepts it; the full verification does not.
+    assert_eq!(outcome(&read_bundle(&keys, &file)), "ok");
+    let err = verify_reader(&file[..], keys.me(), &keys.trust(), true).unwrap_err();
+    assert_eq!(err.class(), "RowCountMismatch");
+}
+
+#[test]
+fn malformed_rows_with_a_matching_hash_are_bad_rows() {
+    let keys = Keys::committed();
+    let mut entries = data_entries();
+    entries[0].1.push(0x9f); // an indefinite-length array after the last row
+    let file = seal(&keys, &valid_tar(&keys, &entries));
+    assert_eq!(outcome(&read_bundle(&keys, &file)), "ok");
+    let err = verify_reader(&file[..], keys.me(), &keys.trust(), true).unwrap_err();
+    assert_eq!(err.class(), "BadRows");
+}
+
+#[test]
+fn every_truncation_and_flip_is_refused() {
+    let keys = Keys::committed();
+    let file = std::fs::read(vectors_dir().join("valid.bemx")).unwrap();
+    for cut in 0..file.len() {
+        let r = read_bundle(&keys, &file[..cut]);
+        assert!(r.is_err(), "cut at {cut} accepted");
+    }
+    for pos in 0..file.len() {
+        for bit in [0x01u8, 0x80] {
+            let mut bad = file.clone();
+            bad[pos] ^= bit;
+            assert!(read_bundle(&keys, &bad).is_err(), "flip {bit:#x} at {pos} accepted");
+        }
+    }
+    let mut longer = file.clone();
+    longer.push(0);
+    assert!(read_bundle(&keys, &longer).is_err());
+}
+
+#[test]
+fn plain_archive_entry_point_runs_the_same_checks() {
+    let keys = Keys::committed();
+    let entries = data_entries();
+    let good = valid_tar(&keys, &entries);
+    let v = read_plain_archive(&good[..]).unwrap();
+    assert_eq!(v.entries, 3);
+    let mut trailing = good.clone();
+    trailing.push(1);
+    assert_eq!(read_plain_archive(&trailing[..]).unwrap_err().class(), "TrailingData");
+    for cut in (0..good.len()).step_by(13) {
+        assert!(read_plain_archive(&good[..cut]).is_err(), "cut at {cut}");
+    }
+}
+
+#[test]
+fn inspect_shows_what_age_shows() {
+    let dir = vectors_dir();
+    let info = inspect_header(&dir.join("valid.bemx")).unwrap();
+    assert!(info.is_age && info.bundle_shaped);
+    assert_eq!(info.recipients, 1);
+    assert_eq!(info.stanza_types[0], "X25519"); // age may add a GREASE stanza after it
+    assert_eq!(info.file_size, std::fs::metadata(dir.join("valid.bemx")).unwrap().len());
+    let two = inspect_header(&dir.join("two-recipients.bemx")).unwrap();
+    assert!(two.is_age && !two.bundle_shaped);
+    assert_eq!(two.recipients, 2);
+    let not = inspect_header(&dir.join("not-age.bemx")).unwrap();
+    assert!(!not.is_age);
+    assert_eq!(inspect_header(&dir.join("no-such-file.bemx")).unwrap_err().class(), "Io");
+}

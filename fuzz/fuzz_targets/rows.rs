@@ -1,0 +1,5 @@
+//! Fuzz target `rows`: see bemx_unpack::fuzzing::rows (the body is shared with
+//! the corpus replay in crates/unpack/tests/corpus.rs).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bemx_unpack::fuzzing::rows(data));
