@@ -37,6 +37,20 @@ pub enum ColumnRole {
     Value,
 }
 
+impl ColumnRole {
+    /// The role as a bundle's table header writes it (spec/FORMAT.md §7):
+    /// `pk`, `ref:<table>`, `cat:<table>`, `blob` or `value`.
+    pub fn wire_name(&self) -> String {
+        match self {
+            ColumnRole::PrimaryKey => "pk".into(),
+            ColumnRole::OwnedRef { table } => format!("ref:{table}"),
+            ColumnRole::CatalogueRef { table } => format!("cat:{table}"),
+            ColumnRole::Blob => "blob".into(),
+            ColumnRole::Value => "value".into(),
+        }
+    }
+}
+
 /// Whether a table is a catalogue or holds client data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum TableKind {

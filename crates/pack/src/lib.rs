@@ -303,18 +303,6 @@ pub fn blob_path(table: &str, column: &str, rowid: i64) -> String {
     format!("{}{table}.{column}/{rowid}", bemx_format::BLOBS_PREFIX)
 }
 
-/// The §7 role text of a column.
-pub fn role_text(role: &bemx_db::ColumnRole) -> String {
-    use bemx_db::ColumnRole as R;
-    match role {
-        R::PrimaryKey => "pk".into(),
-        R::OwnedRef { table } => format!("ref:{table}"),
-        R::CatalogueRef { table } => format!("cat:{table}"),
-        R::Blob => "blob".into(),
-        R::Value => "value".into(),
-    }
-}
-
 /// The §7 header of a table entry.
 pub fn table_header(spec: &TableSpec) -> bemx_format::rows::TableHeader {
     bemx_format::rows::TableHeader {
@@ -322,7 +310,7 @@ pub fn table_header(spec: &TableSpec) -> bemx_format::rows::TableHeader {
         columns: spec
             .columns
             .iter()
-            .map(|c| bemx_format::rows::Column { name: c.name.clone(), role: role_text(&c.role) })
+            .map(|c| bemx_format::rows::Column { name: c.name.clone(), role: c.role.wire_name() })
             .collect(),
     }
 }

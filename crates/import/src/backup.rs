@@ -1,0 +1,316 @@
+//! Encrypted backups of the database, the SICHERHEITSBACKUP among them.
+//!
+//! A backup is `age(zstd(the SQLite database file))`, encrypted to the
+//! installation's own age key, so `age -d -i identity/age.key NAME.bemxbak |
+//! zstd -d > bemdok.sqlite` restores it without bemx. It is taken by
+//! streaming the database file while the caller's transaction holds the
+//! database lock and has written nothing yet: with a rollback journal the
+//! file is then a consistent snapshot. SQLite's backup API was not used
+//! because its destination is a plaintext database file, and decrypted
+//! health data must not reach the disk outside the database itself.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::ImportError;
+
+/// File extension of backups.
+pub const BACKUP_EXT: &str = "bemxbak";
+/// Name prefix of the safety backup taken before every import.
+pub const SAFETY_PREFIX: &str = "SICHERHEITSBACKUP";
+/// Name prefix of backups taken by `bemx backup create`.
+pub const MANUAL_PREFIX: &str = "backup";
+/// Name prefix of the backup `restore` takes of the state it replaces.
+pub const PRE_RESTORE_PREFIX: &str = "before-restore";
+
+/// One backup file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BackupInfo {
+    /// Name without extension, what `backup restore NAME` takes.
+    pub name: String,
+    /// The file.
+    pub path: PathBuf,
+    /// Encrypted size in bytes.
+    pub size: u64,
+    /// Size of the database it holds.
+    pub db_bytes: u64,
+    /// Whether it is a SICHERHEITSBACKUP.
+    pub safety: bool,
+}
+
+/// A read handle on the database file, opened once per session.
+///
+/// On POSIX systems closing any descriptor of a file drops every lock the
+/// process holds on it, SQLite's included. This handle therefore must stay
+/// open until the SQLite connection has been closed: keep it next to the
+/// connection and drop it after.
+#[derive(Debug)]
+pub struct DbFileHandle {
+    file: File,
+    path: PathBuf,
+}
+
+impl DbFileHandle {
+    /// Opens the database file for reading.
+    pub fn open(path: &Path) -> Result<Self, ImportError> {
+        let file = File::open(path).map_err(|e| ImportError::io("opening", path, e))?;
+        Ok(Self { file, path: path.to_path_buf() })
+    }
+}
+
+fn check_name(name: &str) -> Result<(), ImportError> {
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !name.starts_with('-');
+    if !ok {
+        return Err(ImportError::Backup {
+            name: name.escape_debug().to_string(),
+            detail: "is not a backup name: use a name shown by `bemx backup list`".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The path of backup `name` in `dir`.
+pub fn backup_path(dir: &Path, name: &str) -> Result<PathBuf, ImportError> {
+    check_name(name)?;
+    Ok(dir.join(format!("{name}.{BACKUP_EXT}")))
+}
+
+struct Counting<W> {
+    inner: W,
+    count: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Runs `PRAGMA quick_check` and refuses anything but "ok".
+pub fn quick_check(conn: &rusqlite::Connection) -> Result<(), ImportError> {
+    let result: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if result != "ok" {
+        return Err(ImportError::Backup {
+            name: "database".into(),
+            detail: format!(
+                "the database fails its integrity check ({result}): nothing was changed; run `bemx db check` and restore a backup"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Writes an encrypted, verified backup of the database into `dir`.
+///
+/// The caller holds the database lock inside a transaction that has not
+/// written yet (checked with a quick_check first, which also takes SQLite's
+/// shared lock). The file is written under a temporary name, synced, then
+/// decrypted again and compared with the database bytes before it is
+/// renamed into place.
+pub fn create_backup(
+    conn: &rusqlite::Connection,
+    db: &mut DbFileHandle,
+    dir: &Path,
+    name: &str,
+    own_recipient: &age::x25519::Recipient,
+    own_identity: &age::x25519::Identity,
+) -> Result<BackupInfo, ImportError> {
+    quick_check(conn)?;
+    let path = backup_path(dir, name)?;
+    if path.exists() {
+        return Err(ImportError::Backup {
+            name: name.into(),
+            detail: "already exists: wait a second and try again".into(),
+        });
+    }
+    create_private_dir(dir)?;
+    let temp = dir.join(format!(".{name}.partial"));
+    let _ = fs::remove_file(&temp);
+    let result = write_and_verify(db, &temp, own_recipient, own_identity);
+    let (size, db_bytes) = match result {
+        Ok(sizes) => sizes,
+        Err(e) => {
+            let _ = fs::remove_file(&temp);
+            return Err(e);
+        }
+    };
+    fs::rename(&temp, &path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        ImportError::io("renaming the backup", &path, e)
+    })?;
+    sync_dir(dir);
+    Ok(BackupInfo { name: name.into(), path, size, db_bytes, safety: name.starts_with(SAFETY_PREFIX) })
+}
+
+fn write_and_verify(
+    db: &mut DbFileHandle,
+    temp: &Path,
+    recipient: &age::x25519::Recipient,
+    identity: &age::x25519::Identity,
+) -> Result<(u64, u64), ImportError> {
+    use std::io::Seek;
+    let io_err = |e| ImportError::io("writing the backup", temp, e);
+    db.file.rewind().map_err(|e| ImportError::io("reading", &db.path, e))?;
+    let out = create_private_file(temp)?;
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
+        .map_err(|e| ImportError::io("encrypting the backup", temp, io::Error::other(e.to_string())))?;
+    let counting = Counting { inner: BufWriter::with_capacity(1 << 20, out), count: 0 };
+    let age_out = encryptor.wrap_output(counting).map_err(io_err)?;
+    let mut zstd_out = zstd::stream::write::Encoder::new(age_out, 3).map_err(io_err)?;
+    let _ = zstd_out.multithread(2);
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut db_bytes = 0u64;
+    loop {
+        let n = db.file.read(&mut buf).map_err(|e| ImportError::io("reading", &db.path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        zstd_out.write_all(&buf[..n]).map_err(io_err)?;
+        db_bytes += n as u64;
+    }
+    let counting = zstd_out.finish().map_err(io_err)?.finish().map_err(io_err)?;
+    let size = counting.count;
+    let file = counting.inner.into_inner().map_err(|e| io_err(e.into_error()))?;
+    file.sync_all().map_err(io_err)?;
+    drop(file);
+    let expected: [u8; 32] = hasher.finalize().into();
+    let (actual, len) = decrypt_hash(temp, identity)?;
+    if actual != expected || len != db_bytes {
+        return Err(ImportError::Backup {
+            name: temp.display().to_string(),
+            detail: "reads back differently from the database: the disk may be failing; nothing was changed".into(),
+        });
+    }
+    Ok((size, db_bytes))
+}
+
+/// Decrypts and decompresses a backup into `sink`.
+pub fn decrypt_backup(path: &Path, identity: &age::x25519::Identity, sink: &mut dyn Write) -> Result<u64, ImportError> {
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let bad = |detail: String| ImportError::Backup { name: name.clone(), detail };
+    let file = File::open(path).map_err(|e| ImportError::io("opening the backup", path, e))?;
+    let decryptor =
+        age::Decryptor::new_buffered(BufReader::new(file)).map_err(|e| bad(format!("is not a bemx backup ({e})")))?;
+    let plain = decryptor
+        .decrypt(std::iter::once(identity as &dyn age::Identity))
+        .map_err(|_| bad("was not made by this installation (it is encrypted to another key)".into()))?;
+    let mut zstd_in = zstd::stream::read::Decoder::new(plain).map_err(|e| bad(e.to_string()))?;
+    io::copy(&mut zstd_in, sink).map_err(|e| bad(format!("is damaged or truncated ({e}): use another backup")))
+}
+
+fn decrypt_hash(path: &Path, identity: &age::x25519::Identity) -> Result<([u8; 32], u64), ImportError> {
+    struct HashSink(Sha256);
+    impl Write for HashSink {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut sink = HashSink(Sha256::new());
+    let n = decrypt_backup(path, identity, &mut sink)?;
+    Ok((sink.0.finalize().into(), n))
+}
+
+/// Lists backups, newest name first within each kind (names sort by time).
+pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>, ImportError> {
+    let mut out = Vec::new();
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(ImportError::io("listing", dir, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| ImportError::io("listing", dir, e))?;
+        let path = entry.path();
+        let Some(name) =
+            path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(&format!(".{BACKUP_EXT}")))
+        else {
+            continue;
+        };
+        if check_name(name).is_err() {
+            continue;
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        out.push(BackupInfo {
+            name: name.to_string(),
+            safety: name.starts_with(SAFETY_PREFIX),
+            path,
+            size,
+            db_bytes: 0,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// How many backups to keep after an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Retention {
+    /// The original procedure: delete every backup except SICHERHEITSBACKUPs,
+    /// so that no older backup can bring back a state before the import.
+    KeepSafetyOnly,
+    /// Delete nothing.
+    KeepAll,
+}
+
+/// Applies `retention` and returns the names deleted.
+pub fn apply_retention(dir: &Path, retention: Retention) -> Result<Vec<String>, ImportError> {
+    let mut deleted = Vec::new();
+    if retention == Retention::KeepAll {
+        return Ok(deleted);
+    }
+    for b in list_backups(dir)? {
+        if !b.safety {
+            fs::remove_file(&b.path).map_err(|e| ImportError::io("deleting the old backup", &b.path, e))?;
+            deleted.push(b.name);
+        }
+    }
+    Ok(deleted)
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), ImportError> {
+    fs::create_dir_all(dir).map_err(|e| ImportError::io("creating", dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
+pub(crate) fn create_private_file(path: &Path) -> Result<File, ImportError> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(|e| ImportError::io("creating", path, e))
+}
+
+pub(crate) fn sync_dir(dir: &Path) {
+    // Makes a rename durable on POSIX; NTFS journals renames itself.
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}

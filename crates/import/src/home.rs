@@ -1,0 +1,76 @@
+//! An installation's folder and what lives in it.
+
+use std::path::{Path, PathBuf};
+
+/// Default database file name inside the installation folder.
+pub const DB_FILE: &str = "bemdok.sqlite";
+/// Folder of encrypted backups.
+pub const BACKUPS_DIR: &str = "backups";
+/// Import ledger kept outside the database (survives a restore).
+pub const IMPORT_LEDGER_FILE: &str = "import-ledger.log";
+/// Handover journal kept outside the database (survives a restore).
+pub const HANDOVER_JOURNAL_FILE: &str = "handover-journal.log";
+/// Lock file that makes bemx processes exclusive per installation.
+pub const LOCK_FILE: &str = "bemx.lock";
+
+/// The folders and files of one installation.
+#[derive(Debug, Clone)]
+pub struct Home {
+    root: PathBuf,
+    db: PathBuf,
+}
+
+impl Home {
+    /// An installation at `root`, with its database at `db` or the default place.
+    pub fn new(root: impl Into<PathBuf>, db: Option<PathBuf>) -> Self {
+        let root = root.into();
+        let db = db.unwrap_or_else(|| root.join(DB_FILE));
+        Self { root, db }
+    }
+
+    /// The platform's data folder for bemx: `%APPDATA%\bemx` on Windows,
+    /// `$XDG_DATA_HOME/bemx` or `~/.local/share/bemx` elsewhere.
+    pub fn default_root() -> Option<PathBuf> {
+        #[cfg(windows)]
+        {
+            std::env::var_os("APPDATA").map(|d| PathBuf::from(d).join("bemx"))
+        }
+        #[cfg(not(windows))]
+        {
+            if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+                return Some(PathBuf::from(d).join("bemx"));
+            }
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/bemx"))
+        }
+    }
+
+    /// The installation folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> &Path {
+        &self.db
+    }
+
+    /// The backups folder.
+    pub fn backups_dir(&self) -> PathBuf {
+        self.root.join(BACKUPS_DIR)
+    }
+
+    /// The import ledger file.
+    pub fn import_ledger_path(&self) -> PathBuf {
+        self.root.join(IMPORT_LEDGER_FILE)
+    }
+
+    /// The handover journal file.
+    pub fn handover_journal_path(&self) -> PathBuf {
+        self.root.join(HANDOVER_JOURNAL_FILE)
+    }
+
+    /// The lock file.
+    pub fn lock_path(&self) -> PathBuf {
+        self.root.join(LOCK_FILE)
+    }
+}

@@ -1,0 +1,561 @@
+//! `bemx import`: preflight, SICHERHEITSBACKUP, one-transaction merge,
+//! ledger, receipt, retention and `--burn` (spec/FORMAT.md §11, reader).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufReader, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use bemx_db::{Database, Merger};
+use bemx_format::receipt::Receipt;
+use bemx_format::rows::RowReader;
+use bemx_format::{BLOBS_PREFIX, Manifest, Party, TABLES_PREFIX};
+use bemx_identity::{Contacts, Identity};
+use bemx_unpack::{BundleReader, Recipient, SenderTrust, TrustStore, UnpackError};
+
+use crate::backup::{self, BackupInfo, DbFileHandle, Retention, SAFETY_PREFIX};
+use crate::ledger::{self, LedgerEntry};
+use crate::{Home, ImportError, InstallLock};
+
+/// The trust store of an installation: its pinned contacts.
+#[derive(Debug)]
+pub struct ContactsTrust<'a>(pub &'a Contacts);
+
+impl TrustStore for ContactsTrust<'_> {
+    fn sender_trust(&self, sender: &Party) -> SenderTrust {
+        if let Some(c) = self.0.find_by_signing_key(&sender.ed25519) {
+            return SenderTrust::Trusted { name: c.name().to_string() };
+        }
+        let claimed = uuid::Uuid::from_bytes(sender.installation);
+        match self.0.list().iter().find(|c| c.card.installation_id == claimed) {
+            Some(c) => SenderTrust::KeyChanged { name: c.name().to_string() },
+            None => SenderTrust::Untrusted,
+        }
+    }
+}
+
+/// The sender's contact fingerprint, computed from what the manifest says.
+pub fn sender_fingerprint(sender: &Party) -> String {
+    bemx_identity::compute_fingerprint(&uuid::Uuid::from_bytes(sender.installation), &sender.age, &sender.ed25519)
+        .to_string()
+}
+
+/// Who is receiving: the installation's folder, keys and contacts.
+#[derive(Debug, Clone, Copy)]
+pub struct Installation<'a> {
+    /// Folders and files.
+    pub home: &'a Home,
+    /// Keys (age to decrypt and back up, Ed25519 to sign receipts).
+    pub identity: &'a Identity,
+    /// Trusted contacts.
+    pub contacts: &'a Contacts,
+}
+
+impl Installation<'_> {
+    fn recipient(&self) -> Recipient<'_> {
+        Recipient {
+            identity: self.identity.age_identity(),
+            installation_id: *self.identity.installation_id().as_bytes(),
+        }
+    }
+}
+
+/// Options of an import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions<'a> {
+    /// Where to write the receipt; default: beside the bundle.
+    pub receipt: Option<PathBuf>,
+    /// Overwrite and delete the bundle after a successful import.
+    pub burn: bool,
+    /// Which backups to keep afterwards.
+    pub retention: Retention,
+    /// Set by a Ctrl-C handler; checked until the commit.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+/// What the user confirms before an import.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Preview {
+    /// The bundle file, absolute where possible.
+    pub bundle_path: PathBuf,
+    /// Bundle id, hex.
+    pub bundle_id: String,
+    /// Sender's name as the trusted contact has it.
+    pub sender_name: String,
+    /// Sender's fingerprint.
+    pub sender_fingerprint: String,
+    /// Creation time, RFC 3339.
+    pub created: String,
+    /// Number of clients in the bundle.
+    pub clients: usize,
+    /// Rows per table, as the manifest lists them.
+    pub tables: Vec<(String, u64)>,
+    /// Documents (blob entries).
+    pub documents: usize,
+    /// Target database.
+    pub database: PathBuf,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportReport {
+    /// Bundle id, hex.
+    pub bundle_id: String,
+    /// Clients imported (UUIDs).
+    pub clients: Vec<String>,
+    /// Rows inserted per table.
+    pub rows: Vec<(String, u64)>,
+    /// Documents stored.
+    pub documents: u64,
+    /// BEM-IDs renamed because they were taken here: (incoming, stored).
+    pub renamed: Vec<(String, String)>,
+    /// Catalogue codes added: (catalogue, code).
+    pub catalogue_codes_added: Vec<(String, String)>,
+    /// The SICHERHEITSBACKUP taken before the merge.
+    pub safety_backup: String,
+    /// Older backups deleted afterwards.
+    pub backups_deleted: Vec<String>,
+    /// The receipt for the sender.
+    pub receipt: PathBuf,
+    /// Whether the bundle file was overwritten and deleted.
+    pub burned: bool,
+}
+
+/// The database, its file handle and the lock, opened in the order that
+/// keeps SQLite's POSIX locks intact (see [`DbFileHandle`]): fields drop in
+/// declaration order, so the connection closes before the handle.
+pub(crate) struct Session {
+    pub db: Database,
+    pub file: DbFileHandle,
+}
+
+impl Session {
+    pub(crate) fn open(home: &Home) -> Result<Self, ImportError> {
+        let db = Database::open(home.db_path())?;
+        crate::lock::no_waiting(db.conn())?;
+        let file = DbFileHandle::open(home.db_path())?;
+        Ok(Self { db, file })
+    }
+}
+
+fn open_bundle<'a>(
+    path: &Path,
+    inst: &'a Installation<'a>,
+    trust: &'a ContactsTrust<'a>,
+) -> Result<BundleReader<BufReader<File>>, ImportError> {
+    let file = File::open(path).map_err(|e| ImportError::io("opening the bundle", path, e))?;
+    let reader =
+        BundleReader::open(BufReader::with_capacity(1 << 20, file), inst.recipient(), trust, false).map_err(unpack)?;
+    let fingerprint = sender_fingerprint(&reader.manifest().sender);
+    match reader.sender_trust() {
+        SenderTrust::Trusted { .. } => Ok(reader),
+        SenderTrust::KeyChanged { name } => Err(ImportError::SenderKeyChanged { name: name.clone(), fingerprint }),
+        _ => Err(ImportError::UntrustedSender { claimed: reader.manifest().sender.name.clone(), fingerprint }),
+    }
+}
+
+pub(crate) fn unpack(e: UnpackError) -> ImportError {
+    ImportError::Unpack(Box::new(e))
+}
+
+fn sender_name(reader: &BundleReader<BufReader<File>>) -> String {
+    match reader.sender_trust() {
+        SenderTrust::Trusted { name } => name.clone(),
+        _ => reader.manifest().sender.name.clone(),
+    }
+}
+
+/// Checks everything that can be checked without writing: ledger, schema,
+/// duplicate clients. Shared by [`preview`] and [`import`].
+/// When this installation imported bundle `bundle_hex`, by its database
+/// ledger or, after a restore of an older backup, by its ledger file.
+pub fn imported_at(conn: &rusqlite::Connection, home: &Home, bundle_hex: &str) -> Result<Option<String>, ImportError> {
+    let in_db: Option<String> = conn
+        .query_row("SELECT imported_at FROM import_ledger WHERE bundle_id = ?1", [bundle_hex], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    match in_db {
+        Some(at) => Ok(Some(at)),
+        None => Ok(ledger::read_ledger(&home.import_ledger_path())?.get(bundle_hex).map(|e| e.imported_at.clone())),
+    }
+}
+
+fn preflight(conn: &rusqlite::Connection, home: &Home, manifest: &Manifest) -> Result<(), ImportError> {
+    let id = manifest.bundle_id_hex();
+    if let Some(at) = imported_at(conn, home, &id)? {
+        return Err(ImportError::AlreadyImported { bundle: id, at });
+    }
+    let ours = u64::from(bemx_db::SCHEMA_VERSION);
+    if manifest.schema.version != ours {
+        return Err(ImportError::SchemaVersion { theirs: manifest.schema.version, ours });
+    }
+    let fingerprint = bemx_db::schema_fingerprint(conn)?;
+    if manifest.schema.fingerprint != fingerprint {
+        return Err(ImportError::SchemaFingerprint {
+            version: ours,
+            theirs: hex::encode(&manifest.schema.fingerprint[..6]),
+            ours: hex::encode(&fingerprint[..6]),
+        });
+    }
+    let uuids: Vec<String> =
+        manifest.clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect();
+    let existing = bemx_db::existing_client_uuids(conn, &uuids)?;
+    if !existing.is_empty() {
+        return Err(ImportError::ClientsExist { bem_ids: existing.into_iter().map(|(_, bem)| bem).collect() });
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Opens the bundle and runs the preflight checks; reads only the start of
+/// the bundle and writes nothing.
+pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportError> {
+    let trust = ContactsTrust(inst.contacts);
+    let reader = open_bundle(path, inst, &trust)?;
+    let session = Session::open(inst.home)?;
+    let manifest = reader.manifest();
+    preflight(session.db.conn(), inst.home, manifest)?;
+    Ok(Preview {
+        bundle_path: absolute(path),
+        bundle_id: manifest.bundle_id_hex(),
+        sender_name: sender_name(&reader),
+        sender_fingerprint: sender_fingerprint(&manifest.sender),
+        created: bemx_format::time::rfc3339(manifest.created),
+        clients: manifest.clients.len(),
+        tables: manifest.tables.iter().map(|t| (t.name.clone(), t.rows)).collect(),
+        documents: manifest.entries.iter().filter(|e| e.path.starts_with(BLOBS_PREFIX)).count(),
+        database: absolute(inst.home.db_path()),
+    })
+}
+
+/// Receives progress in bundle plaintext bytes.
+pub trait ImportProgress {
+    /// Total plaintext bytes of the data entries.
+    fn start(&mut self, total: u64);
+    /// Bytes of another entry were merged.
+    fn advance(&mut self, bytes: u64);
+    /// Called at a named step (backup, merge, commit, receipt).
+    fn step(&mut self, _step: &'static str) {}
+}
+
+/// Ignores progress.
+#[derive(Debug, Default)]
+pub struct NoImportProgress;
+
+impl ImportProgress for NoImportProgress {
+    fn start(&mut self, _: u64) {}
+    fn advance(&mut self, _: u64) {}
+}
+
+/// Keeps the first I/O error seen through a `Read`, so a hash mismatch
+/// raised by the entry reader survives the row decoder's error mapping.
+struct Capture<'a, R> {
+    inner: R,
+    error: &'a mut Option<io::Error>,
+}
+
+impl<R: Read> Read for Capture<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                let msg = e.to_string();
+                if self.error.is_none() {
+                    *self.error = Some(e);
+                }
+                Err(io::Error::other(msg))
+            }
+        }
+    }
+}
+
+fn db_value(v: bemx_format::rows::Value) -> rusqlite::types::Value {
+    use bemx_format::rows::Value as W;
+    use rusqlite::types::Value as V;
+    match v {
+        W::Null => V::Null,
+        W::Integer(i) => V::Integer(i),
+        W::Real(f) => V::Real(f),
+        W::Text(s) => V::Text(s),
+        W::Bytes(b) => V::Blob(b),
+    }
+}
+
+/// `tables/NNN-name.cbor` → (NNN, name).
+fn parse_table_path(path: &str) -> Option<(usize, &str)> {
+    let rest = path.strip_prefix(TABLES_PREFIX)?.strip_suffix(".cbor")?;
+    let (index, name) = rest.split_once('-')?;
+    if index.len() != 3 {
+        return None;
+    }
+    Some((index.parse().ok()?, name))
+}
+
+/// `blobs/table.column/rowid` → (table, column, rowid).
+fn parse_blob_path(path: &str) -> Option<(&str, &str, i64)> {
+    let (owner, rowid) = path.strip_prefix(BLOBS_PREFIX)?.split_once('/')?;
+    let (table, column) = owner.split_once('.')?;
+    Some((table, column, rowid.parse().ok()?))
+}
+
+fn inconsistent(detail: impl Into<String>) -> ImportError {
+    ImportError::Inconsistent { detail: detail.into() }
+}
+
+fn check_cancel(cancel: Option<&AtomicBool>) -> Result<(), ImportError> {
+    if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        return Err(ImportError::Cancelled);
+    }
+    Ok(())
+}
+
+/// Streams every data entry of `reader` into `merger`.
+fn merge_entries(
+    reader: &mut BundleReader<BufReader<File>>,
+    merger: &mut Merger<'_>,
+    specs: &[bemx_db::TableSpec],
+    cancel: Option<&AtomicBool>,
+    progress: &mut dyn ImportProgress,
+) -> Result<(), ImportError> {
+    let tables: Vec<(String, u64)> = reader.manifest().tables.iter().map(|t| (t.name.clone(), t.rows)).collect();
+    let mut next_table = 0usize;
+    while let Some(entry) = reader.next_entry().map_err(unpack)? {
+        check_cancel(cancel)?;
+        let path = entry.path().to_string();
+        let size = entry.size();
+        let part = bemx_format::Part::Entry(path.clone());
+        let mut captured = None;
+        if let Some((index, name)) = parse_table_path(&path) {
+            let (expected_name, expected_rows) =
+                tables.get(index).ok_or_else(|| inconsistent(format!("{path} has no row count in the manifest")))?;
+            if index != next_table || name != expected_name {
+                return Err(inconsistent(format!("{path} is not table {next_table} of the manifest")));
+            }
+            next_table += 1;
+            let mut input = Capture { inner: entry, error: &mut captured };
+            let result = (|| -> Result<u64, ImportError> {
+                let mut rows = RowReader::new(&mut input)?;
+                if rows.header().name != name {
+                    return Err(inconsistent(format!("{path} holds table {}", rows.header().name)));
+                }
+                // Values are interpreted by this database's roles; a header
+                // that claims other roles is refused rather than reinterpreted.
+                let local = specs
+                    .iter()
+                    .find(|t| t.name == name)
+                    .ok_or_else(|| inconsistent(format!("{path}: this database has no table {name}")))?;
+                let header_roles = rows.header().columns.iter().map(|c| (c.name.as_str(), c.role.clone()));
+                let local_roles = local.columns.iter().map(|c| (c.name.as_str(), c.role.wire_name()));
+                if !header_roles.eq(local_roles) {
+                    return Err(inconsistent(format!(
+                        "{path}: the columns or their roles differ from this database's table {name}"
+                    )));
+                }
+                let columns: Vec<String> = rows.header().columns.iter().map(|c| c.name.clone()).collect();
+                merger.begin_table(name, &columns)?;
+                let mut count = 0u64;
+                while let Some(row) = rows.next_row()? {
+                    count += 1;
+                    if count.is_multiple_of(4096) {
+                        check_cancel(cancel)?;
+                    }
+                    let values: Vec<rusqlite::types::Value> = row.into_iter().map(db_value).collect();
+                    merger.row(&values)?;
+                }
+                merger.end_table()?;
+                Ok(count)
+            })();
+            let count = match (result, captured) {
+                (_, Some(io)) => return Err(unpack(UnpackError::from_io(io, part))),
+                (Err(e), None) => return Err(e),
+                (Ok(count), None) => count,
+            };
+            if count != *expected_rows {
+                return Err(inconsistent(format!("{path} holds {count} rows, the manifest says {expected_rows}")));
+            }
+        } else if let Some((table, column, rowid)) = parse_blob_path(&path) {
+            let mut input = Capture { inner: entry, error: &mut captured };
+            let result = merger.write_blob(table, column, rowid, size, &mut input);
+            let finished = input.inner.finish();
+            match (result, captured, finished) {
+                (_, Some(io), _) => return Err(unpack(UnpackError::from_io(io, part))),
+                (_, None, Err(e)) => return Err(unpack(e)),
+                (Err(e), None, Ok(())) => return Err(e.into()),
+                (Ok(_), None, Ok(())) => {}
+            }
+        } else {
+            return Err(inconsistent(format!("{path} is neither a table nor a document entry")));
+        }
+        progress.advance(size);
+    }
+    if next_table != tables.len() {
+        return Err(inconsistent("the bundle has fewer table entries than its manifest lists"));
+    }
+    Ok(())
+}
+
+/// Imports a bundle. The caller holds `lock`; the user has confirmed the
+/// [`preview`]. On any error before the commit the database is unchanged
+/// (the safety backup, if already taken, stays in the backups folder).
+pub fn import(
+    path: &Path,
+    inst: &Installation<'_>,
+    _lock: &InstallLock,
+    options: &ImportOptions<'_>,
+    progress: &mut dyn ImportProgress,
+) -> Result<ImportReport, ImportError> {
+    let trust = ContactsTrust(inst.contacts);
+    let mut session = Session::open(inst.home)?;
+    // A crash after an earlier commit may have left the ledger file behind.
+    ledger::reconcile_ledger(session.db.conn(), &inst.home.import_ledger_path())?;
+
+    let mut reader = open_bundle(path, inst, &trust)?;
+    let manifest = reader.manifest().clone();
+    let bundle_id = manifest.bundle_id_hex();
+    let sender_fp = sender_fingerprint(&manifest.sender);
+    let Session { db, file } = &mut session;
+    let conn = db.conn_mut();
+    let tx = crate::lock::begin_exclusive(conn)?;
+    preflight(&tx, inst.home, &manifest)?;
+    check_cancel(options.cancel)?;
+
+    progress.step("safety backup");
+    let now = bemx_format::time::now();
+    let backup_name = format!("{SAFETY_PREFIX}-{}-{}", bemx_format::time::compact(now), &bundle_id[..8]);
+    let safety: BackupInfo = backup::create_backup(
+        &tx,
+        file,
+        &inst.home.backups_dir(),
+        &backup_name,
+        &inst.identity.recipient(),
+        inst.identity.age_identity(),
+    )?;
+
+    progress.step("merge");
+    progress.start(manifest.payload_size());
+    let specs = bemx_db::stream_tables(&tx)?;
+    let mut merger = Merger::new(&tx)?;
+    merge_entries(&mut reader, &mut merger, &specs, options.cancel, progress)?;
+    reader.finish().map_err(unpack)?;
+    let report = merger.finish()?;
+
+    let violations: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if violations != 0 {
+        return Err(inconsistent(format!("{violations} foreign key violations after the merge")));
+    }
+    backup::quick_check(&tx)?;
+    let rows: u64 = report.rows_per_table.values().sum();
+    let entry = LedgerEntry {
+        bundle_id: bundle_id.clone(),
+        imported_at: bemx_format::time::rfc3339(now),
+        sender_fingerprint: sender_fp.clone(),
+        clients: report.client_uuids.len() as u64,
+        rows,
+        backup_name: safety.name.clone(),
+    };
+    ledger::insert_db_ledger(&tx, &entry)?;
+    tx.execute(
+        "INSERT INTO audit_log (at, event, bundle_id, detail) VALUES (?1, 'import', ?2, ?3)",
+        rusqlite::params![
+            entry.imported_at,
+            bundle_id,
+            format!(
+                "clients={} rows={} documents={} renamed={} sender={sender_fp} backup={}",
+                entry.clients,
+                rows,
+                report.blobs_written,
+                report.renamed.len(),
+                safety.name
+            )
+        ],
+    )?;
+    check_cancel(options.cancel)?;
+    progress.step("commit");
+    tx.commit()?;
+    drop(session);
+
+    // After the commit nothing may fail the import; later steps report
+    // their own trouble but the clients are in.
+    ledger::append_ledger(&inst.home.import_ledger_path(), &entry)?;
+    let backups_deleted = backup::apply_retention(&inst.home.backups_dir(), options.retention)?;
+    progress.step("receipt");
+    let receipt = Receipt {
+        rows,
+        format: bemx_format::FORMAT_VERSION,
+        sender: manifest.sender.installation,
+        clients: entry.clients,
+        receiver: *inst.identity.installation_id().as_bytes(),
+        bundle_id: manifest.bundle_id,
+        imported_at: now,
+    };
+    let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
+    write_new_file(&receipt_path, &receipt.sign_to_file(inst.identity.signing_key()))?;
+    let burned = if options.burn {
+        burn(path)?;
+        true
+    } else {
+        false
+    };
+    Ok(ImportReport {
+        bundle_id,
+        clients: report.client_uuids,
+        rows: report.rows_per_table.into_iter().collect(),
+        documents: report.blobs_written,
+        renamed: report.renamed,
+        catalogue_codes_added: report.catalogue_codes_added,
+        safety_backup: safety.name,
+        backups_deleted,
+        receipt: absolute(&receipt_path),
+        burned,
+    })
+}
+
+/// `handover.bemx` → `handover.receipt` in the same folder.
+pub fn default_receipt_path(bundle: &Path) -> PathBuf {
+    bundle.with_extension("receipt")
+}
+
+fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| ImportError::io("writing the receipt", path, e))?;
+    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| ImportError::io("writing the receipt", path, e))
+}
+
+/// Overwrites the bundle with zeros, syncs, and deletes it. On flash media
+/// the old blocks may survive in the controller; the file is useless
+/// without the recipient's key anyway, which is the real protection.
+pub fn burn(path: &Path) -> Result<(), ImportError> {
+    let err = |e| ImportError::io("overwriting the bundle", path, e);
+    let mut f = OpenOptions::new().write(true).open(path).map_err(err)?;
+    let len = f.metadata().map_err(err)?.len();
+    f.rewind().map_err(err)?;
+    let zeros = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        f.write_all(&zeros[..n]).map_err(err)?;
+        left -= n as u64;
+    }
+    f.sync_all().map_err(err)?;
+    drop(f);
+    fs::remove_file(path).map_err(|e| ImportError::io("deleting the bundle", path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_paths() {
+        assert_eq!(parse_table_path("tables/003-clients.cbor"), Some((3, "clients")));
+        assert_eq!(parse_table_path("tables/3-clients.cbor"), None);
+        assert_eq!(parse_blob_path("blobs/documents.content/17"), Some(("documents", "content", 17)));
+        assert_eq!(parse_blob_path("blobs/documents/17"), None);
+    }
+}

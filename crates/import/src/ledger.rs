@@ -1,0 +1,219 @@
+//! Records that must outlive a database restore, kept in append-only text
+//! files beside the database: the import ledger (which bundles were
+//! imported here) and the handover journal (which handovers were confirmed
+//! or cancelled on this sender). They hold bundle ids, fingerprints, client
+//! UUIDs and counts — never personal data.
+//!
+//! The database's own tables are the primary record, written inside the
+//! import's transaction. The files are appended after each commit and
+//! reconciled from the database before any restore, so a crash between
+//! commit and append loses nothing that a restore could need.
+
+use std::collections::BTreeMap;
+use std::fs::OpenOptions;
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::ImportError;
+
+/// Longest ledger or journal file read.
+const MAX_FILE: u64 = 64 * 1024 * 1024;
+
+fn read_lines(path: &Path) -> Result<Vec<String>, ImportError> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE => {
+            return Err(ImportError::io("reading", path, io::Error::other("file is implausibly large")));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(ImportError::io("reading", path, e)),
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| ImportError::io("reading", path, e))?;
+    Ok(text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(str::to_owned).collect())
+}
+
+fn append_line(path: &Path, line: &str) -> Result<(), ImportError> {
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| ImportError::io("appending to", path, e))?;
+    f.write_all(format!("{line}\n").as_bytes()).map_err(|e| ImportError::io("appending to", path, e))?;
+    f.sync_all().map_err(|e| ImportError::io("syncing", path, e))
+}
+
+/// One imported bundle.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LedgerEntry {
+    /// Bundle id, hex.
+    pub bundle_id: String,
+    /// Import time, RFC 3339.
+    pub imported_at: String,
+    /// Sender's contact fingerprint.
+    pub sender_fingerprint: String,
+    /// Clients imported.
+    pub clients: u64,
+    /// Rows imported.
+    pub rows: u64,
+    /// The safety backup taken before.
+    pub backup_name: String,
+}
+
+impl LedgerEntry {
+    fn to_line(&self) -> String {
+        format!(
+            "imported {} {} {} clients={} rows={} backup={}",
+            self.bundle_id, self.imported_at, self.sender_fingerprint, self.clients, self.rows, self.backup_name
+        )
+    }
+
+    fn parse(line: &str) -> Option<Self> {
+        let mut f = line.split_whitespace();
+        if f.next()? != "imported" {
+            return None;
+        }
+        let bundle_id = f.next()?.to_string();
+        let imported_at = f.next()?.to_string();
+        let sender_fingerprint = f.next()?.to_string();
+        let clients = f.next()?.strip_prefix("clients=")?.parse().ok()?;
+        let rows = f.next()?.strip_prefix("rows=")?.parse().ok()?;
+        let backup_name = f.next()?.strip_prefix("backup=")?.to_string();
+        Some(Self { bundle_id, imported_at, sender_fingerprint, clients, rows, backup_name })
+    }
+}
+
+/// Entries of the ledger file, by bundle id.
+pub fn read_ledger(path: &Path) -> Result<BTreeMap<String, LedgerEntry>, ImportError> {
+    Ok(read_lines(path)?.iter().filter_map(|l| LedgerEntry::parse(l)).map(|e| (e.bundle_id.clone(), e)).collect())
+}
+
+/// Appends one entry to the ledger file.
+pub fn append_ledger(path: &Path, entry: &LedgerEntry) -> Result<(), ImportError> {
+    append_line(path, &entry.to_line())
+}
+
+/// Ledger rows of the database.
+pub fn db_ledger(conn: &rusqlite::Connection) -> Result<Vec<LedgerEntry>, ImportError> {
+    let mut stmt = conn.prepare(
+        "SELECT bundle_id, imported_at, sender_fingerprint, clients, rows, coalesce(backup_name, '') FROM import_ledger ORDER BY imported_at",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(LedgerEntry {
+            bundle_id: r.get(0)?,
+            imported_at: r.get(1)?,
+            sender_fingerprint: r.get(2)?,
+            clients: r.get::<_, i64>(3)? as u64,
+            rows: r.get::<_, i64>(4)? as u64,
+            backup_name: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Writes a ledger row into the database (inside the import's transaction).
+pub fn insert_db_ledger(conn: &rusqlite::Connection, e: &LedgerEntry) -> Result<(), ImportError> {
+    conn.execute(
+        "INSERT INTO import_ledger (bundle_id, sender_fingerprint, imported_at, clients, rows, backup_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![e.bundle_id, e.sender_fingerprint, e.imported_at, e.clients as i64, e.rows as i64, e.backup_name],
+    )?;
+    Ok(())
+}
+
+/// Appends database ledger rows missing from the file (after a crash
+/// between commit and append), and inserts file entries missing from the
+/// database (after a restore of an older backup).
+pub fn reconcile_ledger(conn: &rusqlite::Connection, path: &Path) -> Result<(), ImportError> {
+    let file = read_ledger(path)?;
+    let db = db_ledger(conn)?;
+    for e in &db {
+        if !file.contains_key(&e.bundle_id) {
+            append_ledger(path, e)?;
+        }
+    }
+    for (id, e) in &file {
+        if !db.iter().any(|d| &d.bundle_id == id) {
+            insert_db_ledger(conn, e)?;
+        }
+    }
+    Ok(())
+}
+
+/// A confirmed or cancelled handover, as the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JournalEntry {
+    /// The receiver confirmed; the clients were purged here.
+    Confirmed {
+        /// Bundle id.
+        bundle_id: String,
+        /// The clients' UUIDs.
+        clients: Vec<String>,
+    },
+    /// The sender took the clients back.
+    Cancelled {
+        /// Bundle id.
+        bundle_id: String,
+    },
+}
+
+/// Reads the handover journal.
+pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, ImportError> {
+    Ok(read_lines(path)?
+        .iter()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            match (f.next()?, f.next()?) {
+                ("confirmed", id) => Some(JournalEntry::Confirmed {
+                    bundle_id: id.to_string(),
+                    clients: f
+                        .next()
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                }),
+                ("cancelled", id) => Some(JournalEntry::Cancelled { bundle_id: id.to_string() }),
+                _ => None,
+            }
+        })
+        .collect())
+}
+
+/// Appends to the handover journal.
+pub fn append_journal(path: &Path, entry: &JournalEntry) -> Result<(), ImportError> {
+    let line = match entry {
+        JournalEntry::Confirmed { bundle_id, clients } => format!("confirmed {bundle_id} {}", clients.join(",")),
+        JournalEntry::Cancelled { bundle_id } => format!("cancelled {bundle_id}"),
+    };
+    append_line(path, &line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ledger_line_round_trip() {
+        let e = LedgerEntry {
+            bundle_id: "ab".repeat(32),
+            imported_at: "2026-11-28T02:39:39Z".into(),
+            sender_fingerprint: "ABCD-EFGH".into(),
+            clients: 3,
+            rows: 120,
+            backup_name: "SICHERHEITSBACKUP-20261128T023939Z-abababab".into(),
+        };
+        assert_eq!(LedgerEntry::parse(&e.to_line()), Some(e));
+        assert_eq!(LedgerEntry::parse("imported x"), None);
+    }
+
+    #[test]
+    fn journal_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.log");
+        let c = JournalEntry::Confirmed { bundle_id: "aa".into(), clients: vec!["u1".into(), "u2".into()] };
+        let x = JournalEntry::Cancelled { bundle_id: "bb".into() };
+        append_journal(&p, &c).unwrap();
+        append_journal(&p, &x).unwrap();
+        assert_eq!(read_journal(&p).unwrap(), vec![c, x]);
+    }
+}

@@ -1,0 +1,223 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The whole handover through the library crates: export on one
+//! installation, import on another, receipt back, confirm; and the ways it
+//! must refuse: replay, replay after restore, a cancelled handover's receipt.
+
+use std::path::{Path, PathBuf};
+
+use bemx_db::{Database, SeedOptions};
+use bemx_format::Party;
+use bemx_identity::{Contacts, Identity};
+use bemx_import::backup::Retention;
+use bemx_import::import::NoImportProgress;
+use bemx_import::{Home, ImportError, ImportOptions, InstallLock, Installation, handover};
+
+struct Site {
+    home: Home,
+    identity: Identity,
+    _dir: tempfile::TempDir,
+}
+
+fn site(name: &str, seed: u64, clients: u32) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::new(dir.path().join("home"), None);
+    std::fs::create_dir_all(home.root()).unwrap();
+    let identity = Identity::generate(name).unwrap();
+    identity.save(home.root(), None).unwrap();
+    let mut db = Database::create(home.db_path(), &identity.installation_id().to_string()).unwrap();
+    let mut options = SeedOptions::new(clients, seed);
+    options.document_bytes = (100, 5000);
+    options.max_documents_per_client = 2;
+    if clients > 0 {
+        bemx_db::seed_with(&mut db, &options).unwrap();
+    }
+    Site { home, identity, _dir: dir }
+}
+
+fn party(id: &Identity) -> Party {
+    Party {
+        installation: *id.installation_id().as_bytes(),
+        name: id.name().to_string(),
+        age: id.recipient().to_string(),
+        ed25519: id.verifying_key().to_bytes(),
+    }
+}
+
+fn trust(a: &Site, b: &Site) {
+    let mut contacts = Contacts::load(a.home.root()).unwrap();
+    contacts.add(b.identity.contact_card()).unwrap();
+}
+
+fn export(from: &Site, to: &Site, n: usize, out: &Path) -> bemx_pack::ExportReport {
+    let mut db = Database::open(from.home.db_path()).unwrap();
+    let clients: Vec<String> = db.clients_list(false).unwrap().into_iter().take(n).map(|c| c.uuid).collect();
+    let sender = bemx_pack::Sender { signing_key: from.identity.signing_key(), party: party(&from.identity) };
+    let recipient =
+        bemx_pack::Recipient { party: party(&to.identity), fingerprint: to.identity.fingerprint().to_string() };
+    let request = bemx_pack::ExportRequest {
+        clients,
+        without_consent: Some("test".into()),
+        output: out.to_path_buf(),
+        workers: 2,
+        cancel: None,
+    };
+    bemx_pack::export(&mut db, &sender, &recipient, &request, &mut bemx_pack::NoProgress).unwrap()
+}
+
+fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<bemx_import::ImportReport, ImportError> {
+    let contacts = Contacts::load(to.home.root()).unwrap();
+    let inst = Installation { home: &to.home, identity: &to.identity, contacts: &contacts };
+    let lock = InstallLock::acquire(&to.home.lock_path()).unwrap();
+    let options = ImportOptions {
+        receipt: Some(receipt.to_path_buf()),
+        burn: false,
+        retention: Retention::KeepSafetyOnly,
+        cancel: None,
+    };
+    bemx_import::import(bundle, &inst, &lock, &options, &mut NoImportProgress)
+}
+
+fn client_count(site: &Site, all: bool) -> usize {
+    Database::open(site.home.db_path()).unwrap().clients_list(all).unwrap().len()
+}
+
+fn scratch() -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().to_path_buf();
+    (d, p)
+}
+
+#[test]
+fn full_handover_story() {
+    let a = site("Anna Sender", 1, 6);
+    let b = site("Bernd Receiver", 2, 4);
+    trust(&a, &b);
+    trust(&b, &a);
+    let (_t, dir) = scratch();
+    let bundle = dir.join("handover.bemx");
+    let exported = export(&a, &b, 3, &bundle);
+    assert_eq!(exported.clients.len(), 3);
+    assert_eq!(client_count(&a, false), 3, "handed-over clients are hidden");
+    assert_eq!(client_count(&a, true), 6);
+
+    let receipt = dir.join("handover.receipt");
+    let report = import(&b, &bundle, &receipt).unwrap();
+    assert_eq!(report.clients.len(), 3);
+    assert!(report.safety_backup.starts_with("SICHERHEITSBACKUP-"));
+    assert_eq!(client_count(&b, false), 7);
+    // The two seeds share pseudonyms: some BEM-IDs must have been renamed.
+    let check = bemx_db::check_database(Database::open(b.home.db_path()).unwrap().conn()).unwrap();
+    assert!(check.is_ok(), "{check:?}");
+
+    // Replay: refused, database unchanged.
+    let before = std::fs::read(b.home.db_path()).unwrap();
+    match import(&b, &bundle, &dir.join("again.receipt")) {
+        Err(ImportError::AlreadyImported { .. }) => {}
+        other => panic!("replay: {other:?}"),
+    }
+    assert_eq!(std::fs::read(b.home.db_path()).unwrap(), before);
+
+    // Restore the safety backup (the state before the import): the ledger
+    // file still refuses the bundle.
+    {
+        let lock = InstallLock::acquire(&b.home.lock_path()).unwrap();
+        handover::restore(&b.home, &lock, &b.identity, &report.safety_backup).unwrap();
+    }
+    assert_eq!(client_count(&b, false), 4);
+    match import(&b, &bundle, &dir.join("again2.receipt")) {
+        Err(ImportError::AlreadyImported { .. }) => {}
+        other => panic!("replay after restore: {other:?}"),
+    }
+
+    // Confirm on the sender: the clients are purged.
+    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    let contacts = Contacts::load(a.home.root()).unwrap();
+    let receipt_bytes = std::fs::read(&receipt).unwrap();
+    let confirmed =
+        handover::confirm(&a.home, &lock, &contacts, *a.identity.installation_id().as_bytes(), &receipt_bytes).unwrap();
+    assert_eq!(confirmed.clients, 3);
+    assert_eq!(client_count(&a, true), 3);
+    let listed = handover::list(&a.home).unwrap();
+    assert_eq!(listed[0].state, "confirmed");
+    // A second confirm is refused as already done.
+    assert!(
+        handover::confirm(&a.home, &lock, &contacts, *a.identity.installation_id().as_bytes(), &receipt_bytes).is_err()
+    );
+}
+
+#[test]
+fn old_backup_cannot_resurrect_confirmed_clients() {
+    let a = site("A", 3, 4);
+    let b = site("B", 4, 0);
+    trust(&a, &b);
+    trust(&b, &a);
+    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    let old = handover::create_backup(&a.home, &lock, &a.identity, "backup").unwrap();
+    drop(lock);
+    let (_t, dir) = scratch();
+    let bundle = dir.join("x.bemx");
+    export(&a, &b, 2, &bundle);
+    let receipt = dir.join("x.receipt");
+    import(&b, &bundle, &receipt).unwrap();
+    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    let contacts = Contacts::load(a.home.root()).unwrap();
+    handover::confirm(
+        &a.home,
+        &lock,
+        &contacts,
+        *a.identity.installation_id().as_bytes(),
+        &std::fs::read(&receipt).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(client_count(&a, true), 2);
+    let restored = handover::restore(&a.home, &lock, &a.identity, &old.name).unwrap();
+    assert_eq!(restored.clients_purged_again, 2);
+    assert_eq!(client_count(&a, true), 2, "the old backup brought nobody back");
+}
+
+#[test]
+fn cancelled_handover_gives_clients_back_and_flags_a_late_receipt() {
+    let a = site("A", 5, 3);
+    let b = site("B", 6, 0);
+    trust(&a, &b);
+    trust(&b, &a);
+    let (_t, dir) = scratch();
+    let bundle = dir.join("x.bemx");
+    let exported = export(&a, &b, 2, &bundle);
+    assert_eq!(client_count(&a, false), 1);
+    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    assert_eq!(handover::cancel(&a.home, &lock, &exported.bundle_id).unwrap(), 2);
+    assert_eq!(client_count(&a, false), 3);
+    drop(lock);
+    let receipt = dir.join("x.receipt");
+    import(&b, &bundle, &receipt).unwrap();
+    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    let contacts = Contacts::load(a.home.root()).unwrap();
+    let err = handover::confirm(
+        &a.home,
+        &lock,
+        &contacts,
+        *a.identity.installation_id().as_bytes(),
+        &std::fs::read(&receipt).unwrap(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("WARNING"), "{err}");
+}
+
+#[test]
+fn untrusted_sender_and_lock_are_refused() {
+    let a = site("A", 7, 2);
+    let b = site("B", 8, 0);
+    trust(&a, &b);
+    let (_t, dir) = scratch();
+    let bundle = dir.join("x.bemx");
+    export(&a, &b, 1, &bundle);
+    match import(&b, &bundle, &dir.join("r")) {
+        Err(ImportError::UntrustedSender { fingerprint, .. }) => {
+            assert_eq!(fingerprint, a.identity.fingerprint().to_string());
+        }
+        other => panic!("{other:?}"),
+    }
+    let _held = InstallLock::acquire(&b.home.lock_path()).unwrap();
+    assert!(matches!(InstallLock::acquire(&b.home.lock_path()), Err(ImportError::Busy)));
+}
