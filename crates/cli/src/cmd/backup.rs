@@ -1,0 +1,79 @@
+//! `bemx backup`: encrypted backups of the database, and restore.
+
+use clap::Subcommand;
+
+use crate::output::{bytes, table};
+use crate::{home, prompt, Ctx};
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// The backups of this installation
+    List,
+    /// Make an encrypted backup of the database now
+    Create,
+    /// Replace the database with a backup (the current state is backed up first)
+    Restore {
+        /// The backup's name (see `bemx backup list`)
+        name: String,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
+    let home = &ctx.home;
+    match cmd {
+        BackupCommand::List => {
+            home::own_card(home)?;
+            let list = bemx_import::backup::list_backups(&home.backups_dir())?;
+            if ctx.out.is_json() {
+                return ctx.out.json(&list);
+            }
+            if list.is_empty() {
+                return ctx.out.line("No backups yet.");
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|b| vec![b.name.clone(), bytes(b.size), if b.safety { "safety backup before an import".into() } else { String::new() }])
+                .collect();
+            ctx.out.line(table(&["name", "size", ""], &rows))
+        }
+        BackupCommand::Create => {
+            let lock = home::lock(home)?;
+            home::open_db(home)?;
+            let identity = home::load_identity(home)?;
+            let info = bemx_import::handover::create_backup(home, &lock, &identity, bemx_import::backup::MANUAL_PREFIX)?;
+            if ctx.out.is_json() {
+                return ctx.out.json(&info);
+            }
+            ctx.out.line(format!("Backup {} written ({}), encrypted to this installation's key.", info.name, bytes(info.size)))
+        }
+        BackupCommand::Restore { name } => {
+            let lock = home::lock(home)?;
+            let identity = home::load_identity(home)?;
+            if !prompt::confirm(
+                ctx.yes,
+                &format!(
+                    "Restore REPLACES the whole database with backup {name} (an import would add to it instead). The current state is backed up first. Continue?"
+                ),
+                "check the backup name with `bemx backup list`, then pass --yes",
+            )? {
+                ctx.out.note("Nothing changed.");
+                return Ok(());
+            }
+            let report = bemx_import::handover::restore(home, &lock, &identity, name)?;
+            if ctx.out.is_json() {
+                return ctx.out.json(&report);
+            }
+            ctx.out.line(format!("Database restored from {}.", report.restored))?;
+            if let Some(prev) = &report.previous_state_backup {
+                ctx.out.line(format!("  the replaced state was backed up as {prev}"))?;
+            }
+            if report.clients_purged_again > 0 {
+                ctx.out.line(format!(
+                    "  {} clients in the backup had been handed over to another PC since; they were removed again",
+                    report.clients_purged_again
+                ))?;
+            }
+            ctx.out.advice("Bundles imported since that backup stay recorded and cannot be imported a second time.")
+        }
+    }
+}

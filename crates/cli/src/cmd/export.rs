@@ -1,0 +1,224 @@
+//! `bemx export`: hand clients over to one contact as a signed, encrypted bundle.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context as _;
+use bemx_format::Party;
+use bemx_identity::{Contacts, Identity};
+use bemx_pack::{ExportReport, ExportRequest, PackError, Progress, Recipient, Sender};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::output::bytes;
+use crate::{Ctx, Failure, home, passphrase};
+
+/// zstd worker threads of an export.
+const WORKERS: u32 = 2;
+
+/// Largest clients file read (a list of ids, never this large in practice).
+const MAX_CLIENTS_FILE: u64 = 16 * 1024 * 1024;
+
+/// Set by the Ctrl-C handler; the export stops, removes its partial file and
+/// leaves the database unchanged.
+static CANCEL: AtomicBool = AtomicBool::new(false);
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("selection").required(true).args(["client", "clients_file"])))]
+pub struct ExportArgs {
+    /// The receiving contact: its name or fingerprint (see `bemx contacts list`)
+    #[arg(long, value_name = "CONTACT")]
+    to: String,
+    /// A client to hand over: UUID or BEM-ID (repeat or list several)
+    #[arg(long, value_name = "ID", num_args = 1..)]
+    client: Vec<String>,
+    /// A file with one client UUID or BEM-ID per line (# starts a comment line)
+    #[arg(long, value_name = "FILE")]
+    clients_file: Option<PathBuf>,
+    /// The bundle file to write; it must not exist yet
+    #[arg(long, short, value_name = "FILE")]
+    output: PathBuf,
+    /// Export clients without a recorded handover consent; the reason goes into the audit log
+    #[arg(long, value_name = "REASON")]
+    without_consent: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
+    let home = &ctx.home;
+    let clients = match &args.clients_file {
+        Some(file) => read_clients_file(file)?,
+        None => args.client.clone(),
+    };
+    if let Some(reason) = &args.without_consent
+        && reason.trim().is_empty()
+    {
+        return Err(Failure::new("the reason given with --without-consent is empty")
+            .hint("say why the clients are handed over without their consent, e.g. --without-consent \"consent form lost, client informed\"")
+            .into());
+    }
+    home::own_card(home)?;
+    let _lock = home::lock(home)?;
+    let contacts = Contacts::load(home.root())?;
+    let contact = contacts.find(&args.to)?;
+    let mut db = home::open_db(home)?;
+    // Cheap refusals before the passphrase is asked for; the export checks
+    // all of this again inside its transaction.
+    check_target(&args.output)?;
+    for name in &clients {
+        db.find_client(name)?;
+    }
+    let identity = Identity::load(home.root(), &passphrase::for_loading(home.root())?)?;
+
+    let sender = Sender {
+        signing_key: identity.signing_key(),
+        party: Party {
+            installation: *identity.installation_id().as_bytes(),
+            name: identity.name().to_owned(),
+            age: identity.recipient().to_string(),
+            ed25519: identity.verifying_key().to_bytes(),
+        },
+    };
+    let card = &contact.card;
+    let recipient = Recipient {
+        party: Party {
+            installation: *card.installation_id.as_bytes(),
+            name: card.name.clone(),
+            age: card.age_recipient.clone(),
+            ed25519: card.signing_key,
+        },
+        fingerprint: contact.fingerprint().to_string(),
+    };
+    let request = ExportRequest {
+        clients,
+        without_consent: args.without_consent.clone(),
+        output: args.output.clone(),
+        workers: WORKERS,
+        cancel: Some(&CANCEL),
+    };
+
+    // Without a handler Ctrl-C would kill the process mid-write; the
+    // export's own cleanup is the better way out.
+    ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed)).context("cannot install the Ctrl-C handler")?;
+    let mut progress = Bar::new(ctx.out.progress_enabled());
+    let result = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut progress);
+    progress.finish();
+    let report = result?;
+    print_summary(ctx, &report, &contact.card.name, &recipient.fingerprint)
+}
+
+/// Refuses a target that exists or whose folder does not, as the export would.
+fn check_target(target: &Path) -> anyhow::Result<()> {
+    if target.exists() {
+        return Err(PackError::TargetExists(target.to_path_buf()).into());
+    }
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(PackError::TargetFolder(dir.to_path_buf()).into());
+    }
+    Ok(())
+}
+
+/// Reads `--clients-file`: one UUID or BEM-ID per line; blank lines and
+/// lines starting with `#` are skipped.
+fn read_clients_file(file: &Path) -> anyhow::Result<Vec<String>> {
+    let f = std::fs::File::open(file).map_err(|e| {
+        Failure::new(format!("cannot open the clients file {}: {e}", file.display()))
+            .hint("check the file name; the file lists one client UUID or BEM-ID per line")
+    })?;
+    let mut text = String::new();
+    f.take(MAX_CLIENTS_FILE + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read the clients file {} as text", file.display()))?;
+    if text.len() as u64 > MAX_CLIENTS_FILE {
+        return Err(Failure::new(format!("the clients file {} is larger than 16 MB", file.display()))
+            .hint("check that you picked the right file: it lists one client UUID or BEM-ID per line")
+            .into());
+    }
+    let clients: Vec<String> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect();
+    if clients.is_empty() {
+        return Err(Failure::new(format!("the clients file {} lists no clients", file.display()))
+            .hint("write one client UUID or BEM-ID per line (`bemx clients list` shows them)")
+            .into());
+    }
+    Ok(clients)
+}
+
+fn print_summary(ctx: &Ctx, report: &ExportReport, contact: &str, fingerprint: &str) -> anyhow::Result<()> {
+    if ctx.out.is_json() {
+        return ctx.out.json(report);
+    }
+    let out = &ctx.out;
+    out.line("Handover bundle written.")?;
+    out.line(format!("  bundle id:  {}", report.bundle_id))?;
+    out.line(format!("  file:       {}", report.path.display()))?;
+    out.line(format!("  for:        {contact} ({fingerprint})"))?;
+    out.line(format!("  clients:    {}", report.clients.len()))?;
+    out.line(format!("  documents:  {}", report.documents))?;
+    out.line(format!("  size:       {}", bytes(report.file_bytes)))?;
+    if !report.without_consent.is_empty() {
+        out.line(format!(
+            "  {} client(s) went without a recorded handover consent; the reason is in the audit log.",
+            report.without_consent.len()
+        ))?;
+    }
+    out.advice(format!(
+        "\nNext: give the file to {contact} (e.g. on a USB stick). Only that installation can open it.\n\
+         They import it and send back a receipt. Until then these clients are read-only and hidden\n\
+         here (`bemx clients list --all` shows them)."
+    ))
+}
+
+/// The export's progress on stderr: a spinner while the records are
+/// checked and hashed, then a bar over the bytes written.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new(enabled: bool) -> Self {
+        if !enabled {
+            return Self(None);
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+            bar.set_style(style);
+        }
+        bar.set_message("checking the clients' records");
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Self(Some(bar))
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&mut self, total_bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total_bytes);
+            bar.set_position(0);
+            bar.set_message("writing the bundle");
+            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta} left)") {
+                bar.set_style(style.progress_chars("=> "));
+            }
+        }
+    }
+
+    fn advance(&mut self, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(bytes);
+        }
+    }
+}
+
+impl std::fmt::Debug for Bar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Bar")
+    }
+}

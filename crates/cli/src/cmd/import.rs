@@ -1,0 +1,161 @@
+//! `bemx import`: bring a colleague's bundle into this installation.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context as _;
+use bemx_identity::Contacts;
+use bemx_import::backup::Retention;
+use bemx_import::import::ImportProgress;
+use bemx_import::{ImportOptions, ImportReport, Installation};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::{home, prompt, Ctx};
+
+/// Set by the Ctrl-C handler; the import rolls back before its commit.
+static CANCEL: AtomicBool = AtomicBool::new(false);
+
+/// Which backups to keep after an import.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RetentionArg {
+    /// Keep only SICHERHEITSBACKUPs (the original procedure: no older backup can bring back a state before the import)
+    SafetyOnly,
+    /// Keep every backup
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The bundle file (.bemx)
+    file: PathBuf,
+    /// Overwrite and delete the bundle file after a successful import
+    #[arg(long)]
+    burn: bool,
+    /// Where to write the receipt for the sender [default: beside the bundle, *.receipt]
+    #[arg(long, value_name = "FILE")]
+    receipt: Option<PathBuf>,
+    /// Which older backups to delete after the import
+    #[arg(long, value_enum, default_value = "safety-only")]
+    retention: RetentionArg,
+}
+
+pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
+    let home = &ctx.home;
+    let _lock = home::lock(home)?;
+    let identity = home::load_identity(home)?;
+    let contacts = Contacts::load(home.root())?;
+    let inst = Installation { home, identity: &identity, contacts: &contacts };
+    let preview = bemx_import::preview(&args.file, &inst)?;
+    ctx.out.note(format!(
+        "Import (adds clients; existing data stays):\n  bundle:    {}\n  from:      {} ({})\n  created:   {}\n  clients:   {}, documents: {}\n  into:      {}\n\
+         A SICHERHEITSBACKUP of the database is made first.",
+        preview.bundle_path.display(),
+        preview.sender_name,
+        preview.sender_fingerprint,
+        preview.created,
+        preview.clients,
+        preview.documents,
+        preview.database.display()
+    ));
+    if !prompt::confirm(ctx.yes, "Import these clients now?", "check the bundle with `bemx inspect`, then pass --yes")? {
+        ctx.out.note("Nothing imported.");
+        return Ok(());
+    }
+    ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed)).context("cannot install the Ctrl-C handler")?;
+    let options = ImportOptions {
+        receipt: args.receipt.clone(),
+        burn: args.burn,
+        retention: match args.retention {
+            RetentionArg::SafetyOnly => Retention::KeepSafetyOnly,
+            RetentionArg::All => Retention::KeepAll,
+        },
+        cancel: Some(&CANCEL),
+    };
+    let lock = _lock;
+    let mut bar = Bar::new(ctx.out.progress_enabled());
+    let result = bemx_import::import(&args.file, &inst, &lock, &options, &mut bar);
+    bar.finish();
+    let report = result?;
+    print_report(ctx, &report, &preview.sender_name)
+}
+
+fn print_report(ctx: &Ctx, r: &ImportReport, sender: &str) -> anyhow::Result<()> {
+    if ctx.out.is_json() {
+        return ctx.out.json(r);
+    }
+    let out = &ctx.out;
+    let rows: u64 = r.rows.iter().map(|(_, n)| n).sum();
+    out.line(format!("Imported {} clients ({} records, {} documents).", r.clients.len(), rows, r.documents))?;
+    out.line(format!("  bundle id:      {}", r.bundle_id))?;
+    out.line(format!("  safety backup:  {}", r.safety_backup))?;
+    for (old, new) in &r.renamed {
+        out.line(format!("  BEM-ID {old:?} already existed here: the imported client is now {new:?}"))?;
+    }
+    for (catalogue, code) in &r.catalogue_codes_added {
+        out.line(format!("  new catalogue entry {code} in {catalogue}"))?;
+    }
+    if !r.backups_deleted.is_empty() {
+        out.line(format!("  older backups deleted: {}", r.backups_deleted.len()))?;
+    }
+    out.line(format!("  receipt:        {}", r.receipt.display()))?;
+    if r.burned {
+        out.line("  the bundle file was overwritten and deleted")?;
+    }
+    out.advice(format!(
+        "\nNext: send the receipt file to {sender}. With it they run `bemx handover confirm`, which removes the clients from their PC."
+    ))
+}
+
+/// Progress of the merge on stderr.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new(enabled: bool) -> Self {
+        if !enabled {
+            return Self(None);
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Self(Some(bar))
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl ImportProgress for Bar {
+    fn start(&mut self, total: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total);
+            bar.set_position(0);
+            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta} left)") {
+                bar.set_style(style.progress_chars("=> "));
+            }
+        }
+    }
+
+    fn advance(&mut self, n: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(n);
+        }
+    }
+
+    fn step(&mut self, step: &'static str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(step);
+        }
+    }
+}
+
+impl std::fmt::Debug for Bar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Bar")
+    }
+}

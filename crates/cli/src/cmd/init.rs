@@ -1,0 +1,82 @@
+//! `bemx init`: a new installation (folder, identity, database).
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use bemx_db::Database;
+use bemx_identity::{Identity, IdentityPaths};
+use clap::Args;
+
+use crate::{Ctx, Failure, home, passphrase};
+
+/// Name of an installation when `--name` is not given.
+const DEFAULT_NAME: &str = "bemx installation";
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Name shown to colleagues who add this installation's contact card (e.g. your name or office)
+    #[arg(long, default_value = DEFAULT_NAME)]
+    name: String,
+    /// Protect the keys with a passphrase (asked on the terminal, or taken from BEMX_PASSPHRASE)
+    #[arg(long)]
+    passphrase: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
+    let home = &ctx.home;
+    if home::has_installation(home) {
+        return Err(Failure::new(format!("{} already holds a bemx installation", home.root().display()))
+            .hint("nothing was changed; use `bemx id show` to see its contact card, or pass --home DIR for a new one")
+            .into());
+    }
+    if let Some(dir) = home.db_path().parent().filter(|p| !p.as_os_str().is_empty())
+        && !home.db_path().starts_with(home.root())
+        && !dir.is_dir()
+    {
+        return Err(Failure::new(format!("the folder {} for the database does not exist", dir.display()))
+            .hint("create it first or choose another --db PATH")
+            .into());
+    }
+    let identity = Identity::generate(&args.name)?;
+    let secret = if args.passphrase { Some(passphrase::new_passphrase()?) } else { None };
+
+    create_private_dir(home.root())?;
+    identity.save(home.root(), secret.as_ref())?;
+    if let Err(e) = Database::create(home.db_path(), &identity.installation_id().hyphenated().to_string()) {
+        remove_identity(home.root());
+        return Err(e.into());
+    }
+
+    let card = identity.contact_card();
+    if ctx.out.is_json() {
+        return ctx.out.json(&card.to_json_value());
+    }
+    ctx.out.line(format!("New installation created in {}.\n", home.root().display()))?;
+    ctx.out.line("Contact card of this installation:\n")?;
+    ctx.out.line(card.to_text())?;
+    ctx.out.advice(format!(
+        "\nSend this card to the colleagues you exchange clients with (`bemx id show > card.txt`, then\n\
+         e-mail or USB stick). They add it with `bemx contacts add card.txt` and compare the\n\
+         fingerprint {} with you by phone or in person.",
+        card.fingerprint()
+    ))
+}
+
+/// Creates the installation folder, readable only by the user on unix.
+fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).with_context(|| format!("cannot create the installation folder {}", dir.display()))
+}
+
+/// Undoes `Identity::save` after a later step of `init` failed, so a second
+/// `init` can start clean.
+fn remove_identity(home: &Path) {
+    let paths = IdentityPaths::new(home);
+    for file in [&paths.age_key, &paths.signing_key, &paths.installation] {
+        let _ = std::fs::remove_file(file);
+    }
+    let _ = std::fs::remove_dir(&paths.dir);
+}

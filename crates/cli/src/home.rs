@@ -1,0 +1,60 @@
+//! Where the installation lives, and the checks every command shares.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use bemx_db::Database;
+use bemx_identity::{ContactCard, Identity, IdentityPaths};
+use bemx_import::{Home, InstallLock};
+
+use crate::Failure;
+
+/// The default installation folder when neither `--home` nor `BEMX_HOME`
+/// is given: `%APPDATA%\bemx` on Windows, `$XDG_DATA_HOME/bemx` or
+/// `~/.local/share/bemx` elsewhere.
+pub fn default_root() -> anyhow::Result<PathBuf> {
+    Home::default_root().ok_or_else(|| {
+        Failure::new("cannot find the platform's data folder for the installation (APPDATA or HOME is not set)")
+            .hint("pass --home DIR or set BEMX_HOME to the installation folder")
+            .into()
+    })
+}
+
+/// Whether any part of an installation (identity or database) exists.
+pub fn has_installation(home: &Home) -> bool {
+    let paths = IdentityPaths::new(home.root());
+    paths.dir.exists() || home.db_path().exists()
+}
+
+/// The installation's public card; refuses a folder without an identity.
+pub fn own_card(home: &Home) -> anyhow::Result<ContactCard> {
+    Ok(Identity::load_contact_card(home.root())?)
+}
+
+/// Opens the installation's database.
+pub fn open_db(home: &Home) -> anyhow::Result<Database> {
+    if !home.db_path().exists() && !home.root().exists() {
+        return Err(Failure::new(format!("no installation at {}", home.root().display()))
+            .hint("run `bemx init` to create one, or pass --home DIR / --db PATH of an existing installation")
+            .into());
+    }
+    Ok(Database::open(home.db_path())?)
+}
+
+/// Takes the installation lock, so no other bemx process works on it at
+/// the same time; released when the value is dropped.
+pub fn lock(home: &Home) -> anyhow::Result<InstallLock> {
+    if !home.root().is_dir() {
+        return Err(Failure::new(format!("no installation at {}", home.root().display()))
+            .hint("run `bemx init` to create one, or pass --home DIR of an existing installation")
+            .into());
+    }
+    InstallLock::acquire(&home.lock_path()).context("cannot get exclusive access to the installation")
+}
+
+/// Loads the installation's identity, asking for the passphrase if its
+/// keys are protected.
+pub fn load_identity(home: &Home) -> anyhow::Result<Identity> {
+    own_card(home)?;
+    Ok(Identity::load(home.root(), &crate::passphrase::for_loading(home.root())?)?)
+}

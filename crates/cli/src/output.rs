@@ -1,0 +1,122 @@
+//! Human or JSON output on stdout.
+//!
+//! Everything on stdout goes through here. A closed pipe (`bemx clients
+//! list | head`) ends the output quietly instead of failing.
+
+use std::io::{IsTerminal as _, Write as _};
+
+use anyhow::Context as _;
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    json: bool,
+    quiet: bool,
+}
+
+impl Output {
+    /// `--json`, `--quiet`.
+    pub fn new(json: bool, quiet: bool) -> Self {
+        Self { json, quiet }
+    }
+
+    /// Whether `--json` was given: the command prints one JSON document.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// Whether progress bars may be drawn (stderr is a terminal, no `--quiet`).
+    pub fn progress_enabled(&self) -> bool {
+        !self.quiet && std::io::stderr().is_terminal()
+    }
+
+    /// Prints a result line (text mode only; ignored with `--json`).
+    pub fn line(&self, text: impl AsRef<str>) -> anyhow::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        let text = text.as_ref();
+        if text.ends_with('\n') { write_stdout(text) } else { write_stdout(&format!("{text}\n")) }
+    }
+
+    /// Prints advice about what to do next (text mode, not with `--quiet`).
+    pub fn advice(&self, text: impl AsRef<str>) -> anyhow::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        self.line(text)
+    }
+
+    /// Prints the one JSON document of this command (with `--json` only).
+    pub fn json(&self, value: &impl serde::Serialize) -> anyhow::Result<()> {
+        if !self.json {
+            return Ok(());
+        }
+        let mut text = serde_json::to_string_pretty(value).context("cannot encode the JSON output")?;
+        text.push('\n');
+        write_stdout(&text)
+    }
+
+    /// A note for the user on stderr (not with `--quiet`); never part of
+    /// the JSON document.
+    pub fn note(&self, text: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", text.as_ref());
+        }
+    }
+}
+
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+/// Formats rows as left-aligned columns under a header.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut push_row = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut line = String::new();
+        for (i, cell) in cells.enumerate() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            line.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.chars().count())));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    };
+    push_row(&mut header.iter().copied());
+    for row in rows {
+        push_row(&mut row.iter().map(String::as_str));
+    }
+    out
+}
+
+/// A byte count for people: "812 bytes", "1.4 MB".
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if n < 1000 {
+        return format!("{n} bytes");
+    }
+    #[allow(clippy::cast_precision_loss)] // display only
+    let mut value = n as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit.min(UNITS.len() - 1)])
+}
