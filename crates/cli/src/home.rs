@@ -49,7 +49,7 @@ pub fn lock(home: &Home) -> anyhow::Result<InstallLock> {
             .hint("run `bemx init` to create one, or pass --home DIR of an existing installation")
             .into());
     }
-    InstallLock::acquire(&home.lock_path()).context("cannot get exclusive access to the installation")
+    home.lock().context("cannot get exclusive access to the installation")
 }
 
 /// Loads the installation's identity, asking for the passphrase if its

@@ -276,11 +276,11 @@ pub fn restore(
             ),
         });
     }
+    let temp = home.restore_temp_path();
     let dir = match db_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let temp = dir.join(".bemx-restoring.sqlite");
     let _ = std::fs::remove_file(&temp);
     let result = (|| -> Result<(), ImportError> {
         let mut out = backup::create_private_file(&temp)?;

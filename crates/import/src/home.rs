@@ -73,4 +73,35 @@ impl Home {
     pub fn lock_path(&self) -> PathBuf {
         self.root.join(LOCK_FILE)
     }
+
+    /// Where a restore decrypts a backup before it replaces the database.
+    pub fn restore_temp_path(&self) -> PathBuf {
+        let dir = match self.db.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        dir.join(RESTORE_TEMP_FILE)
+    }
+
+    /// Takes the installation lock and removes what a killed process may
+    /// have left: a half-decrypted restore (plaintext health data, which
+    /// must not stay on disk) and partial backups. Only the lock holder
+    /// writes these files, so any found now are stale.
+    pub fn lock(&self) -> Result<crate::InstallLock, crate::ImportError> {
+        let lock = crate::InstallLock::acquire(&self.lock_path())?;
+        let _ = std::fs::remove_file(self.restore_temp_path());
+        if let Ok(entries) = std::fs::read_dir(self.backups_dir()) {
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with('.') && name.ends_with(".partial") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        Ok(lock)
+    }
 }
+
+/// File name of a restore in progress, beside the database.
+pub const RESTORE_TEMP_FILE: &str = ".bemx-restoring.sqlite";

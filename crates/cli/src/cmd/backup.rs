@@ -3,7 +3,7 @@
 use clap::Subcommand;
 
 use crate::output::{bytes, table};
-use crate::{home, prompt, Ctx};
+use crate::{Ctx, home, prompt};
 
 #[derive(Debug, Subcommand)]
 pub enum BackupCommand {
@@ -32,7 +32,13 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
             }
             let rows: Vec<Vec<String>> = list
                 .iter()
-                .map(|b| vec![b.name.clone(), bytes(b.size), if b.safety { "safety backup before an import".into() } else { String::new() }])
+                .map(|b| {
+                    vec![
+                        b.name.clone(),
+                        bytes(b.size),
+                        if b.safety { "safety backup before an import".into() } else { String::new() },
+                    ]
+                })
                 .collect();
             ctx.out.line(table(&["name", "size", ""], &rows))
         }
@@ -40,11 +46,16 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
             let lock = home::lock(home)?;
             home::open_db(home)?;
             let identity = home::load_identity(home)?;
-            let info = bemx_import::handover::create_backup(home, &lock, &identity, bemx_import::backup::MANUAL_PREFIX)?;
+            let info =
+                bemx_import::handover::create_backup(home, &lock, &identity, bemx_import::backup::MANUAL_PREFIX)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&info);
             }
-            ctx.out.line(format!("Backup {} written ({}), encrypted to this installation's key.", info.name, bytes(info.size)))
+            ctx.out.line(format!(
+                "Backup {} written ({}), encrypted to this installation's key.",
+                info.name,
+                bytes(info.size)
+            ))
         }
         BackupCommand::Restore { name } => {
             let lock = home::lock(home)?;

@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use bemx_identity::{Contacts, Identity};
-use bemx_import::import::{sender_fingerprint, ContactsTrust};
+use bemx_import::import::{ContactsTrust, sender_fingerprint};
 use bemx_unpack::{BundleReader, HeaderInfo, Recipient, SenderTrust, UnpackError};
 use serde::Serialize;
 
 use crate::output::{bytes, table};
-use crate::{home, Ctx, Failure};
+use crate::{Ctx, Failure, home};
 
 #[derive(Debug, Serialize)]
 struct AgeView {

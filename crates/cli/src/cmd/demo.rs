@@ -9,7 +9,7 @@ use bemx_format::Party;
 use bemx_identity::{Contacts, Identity};
 use bemx_import::backup::Retention;
 use bemx_import::import::NoImportProgress;
-use bemx_import::{Home, ImportOptions, InstallLock, Installation};
+use bemx_import::{Home, ImportOptions, Installation};
 use clap::Args;
 use serde::Serialize;
 
@@ -99,7 +99,10 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
     Contacts::load(anna_home.root())?.add(bernd.contact_card())?;
     Contacts::load(bernd_home.root())?.add(anna.contact_card())?;
 
-    say(format!("3. Anna's PC holds {} clients with their cases, actions, funding applications and documents.", args.clients))?;
+    say(format!(
+        "3. Anna's PC holds {} clients with their cases, actions, funding applications and documents.",
+        args.clients
+    ))?;
     {
         let mut db = Database::open(anna_home.db_path())?;
         let mut options = SeedOptions::new(args.clients, 1);
@@ -125,9 +128,12 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         candidates.sort_by_key(|(_, bem)| !bernd_ids.contains(bem));
         candidates.into_iter().take(args.hand_over).map(|(uuid, _)| uuid).collect()
     };
-    say(format!("4. Anna leaves; {} clients who signed a handover consent go to Bernd. She exports them.", chosen.len()))?;
+    say(format!(
+        "4. Anna leaves; {} clients who signed a handover consent go to Bernd. She exports them.",
+        chosen.len()
+    ))?;
     let exported = {
-        let _lock = InstallLock::acquire(&anna_home.lock_path())?;
+        let _lock = anna_home.lock()?;
         let mut db = Database::open(anna_home.db_path())?;
         let sender = bemx_pack::Sender { signing_key: anna.signing_key(), party: party(&anna) };
         let recipient = bemx_pack::Recipient { party: party(&bernd), fingerprint: bernd.fingerprint().to_string() };
@@ -159,13 +165,22 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
     ))?;
     let receipt = dir.join("handover.receipt");
     let report = {
-        let lock = InstallLock::acquire(&bernd_home.lock_path())?;
-        let options = ImportOptions { receipt: Some(receipt.clone()), burn: false, retention: Retention::KeepSafetyOnly, cancel: None };
+        let lock = bernd_home.lock()?;
+        let options = ImportOptions {
+            receipt: Some(receipt.clone()),
+            burn: false,
+            retention: Retention::KeepSafetyOnly,
+            cancel: None,
+        };
         bemx_import::import(&bundle, &inst, &lock, &options, &mut NoImportProgress)?
     };
     say(format!("   Safety backup first: {}.", report.safety_backup))?;
     let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
-    say(format!("   Imported in one transaction: {} clients, {rows} records, {} documents.", report.clients.len(), report.documents))?;
+    say(format!(
+        "   Imported in one transaction: {} clients, {rows} records, {} documents.",
+        report.clients.len(),
+        report.documents
+    ))?;
     for (old, new) in &report.renamed {
         say(format!("   Bernd already had a client called {old:?}: the new one is now {new:?}."))?;
     }
@@ -176,18 +191,25 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
 
     say("6. Someone tries to import the same bundle again.".into())?;
     let replay = {
-        let lock = InstallLock::acquire(&bernd_home.lock_path())?;
-        let options = ImportOptions { receipt: Some(dir.join("again.receipt")), burn: false, retention: Retention::KeepSafetyOnly, cancel: None };
+        let lock = bernd_home.lock()?;
+        let options = ImportOptions {
+            receipt: Some(dir.join("again.receipt")),
+            burn: false,
+            retention: Retention::KeepSafetyOnly,
+            cancel: None,
+        };
         match bemx_import::import(&bundle, &inst, &lock, &options, &mut NoImportProgress) {
             Err(e) => e.to_string(),
-            Ok(_) => return Err(anyhow::anyhow!("the demo's second import of the same bundle was accepted; this is a bug")),
+            Ok(_) => {
+                return Err(anyhow::anyhow!("the demo's second import of the same bundle was accepted; this is a bug"));
+            }
         }
     };
     say(format!("   Refused: {replay}"))?;
 
     say("7. Anna confirms with Bernd's receipt; the clients leave her PC without a trace.".into())?;
     let confirmed = {
-        let lock = InstallLock::acquire(&anna_home.lock_path())?;
+        let lock = anna_home.lock()?;
         let contacts = Contacts::load(anna_home.root())?;
         let bytes = std::fs::read(&receipt).with_context(|| format!("cannot read {}", receipt.display()))?;
         bemx_import::handover::confirm(&anna_home, &lock, &contacts, *anna.installation_id().as_bytes(), &bytes)?
@@ -196,7 +218,9 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
     let anna_after = Database::open(anna_home.db_path())?.clients_list(true)?.len();
     let bernd_after = Database::open(bernd_home.db_path())?.clients_list(true)?.len();
     say(format!("   {} clients and {deleted} records removed on Anna's PC.", confirmed.clients))?;
-    say(format!("\nDone: Anna now has {anna_after} clients, Bernd {bernd_after}. Every step is in each PC's audit log (ids and counts only)."))?;
+    say(format!(
+        "\nDone: Anna now has {anna_after} clients, Bernd {bernd_after}. Every step is in each PC's audit log (ids and counts only)."
+    ))?;
     say(format!("Look around: bemx --home {} clients list", bernd_home.root().display()))?;
 
     out.json(&DemoReport {

@@ -7,7 +7,7 @@ use bemx_identity::Contacts;
 use clap::Subcommand;
 
 use crate::output::table;
-use crate::{home, prompt, Ctx, Failure};
+use crate::{Ctx, Failure, home, prompt};
 
 #[derive(Debug, Subcommand)]
 pub enum HandoverCommand {
@@ -62,13 +62,8 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                     Failure::new(format!("cannot read the receipt {}: {e}", receipt.display()))
                         .hint("check the file name; the receiver's import wrote it as *.receipt")
                 })?;
-            let report = bemx_import::handover::confirm(
-                home,
-                &_lock,
-                &contacts,
-                *card.installation_id.as_bytes(),
-                &bytes,
-            )?;
+            let report =
+                bemx_import::handover::confirm(home, &_lock, &contacts, *card.installation_id.as_bytes(), &bytes)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&report);
             }
@@ -83,7 +78,9 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
             home::open_db(home)?;
             if !prompt::confirm(
                 ctx.yes,
-                &format!("Take the clients of handover {bundle_id} back? Do this only if the receiver never imported the bundle."),
+                &format!(
+                    "Take the clients of handover {bundle_id} back? Do this only if the receiver never imported the bundle."
+                ),
                 "make sure the receiver never imported the bundle, then pass --yes",
             )? {
                 ctx.out.note("Nothing changed.");

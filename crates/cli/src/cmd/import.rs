@@ -11,7 +11,7 @@ use bemx_import::{ImportOptions, ImportReport, Installation};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::{home, prompt, Ctx};
+use crate::{Ctx, home, prompt};
 
 /// Set by the Ctrl-C handler; the import rolls back before its commit.
 static CANCEL: AtomicBool = AtomicBool::new(false);
@@ -58,7 +58,8 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
         preview.documents,
         preview.database.display()
     ));
-    if !prompt::confirm(ctx.yes, "Import these clients now?", "check the bundle with `bemx inspect`, then pass --yes")? {
+    if !prompt::confirm(ctx.yes, "Import these clients now?", "check the bundle with `bemx inspect`, then pass --yes")?
+    {
         ctx.out.note("Nothing imported.");
         return Ok(());
     }
@@ -86,14 +87,23 @@ fn print_report(ctx: &Ctx, r: &ImportReport, sender: &str) -> anyhow::Result<()>
     }
     let out = &ctx.out;
     let rows: u64 = r.rows.iter().map(|(_, n)| n).sum();
-    out.line(format!("Imported {} clients ({} records, {} documents).", r.clients.len(), rows, r.documents))?;
+    let clients = match r.clients.len() {
+        1 => "1 client".to_string(),
+        n => format!("{n} clients"),
+    };
+    out.line(format!("Imported {clients} ({rows} records, {} documents).", r.documents))?;
     out.line(format!("  bundle id:      {}", r.bundle_id))?;
     out.line(format!("  safety backup:  {}", r.safety_backup))?;
     for (old, new) in &r.renamed {
         out.line(format!("  BEM-ID {old:?} already existed here: the imported client is now {new:?}"))?;
     }
+    // One line per catalogue: a receiver with fresh catalogues gets dozens of codes.
+    let mut added: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
     for (catalogue, code) in &r.catalogue_codes_added {
-        out.line(format!("  new catalogue entry {code} in {catalogue}"))?;
+        added.entry(catalogue.as_str()).or_default().push(code.as_str());
+    }
+    for (catalogue, codes) in added {
+        out.line(format!("  catalogue entries added to {catalogue}: {}", codes.join(", ")))?;
     }
     if !r.backups_deleted.is_empty() {
         out.line(format!("  older backups deleted: {}", r.backups_deleted.len()))?;
