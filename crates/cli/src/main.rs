@@ -81,6 +81,8 @@ enum Command {
     },
     /// Import a colleague's bundle (adds clients; a safety backup is made first)
     Import(cmd::import::ImportArgs),
+    /// Write the receipt of an earlier import again (if the sender's copy got lost)
+    Receipt(cmd::import::ReceiptArgs),
     /// The giving side after an export: list, confirm with the receipt, or cancel
     #[command(subcommand)]
     Handover(cmd::handover::HandoverCommand),
@@ -165,6 +167,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inspect { file } => cmd::bundle::inspect(&ctx, &file),
         Command::Verify { file } => cmd::bundle::verify(&ctx, &file),
         Command::Import(args) => cmd::import::run(&ctx, &args),
+        Command::Receipt(args) => cmd::import::receipt(&ctx, &args),
         Command::Handover(c) => cmd::handover::run(&ctx, &c),
         Command::Backup(c) => cmd::backup::run(&ctx, &c),
         Command::Demo(args) => cmd::demo::run(&ctx, &args),
@@ -191,8 +194,9 @@ fn report(e: &anyhow::Error) {
 /// Verbs that start the "what to do" part of library messages, which read
 /// "what happened: what to do".
 const HINT_VERBS: &[&str] = &[
-    "add", "ask", "check", "choose", "close", "compare", "confirm", "create", "do", "install", "list", "make", "pass",
-    "plug", "record", "remove", "restore", "run", "try", "type", "update", "use", "write",
+    "add", "ask", "call", "check", "choose", "close", "compare", "confirm", "contact", "copy", "create", "delete",
+    "do", "give", "import", "install", "list", "make", "pass", "refuse", "send", "tell", "wait", "plug", "record",
+    "remove", "restore", "run", "try", "type", "update", "use", "write",
 ];
 
 /// Splits a library message at the first ": " that is followed by advice

@@ -5,6 +5,15 @@ use std::path::PathBuf;
 /// Result alias used throughout `bemx-db`.
 pub type Result<T, E = DbError> = std::result::Result<T, E>;
 
+impl From<rusqlite::Error> for DbError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => DbError::Busy,
+            _ => DbError::Sqlite(e),
+        }
+    }
+}
+
 /// Everything that can go wrong in the database layer.
 ///
 /// Messages are lowercase, say what happened and, where the user can act,
@@ -13,9 +22,13 @@ pub type Result<T, E = DbError> = std::result::Result<T, E>;
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    /// SQLite itself reported an error (I/O, locking, constraint, trigger).
+    /// SQLite itself reported an error (I/O, constraint, trigger).
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+
+    /// Another program (or another bemx) holds a lock on the database.
+    #[error("the database is in use by another program: close BEMdok and every other bemx window, then try again")]
+    Busy,
 
     /// Reading or writing a document stream failed.
     #[error("i/o error while {context}: {source}")]

@@ -59,7 +59,13 @@ pub struct Database {
 /// handover must survive a pulled plug. Temp storage stays in memory so
 /// no scratch data reaches the disk outside the database.
 pub fn configure_connection(conn: &Connection) -> Result<()> {
+    // Another program holding the database means "close it first", never
+    // "wait and maybe fail halfway": refuse at once.
+    conn.busy_timeout(std::time::Duration::ZERO)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Purged clients must leave no trace: zero deleted content instead of
+    // leaving it readable in free pages of the file.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     let _mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -132,6 +138,18 @@ impl Database {
             .map_err(|_| DbError::InvalidInstallationId { value: installation_id.to_owned() })?;
         if path.exists() {
             return Err(DbError::AlreadyExists { path });
+        }
+        // Health data: the file is the user's alone. SQLite gives its
+        // journal the database file's permissions.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(|e| DbError::io("creating the database", e))?;
         }
         let mut conn = Connection::open_with_flags(
             &path,

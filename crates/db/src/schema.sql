@@ -208,7 +208,8 @@ CREATE TABLE import_ledger (
     imported_at        TEXT NOT NULL,
     clients            INTEGER NOT NULL,
     rows               INTEGER NOT NULL,
-    backup_name        TEXT
+    backup_name        TEXT,
+    receipt            BLOB
 );
 
 CREATE TRIGGER clients_handed_over_no_update

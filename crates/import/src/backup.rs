@@ -127,13 +127,21 @@ pub fn create_backup(
     own_identity: &age::x25519::Identity,
 ) -> Result<BackupInfo, ImportError> {
     quick_check(conn)?;
-    let path = backup_path(dir, name)?;
-    if path.exists() {
-        return Err(ImportError::Backup {
-            name: name.into(),
-            detail: "already exists: wait a second and try again".into(),
-        });
+    // Names carry the time to the second; a retry within that second gets a suffix.
+    let mut name = name.to_string();
+    let mut path = backup_path(dir, &name)?;
+    let base = name.clone();
+    for n in 2..100 {
+        if !path.exists() {
+            break;
+        }
+        name = format!("{base}-{n}");
+        path = backup_path(dir, &name)?;
     }
+    if path.exists() {
+        return Err(ImportError::Backup { name, detail: "already exists: wait a second and try again".into() });
+    }
+    let name = name.as_str();
     create_private_dir(dir)?;
     let temp = dir.join(format!(".{name}.partial"));
     let _ = fs::remove_file(&temp);

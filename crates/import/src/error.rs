@@ -8,6 +8,14 @@ pub enum ImportError {
     /// Another bemx process or another program holds the installation or its database.
     #[error("the database is in use by another program: close BEMdok and every other bemx window, then try again")]
     Busy,
+    /// The receipt could not be placed where it should go.
+    #[error("the receipt cannot be written to {}: {reason}: choose another place with --receipt FILE; nothing was imported", path.display())]
+    ReceiptTarget {
+        /// Where it would go.
+        path: PathBuf,
+        /// Why not.
+        reason: &'static str,
+    },
     /// The signer is not a trusted contact.
     #[error(
         "the bundle is signed by someone who is not among your trusted contacts (the bundle says {claimed:?}, unverified; fingerprint {fingerprint}): compare this fingerprint with the sender by phone, add their contact card with `bemx contacts add`, then import again"
@@ -30,7 +38,7 @@ pub enum ImportError {
     },
     /// The bundle was already imported here.
     #[error(
-        "this bundle ({bundle}) was already imported here on {at}: a bundle can be imported only once; if clients are missing, restore the safety backup from that import"
+        "this bundle ({bundle}) was already imported here on {at}: a bundle can be imported only once and its clients are in this installation; run `bemx receipt {bundle}` if the sender still needs the receipt"
     )]
     AlreadyImported {
         /// Bundle id, hex.

@@ -13,6 +13,17 @@ use crate::import::Session;
 use crate::ledger::{self, JournalEntry};
 use crate::{Home, ImportError, InstallLock};
 
+/// What the journal needs to know of an export.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportFacts<'a> {
+    /// Bundle id, hex.
+    pub bundle_id: &'a str,
+    /// The recipient contact's fingerprint.
+    pub recipient_fingerprint: &'a str,
+    /// The exported clients' UUIDs.
+    pub clients: &'a [String],
+}
+
 /// One handover as `handover list` shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct HandoverSummary {
@@ -168,6 +179,21 @@ pub fn cancel(home: &Home, _lock: &InstallLock, bundle_id: &str) -> Result<usize
     Ok(uuids.len())
 }
 
+/// Records a finished export in the handover journal, so that restoring a
+/// backup from before the export cannot forget that the clients are
+/// handed over. Call it right after `bemx_pack::export` returned.
+pub fn record_export(home: &Home, report: &ExportFacts<'_>) -> Result<(), ImportError> {
+    ledger::append_journal(
+        &home.handover_journal_path(),
+        &JournalEntry::Exported {
+            bundle_id: report.bundle_id.to_string(),
+            recipient_fingerprint: report.recipient_fingerprint.split_whitespace().collect(),
+            created_at: bemx_format::time::rfc3339(bemx_format::time::now()),
+            clients: report.clients.to_vec(),
+        },
+    )
+}
+
 /// Re-applies the records that live outside the database to a database
 /// that may be older than them: imported bundle ids, confirmed handovers
 /// (their clients purged again) and cancelled ones. Returns the number of
@@ -181,6 +207,21 @@ pub fn reapply_records(home: &Home) -> Result<usize, ImportError> {
     let now = bemx_format::time::rfc3339(bemx_format::time::now());
     for entry in ledger::read_journal(&home.handover_journal_path())? {
         match entry {
+            JournalEntry::Exported { bundle_id, recipient_fingerprint, created_at, clients } => {
+                // A backup from before the export: the clients are handed
+                // over all the same, read-only and hidden until the receipt.
+                let inserted = tx.execute(
+                    "INSERT OR IGNORE INTO handovers (bundle_id, recipient_fingerprint, created_at, state) VALUES (?1, ?2, ?3, 'open')",
+                    rusqlite::params![bundle_id, recipient_fingerprint, created_at],
+                )?;
+                if inserted == 1 {
+                    let mut add =
+                        tx.prepare("INSERT OR IGNORE INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)")?;
+                    for uuid in &clients {
+                        add.execute(rusqlite::params![bundle_id, uuid])?;
+                    }
+                }
+            }
             JournalEntry::Confirmed { bundle_id, clients } => {
                 let present = bemx_db::existing_client_uuids(&tx, &clients)?;
                 tx.execute(
@@ -261,6 +302,7 @@ pub fn restore(
         {
             let session = Session::open(home)?;
             ledger::reconcile_ledger(session.db.conn(), &home.import_ledger_path())?;
+            ledger::reconcile_journal(session.db.conn(), &home.handover_journal_path())?;
         }
         Some(create_backup(home, lock, identity, PRE_RESTORE_PREFIX)?.name)
     } else {

@@ -119,6 +119,8 @@ pub struct ImportReport {
     pub receipt: PathBuf,
     /// Whether the bundle file was overwritten and deleted.
     pub burned: bool,
+    /// Trouble after the commit (the clients are in; these need a hand).
+    pub warnings: Vec<String>,
 }
 
 /// The database, its file handle and the lock, opened in the order that
@@ -408,6 +410,10 @@ pub fn import(
     progress: &mut dyn ImportProgress,
 ) -> Result<ImportReport, ImportError> {
     let trust = ContactsTrust(inst.contacts);
+    // The receipt is the sender's only way to finish the handover: make sure
+    // it can be written before anything else happens.
+    let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
+    check_receipt_target(&receipt_path)?;
     let mut session = Session::open(inst.home)?;
     // A crash after an earlier commit may have left the ledger file behind.
     ledger::reconcile_ledger(session.db.conn(), &inst.home.import_ledger_path())?;
@@ -457,6 +463,19 @@ pub fn import(
         backup_name: safety.name.clone(),
     };
     ledger::insert_db_ledger(&tx, &entry)?;
+    // Signed now and kept with the ledger row, so that whatever happens
+    // after the commit, `bemx receipt` can write it again.
+    let receipt = Receipt {
+        rows,
+        format: bemx_format::FORMAT_VERSION,
+        sender: manifest.sender.installation,
+        clients: entry.clients,
+        receiver: *inst.identity.installation_id().as_bytes(),
+        bundle_id: manifest.bundle_id,
+        imported_at: now,
+    }
+    .sign_to_file(inst.identity.signing_key());
+    tx.execute("UPDATE import_ledger SET receipt = ?2 WHERE bundle_id = ?1", rusqlite::params![bundle_id, receipt])?;
     tx.execute(
         "INSERT INTO audit_log (at, event, bundle_id, detail) VALUES (?1, 'import', ?2, ?3)",
         rusqlite::params![
@@ -477,25 +496,30 @@ pub fn import(
     tx.commit()?;
     drop(session);
 
-    // After the commit nothing may fail the import; later steps report
-    // their own trouble but the clients are in.
-    ledger::append_ledger(&inst.home.import_ledger_path(), &entry)?;
-    let backups_deleted = backup::apply_retention(&inst.home.backups_dir(), options.retention)?;
-    progress.step("receipt");
-    let receipt = Receipt {
-        rows,
-        format: bemx_format::FORMAT_VERSION,
-        sender: manifest.sender.installation,
-        clients: entry.clients,
-        receiver: *inst.identity.installation_id().as_bytes(),
-        bundle_id: manifest.bundle_id,
-        imported_at: now,
+    // After the commit the import has happened: later steps can only warn.
+    let mut warnings = Vec::new();
+    if let Err(e) = ledger::append_ledger(&inst.home.import_ledger_path(), &entry) {
+        warnings.push(format!("{e}; it is added again the next time this installation imports or restores"));
+    }
+    let backups_deleted = match backup::apply_retention(&inst.home.backups_dir(), options.retention) {
+        Ok(deleted) => deleted,
+        Err(e) => {
+            warnings.push(format!("{e}; delete older backups by hand to avoid restoring a state before this import"));
+            Vec::new()
+        }
     };
-    let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
-    write_new_file(&receipt_path, &receipt.sign_to_file(inst.identity.signing_key()))?;
+    progress.step("receipt");
+    if let Err(e) = write_new_file(&receipt_path, &receipt) {
+        warnings.push(format!("{e}; run `bemx receipt {bundle_id}` to write it again"));
+    }
     let burned = if options.burn {
-        burn(path)?;
-        true
+        match burn(path) {
+            Ok(()) => true,
+            Err(e) => {
+                warnings.push(format!("{e}; delete the bundle file by hand"));
+                false
+            }
+        }
     } else {
         false
     };
@@ -510,7 +534,42 @@ pub fn import(
         backups_deleted,
         receipt: absolute(&receipt_path),
         burned,
+        warnings,
     })
+}
+
+fn check_receipt_target(path: &Path) -> Result<(), ImportError> {
+    let refuse = |reason| Err(ImportError::ReceiptTarget { path: path.to_path_buf(), reason });
+    if path.exists() {
+        return refuse("a file of that name already exists (an older receipt?)");
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => refuse("its folder does not exist"),
+        _ => Ok(()),
+    }
+}
+
+/// Writes the signed receipt of an earlier import again (it is kept in the
+/// import ledger), for a sender whose receipt got lost.
+pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Result<(), ImportError> {
+    let bundle_hex = bundle_hex.trim().to_ascii_lowercase();
+    check_receipt_target(target)?;
+    let session = Session::open(home)?;
+    let stored: Option<Option<Vec<u8>>> = session
+        .db
+        .conn()
+        .query_row("SELECT receipt FROM import_ledger WHERE bundle_id = ?1", [&bundle_hex], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    match stored {
+        Some(Some(bytes)) => write_new_file(target, &bytes),
+        Some(None) => Err(ImportError::Receipt(format!(
+            "bundle {bundle_hex} is recorded as imported, but this database no longer holds that import (it was restored from an older backup), so its clients may be missing here: ask the sender to cancel that handover and export the clients again"
+        ))),
+        None => Err(ImportError::Receipt(format!(
+            "bundle {bundle_hex} was never imported here: run `bemx inspect` on the bundle to see its id"
+        ))),
+    }
 }
 
 /// `handover.bemx` → `handover.receipt` in the same folder.

@@ -138,9 +138,20 @@ pub fn reconcile_ledger(conn: &rusqlite::Connection, path: &Path) -> Result<(), 
     Ok(())
 }
 
-/// A confirmed or cancelled handover, as the journal keeps it.
+/// A handover event, as the journal keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JournalEntry {
+    /// The clients were exported and are handed over until confirmed or cancelled.
+    Exported {
+        /// Bundle id.
+        bundle_id: String,
+        /// The recipient contact's fingerprint.
+        recipient_fingerprint: String,
+        /// Export time, RFC 3339.
+        created_at: String,
+        /// The clients' UUIDs.
+        clients: Vec<String>,
+    },
     /// The receiver confirmed; the clients were purged here.
     Confirmed {
         /// Bundle id.
@@ -162,6 +173,18 @@ pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, ImportError> {
         .filter_map(|l| {
             let mut f = l.split_whitespace();
             match (f.next()?, f.next()?) {
+                ("exported", id) => Some(JournalEntry::Exported {
+                    bundle_id: id.to_string(),
+                    recipient_fingerprint: f.next()?.to_string(),
+                    created_at: f.next()?.to_string(),
+                    clients: f
+                        .next()
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                }),
                 ("confirmed", id) => Some(JournalEntry::Confirmed {
                     bundle_id: id.to_string(),
                     clients: f
@@ -182,10 +205,62 @@ pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, ImportError> {
 /// Appends to the handover journal.
 pub fn append_journal(path: &Path, entry: &JournalEntry) -> Result<(), ImportError> {
     let line = match entry {
+        JournalEntry::Exported { bundle_id, recipient_fingerprint, created_at, clients } => {
+            format!("exported {bundle_id} {recipient_fingerprint} {created_at} {}", clients.join(","))
+        }
         JournalEntry::Confirmed { bundle_id, clients } => format!("confirmed {bundle_id} {}", clients.join(",")),
         JournalEntry::Cancelled { bundle_id } => format!("cancelled {bundle_id}"),
     };
     append_line(path, &line)
+}
+
+/// Appends to the journal every handover event the database knows and the
+/// journal does not (an export or confirm whose journal line was lost to a
+/// crash), so a restore can re-apply them.
+pub fn reconcile_journal(conn: &rusqlite::Connection, path: &Path) -> Result<(), ImportError> {
+    let journal = read_journal(path)?;
+    let has = |kind: &str, id: &str| {
+        journal.iter().any(|e| match (e, kind) {
+            (JournalEntry::Exported { bundle_id, .. }, "exported") => bundle_id == id,
+            (JournalEntry::Confirmed { bundle_id, .. }, "confirmed") => bundle_id == id,
+            (JournalEntry::Cancelled { bundle_id }, "cancelled") => bundle_id == id,
+            _ => false,
+        })
+    };
+    let mut stmt =
+        conn.prepare("SELECT bundle_id, recipient_fingerprint, created_at, state FROM handovers ORDER BY created_at")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut clients_of =
+        conn.prepare("SELECT client_uuid FROM handover_clients WHERE bundle_id = ?1 ORDER BY client_uuid")?;
+    for (bundle_id, fingerprint, created_at, state) in rows {
+        let clients = clients_of.query_map([&bundle_id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        if !has("exported", &bundle_id) {
+            let recipient_fingerprint = fingerprint.split_whitespace().collect::<String>();
+            append_journal(
+                path,
+                &JournalEntry::Exported {
+                    bundle_id: bundle_id.clone(),
+                    recipient_fingerprint,
+                    created_at,
+                    clients: clients.clone(),
+                },
+            )?;
+        }
+        match state.as_str() {
+            "confirmed" if !has("confirmed", &bundle_id) => {
+                append_journal(path, &JournalEntry::Confirmed { bundle_id, clients })?;
+            }
+            "cancelled" if !has("cancelled", &bundle_id) => {
+                append_journal(path, &JournalEntry::Cancelled { bundle_id })?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -212,8 +287,15 @@ mod tests {
         let p = dir.path().join("j.log");
         let c = JournalEntry::Confirmed { bundle_id: "aa".into(), clients: vec!["u1".into(), "u2".into()] };
         let x = JournalEntry::Cancelled { bundle_id: "bb".into() };
+        let e = JournalEntry::Exported {
+            bundle_id: "cc".into(),
+            recipient_fingerprint: "ABCD-EFGH".into(),
+            created_at: "2026-11-28T02:39:39Z".into(),
+            clients: vec!["u3".into()],
+        };
+        append_journal(&p, &e).unwrap();
         append_journal(&p, &c).unwrap();
         append_journal(&p, &x).unwrap();
-        assert_eq!(read_journal(&p).unwrap(), vec![c, x]);
+        assert_eq!(read_journal(&p).unwrap(), vec![e, c, x]);
     }
 }

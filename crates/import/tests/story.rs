@@ -61,7 +61,14 @@ fn export(from: &Site, to: &Site, n: usize, out: &Path) -> bemx_pack::ExportRepo
         workers: 2,
         cancel: None,
     };
-    bemx_pack::export(&mut db, &sender, &recipient, &request, &mut bemx_pack::NoProgress).unwrap()
+    let report = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut bemx_pack::NoProgress).unwrap();
+    let facts = handover::ExportFacts {
+        bundle_id: &report.bundle_id,
+        recipient_fingerprint: &recipient.fingerprint,
+        clients: &report.clients,
+    };
+    handover::record_export(&from.home, &facts).unwrap();
+    report
 }
 
 fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<bemx_import::ImportReport, ImportError> {
@@ -130,7 +137,7 @@ fn full_handover_story() {
     }
 
     // Confirm on the sender: the clients are purged.
-    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    let lock = a.home.lock().unwrap();
     let contacts = Contacts::load(a.home.root()).unwrap();
     let receipt_bytes = std::fs::read(&receipt).unwrap();
     let confirmed =
@@ -151,7 +158,7 @@ fn old_backup_cannot_resurrect_confirmed_clients() {
     let b = site("B", 4, 0);
     trust(&a, &b);
     trust(&b, &a);
-    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    let lock = a.home.lock().unwrap();
     let old = handover::create_backup(&a.home, &lock, &a.identity, "backup").unwrap();
     drop(lock);
     let (_t, dir) = scratch();
@@ -159,7 +166,7 @@ fn old_backup_cannot_resurrect_confirmed_clients() {
     export(&a, &b, 2, &bundle);
     let receipt = dir.join("x.receipt");
     import(&b, &bundle, &receipt).unwrap();
-    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    let lock = a.home.lock().unwrap();
     let contacts = Contacts::load(a.home.root()).unwrap();
     handover::confirm(
         &a.home,
@@ -185,13 +192,13 @@ fn cancelled_handover_gives_clients_back_and_flags_a_late_receipt() {
     let bundle = dir.join("x.bemx");
     let exported = export(&a, &b, 2, &bundle);
     assert_eq!(client_count(&a, false), 1);
-    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    let lock = a.home.lock().unwrap();
     assert_eq!(handover::cancel(&a.home, &lock, &exported.bundle_id).unwrap(), 2);
     assert_eq!(client_count(&a, false), 3);
     drop(lock);
     let receipt = dir.join("x.receipt");
     import(&b, &bundle, &receipt).unwrap();
-    let lock = InstallLock::acquire(&a.home.lock_path()).unwrap();
+    let lock = a.home.lock().unwrap();
     let contacts = Contacts::load(a.home.root()).unwrap();
     let err = handover::confirm(
         &a.home,
@@ -220,4 +227,59 @@ fn untrusted_sender_and_lock_are_refused() {
     }
     let _held = InstallLock::acquire(&b.home.lock_path()).unwrap();
     assert!(matches!(InstallLock::acquire(&b.home.lock_path()), Err(ImportError::Busy)));
+}
+
+#[test]
+fn restoring_a_backup_from_before_an_export_keeps_the_handover_open() {
+    let a = site("A", 9, 4);
+    let b = site("B", 10, 0);
+    trust(&a, &b);
+    trust(&b, &a);
+    let lock = a.home.lock().unwrap();
+    let old = handover::create_backup(&a.home, &lock, &a.identity, "backup").unwrap();
+    drop(lock);
+    let (_t, dir) = scratch();
+    let bundle = dir.join("x.bemx");
+    export(&a, &b, 2, &bundle);
+    let lock = a.home.lock().unwrap();
+    handover::restore(&a.home, &lock, &a.identity, &old.name).unwrap();
+    assert_eq!(client_count(&a, false), 2, "the exported clients stay handed over after the restore");
+    assert_eq!(handover::list(&a.home).unwrap()[0].state, "open");
+    drop(lock);
+    let receipt = dir.join("x.receipt");
+    import(&b, &bundle, &receipt).unwrap();
+    let lock = a.home.lock().unwrap();
+    let contacts = Contacts::load(a.home.root()).unwrap();
+    handover::confirm(
+        &a.home,
+        &lock,
+        &contacts,
+        *a.identity.installation_id().as_bytes(),
+        &std::fs::read(&receipt).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(client_count(&a, true), 2);
+}
+
+#[test]
+fn an_existing_receipt_file_is_refused_before_anything_changes_and_a_lost_receipt_can_be_rewritten() {
+    let a = site("A", 11, 3);
+    let b = site("B", 12, 1);
+    trust(&a, &b);
+    trust(&b, &a);
+    let (_t, dir) = scratch();
+    let bundle = dir.join("x.bemx");
+    let exported = export(&a, &b, 2, &bundle);
+    let receipt = dir.join("x.receipt");
+    std::fs::write(&receipt, b"an old receipt").unwrap();
+    let before = std::fs::read(b.home.db_path()).unwrap();
+    assert!(matches!(import(&b, &bundle, &receipt), Err(ImportError::ReceiptTarget { .. })));
+    assert_eq!(std::fs::read(b.home.db_path()).unwrap(), before);
+    assert!(bemx_import::backup::list_backups(&b.home.backups_dir()).unwrap().is_empty());
+    std::fs::remove_file(&receipt).unwrap();
+    import(&b, &bundle, &receipt).unwrap();
+    let first = std::fs::read(&receipt).unwrap();
+    let again = dir.join("again.receipt");
+    bemx_import::import::write_receipt_again(&b.home, &exported.bundle_id, &again).unwrap();
+    assert_eq!(std::fs::read(&again).unwrap(), first);
 }

@@ -253,6 +253,22 @@ pub fn verify(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
     };
     let trust = ContactsTrust(&contacts);
     let verified = bemx_unpack::verify_file(path, me(&identity), &trust, true)?;
+    // §8: a bundle of another schema is readable but not importable; say so.
+    if let Ok(db) = home::open_db(&ctx.home) {
+        let ours = u64::from(bemx_db::SCHEMA_VERSION);
+        let fingerprint = bemx_db::schema_fingerprint(db.conn())?;
+        let theirs = &verified.manifest.schema;
+        if theirs.version != ours || theirs.fingerprint != fingerprint {
+            return Err(Failure::new(format!(
+                "the bundle is intact, but it comes from database schema version {} (fingerprint {}), and this installation has schema version {ours} (fingerprint {}): importing it would be refused",
+                theirs.version,
+                hex::encode(&theirs.fingerprint[..6]),
+                hex::encode(&fingerprint[..6])
+            ))
+            .hint("install the same bemx version on both PCs and export again")
+            .into());
+        }
+    }
     let sender = match &verified.sender_trust {
         SenderTrust::Trusted { name } => name.clone(),
         _ => verified.manifest.sender.name.clone(),

@@ -144,7 +144,14 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
             workers: 2,
             cancel: None,
         };
-        bemx_pack::export(&mut db, &sender, &recipient, &request, &mut bemx_pack::NoProgress)?
+        let report = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut bemx_pack::NoProgress)?;
+        let facts = bemx_import::handover::ExportFacts {
+            bundle_id: &report.bundle_id,
+            recipient_fingerprint: &recipient.fingerprint,
+            clients: &report.clients,
+        };
+        bemx_import::handover::record_export(&anna_home, &facts)?;
+        report
     };
     say(format!(
         "   {} written: {}, {} documents, encrypted for Bernd's PC only and signed by Anna.",

@@ -104,6 +104,15 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
     let result = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut progress);
     progress.finish();
     let report = result?;
+    // The journal outlives a restore of an older backup; see bemx_import::handover.
+    let facts = bemx_import::handover::ExportFacts {
+        bundle_id: &report.bundle_id,
+        recipient_fingerprint: &recipient.fingerprint,
+        clients: &report.clients,
+    };
+    if let Err(e) = bemx_import::handover::record_export(home, &facts) {
+        ctx.out.note(format!("warning: {e:#}; it is recorded again before the next restore"));
+    }
     print_summary(ctx, &report, &contact.card.name, &recipient.fingerprint)
 }
 

@@ -83,6 +83,9 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
 
 fn print_report(ctx: &Ctx, r: &ImportReport, sender: &str) -> anyhow::Result<()> {
     if ctx.out.is_json() {
+        for w in &r.warnings {
+            eprintln!("warning: {w}");
+        }
         return ctx.out.json(r);
     }
     let out = &ctx.out;
@@ -111,6 +114,9 @@ fn print_report(ctx: &Ctx, r: &ImportReport, sender: &str) -> anyhow::Result<()>
     out.line(format!("  receipt:        {}", r.receipt.display()))?;
     if r.burned {
         out.line("  the bundle file was overwritten and deleted")?;
+    }
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
     }
     out.advice(format!(
         "\nNext: send the receipt file to {sender}. With it they run `bemx handover confirm`, which removes the clients from their PC."
@@ -168,4 +174,28 @@ impl std::fmt::Debug for Bar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Bar")
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiptArgs {
+    /// The bundle id of the import (see `bemx inspect` or the import's output)
+    bundle_id: String,
+    /// Where to write it [default: bemx-<first 8 characters of the id>.receipt in the current folder]
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// `bemx receipt`: writes the signed receipt of an earlier import again.
+pub fn receipt(ctx: &Ctx, args: &ReceiptArgs) -> anyhow::Result<()> {
+    let home = &ctx.home;
+    let _lock = home::lock(home)?;
+    home::open_db(home)?;
+    let id = args.bundle_id.trim().to_ascii_lowercase();
+    let short: String = id.chars().take(8).collect();
+    let target = args.output.clone().unwrap_or_else(|| PathBuf::from(format!("bemx-{short}.receipt")));
+    bemx_import::import::write_receipt_again(home, &id, &target)?;
+    if ctx.out.is_json() {
+        return ctx.out.json(&serde_json::json!({ "bundle_id": id, "receipt": target }));
+    }
+    ctx.out.line(format!("Receipt for bundle {id} written to {}.", target.display()))
 }
