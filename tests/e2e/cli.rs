@@ -1,0 +1,82 @@
+//! Command-line conventions: exit codes, global options, `BEMX_HOME`, errors on stderr.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::support::{World, bemx_in};
+
+#[test]
+fn usage_errors_exit_2() {
+    let world = World::new();
+    world.bemx(&[]).usage_error();
+    world.bemx(&["frobnicate"]).usage_error();
+    world.bemx(&["--no-such-option", "id", "show"]).usage_error();
+    world.bemx(&["contacts"]).usage_error();
+    world.bemx(&["export", "--client", "Anna", "-o", "x.bemx"]).usage_error(); // no --to
+    world.bemx(&["export", "--to", "Bernd", "-o", "x.bemx"]).usage_error(); // no client
+    world.bemx(&["export", "--to", "B", "--client", "A", "--clients-file", "f", "-o", "x"]).usage_error();
+    world.bemx(&["db", "seed"]).usage_error(); // no --clients
+    world.bemx(&["db", "seed", "--clients", "many"]).usage_error();
+    assert!(!world.path().join("x.bemx").exists());
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let world = World::new();
+    let help = world.bemx(&["--help"]).success();
+    for command in ["init", "id", "contacts", "db", "clients", "export"] {
+        assert!(help.stdout.contains(command), "--help lists {command}");
+    }
+    world.bemx(&["export", "--help"]).success();
+    world.bemx(&["--version"]).success();
+}
+
+#[test]
+fn global_options_work_after_the_command() {
+    let world = World::new();
+    let inst = world.init("Anna");
+    let home = inst.home.to_str().unwrap();
+    let before = world.bemx(&["--home", home, "--json", "id", "show"]).success().json();
+    let after = world.bemx(&["id", "show", "--json", "--home", home]).success().json();
+    assert_eq!(before, after);
+    assert_eq!(after["name"], "Anna");
+    world.bemx(&["clients", "list", "--home", home, "--quiet"]).success();
+}
+
+#[test]
+fn home_from_the_environment() {
+    let world = World::new();
+    let inst = world.init("Anna");
+    let run = bemx_in(world.path(), &["id", "show", "--json"], None, &[("BEMX_HOME", inst.home.to_str().unwrap())]);
+    assert_eq!(run.success().json()["name"], "Anna");
+}
+
+#[test]
+fn db_option_points_at_another_database_file() {
+    let world = World::new();
+    let inst = world.uninitialized("anna");
+    let db = world.path().join("elsewhere.sqlite");
+    let db = db.to_str().unwrap();
+    inst.run(&["init", "--db", db]).success();
+    assert!(!inst.db_path().exists());
+    inst.run(&["db", "seed", "--clients", "2", "--no-documents", "--db", db]).success();
+    let clients = inst.run(&["clients", "list", "--json", "--db", db]).success().json();
+    assert_eq!(clients.as_array().unwrap().len(), 2);
+    inst.run(&["clients", "list"]).refused_with("--db");
+}
+
+#[test]
+fn errors_go_to_stderr_with_json() {
+    let world = World::new();
+    let run = world.uninitialized("nobody").run(&["id", "show", "--json"]).refused();
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.lines().any(|l| l.starts_with("hint: ")), "a hint line: {}", run.stderr);
+}
+
+#[test]
+fn default_home_is_the_platform_data_folder() {
+    let world = World::new();
+    // support::bemx_in points HOME and XDG_DATA_HOME into the world.
+    world.bemx(&["init", "--name", "Default"]).success();
+    let expected = world.path().join("user-home/.local/share/bemx");
+    #[cfg(not(windows))]
+    assert!(expected.join("bemdok.sqlite").is_file(), "default home at {}", expected.display());
+}

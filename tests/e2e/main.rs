@@ -1,0 +1,98 @@
+//! End-to-end tests of the `bemx` binary: every test runs the real program
+//! on temporary installations and checks what a user would see and what
+//! ends up on disk.
+//!
+//! Guarantees and where they are proven:
+//!
+//! | guarantee | test |
+//! |---|---|
+//! | `init` makes a private folder (0700), an identity and a database, and prints the contact card and fingerprint | `identity::init_creates_a_private_installation_and_prints_the_card` |
+//! | `init --json` / `id show --json` print the card JSON | `identity::init_json_is_the_contact_card` |
+//! | a second `init` is refused; database, card and files unchanged | `identity::second_init_is_refused_and_changes_nothing` |
+//! | a passphrase is never read from a pipe; refusal creates nothing | `identity::init_with_passphrase_needs_a_terminal_or_the_environment` |
+//! | `id show` needs no passphrase | `export::export_with_a_passphrase_protected_identity` |
+//! | contacts: add (text and JSON card), list, re-add is a no-op, remove | `identity::contacts_add_list_remove` |
+//! | a contact is never trusted without a confirmation (no terminal, no `--yes`: refused) | `identity::contacts_add_without_confirmation_is_refused` |
+//! | a tampered card or non-card is refused, nothing stored | `identity::tampered_card_is_refused` |
+//! | a known installation with changed keys is refused, contacts unchanged | `identity::known_installation_with_changed_keys_is_refused` |
+//! | the own card is not accepted as a contact | `identity::own_card_is_refused_as_contact` |
+//! | `db seed` / `db check` / `clients list` (text and JSON) | `db::seed_check_and_list`, `db::seed_with_documents_is_checked_document_by_document` |
+//! | `db check` exits 1 on a damaged document | `db::check_reports_a_damaged_document` |
+//! | commands on a missing installation are refused and create nothing | `db::commands_without_installation_are_refused` |
+//! | export writes the bundle, hides the clients, writes nothing else outside the installation, refuses a second export of them | `export::export_writes_the_bundle_and_hides_the_clients` |
+//! | export's summary says what happens next; no progress bar without a terminal | `export::export_human_summary_says_what_happens_next` |
+//! | contact by fingerprint, `--clients-file` with comments and blank lines | `export::export_by_contact_fingerprint_and_clients_file` |
+//! | export refusals (unknown client, client twice, unknown contact, missing target folder, target exists, empty reason, empty/missing clients file) exit 1, database byte-identical, no file left | `export::export_refusals_change_nothing` |
+//! | missing handover consent without override is refused, nothing changed | `export::missing_consent_without_override_is_refused` |
+//! | `--without-consent REASON` exports and writes an audit entry with the reason | `export::without_consent_is_exported_and_audited` |
+//! | export is refused while another bemx process holds the installation lock | `export::export_is_refused_while_another_bemx_holds_the_installation` |
+//! | a passphrase-protected identity: refused without terminal/`BEMX_PASSPHRASE`, wrong passphrase refused (and never echoed), right one works | `export::export_with_a_passphrase_protected_identity` |
+//! | usage errors exit 2; `--help`/`--version` exit 0 | `cli::usage_errors_exit_2`, `cli::help_and_version_exit_0` |
+//! | global options work after the command; `BEMX_HOME`; `--db`; default home | `cli::global_options_work_after_the_command`, `cli::home_from_the_environment`, `cli::db_option_points_at_another_database_file`, `cli::default_home_is_the_platform_data_folder` |
+//! | errors go to stderr (`error:` + `hint:`), stdout stays empty with `--json` | `cli::errors_go_to_stderr_with_json` |
+//! | `inspect` without an installation shows only the age header (age, recipient stanzas, size), exit 0, creates nothing | `flow::inspect_without_installation_shows_only_the_age_header` |
+//! | `inspect` of a non-age file exits 1 "not a bemx bundle" (with or without installation, text and JSON) | `flow::inspect_of_a_non_age_file_is_refused` |
+//! | `inspect` on the receiver: bundle id, sender name/fingerprint/trust, schema match, client UUIDs, row counts, entries, "not yet" → "ALREADY IMPORTED"; `--json`; writes nothing | `flow::inspect_with_the_receivers_installation_shows_the_manifest` |
+//! | `inspect` of an untrusted sender prints the fingerprint and exits 1; import refused | `flow::inspect_of_an_untrusted_sender_prints_the_fingerprint_and_refuses` |
+//! | `inspect` reads only the start (garbage appended, tail overwritten, cut in half: still shown) while `verify` reads to the end and refuses them | `flow::inspect_reads_only_the_start_while_verify_reads_everything` |
+//! | `verify` exits 0 "verified" (text, JSON) and writes nothing anywhere; truncated copies exit 1; needs the receiving installation | `flow::verify_checks_everything_and_writes_nothing` |
+//! | `import` without `--yes` and without a terminal is refused after the preview; nothing changed | `flow::import_without_yes_and_without_terminal_is_refused` |
+//! | `import --yes`: SICHERHEITSBACKUP named, listed, opened by `age -d` + `zstd -d` as the exact state before; every row merged; BEM-ID clashes renamed and reported; ledger (database and file); receipt beside the bundle; a replay is refused, nothing changed | `flow::import_takes_a_safety_backup_merges_renames_and_writes_a_receipt` |
+//! | `import --json` summary (bundle_id, clients, rows, documents, renamed, safety_backup, receipt); `--receipt FILE` | `flow::import_json_summary_with_receipt_option` |
+//! | `import --burn` removes the bundle, the receipt is still written | `flow::import_burn_removes_the_bundle` |
+//! | retention: older backups deleted after an import by default (safety-only), kept with `--retention all` | `flow::import_retention_deletes_older_backups_unless_told_to_keep_all` |
+//! | a refused import changes nothing even when only the receipt cannot be written (IGNORED: bug) | `flow::import_with_an_unwritable_receipt_is_refused_before_it_commits` |
+//! | `handover list` open → `handover confirm RECEIPT` confirmed; the clients are gone from `clients list --all` and from every table (row counts = manifest); confirming again or cancelling a confirmed handover is refused | `flow::handover_confirm_purges_the_clients_from_every_table` |
+//! | purged documents leave no trace in the database file (IGNORED: bug) | `flow::handover_confirm_leaves_no_trace_in_the_database_file` |
+//! | tampered (any byte), truncated, non-receipt and foreign receipts are refused, nothing purged | `flow::handover_refuses_tampered_and_foreign_receipts` |
+//! | `handover cancel ID --yes` brings the clients back; a later receipt for that bundle is refused with a WARNING; cancel needs `--yes` or a terminal | `flow::handover_cancel_returns_the_clients_and_flags_a_later_receipt` |
+//! | `backup list` / `create` / `restore NAME --yes` (replaces the database, backs up the replaced state); refusals: no terminal, missing name (with hint), bad name | `flow::backup_list_create_and_restore` |
+//! | a restore never brings back confirmed-handover clients (purged again) nor re-enables an imported bundle | `flow::restore_never_brings_back_handed_over_clients_nor_reenables_a_bundle` |
+//! | a restore of a backup from before an export keeps the handover open (IGNORED: bug) | `flow::restore_of_a_backup_from_before_an_export_keeps_the_handover_open` |
+//! | `demo` tells the story (safety backup, renamed BEM-ID, refused replay, confirm); `--json`; a non-empty `--dir` is refused | `flow::demo_tells_the_story`, `flow::demo_json_and_non_empty_dir` |
+//! | killed (SIGKILL) at any moment, the import leaves the database intact and exactly before or exactly after; the ledger says imported iff the clients are there; a retry after a kill succeeds | `flow::import_killed_at_any_moment_leaves_the_database_exactly_before_or_after` |
+//! | Ctrl-C during the merge: exit 1 "cancelled before it was committed", database exactly before; the import can be run again | `flow::ctrl_c_during_the_merge_cancels_before_commit` |
+//! | **attacks** (each case: `import` — and `verify` where it applies — exits 1 naming the cause without a panic; every file of the test folder byte-identical, the receiving database included; only the lock file and SICHERHEITSBACKUPs holding exactly the unchanged database may appear; no receipt, nothing outside the installation) | `attacks::refused` |
+//! | any flipped byte (at least 200 positions, 219 in the last run: header lines, nonce, first/middle/last chunk, every chunk's first bytes, middle, last ciphertext byte and tag; all through `verify`, 29 through `import --burn`) is refused | `attacks::tampering_any_flipped_byte_is_refused` |
+//! | any truncation (at least 20 offsets, 25 in the last run: inside the magic line and header, after the nonce, every exact 64 KiB chunk boundary and ±1, final tag cut) is refused as incomplete | `attacks::tampering_any_truncation_is_refused` |
+//! | appended bytes (1, 16, a chunk of noise, the final chunk again, the whole file again) are refused | `attacks::tampering_appended_bytes_are_refused` |
+//! | reordered age chunks (swapped, final chunk first, dropped, doubled) are refused | `attacks::tampering_reordered_chunks_are_refused` |
+//! | an unknown signer is refused; a bundle claiming a contact's installation but signed with another key is refused as "signed with a different key" | `attacks::forgery_untrusted_signer_and_impersonation_are_refused` |
+//! | no `manifest.sig` (crate- and tar-built), a zero, short or receipt-context signature, an altered manifest with the old signature: refused | `attacks::forgery_unsigned_or_badly_signed_manifest_is_refused` |
+//! | surreptitious forwarding (decrypted with `age -d -i`, re-encrypted with `age -r` to a third installation): refused by it as "made for" the named recipient | `attacks::forgery_forwarded_bundle_is_refused_by_the_third_installation` |
+//! | under a valid signature: a replaced document (after the safety backup: rolled back), a longer entry, swapped, missing and extra entries: refused | `attacks::forgery_replaced_or_rearranged_entries_under_a_valid_signature_are_refused` |
+//! | a bundle for another installation, two age recipients, ASCII armor, no age at all: refused | `attacks::forgery_wrong_or_several_recipients_are_refused` |
+//! | replay: a second import is refused naming the bundle id | `attacks::replay_second_import_is_refused` |
+//! | replay after `backup restore` of a backup from before the import: the ledger file still refuses | `attacks::replay_after_restoring_an_older_backup_is_refused` |
+//! | two imports of one bundle started at once: exactly one wins, the other says "in use"/"already imported"; one ledger row, one receipt | `attacks::replay_two_simultaneous_imports_only_one_wins` |
+//! | FORMAT.md §10: `age -d -i … \| zstd -d \| tar -t/-x` lists and extracts the entries, `sha256sum` matches the manifest, and `tar \| zstd \| age -r` re-packing is accepted (the control for the crafted cases) | `attacks::crafted_standard_tools_round_trip_is_accepted` |
+//! | path traversal (`../x`, `/etc/x`, `a/../../x`, `tables/../../x`) at the first data entry and after the last: refused, nothing written there | `attacks::crafted_path_traversal_is_refused_and_nothing_is_written_there` |
+//! | symlink, hard link, character and block device, FIFO, directory entries: refused by type | `attacks::crafted_links_devices_fifos_and_directories_are_refused` |
+//! | duplicate entries (a data entry twice, a second manifest at the end): refused | `attacks::crafted_duplicate_entries_are_refused` |
+//! | tar sizes that disagree with the manifest, a non-octal size field, a wrong header checksum: refused | `attacks::crafted_sizes_disagreeing_with_the_manifest_are_refused` |
+//! | PAX (GNU `--format=pax`; hand-made `x`/`g` headers announcing 10^20 bytes), GNU long names (`L`, `K`), GNU/oldgnu/v7 archives: refused | `attacks::crafted_pax_gnu_and_pre_posix_headers_are_refused` |
+//! | an entry after the end-of-archive marker, and GNU tar's zero record padding after it: refused | `attacks::crafted_data_after_the_end_of_archive_is_refused` |
+//! | a second zstd frame (`cat a.zst b.zst`), a skippable frame, the archive split over two frames: refused | `attacks::crafted_second_zstd_frame_is_refused` |
+//! | decompression bombs (4 GiB RLE frames in <300 KB: no archive, 8 GiB manifest header, 4 GiB entry header, 4 GiB after the archive) and a 128 MiB-window frame (`zstd --long=27`): refused within seconds with bounded peak memory (measured in a debug build: under 0.2 s and 16 MiB each) | `attacks::crafted_decompression_bombs_are_refused_fast_with_bounded_memory` |
+//! | another format version (re-signed by the real sender) is refused naming both versions | `attacks::version_other_format_version_is_refused_naming_both` |
+//! | another schema version or fingerprint (re-signed by the real sender) is refused naming both, before any row; `inspect` shows "DIFFERS" | `attacks::version_other_schema_version_or_fingerprint_is_refused_naming_both` |
+//! | `verify` reports a schema mismatch (FORMAT.md §8) (IGNORED: bug) | `attacks::version_verify_reports_a_schema_mismatch` |
+//! | clients whose UUIDs already exist (import, sender cancels and exports again) are refused naming their BEM-IDs | `attacks::data_client_already_present_is_refused_naming_the_bem_ids` |
+//! | catalogue codes the receiver lacks are added (and reported); an existing code keeps the receiver's label; references map by code | `attacks::data_missing_catalogue_codes_are_added_and_local_labels_kept` |
+//! | a BEM-ID clash is renamed and reported in the output; the local client keeps its BEM-ID | `attacks::data_bem_id_clash_is_renamed_and_reported` |
+//! | the database locked by another program (exclusive SQLite transaction in another process): refused, nothing changed | `attacks::resource_database_held_by_another_program_is_refused_and_unchanged` |
+//! | … and refused at once naming "in use" (IGNORED: bug) | `attacks::resource_database_held_by_another_program_is_refused_at_once_naming_in_use` |
+//! | the installation held by another bemx: refused "in use"; released, the import works | `attacks::resource_installation_held_by_another_bemx_is_refused` |
+//! | a full disk while the safety backup is written (tmpfs backups folder, root only; skipped loudly otherwise): refused, no partial backup left; with space the import works | `attacks::resource_disk_full_during_the_safety_backup_is_refused` |
+//! | killed during the merge | see `flow::import_killed_at_any_moment_leaves_the_database_exactly_before_or_after` |
+//! | ten bundles from one sender imported in another order: all arrive, none twice; each replay refused | `attacks::load_ten_bundles_imported_in_another_order_arrive_once_each` |
+//! | 20,000 clients import with bounded memory (IGNORED: slow, run with `--ignored`) | `attacks::load_20000_clients_import_with_bounded_memory` |
+
+mod support;
+
+mod attacks;
+mod cli;
+mod db;
+mod export;
+mod flow;
+mod identity;
