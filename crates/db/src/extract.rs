@@ -520,7 +520,28 @@ impl<R: Read> Read for HashingReader<R> {
 /// `sha256` column (hex), the streamed bytes are verified against it and a
 /// mismatch is an error after the callback returned, so the caller must
 /// discard what it wrote on error. Unread bytes are drained for the hash.
-pub fn for_each_blob<E, F>(conn: &Connection, selection: &Selection, mut f: F) -> Result<(), ExtractError<E>>
+pub fn for_each_blob<E, F>(conn: &Connection, selection: &Selection, f: F) -> Result<(), ExtractError<E>>
+where
+    F: FnMut(&BlobInfo<'_>, &mut dyn Read) -> Result<(), E>,
+{
+    blobs(conn, selection, f, true)
+}
+
+/// [`for_each_blob`] without its own SHA-256 check, for a caller that
+/// hashes every byte itself and compares with the stored `sha256` (the
+/// export's bundle writer does), so documents are not hashed twice.
+pub fn for_each_blob_hashed_by_caller<E, F>(
+    conn: &Connection,
+    selection: &Selection,
+    f: F,
+) -> Result<(), ExtractError<E>>
+where
+    F: FnMut(&BlobInfo<'_>, &mut dyn Read) -> Result<(), E>,
+{
+    blobs(conn, selection, f, false)
+}
+
+fn blobs<E, F>(conn: &Connection, selection: &Selection, mut f: F, verify: bool) -> Result<(), ExtractError<E>>
 where
     F: FnMut(&BlobInfo<'_>, &mut dyn Read) -> Result<(), E>,
 {
@@ -528,7 +549,7 @@ where
         if spec.kind != TableKind::Owned {
             continue;
         }
-        let has_hash = spec.columns.iter().any(|c| c.name == "sha256");
+        let has_hash = verify && spec.columns.iter().any(|c| c.name == "sha256");
         for col in spec.columns.iter().filter(|c| c.role == ColumnRole::Blob) {
             let meta_sql = format!(
                 "SELECT length({c}), {h} FROM {t} WHERE id = ?1",
@@ -542,8 +563,13 @@ where
                     meta.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 let Some(len) = len else { continue };
                 let blob = conn.blob_open(MAIN_DB, spec.name.as_str(), col.name.as_str(), id, true)?;
-                let mut reader = HashingReader { inner: blob, hasher: Sha256::new(), read: 0 };
                 let info = BlobInfo { table: &spec.name, column: &col.name, rowid: id, len: len as u64 };
+                if !has_hash {
+                    let mut blob = blob;
+                    f(&info, &mut blob).map_err(ExtractError::Sink)?;
+                    continue;
+                }
+                let mut reader = HashingReader { inner: blob, hasher: Sha256::new(), read: 0 };
                 f(&info, &mut reader).map_err(ExtractError::Sink)?;
                 std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| DbError::io("reading a document", e))?;
                 let got = hex::encode(reader.hasher.finalize());

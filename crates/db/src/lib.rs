@@ -12,7 +12,7 @@ pub mod seed;
 pub use error::{DbError, Result};
 pub use extract::{
     BlobInfo, CheckReport, ExtractError, Problem, RowSink, Selection, Value, check_database, count_rows, extract,
-    for_each_blob, select_clients,
+    for_each_blob, for_each_blob_hashed_by_caller, select_clients,
 };
 pub use graph::{
     CLIENTS_TABLE, ColumnRole, ColumnSpec, TableKind, TableSpec, catalogue_tables, export_tables, stream_tables,

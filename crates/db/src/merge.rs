@@ -117,6 +117,9 @@ impl<'t> Merger<'t> {
     /// Starts a merge; the local schema decides column roles.
     pub fn new(tx: &'t Transaction<'_>) -> Result<Self> {
         let conn: &'t Connection = tx;
+        // Room for a document's pages while it is written (documents are
+        // mostly under 2 MB); the default 2 MB cache spilled them to disk.
+        conn.pragma_update(None, "cache_size", -16_384)?;
         let specs = stream_tables(conn)?;
         Ok(Merger {
             conn,
@@ -278,7 +281,11 @@ impl<'t> Merger<'t> {
                         .filter(|l| *l <= 1_000_000_000)
                         .ok_or_else(|| unexpected(&c.name, "document length out of range"))?;
                     blobs.push((c.name.clone(), len));
-                    params.push(ToSqlOutput::ZeroBlob(len));
+                    // The space is reserved when the document arrives
+                    // (write_blob): reserving it here would push every
+                    // document's zero pages through the page cache to disk
+                    // and back before its bytes come.
+                    params.push(ToSqlOutput::ZeroBlob(0));
                 }
                 (ColumnRole::OwnedRef { .. }, _) => {
                     return Err(unexpected(&c.name, "reference must be an integer id"));
@@ -381,6 +388,8 @@ impl<'t> Merger<'t> {
             self.ids.get(table).and_then(|m| m.get(&source_rowid)).copied().ok_or_else(|| DbError::MergeProtocol {
                 detail: format!("{table} source row {source_rowid} unknown"),
             })?;
+        let reserve = format!("UPDATE {} SET {} = zeroblob(?2) WHERE id = ?1", q(table), q(column));
+        self.conn.prepare_cached(&reserve)?.execute(rusqlite::params![new_id, announced as i64])?;
         let mut blob = self.conn.blob_open(MAIN_DB, table, column, new_id, false)?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 64 * 1024];

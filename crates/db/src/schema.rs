@@ -242,15 +242,18 @@ impl Database {
 
     /// Finds a client by UUID (preferred) or BEM-ID.
     pub fn find_client(&self, query: &str) -> Result<ClientSummary> {
+        // Cached: an export of thousands of clients looks each one up.
         let by_uuid = self
             .conn
-            .query_row(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.uuid = lower(?1)"), [query.trim()], client_summary_row)
+            .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.uuid = lower(?1)"))?
+            .query_row([query.trim()], client_summary_row)
             .optional()?;
         if let Some(c) = by_uuid {
             return Ok(c);
         }
         self.conn
-            .query_row(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.bem_id = ?1"), [query], client_summary_row)
+            .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.bem_id = ?1"))?
+            .query_row([query], client_summary_row)
             .optional()?
             .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() })
     }

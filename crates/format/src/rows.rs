@@ -233,7 +233,19 @@ fn read_bytes<R: Read>(r: &mut R, len: u64) -> Result<Vec<u8>, FormatError> {
     if len > MAX_VALUE_LEN {
         return Err(FormatError::Limit { what: "row value length", value: len, limit: MAX_VALUE_LEN });
     }
-    let mut buf = Vec::new();
+    // Small values (nearly all) are read in one go; a large declared length
+    // grows the buffer only as bytes actually arrive, so a lying length in
+    // a short entry costs nothing.
+    const DIRECT: u64 = 64 * 1024;
+    if len <= DIRECT {
+        let mut buf = vec![0u8; len as usize];
+        read_exact(r, &mut buf).map_err(|e| match e {
+            FormatError::Rows { .. } => FormatError::rows("a value ends early"),
+            other => other,
+        })?;
+        return Ok(buf);
+    }
+    let mut buf = Vec::with_capacity(DIRECT as usize);
     let got =
         r.by_ref().take(len).read_to_end(&mut buf).map_err(|e| FormatError::from_read(e, crate::Part::Archive))?;
     if got as u64 != len {

@@ -337,7 +337,9 @@ fn merge_entries(
                 return Err(inconsistent(format!("{path} is not table {next_table} of the manifest")));
             }
             next_table += 1;
-            let mut input = Capture { inner: entry, error: &mut captured };
+            // Buffered: the row decoder reads a byte at a time, and every
+            // unbuffered read would go through the hash, zstd and age layers.
+            let mut input = io::BufReader::with_capacity(64 * 1024, Capture { inner: entry, error: &mut captured });
             let result = (|| -> Result<u64, ImportError> {
                 let mut rows = RowReader::new(&mut input)?;
                 if rows.header().name != name {

@@ -53,6 +53,11 @@ pub enum PackError {
     /// The data changed between planning and writing.
     #[error("entry {0} changed while it was being exported: close other programs using the database and try again")]
     PlanMismatch(String),
+    /// A document's content does not match its stored SHA-256.
+    #[error(
+        "document {0} does not match its stored checksum: the database is damaged; run `bemx db check` and restore a backup; nothing was exported"
+    )]
+    DocumentDamaged(String),
     /// The user pressed Ctrl-C.
     #[error("export cancelled: nothing was exported and the database is unchanged")]
     Cancelled,

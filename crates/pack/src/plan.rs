@@ -250,25 +250,35 @@ impl EntrySource for DbSource<'_> {
         bemx_db::extract(self.conn, self.selection, &mut sink).map_err(flatten)?;
         let EntryWriterSink { out, mut index, progress, .. } = sink;
         let mut buf = vec![0u8; 256 * 1024];
-        bemx_db::for_each_blob(self.conn, self.selection, |info, reader: &mut dyn Read| -> Result<(), PackError> {
-            let planned = plan.entries.get(index).ok_or(PackError::Internal("more blobs than planned"))?;
-            if planned.path != blob_path(info.table, info.column, info.rowid) || planned.size != info.len {
-                return Err(PackError::PlanMismatch(planned.path.clone()));
-            }
-            out.begin_entry(&planned.path, planned.size)?;
-            loop {
-                check_cancel(cancel)?;
-                let n = reader.read(&mut buf)?;
-                if n == 0 {
-                    break;
+        // Every byte is hashed by the bundle writer and compared with the
+        // planned hash, which is the stored sha256: no second hash here.
+        bemx_db::for_each_blob_hashed_by_caller(
+            self.conn,
+            self.selection,
+            |info, reader: &mut dyn Read| -> Result<(), PackError> {
+                let planned = plan.entries.get(index).ok_or(PackError::Internal("more blobs than planned"))?;
+                if planned.path != blob_path(info.table, info.column, info.rowid) || planned.size != info.len {
+                    return Err(PackError::PlanMismatch(planned.path.clone()));
                 }
-                out.write_all(&buf[..n])?;
-                progress.advance(n as u64);
-            }
-            check_planned(planned, out.end_entry()?)?;
-            index += 1;
-            Ok(())
-        })
+                out.begin_entry(&planned.path, planned.size)?;
+                loop {
+                    check_cancel(cancel)?;
+                    let n = reader.read(&mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    out.write_all(&buf[..n])?;
+                    progress.advance(n as u64);
+                }
+                // The planned hash is the stored sha256: a difference means the
+                // document's bytes no longer match what the database recorded.
+                if out.end_entry()? != planned.sha256 {
+                    return Err(PackError::DocumentDamaged(planned.path.clone()));
+                }
+                index += 1;
+                Ok(())
+            },
+        )
         .map_err(flatten)?;
         if index != plan.entries.len() {
             return Err(PackError::Internal("fewer entries than planned"));

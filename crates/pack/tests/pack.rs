@@ -287,3 +287,27 @@ fn full_disk_at_any_point_leaves_no_file() {
     assert!(write(&target, Some(size + 400)).unwrap().size.abs_diff(size) < 250);
     assert_eq!(files_in(dir.path()), vec!["x.bemx".to_string()]);
 }
+
+#[test]
+fn a_document_that_no_longer_matches_its_checksum_stops_the_export() {
+    let f = fixture(6);
+    let db = Database::open(&f.db_path).unwrap();
+    let (client, doc): (String, i64) = db
+        .conn()
+        .query_row(
+            "SELECT c.uuid, d.id FROM documents d JOIN clients c ON c.id = d.client_id WHERE length(d.content) > 0 LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // Same length, one byte changed, stored hash left as it was.
+    db.conn()
+        .execute("UPDATE documents SET content = CAST(zeroblob(length(content)) AS BLOB) WHERE id = ?1", [doc])
+        .unwrap();
+    drop(db);
+    let before = std::fs::read(&f.db_path).unwrap();
+    let err = run(&f, &request(&f, vec![client], "x.bemx")).unwrap_err();
+    assert!(matches!(err, PackError::DocumentDamaged(_)), "{err}");
+    assert_eq!(std::fs::read(&f.db_path).unwrap(), before);
+    assert!(files_in(&f.out_dir).is_empty());
+}
