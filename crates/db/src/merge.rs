@@ -372,6 +372,35 @@ impl<'t> Merger<'t> {
         len: u64,
         reader: &mut dyn Read,
     ) -> Result<[u8; 32]> {
+        self.write_blob_inner(table, column, source_rowid, len, reader, None)
+    }
+
+    /// [`Merger::write_blob`] for a reader that already guarantees the
+    /// bytes hash to `sha256` (the bundle reader checks every entry against
+    /// the signed manifest): the stored `sha256` column is compared with
+    /// that value instead of hashing the document a second time. The caller
+    /// must treat a hash error from `reader` as fatal to the merge.
+    pub fn write_blob_with_known_hash(
+        &mut self,
+        table: &str,
+        column: &str,
+        source_rowid: i64,
+        len: u64,
+        reader: &mut dyn Read,
+        sha256: [u8; 32],
+    ) -> Result<[u8; 32]> {
+        self.write_blob_inner(table, column, source_rowid, len, reader, Some(sha256))
+    }
+
+    fn write_blob_inner(
+        &mut self,
+        table: &str,
+        column: &str,
+        source_rowid: i64,
+        len: u64,
+        reader: &mut dyn Read,
+        known: Option<[u8; 32]>,
+    ) -> Result<[u8; 32]> {
         let key = (table.to_owned(), column.to_owned(), source_rowid);
         let Some(announced) = self.pending_blobs.remove(&key) else {
             return Err(DbError::MergeProtocol {
@@ -404,14 +433,16 @@ impl<'t> Merger<'t> {
             }
             std::io::Write::write_all(&mut blob, &buf[..n])
                 .map_err(|e| DbError::io("writing a document into the database", e))?;
-            hasher.update(&buf[..n]);
+            if known.is_none() {
+                hasher.update(&buf[..n]);
+            }
             written += n as u64;
         }
         if written != announced {
             return Err(mismatch(written));
         }
         drop(blob);
-        let digest: [u8; 32] = hasher.finalize().into();
+        let digest: [u8; 32] = known.unwrap_or_else(|| hasher.finalize().into());
         let spec = self.specs.iter().find(|s| s.name == table);
         if spec.is_some_and(|s| s.columns.iter().any(|c| c.name == "sha256")) {
             let stored: Option<String> =

@@ -498,7 +498,7 @@ fn merge_refuses_wrong_or_missing_documents() {
     let a = seeded(dir.path(), "a", 6, 29);
     let mut b = Database::create(dir.path().join("b"), IID).unwrap();
     let ex = extract_all(&a, &all_client_ids(&a));
-    assert!(ex.blobs.len() >= 2);
+    assert!(ex.blobs.len() >= 3);
     let tx = b.conn_mut().transaction().unwrap();
     let mut m = bemx_db::Merger::new(&tx).unwrap();
     for (spec, rows) in &ex.rows.tables {
@@ -517,6 +517,13 @@ fn merge_refuses_wrong_or_missing_documents() {
     flipped[0] ^= 1;
     let err = m.write_blob(t, c, *id, bytes.len() as u64, &mut flipped.as_slice()).unwrap_err();
     assert!(matches!(err, DbError::DocumentMismatch { .. }), "{err}");
+    // The bundle path vouches for the bytes' hash instead of rehashing: a
+    // row whose stored sha256 differs from that hash is still refused.
+    if let Some((t, c, id, bytes)) = ex.blobs.get(2) {
+        let err =
+            m.write_blob_with_known_hash(t, c, *id, bytes.len() as u64, &mut bytes.as_slice(), [7; 32]).unwrap_err();
+        assert!(matches!(err, DbError::DocumentMismatch { .. }), "{err}");
+    }
     let err = m.finish().unwrap_err();
     assert!(matches!(err, DbError::MergeProtocol { .. }), "{err}");
 }
