@@ -10,6 +10,7 @@ mod cmd;
 mod home;
 mod output;
 mod passphrase;
+mod progress;
 mod prompt;
 
 use std::path::PathBuf;

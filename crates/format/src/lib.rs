@@ -11,6 +11,7 @@ pub mod age_header;
 mod error;
 pub mod layers;
 pub mod manifest;
+pub mod progress;
 pub mod receipt;
 pub mod rows;
 pub mod signature;

@@ -233,24 +233,7 @@ pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportEr
     })
 }
 
-/// Receives progress in bundle plaintext bytes.
-pub trait ImportProgress {
-    /// Total plaintext bytes of the data entries.
-    fn start(&mut self, total: u64);
-    /// Bytes of another entry were merged.
-    fn advance(&mut self, bytes: u64);
-    /// Called at a named step (backup, merge, commit, receipt).
-    fn step(&mut self, _step: &'static str) {}
-}
-
-/// Ignores progress.
-#[derive(Debug, Default)]
-pub struct NoImportProgress;
-
-impl ImportProgress for NoImportProgress {
-    fn start(&mut self, _: u64) {}
-    fn advance(&mut self, _: u64) {}
-}
+pub use bemx_format::progress::{NoProgress, Progress};
 
 /// Keeps the first I/O error seen through a `Read`, so a hash mismatch
 /// raised by the entry reader survives the row decoder's error mapping.
@@ -320,7 +303,7 @@ fn merge_entries(
     merger: &mut Merger<'_>,
     specs: &[bemx_db::TableSpec],
     cancel: Option<&AtomicBool>,
-    progress: &mut dyn ImportProgress,
+    progress: &mut dyn Progress,
 ) -> Result<(), ImportError> {
     let tables: Vec<(String, u64)> = reader.manifest().tables.iter().map(|t| (t.name.clone(), t.rows)).collect();
     let mut next_table = 0usize;
@@ -415,7 +398,7 @@ pub fn import(
     inst: &Installation<'_>,
     _lock: &InstallLock,
     options: &ImportOptions<'_>,
-    progress: &mut dyn ImportProgress,
+    progress: &mut dyn Progress,
 ) -> Result<ImportReport, ImportError> {
     let trust = ContactsTrust(inst.contacts);
     // The receipt is the sender's only way to finish the handover: make sure

@@ -6,10 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use bemx_db::{Database, SeedOptions};
-use bemx_format::Party;
 use bemx_identity::{Contacts, Identity};
 use bemx_import::backup::Retention;
-use bemx_import::import::NoImportProgress;
+use bemx_import::import::NoProgress;
 use bemx_import::{Home, ImportError, ImportOptions, InstallLock, Installation, handover};
 
 struct Site {
@@ -34,15 +33,6 @@ fn site(name: &str, seed: u64, clients: u32) -> Site {
     Site { home, identity, _dir: dir }
 }
 
-fn party(id: &Identity) -> Party {
-    Party {
-        installation: *id.installation_id().as_bytes(),
-        name: id.name().to_string(),
-        age: id.recipient().to_string(),
-        ed25519: id.verifying_key().to_bytes(),
-    }
-}
-
 fn trust(a: &Site, b: &Site) {
     let mut contacts = Contacts::load(a.home.root()).unwrap();
     contacts.add(b.identity.contact_card()).unwrap();
@@ -51,9 +41,8 @@ fn trust(a: &Site, b: &Site) {
 fn export(from: &Site, to: &Site, n: usize, out: &Path) -> bemx_pack::ExportReport {
     let mut db = Database::open(from.home.db_path()).unwrap();
     let clients: Vec<String> = db.clients_list(false).unwrap().into_iter().take(n).map(|c| c.uuid).collect();
-    let sender = bemx_pack::Sender { signing_key: from.identity.signing_key(), party: party(&from.identity) };
-    let recipient =
-        bemx_pack::Recipient { party: party(&to.identity), fingerprint: to.identity.fingerprint().to_string() };
+    let sender = bemx_pack::Sender::new(&from.identity);
+    let recipient = bemx_pack::Recipient::new(&to.identity.contact_card());
     let request = bemx_pack::ExportRequest {
         clients,
         without_consent: Some("test".into()),
@@ -61,7 +50,7 @@ fn export(from: &Site, to: &Site, n: usize, out: &Path) -> bemx_pack::ExportRepo
         workers: 2,
         cancel: None,
     };
-    let report = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut bemx_pack::NoProgress).unwrap();
+    let report = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut NoProgress).unwrap();
     let facts = handover::ExportFacts {
         bundle_id: &report.bundle_id,
         recipient_fingerprint: &recipient.fingerprint,
@@ -81,7 +70,7 @@ fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<bemx_import::Impor
         retention: Retention::KeepSafetyOnly,
         cancel: None,
     };
-    bemx_import::import(bundle, &inst, &lock, &options, &mut NoImportProgress)
+    bemx_import::import(bundle, &inst, &lock, &options, &mut NoProgress)
 }
 
 fn client_count(site: &Site, all: bool) -> usize {

@@ -25,22 +25,7 @@ pub use error::PackError;
 pub use file::{WrittenFile, write_bundle_file};
 pub use plan::{EntryOut, EntrySource, Plan, PlannedEntry};
 
-/// Receives progress of the write pass, in plaintext bytes.
-pub trait Progress {
-    /// Total plaintext bytes that will be written.
-    fn start(&mut self, total_bytes: u64);
-    /// More bytes were written.
-    fn advance(&mut self, bytes: u64);
-}
-
-/// A progress receiver that ignores everything.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn start(&mut self, _: u64) {}
-    fn advance(&mut self, _: u64) {}
-}
+pub use bemx_format::progress::{NoProgress, Progress};
 
 /// Who sends: the signing key and the sender as the manifest names it.
 #[derive(Debug)]
@@ -49,6 +34,30 @@ pub struct Sender<'a> {
     pub signing_key: &'a SigningKey,
     /// The sender's public description (its `ed25519` must match `signing_key`).
     pub party: Party,
+}
+
+impl<'a> Sender<'a> {
+    /// This installation as the sender of a bundle.
+    pub fn new(identity: &'a bemx_identity::Identity) -> Self {
+        Sender { signing_key: identity.signing_key(), party: party_of_card(&identity.contact_card()) }
+    }
+}
+
+/// A contact card as the manifest names a party.
+pub fn party_of_card(card: &bemx_identity::ContactCard) -> Party {
+    Party {
+        installation: *card.installation_id.as_bytes(),
+        name: card.name.clone(),
+        age: card.age_recipient.clone(),
+        ed25519: card.signing_key,
+    }
+}
+
+impl Recipient {
+    /// The contact a bundle is for.
+    pub fn new(card: &bemx_identity::ContactCard) -> Self {
+        Recipient { party: party_of_card(card), fingerprint: card.fingerprint().to_string() }
+    }
 }
 
 /// Who receives: the one contact the bundle is encrypted to.
@@ -288,6 +297,7 @@ pub fn write_entries<W: Write>(
     let mut writer = BundleWriter::new(out, recipient, created, workers)?;
     writer.append_bytes(bemx_format::MANIFEST_PATH, manifest_bytes)?;
     writer.append_bytes(bemx_format::SIGNATURE_PATH, signature)?;
+    progress.step("writing the bundle");
     progress.start(source.total_bytes());
     source.write_all(&mut writer, progress)?;
     Ok(writer.finish()?)

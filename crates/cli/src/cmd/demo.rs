@@ -5,10 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use bemx_db::{Database, SeedOptions};
-use bemx_format::Party;
 use bemx_identity::{Contacts, Identity};
 use bemx_import::backup::Retention;
-use bemx_import::import::NoImportProgress;
+use bemx_import::import::NoProgress;
 use bemx_import::{Home, ImportOptions, Installation};
 use clap::Args;
 use serde::Serialize;
@@ -45,15 +44,6 @@ struct DemoReport {
     replay_refused: String,
     sender_clients_after: usize,
     receiver_clients_after: usize,
-}
-
-fn party(id: &Identity) -> Party {
-    Party {
-        installation: *id.installation_id().as_bytes(),
-        name: id.name().to_string(),
-        age: id.recipient().to_string(),
-        ed25519: id.verifying_key().to_bytes(),
-    }
 }
 
 fn install(root: &Path, name: &str) -> anyhow::Result<(Home, Identity)> {
@@ -135,8 +125,8 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
     let exported = {
         let _lock = anna_home.lock()?;
         let mut db = Database::open(anna_home.db_path())?;
-        let sender = bemx_pack::Sender { signing_key: anna.signing_key(), party: party(&anna) };
-        let recipient = bemx_pack::Recipient { party: party(&bernd), fingerprint: bernd.fingerprint().to_string() };
+        let sender = bemx_pack::Sender::new(&anna);
+        let recipient = bemx_pack::Recipient::new(&bernd.contact_card());
         let request = bemx_pack::ExportRequest {
             clients: chosen,
             without_consent: None,
@@ -144,7 +134,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
             workers: 2,
             cancel: None,
         };
-        let report = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut bemx_pack::NoProgress)?;
+        let report = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut NoProgress)?;
         let facts = bemx_import::handover::ExportFacts {
             bundle_id: &report.bundle_id,
             recipient_fingerprint: &recipient.fingerprint,
@@ -179,7 +169,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
             retention: Retention::KeepSafetyOnly,
             cancel: None,
         };
-        bemx_import::import(&bundle, &inst, &lock, &options, &mut NoImportProgress)?
+        bemx_import::import(&bundle, &inst, &lock, &options, &mut NoProgress)?
     };
     say(format!("   Safety backup first: {}.", report.safety_backup))?;
     let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
@@ -205,7 +195,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
             retention: Retention::KeepSafetyOnly,
             cancel: None,
         };
-        match bemx_import::import(&bundle, &inst, &lock, &options, &mut NoImportProgress) {
+        match bemx_import::import(&bundle, &inst, &lock, &options, &mut NoProgress) {
             Err(e) => e.to_string(),
             Ok(_) => {
                 return Err(anyhow::anyhow!("the demo's second import of the same bundle was accepted; this is a bug"));

@@ -5,13 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
-use bemx_format::Party;
 use bemx_identity::{Contacts, Identity};
-use bemx_pack::{ExportReport, ExportRequest, PackError, Progress, Recipient, Sender};
+use bemx_pack::{ExportReport, ExportRequest, PackError, Recipient, Sender};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::output::bytes;
+use crate::progress::Bar;
 use crate::{Ctx, Failure, home, passphrase};
 
 /// zstd worker threads of an export.
@@ -70,25 +69,8 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
     }
     let identity = Identity::load(home.root(), &passphrase::for_loading(home.root())?)?;
 
-    let sender = Sender {
-        signing_key: identity.signing_key(),
-        party: Party {
-            installation: *identity.installation_id().as_bytes(),
-            name: identity.name().to_owned(),
-            age: identity.recipient().to_string(),
-            ed25519: identity.verifying_key().to_bytes(),
-        },
-    };
-    let card = &contact.card;
-    let recipient = Recipient {
-        party: Party {
-            installation: *card.installation_id.as_bytes(),
-            name: card.name.clone(),
-            age: card.age_recipient.clone(),
-            ed25519: card.signing_key,
-        },
-        fingerprint: contact.fingerprint().to_string(),
-    };
+    let sender = Sender::new(&identity);
+    let recipient = Recipient::new(&contact.card);
     let request = ExportRequest {
         clients,
         without_consent: args.without_consent.clone(),
@@ -100,7 +82,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
     // Without a handler Ctrl-C would kill the process mid-write; the
     // export's own cleanup is the better way out.
     ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed)).context("cannot install the Ctrl-C handler")?;
-    let mut progress = Bar::new(ctx.out.progress_enabled());
+    let mut progress = Bar::new(ctx.out.progress_enabled(), "checking the clients' records");
     let result = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut progress);
     progress.finish();
     let report = result?;
@@ -180,54 +162,4 @@ fn print_summary(ctx: &Ctx, report: &ExportReport, contact: &str, fingerprint: &
          They import it and send back a receipt. Until then these clients are read-only and hidden\n\
          here (`bemx clients list --all` shows them)."
     ))
-}
-
-/// The export's progress on stderr: a spinner while the records are
-/// checked and hashed, then a bar over the bytes written.
-struct Bar(Option<ProgressBar>);
-
-impl Bar {
-    fn new(enabled: bool) -> Self {
-        if !enabled {
-            return Self(None);
-        }
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
-            bar.set_style(style);
-        }
-        bar.set_message("checking the clients' records");
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Self(Some(bar))
-    }
-
-    fn finish(&mut self) {
-        if let Some(bar) = self.0.take() {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-impl Progress for Bar {
-    fn start(&mut self, total_bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_length(total_bytes);
-            bar.set_position(0);
-            bar.set_message("writing the bundle");
-            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta} left)") {
-                bar.set_style(style.progress_chars("=> "));
-            }
-        }
-    }
-
-    fn advance(&mut self, bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.inc(bytes);
-        }
-    }
-}
-
-impl std::fmt::Debug for Bar {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Bar")
-    }
 }

@@ -6,11 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::Context as _;
 use bemx_identity::Contacts;
 use bemx_import::backup::Retention;
-use bemx_import::import::ImportProgress;
 use bemx_import::{ImportOptions, ImportReport, Installation};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::progress::Bar;
 use crate::{Ctx, home, prompt};
 
 /// Set by the Ctrl-C handler; the import rolls back before its commit.
@@ -74,7 +73,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
         cancel: Some(&CANCEL),
     };
     let lock = _lock;
-    let mut bar = Bar::new(ctx.out.progress_enabled());
+    let mut bar = Bar::new(ctx.out.progress_enabled(), "opening the bundle");
     let result = bemx_import::import(&args.file, &inst, &lock, &options, &mut bar);
     bar.finish();
     let report = result?;
@@ -121,59 +120,6 @@ fn print_report(ctx: &Ctx, r: &ImportReport, sender: &str) -> anyhow::Result<()>
     out.advice(format!(
         "\nNext: send the receipt file to {sender}. With it they run `bemx handover confirm`, which removes the clients from their PC."
     ))
-}
-
-/// Progress of the merge on stderr.
-struct Bar(Option<ProgressBar>);
-
-impl Bar {
-    fn new(enabled: bool) -> Self {
-        if !enabled {
-            return Self(None);
-        }
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
-            bar.set_style(style);
-        }
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Self(Some(bar))
-    }
-
-    fn finish(&mut self) {
-        if let Some(bar) = self.0.take() {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-impl ImportProgress for Bar {
-    fn start(&mut self, total: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_length(total);
-            bar.set_position(0);
-            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta} left)") {
-                bar.set_style(style.progress_chars("=> "));
-            }
-        }
-    }
-
-    fn advance(&mut self, n: u64) {
-        if let Some(bar) = &self.0 {
-            bar.inc(n);
-        }
-    }
-
-    fn step(&mut self, step: &'static str) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(step);
-        }
-    }
-}
-
-impl std::fmt::Debug for Bar {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Bar")
-    }
 }
 
 #[derive(Debug, Args)]

@@ -1,0 +1,431 @@
+//! The measured steps. Each runs either in a child process (so its peak
+//! resident memory is its own) or in-process (the smoke test).
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use bemx_db::{ColumnRole, Database, TableKind};
+use bemx_format::Party;
+use bemx_identity::{Contacts, Identity, PassphraseSource};
+use bemx_import::backup::Retention;
+use bemx_import::import::NoProgress;
+use bemx_import::{Home, ImportOptions, InstallLock, Installation};
+use bemx_unpack::{Recipient, SenderTrust, TrustStore};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Copy buffer of the pack step, the same as the export's document loop.
+const COPY_BUF: usize = 256 * 1024;
+/// zstd worker threads, as `bemx export` uses them.
+pub const WORKERS: u32 = 2;
+
+/// One measured step and its inputs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Step {
+    /// `bemx_pack::export` of every client of `sender` to `receiver`.
+    Export { sender: PathBuf, receiver: PathBuf, out: PathBuf },
+    /// `bemx_import::import` of `bundle` into `receiver`.
+    Import { receiver: PathBuf, bundle: PathBuf, receipt: PathBuf },
+    /// Raw SQLite insert of the rows `source` holds, one transaction, prepared statements.
+    FloorInsert { source: PathBuf, target: PathBuf },
+    /// `bemx_unpack::verify_file`, best of `reps`.
+    Verify { home: PathBuf, bundle: PathBuf, reps: usize },
+    /// age decrypt → zstd decompress → SHA-256, best of `reps`.
+    FloorVerify { home: PathBuf, bundle: PathBuf, reps: usize },
+    /// `BundleWriter` over the extracted entries in `dir` (see [`crate::extract_entries`]).
+    Pack { home: PathBuf, dir: PathBuf, out: PathBuf, reps: usize },
+    /// in-process zstd (level 3, 2 workers) → age over the plain archive `tar`.
+    FloorPack { home: PathBuf, tar: PathBuf, out: PathBuf, reps: usize },
+    /// `BundleReader::open` and `inspect_header`, `reps` times each.
+    Inspect { home: PathBuf, bundle: PathBuf, reps: usize },
+}
+
+/// What a step measured.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Measure {
+    /// Wall time of the measured part (best of the repetitions where there are several).
+    pub secs: f64,
+    /// Bytes the throughput refers to (plaintext unless said otherwise).
+    pub bytes: u64,
+    /// Rows handled.
+    pub rows: u64,
+    /// Peak resident set (`VmHWM`) of the process, KiB; `None` in-process or off Linux.
+    pub hwm_kib: Option<u64>,
+    /// Step-specific numbers.
+    pub extra: Vec<(String, f64)>,
+}
+
+impl Measure {
+    /// A named extra number (0 when absent).
+    pub fn get(&self, name: &str) -> f64 {
+        self.extra.iter().find(|(n, _)| n == name).map_or(0.0, |(_, v)| *v)
+    }
+}
+
+/// `VmHWM` of this process in KiB (Linux only).
+pub fn vm_hwm_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs a step in this process.
+pub fn run_step(step: &Step) -> Result<Measure> {
+    match step {
+        Step::Export { sender, receiver, out } => export(sender, receiver, out),
+        Step::Import { receiver, bundle, receipt } => import(receiver, bundle, receipt),
+        Step::FloorInsert { source, target } => floor_insert(source, target),
+        Step::Verify { home, bundle, reps } => best_of(*reps, || verify(home, bundle)),
+        Step::FloorVerify { home, bundle, reps } => best_of(*reps, || floor_verify(home, bundle)),
+        Step::Pack { home, dir, out, reps } => best_of(*reps, || pack(home, dir, out)),
+        Step::FloorPack { home, tar, out, reps } => best_of(*reps, || floor_pack(home, tar, out)),
+        Step::Inspect { home, bundle, reps } => inspect(home, bundle, *reps),
+    }
+}
+
+fn best_of(reps: usize, mut f: impl FnMut() -> Result<Measure>) -> Result<Measure> {
+    let mut best: Option<Measure> = None;
+    for _ in 0..reps.max(1) {
+        let m = f()?;
+        if best.as_ref().is_none_or(|b| m.secs < b.secs) {
+            best = Some(m);
+        }
+    }
+    best.ok_or_else(|| anyhow!("no repetition ran"))
+}
+
+pub(crate) fn load_identity(home: &Path) -> Result<Identity> {
+    Identity::load(home, &PassphraseSource::None).with_context(|| format!("loading the identity in {}", home.display()))
+}
+
+fn export(sender_root: &Path, receiver_root: &Path, out: &Path) -> Result<Measure> {
+    let sender = load_identity(sender_root)?;
+    let card = Identity::load_contact_card(receiver_root)?;
+    let home = Home::new(sender_root, None);
+    let mut db = Database::open(home.db_path())?;
+    let clients: Vec<String> = db.clients_list(false)?.into_iter().map(|c| c.uuid).collect();
+    let recipient = bemx_pack::Recipient::new(&card);
+    let from = bemx_pack::Sender::new(&sender);
+    let request = bemx_pack::ExportRequest {
+        clients,
+        without_consent: Some("benchmark".into()),
+        output: out.to_path_buf(),
+        workers: WORKERS,
+        cancel: None,
+    };
+    let start = Instant::now();
+    let report = bemx_pack::export(&mut db, &from, &recipient, &request, &mut NoProgress)?;
+    let secs = start.elapsed().as_secs_f64();
+    Ok(Measure {
+        secs,
+        bytes: report.plaintext_bytes,
+        rows: report.rows.iter().map(|(_, n)| n).sum(),
+        hwm_kib: None,
+        extra: vec![("file_bytes".into(), report.file_bytes as f64), ("documents".into(), report.documents as f64)],
+    })
+}
+
+fn import(receiver_root: &Path, bundle: &Path, receipt: &Path) -> Result<Measure> {
+    let home = Home::new(receiver_root, None);
+    let identity = load_identity(receiver_root)?;
+    let contacts = Contacts::load(receiver_root)?;
+    let inst = Installation { home: &home, identity: &identity, contacts: &contacts };
+    let lock = InstallLock::acquire(&home.lock_path())?;
+    let options = ImportOptions {
+        receipt: Some(receipt.to_path_buf()),
+        burn: false,
+        retention: Retention::KeepSafetyOnly,
+        cancel: None,
+    };
+    let bytes = std::fs::metadata(bundle)?.len();
+    let start = Instant::now();
+    let report = bemx_import::import(bundle, &inst, &lock, &options, &mut NoProgress)?;
+    let secs = start.elapsed().as_secs_f64();
+    Ok(Measure {
+        secs,
+        bytes,
+        rows: report.rows.iter().map(|(_, n)| n).sum(),
+        hwm_kib: None,
+        extra: vec![("documents".into(), report.documents as f64)],
+    })
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// The floor an import cannot beat: the same client-owned rows (documents
+/// included, bound directly as blobs) inserted into an empty database with
+/// the same schema and connection settings, in one transaction with one
+/// prepared statement per table. Rows are loaded into memory beforehand and
+/// document reads from the source are excluded from the time, so only the
+/// inserts and the commit are measured.
+fn floor_insert(source: &Path, target: &Path) -> Result<Measure> {
+    let src = Database::open(source)?;
+    let owned = bemx_db::export_tables(src.conn())?;
+    let catalogues = bemx_db::catalogue_tables(src.conn(), &owned)?;
+    let mut tgt = Database::create(target, &uuid::Uuid::new_v4().to_string())?;
+    let source_text = source.to_str().ok_or_else(|| anyhow!("non-UTF-8 path"))?;
+    tgt.conn().execute("ATTACH DATABASE ?1 AS src", [source_text])?;
+    for cat in &catalogues {
+        let t = quote(&cat.name);
+        tgt.conn().execute(&format!("INSERT OR REPLACE INTO main.{t} SELECT * FROM src.{t}"), [])?;
+    }
+    tgt.conn().execute("DETACH DATABASE src", [])?;
+
+    struct Table {
+        name: String,
+        columns: Vec<String>,
+        blob_cols: Vec<usize>,
+        rows: Vec<Vec<Value>>,
+    }
+    let mut tables = Vec::new();
+    for spec in owned.iter().filter(|s| s.kind == TableKind::Owned) {
+        let columns: Vec<String> = spec.columns.iter().map(|c| c.name.clone()).collect();
+        let blob_cols: Vec<usize> =
+            spec.columns.iter().enumerate().filter(|(_, c)| c.role == ColumnRole::Blob).map(|(i, _)| i).collect();
+        let select: Vec<String> = spec
+            .columns
+            .iter()
+            .map(|c| if c.role == ColumnRole::Blob { format!("length({})", quote(&c.name)) } else { quote(&c.name) })
+            .collect();
+        let mut stmt =
+            src.conn().prepare(&format!("SELECT {} FROM {} ORDER BY id", select.join(", "), quote(&spec.name)))?;
+        let n = columns.len();
+        let rows = stmt
+            .query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<Value>>>())?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        tables.push(Table { name: spec.name.clone(), columns, blob_cols, rows });
+    }
+
+    let mut excluded = Duration::ZERO;
+    let mut blob_buf: Vec<u8> = Vec::new();
+    let mut rows_done = 0u64;
+    let start = Instant::now();
+    let tx = tgt.conn_mut().transaction()?;
+    for t in &tables {
+        let cols: Vec<String> = t.columns.iter().map(|c| quote(c)).collect();
+        let marks: Vec<String> = (1..=cols.len()).map(|k| format!("?{k}")).collect();
+        let mut ins =
+            tx.prepare(&format!("INSERT INTO {} ({}) VALUES ({})", quote(&t.name), cols.join(", "), marks.join(", ")))?;
+        for row in &t.rows {
+            if t.blob_cols.is_empty() {
+                ins.execute(rusqlite::params_from_iter(row.iter()))?;
+            } else {
+                // One blob column per table in this schema; bind its content.
+                let bc = t.blob_cols[0];
+                let paused = Instant::now();
+                let has_blob = !matches!(row[bc], Value::Null);
+                if has_blob {
+                    let Value::Integer(id) = row[0] else { bail!("{}: first column is not the id", t.name) };
+                    blob_buf.clear();
+                    src.conn()
+                        .blob_open(rusqlite::MAIN_DB, t.name.as_str(), t.columns[bc].as_str(), id, true)?
+                        .read_to_end(&mut blob_buf)?;
+                }
+                excluded += paused.elapsed();
+                let params: Vec<ToSqlOutput<'_>> = row
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        if i == bc && has_blob {
+                            ToSqlOutput::Borrowed(ValueRef::Blob(&blob_buf))
+                        } else {
+                            ToSqlOutput::Borrowed(ValueRef::from(v))
+                        }
+                    })
+                    .collect();
+                ins.execute(rusqlite::params_from_iter(params.iter()))?;
+            }
+            rows_done += 1;
+        }
+    }
+    tx.commit()?;
+    let secs = (start.elapsed() - excluded).as_secs_f64();
+    Ok(Measure { secs, bytes: 0, rows: rows_done, hwm_kib: None, extra: vec![] })
+}
+
+/// Trusts every signer: the benchmark measures, it does not judge trust.
+#[derive(Debug)]
+pub(crate) struct TrustAll;
+
+impl TrustStore for TrustAll {
+    fn sender_trust(&self, sender: &Party) -> SenderTrust {
+        SenderTrust::Trusted { name: sender.name.clone() }
+    }
+}
+
+fn me(identity: &Identity) -> Recipient<'_> {
+    Recipient { identity: identity.age_identity(), installation_id: *identity.installation_id().as_bytes() }
+}
+
+fn verify(home: &Path, bundle: &Path) -> Result<Measure> {
+    let identity = load_identity(home)?;
+    let start = Instant::now();
+    let verified = bemx_unpack::verify_file(bundle, me(&identity), &TrustAll, true)?;
+    let secs = start.elapsed().as_secs_f64();
+    let rows = verified.tables.iter().map(|t| t.rows).sum();
+    Ok(Measure { secs, bytes: verified.data_bytes, rows, hwm_kib: None, extra: vec![] })
+}
+
+/// age decrypt + zstd decompress (window limit as the reader's) + SHA-256
+/// of the decompressed stream: the work a verify cannot avoid.
+fn floor_verify(home: &Path, bundle: &Path) -> Result<Measure> {
+    let identity = load_identity(home)?;
+    let start = Instant::now();
+    let file = BufReader::with_capacity(1 << 20, File::open(bundle)?);
+    let decryptor = age::Decryptor::new_buffered(file)?;
+    let plain = decryptor.decrypt(std::iter::once(identity.age_identity() as &dyn age::Identity))?;
+    let mut zstd = zstd::stream::read::Decoder::new(plain)?;
+    zstd.window_log_max(bemx_format::MAX_WINDOW_LOG)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; COPY_BUF];
+    let mut total = 0u64;
+    loop {
+        let n = zstd.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
+    let digest = hasher.finalize();
+    let secs = start.elapsed().as_secs_f64();
+    Ok(Measure { secs, bytes: total, rows: 0, hwm_kib: None, extra: vec![("digest0".into(), f64::from(digest[0]))] })
+}
+
+/// Reads the `order.txt` written by [`crate::extract_entries`].
+fn entry_order(dir: &Path) -> Result<Vec<(String, u64)>> {
+    let text = std::fs::read_to_string(dir.join(crate::ORDER_FILE))?;
+    text.lines()
+        .map(|l| {
+            let (p, s) = l.split_once('\t').ok_or_else(|| anyhow!("bad order line {l:?}"))?;
+            Ok((p.to_string(), s.parse()?))
+        })
+        .collect()
+}
+
+fn output(out: &Path) -> Result<BufWriter<File>> {
+    if out.exists() {
+        std::fs::remove_file(out)?;
+    }
+    Ok(BufWriter::with_capacity(1 << 20, File::create(out)?))
+}
+
+/// bemx's packing layers on the bytes of an exported bundle: every entry
+/// streamed from its file through `BundleWriter` (begin/write/end, the
+/// export's path), into a file. Bytes: the archive the writer produced.
+fn pack(home: &Path, dir: &Path, out: &Path) -> Result<Measure> {
+    let identity = load_identity(home)?;
+    let order = entry_order(dir)?;
+    let archive_bytes = crate::archive_size(&order);
+    let mut buf = vec![0u8; COPY_BUF];
+    let start = Instant::now();
+    let mut writer =
+        bemx_format::layers::BundleWriter::new(output(out)?, &identity.recipient(), bemx_format::time::now(), WORKERS)?;
+    for (path, size) in &order {
+        let mut file = File::open(dir.join(path))?;
+        writer.begin_entry(path, *size)?;
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            writer.write_all(&buf[..n])?;
+        }
+        writer.end_entry()?;
+    }
+    let mut file = writer.finish()?;
+    file.flush()?;
+    let secs = start.elapsed().as_secs_f64();
+    Ok(Measure { secs, bytes: archive_bytes, rows: 0, hwm_kib: None, extra: vec![] })
+}
+
+/// The in-process floor of [`pack`]: the same archive bytes through zstd
+/// (level 3, window log 21, 2 workers) and age into a file.
+fn floor_pack(home: &Path, tar: &Path, out: &Path) -> Result<Measure> {
+    let identity = load_identity(home)?;
+    let recipient = identity.recipient();
+    let start = Instant::now();
+    let mut input = File::open(tar)?;
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+        .map_err(|e| anyhow!("{e}"))?;
+    let age_out = encryptor.wrap_output(output(out)?)?;
+    let mut zstd = zstd::stream::write::Encoder::new(age_out, bemx_format::ZSTD_LEVEL)?;
+    zstd.window_log(bemx_format::layers::WRITER_WINDOW_LOG)?;
+    zstd.multithread(WORKERS)?;
+    let mut buf = vec![0u8; COPY_BUF];
+    let mut total = 0u64;
+    loop {
+        let n = input.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        zstd.write_all(&buf[..n])?;
+        total += n as u64;
+    }
+    let mut file = zstd.finish()?.finish()?;
+    file.flush()?;
+    let secs = start.elapsed().as_secs_f64();
+    Ok(Measure { secs, bytes: total, rows: 0, hwm_kib: None, extra: vec![] })
+}
+
+fn median_max(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v[v.len() / 2], v[v.len() - 1])
+}
+
+/// `BundleReader::open` (header, manifest, signature, recipient, trust)
+/// and `inspect_header` (the age header only), each `reps` times.
+fn inspect(home: &Path, bundle: &Path, reps: usize) -> Result<Measure> {
+    let identity = load_identity(home)?;
+    let reps = reps.max(1);
+    let mut open = Vec::with_capacity(reps);
+    let mut header = Vec::with_capacity(reps);
+    let mut entries = 0usize;
+    for _ in 0..reps {
+        let start = Instant::now();
+        let reader =
+            bemx_unpack::BundleReader::open(BufReader::new(File::open(bundle)?), me(&identity), &TrustAll, true)?;
+        entries = reader.manifest().entries.len();
+        drop(reader);
+        open.push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        let info = bemx_unpack::inspect_header(bundle)?;
+        header.push(start.elapsed().as_secs_f64());
+        if !info.bundle_shaped {
+            bail!("inspect_header: not bundle-shaped");
+        }
+    }
+    let (open_med, open_max) = median_max(open);
+    let (hdr_med, hdr_max) = median_max(header);
+    Ok(Measure {
+        secs: open_med,
+        bytes: std::fs::metadata(bundle)?.len(),
+        rows: 0,
+        hwm_kib: None,
+        extra: vec![
+            ("open_max".into(), open_max),
+            ("header_median".into(), hdr_med),
+            ("header_max".into(), hdr_max),
+            ("entries".into(), entries as f64),
+        ],
+    })
+}
+
+/// Entry point of the hidden child subcommand: runs one step and prints
+/// its result as one JSON line.
+pub fn child_main(arg: &str) -> Result<()> {
+    let step: Step = serde_json::from_str(arg)?;
+    let mut m = run_step(&step)?;
+    m.hwm_kib = vm_hwm_kib();
+    let line = serde_json::to_string(&m)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}{line}", crate::RESULT_PREFIX)?;
+    out.flush()?;
+    Ok(())
+}
