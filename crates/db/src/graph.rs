@@ -299,3 +299,64 @@ pub fn stream_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
 pub(crate) fn q(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
+
+/// SQL for the client id that `row` (`OLD` or `NEW`) of `table` belongs
+/// to, following the first owned reference towards `clients` (nested
+/// scalar subqueries for deeper tables). `None` for a table that does not
+/// reach `clients`.
+pub(crate) fn client_id_expr(specs: &[TableSpec], table: &str, row: &str, depth: usize) -> Option<String> {
+    let spec = specs.iter().find(|t| t.name == table)?;
+    for col in &spec.columns {
+        let ColumnRole::OwnedRef { table: parent } = &col.role else { continue };
+        if parent == CLIENTS_TABLE {
+            return Some(format!("{row}.{}", q(&col.name)));
+        }
+        if depth > 16 {
+            return None;
+        }
+        let alias = format!("p{depth}");
+        if let Some(inner) = client_id_expr(specs, parent, &alias, depth + 1) {
+            return Some(format!(
+                "(SELECT {inner} FROM {} {alias} WHERE {alias}.id = {row}.{})",
+                q(parent),
+                q(&col.name)
+            ));
+        }
+    }
+    None
+}
+
+/// Triggers that make every record of a handed-over client read-only, for
+/// each client-owned table the graph knows (the `clients` row itself has
+/// hand-written triggers in schema.sql). Generated, not written by hand, so
+/// a new table is protected like the others; deterministic, so installations
+/// of the same version agree on the schema fingerprint.
+pub(crate) fn read_only_triggers(conn: &Connection) -> Result<String> {
+    let specs = export_tables(conn)?;
+    let open = "EXISTS (SELECT 1 FROM handovers h WHERE h.state = 'open')";
+    let handed_over = "(SELECT c.id FROM clients c JOIN handover_clients hc ON hc.client_uuid = c.uuid \
+                       JOIN handovers h ON h.bundle_id = hc.bundle_id WHERE h.state = 'open')";
+    let not_purging = "NOT EXISTS (SELECT 1 FROM meta WHERE key = 'purging' AND value = '1')";
+    let abort = "SELECT RAISE(ABORT, 'this record belongs to a handed-over client and is read-only: confirm or cancel the handover first');";
+    let mut sql = String::new();
+    for spec in specs.iter().filter(|t| t.name != CLIENTS_TABLE) {
+        let (Some(old), Some(new)) =
+            (client_id_expr(&specs, &spec.name, "OLD", 0), client_id_expr(&specs, &spec.name, "NEW", 0))
+        else {
+            continue;
+        };
+        let t = &spec.name;
+        // The cheap EXISTS comes first: without open handovers (the usual
+        // case, and always on a receiver during import) nothing else runs.
+        sql.push_str(&format!(
+            "CREATE TRIGGER {qi} BEFORE INSERT ON {qt} WHEN {open} AND {new} IN {handed_over} BEGIN {abort} END;\n\
+             CREATE TRIGGER {qu} BEFORE UPDATE ON {qt} WHEN {open} AND ({old} IN {handed_over} OR {new} IN {handed_over}) BEGIN {abort} END;\n\
+             CREATE TRIGGER {qd} BEFORE DELETE ON {qt} WHEN {open} AND {not_purging} AND {old} IN {handed_over} BEGIN {abort} END;\n",
+            qi = q(&format!("{t}_handed_over_no_insert")),
+            qu = q(&format!("{t}_handed_over_no_update")),
+            qd = q(&format!("{t}_handed_over_no_delete")),
+            qt = q(t),
+        ));
+    }
+    Ok(sql)
+}

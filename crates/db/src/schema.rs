@@ -88,6 +88,9 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction()?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)?;
+        if i == 0 {
+            tx.execute_batch(&crate::graph::read_only_triggers(&tx)?)?;
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
     tx.execute(

@@ -366,7 +366,16 @@ fn hand_over(db: &Database, bundle: &str, uuid: &str) {
 fn handed_over_clients_are_read_only_and_hidden() {
     let dir = tempfile::tempdir().unwrap();
     let db = seeded(dir.path(), "a", 3, 19);
-    let c = db.clients_list(true).unwrap().remove(0);
+    // A client with records at every depth (case → action → result).
+    let with_results: i64 = db
+        .conn()
+        .query_row(
+            "SELECT b.client_id FROM action_results r JOIN actions a ON a.id = r.action_id JOIN bem_cases b ON b.id = a.case_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let c = db.clients_list(true).unwrap().into_iter().find(|c| c.id == with_results).unwrap();
     hand_over(&db, "b1", &c.uuid);
     let err = db.conn().execute("UPDATE clients SET job = 'x' WHERE id = ?1", [c.id]).unwrap_err();
     assert!(err.to_string().contains("handed over"), "{err}");
@@ -378,8 +387,35 @@ fn handed_over_clients_are_read_only_and_hidden() {
     assert_eq!(db.find_client(&c.uuid).unwrap().bem_id, c.bem_id);
     assert!(matches!(db.find_client("Nobody"), Err(DbError::UnknownClient { .. })));
 
+    // Every record of the client, at every depth of the graph, is read-only too.
+    let case: i64 =
+        db.conn().query_row("SELECT id FROM bem_cases WHERE client_id = ?1 LIMIT 1", [c.id], |r| r.get(0)).unwrap();
+    let (case, action): (i64, i64) = db
+        .conn()
+        .query_row(
+            "SELECT a.case_id, a.id FROM actions a JOIN bem_cases b ON b.id = a.case_id
+             WHERE b.client_id = ?1 AND EXISTS (SELECT 1 FROM action_results r WHERE r.action_id = a.id) LIMIT 1",
+            [c.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    for sql in [
+        format!("UPDATE bem_cases SET locked = 1 - locked WHERE id = {case}"),
+        format!("DELETE FROM actions WHERE id = {action}"),
+        format!("UPDATE action_results SET text = 'x' WHERE action_id = {action}"),
+        format!("INSERT INTO action_tasks (action_id, text, due_date, done) VALUES ({action}, 't', '2026-01-01', 0)"),
+        format!("UPDATE sick_leave_periods SET to_date = from_date WHERE client_id = {}", c.id),
+    ] {
+        let err = db.conn().execute(&sql, []).expect_err(&sql);
+        assert!(err.to_string().contains("read-only"), "{sql}: {err}");
+    }
+    // Other clients' records stay writable.
+    let other = db.clients_list(false).unwrap().remove(0);
+    db.conn().execute("UPDATE sick_leave_periods SET to_date = from_date WHERE client_id = ?1", [other.id]).unwrap();
+
     db.conn().execute("UPDATE handovers SET state = 'cancelled'", []).unwrap();
     db.conn().execute("UPDATE clients SET job = 'x' WHERE id = ?1", [c.id]).unwrap();
+    db.conn().execute(&format!("UPDATE bem_cases SET locked = 1 - locked WHERE id = {case}"), []).unwrap();
 }
 
 #[test]
