@@ -388,8 +388,6 @@ fn handed_over_clients_are_read_only_and_hidden() {
     assert!(matches!(db.find_client("Nobody"), Err(DbError::UnknownClient { .. })));
 
     // Every record of the client, at every depth of the graph, is read-only too.
-    let case: i64 =
-        db.conn().query_row("SELECT id FROM bem_cases WHERE client_id = ?1 LIMIT 1", [c.id], |r| r.get(0)).unwrap();
     let (case, action): (i64, i64) = db
         .conn()
         .query_row(
