@@ -1331,8 +1331,11 @@ fn helper_hold_the_database_exclusively() {
 fn hold_database(inst: &Inst) -> std::process::Child {
     use std::io::BufRead as _;
     // /proc/self/exe still runs this binary if a rebuild replaced the file meanwhile.
+    // Linux only: under Wine a Windows build sees the host's /proc too (as
+    // Z:\proc), where it names the Wine loader, not this test binary.
     let exe = Path::new("/proc/self/exe");
-    let exe = if exe.exists() { exe.to_path_buf() } else { std::env::current_exe().unwrap() };
+    let exe =
+        if cfg!(target_os = "linux") && exe.exists() { exe.to_path_buf() } else { std::env::current_exe().unwrap() };
     let mut holder = Command::new(exe)
         .args(["--exact", "attacks::helper_hold_the_database_exclusively", "--ignored", "--nocapture"])
         .env("BEMX_E2E_HOLD_DB", inst.db_path())

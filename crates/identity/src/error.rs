@@ -59,6 +59,20 @@ pub enum IdentityError {
         mode: u32,
     },
 
+    /// Windows: a secret key file lies outside the user's private folders
+    /// (see "Key files on Windows" in [`crate::identity`]).
+    #[error(
+        "secret key file {} is outside the user's private folders ({}): on Windows bemx keeps secret keys only where the access list is limited to the user; use an installation folder there (the default is %APPDATA%\\bemx), or, if an administrator has limited this folder's access list to the user, name the folder in BEMX_TRUSTED_KEY_FOLDER",
+        path.display(),
+        allowed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("; ")
+    )]
+    OutsidePrivateFolder {
+        /// The secret key file (or, when saving, the identity folder).
+        path: PathBuf,
+        /// The folders where key files are accepted (empty if none is known).
+        allowed: Vec<PathBuf>,
+    },
+
     /// The operating system denied access to a file.
     #[error(
         "permission denied while trying to {action} {}: make sure the file belongs to the user running bemx",

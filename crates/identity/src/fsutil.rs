@@ -119,10 +119,10 @@ pub(crate) fn read_capped(path: &Path, max: usize) -> Result<Option<Zeroizing<Ve
 /// Reads a secret file of at most `max` bytes into zeroizing memory.
 ///
 /// On unix the file must not grant any access to group or others
-/// (`mode & 0o077 == 0`), checked on the opened file. On Windows the file
-/// lives in the user's profile whose ACL is private to the user; no mode
-/// check is made there.
+/// (`mode & 0o077 == 0`), checked on the opened file. On Windows the file must
+/// lie in one of the user's private folders ([`check_private_location`]).
 pub(crate) fn read_secret(path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>> {
+    check_private_location(path)?;
     let mut file = File::open(path).map_err(|e| IdentityError::io("read", path, e))?;
     let meta = file.metadata().map_err(|e| IdentityError::io("read", path, e))?;
     if !meta.is_file() {
@@ -138,6 +138,70 @@ pub(crate) fn read_secret(path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>>
     }
     read_capped_file(&mut file, path, max)?
         .ok_or_else(|| IdentityError::corrupt(path, format!("larger than {max} bytes")))
+}
+
+/// Names one more folder whose access list an administrator has limited to
+/// the user, where secret key files are accepted on Windows.
+pub const TRUSTED_KEY_FOLDER_ENV: &str = "BEMX_TRUSTED_KEY_FOLDER";
+
+/// Windows: refuses a secret key file (or an identity folder about to be
+/// created) that does not lie inside one of the user's private folders:
+/// `%USERPROFILE%`, `%APPDATA%`, `%LOCALAPPDATA%`, or the folder named in
+/// `BEMX_TRUSTED_KEY_FOLDER`. Both sides are compared after resolving links
+/// and `..` (of the part of `path` that exists), component by component,
+/// ignoring case as Windows does. This stands in for reading the file's ACL,
+/// which needs unsafe Win32 calls; see "Key files on Windows" in
+/// [`crate::identity`]. Elsewhere it accepts everything: unix checks the
+/// file mode instead.
+#[cfg(windows)]
+pub(crate) fn check_private_location(path: &Path) -> Result<()> {
+    let allowed: Vec<std::path::PathBuf> = ["USERPROFILE", "APPDATA", "LOCALAPPDATA", TRUSTED_KEY_FOLDER_ENV]
+        .iter()
+        .filter_map(std::env::var_os)
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .collect();
+    let resolved_roots: Vec<std::path::PathBuf> = allowed.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let inside = resolve_for_check(path).is_some_and(|p| resolved_roots.iter().any(|root| is_within(&p, root)));
+    if inside { Ok(()) } else { Err(IdentityError::OutsidePrivateFolder { path: path.to_path_buf(), allowed }) }
+}
+
+/// Unix checks the key files' mode instead (see [`read_secret`]).
+#[cfg(not(windows))]
+pub(crate) fn check_private_location(_path: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// `path` made absolute with its longest existing ancestor canonicalized (links
+/// and `..` resolved) and the rest appended. `None` when the part that does not
+/// exist yet contains `..`, or nothing can be resolved.
+#[cfg(any(windows, test))]
+fn resolve_for_check(path: &Path) -> Option<std::path::PathBuf> {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).ok()?;
+    for ancestor in absolute.ancestors() {
+        let Ok(resolved) = ancestor.canonicalize() else {
+            continue;
+        };
+        let rest = absolute.strip_prefix(ancestor).ok()?;
+        if rest.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return None;
+        }
+        return Some(resolved.join(rest));
+    }
+    None
+}
+
+/// Whether `path` is `root` or lies below it, comparing whole components and
+/// ignoring case (both are expected to be resolved alike).
+#[cfg(any(windows, test))]
+fn is_within(path: &Path, root: &Path) -> bool {
+    let same = |a: &std::ffi::OsStr, b: &std::ffi::OsStr| match (a.to_str(), b.to_str()) {
+        (Some(a), Some(b)) => a == b || a.to_lowercase() == b.to_lowercase(),
+        _ => a == b,
+    };
+    let mut path = path.components();
+    root.components().all(|r| path.next().is_some_and(|p| same(p.as_os_str(), r.as_os_str())))
 }
 
 /// The current time as RFC 3339 in UTC, e.g. `2025-03-01T12:00:00Z`.
@@ -185,6 +249,33 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn within_compares_whole_components_ignoring_case() {
+        let root = Path::new("/Users/Jürgen Müller");
+        assert!(is_within(Path::new("/Users/Jürgen Müller/AppData/bemx/identity/age.key"), root));
+        assert!(is_within(Path::new("/users/JÜRGEN MÜLLER/x"), root));
+        assert!(is_within(root, root));
+        assert!(!is_within(Path::new("/Users/Jürgen Müller2/x"), root));
+        assert!(!is_within(Path::new("/Users/Jürgen"), root));
+        assert!(!is_within(Path::new("/Users/Public/bemx"), root));
+        assert!(!is_within(Path::new("/Users"), root));
+    }
+
+    #[test]
+    fn resolve_for_check_resolves_existing_part_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        fs::create_dir(dir.path().join("a")).unwrap();
+        // `..` inside the existing part is resolved by canonicalize…
+        let p = dir.path().join("a").join("..").join("a").join("new").join("age.key");
+        assert_eq!(resolve_for_check(&p).unwrap(), base.join("a").join("new").join("age.key"));
+        // …but not guessed at in the part that does not exist yet (on unix:
+        // Windows itself drops `..` by text, as `std::path::absolute` does).
+        #[cfg(unix)]
+        assert!(resolve_for_check(&dir.path().join("x").join("..").join("a")).is_none());
+        assert!(is_within(&resolve_for_check(&dir.path().join("a")).unwrap(), &base));
     }
 
     #[test]

@@ -26,7 +26,37 @@
 //! scrypt recipient (binary age format, work factor [`SCRYPT_WORK_FACTOR`]);
 //! `age -d -i age.key …` then asks for the passphrase. Secret files are created
 //! with mode 0600 on unix (on Windows they inherit the private ACL of the
-//! user's profile), fsynced, and never overwritten.
+//! user's profile, see below), fsynced, and never overwritten.
+//!
+//! # Key files on Windows
+//!
+//! On unix, [`Identity::load`] refuses a secret key file that grants its group
+//! or other users any access. Windows has no mode bits, and reading a file's
+//! access list (ACL) needs Win32 calls that this workspace, which forbids
+//! unsafe code, does not make. The documented equivalent check instead is
+//! *where* the file lies:
+//!
+//! - A secret key file is accepted only inside one of the user's private
+//!   folders: `%USERPROFILE%` (e.g. `C:\Users\Anna`), `%APPDATA%` or
+//!   `%LOCALAPPDATA%` (separate roots because folder redirection or roaming
+//!   profiles can move them out of the profile). A new folder there inherits
+//!   the profile's ACL: the user, SYSTEM and Administrators only. The default
+//!   installation folder, `%APPDATA%\bemx`, is inside.
+//! - Anything else is refused with [`IdentityError::OutsidePrivateFolder`], by
+//!   [`Identity::save`] before it creates anything and by [`Identity::load`]
+//!   before it opens a key file: `C:\Users\Public`, `C:\bemx`, a second
+//!   drive, a USB stick (FAT has no ACL at all), a network share.
+//! - Exception: an administrator who has limited a folder's ACL to the user
+//!   can name that folder in the environment variable `BEMX_TRUSTED_KEY_FOLDER`
+//!   ([`TRUSTED_KEY_FOLDER_ENV`]); key files inside it are accepted.
+//! - Paths are compared after resolving links, junctions and `..` of the part
+//!   that exists, whole component by component, ignoring case as Windows does,
+//!   so `C:\Users\Anna2` is not inside `C:\Users\Anna`, and a link in the
+//!   profile pointing to `D:\` does not pass.
+//!
+//! This trusts the profile's default ACL; a user who loosened it by hand, or
+//! an administrator account reading other profiles, is outside what bemx
+//! checks. On unix nothing of this applies.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -44,6 +74,7 @@ use zeroize::Zeroizing;
 use crate::card::{ContactCard, Fingerprint, compute_fingerprint, validate_name};
 use crate::error::{IdentityError, Result};
 use crate::fsutil;
+pub use crate::fsutil::TRUSTED_KEY_FOLDER_ENV;
 
 /// The scrypt work factor (log2 of N) used to encrypt passphrase-protected
 /// key files: N = 2^18, about one second on a current desktop (release build).
@@ -253,6 +284,9 @@ impl Identity {
                 return Err(IdentityError::AlreadyExists { path: p.to_path_buf() });
             }
         }
+        // Windows: refuse before creating anything a folder where load would
+        // refuse the key files (see "Key files on Windows" above).
+        fsutil::check_private_location(&paths.dir)?;
         fsutil::create_private_dir(&paths.dir)?;
 
         let created = fsutil::now_rfc3339();
@@ -308,7 +342,9 @@ impl Identity {
     /// Loads the identity from `home/identity/`.
     ///
     /// Encrypted key files need a passphrase from `passphrase`. On unix, a
-    /// secret file that grants group or other users any access is refused.
+    /// secret file that grants group or other users any access is refused; on
+    /// Windows, one outside the user's private folders (see "Key files on
+    /// Windows" in [`crate::identity`]).
     pub fn load(home: &Path, passphrase: &PassphraseSource) -> Result<Self> {
         let paths = IdentityPaths::new(home);
         check_complete(home, &paths)?;

@@ -23,5 +23,8 @@ pub use age::secrecy::SecretString;
 pub use card::{ContactCard, Fingerprint, MAX_CARD_BYTES, compute_fingerprint};
 pub use contacts::{AddOutcome, CONTACTS_FILE, Contact, Contacts};
 pub use error::{IdentityError, Result};
-pub use identity::{Identity, IdentityPaths, PASSPHRASE_ENV, PassphraseSource, SCRYPT_WORK_FACTOR, needs_passphrase};
+pub use identity::{
+    Identity, IdentityPaths, PASSPHRASE_ENV, PassphraseSource, SCRYPT_WORK_FACTOR, TRUSTED_KEY_FOLDER_ENV,
+    needs_passphrase,
+};
 pub use sign::{MANIFEST_CONTEXT, RECEIPT_CONTEXT, sign, verify};

@@ -256,6 +256,119 @@ fn refuses_group_or_world_readable_secret() {
     Identity::load(dir.path(), &PassphraseSource::None).unwrap();
 }
 
+/// A home folder with a non-ASCII name, as a German user profile has
+/// (`C:\Users\Jürgen Müller`): paths go through UTF-16 on Windows.
+#[test]
+fn non_ascii_home_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let user = dir.path().join("Jürgen Müller");
+    let home = user.join("AppData").join("bemx Ünïcødé ß €");
+    let id = Identity::generate("Jürgen Müller").unwrap();
+    id.save(&home, None).unwrap();
+    let names: Vec<String> =
+        fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(names, ["Jürgen Müller"]);
+    let loaded = Identity::load(&home, &PassphraseSource::None).unwrap();
+    same(&id, &loaded);
+    assert_eq!(Identity::load_contact_card(&home).unwrap(), id.contact_card());
+    assert_eq!(loaded.name(), "Jürgen Müller");
+
+    let home2 = user.join("zweite Installation");
+    let id2 = save_encrypted(&home2, "Grüße aus Köln");
+    assert!(needs_passphrase(&home2).unwrap());
+    same(&id2, &Identity::load(&home2, &PassphraseSource::Value(pass("Grüße aus Köln"))).unwrap());
+
+    // Errors name the path as it is.
+    let err = Identity::load(&user.join("leer"), &PassphraseSource::None).unwrap_err();
+    assert!(err.to_string().contains("Jürgen Müller"), "{err}");
+}
+
+/// Windows: key files must lie in the user's private folders (the documented
+/// stand-in for an ACL check; see "Key files on Windows" in bemx_identity::identity).
+/// `%PUBLIC%` (`C:\Users\Public`) is readable by every user of the machine.
+#[cfg(windows)]
+fn public_folder() -> std::path::PathBuf {
+    std::env::var_os("PUBLIC").map(std::path::PathBuf::from).unwrap_or_else(|| "C:\\Users\\Public".into())
+}
+
+#[cfg(windows)]
+#[test]
+fn windows_refuses_key_files_outside_private_folders() {
+    let public = tempfile::Builder::new().prefix("bemx-test-").tempdir_in(public_folder()).unwrap();
+    let home = public.path().join("bemx");
+
+    // Saving refuses before creating anything.
+    let id = Identity::generate("Anna").unwrap();
+    let err = id.save(&home, None).unwrap_err();
+    match &err {
+        IdentityError::OutsidePrivateFolder { path, allowed } => {
+            assert_eq!(path, &IdentityPaths::new(&home).dir);
+            assert!(!allowed.is_empty());
+        }
+        e => panic!("unexpected {e}"),
+    }
+    assert!(err.to_string().contains("BEMX_TRUSTED_KEY_FOLDER"), "{err}");
+    assert!(!home.exists());
+
+    // Loading refuses key files copied there, before opening them.
+    let private = tempfile::tempdir().unwrap();
+    let id = save_plain(private.path());
+    let from = IdentityPaths::new(private.path());
+    let to = IdentityPaths::new(&home);
+    fs::create_dir_all(&to.dir).unwrap();
+    for (a, b) in
+        [(&from.age_key, &to.age_key), (&from.signing_key, &to.signing_key), (&from.installation, &to.installation)]
+    {
+        fs::copy(a, b).unwrap();
+    }
+    match Identity::load(&home, &PassphraseSource::None).unwrap_err() {
+        IdentityError::OutsidePrivateFolder { path, .. } => assert_eq!(path, to.age_key),
+        e => panic!("unexpected {e}"),
+    }
+    // The public card needs no private folder.
+    assert_eq!(Identity::load_contact_card(&home).unwrap(), id.contact_card());
+
+    // Inside the profile, however spelled: the temp folder in another case.
+    let upper = std::path::PathBuf::from(private.path().to_str().unwrap().to_uppercase());
+    same(&id, &Identity::load(&upper, &PassphraseSource::None).unwrap());
+
+    // An administrator can vouch for a folder: BEMX_TRUSTED_KEY_FOLDER.
+    let run = |trusted: Option<&Path>, expect: &str| {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args(["--exact", "windows_trusted_folder_child", "--test-threads=1"])
+            .env("BEMX_IDENTITY_TEST_HOME", &home)
+            .env("BEMX_IDENTITY_TEST_EXPECT", expect)
+            .env_remove(bemx_identity::TRUSTED_KEY_FOLDER_ENV);
+        if let Some(t) = trusted {
+            cmd.env(bemx_identity::TRUSTED_KEY_FOLDER_ENV, t);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "child failed: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
+    };
+    run(Some(public.path()), &id.installation_id().to_string());
+    let other = public.path().join("other");
+    fs::create_dir(&other).unwrap();
+    run(Some(&other), "refused");
+    run(None, "refused");
+}
+
+/// Runs inside a child process started by
+/// `windows_refuses_key_files_outside_private_folders`.
+#[cfg(windows)]
+#[test]
+fn windows_trusted_folder_child() {
+    let Some(home) = std::env::var_os("BEMX_IDENTITY_TEST_HOME") else {
+        return;
+    };
+    let expected = std::env::var("BEMX_IDENTITY_TEST_EXPECT").unwrap();
+    match Identity::load(Path::new(&home), &PassphraseSource::None) {
+        Ok(id) => assert_eq!(expected, id.installation_id().to_string()),
+        Err(IdentityError::OutsidePrivateFolder { .. }) => assert_eq!(expected, "refused"),
+        Err(e) => panic!("unexpected {e}"),
+    }
+}
+
 #[test]
 fn truncated_and_corrupt_plain_files() {
     let dir = tempfile::tempdir().unwrap();
