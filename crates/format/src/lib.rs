@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod age_header;
+pub mod durable;
 mod error;
 pub mod layers;
 pub mod manifest;

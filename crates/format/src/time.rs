@@ -38,6 +38,8 @@ mod tests {
     fn known_dates() {
         assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(super::rfc3339(1_735_689_599), "2024-12-31T23:59:59Z");
+        assert_eq!(super::rfc3339(4_102_444_800), "2100-01-01T00:00:00Z");
         assert_eq!(super::rfc3339(1_795_833_579), "2026-11-28T02:39:39Z");
         assert_eq!(super::compact(1_795_833_579), "20261128T023939Z");
     }

@@ -1,52 +1,20 @@
 //! Small file-system helpers: secret files, capped reads, atomic replace, time.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use zeroize::Zeroizing;
 
 use crate::error::{IdentityError, Result};
 
-/// Creates the folder `dir` (and its parents). On unix the last component is
-/// created with mode 0700 when it does not exist yet.
+/// Creates the folder `dir` (and its parents), 0700 on unix.
 pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent()
-        && !parent.as_os_str().is_empty()
-    {
-        fs::create_dir_all(parent).map_err(|e| IdentityError::io("create folder", parent, e))?;
-    }
-    // On Windows the folder inherits the ACL of the user's profile.
-    #[cfg_attr(not(unix), allow(unused_mut))]
-    let mut builder = fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    match builder.create(dir) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
-        Err(e) => Err(IdentityError::io("create folder", dir, e)),
-    }
+    bemx_format::durable::create_private_dir(dir).map_err(|e| IdentityError::io("create folder", dir, e))
 }
 
-/// Opens a new file for writing, failing if it exists. On unix the file is
-/// created with mode 0600. On Windows the file inherits the ACL of its
-/// folder, which lives in the user's profile and is private to the user.
 fn create_new_private(path: &Path) -> Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path).map_err(|e| IdentityError::io("create", path, e))
+    bemx_format::durable::create_private_file(path).map_err(|e| IdentityError::io("create", path, e))
 }
 
 /// Writes `contents` to the new file `path` (never overwriting), mode 0600 on
@@ -82,21 +50,7 @@ pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Fsyncs a folder so that a new or renamed entry survives a crash. Only
-/// possible on unix; on Windows NTFS journals the rename itself.
-pub(crate) fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    {
-        // Best effort: some file systems refuse to fsync folders.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-    }
-}
+pub(crate) use bemx_format::durable::sync_dir;
 
 /// Reads at most `max` bytes of an already opened file; larger files are an
 /// error (`Ok(None)`).
@@ -204,42 +158,15 @@ fn is_within(path: &Path, root: &Path) -> bool {
     root.components().all(|r| path.next().is_some_and(|p| same(p.as_os_str(), r.as_os_str())))
 }
 
-/// The current time as RFC 3339 in UTC, e.g. `2025-03-01T12:00:00Z`.
+/// Now as RFC 3339 UTC.
 pub(crate) fn now_rfc3339() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    rfc3339_utc(secs)
-}
-
-/// Formats seconds since the Unix epoch as RFC 3339 UTC.
-pub(crate) fn rfc3339_utc(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    let (h, m, s) = (rem / 3600, (rem % 3600) / 60, rem % 60);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(mo <= 2);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+    bemx_format::time::rfc3339(bemx_format::time::now())
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rfc3339_known_values() {
-        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339_utc(1_735_689_599), "2024-12-31T23:59:59Z");
-        assert_eq!(rfc3339_utc(4_102_444_800), "2100-01-01T00:00:00Z");
-    }
 
     #[test]
     fn atomic_write_replaces() {

@@ -9,7 +9,7 @@
 //! because its destination is a plaintext database file, and decrypted
 //! health data must not reach the disk outside the database itself.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -293,32 +293,11 @@ pub fn apply_retention(dir: &Path, retention: Retention) -> Result<Vec<String>, 
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), ImportError> {
-    fs::create_dir_all(dir).map_err(|e| ImportError::io("creating", dir, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
-    }
-    Ok(())
+    bemx_format::durable::create_private_dir(dir).map_err(|e| ImportError::io("creating", dir, e))
 }
 
 pub(crate) fn create_private_file(path: &Path) -> Result<File, ImportError> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path).map_err(|e| ImportError::io("creating", path, e))
+    bemx_format::durable::create_private_file(path).map_err(|e| ImportError::io("creating", path, e))
 }
 
-pub(crate) fn sync_dir(dir: &Path) {
-    // Makes a rename durable on POSIX; NTFS journals renames itself.
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
+pub(crate) use bemx_format::durable::sync_dir;

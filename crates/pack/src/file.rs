@@ -2,7 +2,7 @@
 //! under a temporary name beside the target, synced, read back and compared
 //! before it gets its real name. On any failure the partial file goes away.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -81,29 +81,6 @@ impl Write for Medium {
     }
 }
 
-fn create_private(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    // The partial file holds encrypted health data; still keep it to the user.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
-}
-
-fn sync_dir(dir: &Path) {
-    // Makes the rename durable on POSIX systems. Windows has no directory
-    // handles for this; NTFS journals the rename itself.
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
 /// Writes a whole bundle to `target` (§11 writer 3). `fail_after` makes the
 /// medium report "disk full" after that many bytes, for fault tests.
 #[allow(clippy::too_many_arguments)]
@@ -123,7 +100,8 @@ pub fn write_bundle_file(
     let mut suffix = [0u8; 8];
     getrandom::getrandom(&mut suffix).map_err(|e| PackError::Random(e.to_string()))?;
     let temp = dir.join(format!(".bemx-partial-{}", hex::encode(suffix)));
-    let file = create_private(&temp).map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
+    let file = bemx_format::durable::create_private_file(&temp)
+        .map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
     let mut partial = PartialFile { path: temp.clone(), keep: false };
 
     let medium = Medium { out: BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), written: 0, fail_after };
@@ -158,6 +136,6 @@ pub fn write_bundle_file(
     }
     fs::rename(&temp, target).map_err(|e| PackError::Medium { path: target.to_path_buf(), source: e })?;
     partial.keep = true;
-    sync_dir(dir);
+    bemx_format::durable::sync_dir(dir);
     Ok(WrittenFile { path: target.to_path_buf(), size, sha256: actual })
 }
