@@ -197,5 +197,20 @@ step_done
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
     echo "!!! the Windows tests did not finish within ${BEMX_WIN_TEST_TIMEOUT:-2400}s (timeout)"
 fi
+# Bundles cross platforms both ways (only after a full, passing test run:
+# it needs the Linux binary and the Windows bemx.exe the tests built).
+WIN_EXE="$TARGET_DIR/$TARGET/debug/bemx.exe"
+LIN_EXE="$REPO/target/debug/bemx"
+if [ "$status" -eq 0 ] && [ -x "$LIN_EXE" ] && [ -f "$WIN_EXE" ]; then
+    step "cross-platform handover: Linux bemx <-> Windows bemx.exe under Wine"
+    CROSS="$WORK/cross"
+    mkdir -p "$CROSS"
+    if is_root; then chown "$BEMX_WINE_USER": "$CROSS"; fi
+    bash "$REPO/ci/windows/cross.sh" "$LIN_EXE" "$WIN_EXE" "$WORK/wine-runner.sh" "$CROSS" 2>&1 | tee -a "$LOG"
+    status=${PIPESTATUS[0]}
+    step_done
+else
+    echo "cross-platform handover not run (tests failed, or $LIN_EXE / $WIN_EXE missing)"
+fi
 printf '\n--- windows stage took %ss in all, cargo test exit status %s\n' "$(($(now) - STAGE_START))" "$status"
 exit "$status"
