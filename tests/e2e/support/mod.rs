@@ -85,6 +85,24 @@ impl Run {
     }
 }
 
+/// Starts `cmd`. A failure to *create* the process is retried: under Wine,
+/// process creation fails now and then with ERROR_INTERNAL_ERROR (1359)
+/// when a test starts hundreds of processes. Only the start is retried,
+/// never a run: every exit code still counts.
+pub fn spawn(cmd: &mut Command) -> std::process::Child {
+    let mut last = None;
+    for attempt in 0..5 {
+        match cmd.spawn() {
+            Ok(child) => return child,
+            Err(e) => {
+                last = Some(e);
+                std::thread::sleep(std::time::Duration::from_millis(200 * (attempt + 1)));
+            }
+        }
+    }
+    panic!("start bemx: {last:?}");
+}
+
 /// Runs `bemx` in `cwd` with `args`, feeding `stdin` (or nothing), with an
 /// environment that cannot reach the real user's data: no BEMX_* variables,
 /// HOME and XDG_DATA_HOME inside `cwd`.
@@ -102,7 +120,7 @@ pub fn bemx_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &s
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("start bemx");
+    let mut child = spawn(&mut cmd);
     if let Some(input) = stdin {
         let mut pipe = child.stdin.take().expect("stdin pipe");
         // The binary may refuse before reading all of it; a broken pipe is fine.
@@ -413,7 +431,7 @@ pub fn run_of(args: &[&str], out: std::process::Output) -> Run {
 pub fn run_measured(mut cmd: Command, args: &[&str]) -> (Run, u64, std::time::Duration) {
     use std::io::Read as _;
     let start = std::time::Instant::now();
-    let mut child = cmd.spawn().expect("start bemx");
+    let mut child = spawn(&mut cmd);
     let mut out = child.stdout.take().expect("stdout");
     let mut err = child.stderr.take().expect("stderr");
     let out_thread = std::thread::spawn(move || {
