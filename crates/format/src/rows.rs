@@ -311,8 +311,8 @@ impl<R: Read> RowReader<R> {
         &self.header
     }
 
-    /// The next row, or `None` at the end of the entry.
-    pub fn next_row(&mut self) -> Result<Option<Vec<Value>>, FormatError> {
+    /// Reads a row's array head and checks its arity; `None` at the end.
+    fn row_head(&mut self) -> Result<Option<u64>, FormatError> {
         let Some(first) = read_byte_opt(&mut self.input)? else { return Ok(None) };
         let (major, n) = read_head_after(&mut self.input, first)?;
         if major != 4 || n as usize != self.header.columns.len() {
@@ -322,6 +322,12 @@ impl<R: Read> RowReader<R> {
                 self.header.columns.len()
             )));
         }
+        Ok(Some(n))
+    }
+
+    /// The next row, or `None` at the end of the entry.
+    pub fn next_row(&mut self) -> Result<Option<Vec<Value>>, FormatError> {
+        let Some(n) = self.row_head()? else { return Ok(None) };
         let mut row = Vec::with_capacity(self.header.columns.len());
         for _ in 0..n {
             let first = read_byte_opt(&mut self.input)?.ok_or_else(|| FormatError::rows("a row ends early"))?;
@@ -335,15 +341,7 @@ impl<R: Read> RowReader<R> {
     /// `scratch` for text and bytes. Returns `false` at the end of the entry.
     /// `verify` counts rows this way at the speed of the layers below.
     pub fn skip_row(&mut self, scratch: &mut Vec<u8>) -> Result<bool, FormatError> {
-        let Some(first) = read_byte_opt(&mut self.input)? else { return Ok(false) };
-        let (major, n) = read_head_after(&mut self.input, first)?;
-        if major != 4 || n as usize != self.header.columns.len() {
-            return Err(FormatError::rows(format!(
-                "a row of {} must be an array of {} values",
-                self.header.name,
-                self.header.columns.len()
-            )));
-        }
+        let Some(n) = self.row_head()? else { return Ok(false) };
         for _ in 0..n {
             let first = read_byte_opt(&mut self.input)?.ok_or_else(|| FormatError::rows("a row ends early"))?;
             if first == 0xf6 {

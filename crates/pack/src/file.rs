@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::plan::EntrySource;
-use crate::{PackError, Progress, write_entries};
+use crate::{Head, PackError, Progress, write_entries};
 
 /// A bundle that was written, synced, verified and renamed into place.
 #[derive(Debug, Clone)]
@@ -83,14 +83,9 @@ impl Write for Medium {
 
 /// Writes a whole bundle to `target` (§11 writer 3). `fail_after` makes the
 /// medium report "disk full" after that many bytes, for fault tests.
-#[allow(clippy::too_many_arguments)]
 pub fn write_bundle_file(
     target: &Path,
-    recipient: &age::x25519::Recipient,
-    created: u64,
-    workers: u32,
-    manifest_bytes: &[u8],
-    signature: &[u8],
+    head: &Head<'_>,
     source: &mut dyn EntrySource,
     progress: &mut dyn Progress,
     fail_after: Option<u64>,
@@ -105,8 +100,7 @@ pub fn write_bundle_file(
     let mut partial = PartialFile { path: temp.clone(), keep: false };
 
     let medium = Medium { out: BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), written: 0, fail_after };
-    let medium = write_entries(medium, recipient, created, workers, manifest_bytes, signature, source, progress)
-        .map_err(|e| e.on_medium(&temp))?;
+    let medium = write_entries(medium, head, source, progress).map_err(|e| e.on_medium(&temp))?;
     let Medium { out, hasher, written, .. } = medium;
     let file = out.into_inner().map_err(|e| PackError::Medium { path: temp.clone(), source: e.into_error() })?;
     file.sync_all().map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;

@@ -209,17 +209,14 @@ pub fn export(
     let signature = bemx_format::signature::sign_manifest(sender.signing_key, &manifest_bytes);
 
     let mut source = plan::DbSource { conn: &tx, selection: &selection, plan: &plan, cancel: request.cancel };
-    let written = write_bundle_file(
-        &request.output,
-        &age_recipient,
+    let head = Head {
+        recipient: &age_recipient,
         created,
-        request.workers,
-        &manifest_bytes,
-        &signature,
-        &mut source,
-        progress,
-        None,
-    )?;
+        workers: request.workers,
+        manifest: &manifest_bytes,
+        signature: &signature,
+    };
+    let written = write_bundle_file(&request.output, &head, &mut source, progress, None)?;
 
     // §11 writer 4: the database changes only after the bundle is in place.
     let bundle_hex = manifest.bundle_id_hex();
@@ -281,22 +278,33 @@ fn mark_handed_over(
     Ok(())
 }
 
+/// What every bundle starts with: the one recipient, the signed manifest,
+/// and how to compress.
+#[derive(Debug, Clone, Copy)]
+pub struct Head<'a> {
+    /// The one recipient's age key.
+    pub recipient: &'a age::x25519::Recipient,
+    /// Creation time (the manifest's, also the tar mtime).
+    pub created: u64,
+    /// zstd worker threads (0 = single-threaded).
+    pub workers: u32,
+    /// The exact manifest bytes.
+    pub manifest: &'a [u8],
+    /// Their signature.
+    pub signature: &'a [u8],
+}
+
 /// Writes manifest, signature and every entry of `source` into `out`.
 /// Shared by the file writer and by tests that write into memory.
-#[allow(clippy::too_many_arguments)]
 pub fn write_entries<W: Write>(
     out: W,
-    recipient: &age::x25519::Recipient,
-    created: u64,
-    workers: u32,
-    manifest_bytes: &[u8],
-    signature: &[u8],
+    head: &Head<'_>,
     source: &mut dyn EntrySource,
     progress: &mut dyn Progress,
 ) -> Result<W, PackError> {
-    let mut writer = BundleWriter::new(out, recipient, created, workers)?;
-    writer.append_bytes(bemx_format::MANIFEST_PATH, manifest_bytes)?;
-    writer.append_bytes(bemx_format::SIGNATURE_PATH, signature)?;
+    let mut writer = BundleWriter::new(out, head.recipient, head.created, head.workers)?;
+    writer.append_bytes(bemx_format::MANIFEST_PATH, head.manifest)?;
+    writer.append_bytes(bemx_format::SIGNATURE_PATH, head.signature)?;
     progress.step("writing the bundle");
     progress.start(source.total_bytes());
     source.write_all(&mut writer, progress)?;

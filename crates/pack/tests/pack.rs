@@ -259,17 +259,10 @@ fn full_disk_at_any_point_leaves_no_file() {
         .collect();
     let write = |target: &Path, limit: Option<u64>| {
         let mut source = Bytes(vec![("tables/000-clients.cbor".into(), data.clone())]);
-        bemx_pack::write_bundle_file(
-            target,
-            &key.to_public(),
-            0,
-            2,
-            b"m",
-            &[0; 64],
-            &mut source,
-            &mut NoProgress,
-            limit,
-        )
+        let recipient = key.to_public();
+        let head =
+            bemx_pack::Head { recipient: &recipient, created: 0, workers: 2, manifest: b"m", signature: &[0; 64] };
+        bemx_pack::write_bundle_file(target, &head, &mut source, &mut NoProgress, limit)
     };
     let probe = dir.path().join("probe.bemx");
     let size = write(&probe, None).unwrap().size;
