@@ -103,10 +103,10 @@ pub fn spawn(cmd: &mut Command) -> std::process::Child {
     panic!("start bemx: {last:?}");
 }
 
-/// Runs `bemx` in `cwd` with `args`, feeding `stdin` (or nothing), with an
-/// environment that cannot reach the real user's data: no BEMX_* variables,
-/// HOME and XDG_DATA_HOME inside `cwd`.
-pub fn bemx_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
+/// `bemx ARGS` in `cwd` with an environment that cannot reach the real
+/// user's data: no BEMX_* variables, HOME and XDG_DATA_HOME inside `cwd`;
+/// stdin null, stdout and stderr piped.
+pub fn sealed<S: AsRef<std::ffi::OsStr>>(cwd: &Path, args: &[S]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .current_dir(cwd)
@@ -114,9 +114,19 @@ pub fn bemx_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &s
         .env_remove("BEMX_PASSPHRASE")
         .env("HOME", cwd.join("user-home"))
         .env("XDG_DATA_HOME", cwd.join("user-home/.local/share"))
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    cmd
+}
+
+/// Runs `bemx` in `cwd` with `args` in the [`sealed`] environment, feeding
+/// `stdin` (or nothing).
+pub fn bemx_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
+    let mut cmd = sealed(cwd, args);
+    if stdin.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -126,13 +136,7 @@ pub fn bemx_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &s
         // The binary may refuse before reading all of it; a broken pipe is fine.
         let _ = pipe.write_all(input);
     }
-    let out = child.wait_with_output().expect("wait for bemx");
-    Run {
-        args: args.iter().map(|s| (*s).to_owned()).collect(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    run_of(args, child.wait_with_output().expect("wait for bemx"))
 }
 
 /// A temporary folder holding one or more installations (and bundles).
@@ -321,18 +325,9 @@ impl Inst {
     /// stderr piped) in the same sealed environment as [`bemx_in`], for
     /// tests that signal or kill it.
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
-        Command::new(BIN)
-            .args(self.with_home(args))
-            .current_dir(&self.world)
-            .env_remove("BEMX_HOME")
-            .env_remove("BEMX_PASSPHRASE")
-            .env("HOME", self.world.join("user-home"))
-            .env("XDG_DATA_HOME", self.world.join("user-home/.local/share"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start bemx")
+        let mut cmd = self.command(args);
+        cmd.stdout(Stdio::null());
+        spawn(&mut cmd)
     }
 }
 
@@ -401,17 +396,7 @@ impl Inst {
     /// A `Command` for `bemx --home <home> ARGS` with the environment of
     /// [`bemx_in`], for tests that start bemx themselves (concurrency, memory).
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.args(self.with_home(args))
-            .current_dir(&self.world)
-            .env_remove("BEMX_HOME")
-            .env_remove("BEMX_PASSPHRASE")
-            .env("HOME", self.world.join("user-home"))
-            .env("XDG_DATA_HOME", self.world.join("user-home/.local/share"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
+        sealed(&self.world, &self.with_home(args))
     }
 }
 
