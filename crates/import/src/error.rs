@@ -108,7 +108,7 @@ pub enum ImportError {
     #[error("import cancelled before it was committed: the database is unchanged")]
     Cancelled,
     /// A file operation failed.
-    #[error("{action} {} failed: {source}", path.display())]
+    #[error("{action} {} failed: {source}: check that the drive is plugged in, the folder exists and is writable, and there is free space", path.display())]
     Io {
         /// What was being done.
         action: &'static str,
