@@ -24,9 +24,9 @@
 # Why a copy of the source: Wine must not run as root (as root it lets
 # read-only files be opened for writing, unlike Windows), and the clone may sit
 # where another user cannot read it (under /root). Cargo runs each test in its
-# crate's folder and the tests find ../shared/vectors beside the repository, so
-# the repository and shared/ are copied side by side into a world-readable
-# temporary folder and built there; the build itself runs as the caller.
+# crate's folder and read their data from the repository, so the repository is
+# copied into a world-readable temporary folder and built there; the build
+# itself runs as the caller. Nothing outside the repository is read.
 set -euo pipefail
 umask 022
 
@@ -136,13 +136,12 @@ cleanup() {
 trap cleanup EXIT
 
 step "copy the source to $WORK/repo (readable by the Wine user)"
+# Debian's tools do not run under Wine: the tests that need them are ignored
+# there, so the Linux stage's demand for them does not apply.
+unset BEMX_REQUIRE_TOOLS
 mkdir -p "$WORK/repo"
 tar -C "$REPO" --exclude=./target --exclude=./target-win --exclude=./.git --exclude=./fuzz/target -cf - . |
     tar -C "$WORK/repo" -xf -
-if [ -d "$REPO/../shared" ]; then
-    cp -R "$REPO/../shared" "$WORK/shared"
-    chmod -R a-w "$WORK/shared" # read-only, as in CI
-fi
 if is_root; then
     # Tests run in their crate's folder; let them write there as they may on Linux.
     chown -R "$BEMX_WINE_USER": "$WORK/repo"

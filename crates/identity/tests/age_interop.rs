@@ -15,6 +15,11 @@ fn age_available() -> bool {
     match Command::new("age").arg("--version").output() {
         Ok(out) if out.status.success() => true,
         _ => {
+            // CI installs age and sets this: there a missing tool fails.
+            assert!(
+                std::env::var_os("BEMX_REQUIRE_TOOLS").is_none(),
+                "BEMX_REQUIRE_TOOLS is set but `age` does not run: install it (apt-get install age)"
+            );
             eprintln!(
                 "\n==========================================================\n\
                  SKIPPED: the `age` binary is not on PATH; age interop not tested.\n\
@@ -86,6 +91,7 @@ fn age_key_file_has_age_keygen_layout() {
         return;
     }
     let Ok(out) = Command::new("age-keygen").output() else {
+        assert!(std::env::var_os("BEMX_REQUIRE_TOOLS").is_none(), "BEMX_REQUIRE_TOOLS is set but `age-keygen` does not run");
         eprintln!("SKIPPED: `age-keygen` not on PATH");
         return;
     };

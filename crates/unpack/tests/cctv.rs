@@ -1,5 +1,5 @@
-//! The C2SP/CCTV age test vectors (shared/vectors/cctv-age, see SOURCE.txt
-//! there) through the decryption path bemx uses: `age::Decryptor` with an
+//! The C2SP/CCTV age test vectors (vendored in tests/data/cctv-age, see
+//! SOURCE.txt there) through the decryption path bemx uses: `age::Decryptor` with an
 //! X25519 identity, or an scrypt identity where the vector gives a
 //! passphrase (bemx identity files may be passphrase-protected), de-armored
 //! with age's armor reader where the vector is armored.
@@ -53,7 +53,7 @@ const KNOWN_DIVERGENCES: &[(&str, &str)] = &[(
 const MAX_SCRYPT_WORK_FACTOR: u8 = 22;
 
 fn cctv_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/cctv-age")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/cctv-age")
 }
 
 struct Vector {
@@ -149,7 +149,7 @@ fn decrypt(v: &Vector) -> Outcome {
 fn cctv_age_vectors() {
     let dir = cctv_dir();
     if !dir.join("SOURCE.txt").exists() {
-        panic!("CCTV vectors not found at {} (shared/ must sit beside the repository)", dir.display());
+        panic!("CCTV vectors not found at {}: they are part of the repository; restore tests/data/cctv-age from git", dir.display());
     }
     let skipped: BTreeSet<&str> = SKIPPED.iter().map(|(n, _)| *n).collect();
     let mut names: Vec<String> = std::fs::read_dir(&dir)

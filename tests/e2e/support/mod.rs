@@ -472,6 +472,11 @@ pub fn tools_or_skip(test: &str, tools: &[&str]) -> bool {
     if missing.is_empty() {
         return true;
     }
+    // CI installs the tools and sets this: there a missing tool fails.
+    assert!(
+        std::env::var_os("BEMX_REQUIRE_TOOLS").is_none(),
+        "BEMX_REQUIRE_TOOLS is set but {missing:?} do not run: install them (apt-get install age zstd tar)"
+    );
     eprintln!("SKIPPED {test}: standard tool(s) {missing:?} not installed (apt-get install age zstd tar)");
     false
 }
