@@ -172,7 +172,7 @@ fn refused(world: &World, on: &Inst, args: &[&str], causes: &[&str]) -> Refusal 
         );
         let full = world.path().join(path);
         let mut plain = Vec::new();
-        bemx_import::backup::decrypt_backup(&full, on.identity().age_identity(), &mut plain).unwrap();
+        bemx_install::backup::decrypt_backup(&full, on.identity().age_identity(), &mut plain).unwrap();
         assert!(plain == db_before, "safety backup {name} does not hold the database as it was");
         let list = on.run(&["backup", "list", "--json"]).success().json();
         assert!(
@@ -1382,7 +1382,7 @@ fn resource_database_held_by_another_program_is_refused_at_once_naming_in_use() 
 #[test]
 fn resource_installation_held_by_another_bemx_is_refused() {
     let s = small();
-    let lock = bemx_import::InstallLock::acquire(&s.bernd.home.join("bemx.lock")).unwrap();
+    let lock = bemx_install::InstallLock::acquire(&s.bernd.home.join("bemx.lock")).unwrap();
     import_refused(&s.world, &s.bernd, &s.bundle, &["in use"]);
     drop(lock);
     s.bernd.run(&["import", "--yes", path_str(&s.bundle)]).success();

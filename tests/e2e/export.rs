@@ -201,7 +201,7 @@ fn without_consent_is_exported_and_audited() {
 fn export_is_refused_while_another_bemx_holds_the_installation() {
     let (world, anna, _bernd) = pair(2);
     let client = anna.clients_with_consent(true).remove(0);
-    let lock = bemx_import::InstallLock::acquire(&anna.home.join("bemx.lock")).expect("take the lock");
+    let lock = bemx_install::InstallLock::acquire(&anna.home.join("bemx.lock")).expect("take the lock");
     assert_export_refused(&world, &anna, &["--to", "Bernd", "--client", &client], "out.bemx", "in use");
     drop(lock);
     anna.run(&["export", "--to", "Bernd", "--client", &client, "-o", "out.bemx"]).success();

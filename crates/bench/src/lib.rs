@@ -21,7 +21,7 @@ use bemx_format::layers::BundleWriter;
 use bemx_format::ustar::ArchiveReader;
 use bemx_format::{Entry, Manifest, SchemaInfo};
 use bemx_identity::{Contacts, Identity};
-use bemx_import::Home;
+use bemx_install::Home;
 use sha2::{Digest, Sha256};
 
 pub use steps::{Measure, Step};

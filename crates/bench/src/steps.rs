@@ -10,9 +10,10 @@ use anyhow::{Context, Result, anyhow, bail};
 use bemx_db::{ColumnRole, Database, TableKind};
 use bemx_format::Party;
 use bemx_identity::{Contacts, Identity, PassphraseSource};
-use bemx_import::backup::Retention;
 use bemx_import::import::NoProgress;
-use bemx_import::{Home, ImportOptions, InstallLock, Installation};
+use bemx_import::{ImportOptions, Installation};
+use bemx_install::backup::Retention;
+use bemx_install::{Home, InstallLock};
 use bemx_unpack::{Recipient, SenderTrust, TrustStore};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,7 @@ fn export(sender_root: &Path, receiver_root: &Path, out: &Path) -> Result<Measur
     let sender = load_identity(sender_root)?;
     let card = Identity::load_contact_card(receiver_root)?;
     let home = Home::new(sender_root, None);
+    let lock = home.lock()?;
     let mut db = Database::open(home.db_path())?;
     let clients: Vec<String> = db.clients_list(false)?.into_iter().map(|c| c.uuid).collect();
     let recipient = bemx_pack::Recipient::new(&card);
@@ -118,7 +120,7 @@ fn export(sender_root: &Path, receiver_root: &Path, out: &Path) -> Result<Measur
         cancel: None,
     };
     let start = Instant::now();
-    let report = bemx_pack::export(&mut db, &from, &recipient, &request, &mut NoProgress)?;
+    let report = bemx_pack::export(&home, &lock, &mut db, &from, &recipient, &request, &mut NoProgress)?;
     let secs = start.elapsed().as_secs_f64();
     Ok(Measure {
         secs,

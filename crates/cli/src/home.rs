@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use bemx_db::Database;
 use bemx_identity::{ContactCard, Identity, IdentityPaths};
-use bemx_import::{Home, InstallLock};
+use bemx_install::{Home, InstallLock};
 
 use crate::Failure;
 

@@ -129,7 +129,7 @@ impl std::error::Error for Failure {}
 #[derive(Debug)]
 pub struct Ctx {
     /// The installation.
-    pub home: bemx_import::Home,
+    pub home: bemx_install::Home,
     /// Human or JSON output.
     pub out: Output,
     /// `--yes`.
@@ -157,7 +157,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(dir) => dir,
         None => home::default_root()?,
     };
-    let ctx = Ctx { home: bemx_import::Home::new(root, db), out: Output::new(json, quiet), yes };
+    let ctx = Ctx { home: bemx_install::Home::new(root, db), out: Output::new(json, quiet), yes };
     match cli.command {
         Command::Init(args) => cmd::init::run(&ctx, &args),
         Command::Id(c) => cmd::id::run(&ctx, &c),
@@ -185,11 +185,31 @@ fn report(e: &anyhow::Error) {
         return;
     }
     // `{:#}` joins the context chain: "what we did: what went wrong".
-    let (message, hint) = split_hint(&format!("{e:#}"));
+    let message = format!("{e:#}");
+    if let Some(advice) = advice_of(e) {
+        eprintln!("error: {message}");
+        eprintln!("hint: {advice}");
+        return;
+    }
+    let (message, hint) = split_hint(&message);
     eprintln!("error: {message}");
     if let Some(hint) = hint {
         eprintln!("hint: {hint}");
     }
+}
+
+/// The advice the library error in `e`'s chain carries, if its type keeps
+/// message and advice apart.
+fn advice_of(e: &anyhow::Error) -> Option<String> {
+    e.chain().find_map(|cause| {
+        if let Some(e) = cause.downcast_ref::<bemx_import::ImportError>() {
+            return Some(e.advice());
+        }
+        if let Some(e) = cause.downcast_ref::<bemx_install::InstallError>() {
+            return Some(e.advice());
+        }
+        None
+    })?
 }
 
 /// Verbs that start the "what to do" part of library messages, which read

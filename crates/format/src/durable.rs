@@ -4,7 +4,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Creates `path` for writing, refusing an existing file. On unix the mode
 /// is 0600; on Windows the file inherits its folder's ACL (the user's
@@ -54,4 +54,73 @@ pub fn sync_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// A file written under a temporary name that gets its real name only by
+/// [`TempFile::persist`]; dropped before that, it is removed. Every file
+/// bemx writes whole — bundles, backups, a restored database, key files —
+/// goes through this, so no half-written file ever carries a real name.
+#[derive(Debug)]
+pub struct TempFile {
+    path: PathBuf,
+    persisted: bool,
+}
+
+impl TempFile {
+    /// Creates `temp` new and private (see [`create_private_file`]) and
+    /// returns the guard with the open file. An existing file at `temp` is
+    /// refused, so two writers cannot share one temporary file.
+    pub fn create(temp: PathBuf) -> io::Result<(Self, File)> {
+        let file = create_private_file(&temp)?;
+        Ok((Self { path: temp, persisted: false }, file))
+    }
+
+    /// The temporary path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the (already synced) file to `target` and syncs the folder.
+    /// The caller has written, synced and closed its handle.
+    pub fn persist(mut self, target: &Path) -> io::Result<()> {
+        fs::rename(&self.path, target)?;
+        self.persisted = true;
+        sync_dir(parent_dir(target));
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.persisted {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// The folder a path names a file in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// What a user can do about a failed file operation, by its kind: the OS
+/// message says what happened, this says what to do.
+pub fn io_advice(e: &io::Error) -> &'static str {
+    match e.kind() {
+        io::ErrorKind::NotFound => "check the path, and that the drive or USB stick is plugged in",
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            "check that you may write there (a write-protected stick or folder?), or choose another place"
+        }
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge => {
+            "free some space on that drive, or choose another one"
+        }
+        io::ErrorKind::AlreadyExists => "choose another name, or move the existing file away first",
+        io::ErrorKind::IsADirectory | io::ErrorKind::NotADirectory => {
+            "check the path: a folder and a file are mixed up"
+        }
+        _ => "check the drive (plugged in, not failing) and try again",
+    }
 }

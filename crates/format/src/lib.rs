@@ -17,6 +17,7 @@ pub mod receipt;
 pub mod rows;
 pub mod signature;
 pub mod time;
+pub mod trust;
 pub mod ustar;
 
 pub use error::{FormatError, Part};

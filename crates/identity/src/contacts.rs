@@ -238,3 +238,39 @@ fn conflicts(existing: &ContactCard, new: &ContactCard) -> Option<IdentityError>
     }
     None
 }
+
+/// §5: a bundle is trusted only when its signing key is a contact's and the
+/// manifest describes the sender exactly as that contact's card does. The
+/// signature proves who signed; the other fields are the signer's claims,
+/// and a contact must not be able to sign a bundle that names another
+/// installation (whose pending bundle id it could then consume here).
+impl bemx_format::trust::TrustStore for Contacts {
+    fn sender_trust(&self, sender: &bemx_format::Party) -> bemx_format::trust::SenderTrust {
+        use bemx_format::trust::SenderTrust;
+        if let Some(c) = self.find_by_signing_key(&sender.ed25519) {
+            let card = &c.card;
+            let fields = match (
+                sender.installation == *card.installation_id.as_bytes(),
+                sender.age == card.age_recipient,
+                sender.name == card.name,
+            ) {
+                (true, true, true) => return SenderTrust::Trusted { name: c.name().to_string() },
+                (false, _, _) => "installation id",
+                (true, false, _) => "age key",
+                (true, true, false) => "name",
+            };
+            return SenderTrust::ClaimsDiffer { name: c.name().to_string(), fields };
+        }
+        let claimed = uuid::Uuid::from_bytes(sender.installation);
+        match self.list().iter().find(|c| c.card.installation_id == claimed) {
+            Some(c) => SenderTrust::KeyChanged { name: c.name().to_string() },
+            None => SenderTrust::Untrusted,
+        }
+    }
+}
+
+/// The fingerprint of the sender a manifest names, computed from its claims
+/// (shown to the user before the sender is trusted).
+pub fn party_fingerprint(party: &bemx_format::Party) -> crate::Fingerprint {
+    crate::compute_fingerprint(&uuid::Uuid::from_bytes(party.installation), &party.age, &party.ed25519)
+}

@@ -1,15 +1,17 @@
 use std::path::{Path, PathBuf};
 
-/// Why an import, backup, restore or handover step failed. After any of
-/// these the database is as it was before the command.
+/// Why an import failed. After any of these the database is as it was
+/// before the command: nothing was imported.
+///
+/// `Display` says what happened; [`ImportError::advice`] says what to do.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ImportError {
     /// Another bemx process or another program holds the installation or its database.
-    #[error("the database is in use by another program: close BEMdok and every other bemx window, then try again")]
+    #[error("the database is in use by another program")]
     Busy,
     /// The receipt could not be placed where it should go.
-    #[error("the receipt cannot be written to {}: {reason}: choose another place with --receipt FILE; nothing was imported", path.display())]
+    #[error("the receipt cannot be written to {}: {reason}; nothing was imported", path.display())]
     ReceiptTarget {
         /// Where it would go.
         path: PathBuf,
@@ -18,7 +20,7 @@ pub enum ImportError {
     },
     /// The signer is not a trusted contact.
     #[error(
-        "the bundle is signed by someone who is not among your trusted contacts (the bundle says {claimed:?}, unverified; fingerprint {fingerprint}): compare this fingerprint with the sender by phone, add their contact card with `bemx contacts add`, then import again"
+        "the bundle is signed by someone who is not among your trusted contacts (the bundle says {claimed:?}, unverified; fingerprint {fingerprint})"
     )]
     UntrustedSender {
         /// The sender name the manifest claims.
@@ -28,7 +30,7 @@ pub enum ImportError {
     },
     /// A known contact's installation signed with another key.
     #[error(
-        "the bundle claims to come from your contact {name:?} but is signed with a different key (fingerprint {fingerprint}): someone else may have made it; do not import it and call the sender"
+        "the bundle claims to come from your contact {name:?} but is signed with a different key (fingerprint {fingerprint}): someone else may have made it"
     )]
     SenderKeyChanged {
         /// Contact name on file.
@@ -36,10 +38,18 @@ pub enum ImportError {
         /// The signer's fingerprint.
         fingerprint: String,
     },
-    /// The bundle was already imported here.
+    /// Signed by a contact, but naming another sender (§5).
     #[error(
-        "this bundle ({bundle}) was already imported here on {at}: a bundle can be imported only once and its clients are in this installation; run `bemx receipt {bundle}` if the sender still needs the receipt"
+        "the bundle is signed by your contact {name:?} but names another sender ({fields} differ from their contact card): it pretends to come from someone else"
     )]
+    SenderClaimsDiffer {
+        /// The signing contact's name on file.
+        name: String,
+        /// Which fields differ.
+        fields: &'static str,
+    },
+    /// The bundle was already imported here.
+    #[error("this bundle ({bundle}) was already imported here on {at}; a bundle can be imported only once")]
     AlreadyImported {
         /// Bundle id, hex.
         bundle: String,
@@ -47,9 +57,7 @@ pub enum ImportError {
         at: String,
     },
     /// The bundle was made from another database schema.
-    #[error(
-        "the bundle comes from database schema version {theirs}, this installation has version {ours}: install the same bemx version on both PCs and export again"
-    )]
+    #[error("the bundle comes from database schema version {theirs}, this installation has version {ours}")]
     SchemaVersion {
         /// Sender's schema version.
         theirs: u64,
@@ -58,7 +66,7 @@ pub enum ImportError {
     },
     /// Same schema version number, different schema.
     #[error(
-        "the bundle's database schema (fingerprint {theirs}) differs from this installation's ({ours}) although both say version {version}: install the same bemx version on both PCs"
+        "the bundle's database schema (fingerprint {theirs}) differs from this installation's ({ours}) although both say version {version}"
     )]
     SchemaFingerprint {
         /// Version both claim.
@@ -69,46 +77,22 @@ pub enum ImportError {
         ours: String,
     },
     /// Clients of the bundle already exist here.
-    #[error("client(s) {} already exist in this installation: their records are never merged automatically; ask the sender which data is current", .bem_ids.join(", "))]
+    #[error("client(s) {} already exist in this installation", .bem_ids.join(", "))]
     ClientsExist {
         /// Local BEM-IDs of the clients concerned.
         bem_ids: Vec<String>,
     },
     /// A bundle entry does not fit what the manifest or the schema says.
-    #[error("the bundle's data does not fit its manifest ({detail}): ask the sender for a new bundle")]
+    #[error("the bundle's data does not fit its manifest ({detail})")]
     Inconsistent {
         /// What disagrees.
         detail: String,
-    },
-    /// A backup is missing, unreadable or fails its check.
-    #[error("backup {name}: {detail}")]
-    Backup {
-        /// Backup name.
-        name: String,
-        /// What is wrong and what to do.
-        detail: String,
-    },
-    /// A receipt does not belong to an open handover of this installation.
-    #[error("{0}")]
-    Receipt(String),
-    /// No handover with that bundle id.
-    #[error("no handover with bundle id {0}: run `bemx handover list` to see the open ones")]
-    UnknownHandover(String),
-    /// The handover is not in a state that allows this.
-    #[error("handover {bundle} is {state}: {hint}")]
-    HandoverState {
-        /// Bundle id.
-        bundle: String,
-        /// Its state.
-        state: String,
-        /// What to do.
-        hint: &'static str,
     },
     /// The user pressed Ctrl-C before the commit.
     #[error("import cancelled before it was committed: the database is unchanged")]
     Cancelled,
     /// A file operation failed.
-    #[error("{action} {} failed: {source}: check that the drive is plugged in, the folder exists and is writable, and there is free space", path.display())]
+    #[error("{action} {} failed: {source}", path.display())]
     Io {
         /// What was being done.
         action: &'static str,
@@ -125,20 +109,64 @@ pub enum ImportError {
     Format(#[from] bemx_format::FormatError),
     /// The database refused.
     #[error(transparent)]
-    Db(#[from] bemx_db::DbError),
+    Db(bemx_db::DbError),
+    /// The installation's bookkeeping refused (backup, ledger, receipt).
+    #[error(transparent)]
+    Install(bemx_install::InstallError),
 }
 
 impl ImportError {
     pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
         ImportError::Io { action, path: path.to_path_buf(), source }
     }
+
+    /// What the user can do about it, kept apart from the message.
+    pub fn advice(&self) -> Option<String> {
+        Some(match self {
+            ImportError::Busy => "close BEMdok and every other bemx window, then try again".into(),
+            ImportError::ReceiptTarget { .. } => "choose another place with --receipt FILE".into(),
+            ImportError::UntrustedSender { .. } => "compare this fingerprint with the sender by phone, add their contact card with `bemx contacts add`, then import again".into(),
+            ImportError::SenderKeyChanged { .. } | ImportError::SenderClaimsDiffer { .. } => {
+                "do not import it; call the sender and compare fingerprints".into()
+            }
+            ImportError::AlreadyImported { bundle, .. } => format!(
+                "its clients are in this installation; run `bemx receipt {bundle}` if the sender still needs the receipt"
+            ),
+            ImportError::SchemaVersion { .. } | ImportError::SchemaFingerprint { .. } => {
+                "install the same bemx version on both PCs and export again".into()
+            }
+            ImportError::ClientsExist { .. } => {
+                "their records are never merged automatically; ask the sender which data is current".into()
+            }
+            ImportError::Inconsistent { .. } => "ask the sender for a new bundle".into(),
+            ImportError::Cancelled => return None,
+            ImportError::Io { source, .. } => bemx_format::durable::io_advice(source).into(),
+            ImportError::Unpack(_) | ImportError::Format(_) | ImportError::Db(_) => return None,
+            ImportError::Install(e) => return e.advice(),
+        })
+    }
+}
+
+impl From<bemx_install::InstallError> for ImportError {
+    fn from(e: bemx_install::InstallError) -> Self {
+        match e {
+            bemx_install::InstallError::Busy => ImportError::Busy,
+            other => ImportError::Install(other),
+        }
+    }
+}
+
+impl From<bemx_db::DbError> for ImportError {
+    fn from(e: bemx_db::DbError) -> Self {
+        match e {
+            bemx_db::DbError::Busy => ImportError::Busy,
+            other => ImportError::Db(other),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for ImportError {
     fn from(e: rusqlite::Error) -> Self {
-        match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => ImportError::Busy,
-            _ => ImportError::Db(e.into()),
-        }
+        bemx_db::DbError::from(e).into()
     }
 }

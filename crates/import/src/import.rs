@@ -6,38 +6,22 @@ use std::io::{self, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use bemx_db::{Database, Merger};
+use bemx_db::Merger;
 use bemx_format::receipt::Receipt;
 use bemx_format::rows::RowReader;
 use bemx_format::{BLOBS_PREFIX, Manifest, Party, TABLES_PREFIX};
 use bemx_identity::{Contacts, Identity};
-use bemx_unpack::{BundleReader, Recipient, SenderTrust, TrustStore, UnpackError};
+use bemx_install::backup::{self, BackupInfo, Retention, SAFETY_PREFIX};
+use bemx_install::ledger::{self, LedgerEntry};
+use bemx_install::schema::{self, SchemaMatch};
+use bemx_install::{Home, InstallLock, ReceiptProblem, Session};
+use bemx_unpack::{BundleReader, Recipient, SenderTrust, UnpackError};
 
-use crate::backup::{self, BackupInfo, DbFileHandle, Retention, SAFETY_PREFIX};
-use crate::ledger::{self, LedgerEntry};
-use crate::{Home, ImportError, InstallLock};
-
-/// The trust store of an installation: its pinned contacts.
-#[derive(Debug)]
-pub struct ContactsTrust<'a>(pub &'a Contacts);
-
-impl TrustStore for ContactsTrust<'_> {
-    fn sender_trust(&self, sender: &Party) -> SenderTrust {
-        if let Some(c) = self.0.find_by_signing_key(&sender.ed25519) {
-            return SenderTrust::Trusted { name: c.name().to_string() };
-        }
-        let claimed = uuid::Uuid::from_bytes(sender.installation);
-        match self.0.list().iter().find(|c| c.card.installation_id == claimed) {
-            Some(c) => SenderTrust::KeyChanged { name: c.name().to_string() },
-            None => SenderTrust::Untrusted,
-        }
-    }
-}
+use crate::ImportError;
 
 /// The sender's contact fingerprint, computed from what the manifest says.
 pub fn sender_fingerprint(sender: &Party) -> String {
-    bemx_identity::compute_fingerprint(&uuid::Uuid::from_bytes(sender.installation), &sender.age, &sender.ed25519)
-        .to_string()
+    bemx_identity::party_fingerprint(sender).to_string()
 }
 
 /// Who is receiving: the installation's folder, keys and contacts.
@@ -123,35 +107,17 @@ pub struct ImportReport {
     pub warnings: Vec<String>,
 }
 
-/// The database, its file handle and the lock, opened in the order that
-/// keeps SQLite's POSIX locks intact (see [`DbFileHandle`]): fields drop in
-/// declaration order, so the connection closes before the handle.
-pub(crate) struct Session {
-    pub db: Database,
-    pub file: DbFileHandle,
-}
-
-impl Session {
-    pub(crate) fn open(home: &Home) -> Result<Self, ImportError> {
-        let db = Database::open(home.db_path())?;
-        crate::lock::no_waiting(db.conn())?;
-        let file = DbFileHandle::open(home.db_path())?;
-        Ok(Self { db, file })
-    }
-}
-
-fn open_bundle<'a>(
-    path: &Path,
-    inst: &'a Installation<'a>,
-    trust: &'a ContactsTrust<'a>,
-) -> Result<BundleReader<BufReader<File>>, ImportError> {
+fn open_bundle(path: &Path, inst: &Installation<'_>) -> Result<BundleReader<BufReader<File>>, ImportError> {
     let file = File::open(path).map_err(|e| ImportError::io("opening the bundle", path, e))?;
-    let reader =
-        BundleReader::open(BufReader::with_capacity(1 << 20, file), inst.recipient(), trust, false).map_err(unpack)?;
+    let reader = BundleReader::open(BufReader::with_capacity(1 << 20, file), inst.recipient(), inst.contacts, false)
+        .map_err(unpack)?;
     let fingerprint = sender_fingerprint(&reader.manifest().sender);
     match reader.sender_trust() {
         SenderTrust::Trusted { .. } => Ok(reader),
         SenderTrust::KeyChanged { name } => Err(ImportError::SenderKeyChanged { name: name.clone(), fingerprint }),
+        SenderTrust::ClaimsDiffer { name, fields } => {
+            Err(ImportError::SenderClaimsDiffer { name: name.clone(), fields })
+        }
         _ => Err(ImportError::UntrustedSender { claimed: reader.manifest().sender.name.clone(), fingerprint }),
     }
 }
@@ -169,35 +135,17 @@ fn sender_name(reader: &BundleReader<BufReader<File>>) -> String {
 
 /// Checks everything that can be checked without writing: ledger, schema,
 /// duplicate clients. Shared by [`preview`] and [`import`].
-/// When this installation imported bundle `bundle_hex`, by its database
-/// ledger or, after a restore of an older backup, by its ledger file.
-pub fn imported_at(conn: &rusqlite::Connection, home: &Home, bundle_hex: &str) -> Result<Option<String>, ImportError> {
-    let in_db: Option<String> = conn
-        .query_row("SELECT imported_at FROM import_ledger WHERE bundle_id = ?1", [bundle_hex], |r| r.get(0))
-        .map(Some)
-        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
-    match in_db {
-        Some(at) => Ok(Some(at)),
-        None => Ok(ledger::read_ledger(&home.import_ledger_path())?.get(bundle_hex).map(|e| e.imported_at.clone())),
-    }
-}
-
 fn preflight(conn: &rusqlite::Connection, home: &Home, manifest: &Manifest) -> Result<(), ImportError> {
     let id = manifest.bundle_id_hex();
-    if let Some(at) = imported_at(conn, home, &id)? {
+    if let Some(at) = ledger::imported_at(conn, &home.import_ledger_path(), &id)? {
         return Err(ImportError::AlreadyImported { bundle: id, at });
     }
-    let ours = u64::from(bemx_db::SCHEMA_VERSION);
-    if manifest.schema.version != ours {
-        return Err(ImportError::SchemaVersion { theirs: manifest.schema.version, ours });
-    }
-    let fingerprint = bemx_db::schema_fingerprint(conn)?;
-    if manifest.schema.fingerprint != fingerprint {
-        return Err(ImportError::SchemaFingerprint {
-            version: ours,
-            theirs: hex::encode(&manifest.schema.fingerprint[..6]),
-            ours: hex::encode(&fingerprint[..6]),
-        });
+    match schema::compare(conn, &manifest.schema)? {
+        SchemaMatch::Same => {}
+        SchemaMatch::VersionDiffers { theirs, ours } => return Err(ImportError::SchemaVersion { theirs, ours }),
+        SchemaMatch::FingerprintDiffers { version, theirs, ours } => {
+            return Err(ImportError::SchemaFingerprint { version, theirs, ours });
+        }
     }
     let uuids: Vec<String> =
         manifest.clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect();
@@ -215,8 +163,7 @@ fn absolute(path: &Path) -> PathBuf {
 /// Opens the bundle and runs the preflight checks; reads only the start of
 /// the bundle and writes nothing.
 pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportError> {
-    let trust = ContactsTrust(inst.contacts);
-    let reader = open_bundle(path, inst, &trust)?;
+    let reader = open_bundle(path, inst)?;
     let session = Session::open(inst.home)?;
     let manifest = reader.manifest();
     preflight(session.db.conn(), inst.home, manifest)?;
@@ -400,7 +347,6 @@ pub fn import(
     options: &ImportOptions<'_>,
     progress: &mut dyn Progress,
 ) -> Result<ImportReport, ImportError> {
-    let trust = ContactsTrust(inst.contacts);
     // The receipt is the sender's only way to finish the handover: make sure
     // it can be written before anything else happens.
     let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
@@ -409,13 +355,12 @@ pub fn import(
     // A crash after an earlier commit may have left the ledger file behind.
     ledger::reconcile_ledger(session.db.conn(), &inst.home.import_ledger_path())?;
 
-    let mut reader = open_bundle(path, inst, &trust)?;
+    let mut reader = open_bundle(path, inst)?;
     let manifest = reader.manifest().clone();
     let bundle_id = manifest.bundle_id_hex();
     let sender_fp = sender_fingerprint(&manifest.sender);
     let Session { db, file } = &mut session;
-    let conn = db.conn_mut();
-    let tx = crate::lock::begin_exclusive(conn)?;
+    let tx = bemx_install::lock::begin_exclusive(db.conn_mut())?;
     preflight(&tx, inst.home, &manifest)?;
     check_cancel(options.cancel)?;
 
@@ -453,7 +398,6 @@ pub fn import(
         rows,
         backup_name: safety.name.clone(),
     };
-    ledger::insert_db_ledger(&tx, &entry)?;
     // Signed now and kept with the ledger row, so that whatever happens
     // after the commit, `bemx receipt` can write it again.
     let receipt = Receipt {
@@ -466,22 +410,15 @@ pub fn import(
         imported_at: now,
     }
     .sign_to_file(inst.identity.signing_key());
-    tx.execute("UPDATE import_ledger SET receipt = ?2 WHERE bundle_id = ?1", rusqlite::params![bundle_id, receipt])?;
-    tx.execute(
-        "INSERT INTO audit_log (at, event, bundle_id, detail) VALUES (?1, 'import', ?2, ?3)",
-        rusqlite::params![
-            entry.imported_at,
-            bundle_id,
-            format!(
-                "clients={} rows={} documents={} renamed={} sender={sender_fp} backup={}",
-                entry.clients,
-                rows,
-                report.blobs_written,
-                report.renamed.len(),
-                safety.name
-            )
-        ],
-    )?;
+    let detail = format!(
+        "clients={} rows={} documents={} renamed={} sender={sender_fp} backup={}",
+        entry.clients,
+        rows,
+        report.blobs_written,
+        report.renamed.len(),
+        safety.name
+    );
+    ledger::record_import(&tx, &entry, &receipt, &detail)?;
     check_cancel(options.cancel)?;
     progress.step("commit");
     tx.commit()?;
@@ -554,12 +491,8 @@ pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Resu
         .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
     match stored {
         Some(Some(bytes)) => write_new_file(target, &bytes),
-        Some(None) => Err(ImportError::Receipt(format!(
-            "bundle {bundle_hex} is recorded as imported, but this database no longer holds that import (it was restored from an older backup), so its clients may be missing here: ask the sender to cancel that handover and export the clients again"
-        ))),
-        None => Err(ImportError::Receipt(format!(
-            "bundle {bundle_hex} was never imported here: run `bemx inspect` on the bundle to see its id"
-        ))),
+        Some(None) => Err(bemx_install::InstallError::Receipt(ReceiptProblem::ImportRestoredAway(bundle_hex)).into()),
+        None => Err(bemx_install::InstallError::Receipt(ReceiptProblem::NeverImported(bundle_hex)).into()),
     }
 }
 

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use bemx_db::{Database, SeedOptions};
 use bemx_identity::{Contacts, Identity};
-use bemx_import::backup::Retention;
 use bemx_import::import::NoProgress;
-use bemx_import::{Home, ImportError, ImportOptions, InstallLock, Installation, handover};
+use bemx_import::{ImportError, ImportOptions, Installation};
+use bemx_install::backup::Retention;
+use bemx_install::{Home, InstallError, InstallLock, handover, restore};
 
 struct Site {
     home: Home,
@@ -39,6 +40,7 @@ fn trust(a: &Site, b: &Site) {
 }
 
 fn export(from: &Site, to: &Site, n: usize, out: &Path) -> bemx_pack::ExportReport {
+    let lock = from.home.lock().unwrap();
     let mut db = Database::open(from.home.db_path()).unwrap();
     let clients: Vec<String> = db.clients_list(false).unwrap().into_iter().take(n).map(|c| c.uuid).collect();
     let sender = bemx_pack::Sender::new(&from.identity);
@@ -50,14 +52,7 @@ fn export(from: &Site, to: &Site, n: usize, out: &Path) -> bemx_pack::ExportRepo
         workers: 2,
         cancel: None,
     };
-    let report = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut NoProgress).unwrap();
-    let facts = handover::ExportFacts {
-        bundle_id: &report.bundle_id,
-        recipient_fingerprint: &recipient.fingerprint,
-        clients: &report.clients,
-    };
-    handover::record_export(&from.home, &facts).unwrap();
-    report
+    bemx_pack::export(&from.home, &lock, &mut db, &sender, &recipient, &request, &mut NoProgress).unwrap()
 }
 
 fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<bemx_import::ImportReport, ImportError> {
@@ -117,7 +112,7 @@ fn full_handover_story() {
     // file still refuses the bundle.
     {
         let lock = InstallLock::acquire(&b.home.lock_path()).unwrap();
-        handover::restore(&b.home, &lock, &b.identity, &report.safety_backup).unwrap();
+        restore::restore(&b.home, &lock, &b.identity, &report.safety_backup).unwrap();
     }
     assert_eq!(client_count(&b, false), 4);
     match import(&b, &bundle, &dir.join("again2.receipt")) {
@@ -148,7 +143,7 @@ fn old_backup_cannot_resurrect_confirmed_clients() {
     trust(&a, &b);
     trust(&b, &a);
     let lock = a.home.lock().unwrap();
-    let old = handover::create_backup(&a.home, &lock, &a.identity, "backup").unwrap();
+    let old = restore::create_backup(&a.home, &lock, &a.identity, "backup").unwrap();
     drop(lock);
     let (_t, dir) = scratch();
     let bundle = dir.join("x.bemx");
@@ -166,7 +161,7 @@ fn old_backup_cannot_resurrect_confirmed_clients() {
     )
     .unwrap();
     assert_eq!(client_count(&a, true), 2);
-    let restored = handover::restore(&a.home, &lock, &a.identity, &old.name).unwrap();
+    let restored = restore::restore(&a.home, &lock, &a.identity, &old.name).unwrap();
     assert_eq!(restored.clients_purged_again, 2);
     assert_eq!(client_count(&a, true), 2, "the old backup brought nobody back");
 }
@@ -215,7 +210,7 @@ fn untrusted_sender_and_lock_are_refused() {
         other => panic!("{other:?}"),
     }
     let _held = InstallLock::acquire(&b.home.lock_path()).unwrap();
-    assert!(matches!(InstallLock::acquire(&b.home.lock_path()), Err(ImportError::Busy)));
+    assert!(matches!(InstallLock::acquire(&b.home.lock_path()), Err(InstallError::Busy)));
 }
 
 #[test]
@@ -225,13 +220,13 @@ fn restoring_a_backup_from_before_an_export_keeps_the_handover_open() {
     trust(&a, &b);
     trust(&b, &a);
     let lock = a.home.lock().unwrap();
-    let old = handover::create_backup(&a.home, &lock, &a.identity, "backup").unwrap();
+    let old = restore::create_backup(&a.home, &lock, &a.identity, "backup").unwrap();
     drop(lock);
     let (_t, dir) = scratch();
     let bundle = dir.join("x.bemx");
     export(&a, &b, 2, &bundle);
     let lock = a.home.lock().unwrap();
-    handover::restore(&a.home, &lock, &a.identity, &old.name).unwrap();
+    restore::restore(&a.home, &lock, &a.identity, &old.name).unwrap();
     assert_eq!(client_count(&a, false), 2, "the exported clients stay handed over after the restore");
     assert_eq!(handover::list(&a.home).unwrap()[0].state, "open");
     drop(lock);
@@ -264,7 +259,7 @@ fn an_existing_receipt_file_is_refused_before_anything_changes_and_a_lost_receip
     let before = std::fs::read(b.home.db_path()).unwrap();
     assert!(matches!(import(&b, &bundle, &receipt), Err(ImportError::ReceiptTarget { .. })));
     assert_eq!(std::fs::read(b.home.db_path()).unwrap(), before);
-    assert!(bemx_import::backup::list_backups(&b.home.backups_dir()).unwrap().is_empty());
+    assert!(bemx_install::backup::list_backups(&b.home.backups_dir()).unwrap().is_empty());
     std::fs::remove_file(&receipt).unwrap();
     import(&b, &bundle, &receipt).unwrap();
     let first = std::fs::read(&receipt).unwrap();

@@ -72,15 +72,36 @@ pub enum PackError {
     Internal(&'static str),
     /// The database refused.
     #[error(transparent)]
-    Db(#[from] bemx_db::DbError),
+    Db(bemx_db::DbError),
+    /// The installation's bookkeeping (handover journal) refused.
+    #[error(transparent)]
+    Install(bemx_install::InstallError),
     /// The bundle encoder refused.
     #[error(transparent)]
     Format(#[from] bemx_format::FormatError),
 }
 
+impl From<bemx_db::DbError> for PackError {
+    fn from(e: bemx_db::DbError) -> Self {
+        match e {
+            bemx_db::DbError::Busy => PackError::Busy,
+            other => PackError::Db(other),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for PackError {
     fn from(e: rusqlite::Error) -> Self {
-        PackError::Db(e.into())
+        bemx_db::DbError::from(e).into()
+    }
+}
+
+impl From<bemx_install::InstallError> for PackError {
+    fn from(e: bemx_install::InstallError) -> Self {
+        match e {
+            bemx_install::InstallError::Busy => PackError::Busy,
+            other => PackError::Install(other),
+        }
     }
 }
 
@@ -95,13 +116,6 @@ impl From<std::io::Error> for PackError {
 }
 
 impl PackError {
-    pub(crate) fn from_lock(e: rusqlite::Error) -> Self {
-        match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => PackError::Busy,
-            _ => PackError::from(e),
-        }
-    }
-
     /// Attributes a plain I/O failure during the write to the medium.
     pub(crate) fn on_medium(self, path: &Path) -> Self {
         match self {

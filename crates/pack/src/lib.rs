@@ -3,8 +3,10 @@
 //! written completely, synced and re-read (spec/FORMAT.md §11, writer).
 //!
 //! The export runs inside one exclusive database transaction: plan (every
-//! entry's size and SHA-256, so the manifest can come first), write, verify,
-//! rename, and only then mark the clients handed over and commit.
+//! entry's size and SHA-256, so the manifest can come first), announce the
+//! export to the installation's handover journal, write, verify, rename,
+//! and only then mark the clients handed over and commit. The bookkeeping
+//! is the installation's (`bemx-install`); the export cannot skip it.
 #![forbid(unsafe_code)]
 
 mod error;
@@ -15,11 +17,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use bemx_db::{Database, Selection, TableSpec};
+use bemx_db::{Database, TableSpec};
 use bemx_format::layers::BundleWriter;
 use bemx_format::{Entry, Manifest, Party, SchemaInfo, TableCount};
+use bemx_install::handover::{self, ExportFacts};
+use bemx_install::{Home, InstallLock};
 use ed25519_dalek::SigningKey;
-use rusqlite::TransactionBehavior;
 
 pub use error::PackError;
 pub use file::{WrittenFile, write_bundle_file};
@@ -126,14 +129,18 @@ fn uuid_bytes(s: &str) -> Result<[u8; 16], PackError> {
     uuid::Uuid::parse_str(s).map(|u| *u.as_bytes()).map_err(|_| PackError::BadClientUuid(s.to_string()))
 }
 
+/// A client without a recorded handover consent: (BEM-ID, UUID).
+type Unconsented = (String, String);
+
 /// Resolves and checks the selected clients: each exists, is named once,
 /// is not handed over, and has an unrevoked handover consent unless the
-/// user overrides it. Returns (local ids, uuids, uuids without consent).
+/// user overrides it. Returns the local ids and the clients without
+/// consent as (BEM-ID, UUID).
 fn resolve_clients(
     db: &Database,
     names: &[String],
     override_reason: Option<&str>,
-) -> Result<(Vec<i64>, Vec<String>), PackError> {
+) -> Result<(Vec<i64>, Vec<Unconsented>), PackError> {
     if names.is_empty() {
         return Err(PackError::NoClients);
     }
@@ -153,12 +160,12 @@ fn resolve_clients(
         }
         let has_consent: bool = consent.query_row([client.id], |r| r.get(0))?;
         if !has_consent {
-            missing_consent.push(client.bem_id.clone());
+            missing_consent.push((client.bem_id.clone(), client.uuid.clone()));
         }
         ids.push(client.id);
     }
     if !missing_consent.is_empty() && override_reason.is_none() {
-        return Err(PackError::MissingConsent(missing_consent));
+        return Err(PackError::MissingConsent(missing_consent.into_iter().map(|(bem, _)| bem).collect()));
     }
     Ok((ids, missing_consent))
 }
@@ -169,6 +176,8 @@ fn resolve_clients(
 /// transaction for the whole export, so no other program can change the
 /// rows between planning and writing.
 pub fn export(
+    home: &Home,
+    _lock: &InstallLock,
     db: &mut Database,
     sender: &Sender<'_>,
     recipient: &Recipient,
@@ -181,12 +190,13 @@ pub fn export(
     let age_recipient: age::x25519::Recipient =
         recipient.party.age.parse().map_err(|_| PackError::BadRecipient(recipient.party.age.clone()))?;
     file::check_target(&request.output)?;
-    let (client_ids, without_consent) = resolve_clients(db, &request.clients, request.without_consent.as_deref())?;
+    let (client_ids, missing_consent) = resolve_clients(db, &request.clients, request.without_consent.as_deref())?;
+    let (without_consent, without_consent_uuids): (Vec<String>, Vec<String>) = missing_consent.into_iter().unzip();
 
     let schema_version = u64::from(bemx_db::SCHEMA_VERSION);
     let conn = db.conn_mut();
     let fingerprint = bemx_db::schema_fingerprint(conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(PackError::from_lock)?;
+    let tx = bemx_install::lock::begin_exclusive(conn)?;
     let selection = bemx_db::select_clients(&tx, &client_ids)?;
     let plan = Plan::compute(&tx, &selection, request.cancel)?;
 
@@ -216,16 +226,28 @@ pub fn export(
         manifest: &manifest_bytes,
         signature: &signature,
     };
+    let bundle_hex = manifest.bundle_id_hex();
+    let facts = ExportFacts {
+        bundle_id: bundle_hex.clone(),
+        recipient_fingerprint: recipient.fingerprint.clone(),
+        recipient_name: recipient.party.name.clone(),
+        clients: selection.client_uuids().to_vec(),
+        rows: plan.tables.iter().map(|(_, n)| n).sum(),
+        documents: plan.blob_count(),
+        without_consent: request.without_consent.clone().map(|reason| (without_consent_uuids, reason)),
+    };
+    // DESIGN.md E1: the journal knows the export before its bundle can exist.
+    let pending = handover::announce_export(home, facts)?;
     let written = write_bundle_file(&request.output, &head, &mut source, progress, None)?;
 
     // §11 writer 4: the database changes only after the bundle is in place.
-    let bundle_hex = manifest.bundle_id_hex();
-    let marked = mark_handed_over(&tx, &bundle_hex, recipient, &selection, &plan, &without_consent, request);
+    let marked = pending.record(&tx).map_err(PackError::from);
     if let Err(e) = marked.and_then(|()| tx.commit().map_err(PackError::from)) {
         // The clients are still ours; a bundle for them must not exist.
         let _ = std::fs::remove_file(&written.path);
         return Err(e);
     }
+    pending.committed();
     Ok(ExportReport {
         bundle_id: bundle_hex,
         path: written.path,
@@ -237,45 +259,6 @@ pub fn export(
         file_sha256: hex::encode(written.sha256),
         without_consent,
     })
-}
-
-fn mark_handed_over(
-    tx: &rusqlite::Transaction<'_>,
-    bundle_hex: &str,
-    recipient: &Recipient,
-    selection: &Selection,
-    plan: &Plan,
-    without_consent: &[String],
-    request: &ExportRequest<'_>,
-) -> Result<(), PackError> {
-    let now = bemx_format::time::rfc3339(bemx_format::time::now());
-    tx.execute(
-        "INSERT INTO handovers (bundle_id, recipient_fingerprint, recipient_name, created_at, state) VALUES (?1, ?2, ?3, ?4, 'open')",
-        rusqlite::params![bundle_hex, recipient.fingerprint, recipient.party.name, now],
-    )?;
-    let mut insert = tx.prepare("INSERT INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)")?;
-    for uuid in selection.client_uuids() {
-        insert.execute(rusqlite::params![bundle_hex, uuid])?;
-    }
-    let rows: u64 = plan.tables.iter().map(|(_, n)| n).sum();
-    let detail = format!(
-        "clients={} rows={} documents={} recipient={}",
-        selection.client_uuids().len(),
-        rows,
-        plan.blob_count(),
-        recipient.fingerprint
-    );
-    tx.execute(
-        "INSERT INTO audit_log (at, event, bundle_id, detail) VALUES (?1, 'export', ?2, ?3)",
-        rusqlite::params![now, bundle_hex, detail],
-    )?;
-    if let Some(reason) = request.without_consent.as_deref().filter(|_| !without_consent.is_empty()) {
-        tx.execute(
-            "INSERT INTO audit_log (at, event, bundle_id, detail) VALUES (?1, 'export_without_consent', ?2, ?3)",
-            rusqlite::params![now, bundle_hex, format!("clients={} reason={reason}", without_consent.len())],
-        )?;
-    }
-    Ok(())
 }
 
 /// What every bundle starts with: the one recipient, the signed manifest,

@@ -69,10 +69,12 @@ fn request(f: &Fixture, clients: Vec<String>, name: &str) -> ExportRequest<'stat
 }
 
 fn run(f: &Fixture, req: &ExportRequest<'_>) -> Result<bemx_pack::ExportReport, PackError> {
+    let home = bemx_install::Home::new(f.db_path.parent().unwrap(), Some(f.db_path.clone()));
+    let lock = home.lock().unwrap();
     let mut db = Database::open(&f.db_path).unwrap();
     let sender = Sender { signing_key: &f.signing, party: f.sender.clone() };
     let recipient = Recipient { party: f.receiver.clone(), fingerprint: "TEST-FP".into() };
-    bemx_pack::export(&mut db, &sender, &recipient, req, &mut NoProgress)
+    bemx_pack::export(&home, &lock, &mut db, &sender, &recipient, req, &mut NoProgress)
 }
 
 #[derive(Default)]

@@ -57,6 +57,17 @@ pub enum UnpackError {
         /// The contact name as the manifest claims it.
         name: String,
     },
+    /// Signed with a trusted contact's key, but the manifest describes
+    /// another sender (installation id, age key or name): §5.
+    #[error(
+        "this bundle is signed by your contact {name:?}, but it names a different sender ({fields} differ from their contact card): it pretends to come from someone else; do not import it and call the sender"
+    )]
+    SenderClaimsDiffer {
+        /// The signing contact's name on file.
+        name: String,
+        /// Which fields differ.
+        fields: &'static str,
+    },
     /// The manifest signature does not verify.
     #[error(
         "the bundle's signature is invalid: its table of contents was altered or not signed by its sender; do not import it, {NEW_BUNDLE}"
@@ -235,6 +246,7 @@ impl UnpackError {
             UnpackError::RecipientMismatch { .. } => "RecipientMismatch",
             UnpackError::UntrustedSender { .. } => "UntrustedSender",
             UnpackError::SenderKeyChanged { .. } => "SenderKeyChanged",
+            UnpackError::SenderClaimsDiffer { .. } => "SenderClaimsDiffer",
             UnpackError::BadSignature => "BadSignature",
             UnpackError::Damaged { .. } => "Damaged",
             UnpackError::Truncated { .. } => "Truncated",
@@ -270,6 +282,7 @@ impl UnpackError {
                 | UnpackError::RecipientMismatch { .. }
                 | UnpackError::UntrustedSender { .. }
                 | UnpackError::SenderKeyChanged { .. }
+                | UnpackError::SenderClaimsDiffer { .. }
                 | UnpackError::UnsupportedFormat { .. }
                 | UnpackError::EntryNotFinished { .. }
                 | UnpackError::AlreadyFailed

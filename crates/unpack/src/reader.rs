@@ -6,36 +6,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use bemx_format::layers::{PayloadReader, open_payload};
 use bemx_format::signature::{SIGNATURE_LEN, open_signed_manifest};
+pub use bemx_format::trust::{SenderTrust, TrustStore};
 use bemx_format::ustar::ArchiveReader;
-use bemx_format::{MANIFEST_PATH, MAX_MANIFEST_SIZE, Manifest, Part, Party, SIGNATURE_PATH};
+use bemx_format::{MANIFEST_PATH, MAX_MANIFEST_SIZE, Manifest, Part, SIGNATURE_PATH};
 use sha2::{Digest, Sha256};
 
 use crate::error::UnpackError;
-
-/// What the receiving installation knows about a bundle's signer.
-pub trait TrustStore {
-    /// Judges the sender the (signature-verified) manifest names: its
-    /// Ed25519 key is the one that signed the bundle; its name and
-    /// installation id are the sender's own claims.
-    fn sender_trust(&self, sender: &Party) -> SenderTrust;
-}
-
-/// The verdict of a [`TrustStore`] on a signer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SenderTrust {
-    /// A pinned contact: the signing key is the one on file.
-    Trusted {
-        /// The contact's name as stored locally.
-        name: String,
-    },
-    /// The key belongs to no contact.
-    Untrusted,
-    /// The sender claims to be a known contact but signed with another key.
-    KeyChanged {
-        /// The contact's name as stored locally.
-        name: String,
-    },
-}
 
 /// The receiving installation: the age identity that opens the bundle and
 /// the installation id the manifest must name.
@@ -483,6 +459,10 @@ impl<R: Read> BundleReader<R> {
                 SenderTrust::KeyChanged { name } => {
                     return Err(UnpackError::SenderKeyChanged { name: name.clone() });
                 }
+                SenderTrust::ClaimsDiffer { name, fields } => {
+                    return Err(UnpackError::SenderClaimsDiffer { name: name.clone(), fields });
+                }
+                _ => return Err(UnpackError::UntrustedSender { name: manifest.sender.name.clone() }),
             }
         }
         Ok(Self { inner, trust: verdict })

@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
     match cmd {
         BackupCommand::List => {
             home::own_card(home)?;
-            let list = bemx_import::backup::list_backups(&home.backups_dir())?;
+            let list = bemx_install::backup::list_backups(&home.backups_dir())?;
             if ctx.out.is_json() {
                 return ctx.out.json(&list);
             }
@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
             home::open_db(home)?;
             let identity = home::load_identity(home)?;
             let info =
-                bemx_import::handover::create_backup(home, &lock, &identity, bemx_import::backup::MANUAL_PREFIX)?;
+                bemx_install::restore::create_backup(home, &lock, &identity, bemx_install::backup::MANUAL_PREFIX)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&info);
             }
@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
                 ctx.out.note("Nothing changed.");
                 return Ok(());
             }
-            let report = bemx_import::handover::restore(home, &lock, &identity, name)?;
+            let report = bemx_install::restore::restore(home, &lock, &identity, name)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&report);
             }

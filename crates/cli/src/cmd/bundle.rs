@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use bemx_identity::{Contacts, Identity};
-use bemx_import::import::{ContactsTrust, sender_fingerprint};
+use bemx_import::import::sender_fingerprint;
+use bemx_install::schema::{self, SchemaMatch};
 use bemx_unpack::{BundleReader, HeaderInfo, Recipient, SenderTrust, UnpackError};
 use serde::Serialize;
 
@@ -68,6 +69,7 @@ fn trust_word(t: &SenderTrust) -> (&'static str, Option<String>) {
     match t {
         SenderTrust::Trusted { name } => ("trusted", Some(name.clone())),
         SenderTrust::KeyChanged { name } => ("key changed", Some(name.clone())),
+        SenderTrust::ClaimsDiffer { name, .. } => ("claims another sender", Some(name.clone())),
         _ => ("not trusted", None),
     }
 }
@@ -91,9 +93,8 @@ fn manifest_view(ctx: &Ctx, reader: &BundleReader<std::fs::File>) -> anyhow::Res
     let (trust, contact) = trust_word(reader.sender_trust());
     let (schema_matches_local, already_imported) = match home::open_db(&ctx.home) {
         Ok(db) => {
-            let fp = bemx_db::schema_fingerprint(db.conn())?;
-            let matches = m.schema.version == u64::from(bemx_db::SCHEMA_VERSION) && m.schema.fingerprint == fp;
-            let at = bemx_import::import::imported_at(db.conn(), &ctx.home, &m.bundle_id_hex())?;
+            let matches = schema::compare(db.conn(), &m.schema)? == SchemaMatch::Same;
+            let at = bemx_install::ledger::imported_at(db.conn(), &ctx.home.import_ledger_path(), &m.bundle_id_hex())?;
             (Some(matches), at)
         }
         Err(_) => (None, None),
@@ -148,10 +149,9 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
     if !header.is_age {
         failure = Some(UnpackError::NotABundle { detail: "it has no age encryption header".into() }.into());
     } else if let Some((identity, contacts)) = local(ctx)? {
-        let trust = ContactsTrust(&contacts);
         let opened = std::fs::File::open(path)
             .map_err(UnpackError::Io)
-            .and_then(|f| BundleReader::open(f, me(&identity), &trust, false));
+            .and_then(|f| BundleReader::open(f, me(&identity), &contacts, false));
         match opened {
             Ok(reader) => {
                 let m = manifest_view(ctx, &reader)?;
@@ -251,19 +251,21 @@ pub fn verify(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
             .hint("verify runs on the receiving installation: pass its --home")
             .into());
     };
-    let trust = ContactsTrust(&contacts);
-    let verified = bemx_unpack::verify_file(path, me(&identity), &trust, true)?;
+    let verified = bemx_unpack::verify_file(path, me(&identity), &contacts, true)?;
     // §8: a bundle of another schema is readable but not importable; say so.
     if let Ok(db) = home::open_db(&ctx.home) {
-        let ours = u64::from(bemx_db::SCHEMA_VERSION);
-        let fingerprint = bemx_db::schema_fingerprint(db.conn())?;
-        let theirs = &verified.manifest.schema;
-        if theirs.version != ours || theirs.fingerprint != fingerprint {
+        let differs = match schema::compare(db.conn(), &verified.manifest.schema)? {
+            SchemaMatch::Same => None,
+            SchemaMatch::VersionDiffers { theirs, ours } => {
+                Some(format!("database schema version {theirs}, and this installation has version {ours}"))
+            }
+            SchemaMatch::FingerprintDiffers { version, theirs, ours } => Some(format!(
+                "database schema version {version} with fingerprint {theirs}, and this installation's fingerprint is {ours}"
+            )),
+        };
+        if let Some(differs) = differs {
             return Err(Failure::new(format!(
-                "the bundle is intact, but it comes from database schema version {} (fingerprint {}), and this installation has schema version {ours} (fingerprint {}): importing it would be refused",
-                theirs.version,
-                hex::encode(&theirs.fingerprint[..6]),
-                hex::encode(&fingerprint[..6])
+                "the bundle is intact, but it comes from {differs}: importing it would be refused"
             ))
             .hint("install the same bemx version on both PCs and export again")
             .into());

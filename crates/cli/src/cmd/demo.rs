@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use bemx_db::{Database, SeedOptions};
 use bemx_identity::{Contacts, Identity};
-use bemx_import::backup::Retention;
 use bemx_import::import::NoProgress;
-use bemx_import::{Home, ImportOptions, Installation};
+use bemx_import::{ImportOptions, Installation};
+use bemx_install::Home;
+use bemx_install::backup::Retention;
 use clap::Args;
 use serde::Serialize;
 
@@ -123,7 +124,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         chosen.len()
     ))?;
     let exported = {
-        let _lock = anna_home.lock()?;
+        let lock = anna_home.lock()?;
         let mut db = Database::open(anna_home.db_path())?;
         let sender = bemx_pack::Sender::new(&anna);
         let recipient = bemx_pack::Recipient::new(&bernd.contact_card());
@@ -134,14 +135,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
             workers: 2,
             cancel: None,
         };
-        let report = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut NoProgress)?;
-        let facts = bemx_import::handover::ExportFacts {
-            bundle_id: &report.bundle_id,
-            recipient_fingerprint: &recipient.fingerprint,
-            clients: &report.clients,
-        };
-        bemx_import::handover::record_export(&anna_home, &facts)?;
-        report
+        bemx_pack::export(&anna_home, &lock, &mut db, &sender, &recipient, &request, &mut NoProgress)?
     };
     say(format!(
         "   {} written: {}, {} documents, encrypted for Bernd's PC only and signed by Anna.",
@@ -209,7 +203,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         let lock = anna_home.lock()?;
         let contacts = Contacts::load(anna_home.root())?;
         let bytes = std::fs::read(&receipt).with_context(|| format!("cannot read {}", receipt.display()))?;
-        bemx_import::handover::confirm(&anna_home, &lock, &contacts, *anna.installation_id().as_bytes(), &bytes)?
+        bemx_install::handover::confirm(&anna_home, &lock, &contacts, *anna.installation_id().as_bytes(), &bytes)?
     };
     let deleted: u64 = confirmed.rows_deleted.iter().map(|(_, n)| n).sum();
     let anna_after = Database::open(anna_home.db_path())?.clients_list(true)?.len();

@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
             .into());
     }
     home::own_card(home)?;
-    let _lock = home::lock(home)?;
+    let lock = home::lock(home)?;
     let contacts = Contacts::load(home.root())?;
     let contact = contacts.find(&args.to)?;
     let mut db = home::open_db(home)?;
@@ -83,18 +83,9 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
     // export's own cleanup is the better way out.
     ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed)).context("cannot install the Ctrl-C handler")?;
     let mut progress = Bar::new(ctx.out.progress_enabled(), "checking the clients' records");
-    let result = bemx_pack::export(&mut db, &sender, &recipient, &request, &mut progress);
+    let result = bemx_pack::export(home, &lock, &mut db, &sender, &recipient, &request, &mut progress);
     progress.finish();
     let report = result?;
-    // The journal outlives a restore of an older backup; see bemx_import::handover.
-    let facts = bemx_import::handover::ExportFacts {
-        bundle_id: &report.bundle_id,
-        recipient_fingerprint: &recipient.fingerprint,
-        clients: &report.clients,
-    };
-    if let Err(e) = bemx_import::handover::record_export(home, &facts) {
-        ctx.out.note(format!("warning: {e:#}; it is recorded again before the next restore"));
-    }
     print_summary(ctx, &report, &contact.card.name, &recipient.fingerprint)
 }
 

@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
     match cmd {
         HandoverCommand::List => {
             home::open_db(home)?;
-            let list = bemx_import::handover::list(home)?;
+            let list = bemx_install::handover::list(home)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&list);
             }
@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                         .hint("check the file name; the receiver's import wrote it as *.receipt")
                 })?;
             let report =
-                bemx_import::handover::confirm(home, &_lock, &contacts, *card.installation_id.as_bytes(), &bytes)?;
+                bemx_install::handover::confirm(home, &_lock, &contacts, *card.installation_id.as_bytes(), &bytes)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&report);
             }
@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                 ctx.out.note("Nothing changed.");
                 return Ok(());
             }
-            let n = bemx_import::handover::cancel(home, &_lock, bundle_id)?;
+            let n = bemx_install::handover::cancel(home, &_lock, bundle_id)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&serde_json::json!({ "bundle_id": bundle_id, "clients_returned": n }));
             }

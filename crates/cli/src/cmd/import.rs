@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 use bemx_identity::Contacts;
-use bemx_import::backup::Retention;
 use bemx_import::{ImportOptions, ImportReport, Installation};
+use bemx_install::backup::Retention;
 use clap::{Args, ValueEnum};
 
 use crate::progress::Bar;

@@ -6,7 +6,7 @@
 use std::fs::{File, OpenOptions};
 use std::path::Path;
 
-use crate::ImportError;
+use crate::InstallError;
 
 /// Held while a command works on an installation; released on drop.
 #[derive(Debug)]
@@ -16,34 +16,32 @@ pub struct InstallLock {
 
 impl InstallLock {
     /// Takes the lock or refuses at once.
-    pub fn acquire(lock_path: &Path) -> Result<Self, ImportError> {
+    pub fn acquire(lock_path: &Path) -> Result<Self, InstallError> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
             .open(lock_path)
-            .map_err(|e| ImportError::io("opening the lock file", lock_path, e))?;
+            .map_err(|e| InstallError::io("opening the lock file", lock_path, e))?;
         match file.try_lock() {
             Ok(()) => Ok(Self { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(ImportError::Busy),
-            Err(std::fs::TryLockError::Error(e)) => Err(ImportError::io("locking", lock_path, e)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(InstallError::Busy),
+            Err(std::fs::TryLockError::Error(e)) => Err(InstallError::io("locking", lock_path, e)),
         }
     }
 }
 
 /// Makes a connection refuse immediately when another program holds the database.
-pub fn no_waiting(conn: &rusqlite::Connection) -> Result<(), ImportError> {
-    conn.busy_timeout(std::time::Duration::ZERO).map_err(|e| ImportError::Db(e.into()))?;
+pub fn no_waiting(conn: &rusqlite::Connection) -> Result<(), InstallError> {
+    conn.busy_timeout(std::time::Duration::ZERO)?;
     Ok(())
 }
 
 /// Starts the exclusive transaction every writing command runs in; a
-/// database held by another program is refused with [`ImportError::Busy`].
-pub fn begin_exclusive(conn: &mut rusqlite::Connection) -> Result<rusqlite::Transaction<'_>, ImportError> {
+/// database held by another program is refused with [`InstallError::Busy`]
+/// (the one mapping of SQLite's busy codes is `bemx_db::DbError`'s).
+pub fn begin_exclusive(conn: &mut rusqlite::Connection) -> Result<rusqlite::Transaction<'_>, InstallError> {
     no_waiting(conn)?;
-    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive).map_err(|e| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => ImportError::Busy,
-        _ => ImportError::Db(e.into()),
-    })
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?)
 }

@@ -76,18 +76,22 @@ impl Home {
 
     /// Where a restore decrypts a backup before it replaces the database.
     pub fn restore_temp_path(&self) -> PathBuf {
-        let dir = match self.db.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        dir.join(RESTORE_TEMP_FILE)
+        bemx_format::durable::parent_dir(&self.db).join(RESTORE_TEMP_FILE)
+    }
+
+    /// SQLite's rollback journal of the database (present only while a
+    /// write is in progress or was interrupted).
+    pub fn db_journal_path(&self) -> PathBuf {
+        let mut s = self.db.as_os_str().to_owned();
+        s.push("-journal");
+        PathBuf::from(s)
     }
 
     /// Takes the installation lock and removes what a killed process may
     /// have left: a half-decrypted restore (plaintext health data, which
     /// must not stay on disk) and partial backups. Only the lock holder
     /// writes these files, so any found now are stale.
-    pub fn lock(&self) -> Result<crate::InstallLock, crate::ImportError> {
+    pub fn lock(&self) -> Result<crate::InstallLock, crate::InstallError> {
         let lock = crate::InstallLock::acquire(&self.lock_path())?;
         let _ = std::fs::remove_file(self.restore_temp_path());
         if let Ok(entries) = std::fs::read_dir(self.backups_dir()) {

@@ -13,9 +13,11 @@ use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use bemx_format::durable::TempFile;
 use sha2::{Digest, Sha256};
 
-use crate::ImportError;
+use crate::session::DbFileHandle;
+use crate::{BackupProblem, InstallError};
 
 /// File extension of backups.
 pub const BACKUP_EXT: &str = "bemxbak";
@@ -41,42 +43,19 @@ pub struct BackupInfo {
     pub safety: bool,
 }
 
-/// A read handle on the database file, opened once per session.
-///
-/// On POSIX systems closing any descriptor of a file drops every lock the
-/// process holds on it, SQLite's included. This handle therefore must stay
-/// open until the SQLite connection has been closed: keep it next to the
-/// connection and drop it after.
-#[derive(Debug)]
-pub struct DbFileHandle {
-    file: File,
-    path: PathBuf,
-}
-
-impl DbFileHandle {
-    /// Opens the database file for reading.
-    pub fn open(path: &Path) -> Result<Self, ImportError> {
-        let file = File::open(path).map_err(|e| ImportError::io("opening", path, e))?;
-        Ok(Self { file, path: path.to_path_buf() })
-    }
-}
-
-fn check_name(name: &str) -> Result<(), ImportError> {
+fn check_name(name: &str) -> Result<(), InstallError> {
     let ok = !name.is_empty()
         && name.len() <= 128
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         && !name.starts_with('-');
     if !ok {
-        return Err(ImportError::Backup {
-            name: name.escape_debug().to_string(),
-            detail: "is not a backup name: use a name shown by `bemx backup list`".into(),
-        });
+        return Err(InstallError::Backup { name: name.escape_debug().to_string(), problem: BackupProblem::BadName });
     }
     Ok(())
 }
 
 /// The path of backup `name` in `dir`.
-pub fn backup_path(dir: &Path, name: &str) -> Result<PathBuf, ImportError> {
+pub fn backup_path(dir: &Path, name: &str) -> Result<PathBuf, InstallError> {
     check_name(name)?;
     Ok(dir.join(format!("{name}.{BACKUP_EXT}")))
 }
@@ -98,15 +77,10 @@ impl<W: Write> Write for Counting<W> {
 }
 
 /// Runs `PRAGMA quick_check` and refuses anything but "ok".
-pub fn quick_check(conn: &rusqlite::Connection) -> Result<(), ImportError> {
+pub fn quick_check(conn: &rusqlite::Connection) -> Result<(), InstallError> {
     let result: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
     if result != "ok" {
-        return Err(ImportError::Backup {
-            name: "database".into(),
-            detail: format!(
-                "the database fails its integrity check ({result}): nothing was changed; run `bemx db check` and restore a backup"
-            ),
-        });
+        return Err(InstallError::Damaged { result });
     }
     Ok(())
 }
@@ -125,7 +99,7 @@ pub fn create_backup(
     name: &str,
     own_recipient: &age::x25519::Recipient,
     own_identity: &age::x25519::Identity,
-) -> Result<BackupInfo, ImportError> {
+) -> Result<BackupInfo, InstallError> {
     quick_check(conn)?;
     // Names carry the time to the second; a retry within that second gets a suffix.
     let mut name = name.to_string();
@@ -139,40 +113,31 @@ pub fn create_backup(
         path = backup_path(dir, &name)?;
     }
     if path.exists() {
-        return Err(ImportError::Backup { name, detail: "already exists: wait a second and try again".into() });
+        return Err(InstallError::Backup { name, problem: BackupProblem::Exists });
     }
     let name = name.as_str();
     create_private_dir(dir)?;
     let temp = dir.join(format!(".{name}.partial"));
+    // Only the lock holder writes here, so a file of that name is stale.
     let _ = fs::remove_file(&temp);
-    let result = write_and_verify(db, &temp, own_recipient, own_identity);
-    let (size, db_bytes) = match result {
-        Ok(sizes) => sizes,
-        Err(e) => {
-            let _ = fs::remove_file(&temp);
-            return Err(e);
-        }
-    };
-    fs::rename(&temp, &path).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        ImportError::io("renaming the backup", &path, e)
-    })?;
-    sync_dir(dir);
+    let (guard, out) = TempFile::create(temp.clone()).map_err(|e| InstallError::io("creating", &temp, e))?;
+    let (size, db_bytes) = write_and_verify(db, out, &temp, own_recipient, own_identity)?;
+    guard.persist(&path).map_err(|e| InstallError::io("renaming the backup", &path, e))?;
     Ok(BackupInfo { name: name.into(), path, size, db_bytes, safety: name.starts_with(SAFETY_PREFIX) })
 }
 
 fn write_and_verify(
     db: &mut DbFileHandle,
+    out: File,
     temp: &Path,
     recipient: &age::x25519::Recipient,
     identity: &age::x25519::Identity,
-) -> Result<(u64, u64), ImportError> {
+) -> Result<(u64, u64), InstallError> {
     use std::io::Seek;
-    let io_err = |e| ImportError::io("writing the backup", temp, e);
-    db.file.rewind().map_err(|e| ImportError::io("reading", &db.path, e))?;
-    let out = create_private_file(temp)?;
+    let io_err = |e| InstallError::io("writing the backup", temp, e);
+    db.file.rewind().map_err(|e| InstallError::io("reading", &db.path, e))?;
     let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
-        .map_err(|e| ImportError::io("encrypting the backup", temp, io::Error::other(e.to_string())))?;
+        .map_err(|e| InstallError::io("encrypting the backup", temp, io::Error::other(e.to_string())))?;
     let counting = Counting { inner: BufWriter::with_capacity(1 << 20, out), count: 0 };
     let age_out = encryptor.wrap_output(counting).map_err(io_err)?;
     let mut zstd_out = zstd::stream::write::Encoder::new(age_out, 3).map_err(io_err)?;
@@ -181,7 +146,7 @@ fn write_and_verify(
     let mut buf = vec![0u8; 1 << 20];
     let mut db_bytes = 0u64;
     loop {
-        let n = db.file.read(&mut buf).map_err(|e| ImportError::io("reading", &db.path, e))?;
+        let n = db.file.read(&mut buf).map_err(|e| InstallError::io("reading", &db.path, e))?;
         if n == 0 {
             break;
         }
@@ -197,29 +162,31 @@ fn write_and_verify(
     let expected: [u8; 32] = hasher.finalize().into();
     let (actual, len) = decrypt_hash(temp, identity)?;
     if actual != expected || len != db_bytes {
-        return Err(ImportError::Backup {
-            name: temp.display().to_string(),
-            detail: "reads back differently from the database: the disk may be failing; nothing was changed".into(),
-        });
+        return Err(InstallError::Backup { name: temp.display().to_string(), problem: BackupProblem::ReadBack });
     }
     Ok((size, db_bytes))
 }
 
 /// Decrypts and decompresses a backup into `sink`.
-pub fn decrypt_backup(path: &Path, identity: &age::x25519::Identity, sink: &mut dyn Write) -> Result<u64, ImportError> {
+pub fn decrypt_backup(
+    path: &Path,
+    identity: &age::x25519::Identity,
+    sink: &mut dyn Write,
+) -> Result<u64, InstallError> {
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let bad = |detail: String| ImportError::Backup { name: name.clone(), detail };
-    let file = File::open(path).map_err(|e| ImportError::io("opening the backup", path, e))?;
-    let decryptor =
-        age::Decryptor::new_buffered(BufReader::new(file)).map_err(|e| bad(format!("is not a bemx backup ({e})")))?;
+    let bad = |problem| InstallError::Backup { name: name.clone(), problem };
+    let file = File::open(path).map_err(|e| InstallError::io("opening the backup", path, e))?;
+    let decryptor = age::Decryptor::new_buffered(BufReader::new(file))
+        .map_err(|e| bad(BackupProblem::NotABackup(e.to_string())))?;
     let plain = decryptor
         .decrypt(std::iter::once(identity as &dyn age::Identity))
-        .map_err(|_| bad("was not made by this installation (it is encrypted to another key)".into()))?;
-    let mut zstd_in = zstd::stream::read::Decoder::new(plain).map_err(|e| bad(e.to_string()))?;
-    io::copy(&mut zstd_in, sink).map_err(|e| bad(format!("is damaged or truncated ({e}): use another backup")))
+        .map_err(|_| bad(BackupProblem::ForeignKey))?;
+    let mut zstd_in =
+        zstd::stream::read::Decoder::new(plain).map_err(|e| bad(BackupProblem::Damaged(e.to_string())))?;
+    io::copy(&mut zstd_in, sink).map_err(|e| bad(BackupProblem::Damaged(e.to_string())))
 }
 
-fn decrypt_hash(path: &Path, identity: &age::x25519::Identity) -> Result<([u8; 32], u64), ImportError> {
+fn decrypt_hash(path: &Path, identity: &age::x25519::Identity) -> Result<([u8; 32], u64), InstallError> {
     struct HashSink(Sha256);
     impl Write for HashSink {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -236,15 +203,15 @@ fn decrypt_hash(path: &Path, identity: &age::x25519::Identity) -> Result<([u8; 3
 }
 
 /// Lists backups, newest name first within each kind (names sort by time).
-pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>, ImportError> {
+pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> {
     let mut out = Vec::new();
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(ImportError::io("listing", dir, e)),
+        Err(e) => return Err(InstallError::io("listing", dir, e)),
     };
     for entry in entries {
-        let entry = entry.map_err(|e| ImportError::io("listing", dir, e))?;
+        let entry = entry.map_err(|e| InstallError::io("listing", dir, e))?;
         let path = entry.path();
         let Some(name) =
             path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(&format!(".{BACKUP_EXT}")))
@@ -278,26 +245,20 @@ pub enum Retention {
 }
 
 /// Applies `retention` and returns the names deleted.
-pub fn apply_retention(dir: &Path, retention: Retention) -> Result<Vec<String>, ImportError> {
+pub fn apply_retention(dir: &Path, retention: Retention) -> Result<Vec<String>, InstallError> {
     let mut deleted = Vec::new();
     if retention == Retention::KeepAll {
         return Ok(deleted);
     }
     for b in list_backups(dir)? {
         if !b.safety {
-            fs::remove_file(&b.path).map_err(|e| ImportError::io("deleting the old backup", &b.path, e))?;
+            fs::remove_file(&b.path).map_err(|e| InstallError::io("deleting the old backup", &b.path, e))?;
             deleted.push(b.name);
         }
     }
     Ok(deleted)
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), ImportError> {
-    bemx_format::durable::create_private_dir(dir).map_err(|e| ImportError::io("creating", dir, e))
+fn create_private_dir(dir: &Path) -> Result<(), InstallError> {
+    bemx_format::durable::create_private_dir(dir).map_err(|e| InstallError::io("creating", dir, e))
 }
-
-pub(crate) fn create_private_file(path: &Path) -> Result<File, ImportError> {
-    bemx_format::durable::create_private_file(path).map_err(|e| ImportError::io("creating", path, e))
-}
-
-pub(crate) use bemx_format::durable::sync_dir;

@@ -11,35 +11,75 @@
 
 use std::collections::BTreeMap;
 use std::fs::OpenOptions;
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::Path;
 
-use crate::ImportError;
+use crate::InstallError;
 
 /// Longest ledger or journal file read.
 const MAX_FILE: u64 = 64 * 1024 * 1024;
 
-fn read_lines(path: &Path) -> Result<Vec<String>, ImportError> {
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE => {
-            return Err(ImportError::io("reading", path, io::Error::other("file is implausibly large")));
-        }
-        Ok(_) => {}
+/// The record lines of a file with their 1-based line numbers. Blank lines
+/// and `#` comments are skipped. A last line without its newline is an
+/// append that a crash cut short: it is not a record (the event it was to
+/// record is re-derived from the database, which is written first), and the
+/// next append starts a new line after it. Any other line must parse, or
+/// the reader refuses the file (see spec/DESIGN.md, "Record files").
+fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, InstallError> {
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(ImportError::io("reading", path, e)),
+        Err(e) => return Err(InstallError::io("reading", path, e)),
+    };
+    let mut bytes = Vec::new();
+    (&mut file).take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| InstallError::io("reading", path, e))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(InstallError::RecordFile { path: path.to_path_buf(), line: 0, reason: "larger than 64 MiB" });
     }
-    let text = std::fs::read_to_string(path).map_err(|e| ImportError::io("reading", path, e))?;
-    Ok(text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(str::to_owned).collect())
+    let complete = match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(at) => &bytes[..=at],
+        None => &[][..],
+    };
+    let text = std::str::from_utf8(complete).map_err(|e| InstallError::RecordFile {
+        path: path.to_path_buf(),
+        line: complete[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1,
+        reason: "not UTF-8 text",
+    })?;
+    Ok(text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(n, l)| (n + 1, l.to_owned()))
+        .collect())
 }
 
-fn append_line(path: &Path, line: &str) -> Result<(), ImportError> {
+fn malformed(path: &Path, line: usize) -> InstallError {
+    InstallError::RecordFile { path: path.to_path_buf(), line, reason: "not a record this version knows" }
+}
+
+fn append_line(path: &Path, line: &str) -> Result<(), InstallError> {
     let mut f = OpenOptions::new()
         .create(true)
+        .read(true)
         .append(true)
         .open(path)
-        .map_err(|e| ImportError::io("appending to", path, e))?;
-    f.write_all(format!("{line}\n").as_bytes()).map_err(|e| ImportError::io("appending to", path, e))?;
-    f.sync_all().map_err(|e| ImportError::io("syncing", path, e))
+        .map_err(|e| InstallError::io("appending to", path, e))?;
+    // A torn last line (see read_lines) must not swallow this record.
+    let len = f.metadata().map_err(|e| InstallError::io("appending to", path, e))?.len();
+    let mut text = String::with_capacity(line.len() + 2);
+    if len > 0 {
+        let mut last = [0u8; 1];
+        f.seek(io::SeekFrom::Start(len - 1))
+            .and_then(|_| f.read_exact(&mut last))
+            .map_err(|e| InstallError::io("reading", path, e))?;
+        if last[0] != b'\n' {
+            text.push('\n');
+        }
+    }
+    text.push_str(line);
+    text.push('\n');
+    f.write_all(text.as_bytes()).map_err(|e| InstallError::io("appending to", path, e))?;
+    f.sync_all().map_err(|e| InstallError::io("syncing", path, e))
 }
 
 /// One imported bundle.
@@ -83,17 +123,33 @@ impl LedgerEntry {
 }
 
 /// Entries of the ledger file, by bundle id.
-pub fn read_ledger(path: &Path) -> Result<BTreeMap<String, LedgerEntry>, ImportError> {
-    Ok(read_lines(path)?.iter().filter_map(|l| LedgerEntry::parse(l)).map(|e| (e.bundle_id.clone(), e)).collect())
+pub fn read_ledger(path: &Path) -> Result<BTreeMap<String, LedgerEntry>, InstallError> {
+    read_lines(path)?
+        .iter()
+        .map(|(n, l)| LedgerEntry::parse(l).map(|e| (e.bundle_id.clone(), e)).ok_or_else(|| malformed(path, *n)))
+        .collect()
+}
+
+/// When this installation imported bundle `bundle_hex`, by its database
+/// ledger or, after a restore of an older backup, by its ledger file.
+pub fn imported_at(conn: &rusqlite::Connection, file: &Path, bundle_hex: &str) -> Result<Option<String>, InstallError> {
+    let in_db: Option<String> = conn
+        .query_row("SELECT imported_at FROM import_ledger WHERE bundle_id = ?1", [bundle_hex], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    match in_db {
+        Some(at) => Ok(Some(at)),
+        None => Ok(read_ledger(file)?.get(bundle_hex).map(|e| e.imported_at.clone())),
+    }
 }
 
 /// Appends one entry to the ledger file.
-pub fn append_ledger(path: &Path, entry: &LedgerEntry) -> Result<(), ImportError> {
+pub fn append_ledger(path: &Path, entry: &LedgerEntry) -> Result<(), InstallError> {
     append_line(path, &entry.to_line())
 }
 
 /// Ledger rows of the database.
-pub fn db_ledger(conn: &rusqlite::Connection) -> Result<Vec<LedgerEntry>, ImportError> {
+pub fn db_ledger(conn: &rusqlite::Connection) -> Result<Vec<LedgerEntry>, InstallError> {
     let mut stmt = conn.prepare(
         "SELECT bundle_id, imported_at, sender_fingerprint, clients, rows, coalesce(backup_name, '') FROM import_ledger ORDER BY imported_at",
     )?;
@@ -111,7 +167,7 @@ pub fn db_ledger(conn: &rusqlite::Connection) -> Result<Vec<LedgerEntry>, Import
 }
 
 /// Writes a ledger row into the database (inside the import's transaction).
-pub fn insert_db_ledger(conn: &rusqlite::Connection, e: &LedgerEntry) -> Result<(), ImportError> {
+pub fn insert_db_ledger(conn: &rusqlite::Connection, e: &LedgerEntry) -> Result<(), InstallError> {
     conn.execute(
         "INSERT INTO import_ledger (bundle_id, sender_fingerprint, imported_at, clients, rows, backup_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         rusqlite::params![e.bundle_id, e.sender_fingerprint, e.imported_at, e.clients as i64, e.rows as i64, e.backup_name],
@@ -122,7 +178,7 @@ pub fn insert_db_ledger(conn: &rusqlite::Connection, e: &LedgerEntry) -> Result<
 /// Appends database ledger rows missing from the file (after a crash
 /// between commit and append), and inserts file entries missing from the
 /// database (after a restore of an older backup).
-pub fn reconcile_ledger(conn: &rusqlite::Connection, path: &Path) -> Result<(), ImportError> {
+pub fn reconcile_ledger(conn: &rusqlite::Connection, path: &Path) -> Result<(), InstallError> {
     let file = read_ledger(path)?;
     let db = db_ledger(conn)?;
     for e in &db {
@@ -167,43 +223,34 @@ pub enum JournalEntry {
 }
 
 /// Reads the handover journal.
-pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, ImportError> {
-    Ok(read_lines(path)?
-        .iter()
-        .filter_map(|l| {
-            let mut f = l.split_whitespace();
-            match (f.next()?, f.next()?) {
-                ("exported", id) => Some(JournalEntry::Exported {
-                    bundle_id: id.to_string(),
-                    recipient_fingerprint: f.next()?.to_string(),
-                    created_at: f.next()?.to_string(),
-                    clients: f
-                        .next()
-                        .unwrap_or_default()
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                }),
-                ("confirmed", id) => Some(JournalEntry::Confirmed {
-                    bundle_id: id.to_string(),
-                    clients: f
-                        .next()
-                        .unwrap_or_default()
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                }),
-                ("cancelled", id) => Some(JournalEntry::Cancelled { bundle_id: id.to_string() }),
-                _ => None,
-            }
-        })
-        .collect())
+pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, InstallError> {
+    read_lines(path)?.iter().map(|(n, l)| JournalEntry::parse(l).ok_or_else(|| malformed(path, *n))).collect()
+}
+
+fn uuid_list(field: Option<&str>) -> Vec<String> {
+    field.unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+impl JournalEntry {
+    fn parse(line: &str) -> Option<Self> {
+        let mut f = line.split_whitespace();
+        let entry = match (f.next()?, f.next()?) {
+            ("exported", id) => JournalEntry::Exported {
+                bundle_id: id.to_string(),
+                recipient_fingerprint: f.next()?.to_string(),
+                created_at: f.next()?.to_string(),
+                clients: uuid_list(f.next()),
+            },
+            ("confirmed", id) => JournalEntry::Confirmed { bundle_id: id.to_string(), clients: uuid_list(f.next()) },
+            ("cancelled", id) => JournalEntry::Cancelled { bundle_id: id.to_string() },
+            _ => return None,
+        };
+        f.next().is_none().then_some(entry)
+    }
 }
 
 /// Appends to the handover journal.
-pub fn append_journal(path: &Path, entry: &JournalEntry) -> Result<(), ImportError> {
+pub fn append_journal(path: &Path, entry: &JournalEntry) -> Result<(), InstallError> {
     let line = match entry {
         JournalEntry::Exported { bundle_id, recipient_fingerprint, created_at, clients } => {
             format!("exported {bundle_id} {recipient_fingerprint} {created_at} {}", clients.join(","))
@@ -217,7 +264,7 @@ pub fn append_journal(path: &Path, entry: &JournalEntry) -> Result<(), ImportErr
 /// Appends to the journal every handover event the database knows and the
 /// journal does not (an export or confirm whose journal line was lost to a
 /// crash), so a restore can re-apply them.
-pub fn reconcile_journal(conn: &rusqlite::Connection, path: &Path) -> Result<(), ImportError> {
+pub fn reconcile_journal(conn: &rusqlite::Connection, path: &Path) -> Result<(), InstallError> {
     let journal = read_journal(path)?;
     let has = |kind: &str, id: &str| {
         journal.iter().any(|e| match (e, kind) {
@@ -261,6 +308,24 @@ pub fn reconcile_journal(conn: &rusqlite::Connection, path: &Path) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// The import's bookkeeping inside its transaction: the ledger row with
+/// the signed receipt (so `bemx receipt` can write it again after any
+/// crash) and the audit entry. The ledger file is appended after the
+/// commit ([`append_ledger`]) and reconciled from this row if that fails.
+pub fn record_import(
+    tx: &rusqlite::Transaction<'_>,
+    entry: &LedgerEntry,
+    receipt: &[u8],
+    audit_detail: &str,
+) -> Result<(), InstallError> {
+    insert_db_ledger(tx, entry)?;
+    tx.execute(
+        "UPDATE import_ledger SET receipt = ?2 WHERE bundle_id = ?1",
+        rusqlite::params![entry.bundle_id, receipt],
+    )?;
+    crate::audit::record(tx, &entry.imported_at, crate::audit::Event::Import, &entry.bundle_id, audit_detail)
 }
 
 #[cfg(test)]

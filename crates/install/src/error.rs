@@ -1,0 +1,203 @@
+use std::path::{Path, PathBuf};
+
+/// Why a step of the installation's bookkeeping failed: the lock, a backup,
+/// a restore, the ledger, the handover journal, a receipt at the sender.
+/// After any of these the database is as it was before the command.
+///
+/// `Display` says what happened; [`InstallError::advice`] says what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InstallError {
+    /// Another bemx process or another program holds the installation or its database.
+    #[error("the database is in use by another program")]
+    Busy,
+    /// A backup is missing, unreadable or fails its check.
+    #[error("backup {name} {problem}")]
+    Backup {
+        /// Backup name.
+        name: String,
+        /// What is wrong with it.
+        problem: BackupProblem,
+    },
+    /// The database fails SQLite's integrity check.
+    #[error("the database fails its integrity check ({result}); nothing was changed")]
+    Damaged {
+        /// What `PRAGMA quick_check` said.
+        result: String,
+    },
+    /// A restore found SQLite's rollback journal of an interrupted write.
+    #[error("cannot restore while {} exists (an interrupted write)", journal.display())]
+    PendingJournal {
+        /// The `-journal` file.
+        journal: PathBuf,
+    },
+    /// A receipt does not belong to an open handover of this installation.
+    #[error("{0}")]
+    Receipt(ReceiptProblem),
+    /// No handover with that bundle id.
+    #[error("no handover with bundle id {0}")]
+    UnknownHandover(String),
+    /// The handover is not in a state that allows this.
+    #[error("handover {bundle} is {state}")]
+    HandoverState {
+        /// Bundle id.
+        bundle: String,
+        /// Its state.
+        state: String,
+        /// What was attempted.
+        attempted: &'static str,
+    },
+    /// A record file (ledger, journal) has a line this version cannot read.
+    #[error("{} line {line} cannot be read ({reason})", path.display())]
+    RecordFile {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A file operation failed.
+    #[error("{action} {} failed: {source}", path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// File concerned.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A receipt file could not be parsed or verified.
+    #[error(transparent)]
+    Format(#[from] bemx_format::FormatError),
+    /// The database refused.
+    #[error(transparent)]
+    Db(bemx_db::DbError),
+}
+
+/// What is wrong with a backup.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BackupProblem {
+    /// The name is not one bemx gives backups.
+    #[error("is not a backup name")]
+    BadName,
+    /// No such file.
+    #[error("does not exist")]
+    Missing,
+    /// Backups are named to the second; too many in one second.
+    #[error("already exists")]
+    Exists,
+    /// Not an age file at all.
+    #[error("is not a bemx backup ({0})")]
+    NotABackup(String),
+    /// Encrypted to another key.
+    #[error("was not made by this installation (it is encrypted to another key)")]
+    ForeignKey,
+    /// Decrypts, but its data ends early or fails authentication.
+    #[error("is damaged or truncated ({0})")]
+    Damaged(String),
+    /// Written, but reads back differently.
+    #[error("reads back differently from the database")]
+    ReadBack,
+}
+
+/// Why a receipt does not confirm a handover.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReceiptProblem {
+    /// The receipt is for a handover this installation cancelled.
+    #[error(
+        "WARNING: this receipt says bundle {0} was imported, but you cancelled that handover and took the clients back: the clients now exist on two PCs"
+    )]
+    CancelledHandover(String),
+    /// The recipient is no longer a contact, so the signature cannot be checked.
+    #[error("the recipient of bundle {bundle} (fingerprint {fingerprint}) is no longer among your contacts")]
+    RecipientUnknown {
+        /// Bundle id.
+        bundle: String,
+        /// Recipient fingerprint.
+        fingerprint: String,
+    },
+    /// Signed by the recipient, but for other facts than this handover's.
+    #[error("the receipt for bundle {bundle} does not match this handover ({what} differ)")]
+    Mismatch {
+        /// Bundle id.
+        bundle: String,
+        /// Which facts differ.
+        what: &'static str,
+    },
+    /// The import is recorded, but the database no longer holds it.
+    #[error(
+        "bundle {0} is recorded as imported, but this database no longer holds that import (it was restored from an older backup)"
+    )]
+    ImportRestoredAway(String),
+    /// Never imported here.
+    #[error("bundle {0} was never imported here")]
+    NeverImported(String),
+}
+
+impl InstallError {
+    pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        InstallError::Io { action, path: path.to_path_buf(), source }
+    }
+
+    /// What the user can do about it, kept apart from the message.
+    pub fn advice(&self) -> Option<String> {
+        Some(match self {
+            InstallError::Busy => "close BEMdok and every other bemx window, then try again".into(),
+            InstallError::Backup { problem, .. } => match problem {
+                BackupProblem::BadName | BackupProblem::Missing => {
+                    "run `bemx backup list` to see the backups and use a name it shows".into()
+                }
+                BackupProblem::Exists => "wait a second and try again".into(),
+                BackupProblem::NotABackup(_) | BackupProblem::ForeignKey | BackupProblem::Damaged(_) => {
+                    "use another backup (`bemx backup list`)".into()
+                }
+                BackupProblem::ReadBack => "the disk may be failing: check it; nothing was changed".into(),
+            },
+            InstallError::Damaged { .. } => "run `bemx db check` and restore a backup".into(),
+            InstallError::PendingJournal { .. } => {
+                "open the database once with bemx (`bemx db check`) so SQLite can roll it back, then restore".into()
+            }
+            InstallError::Receipt(p) => match p {
+                ReceiptProblem::CancelledHandover(_) => {
+                    "contact the receiver at once and agree who keeps the clients".into()
+                }
+                ReceiptProblem::RecipientUnknown { .. } => "add their contact card again to check the receipt".into(),
+                ReceiptProblem::Mismatch { .. } => "ask the receiver for the right receipt".into(),
+                ReceiptProblem::ImportRestoredAway(_) => {
+                    "its clients may be missing here: ask the sender to cancel that handover and export the clients again".into()
+                }
+                ReceiptProblem::NeverImported(_) => "run `bemx inspect` on the bundle to see its id".into(),
+            },
+            InstallError::UnknownHandover(_) => "run `bemx handover list` to see the open ones".into(),
+            InstallError::HandoverState { state, attempted, .. } => match (*attempted, state.as_str()) {
+                ("confirm", "confirmed") => "it was already confirmed; nothing to do".into(),
+                ("cancel", _) => "only an open handover can be cancelled; `bemx handover list` shows them".into(),
+                _ => "only an open handover can be confirmed; `bemx handover list` shows them".into(),
+            },
+            InstallError::RecordFile { .. } => {
+                "the file was changed outside bemx: restore it from your file backup or ask your IT admin; bemx changed nothing".into()
+            }
+            InstallError::Io { source, .. } => bemx_format::durable::io_advice(source).into(),
+            InstallError::Format(_) => return None,
+            InstallError::Db(_) => return None,
+        })
+    }
+}
+
+impl From<bemx_db::DbError> for InstallError {
+    fn from(e: bemx_db::DbError) -> Self {
+        match e {
+            bemx_db::DbError::Busy => InstallError::Busy,
+            other => InstallError::Db(other),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for InstallError {
+    fn from(e: rusqlite::Error) -> Self {
+        bemx_db::DbError::from(e).into()
+    }
+}

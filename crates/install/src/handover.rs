@@ -1,0 +1,252 @@
+//! The sender's side of a handover: the export's own bookkeeping, then
+//! list, confirm with the receiver's signed receipt (purging the clients
+//! without a trace) and cancel (giving them back).
+
+use bemx_format::receipt::Receipt;
+use bemx_identity::Contacts;
+
+use crate::audit::{self, Event};
+use crate::ledger::{self, JournalEntry};
+use crate::{Home, InstallError, InstallLock, ReceiptProblem, Session};
+
+/// What the installation records of an export.
+#[derive(Debug, Clone)]
+pub struct ExportFacts {
+    /// Bundle id, hex.
+    pub bundle_id: String,
+    /// The recipient contact's fingerprint.
+    pub recipient_fingerprint: String,
+    /// The recipient contact's name.
+    pub recipient_name: String,
+    /// The exported clients' UUIDs.
+    pub clients: Vec<String>,
+    /// Rows in the bundle.
+    pub rows: u64,
+    /// Documents in the bundle.
+    pub documents: u64,
+    /// UUIDs of the clients exported without a recorded handover consent,
+    /// and the reason the user gave.
+    pub without_consent: Option<(Vec<String>, String)>,
+}
+
+/// An export that the handover journal knows of before its bundle can
+/// exist (spec/DESIGN.md, ordering invariant E1): were the process killed
+/// after the bundle got its name and before the database commit, the
+/// journal's line still marks the clients handed over at the next restore
+/// or reconciliation, so no valid bundle is ever unknown to the sender.
+///
+/// Dropped without [`PendingExport::committed`], the export failed and its
+/// bundle was removed: a `cancelled` line settles the journal.
+#[derive(Debug)]
+#[must_use = "an export that is neither committed nor dropped leaves its journal line open"]
+pub struct PendingExport<'h> {
+    home: &'h Home,
+    facts: ExportFacts,
+    settled: bool,
+}
+
+/// Appends the export to the handover journal (fsynced) before anything of
+/// the bundle is written under its real name.
+pub fn announce_export<'h>(home: &'h Home, facts: ExportFacts) -> Result<PendingExport<'h>, InstallError> {
+    ledger::append_journal(
+        &home.handover_journal_path(),
+        &JournalEntry::Exported {
+            bundle_id: facts.bundle_id.clone(),
+            recipient_fingerprint: facts.recipient_fingerprint.split_whitespace().collect(),
+            created_at: bemx_format::time::rfc3339(bemx_format::time::now()),
+            clients: facts.clients.clone(),
+        },
+    )?;
+    Ok(PendingExport { home, facts, settled: false })
+}
+
+impl PendingExport<'_> {
+    /// Marks the clients handed over and writes the audit entries, inside
+    /// the export's transaction (the caller commits).
+    pub fn record(&self, tx: &rusqlite::Transaction<'_>) -> Result<(), InstallError> {
+        let f = &self.facts;
+        let now = bemx_format::time::rfc3339(bemx_format::time::now());
+        tx.execute(
+            "INSERT INTO handovers (bundle_id, recipient_fingerprint, recipient_name, created_at, state) VALUES (?1, ?2, ?3, ?4, 'open')",
+            rusqlite::params![f.bundle_id, f.recipient_fingerprint, f.recipient_name, now],
+        )?;
+        let mut insert = tx.prepare("INSERT INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)")?;
+        for uuid in &f.clients {
+            insert.execute(rusqlite::params![f.bundle_id, uuid])?;
+        }
+        let detail = format!(
+            "clients={} rows={} documents={} recipient={}",
+            f.clients.len(),
+            f.rows,
+            f.documents,
+            f.recipient_fingerprint
+        );
+        audit::record(tx, &now, Event::Export, &f.bundle_id, &detail)?;
+        if let Some((uuids, reason)) = f.without_consent.as_ref().filter(|(u, _)| !u.is_empty()) {
+            let detail = format!("clients={} uuids={} reason={reason}", uuids.len(), uuids.join(","));
+            audit::record(tx, &now, Event::ExportWithoutConsent, &f.bundle_id, &detail)?;
+        }
+        Ok(())
+    }
+
+    /// The export's transaction committed: the journal line stands.
+    pub fn committed(mut self) {
+        self.settled = true;
+    }
+}
+
+impl Drop for PendingExport<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            // Best effort: should this append fail too, the `exported` line
+            // alone makes a later reconciliation treat the clients as handed
+            // over — the safe side, undone with `bemx handover cancel`.
+            let _ = ledger::append_journal(
+                &self.home.handover_journal_path(),
+                &JournalEntry::Cancelled { bundle_id: self.facts.bundle_id.clone() },
+            );
+        }
+    }
+}
+
+/// One handover as `handover list` shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HandoverSummary {
+    /// Bundle id, hex.
+    pub bundle_id: String,
+    /// The recipient contact's name.
+    pub recipient_name: String,
+    /// The recipient contact's fingerprint.
+    pub recipient_fingerprint: String,
+    /// Export time.
+    pub created_at: String,
+    /// open, confirmed or cancelled.
+    pub state: String,
+    /// Number of clients.
+    pub clients: u64,
+}
+
+/// All handovers, newest first.
+pub fn list(home: &Home) -> Result<Vec<HandoverSummary>, InstallError> {
+    let session = Session::open(home)?;
+    let conn = session.db.conn();
+    let mut stmt = conn.prepare(
+        "SELECT h.bundle_id, coalesce(h.recipient_name, ''), h.recipient_fingerprint, h.created_at, h.state,
+                (SELECT count(*) FROM handover_clients c WHERE c.bundle_id = h.bundle_id)
+         FROM handovers h ORDER BY h.created_at DESC, h.bundle_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(HandoverSummary {
+            bundle_id: r.get(0)?,
+            recipient_name: r.get(1)?,
+            recipient_fingerprint: r.get(2)?,
+            created_at: r.get(3)?,
+            state: r.get(4)?,
+            clients: r.get::<_, i64>(5)? as u64,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn handover_row(conn: &rusqlite::Connection, bundle_id: &str) -> Result<(String, String, Vec<String>), InstallError> {
+    let row: Option<(String, String)> = conn
+        .query_row("SELECT state, recipient_fingerprint FROM handovers WHERE bundle_id = ?1", [bundle_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    let Some((state, fingerprint)) = row else {
+        return Err(InstallError::UnknownHandover(bundle_id.to_string()));
+    };
+    let mut stmt =
+        conn.prepare("SELECT client_uuid FROM handover_clients WHERE bundle_id = ?1 ORDER BY client_uuid")?;
+    let uuids = stmt.query_map([bundle_id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    Ok((state, fingerprint, uuids))
+}
+
+/// What confirming did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ConfirmReport {
+    /// Bundle id.
+    pub bundle_id: String,
+    /// Clients purged.
+    pub clients: usize,
+    /// Rows deleted per table.
+    pub rows_deleted: Vec<(String, u64)>,
+}
+
+/// Verifies the receiver's receipt and purges the handed-over clients.
+pub fn confirm(
+    home: &Home,
+    _lock: &InstallLock,
+    contacts: &Contacts,
+    own_installation: [u8; 16],
+    receipt_file: &[u8],
+) -> Result<ConfirmReport, InstallError> {
+    let (unverified, _, _) = Receipt::parse_unverified(receipt_file)?;
+    let bundle_id = hex::encode(unverified.bundle_id);
+    let mut session = Session::open(home)?;
+    let conn = session.db.conn_mut();
+    let tx = crate::lock::begin_exclusive(conn)?;
+    let (state, fingerprint, uuids) = handover_row(&tx, &bundle_id)?;
+    match state.as_str() {
+        "open" => {}
+        "cancelled" => {
+            return Err(InstallError::Receipt(ReceiptProblem::CancelledHandover(bundle_id)));
+        }
+        _ => {
+            return Err(InstallError::HandoverState { bundle: bundle_id, state, attempted: "confirm" });
+        }
+    }
+    let contact = contacts.find(&fingerprint).map_err(|_| {
+        InstallError::Receipt(ReceiptProblem::RecipientUnknown {
+            bundle: bundle_id.clone(),
+            fingerprint: fingerprint.clone(),
+        })
+    })?;
+    let receipt = Receipt::verify_file(receipt_file, &contact.card.signing_key)?;
+    if receipt.sender != own_installation
+        || receipt.receiver != *contact.card.installation_id.as_bytes()
+        || receipt.clients != uuids.len() as u64
+    {
+        return Err(InstallError::Receipt(ReceiptProblem::Mismatch {
+            bundle: bundle_id,
+            what: "sender, receiver or client count",
+        }));
+    }
+    let purge = bemx_db::purge_clients(&tx, &uuids)?;
+    let now = bemx_format::time::rfc3339(bemx_format::time::now());
+    tx.execute(
+        "UPDATE handovers SET state = 'confirmed', receipt_at = ?2 WHERE bundle_id = ?1",
+        rusqlite::params![bundle_id, now],
+    )?;
+    let deleted: u64 = purge.rows_per_table.values().sum();
+    let detail = format!("clients={} rows_deleted={deleted}", uuids.len());
+    audit::record(&tx, &now, Event::HandoverConfirmed, &bundle_id, &detail)?;
+    tx.commit()?;
+    drop(session);
+    ledger::append_journal(
+        &home.handover_journal_path(),
+        &JournalEntry::Confirmed { bundle_id: bundle_id.clone(), clients: uuids.clone() },
+    )?;
+    Ok(ConfirmReport { bundle_id, clients: uuids.len(), rows_deleted: purge.rows_per_table.into_iter().collect() })
+}
+
+/// Gives the clients of an open handover back and records the bundle as revoked.
+pub fn cancel(home: &Home, _lock: &InstallLock, bundle_id: &str) -> Result<usize, InstallError> {
+    let bundle_id = bundle_id.trim().to_ascii_lowercase();
+    let mut session = Session::open(home)?;
+    let conn = session.db.conn_mut();
+    let tx = crate::lock::begin_exclusive(conn)?;
+    let (state, _, uuids) = handover_row(&tx, &bundle_id)?;
+    if state != "open" {
+        return Err(InstallError::HandoverState { bundle: bundle_id, state, attempted: "cancel" });
+    }
+    let now = bemx_format::time::rfc3339(bemx_format::time::now());
+    tx.execute("UPDATE handovers SET state = 'cancelled' WHERE bundle_id = ?1", [&bundle_id])?;
+    audit::record(&tx, &now, Event::HandoverCancelled, &bundle_id, &format!("clients={}", uuids.len()))?;
+    tx.commit()?;
+    drop(session);
+    ledger::append_journal(&home.handover_journal_path(), &JournalEntry::Cancelled { bundle_id })?;
+    Ok(uuids.len())
+}

@@ -1,0 +1,45 @@
+//! §8: whether a bundle's database schema is this installation's. One
+//! comparison for `inspect`, `verify` and `import`, so that they cannot
+//! disagree about a version.
+
+use bemx_format::SchemaInfo;
+
+/// How a bundle's schema compares with this database's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaMatch {
+    /// Same version and fingerprint.
+    Same,
+    /// Another schema version.
+    VersionDiffers {
+        /// The bundle's.
+        theirs: u64,
+        /// Ours.
+        ours: u64,
+    },
+    /// Same version number, different schema.
+    FingerprintDiffers {
+        /// The version both claim.
+        version: u64,
+        /// The bundle's fingerprint, short hex.
+        theirs: String,
+        /// Ours, short hex.
+        ours: String,
+    },
+}
+
+/// Compares the schema a bundle names with the database behind `conn`.
+pub fn compare(conn: &rusqlite::Connection, theirs: &SchemaInfo) -> Result<SchemaMatch, crate::InstallError> {
+    let ours = u64::from(bemx_db::SCHEMA_VERSION);
+    if theirs.version != ours {
+        return Ok(SchemaMatch::VersionDiffers { theirs: theirs.version, ours });
+    }
+    let fingerprint = bemx_db::schema_fingerprint(conn)?;
+    if theirs.fingerprint != fingerprint {
+        return Ok(SchemaMatch::FingerprintDiffers {
+            version: ours,
+            theirs: hex::encode(&theirs.fingerprint[..6]),
+            ours: hex::encode(&fingerprint[..6]),
+        });
+    }
+    Ok(SchemaMatch::Same)
+}

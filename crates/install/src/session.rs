@@ -1,0 +1,55 @@
+//! An open installation database, as every writing command holds it.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use bemx_db::Database;
+
+use crate::{Home, InstallError};
+
+/// A read handle on the database file, opened once per session.
+///
+/// On POSIX systems closing any descriptor of a file drops every lock the
+/// process holds on it, SQLite's included. This handle therefore must stay
+/// open until the SQLite connection has been closed: [`Session`] keeps it
+/// next to the connection and drops it after.
+#[derive(Debug)]
+pub struct DbFileHandle {
+    pub(crate) file: File,
+    pub(crate) path: PathBuf,
+}
+
+impl DbFileHandle {
+    /// Opens the database file for reading.
+    pub fn open(path: &Path) -> Result<Self, InstallError> {
+        let file = File::open(path).map_err(|e| InstallError::io("opening", path, e))?;
+        Ok(Self { file, path: path.to_path_buf() })
+    }
+}
+
+/// The database, its file handle, opened in the order that keeps SQLite's
+/// POSIX locks intact (see [`DbFileHandle`]): fields drop in declaration
+/// order, so the connection closes before the handle. A busy database is
+/// refused at once instead of waited for.
+#[derive(Debug)]
+pub struct Session {
+    /// The database.
+    pub db: Database,
+    /// The file under it, for backups.
+    pub file: DbFileHandle,
+}
+
+impl Session {
+    /// Opens the installation's database.
+    pub fn open(home: &Home) -> Result<Self, InstallError> {
+        let db = Database::open(home.db_path())?;
+        crate::lock::no_waiting(db.conn())?;
+        let file = DbFileHandle::open(home.db_path())?;
+        Ok(Self { db, file })
+    }
+
+    /// Starts the exclusive transaction every writing command runs in.
+    pub fn begin(&mut self) -> Result<rusqlite::Transaction<'_>, InstallError> {
+        crate::lock::begin_exclusive(self.db.conn_mut())
+    }
+}
