@@ -91,7 +91,10 @@ fn age_key_file_has_age_keygen_layout() {
         return;
     }
     let Ok(out) = Command::new("age-keygen").output() else {
-        assert!(std::env::var_os("BEMX_REQUIRE_TOOLS").is_none(), "BEMX_REQUIRE_TOOLS is set but `age-keygen` does not run");
+        assert!(
+            std::env::var_os("BEMX_REQUIRE_TOOLS").is_none(),
+            "BEMX_REQUIRE_TOOLS is set but `age-keygen` does not run"
+        );
         eprintln!("SKIPPED: `age-keygen` not on PATH");
         return;
     };

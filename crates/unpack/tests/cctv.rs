@@ -149,7 +149,10 @@ fn decrypt(v: &Vector) -> Outcome {
 fn cctv_age_vectors() {
     let dir = cctv_dir();
     if !dir.join("SOURCE.txt").exists() {
-        panic!("CCTV vectors not found at {}: they are part of the repository; restore tests/data/cctv-age from git", dir.display());
+        panic!(
+            "CCTV vectors not found at {}: they are part of the repository; restore tests/data/cctv-age from git",
+            dir.display()
+        );
     }
     let skipped: BTreeSet<&str> = SKIPPED.iter().map(|(n, _)| *n).collect();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
