@@ -741,43 +741,44 @@ fn import_retention_deletes_older_backups_unless_told_to_keep_all() {
     assert!(now.iter().all(|n| n.starts_with("SICHERHEITSBACKUP-")));
 }
 
-/// A refused import leaves the database as it was (ImportError's promise):
-/// a receipt that cannot be written (the file exists — an old receipt on
-/// the USB stick — or its folder is missing) must be found out before the
-/// commit, or the import must succeed and write the receipt elsewhere.
-/// Today the import commits, then exits 1 "writing the receipt … failed":
-/// the user believes it failed, a retry says "already imported", and no
-/// receipt for the sender can ever be made.
+/// A receipt that cannot be written — a file of that name exists (an old
+/// receipt on the USB stick) or its folder is missing — is found out before
+/// anything happens: the import is refused (exit 1) naming the receipt
+/// target and saying that nothing was imported; the database, the import
+/// ledger and the old receipt are untouched, and no SICHERHEITSBACKUP is
+/// taken. Refusing (rather than importing and writing the receipt somewhere
+/// else) is what the user expects: the receipt is the sender's only way to
+/// finish the handover, and `--receipt FILE` lets the user choose the place.
+/// With the obstacle gone, the same bundle imports.
 #[test]
-
 fn import_with_an_unwritable_receipt_is_refused_before_it_commits() {
     let h = handover(1);
     std::fs::write(h.receipt(), b"an old receipt").unwrap();
     let db = snapshot(&h.bernd.db_path());
-    let cases: [(PathBuf, &[&str]); 2] = [
-        (h.receipt(), &["--json"]),
-        (h.world.path().join("no-such-folder/r.receipt"), &["--json", "--receipt", "no-such-folder/r.receipt"]),
+    let backups = files_under(&h.bernd.home.join("backups"));
+    let old = h.receipt();
+    let missing = h.world.path().join("no-such-folder/r.receipt");
+    let cases: [(&Path, &[&str], &str); 2] = [
+        (&old, &["--json"], "a file of that name already exists"),
+        (&missing, &["--json", "--receipt", "no-such-folder/r.receipt"], "its folder does not exist"),
     ];
-    for (target, args) in cases {
-        let run = h.import(args);
-        if run.code == 0 {
-            let written = PathBuf::from(run.json()["receipt"].as_str().unwrap());
-            assert!(written.is_file() && written != target, "exit 0 needs a receipt somewhere else: {run:?}");
-            assert_eq!(std::fs::read(h.receipt()).unwrap(), b"an old receipt");
-            return;
-        }
-        let run = run.refused_with("receipt");
-        assert!(run.stdout.is_empty());
-        assert!(
-            !ledger_has(&h.bernd.sql(), &h.bundle_id),
-            "refused, but the bundle is recorded as imported: {}",
-            run.stderr
-        );
+    // Every case runs (no early exit): each one must be refused on its own.
+    for (target, args, reason) in cases {
+        let run = h.import(args).refused_with("the receipt cannot be written");
+        let what = format!("receipt target {}", target.display());
+        assert!(run.stderr.contains(reason), "{what}: the reason is named:\n{}", run.stderr);
+        assert!(run.stderr.contains("nothing was imported"), "{what}:\n{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{what}: no JSON summary for a refused import: {}", run.stdout);
+        assert!(!ledger_has(&h.bernd.sql(), &h.bundle_id), "{what}: refused, but recorded as imported");
         assert_unchanged(&h.bernd.db_path(), &db);
+        assert_eq!(files_under(&h.bernd.home.join("backups")), backups, "{what}: no safety backup before the refusal");
+        assert!(!missing.parent().unwrap().exists(), "{what}: the missing folder is not created");
     }
-    assert_eq!(std::fs::read(h.receipt()).unwrap(), b"an old receipt");
-    std::fs::remove_file(h.receipt()).unwrap();
+    assert_eq!(std::fs::read(&old).unwrap(), b"an old receipt", "the old receipt is left alone");
+    std::fs::remove_file(&old).unwrap();
     h.import(&[]).success();
+    assert!(ledger_has(&h.bernd.sql(), &h.bundle_id));
+    assert!(h.receipt().is_file(), "the receipt is written once the place is free");
 }
 
 // ---------------------------------------------------------------------------
@@ -878,7 +879,6 @@ fn handover_confirm_purges_the_clients_from_every_table() {
 /// of the purged clients must not survive in the database file (e.g. in
 /// SQLite's free pages).
 #[test]
-
 fn handover_confirm_leaves_no_trace_in_the_database_file() {
     let h = handover(3);
     let samples: Vec<Vec<u8>> = {
@@ -1102,14 +1102,11 @@ fn restore_never_brings_back_handed_over_clients_nor_reenables_a_bundle() {
 }
 
 /// "Handover records survive restores": an export is a handover record
-/// too. A restore of a backup taken before the export must keep the
-/// exported clients handed over (hidden, read-only) and the handover open,
-/// so that the receiver's receipt can still confirm it. Today the restore
-/// forgets the export: the clients are back as ordinary clients, `handover
-/// list` is empty, and the receipt is refused ("no handover with bundle
-/// id"), leaving the clients on two PCs without any warning.
+/// too. After a restore of a backup taken before the export, the exported
+/// client stays handed over (not in `clients list`) and the handover stays
+/// open in `handover list`, so the receiver's receipt still confirms it and
+/// purges the client: it is never left as an ordinary client on both PCs.
 #[test]
-
 fn restore_of_a_backup_from_before_an_export_keeps_the_handover_open() {
     let world = World::new();
     let anna = world.init("Anna");

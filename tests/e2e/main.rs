@@ -8,9 +8,11 @@
 //! |---|---|
 //! | `init` makes a private folder (0700), an identity and a database, and prints the contact card and fingerprint | `identity::init_creates_a_private_installation_and_prints_the_card` |
 //! | `init --json` / `id show --json` print the card JSON | `identity::init_json_is_the_contact_card` |
+//! | `init` without `--name` names the installation "bemx installation" | `identity::init_uses_a_default_name` |
 //! | a second `init` is refused; database, card and files unchanged | `identity::second_init_is_refused_and_changes_nothing` |
 //! | a passphrase is never read from a pipe; refusal creates nothing | `identity::init_with_passphrase_needs_a_terminal_or_the_environment` |
 //! | `id show` needs no passphrase | `export::export_with_a_passphrase_protected_identity` |
+//! | `id show` without an installation is refused, pointing at `bemx init` | `identity::id_show_without_installation_is_refused` |
 //! | contacts: add (text and JSON card), list, re-add is a no-op, remove | `identity::contacts_add_list_remove` |
 //! | a contact is never trusted without a confirmation (no terminal, no `--yes`: refused) | `identity::contacts_add_without_confirmation_is_refused` |
 //! | a tampered card or non-card is refused, nothing stored | `identity::tampered_card_is_refused` |
@@ -41,18 +43,18 @@
 //! | `import --json` summary (bundle_id, clients, rows, documents, renamed, safety_backup, receipt); `--receipt FILE` | `flow::import_json_summary_with_receipt_option` |
 //! | `import --burn` removes the bundle, the receipt is still written | `flow::import_burn_removes_the_bundle` |
 //! | retention: older backups deleted after an import by default (safety-only), kept with `--retention all` | `flow::import_retention_deletes_older_backups_unless_told_to_keep_all` |
-//! | a refused import changes nothing even when only the receipt cannot be written (IGNORED: bug) | `flow::import_with_an_unwritable_receipt_is_refused_before_it_commits` |
+//! | a receipt that cannot be written (a file of that name exists, its folder is missing) is found before anything happens: both refused (exit 1) naming the receipt and "nothing was imported"; database, ledger and old receipt unchanged, no safety backup; with the place free the import works | `flow::import_with_an_unwritable_receipt_is_refused_before_it_commits` |
 //! | `handover list` open → `handover confirm RECEIPT` confirmed; the clients are gone from `clients list --all` and from every table (row counts = manifest); confirming again or cancelling a confirmed handover is refused | `flow::handover_confirm_purges_the_clients_from_every_table` |
-//! | purged documents leave no trace in the database file (IGNORED: bug) | `flow::handover_confirm_leaves_no_trace_in_the_database_file` |
+//! | purged documents leave no trace in the database file | `flow::handover_confirm_leaves_no_trace_in_the_database_file` |
 //! | tampered (any byte), truncated, non-receipt and foreign receipts are refused, nothing purged | `flow::handover_refuses_tampered_and_foreign_receipts` |
 //! | `handover cancel ID --yes` brings the clients back; a later receipt for that bundle is refused with a WARNING; cancel needs `--yes` or a terminal | `flow::handover_cancel_returns_the_clients_and_flags_a_later_receipt` |
 //! | `backup list` / `create` / `restore NAME --yes` (replaces the database, backs up the replaced state); refusals: no terminal, missing name (with hint), bad name | `flow::backup_list_create_and_restore` |
 //! | a restore never brings back confirmed-handover clients (purged again) nor re-enables an imported bundle | `flow::restore_never_brings_back_handed_over_clients_nor_reenables_a_bundle` |
-//! | a restore of a backup from before an export keeps the handover open (IGNORED: bug) | `flow::restore_of_a_backup_from_before_an_export_keeps_the_handover_open` |
+//! | a restore of a backup from before an export keeps the client handed over and the handover open; the receipt still confirms it | `flow::restore_of_a_backup_from_before_an_export_keeps_the_handover_open` |
 //! | `demo` tells the story (safety backup, renamed BEM-ID, refused replay, confirm); `--json`; a non-empty `--dir` is refused | `flow::demo_tells_the_story`, `flow::demo_json_and_non_empty_dir` |
 //! | killed (SIGKILL) at any moment, the import leaves the database intact and exactly before or exactly after; the ledger says imported iff the clients are there; a retry after a kill succeeds | `flow::import_killed_at_any_moment_leaves_the_database_exactly_before_or_after` |
 //! | Ctrl-C during the merge: exit 1 "cancelled before it was committed", database exactly before; the import can be run again | `flow::ctrl_c_during_the_merge_cancels_before_commit` |
-//! | **attacks** (each case: `import` — and `verify` where it applies — exits 1 naming the cause without a panic; every file of the test folder byte-identical, the receiving database included; only the lock file and SICHERHEITSBACKUPs holding exactly the unchanged database may appear; no receipt, nothing outside the installation) | `attacks::refused` |
+//! | **attacks** (each case: `import` — and `verify` where it applies — exits 1 naming the cause without a panic; every file of the test folder byte-identical, the receiving database included; only the lock file and SICHERHEITSBACKUPs holding exactly the unchanged database may appear; no receipt, nothing outside the installation) | every `attacks::` test below, through its helper `attacks::refused` (a function, not a test) |
 //! | any flipped byte (at least 200 positions, 219 in the last run: header lines, nonce, first/middle/last chunk, every chunk's first bytes, middle, last ciphertext byte and tag; all through `verify`, 29 through `import --burn`) is refused | `attacks::tampering_any_flipped_byte_is_refused` |
 //! | any truncation (at least 20 offsets, 25 in the last run: inside the magic line and header, after the nonce, every exact 64 KiB chunk boundary and ±1, final tag cut) is refused as incomplete | `attacks::tampering_any_truncation_is_refused` |
 //! | appended bytes (1, 16, a chunk of noise, the final chunk again, the whole file again) are refused | `attacks::tampering_appended_bytes_are_refused` |
@@ -76,12 +78,12 @@
 //! | decompression bombs (4 GiB RLE frames in <300 KB: no archive, 8 GiB manifest header, 4 GiB entry header, 4 GiB after the archive) and a 128 MiB-window frame (`zstd --long=27`): refused within seconds with bounded peak memory (measured in a debug build: under 0.2 s and 16 MiB each) | `attacks::crafted_decompression_bombs_are_refused_fast_with_bounded_memory` |
 //! | another format version (re-signed by the real sender) is refused naming both versions | `attacks::version_other_format_version_is_refused_naming_both` |
 //! | another schema version or fingerprint (re-signed by the real sender) is refused naming both, before any row; `inspect` shows "DIFFERS" | `attacks::version_other_schema_version_or_fingerprint_is_refused_naming_both` |
-//! | `verify` reports a schema mismatch (FORMAT.md §8) (IGNORED: bug) | `attacks::version_verify_reports_a_schema_mismatch` |
+//! | `verify` of an intact bundle of another schema refuses it (exit 1) naming both schema versions, writes nothing (FORMAT.md §8) | `attacks::version_verify_reports_a_schema_mismatch` |
 //! | clients whose UUIDs already exist (import, sender cancels and exports again) are refused naming their BEM-IDs | `attacks::data_client_already_present_is_refused_naming_the_bem_ids` |
 //! | catalogue codes the receiver lacks are added (and reported); an existing code keeps the receiver's label; references map by code | `attacks::data_missing_catalogue_codes_are_added_and_local_labels_kept` |
 //! | a BEM-ID clash is renamed and reported in the output; the local client keeps its BEM-ID | `attacks::data_bem_id_clash_is_renamed_and_reported` |
-//! | the database locked by another program (exclusive SQLite transaction in another process): refused, nothing changed | `attacks::resource_database_held_by_another_program_is_refused_and_unchanged` |
-//! | … and refused at once naming "in use" (IGNORED: bug) | `attacks::resource_database_held_by_another_program_is_refused_at_once_naming_in_use` |
+//! | the database locked by another program (exclusive SQLite transaction in another process, the ignored `attacks::helper_hold_the_database_exclusively`: not a test, the other program): refused, nothing changed; released, the import works | `attacks::resource_database_held_by_another_program_is_refused_and_unchanged` |
+//! | … and refused at once (busy timeout 0 on bemx's connections: checked on the connection, not with a stopwatch) naming "in use", not SQLite's raw message, before the safety backup | `attacks::resource_database_held_by_another_program_is_refused_at_once_naming_in_use` |
 //! | the installation held by another bemx: refused "in use"; released, the import works | `attacks::resource_installation_held_by_another_bemx_is_refused` |
 //! | a full disk while the safety backup is written (tmpfs backups folder, root only; skipped loudly otherwise): refused, no partial backup left; with space the import works | `attacks::resource_disk_full_during_the_safety_backup_is_refused` |
 //! | killed during the merge | see `flow::import_killed_at_any_moment_leaves_the_database_exactly_before_or_after` |

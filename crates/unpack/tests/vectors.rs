@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -384,9 +384,36 @@ fn prepared() {
     });
 }
 
+/// The files in spec/vectors are exactly the generator's set: a vector the
+/// generator no longer makes, or a `.bemx` without its `.expected`, cannot
+/// linger (their contents are compared by
+/// [`regeneration_gives_the_same_results`]), and the README's table lists
+/// every vector with its defect and expected result. Also the entry point
+/// for `BEMX_REGENERATE_VECTORS=1 … regenerate`, which then checks the
+/// fresh files.
 #[test]
-fn regenerate_when_asked() {
+fn regenerate_when_asked_and_the_vector_set_is_the_generated_one() {
     prepared();
+    let dir = vectors_dir();
+    let vectors = build_all(&Keys::committed());
+    let names: BTreeSet<String> = vectors.iter().map(|v| v.name.to_string()).collect();
+    let (mut bemx, mut expected) = (BTreeSet::new(), BTreeSet::new());
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        match path.extension().and_then(|x| x.to_str()) {
+            Some("bemx") => bemx.insert(stem),
+            Some("expected") => expected.insert(stem),
+            _ => false,
+        };
+    }
+    assert_eq!(bemx, names, ".bemx files in {} vs the generator", dir.display());
+    assert_eq!(expected, names, ".expected files in {} vs the generator", dir.display());
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    for v in &vectors {
+        let row = format!("| `{}.bemx` | {} | `{}` |", v.name, v.defect, v.expected);
+        assert!(readme.lines().any(|l| l == row), "spec/vectors/README.md lacks the row {row}");
+    }
 }
 
 #[test]
@@ -443,13 +470,18 @@ fn regeneration_gives_the_same_results() {
         let file = std::fs::read(dir.join(format!("{name}.bemx"))).unwrap();
         assert_eq!(outcome(&read_bundle(&keys, &file)), fresh[name].lines().next().unwrap(), "fresh {name}");
     }
-    // The deterministic layers (fuzz seeds: archives, manifests, rows) are byte-identical.
+    // The deterministic layers (fuzz seeds: archives, manifests, rows) are
+    // byte-identical. Counted, so that a generator writing no seeds fails
+    // instead of comparing nothing.
     for sub in ["archive", "manifest", "rows"] {
+        let mut compared = 0;
         for e in std::fs::read_dir(corpus.join(sub)).unwrap() {
             let path = e.unwrap().path();
             let committed = corpus_dir().join(sub).join(path.file_name().unwrap());
             assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&committed).unwrap(), "{}", committed.display());
+            compared += 1;
         }
+        assert!(compared > 0, "the generator wrote no fuzz seeds into corpus/{sub}");
     }
 }
 
