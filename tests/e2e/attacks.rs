@@ -1397,8 +1397,8 @@ fn resource_database_held_by_another_program_is_refused_at_once_naming_in_use() 
 
     let holder = hold_database(&s.bernd);
     let r = import_refused(&s.world, &s.bernd, &s.bundle, &["in use"]);
-    let attempt = bemx_import::lock::begin_exclusive(db.conn_mut()).map(drop);
-    assert!(matches!(attempt, Err(bemx_import::ImportError::Busy)), "held database: {attempt:?}");
+    let attempt = bemx_install::lock::begin_exclusive(db.conn_mut()).map(drop);
+    assert!(matches!(attempt, Err(bemx_install::InstallError::Busy)), "held database: {attempt:?}");
     assert_eq!(busy_timeout(&db), 0, "begin_exclusive leaves the connection without a wait (ms)");
     release(holder);
     drop(db);
