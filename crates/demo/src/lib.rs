@@ -1,17 +1,24 @@
-//! Deterministic, realistic demo data.
+#![forbid(unsafe_code)]
+//! bemx-demo: deterministic, realistic demo data for a bemx database.
+//!
+//! Kept out of `bemx-db`, the crate that ships the merge, so production
+//! code carries no generator; `bemx demo`, `bemx db seed`, the benchmarks
+//! and the tests depend on this crate instead.
 //!
 //! The same options always produce the same rows (own PRNG, fixed
 //! reference date), so two demo installations with different seeds clash
 //! on BEM-IDs and differ slightly in their catalogues — exactly the cases
 //! a merge has to handle.
 
+mod error;
+
 use std::collections::{HashMap, HashSet};
 
+use bemx_db::Database;
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
-use crate::error::{DbError, Result};
-use crate::schema::Database;
+pub use error::{DemoError, Result};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -384,9 +391,7 @@ pub fn seed(db: &mut Database, clients: u32, seed: u64) -> Result<SeedReport> {
 }
 
 fn id_of(map: &HashMap<String, i64>, code: &str) -> Result<i64> {
-    map.get(code).copied().ok_or_else(|| DbError::InvalidSeedOptions {
-        detail: format!("catalogue code {code} missing after seeding catalogues"),
-    })
+    map.get(code).copied().ok_or_else(|| DemoError::MissingCatalogueCode { code: code.to_owned() })
 }
 
 /// Seeds demo data in one transaction; deterministic for equal options and
@@ -394,7 +399,7 @@ fn id_of(map: &HashMap<String, i64>, code: &str) -> Result<i64> {
 pub fn seed_with(db: &mut Database, opts: &SeedOptions) -> Result<SeedReport> {
     let (min_doc, max_doc) = opts.document_bytes;
     if opts.documents && (min_doc < 16 || min_doc > max_doc || max_doc > 256 * 1024 * 1024) {
-        return Err(DbError::InvalidSeedOptions {
+        return Err(DemoError::InvalidOptions {
             detail: "document sizes must satisfy 16 <= min <= max <= 256 MiB".into(),
         });
     }
