@@ -7,6 +7,7 @@ mod error;
 pub mod extract;
 pub mod graph;
 pub mod merge;
+mod ownership;
 pub mod schema;
 
 pub use error::{DbError, Result};
