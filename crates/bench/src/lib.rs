@@ -16,7 +16,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
-use bemx_db::{Database, SeedOptions, SeedReport};
+use bemx_db::Database;
+use bemx_demo::{SeedOptions, SeedReport};
 use bemx_format::layers::BundleWriter;
 use bemx_format::ustar::ArchiveReader;
 use bemx_format::{Entry, Manifest, SchemaInfo};
@@ -228,7 +229,7 @@ fn make_site(root: &Path, name: &str, seed: Option<&SeedOptions>) -> Result<(Ide
     identity.save(root, None)?;
     let mut db = Database::create(home.db_path(), &identity.installation_id().to_string())?;
     let report = match seed {
-        Some(o) => bemx_db::seed_with(&mut db, o)?,
+        Some(o) => bemx_demo::seed_with(&mut db, o)?,
         None => SeedReport::default(),
     };
     Ok((identity, report))

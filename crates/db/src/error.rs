@@ -258,13 +258,6 @@ pub enum DbError {
         /// Row id that vanished.
         rowid: i64,
     },
-
-    /// Invalid arguments to the demo data generator.
-    #[error("invalid seed options: {detail}")]
-    InvalidSeedOptions {
-        /// What is wrong.
-        detail: String,
-    },
 }
 
 impl DbError {

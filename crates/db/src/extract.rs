@@ -12,15 +12,16 @@
 //! Call these inside one read transaction so the selection, the rows and
 //! the blobs all see the same snapshot.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
 
-use rusqlite::{Connection, MAIN_DB, OptionalExtension};
+use rusqlite::{Connection, MAIN_DB};
 use sha2::{Digest, Sha256};
 
 use crate::error::{DbError, Result};
-use crate::graph::{ColumnRole, TableKind, TableSpec, catalogue_tables, export_tables, q};
+use crate::graph::{ColumnRole, TableKind, TableSpec, catalogue_tables, q};
+use crate::ownership::{OwnedRows, check_blobs};
 
 pub use rusqlite::types::Value;
 
@@ -166,255 +167,33 @@ impl CheckReport {
 
 const MAX_PROBLEMS: usize = 1000;
 
-/// Ownership scan shared by extraction (stop at first problem) and the
-/// whole-database check (collect problems).
-struct Scan {
-    owned: Vec<TableSpec>,
-    /// Per owned table: selected row id -> owning client id.
-    selected: Vec<HashMap<i64, i64>>,
-    /// Per catalogue: referenced id -> first referencing (table, row, column).
-    cat_refs: BTreeMap<String, BTreeMap<i64, (String, i64, String)>>,
-    blob_count: u64,
-    blob_bytes: u64,
-}
-
-type ProblemFn<'a> = &'a mut dyn FnMut(DbError) -> Result<()>;
-
-fn row_exists(conn: &Connection, table: &str, id: i64) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", q(table)))?
-        .query_row([id], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-fn bad_ref(conn: &Connection, table: &str, rowid: i64, column: &str, target: &str, value: i64) -> Result<DbError> {
-    Ok(if row_exists(conn, target, value)? {
-        DbError::CrossClientReference {
-            table: table.into(),
-            rowid,
-            column: column.into(),
-            target: target.into(),
-            value,
-        }
-    } else {
-        DbError::DanglingReference { table: table.into(), rowid, column: column.into(), target: target.into(), value }
-    })
-}
-
-fn scan(conn: &Connection, clients: Option<&[i64]>, problem: ProblemFn<'_>) -> Result<Scan> {
-    let owned = export_tables(conn)?;
-    let all = clients.is_none();
-    let mut selected: Vec<HashMap<i64, i64>> = Vec::with_capacity(owned.len());
-    let mut cat_refs: BTreeMap<String, BTreeMap<i64, (String, i64, String)>> = BTreeMap::new();
-    let (mut blob_count, mut blob_bytes) = (0u64, 0u64);
-    let index: HashMap<&str, usize> = owned.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
-
-    for spec in &owned {
-        let mut sel: HashMap<i64, i64> = HashMap::new();
-        let refs: Vec<(&str, usize)> = spec
-            .columns
-            .iter()
-            .filter_map(|c| match &c.role {
-                ColumnRole::OwnedRef { table } => index.get(table.as_str()).map(|&i| (c.name.as_str(), i)),
-                _ => None,
-            })
-            .collect();
-        let cats: Vec<(&str, &str)> = spec
-            .columns
-            .iter()
-            .filter_map(|c| match &c.role {
-                ColumnRole::CatalogueRef { table } => Some((c.name.as_str(), table.as_str())),
-                _ => None,
-            })
-            .collect();
-        let blobs: Vec<&str> =
-            spec.columns.iter().filter(|c| c.role == ColumnRole::Blob).map(|c| c.name.as_str()).collect();
-        let has_size = blobs.len() == 1 && spec.columns.iter().any(|c| c.name == "size");
-
-        let mut cols = vec!["id".to_owned()];
-        cols.extend(refs.iter().map(|(c, _)| q(c)));
-        cols.extend(cats.iter().map(|(c, _)| q(c)));
-        for b in &blobs {
-            cols.push(format!("typeof({0}), length({0})", q(b)));
-        }
-        if has_size {
-            cols.push("\"size\"".into());
-        }
-        let sql = format!("SELECT {} FROM {} ORDER BY id", cols.join(", "), q(&spec.name));
-        let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query([])?;
-        let is_root = refs.is_empty();
-        let wanted: Option<HashSet<i64>> = if is_root { clients.map(|c| c.iter().copied().collect()) } else { None };
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let mut pos = 1;
-            let owner = if is_root {
-                if wanted.as_ref().is_some_and(|w| !w.contains(&id)) {
-                    continue;
-                }
-                Some(id)
-            } else {
-                let mut owner: Option<i64> = None;
-                let mut bad: Vec<(&str, usize, i64)> = Vec::new();
-                let mut any_ref = false;
-                for (col, parent) in &refs {
-                    let v: Value = r.get(pos)?;
-                    pos += 1;
-                    let v = match v {
-                        Value::Null => continue,
-                        Value::Integer(v) => v,
-                        _ => {
-                            problem(DbError::UnexpectedValue {
-                                table: spec.name.clone(),
-                                column: (*col).into(),
-                                detail: format!("row {id} holds a non-integer reference"),
-                            })?;
-                            continue;
-                        }
-                    };
-                    any_ref = true;
-                    match selected[*parent].get(&v) {
-                        Some(&o) if owner.is_none_or(|x| x == o) => owner = Some(o),
-                        Some(_) => problem(DbError::CrossClientReference {
-                            table: spec.name.clone(),
-                            rowid: id,
-                            column: (*col).into(),
-                            target: owned[*parent].name.clone(),
-                            value: v,
-                        })?,
-                        None => bad.push((col, *parent, v)),
-                    }
-                }
-                // Rows of unselected clients are skipped silently; a row
-                // that is ours but also points elsewhere is an error.
-                if owner.is_some() || all {
-                    for (col, parent, v) in bad {
-                        let e = bad_ref(conn, &spec.name, id, col, &owned[parent].name, v)?;
-                        // In a full check a parent that exists but is
-                        // unowned was reported at its own row already.
-                        if all && matches!(e, DbError::CrossClientReference { .. }) {
-                            continue;
-                        }
-                        problem(e)?;
-                    }
-                }
-                if all && !any_ref {
-                    problem(DbError::DanglingReference {
-                        table: spec.name.clone(),
-                        rowid: id,
-                        column: refs.first().map(|r| r.0).unwrap_or("id").into(),
-                        target: "clients".into(),
-                        value: 0,
-                    })?;
-                }
-                owner
-            };
-            let Some(owner) = owner else { continue };
-            sel.insert(id, owner);
-            for (col, cat) in &cats {
-                if let Value::Integer(v) = r.get::<_, Value>(pos)? {
-                    cat_refs
-                        .entry((*cat).to_owned())
-                        .or_default()
-                        .entry(v)
-                        .or_insert_with(|| (spec.name.clone(), id, (*col).to_owned()));
-                }
-                pos += 1;
-            }
-            let mut lengths = Vec::new();
-            for col in &blobs {
-                let ty: String = r.get(pos)?;
-                let len: Option<i64> = r.get(pos + 1)?;
-                pos += 2;
-                match ty.as_str() {
-                    "null" => {}
-                    "blob" => {
-                        let len = len.unwrap_or(0);
-                        blob_count += 1;
-                        blob_bytes += len as u64;
-                        lengths.push(len);
-                    }
-                    other => problem(DbError::UnexpectedValue {
-                        table: spec.name.clone(),
-                        column: (*col).into(),
-                        detail: format!("row {id} holds {other} instead of a blob"),
-                    })?,
-                }
-            }
-            if has_size {
-                let size: Option<i64> = r.get(pos)?;
-                if let (Some(size), Some(&len)) = (size, lengths.first())
-                    && size != len
-                {
-                    problem(DbError::DocumentMismatch {
-                        table: spec.name.clone(),
-                        rowid: id,
-                        column: blobs[0].into(),
-                        detail: format!("stored size {size} but content has {len} bytes"),
-                    })?;
-                }
-            }
-        }
-        if let (true, Some(c)) = (is_root, clients) {
-            for id in c {
-                if !sel.contains_key(id) {
-                    return Err(DbError::UnknownClientId { id: *id });
-                }
-            }
-        }
-        selected.push(sel);
-    }
-
-    for (cat, ids) in &cat_refs {
-        for (id, (table, rowid, column)) in ids {
-            if !row_exists(conn, cat, *id)? {
-                problem(DbError::DanglingReference {
-                    table: table.clone(),
-                    rowid: *rowid,
-                    column: column.clone(),
-                    target: cat.clone(),
-                    value: *id,
-                })?;
-            }
-        }
-    }
-
-    Ok(Scan { owned, selected, cat_refs, blob_count, blob_bytes })
-}
-
 /// Computes and checks the closure of rows owned by the given clients
 /// (local ids). Refuses dangling references, foreign-key violations,
 /// references into other clients' rows and documents whose stored size
 /// disagrees with their content.
 pub fn select_clients(conn: &Connection, client_ids: &[i64]) -> Result<Selection> {
-    let mut fail = |e: DbError| -> Result<()> { Err(e) };
-    let scan = scan(conn, Some(client_ids), &mut fail)?;
-
-    for (spec, sel) in scan.owned.iter().zip(&scan.selected) {
-        let mut stmt = conn.prepare_cached("SELECT rowid, \"parent\" FROM pragma_foreign_key_check(?1)")?;
-        let mut rows = stmt.query([&spec.name])?;
-        while let Some(r) = rows.next()? {
-            let rowid: Option<i64> = r.get(0)?;
-            if let Some(rowid) = rowid
-                && sel.contains_key(&rowid)
-            {
-                return Err(DbError::ForeignKeyViolation { table: spec.name.clone(), rowid, parent: r.get(1)? });
-            }
-        }
+    let mut owned = OwnedRows::new(conn)?;
+    let mut blobs = (0u64, 0u64);
+    for t in 0..owned.tables.len() {
+        let rows = select_table_rows(conn, &mut owned, t, client_ids, &mut blobs)?;
+        owned.owners.push(rows);
     }
+    if let Some(e) = owned.missing_catalogue_rows(conn)?.into_iter().next() {
+        return Err(e);
+    }
+    refuse_foreign_key_violations(conn, &owned)?;
 
-    let cats = catalogue_tables(conn, &scan.owned)?;
+    let cats = catalogue_tables(conn, &owned.tables)?;
     let mut tables = Vec::new();
     let mut ids = Vec::new();
     for c in cats {
-        let mut v: Vec<i64> = scan.cat_refs.get(&c.name).map(|m| m.keys().copied().collect()).unwrap_or_default();
+        let mut v: Vec<i64> = owned.cat_refs.get(&c.name).map(|m| m.keys().copied().collect()).unwrap_or_default();
         v.sort_unstable();
         tables.push(c);
         ids.push(v);
     }
     let mut client_uuids = Vec::new();
-    for (spec, sel) in scan.owned.into_iter().zip(scan.selected) {
+    for (spec, sel) in owned.tables.into_iter().zip(owned.owners) {
         let mut v: Vec<i64> = sel.into_keys().collect();
         v.sort_unstable();
         if spec.name == crate::graph::CLIENTS_TABLE {
@@ -426,7 +205,78 @@ pub fn select_clients(conn: &Connection, client_ids: &[i64]) -> Result<Selection
         tables.push(spec);
         ids.push(v);
     }
-    Ok(Selection { tables, ids, client_uuids, blob_count: scan.blob_count, blob_bytes: scan.blob_bytes })
+    let (blob_count, blob_bytes) = blobs;
+    Ok(Selection { tables, ids, client_uuids, blob_count, blob_bytes })
+}
+
+/// The rows of owned table `t` that belong to `client_ids` (row id ->
+/// client), refusing the first problem among them. Adds the rows'
+/// documents to `blobs` (count, bytes).
+fn select_table_rows(
+    conn: &Connection,
+    owned: &mut OwnedRows,
+    t: usize,
+    client_ids: &[i64],
+    blobs: &mut (u64, u64),
+) -> Result<HashMap<i64, i64>> {
+    let cols = owned.columns(t);
+    // Only the root table's rows are chosen by id; the others follow their references.
+    let wanted: HashSet<i64> = if cols.is_root() { client_ids.iter().copied().collect() } else { HashSet::new() };
+    let mut selected: HashMap<i64, i64> = HashMap::new();
+    let mut stmt = conn.prepare(&cols.sql())?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let owner = if cols.is_root() {
+            if !wanted.contains(&id) {
+                continue;
+            }
+            id
+        } else {
+            let found = owned.follow_refs(&cols, r, id)?;
+            if let Some(e) = found.problems.into_iter().next() {
+                return Err(e);
+            }
+            // Rows of unselected clients are skipped silently; a row that
+            // is ours but also points elsewhere is an error.
+            let Some(owner) = found.owner else { continue };
+            if let Some(u) = found.unresolved.first() {
+                return Err(owned.bad_ref(conn, &cols, id, u)?);
+            }
+            owner
+        };
+        selected.insert(id, owner);
+        owned.note_catalogue_refs(&cols, r, id)?;
+        let found = check_blobs(&cols, r, id)?;
+        if let Some(e) = found.problems.into_iter().next() {
+            return Err(e);
+        }
+        blobs.0 += found.lengths.len() as u64;
+        blobs.1 += found.lengths.iter().map(|&len| len as u64).sum::<u64>();
+    }
+    if cols.is_root()
+        && let Some(&id) = client_ids.iter().find(|id| !selected.contains_key(id))
+    {
+        return Err(DbError::UnknownClientId { id });
+    }
+    Ok(selected)
+}
+
+/// Refuses a selected row that `PRAGMA foreign_key_check` reports.
+fn refuse_foreign_key_violations(conn: &Connection, owned: &OwnedRows) -> Result<()> {
+    for (spec, sel) in owned.tables.iter().zip(&owned.owners) {
+        let mut stmt = conn.prepare_cached("SELECT rowid, \"parent\" FROM pragma_foreign_key_check(?1)")?;
+        let mut rows = stmt.query([&spec.name])?;
+        while let Some(r) = rows.next()? {
+            let rowid: Option<i64> = r.get(0)?;
+            if let Some(rowid) = rowid
+                && sel.contains_key(&rowid)
+            {
+                return Err(DbError::ForeignKeyViolation { table: spec.name.clone(), rowid, parent: r.get(1)? });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Streams every selected row to `sink`, table by table in stream order.
@@ -594,65 +444,140 @@ where
 /// foreign_key_check`, dangling and cross-client references, rows that
 /// reach no client, and every document's size and SHA-256.
 pub fn check_database(conn: &Connection) -> Result<CheckReport> {
-    let mut report = CheckReport::default();
-    {
-        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let line: String = r.get(0)?;
-            if line != "ok" {
-                report.integrity.push(line);
-            }
-        }
-    }
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut seen: HashSet<(String, i64)> = HashSet::new();
-    let record = |problems: &mut Vec<Problem>, seen: &mut HashSet<(String, i64)>, e: DbError| {
-        let p = Problem::from(&e);
-        if let (Some(t), Some(r)) = (&p.table, p.rowid) {
-            seen.insert((t.clone(), r));
-        }
-        if problems.len() < MAX_PROBLEMS {
-            problems.push(p);
-        }
-    };
-    let scan = {
-        let mut collect = |e: DbError| -> Result<()> {
-            record(&mut problems, &mut seen, e);
-            Ok(())
-        };
-        scan(conn, None, &mut collect)?
-    };
+    let mut report = CheckReport { integrity: integrity_problems(conn)?, ..CheckReport::default() };
+    let mut findings = Findings::default();
+    let owned = check_ownership(conn, &mut findings)?;
     let violations: Vec<(String, Option<i64>, String)> = {
         let mut stmt = conn.prepare("SELECT \"table\", rowid, \"parent\" FROM pragma_foreign_key_check")?;
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
     };
     for (table, rowid, parent) in violations {
         let rowid = rowid.unwrap_or(0);
-        if seen.contains(&(table.clone(), rowid)) {
+        // A row already reported by the ownership walk is reported once.
+        if findings.seen.contains(&(table.clone(), rowid)) {
             continue;
         }
-        record(&mut problems, &mut seen, DbError::ForeignKeyViolation { table, rowid, parent });
+        findings.record(DbError::ForeignKeyViolation { table, rowid, parent });
     }
-    // Verify every document, owned or orphaned, by streaming it.
-    let mut selection_tables = Vec::new();
-    let mut ids = Vec::new();
-    for spec in &scan.owned {
+    for spec in &owned {
         report.rows_per_table.push((
             spec.name.clone(),
             conn.query_row(&format!("SELECT count(*) FROM {}", q(&spec.name)), [], |r| r.get::<_, i64>(0))? as u64,
         ));
-        if spec.columns.iter().any(|c| c.role == ColumnRole::Blob) {
-            let mut stmt = conn.prepare(&format!("SELECT id FROM {} ORDER BY id", q(&spec.name)))?;
-            let v = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-            selection_tables.push(spec.clone());
-            ids.push(v);
+    }
+    report.documents_verified = verify_documents(conn, &owned, &mut findings)?;
+    report.problems = findings.problems;
+    Ok(report)
+}
+
+/// The lines of `PRAGMA integrity_check` other than "ok".
+fn integrity_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut lines = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let line: String = r.get(0)?;
+        if line != "ok" {
+            lines.push(line);
         }
     }
-    let docs = Selection { tables: selection_tables, ids, client_uuids: Vec::new(), blob_count: 0, blob_bytes: 0 };
+    Ok(lines)
+}
+
+/// Problems found by [`check_database`], the first [`MAX_PROBLEMS`] kept.
+#[derive(Debug, Default)]
+struct Findings {
+    problems: Vec<Problem>,
+    /// (table, row id) of every problem, kept or not.
+    seen: HashSet<(String, i64)>,
+}
+
+impl Findings {
+    fn record(&mut self, e: DbError) {
+        let p = Problem::from(&e);
+        if let (Some(t), Some(r)) = (&p.table, p.rowid) {
+            self.seen.insert((t.clone(), r));
+        }
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(p);
+        }
+    }
+}
+
+/// Walks every owned table, noting each problem; returns the tables.
+fn check_ownership(conn: &Connection, findings: &mut Findings) -> Result<Vec<TableSpec>> {
+    let mut owned = OwnedRows::new(conn)?;
+    for t in 0..owned.tables.len() {
+        let rows = check_table_rows(conn, &mut owned, t, findings)?;
+        owned.owners.push(rows);
+    }
+    for e in owned.missing_catalogue_rows(conn)? {
+        findings.record(e);
+    }
+    Ok(owned.tables)
+}
+
+/// Every row of owned table `t` and its client (row id -> client).
+/// Unlike the export selection it reads every client's rows, goes on after
+/// a problem, and also reports rows that reach no client.
+fn check_table_rows(
+    conn: &Connection,
+    owned: &mut OwnedRows,
+    t: usize,
+    findings: &mut Findings,
+) -> Result<HashMap<i64, i64>> {
+    let cols = owned.columns(t);
+    let mut owners: HashMap<i64, i64> = HashMap::new();
+    let mut stmt = conn.prepare(&cols.sql())?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let owner = if cols.is_root() {
+            id
+        } else {
+            let found = owned.follow_refs(&cols, r, id)?;
+            for e in found.problems {
+                findings.record(e);
+            }
+            for u in &found.unresolved {
+                let e = owned.bad_ref(conn, &cols, id, u)?;
+                // A parent that exists but is unowned was reported at its
+                // own row already.
+                if !matches!(e, DbError::CrossClientReference { .. }) {
+                    findings.record(e);
+                }
+            }
+            if !found.any_ref {
+                findings.record(DbError::DanglingReference {
+                    table: cols.table.clone(),
+                    rowid: id,
+                    column: cols.first_ref().into(),
+                    target: "clients".into(),
+                    value: 0,
+                });
+            }
+            let Some(owner) = found.owner else { continue };
+            owner
+        };
+        owners.insert(id, owner);
+        owned.note_catalogue_refs(&cols, r, id)?;
+        for e in check_blobs(&cols, r, id)?.problems {
+            findings.record(e);
+        }
+    }
+    Ok(owners)
+}
+
+/// Streams every document, owned or orphaned, through [`for_each_blob`]'s
+/// hash check; returns how many matched.
+fn verify_documents(conn: &Connection, owned: &[TableSpec], findings: &mut Findings) -> Result<u64> {
     let mut verified = 0u64;
-    for (spec, ids) in docs.tables.iter().zip(&docs.ids) {
-        for &id in ids {
+    for spec in owned.iter().filter(|s| s.columns.iter().any(|c| c.role == ColumnRole::Blob)) {
+        let ids = {
+            let mut stmt = conn.prepare(&format!("SELECT id FROM {} ORDER BY id", q(&spec.name)))?;
+            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?
+        };
+        for id in ids {
             let one = Selection {
                 tables: vec![spec.clone()],
                 ids: vec![vec![id]],
@@ -662,13 +587,11 @@ pub fn check_database(conn: &Connection) -> Result<CheckReport> {
             };
             match for_each_blob(conn, &one, |_, _| Ok::<(), std::convert::Infallible>(())) {
                 Ok(()) => verified += 1,
-                Err(ExtractError::Db(e @ DbError::DocumentMismatch { .. })) => record(&mut problems, &mut seen, e),
+                Err(ExtractError::Db(e @ DbError::DocumentMismatch { .. })) => findings.record(e),
                 Err(ExtractError::Db(e)) => return Err(e),
                 Err(ExtractError::Sink(never)) => match never {},
             }
         }
     }
-    report.documents_verified = verified;
-    report.problems = problems;
-    Ok(report)
+    Ok(verified)
 }

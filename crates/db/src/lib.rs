@@ -1,13 +1,14 @@
 #![forbid(unsafe_code)]
 //! bemx-db: the reference BEMdok-like schema, its foreign-key graph, client
-//! subset extraction (export), merging (import), purging and demo data.
+//! subset extraction (export), merging (import) and purging. Demo data
+//! lives in `bemx-demo`.
 
 mod error;
 pub mod extract;
 pub mod graph;
 pub mod merge;
+mod ownership;
 pub mod schema;
-pub mod seed;
 
 pub use error::{DbError, Result};
 pub use extract::{
@@ -21,4 +22,3 @@ pub use merge::{MergeReport, Merger, PurgeReport, check_specs, existing_client_u
 pub use schema::{
     ClientSummary, Database, LOCAL_TABLES, SCHEMA_VERSION, configure_connection, migrate, schema_fingerprint,
 };
-pub use seed::{SeedOptions, SeedReport, seed, seed_with};

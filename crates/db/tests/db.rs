@@ -492,10 +492,10 @@ fn seeding_is_deterministic_and_varies_catalogues() {
 fn seed_10k_timing() {
     let dir = tempfile::tempdir().unwrap();
     let mut db = Database::create(dir.path().join("big"), IID).unwrap();
-    let mut opts = bemx_db::SeedOptions::new(10_000, 1);
+    let mut opts = bemx_demo::SeedOptions::new(10_000, 1);
     opts.documents = false;
     let t = std::time::Instant::now();
-    let report = bemx_db::seed_with(&mut db, &opts).unwrap();
+    let report = bemx_demo::seed_with(&mut db, &opts).unwrap();
     let seed_time = t.elapsed();
     eprintln!("seed 10k clients, no documents: {seed_time:?}, {} rows", report.rows);
     let ids = all_client_ids(&db);

@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use bemx_db::{Database, SeedOptions};
+use bemx_db::Database;
+use bemx_demo::SeedOptions;
 use bemx_identity::{Contacts, Identity};
 use bemx_import::import::NoProgress;
 use bemx_import::{ImportError, ImportOptions, Installation};
@@ -29,7 +30,7 @@ fn site(name: &str, seed: u64, clients: u32) -> Site {
     options.document_bytes = (100, 5000);
     options.max_documents_per_client = 2;
     if clients > 0 {
-        bemx_db::seed_with(&mut db, &options).unwrap();
+        bemx_demo::seed_with(&mut db, &options).unwrap();
     }
     Site { home, identity, _dir: dir }
 }

@@ -7,7 +7,8 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use bemx_db::{Database, RowSink, SeedOptions, TableSpec, Value};
+use bemx_db::{Database, RowSink, TableSpec, Value};
+use bemx_demo::SeedOptions;
 use bemx_format::Party;
 use bemx_pack::{EntryOut, EntrySource, ExportRequest, NoProgress, PackError, Recipient, Sender};
 use bemx_unpack::{BundleReader, SenderTrust, TrustStore};
@@ -37,7 +38,7 @@ fn fixture(clients: u32) -> Fixture {
     let mut options = SeedOptions::new(clients, 11);
     options.document_bytes = (100, 70_000);
     options.max_documents_per_client = 3;
-    bemx_db::seed_with(&mut db, &options).unwrap();
+    bemx_demo::seed_with(&mut db, &options).unwrap();
     let out_dir = dir.path().join("usb");
     std::fs::create_dir(&out_dir).unwrap();
     let signing = SigningKey::from_bytes(&[9; 32]);

@@ -2,7 +2,8 @@
 
 use std::time::Instant;
 
-use bemx_db::{SeedOptions, check_database, seed_with};
+use bemx_db::check_database;
+use bemx_demo::{SeedOptions, seed_with};
 use clap::{Args, Subcommand};
 
 use crate::output::bytes;

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use bemx_db::{Database, SeedOptions};
+use bemx_db::Database;
+use bemx_demo::SeedOptions;
 use bemx_identity::{Contacts, Identity};
 use bemx_import::import::NoProgress;
 use bemx_import::{ImportOptions, Installation};
@@ -99,9 +100,9 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         let mut options = SeedOptions::new(args.clients, 1);
         options.max_documents_per_client = 3;
         options.document_bytes = (50 * 1024, 400 * 1024);
-        bemx_db::seed_with(&mut db, &options)?;
+        bemx_demo::seed_with(&mut db, &options)?;
         let mut db = Database::open(bernd_home.db_path())?;
-        bemx_db::seed_with(&mut db, &SeedOptions::new(8, 2))?;
+        bemx_demo::seed_with(&mut db, &SeedOptions::new(8, 2))?;
     }
     say("   Bernd already has 8 clients of his own.".into())?;
 

@@ -6,9 +6,10 @@ use std::io::Read;
 use std::path::Path;
 
 use bemx_db::{
-    ColumnRole, Database, MergeReport, Merger, RowSink, SeedOptions, Selection, TableKind, TableSpec, Value, extract,
-    for_each_blob, seed_with, select_clients,
+    ColumnRole, Database, MergeReport, Merger, RowSink, Selection, TableKind, TableSpec, Value, extract, for_each_blob,
+    select_clients,
 };
+use bemx_demo::{SeedOptions, seed_with};
 use sha2::{Digest, Sha256};
 
 pub fn small_opts(clients: u32, seed: u64) -> SeedOptions {

@@ -1,0 +1,281 @@
+//! The pieces the export selection ([`crate::select_clients`]) and the
+//! whole-database check ([`crate::check_database`]) share: reading owned
+//! tables in topological order, following a row's references to the client
+//! that owns it, and checking the row's own values.
+//!
+//! Each of the two walks the tables itself, because they differ in what
+//! they read (some clients or all), in what a problem means (refuse the
+//! export or note it and go on) and in which problems they look for.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::error::{DbError, Result};
+use crate::extract::Value;
+use crate::graph::{ColumnRole, TableSpec, export_tables, q};
+
+/// Per catalogue: referenced id -> the first row referencing it (table,
+/// row id, column), to name in a dangling-reference problem.
+pub(crate) type CatalogueRefs = BTreeMap<String, BTreeMap<i64, (String, i64, String)>>;
+
+/// Client-owned tables in topological order and what a walk found so far.
+#[derive(Debug)]
+pub(crate) struct OwnedRows {
+    pub(crate) tables: Vec<TableSpec>,
+    /// Per table walked so far: row id -> owning client id.
+    pub(crate) owners: Vec<HashMap<i64, i64>>,
+    pub(crate) cat_refs: CatalogueRefs,
+}
+
+impl OwnedRows {
+    pub(crate) fn new(conn: &Connection) -> Result<Self> {
+        let tables = export_tables(conn)?;
+        Ok(OwnedRows { owners: Vec::with_capacity(tables.len()), tables, cat_refs: CatalogueRefs::new() })
+    }
+
+    /// Where table `t` keeps its references. Walk the tables in order:
+    /// parents come first in topological order, so when table `t` is read,
+    /// `owners` holds the rows of every table it references.
+    pub(crate) fn columns(&self, t: usize) -> ScanColumns {
+        ScanColumns::new(&self.tables, t)
+    }
+
+    /// Follows a row's references to the owned rows of the tables walked
+    /// so far.
+    pub(crate) fn follow_refs(&self, cols: &ScanColumns, r: &Row<'_>, id: i64) -> Result<Owners> {
+        let mut found = Owners::default();
+        for (i, (column, parent)) in cols.refs.iter().enumerate() {
+            let value = match r.get::<_, Value>(cols.ref_pos(i))? {
+                Value::Null => continue,
+                Value::Integer(v) => v,
+                _ => {
+                    found.problems.push(DbError::UnexpectedValue {
+                        table: cols.table.clone(),
+                        column: column.clone(),
+                        detail: format!("row {id} holds a non-integer reference"),
+                    });
+                    continue;
+                }
+            };
+            found.any_ref = true;
+            match self.owners[*parent].get(&value) {
+                Some(&o) if found.owner.is_none_or(|x| x == o) => found.owner = Some(o),
+                Some(_) => found.problems.push(DbError::CrossClientReference {
+                    table: cols.table.clone(),
+                    rowid: id,
+                    column: column.clone(),
+                    target: self.tables[*parent].name.clone(),
+                    value,
+                }),
+                None => found.unresolved.push(Unresolved { column: i, parent: *parent, value }),
+            }
+        }
+        Ok(found)
+    }
+
+    /// What an unresolved reference is: cross-client if the target row
+    /// exists (it belongs to no client walked), dangling if it does not.
+    pub(crate) fn bad_ref(&self, conn: &Connection, cols: &ScanColumns, id: i64, u: &Unresolved) -> Result<DbError> {
+        let table = cols.table.clone();
+        let column = cols.refs[u.column].0.clone();
+        let target = self.tables[u.parent].name.clone();
+        let value = u.value;
+        Ok(if row_exists(conn, &target, value)? {
+            DbError::CrossClientReference { table, rowid: id, column, target, value }
+        } else {
+            DbError::DanglingReference { table, rowid: id, column, target, value }
+        })
+    }
+
+    /// Remembers the catalogue rows an owned row references.
+    pub(crate) fn note_catalogue_refs(&mut self, cols: &ScanColumns, r: &Row<'_>, id: i64) -> Result<()> {
+        for (i, (column, catalogue)) in cols.cats.iter().enumerate() {
+            if let Value::Integer(v) = r.get::<_, Value>(cols.cat_pos(i))? {
+                self.cat_refs
+                    .entry(catalogue.clone())
+                    .or_default()
+                    .entry(v)
+                    .or_insert_with(|| (cols.table.clone(), id, column.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// A dangling-reference problem for each referenced catalogue row that
+    /// does not exist.
+    pub(crate) fn missing_catalogue_rows(&self, conn: &Connection) -> Result<Vec<DbError>> {
+        let mut problems = Vec::new();
+        for (cat, ids) in &self.cat_refs {
+            for (id, (table, rowid, column)) in ids {
+                if !row_exists(conn, cat, *id)? {
+                    problems.push(DbError::DanglingReference {
+                        table: table.clone(),
+                        rowid: *rowid,
+                        column: column.clone(),
+                        target: cat.clone(),
+                        value: *id,
+                    });
+                }
+            }
+        }
+        Ok(problems)
+    }
+}
+
+/// The columns of one owned table that a walk reads, and where they sit
+/// in the row of [`ScanColumns::sql`].
+#[derive(Debug)]
+pub(crate) struct ScanColumns {
+    pub(crate) table: String,
+    /// Owned-reference columns and the index of the parent table.
+    refs: Vec<(String, usize)>,
+    /// Catalogue-reference columns and their catalogue table.
+    cats: Vec<(String, String)>,
+    blobs: Vec<String>,
+    /// A single blob column with a `size` column beside it, to compare.
+    has_size: bool,
+}
+
+impl ScanColumns {
+    fn new(tables: &[TableSpec], t: usize) -> Self {
+        let spec = &tables[t];
+        let refs = spec
+            .columns
+            .iter()
+            .filter_map(|c| match &c.role {
+                // Only earlier tables: the graph refuses self-references
+                // and cycles, so every parent is one of them.
+                ColumnRole::OwnedRef { table } => {
+                    tables[..t].iter().position(|p| &p.name == table).map(|i| (c.name.clone(), i))
+                }
+                _ => None,
+            })
+            .collect();
+        let cats = spec
+            .columns
+            .iter()
+            .filter_map(|c| match &c.role {
+                ColumnRole::CatalogueRef { table } => Some((c.name.clone(), table.clone())),
+                _ => None,
+            })
+            .collect();
+        let blobs: Vec<String> =
+            spec.columns.iter().filter(|c| c.role == ColumnRole::Blob).map(|c| c.name.clone()).collect();
+        let has_size = blobs.len() == 1 && spec.columns.iter().any(|c| c.name == "size");
+        ScanColumns { table: spec.name.clone(), refs, cats, blobs, has_size }
+    }
+
+    /// The root table (clients) references no owned table.
+    pub(crate) fn is_root(&self) -> bool {
+        self.refs.is_empty()
+    }
+
+    /// Name of the first owned-reference column, for a row that reaches no client.
+    pub(crate) fn first_ref(&self) -> &str {
+        self.refs.first().map_or("id", |r| r.0.as_str())
+    }
+
+    /// `id`, the references, the catalogue references, type and length of
+    /// each blob, and `size`; every row by ascending id.
+    pub(crate) fn sql(&self) -> String {
+        let mut cols = vec!["id".to_owned()];
+        cols.extend(self.refs.iter().map(|(c, _)| q(c)));
+        cols.extend(self.cats.iter().map(|(c, _)| q(c)));
+        for b in &self.blobs {
+            cols.push(format!("typeof({0}), length({0})", q(b)));
+        }
+        if self.has_size {
+            cols.push("\"size\"".into());
+        }
+        format!("SELECT {} FROM {} ORDER BY id", cols.join(", "), q(&self.table))
+    }
+
+    fn ref_pos(&self, i: usize) -> usize {
+        1 + i
+    }
+
+    fn cat_pos(&self, i: usize) -> usize {
+        1 + self.refs.len() + i
+    }
+
+    fn blob_pos(&self, i: usize) -> usize {
+        1 + self.refs.len() + self.cats.len() + 2 * i
+    }
+
+    fn size_pos(&self) -> usize {
+        self.blob_pos(self.blobs.len())
+    }
+}
+
+/// A reference to a row no client walked so far owns.
+#[derive(Debug)]
+pub(crate) struct Unresolved {
+    /// Index into the table's owned-reference columns.
+    column: usize,
+    parent: usize,
+    value: i64,
+}
+
+/// Where a row's references lead.
+#[derive(Debug, Default)]
+pub(crate) struct Owners {
+    /// The client owning the first referenced row found.
+    pub(crate) owner: Option<i64>,
+    /// Whether any reference holds an integer.
+    pub(crate) any_ref: bool,
+    /// Non-integer references, and references into a row of another client
+    /// than `owner`, in column order.
+    pub(crate) problems: Vec<DbError>,
+    pub(crate) unresolved: Vec<Unresolved>,
+}
+
+/// An owned row's documents.
+#[derive(Debug, Default)]
+pub(crate) struct Blobs {
+    /// Byte lengths of its non-NULL blobs.
+    pub(crate) lengths: Vec<i64>,
+    /// Blob columns holding something else, a stored `size` that differs
+    /// from the content, in column order.
+    pub(crate) problems: Vec<DbError>,
+}
+
+/// Checks an owned row's blob columns (a blob or NULL) and its stored size.
+pub(crate) fn check_blobs(cols: &ScanColumns, r: &Row<'_>, id: i64) -> Result<Blobs> {
+    let mut found = Blobs::default();
+    for (i, column) in cols.blobs.iter().enumerate() {
+        let ty: String = r.get(cols.blob_pos(i))?;
+        let len: Option<i64> = r.get(cols.blob_pos(i) + 1)?;
+        match ty.as_str() {
+            "null" => {}
+            "blob" => found.lengths.push(len.unwrap_or(0)),
+            other => found.problems.push(DbError::UnexpectedValue {
+                table: cols.table.clone(),
+                column: column.clone(),
+                detail: format!("row {id} holds {other} instead of a blob"),
+            }),
+        }
+    }
+    if cols.has_size {
+        let size: Option<i64> = r.get(cols.size_pos())?;
+        if let (Some(size), Some(&len)) = (size, found.lengths.first())
+            && size != len
+        {
+            found.problems.push(DbError::DocumentMismatch {
+                table: cols.table.clone(),
+                rowid: id,
+                column: cols.blobs[0].clone(),
+                detail: format!("stored size {size} but content has {len} bytes"),
+            });
+        }
+    }
+    Ok(found)
+}
+
+pub(crate) fn row_exists(conn: &Connection, table: &str, id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", q(table)))?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

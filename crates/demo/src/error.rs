@@ -1,0 +1,41 @@
+//! The one error type of this crate.
+
+use bemx_db::DbError;
+
+/// Result alias used throughout `bemx-demo`.
+pub type Result<T, E = DemoError> = std::result::Result<T, E>;
+
+/// What can go wrong while generating demo data.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The database refused a read or write; the message is the database
+    /// layer's own (it says what to do, e.g. when another program holds a lock).
+    #[error(transparent)]
+    Db(#[from] DbError),
+
+    /// Invalid arguments to the generator.
+    #[error("invalid seed options: {detail}")]
+    InvalidOptions {
+        /// What is wrong.
+        detail: String,
+    },
+
+    /// A catalogue row the generator refers to is missing although it was
+    /// just inserted or is a system row.
+    #[error(
+        "catalogue code {code} is missing after seeding the catalogues: the database was probably modified by another program, seed a fresh one"
+    )]
+    MissingCatalogueCode {
+        /// The missing code.
+        code: String,
+    },
+}
+
+/// Goes through [`DbError`]'s own conversion, so a locked database still
+/// reads as "in use by another program".
+impl From<rusqlite::Error> for DemoError {
+    fn from(e: rusqlite::Error) -> Self {
+        DemoError::Db(e.into())
+    }
+}
