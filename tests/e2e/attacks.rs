@@ -210,12 +210,28 @@ fn verify_refused(world: &World, on: &Inst, bundle: &Path, causes: &[&str]) -> R
     r
 }
 
-/// Both `verify` and `import` refuse `bundle`, naming one of `causes`;
+/// Both `verify` and `import` refuse `bundle`, naming one of `causes`,
+/// with the same verdict (one reading of a bundle, `bemx_unpack::walk`);
 /// returns the import's refusal.
 #[track_caller]
 fn both_refused(world: &World, on: &Inst, bundle: &Path, causes: &[&str]) -> Refusal {
-    verify_refused(world, on, bundle, causes);
-    import_refused(world, on, bundle, causes)
+    let verified = verify_refused(world, on, bundle, causes);
+    let imported = import_refused(world, on, bundle, causes);
+    same_verdict(&verified, &imported);
+    imported
+}
+
+/// Verify and import gave the same first error line: verify succeeds if and
+/// only if import's reading succeeds, and for the same reason.
+#[track_caller]
+fn same_verdict(verified: &Refusal, imported: &Refusal) {
+    assert_eq!(
+        error_line(&verified.run),
+        error_line(&imported.run),
+        "verify and import read the bundle differently:\nverify: {}\nimport: {}",
+        verified.run.stderr,
+        imported.run.stderr
+    );
 }
 
 /// The first line of the error, for case tallies.
@@ -289,7 +305,8 @@ fn tampering_any_flipped_byte_is_refused() {
         *tally.entry(error_line(&r.run)).or_default() += 1;
         // A spread subset through import, which checks the database bytes.
         if k % 8 == 0 || at == file.len() - 1 {
-            import_refused(&s.world, &s.bernd, &path, causes);
+            let i = import_refused(&s.world, &s.bernd, &path, causes);
+            same_verdict(&r, &i);
             imports += 1;
         }
     }
@@ -318,9 +335,9 @@ fn tampering_any_truncation_is_refused() {
         let path = put(&s.world, "truncated.bemx", &file[..at]);
         // Inside the magic line the file is no age file at all.
         let causes: &[&str] = if at < 22 { &["not a bemx bundle"] } else { &["incomplete"] };
-        verify_refused(&s.world, &s.bernd, &path, causes);
+        let v = verify_refused(&s.world, &s.bernd, &path, causes);
         if through_import.contains(&at) {
-            import_refused(&s.world, &s.bernd, &path, causes);
+            same_verdict(&v, &import_refused(&s.world, &s.bernd, &path, causes));
         }
     }
 }

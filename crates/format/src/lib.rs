@@ -9,6 +9,7 @@
 
 pub mod age_header;
 pub mod durable;
+pub mod entry;
 mod error;
 pub mod layers;
 pub mod manifest;

@@ -9,10 +9,11 @@
 use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};
 
+use crate::entry::DataPath;
 use crate::error::FormatError;
 use crate::{
-    BLOBS_PREFIX, FORMAT_VERSION, MANIFEST_PATH, MAX_CLIENTS, MAX_ENTRIES, MAX_ENTRY_SIZE, MAX_MANIFEST_SIZE,
-    MAX_PATH_LEN, MAX_TABLES, MAX_TEXT_LEN, SIGNATURE_PATH, TABLES_PREFIX,
+    FORMAT_VERSION, MANIFEST_PATH, MAX_CLIENTS, MAX_ENTRIES, MAX_ENTRY_SIZE, MAX_MANIFEST_SIZE, MAX_PATH_LEN,
+    MAX_TABLES, MAX_TEXT_LEN, SIGNATURE_PATH,
 };
 
 /// One installation as named in a manifest: the sender or the recipient.
@@ -159,14 +160,38 @@ impl Manifest {
         }
         limit("entry count", self.entries.len(), MAX_ENTRIES)?;
         let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
+        // §3: the table entries come first, one per listed table, in the
+        // manifest's table order and named by their position; documents
+        // follow. One order for every reader, so none accepts a bundle
+        // another refuses.
+        let mut tables_seen = 0usize;
+        let mut documents_seen = false;
         for entry in &self.entries {
-            check_data_path(&entry.path)?;
+            match check_data_path(&entry.path)? {
+                DataPath::Table { index, table } => {
+                    let expected = self.tables.get(tables_seen).map(|t| t.name.as_str());
+                    if documents_seen || index != tables_seen || expected != Some(table.as_str()) {
+                        return Err(FormatError::manifest(format!(
+                            "entry {} is not table number {tables_seen} of the manifest's table list",
+                            entry.path
+                        )));
+                    }
+                    tables_seen += 1;
+                }
+                DataPath::Blob { .. } => documents_seen = true,
+            }
             if entry.size > MAX_ENTRY_SIZE {
                 return Err(FormatError::Limit { what: "entry size", value: entry.size, limit: MAX_ENTRY_SIZE });
             }
             if !seen.insert(entry.path.as_str()) {
                 return Err(FormatError::manifest(format!("entry {} is listed twice", entry.path)));
             }
+        }
+        if tables_seen != self.tables.len() {
+            return Err(FormatError::manifest(format!(
+                "the manifest lists {} tables but {tables_seen} table entries",
+                self.tables.len()
+            )));
         }
         Ok(())
     }
@@ -231,8 +256,9 @@ pub fn check_path(path: &str) -> Result<(), FormatError> {
     Ok(())
 }
 
-/// §3: a data entry path is a valid path under `tables/` or `blobs/`.
-pub fn check_data_path(path: &str) -> Result<(), FormatError> {
+/// §3: a data entry path is a valid path by the grammar of
+/// [`DataPath`]: a table entry or a document entry.
+pub fn check_data_path(path: &str) -> Result<DataPath, FormatError> {
     check_path(path)?;
     if path == MANIFEST_PATH || path == SIGNATURE_PATH {
         return Err(FormatError::ForbiddenPath {
@@ -240,13 +266,7 @@ pub fn check_data_path(path: &str) -> Result<(), FormatError> {
             reason: "reserved name used for a data entry",
         });
     }
-    if !(path.starts_with(TABLES_PREFIX) || path.starts_with(BLOBS_PREFIX)) {
-        return Err(FormatError::ForbiddenPath {
-            path: path.to_string(),
-            reason: "data entries live under tables/ or blobs/",
-        });
-    }
-    Ok(())
+    DataPath::parse(path)
 }
 
 type EncResult = Result<(), minicbor::encode::Error<std::convert::Infallible>>;

@@ -11,6 +11,7 @@
 
 use std::io::{self, Read, Write};
 
+pub use crate::entry::Role;
 use crate::error::FormatError;
 use crate::manifest::is_identifier;
 
@@ -39,8 +40,8 @@ pub enum Value {
 pub struct Column {
     /// Column name.
     pub name: String,
-    /// Role text, see the module documentation.
-    pub role: String,
+    /// The column's role, see the module documentation.
+    pub role: Role,
 }
 
 /// The first item of a table entry.
@@ -50,13 +51,6 @@ pub struct TableHeader {
     pub name: String,
     /// Columns in row order.
     pub columns: Vec<Column>,
-}
-
-fn valid_role(role: &str) -> bool {
-    match role {
-        "pk" | "blob" | "value" => true,
-        _ => role.strip_prefix("ref:").or_else(|| role.strip_prefix("cat:")).is_some_and(is_identifier),
-    }
 }
 
 fn head(out: &mut Vec<u8>, major: u8, arg: u64) {
@@ -114,12 +108,14 @@ pub fn encode_header(h: &TableHeader) -> Result<Vec<u8>, FormatError> {
     text(&mut out, "columns");
     head(&mut out, 4, h.columns.len() as u64);
     for c in &h.columns {
-        if !is_identifier(&c.name) || !valid_role(&c.role) {
-            return Err(FormatError::rows(format!("invalid column {:?} role {:?}", c.name, c.role)));
+        // A Role is valid by construction, but its table name is only
+        // checked by the parser: a writer could build Ref("Bad Name").
+        if !is_identifier(&c.name) || Role::parse(&c.role.to_string()).as_ref() != Some(&c.role) {
+            return Err(FormatError::rows(format!("invalid column {:?} role {}", c.name, c.role)));
         }
         head(&mut out, 4, 2);
         text(&mut out, &c.name);
-        text(&mut out, &c.role);
+        text(&mut out, &c.role.to_string());
     }
     Ok(out)
 }
@@ -297,7 +293,9 @@ impl<R: Read> RowReader<R> {
                 return Err(FormatError::rows("a column must be [name, role]"));
             }
             let name = read_text(&mut input)?;
-            let role = read_text(&mut input)?;
+            let role_text = read_text(&mut input)?;
+            let role = Role::parse(&role_text)
+                .ok_or_else(|| FormatError::rows(format!("invalid column {name:?} role {role_text:?}")))?;
             columns.push(Column { name, role });
         }
         let header = TableHeader { name, columns };
@@ -309,6 +307,11 @@ impl<R: Read> RowReader<R> {
     /// The header read by [`RowReader::new`].
     pub fn header(&self) -> &TableHeader {
         &self.header
+    }
+
+    /// The input, for a caller that must read the rest after an error.
+    pub fn input_mut(&mut self) -> &mut R {
+        &mut self.input
     }
 
     /// Reads a row's array head and checks its arity; `None` at the end.
@@ -387,10 +390,10 @@ mod tests {
         TableHeader {
             name: "actions".into(),
             columns: vec![
-                Column { name: "id".into(), role: "pk".into() },
-                Column { name: "case_id".into(), role: "ref:bem_cases".into() },
-                Column { name: "action_type_id".into(), role: "cat:cat_action_type".into() },
-                Column { name: "topic".into(), role: "value".into() },
+                Column { name: "id".into(), role: Role::Pk },
+                Column { name: "case_id".into(), role: Role::Ref("bem_cases".into()) },
+                Column { name: "action_type_id".into(), role: Role::Cat("cat_action_type".into()) },
+                Column { name: "topic".into(), role: Role::Value },
             ],
         }
     }

@@ -147,6 +147,12 @@ impl ImportError {
     }
 }
 
+impl From<bemx_unpack::UnpackError> for ImportError {
+    fn from(e: bemx_unpack::UnpackError) -> Self {
+        ImportError::Unpack(Box::new(e))
+    }
+}
+
 impl From<bemx_install::InstallError> for ImportError {
     fn from(e: bemx_install::InstallError) -> Self {
         match e {

@@ -2,14 +2,13 @@
 //! ledger, receipt, retention and `--burn` (spec/FORMAT.md §11, reader).
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, Read, Seek, Write};
+use std::io::{BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bemx_db::Merger;
 use bemx_format::receipt::Receipt;
-use bemx_format::rows::RowReader;
-use bemx_format::{BLOBS_PREFIX, Manifest, Party, TABLES_PREFIX};
+use bemx_format::{BLOBS_PREFIX, Manifest, Party};
 use bemx_identity::{Contacts, Identity};
 use bemx_install::backup::{self, BackupInfo, Retention, SAFETY_PREFIX};
 use bemx_install::ledger::{self, LedgerEntry};
@@ -182,28 +181,6 @@ pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportEr
 
 pub use bemx_format::progress::{NoProgress, Progress};
 
-/// Keeps the first I/O error seen through a `Read`, so a hash mismatch
-/// raised by the entry reader survives the row decoder's error mapping.
-struct Capture<'a, R> {
-    inner: R,
-    error: &'a mut Option<io::Error>,
-}
-
-impl<R: Read> Read for Capture<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.inner.read(buf) {
-            Ok(n) => Ok(n),
-            Err(e) => {
-                let msg = e.to_string();
-                if self.error.is_none() {
-                    *self.error = Some(e);
-                }
-                Err(io::Error::other(msg))
-            }
-        }
-    }
-}
-
 fn db_value(v: bemx_format::rows::Value) -> rusqlite::types::Value {
     use bemx_format::rows::Value as W;
     use rusqlite::types::Value as V;
@@ -214,23 +191,6 @@ fn db_value(v: bemx_format::rows::Value) -> rusqlite::types::Value {
         W::Text(s) => V::Text(s),
         W::Bytes(b) => V::Blob(b),
     }
-}
-
-/// `tables/NNN-name.cbor` → (NNN, name).
-fn parse_table_path(path: &str) -> Option<(usize, &str)> {
-    let rest = path.strip_prefix(TABLES_PREFIX)?.strip_suffix(".cbor")?;
-    let (index, name) = rest.split_once('-')?;
-    if index.len() != 3 {
-        return None;
-    }
-    Some((index.parse().ok()?, name))
-}
-
-/// `blobs/table.column/rowid` → (table, column, rowid).
-fn parse_blob_path(path: &str) -> Option<(&str, &str, i64)> {
-    let (owner, rowid) = path.strip_prefix(BLOBS_PREFIX)?.split_once('/')?;
-    let (table, column) = owner.split_once('.')?;
-    Some((table, column, rowid.parse().ok()?))
 }
 
 fn inconsistent(detail: impl Into<String>) -> ImportError {
@@ -244,97 +204,57 @@ fn check_cancel(cancel: Option<&AtomicBool>) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Streams every data entry of `reader` into `merger`.
-fn merge_entries(
-    reader: &mut BundleReader<BufReader<File>>,
-    merger: &mut Merger<'_>,
-    specs: &[bemx_db::TableSpec],
-    cancel: Option<&AtomicBool>,
-    progress: &mut dyn Progress,
-) -> Result<(), ImportError> {
-    let tables: Vec<(String, u64)> = reader.manifest().tables.iter().map(|t| (t.name.clone(), t.rows)).collect();
-    let mut next_table = 0usize;
-    let entry_hashes: Vec<[u8; 32]> = reader.manifest().entries.iter().map(|e| e.sha256).collect();
-    while let Some(entry) = reader.next_entry().map_err(unpack)? {
-        check_cancel(cancel)?;
-        let path = entry.path().to_string();
-        let size = entry.size();
-        let part = bemx_format::Part::Entry(path.clone());
-        let mut captured = None;
-        if let Some((index, name)) = parse_table_path(&path) {
-            let (expected_name, expected_rows) =
-                tables.get(index).ok_or_else(|| inconsistent(format!("{path} has no row count in the manifest")))?;
-            if index != next_table || name != expected_name {
-                return Err(inconsistent(format!("{path} is not table {next_table} of the manifest")));
-            }
-            next_table += 1;
-            // Buffered: the row decoder reads a byte at a time, and every
-            // unbuffered read would go through the hash, zstd and age layers.
-            let mut input = io::BufReader::with_capacity(64 * 1024, Capture { inner: entry, error: &mut captured });
-            let result = (|| -> Result<u64, ImportError> {
-                let mut rows = RowReader::new(&mut input)?;
-                if rows.header().name != name {
-                    return Err(inconsistent(format!("{path} holds table {}", rows.header().name)));
-                }
-                // Values are interpreted by this database's roles; a header
-                // that claims other roles is refused rather than reinterpreted.
-                let local = specs
-                    .iter()
-                    .find(|t| t.name == name)
-                    .ok_or_else(|| inconsistent(format!("{path}: this database has no table {name}")))?;
-                let header_roles = rows.header().columns.iter().map(|c| (c.name.as_str(), c.role.clone()));
-                let local_roles = local.columns.iter().map(|c| (c.name.as_str(), c.role.wire_name()));
-                if !header_roles.eq(local_roles) {
-                    return Err(inconsistent(format!(
-                        "{path}: the columns or their roles differ from this database's table {name}"
-                    )));
-                }
-                let columns: Vec<String> = rows.header().columns.iter().map(|c| c.name.clone()).collect();
-                merger.begin_table(name, &columns)?;
-                let mut count = 0u64;
-                while let Some(row) = rows.next_row()? {
-                    count += 1;
-                    if count.is_multiple_of(4096) {
-                        check_cancel(cancel)?;
-                    }
-                    let values: Vec<rusqlite::types::Value> = row.into_iter().map(db_value).collect();
-                    merger.row(&values)?;
-                }
-                merger.end_table()?;
-                Ok(count)
-            })();
-            let count = match (result, captured) {
-                (_, Some(io)) => return Err(unpack(UnpackError::from_io(io, part))),
-                (Err(e), None) => return Err(e),
-                (Ok(count), None) => count,
-            };
-            if count != *expected_rows {
-                return Err(inconsistent(format!("{path} holds {count} rows, the manifest says {expected_rows}")));
-            }
-        } else if let Some((table, column, rowid)) = parse_blob_path(&path) {
-            // The entry reader fails the read that completes a document whose
-            // bytes differ from the signed manifest's hash, so that hash can
-            // stand in for hashing the document again.
-            let sha256 =
-                entry_hashes.get(entry.index()).copied().ok_or_else(|| inconsistent("entry index out of range"))?;
-            let mut input = Capture { inner: entry, error: &mut captured };
-            let result = merger.write_blob_with_known_hash(table, column, rowid, size, &mut input, sha256);
-            let finished = input.inner.finish();
-            match (result, captured, finished) {
-                (_, Some(io), _) => return Err(unpack(UnpackError::from_io(io, part))),
-                (_, None, Err(e)) => return Err(unpack(e)),
-                (Err(e), None, Ok(())) => return Err(e.into()),
-                (Ok(_), None, Ok(())) => {}
-            }
-        } else {
-            return Err(inconsistent(format!("{path} is neither a table nor a document entry")));
+/// Merges what the one reading of the bundle (`bemx_unpack::walk`) hands
+/// over: every check of paths, headers, rows and counts is the walker's,
+/// the same as `verify`'s; this adds only what depends on this database.
+struct Merge<'m, 'c, 'p> {
+    merger: &'m mut Merger<'c>,
+    specs: &'m [bemx_db::TableSpec],
+    cancel: Option<&'m AtomicBool>,
+    progress: &'p mut dyn Progress,
+}
+
+impl bemx_unpack::EntryVisitor for Merge<'_, '_, '_> {
+    type Error = ImportError;
+
+    fn table(&mut self, rows: &mut bemx_unpack::Rows<'_>) -> Result<(), ImportError> {
+        check_cancel(self.cancel)?;
+        let name = rows.header().name.clone();
+        // Values are interpreted by this database's roles; a header that
+        // claims other roles is refused rather than reinterpreted.
+        let local = self
+            .specs
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| inconsistent(format!("this database has no table {name}")))?;
+        let header_roles = rows.header().columns.iter().map(|c| (c.name.as_str(), c.role.to_string()));
+        let local_roles = local.columns.iter().map(|c| (c.name.as_str(), c.role.wire_name()));
+        if !header_roles.eq(local_roles) {
+            return Err(inconsistent(format!("the columns or their roles differ from this database's table {name}")));
         }
-        progress.advance(size);
+        let columns: Vec<String> = rows.header().columns.iter().map(|c| c.name.clone()).collect();
+        self.merger.begin_table(&name, &columns)?;
+        while let Some(row) = rows.next_row().map_err(unpack)? {
+            if rows.count().is_multiple_of(4096) {
+                check_cancel(self.cancel)?;
+            }
+            let values: Vec<rusqlite::types::Value> = row.into_iter().map(db_value).collect();
+            self.merger.row(&values)?;
+        }
+        self.merger.end_table()?;
+        self.progress.advance(rows.size());
+        Ok(())
     }
-    if next_table != tables.len() {
-        return Err(inconsistent("the bundle has fewer table entries than its manifest lists"));
+
+    fn document(&mut self, doc: &bemx_unpack::Document<'_>, data: &mut dyn Read) -> Result<(), ImportError> {
+        check_cancel(self.cancel)?;
+        // The entry reader fails the read that completes a document whose
+        // bytes differ from the signed manifest's hash, so that hash can
+        // stand in for hashing the document again.
+        self.merger.write_blob_with_known_hash(doc.table, doc.column, doc.rowid, doc.size, data, doc.sha256)?;
+        self.progress.advance(doc.size);
+        Ok(())
     }
-    Ok(())
 }
 
 /// Imports a bundle. The caller holds `lock`; the user has confirmed the
@@ -380,7 +300,8 @@ pub fn import(
     progress.start(manifest.payload_size());
     let specs = bemx_db::stream_tables(&tx)?;
     let mut merger = Merger::new(&tx)?;
-    merge_entries(&mut reader, &mut merger, &specs, options.cancel, progress)?;
+    let mut merge = Merge { merger: &mut merger, specs: &specs, cancel: options.cancel, progress };
+    bemx_unpack::walk(&mut reader, &mut merge)?;
     reader.finish().map_err(unpack)?;
     let report = merger.finish()?;
 
@@ -528,17 +449,4 @@ pub fn burn(path: &Path) -> Result<(), ImportError> {
     f.sync_all().map_err(err)?;
     drop(f);
     fs::remove_file(path).map_err(|e| ImportError::io("deleting the bundle", path, e))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entry_paths() {
-        assert_eq!(parse_table_path("tables/003-clients.cbor"), Some((3, "clients")));
-        assert_eq!(parse_table_path("tables/3-clients.cbor"), None);
-        assert_eq!(parse_blob_path("blobs/documents.content/17"), Some(("documents", "content", 17)));
-        assert_eq!(parse_blob_path("blobs/documents/17"), None);
-    }
 }

@@ -296,12 +296,25 @@ pub fn write_entries<W: Write>(
 
 /// The entry path of table number `index` (§3).
 pub fn table_path(index: usize, table: &str) -> String {
-    format!("{}{index:03}-{table}.cbor", bemx_format::TABLES_PREFIX)
+    bemx_format::entry::DataPath::table(index, table)
 }
 
 /// The entry path of a blob (§3).
 pub fn blob_path(table: &str, column: &str, rowid: i64) -> String {
-    format!("{}{table}.{column}/{rowid}", bemx_format::BLOBS_PREFIX)
+    bemx_format::entry::DataPath::blob(table, column, rowid)
+}
+
+/// A column's role as a table header writes it (§7).
+pub fn wire_role(role: &bemx_db::ColumnRole) -> bemx_format::entry::Role {
+    use bemx_db::ColumnRole as C;
+    use bemx_format::entry::Role;
+    match role {
+        C::PrimaryKey => Role::Pk,
+        C::OwnedRef { table } => Role::Ref(table.clone()),
+        C::CatalogueRef { table } => Role::Cat(table.clone()),
+        C::Blob => Role::Blob,
+        C::Value => Role::Value,
+    }
 }
 
 /// The §7 header of a table entry.
@@ -311,7 +324,7 @@ pub fn table_header(spec: &TableSpec) -> bemx_format::rows::TableHeader {
         columns: spec
             .columns
             .iter()
-            .map(|c| bemx_format::rows::Column { name: c.name.clone(), role: c.role.wire_name() })
+            .map(|c| bemx_format::rows::Column { name: c.name.clone(), role: wire_role(&c.role) })
             .collect(),
     }
 }

@@ -43,7 +43,7 @@ pub enum UnpackError {
     },
     /// The signer is not among the trusted contacts.
     #[error(
-        "this bundle is signed by a sender who is not among your trusted contacts; the bundle says the sender is {name:?}, which is not verified: check the sender's fingerprint with them (by phone), add their contact card, then try again"
+        "the bundle is signed by someone who is not among your trusted contacts (the bundle says {name:?}, unverified): check the sender's fingerprint with them (by phone), add their contact card, then try again"
     )]
     UntrustedSender {
         /// The sender name as the manifest claims it (unverified).
@@ -51,7 +51,7 @@ pub enum UnpackError {
     },
     /// A known contact's name, but signed with a different key than the one on file.
     #[error(
-        "this bundle claims to come from your contact {name:?} but is signed with a different key than the one you have on file: someone else may have made it; do not import it, call the sender and compare fingerprints"
+        "the bundle claims to come from your contact {name:?} but is signed with a different key (not the one you have on file): someone else may have made it; do not import it, call the sender and compare fingerprints"
     )]
     SenderKeyChanged {
         /// The contact name as the manifest claims it.
@@ -60,7 +60,7 @@ pub enum UnpackError {
     /// Signed with a trusted contact's key, but the manifest describes
     /// another sender (installation id, age key or name): §5.
     #[error(
-        "this bundle is signed by your contact {name:?}, but it names a different sender ({fields} differ from their contact card): it pretends to come from someone else; do not import it and call the sender"
+        "the bundle is signed by your contact {name:?} but names another sender ({fields} differ from their contact card): it pretends to come from someone else; do not import it and call the sender"
     )]
     SenderClaimsDiffer {
         /// The signing contact's name on file.

@@ -30,8 +30,10 @@ mod error;
 pub mod fuzzing;
 mod reader;
 mod verify;
+mod walk;
 
 pub use bemx_format::{Manifest, Part, Party};
 pub use error::UnpackError;
 pub use reader::{BundleReader, EntryReader, Recipient, SenderTrust, TrustStore, VerifiedBundle};
-pub use verify::{HeaderInfo, TableRows, inspect_header, read_plain_archive, verify_file, verify_reader};
+pub use verify::{HeaderInfo, inspect_header, read_plain_archive, verify_file, verify_reader};
+pub use walk::{Document, EntryVisitor, Rows, TableRows, walk};

@@ -1,28 +1,16 @@
 //! Whole-bundle checks built on the reader: `verify`, `inspect`, and the
 //! decryption-free entry point the fuzzer and the corpus replay use.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 use bemx_format::age_header::read_header;
-use bemx_format::rows::RowReader;
-use bemx_format::{FormatError, Part, TABLES_PREFIX};
+use bemx_format::{FormatError, Part};
 
 use crate::error::UnpackError;
-use crate::reader::{BundleReader, Checked, EntryReader, Finished, Recipient, SenderTrust, TrustStore, VerifiedBundle};
-
-/// Rows found in one table entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableRows {
-    /// The entry path.
-    pub path: String,
-    /// The table name from the entry's header.
-    pub table: String,
-    /// Number of rows decoded.
-    pub rows: u64,
-}
+use crate::reader::{BundleReader, Checked, Finished, Recipient, SenderTrust, TrustStore, VerifiedBundle};
+use crate::walk::{Document, EntryVisitor, Rows, walk, walk_checked};
 
 /// What a file shows without any key (`bemx inspect`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,9 +81,8 @@ pub fn verify_reader<R: Read>(
     require_trusted: bool,
 ) -> Result<VerifiedBundle, UnpackError> {
     let mut reader = BundleReader::open(input, me, trust, require_trusted)?;
-    let tables = read_all_entries(reader.checked_mut())?;
+    let tables = walk(&mut reader, &mut Count::new())?;
     let mut verified = reader.finish()?;
-    check_row_counts(&verified.manifest, &tables)?;
     verified.tables = tables;
     Ok(verified)
 }
@@ -109,7 +96,7 @@ pub fn verify_reader<R: Read>(
 #[doc(hidden)]
 pub fn read_plain_archive<R: Read>(archive: R) -> Result<VerifiedBundle, UnpackError> {
     let mut checked = Checked::open(archive, None)?;
-    let tables = read_all_entries(&mut checked)?;
+    let tables = walk_checked(&mut checked, &mut Count::new())?;
     let Finished { mut stream, manifest, manifest_bytes, entries, data_bytes } = checked.finish()?;
     let mut probe = [0u8; 1];
     let extra = loop {
@@ -122,97 +109,41 @@ pub fn read_plain_archive<R: Read>(archive: R) -> Result<VerifiedBundle, UnpackE
     if extra != 0 {
         return Err(UnpackError::TrailingData { part: Part::Archive });
     }
-    check_row_counts(&manifest, &tables)?;
     Ok(VerifiedBundle { manifest, manifest_bytes, sender_trust: SenderTrust::Untrusted, entries, data_bytes, tables })
 }
 
-/// Keeps the first error an entry read raised, so that a row decoder that
-/// sees only `io::Error`s cannot turn a hash mismatch into "malformed rows".
-struct Stash<'a, 'b> {
-    entry: &'b mut EntryReader<'a>,
-    error: Option<UnpackError>,
+/// Reads every entry to its end: rows are validated without allocating
+/// them, documents are hashed by the entry reader.
+struct Count {
+    scratch: Vec<u8>,
+    buf: Vec<u8>,
 }
 
-impl Read for Stash<'_, '_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.entry.read(buf) {
-            Ok(n) => Ok(n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
-            Err(e) => {
-                let part = Part::Entry(self.entry.path().to_string());
-                let err = UnpackError::from_io(e, part);
-                let msg = err.to_string();
-                self.error.get_or_insert(err);
-                Err(io::Error::other(msg))
-            }
-        }
+impl Count {
+    fn new() -> Self {
+        Self { scratch: Vec::new(), buf: vec![0u8; 64 * 1024] }
     }
 }
 
-fn read_all_entries<S: Read>(checked: &mut Checked<S>) -> Result<Vec<TableRows>, UnpackError> {
-    let mut tables = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    while let Some(mut entry) = checked.next_entry_reader()? {
-        let path = entry.path().to_string();
-        if path.starts_with(TABLES_PREFIX) {
-            let mut stash = Stash { entry: &mut entry, error: None };
-            let decoded = count_rows(BufReader::new(&mut stash));
-            if let Some(e) = stash.error.take() {
-                return Err(e);
-            }
-            match decoded {
-                Ok((table, rows)) => tables.push(TableRows { path, table, rows }),
-                Err(rows_error) => {
-                    // The hash is authoritative: a tampered entry is reported
-                    // as such, not as the malformed rows it may also contain.
-                    entry.finish()?;
-                    return Err(rows_error.into());
-                }
-            }
-        } else {
-            loop {
-                let n = match entry.read(&mut buf) {
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(UnpackError::from_io(e, Part::Entry(path))),
-                };
-                if n == 0 {
-                    break;
+impl EntryVisitor for Count {
+    type Error = UnpackError;
+
+    fn table(&mut self, rows: &mut Rows<'_>) -> Result<(), UnpackError> {
+        while rows.skip_row(&mut self.scratch)? {}
+        Ok(())
+    }
+
+    fn document(&mut self, doc: &Document<'_>, data: &mut dyn Read) -> Result<(), UnpackError> {
+        loop {
+            match data.read(&mut self.buf) {
+                Ok(0) => return Ok(()),
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let part = Part::Entry(bemx_format::entry::DataPath::blob(doc.table, doc.column, doc.rowid));
+                    return Err(UnpackError::from_io(e, part));
                 }
             }
         }
     }
-    Ok(tables)
-}
-
-fn count_rows<R: Read>(input: R) -> Result<(String, u64), FormatError> {
-    let mut rows = RowReader::new(input)?;
-    let mut n = 0u64;
-    // Validated like next_row, but without allocating each value.
-    let mut scratch = Vec::new();
-    while rows.skip_row(&mut scratch)? {
-        n += 1;
-    }
-    Ok((rows.header().name.clone(), n))
-}
-
-/// Every table entry's rows add up to the manifest's count for its table,
-/// and every table entry belongs to a table the manifest lists.
-fn check_row_counts(manifest: &bemx_format::Manifest, tables: &[TableRows]) -> Result<(), UnpackError> {
-    let mut found: BTreeMap<&str, u64> = BTreeMap::new();
-    for t in tables {
-        if !manifest.tables.iter().any(|m| m.name == t.table) {
-            return Err(UnpackError::BadRows {
-                detail: format!("entry {} holds table {:?}, which the manifest does not list", t.path, t.table),
-            });
-        }
-        *found.entry(t.table.as_str()).or_default() += t.rows;
-    }
-    for m in &manifest.tables {
-        let rows = found.get(m.name.as_str()).copied().unwrap_or(0);
-        if rows != m.rows {
-            return Err(UnpackError::RowCountMismatch { table: m.name.clone(), manifest: m.rows, found: rows });
-        }
-    }
-    Ok(())
 }

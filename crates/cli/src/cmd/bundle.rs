@@ -257,7 +257,7 @@ pub fn verify(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
         let differs = match schema::compare(db.conn(), &verified.manifest.schema)? {
             SchemaMatch::Same => None,
             SchemaMatch::VersionDiffers { theirs, ours } => {
-                Some(format!("database schema version {theirs}, and this installation has version {ours}"))
+                Some(format!("database schema version {theirs}, and this installation has schema version {ours}"))
             }
             SchemaMatch::FingerprintDiffers { version, theirs, ours } => Some(format!(
                 "database schema version {version} with fingerprint {theirs}, and this installation's fingerprint is {ours}"

@@ -161,7 +161,7 @@ pub fn noise(n: usize, seed: u64) -> Vec<u8> {
 }
 
 fn col(name: &str, role: &str) -> Column {
-    Column { name: name.into(), role: role.into() }
+    Column { name: name.into(), role: bemx_format::entry::Role::parse(role).expect("a valid role") }
 }
 
 pub const CLIENT_A: [u8; 16] =
