@@ -142,10 +142,16 @@ fn main() -> ExitCode {
         // Prints usage errors (exit 2) and --help/--version (exit 0).
         Err(e) => e.exit(),
     };
+    // An import fails only before its commit (later trouble is a warning),
+    // so a failed import changed nothing: say that a retry is safe.
+    let importing = matches!(cli.command, Command::Import(_));
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             report(&e);
+            if importing {
+                eprintln!("note: nothing was imported; the data on this PC is unchanged");
+            }
             ExitCode::FAILURE
         }
     }
@@ -189,12 +195,12 @@ fn report(e: &anyhow::Error) {
     if let Some(advice) = advice_of(e) {
         eprintln!("error: {message}");
         eprintln!("hint: {advice}");
-        return;
-    }
-    let (message, hint) = split_hint(&message);
-    eprintln!("error: {message}");
-    if let Some(hint) = hint {
-        eprintln!("hint: {hint}");
+    } else {
+        let (message, hint) = split_hint(&message);
+        eprintln!("error: {message}");
+        if let Some(hint) = hint {
+            eprintln!("hint: {hint}");
+        }
     }
 }
 

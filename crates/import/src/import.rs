@@ -296,6 +296,11 @@ pub fn import(
         inst.identity.age_identity(),
     )?;
 
+    // Until the commit, a failed or cancelled import leaves the database
+    // exactly as this backup holds it: the backup is then redundant and
+    // goes, so retries cannot fill the disk (issue 20).
+    let mut unneeded = UnneededBackup { path: Some(safety.path.clone()) };
+
     progress.step("merge");
     progress.start(manifest.payload_size());
     let specs = bemx_db::stream_tables(&tx)?;
@@ -343,6 +348,7 @@ pub fn import(
     check_cancel(options.cancel)?;
     progress.step("commit");
     tx.commit()?;
+    unneeded.path = None;
     drop(session);
 
     // After the commit the import has happened: later steps can only warn.
@@ -385,6 +391,20 @@ pub fn import(
         burned,
         warnings,
     })
+}
+
+/// Removes the safety backup of an import that did not commit.
+struct UnneededBackup {
+    path: Option<PathBuf>,
+}
+
+impl Drop for UnneededBackup {
+    fn drop(&mut self) {
+        if let Some(path) = self.path.take() {
+            // Encrypted to this installation, so plain removal suffices.
+            let _ = fs::remove_file(path);
+        }
+    }
 }
 
 fn check_receipt_target(path: &Path) -> Result<(), ImportError> {
