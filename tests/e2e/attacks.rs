@@ -535,6 +535,51 @@ fn forgery_untrusted_signer_and_impersonation_are_refused() {
     both_refused(&s.world, &s.bernd, &forged, &["signed with a different key"]);
 }
 
+/// Issue 13.1: a colleague both sides trust cannot make a bundle that
+/// pretends to come from Anna, nor use up Anna's pending bundle id at
+/// Bernd, nor produce a receipt that purges Anna's clients.
+#[test]
+fn forgery_a_trusted_colleague_cannot_consume_or_confirm_another_senders_handover() {
+    let s = small();
+    let carla = s.world.init("Carla");
+    exchange(&carla, &s.bernd);
+    carla.trust(&s.anna);
+    s.anna.trust(&carla);
+    seed(&carla, 2, "12", "200-2000");
+    let client = carla.clients_with_consent(true).remove(0);
+    let hers = export(&carla, "Bernd", &[client], "from-carla.bemx");
+    let annas = Manifest::decode(&entries_of(&s.bundle, &s.bernd)[0].1).unwrap();
+
+    // Carla signs her own clients but names Anna as the sender: refused.
+    let mut entries = entries_of(&hers, &s.bernd);
+    let (anna_id, anna_age, anna_name) =
+        (annas.sender.installation, annas.sender.age.clone(), annas.sender.name.clone());
+    resign(&mut entries, &carla, |m| {
+        m.sender.installation = anna_id;
+        m.sender.age = anna_age;
+        m.sender.name = anna_name;
+        m.bundle_id = annas.bundle_id;
+    });
+    let forged = put(&s.world, "carla-as-anna.bemx", &bundle_of(&entries, &s.bernd));
+    both_refused(&s.world, &s.bernd, &forged, &["names another sender"]);
+
+    // Carla, honestly named, reuses Anna's pending bundle id: it imports as
+    // Carla's bundle and uses up nothing of Anna's.
+    let mut entries = entries_of(&hers, &s.bernd);
+    resign(&mut entries, &carla, |m| m.bundle_id = annas.bundle_id);
+    let same_id = put(&s.world, "carla-same-id.bemx", &bundle_of(&entries, &s.bernd));
+    let receipt = s.world.path().join("carla.receipt");
+    s.bernd.run(&["import", "--yes", "--receipt", path_str(&receipt), path_str(&same_id)]).success();
+    // Her receipt names her as the sender and her manifest: Anna refuses it.
+    let anna_db = snapshot(&s.anna.db_path());
+    s.anna.run(&["handover", "confirm", path_str(&receipt)]).refused_with("does not match this handover");
+    assert!(snapshot(&s.anna.db_path()) == anna_db, "the refused receipt changed nothing");
+    // Anna's real bundle still imports, and its receipt confirms her handover.
+    let real = s.world.path().join("anna.receipt");
+    s.bernd.run(&["import", "--yes", "--receipt", path_str(&real), path_str(&s.bundle)]).success();
+    s.anna.run(&["handover", "confirm", path_str(&real)]).success();
+}
+
 #[test]
 fn forgery_unsigned_or_badly_signed_manifest_is_refused() {
     let s = small();
@@ -677,12 +722,25 @@ fn replay_second_import_is_refused() {
     assert!(r.run.stderr.contains(&bundle_id(&s)), "names the bundle id");
 }
 
+/// A restore can never re-enable an imported bundle. While its clients
+/// live only here, restoring a backup from before the import is refused
+/// (issue 13.4: it would delete them); once they have been handed on and
+/// confirmed, the restore is allowed, and the bundle stays used up.
 #[test]
 fn replay_after_restoring_an_older_backup_is_refused() {
     let s = small();
     let old = s.bernd.run(&["backup", "create", "--json"]).success().json();
     let name = old["name"].as_str().unwrap().to_owned();
     s.bernd.run(&["import", "--yes", "--retention", "all", path_str(&s.bundle)]).success();
+    let db = snapshot(&s.bernd.db_path());
+    s.bernd.run(&["backup", "restore", &name, "--yes"]).refused_with("imported after it was taken");
+    assert!(snapshot(&s.bernd.db_path()) == db, "the refused restore changed nothing");
+
+    // Anna confirms; Bernd hands the clients back to her and she confirms his receipt.
+    s.anna.run(&["handover", "confirm", path_str(&s.bundle.with_extension("receipt"))]).success();
+    let back = export(&s.bernd, "Anna", &s.exported, "back.bemx");
+    s.anna.run(&["import", "--yes", path_str(&back)]).success();
+    s.bernd.run(&["handover", "confirm", path_str(&back.with_extension("receipt"))]).success();
     s.bernd.run(&["backup", "restore", &name, "--yes"]).success();
     // The restored database predates the import; the ledger file outside it does not.
     let id = bundle_id(&s);

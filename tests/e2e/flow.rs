@@ -1088,12 +1088,14 @@ fn restore_never_brings_back_handed_over_clients_nor_reenables_a_bundle() {
     assert_eq!(list[0]["state"], "confirmed");
     h.anna.run(&["db", "check"]).success();
 
-    // The receiver restores the safety backup from before the import: the
-    // clients are gone there, but the bundle stays used up.
-    let run = h.bernd.run(&["backup", "restore", &bernd_safety, "--yes"]).success();
-    assert!(run.stdout.contains("cannot be imported a second time"), "{}", run.stdout);
-    assert!(h.uuids.iter().all(|u| !client_uuids(&h.bernd).contains(u)));
+    // The receiver's safety backup from before the import would delete the
+    // clients, who now live only on his PC: the restore is refused, naming
+    // them, and changes nothing (issue 13.4). The bundle stays used up.
     let db = snapshot(&h.bernd.db_path());
+    let run = h.bernd.run(&["backup", "restore", &bernd_safety, "--yes"]).refused_with("imported after it was taken");
+    assert!(h.bem_ids.iter().all(|b| run.stderr.contains(b.as_str())), "names the clients:\n{}", run.stderr);
+    assert_unchanged(&h.bernd.db_path(), &db);
+    assert!(h.uuids.iter().all(|u| client_uuids(&h.bernd).contains(u)));
     std::fs::remove_file(h.receipt()).unwrap();
     h.import(&[]).refused_with("already imported");
     assert_unchanged(&h.bernd.db_path(), &db);

@@ -89,6 +89,11 @@
 //! | killed during the merge | see `flow::import_killed_at_any_moment_leaves_the_database_exactly_before_or_after` |
 //! | ten bundles from one sender imported in another order: all arrive, none twice; each replay refused | `attacks::load_ten_bundles_imported_in_another_order_arrive_once_each` |
 //! | 20,000 clients import with bounded memory (IGNORED: slow, run with `--ignored`) | `attacks::load_20000_clients_import_with_bounded_memory` |
+//! | 13.1: a colleague both sides trust cannot name another sender, use up another sender's bundle id, or confirm another sender's handover with her receipt | `attacks::forgery_a_trusted_colleague_cannot_consume_or_confirm_another_senders_handover` |
+//! | 13.3: a client who came back (A → B → A) survives a restore of a later backup; the later event about a client wins | `lifecycle::a_client_who_came_back_survives_a_restore_on_either_side` |
+//! | 13.4: restoring a backup from before an import is refused while the imported clients live only here, naming them; allowed once they were handed on and confirmed; the bundle stays used up | `attacks::replay_after_restoring_an_older_backup_is_refused`, `flow::restore_never_brings_back_handed_over_clients_nor_reenables_a_bundle` |
+//! | 13.8: a database restored by hand from before a confirm is repaired (clients purged again) at the next open, before anything is shown | `lifecycle::a_restore_outside_bemx_is_repaired_at_the_next_open` |
+//! | 20.1: a refused or cancelled import leaves no file but the lock (no SICHERHEITSBACKUP per attempt) and says nothing changed | every case through `attacks::refused` |
 
 mod support;
 
@@ -98,3 +103,4 @@ mod db;
 mod export;
 mod flow;
 mod identity;
+mod lifecycle;

@@ -58,3 +58,21 @@ pub fn load_identity(home: &Home) -> anyhow::Result<Identity> {
     own_card(home)?;
     Ok(Identity::load(home.root(), &crate::passphrase::for_loading(home.root())?)?)
 }
+
+/// Brings the database and the installation's record files into agreement
+/// (see `bemx_install::Session::open_locked`), so that what a listing shows
+/// is never a state the journal has overtaken — after a restore made by
+/// hand, say. Skipped while another bemx process holds the installation:
+/// that one reconciles before it acts.
+pub fn reconcile(home: &Home) -> anyhow::Result<()> {
+    if !home.root().is_dir() || !home.db_path().exists() {
+        return Ok(());
+    }
+    let lock = match home.lock() {
+        Ok(lock) => lock,
+        Err(bemx_install::InstallError::Busy) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    bemx_install::Session::open_locked(home, &lock)?;
+    Ok(())
+}

@@ -202,14 +202,19 @@ CREATE TABLE handover_clients (
 );
 CREATE INDEX handover_clients_uuid ON handover_clients(client_uuid);
 
+-- One row per imported bundle, keyed by its verified sender and its id: a
+-- bundle id is the sender's nonce, so another sender cannot use it up.
 CREATE TABLE import_ledger (
-    bundle_id          TEXT PRIMARY KEY,
-    sender_fingerprint TEXT NOT NULL,
-    imported_at        TEXT NOT NULL,
-    clients            INTEGER NOT NULL,
-    rows               INTEGER NOT NULL,
-    backup_name        TEXT,
-    receipt            BLOB
+    sender_installation TEXT NOT NULL,
+    bundle_id           TEXT NOT NULL,
+    sender_fingerprint  TEXT NOT NULL,
+    imported_at         TEXT NOT NULL,
+    clients             INTEGER NOT NULL,
+    client_uuids        TEXT NOT NULL,
+    rows                INTEGER NOT NULL,
+    backup_name         TEXT,
+    receipt             BLOB,
+    PRIMARY KEY (sender_installation, bundle_id)
 );
 
 CREATE TRIGGER clients_handed_over_no_update

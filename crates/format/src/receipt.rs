@@ -1,15 +1,19 @@
 //! §9: the receipt a receiver signs after a successful import, which lets
-//! the sender purge the handed-over clients. It carries ids and counts only.
+//! the sender purge the handed-over clients. It carries ids and counts
+//! only, and binds the exact manifest it acknowledges (its SHA-256) and the
+//! clients' UUIDs, so that a receipt for any other bundle — one a trusted
+//! colleague made with the same bundle id, say — cannot purge anything.
 
 use ed25519_dalek::SigningKey;
 use minicbor::{Decoder, Encoder};
 
 use crate::error::FormatError;
 use crate::signature::{SIGNATURE_LEN, sign, verify};
-use crate::{FORMAT_VERSION, RECEIPT_SIGNATURE_CONTEXT};
+use crate::{FORMAT_VERSION, MAX_CLIENTS, RECEIPT_SIGNATURE_CONTEXT};
 
-/// Largest receipt file a reader accepts.
-pub const MAX_RECEIPT_SIZE: usize = 4096;
+/// Largest receipt file a reader accepts: the fixed fields, and at most
+/// [`MAX_CLIENTS`] UUIDs of 17 encoded bytes each.
+pub const MAX_RECEIPT_SIZE: usize = 4096 + 17 * MAX_CLIENTS;
 
 /// What a receiver attests after importing a bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +32,10 @@ pub struct Receipt {
     pub bundle_id: [u8; 32],
     /// Import time, seconds since the Unix epoch (UTC).
     pub imported_at: u64,
+    /// The clients' UUIDs, ascending, as the manifest lists them.
+    pub client_uuids: Vec<[u8; 16]>,
+    /// SHA-256 of the exact signed manifest bytes of the bundle imported.
+    pub manifest_sha256: [u8; 32],
 }
 
 type EncResult = Result<(), minicbor::encode::Error<std::convert::Infallible>>;
@@ -36,7 +44,7 @@ impl Receipt {
     fn encode_body(&self) -> Vec<u8> {
         let mut e = Encoder::new(Vec::new());
         let _: EncResult = (|| {
-            e.map(7)?;
+            e.map(9)?;
             e.str("rows")?.u64(self.rows)?;
             e.str("format")?.u64(self.format)?;
             e.str("sender")?.bytes(&self.sender)?;
@@ -44,6 +52,11 @@ impl Receipt {
             e.str("receiver")?.bytes(&self.receiver)?;
             e.str("bundle_id")?.bytes(&self.bundle_id)?;
             e.str("imported_at")?.u64(self.imported_at)?;
+            e.str("client_uuids")?.array(self.client_uuids.len() as u64)?;
+            for u in &self.client_uuids {
+                e.bytes(u)?;
+            }
+            e.str("manifest_sha256")?.bytes(&self.manifest_sha256)?;
             Ok(())
         })();
         e.into_writer()
@@ -81,7 +94,7 @@ impl Receipt {
         }
         let mut b = Decoder::new(&body);
         let r = (|| -> Result<Receipt, minicbor::decode::Error> {
-            if b.map()? != Some(7) {
+            if b.map()? != Some(9) {
                 return Err(minicbor::decode::Error::message("field count"));
             }
             let mut key = |k: &str| -> Result<(), minicbor::decode::Error> {
@@ -101,7 +114,34 @@ impl Receipt {
             let bundle_id = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("bundle id"))?;
             b.str()?;
             let imported_at = b.u64()?;
-            Ok(Receipt { rows, format, sender, clients, receiver, bundle_id, imported_at })
+            b.str()?;
+            // Capped before anything is allocated (§6's client limit).
+            let n = b.array()?.ok_or_else(|| minicbor::decode::Error::message("indefinite client list"))?;
+            if n != clients || n > MAX_CLIENTS as u64 {
+                return Err(minicbor::decode::Error::message("client list length"));
+            }
+            let mut client_uuids: Vec<[u8; 16]> = Vec::with_capacity(n as usize);
+            for _ in 0..n {
+                let u: [u8; 16] = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("client uuid"))?;
+                if client_uuids.last().is_some_and(|last| *last >= u) {
+                    return Err(minicbor::decode::Error::message("client uuids not ascending"));
+                }
+                client_uuids.push(u);
+            }
+            b.str()?;
+            let manifest_sha256 =
+                b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("manifest hash"))?;
+            Ok(Receipt {
+                rows,
+                format,
+                sender,
+                clients,
+                receiver,
+                bundle_id,
+                imported_at,
+                client_uuids,
+                manifest_sha256,
+            })
         })()
         .map_err(|e| bad(&format!("malformed body: {e}")))?;
         if r.format != FORMAT_VERSION {
@@ -140,6 +180,8 @@ mod tests {
             receiver: [2; 16],
             bundle_id: [3; 32],
             imported_at: 99,
+            client_uuids: vec![[7; 16], [8; 16]],
+            manifest_sha256: [9; 32],
         };
         let file = r.sign_to_file(&key);
         let pk = key.verifying_key().to_bytes();
@@ -151,5 +193,32 @@ mod tests {
         }
         let other = SigningKey::from_bytes(&[6; 32]).verifying_key().to_bytes();
         assert!(Receipt::verify_file(&file, &other).is_err());
+    }
+
+    #[test]
+    fn the_client_list_must_match_the_count_and_ascend() {
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let pk = key.verifying_key().to_bytes();
+        let good = Receipt {
+            rows: 1,
+            format: 1,
+            sender: [1; 16],
+            clients: 2,
+            receiver: [2; 16],
+            bundle_id: [3; 32],
+            imported_at: 99,
+            client_uuids: vec![[7; 16], [8; 16]],
+            manifest_sha256: [9; 32],
+        };
+        assert!(Receipt::verify_file(&good.sign_to_file(&key), &pk).is_ok());
+        let mut wrong_count = good.clone();
+        wrong_count.clients = 3;
+        assert!(Receipt::verify_file(&wrong_count.sign_to_file(&key), &pk).is_err(), "count differs from the list");
+        let mut unsorted = good.clone();
+        unsorted.client_uuids = vec![[8; 16], [7; 16]];
+        assert!(Receipt::verify_file(&unsorted.sign_to_file(&key), &pk).is_err(), "not ascending");
+        let mut twice = good;
+        twice.client_uuids = vec![[7; 16], [7; 16]];
+        assert!(Receipt::verify_file(&twice.sign_to_file(&key), &pk).is_err(), "a client twice");
     }
 }

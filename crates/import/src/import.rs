@@ -15,6 +15,7 @@ use bemx_install::ledger::{self, LedgerEntry};
 use bemx_install::schema::{self, SchemaMatch};
 use bemx_install::{Home, InstallLock, ReceiptProblem, Session};
 use bemx_unpack::{BundleReader, Recipient, SenderTrust, UnpackError};
+use sha2::Digest as _;
 
 use crate::ImportError;
 
@@ -136,7 +137,8 @@ fn sender_name(reader: &BundleReader<BufReader<File>>) -> String {
 /// duplicate clients. Shared by [`preview`] and [`import`].
 fn preflight(conn: &rusqlite::Connection, home: &Home, manifest: &Manifest) -> Result<(), ImportError> {
     let id = manifest.bundle_id_hex();
-    if let Some(at) = ledger::imported_at(conn, &home.import_ledger_path(), &id)? {
+    let sender = hex::encode(manifest.sender.installation);
+    if let Some(at) = ledger::imported_at(conn, &home.import_ledger_path(), &sender, &id)? {
         return Err(ImportError::AlreadyImported { bundle: id, at });
     }
     match schema::compare(conn, &manifest.schema)? {
@@ -263,7 +265,7 @@ impl bemx_unpack::EntryVisitor for Merge<'_, '_, '_> {
 pub fn import(
     path: &Path,
     inst: &Installation<'_>,
-    _lock: &InstallLock,
+    lock: &InstallLock,
     options: &ImportOptions<'_>,
     progress: &mut dyn Progress,
 ) -> Result<ImportReport, ImportError> {
@@ -271,12 +273,13 @@ pub fn import(
     // it can be written before anything else happens.
     let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
     check_receipt_target(&receipt_path)?;
-    let mut session = Session::open(inst.home)?;
-    // A crash after an earlier commit may have left the ledger file behind.
-    ledger::reconcile_ledger(session.db.conn(), &inst.home.import_ledger_path())?;
+    // Records and database agree before anything else (a crash after an
+    // earlier commit may have left a record file behind).
+    let (mut session, _) = Session::open_locked(inst.home, lock)?;
 
     let mut reader = open_bundle(path, inst)?;
     let manifest = reader.manifest().clone();
+    let manifest_sha256: [u8; 32] = sha2::Sha256::digest(reader.manifest_bytes()).into();
     let bundle_id = manifest.bundle_id_hex();
     let sender_fp = sender_fingerprint(&manifest.sender);
     let Session { db, file } = &mut session;
@@ -317,10 +320,11 @@ pub fn import(
     backup::quick_check(&tx)?;
     let rows: u64 = report.rows_per_table.values().sum();
     let entry = LedgerEntry {
+        sender_installation: hex::encode(manifest.sender.installation),
         bundle_id: bundle_id.clone(),
         imported_at: bemx_format::time::rfc3339(now),
         sender_fingerprint: sender_fp.clone(),
-        clients: report.client_uuids.len() as u64,
+        client_uuids: report.client_uuids.clone(),
         rows,
         backup_name: safety.name.clone(),
     };
@@ -330,15 +334,17 @@ pub fn import(
         rows,
         format: bemx_format::FORMAT_VERSION,
         sender: manifest.sender.installation,
-        clients: entry.clients,
+        clients: manifest.clients.len() as u64,
         receiver: *inst.identity.installation_id().as_bytes(),
         bundle_id: manifest.bundle_id,
         imported_at: now,
+        client_uuids: manifest.clients.clone(),
+        manifest_sha256,
     }
     .sign_to_file(inst.identity.signing_key());
     let detail = format!(
         "clients={} rows={} documents={} renamed={} sender={sender_fp} backup={}",
-        entry.clients,
+        entry.client_uuids.len(),
         rows,
         report.blobs_written,
         report.renamed.len(),
@@ -355,6 +361,16 @@ pub fn import(
     let mut warnings = Vec::new();
     if let Err(e) = ledger::append_ledger(&inst.home.import_ledger_path(), &entry) {
         warnings.push(format!("{e}; it is added again the next time this installation imports or restores"));
+    }
+    // DESIGN.md I2: the clients' arrival, for the later-event-wins replay.
+    let arrived = bemx_install::journal::JournalEntry::Imported {
+        bundle_id: bundle_id.clone(),
+        sender_installation: entry.sender_installation.clone(),
+        imported_at: entry.imported_at.clone(),
+        clients: entry.client_uuids.clone(),
+    };
+    if let Err(e) = bemx_install::journal::append_journal(&inst.home.handover_journal_path(), &arrived) {
+        warnings.push(format!("{e}; it is added again the next time bemx opens this installation"));
     }
     let backups_deleted = match backup::apply_retention(&inst.home.backups_dir(), options.retention) {
         Ok(deleted) => deleted,

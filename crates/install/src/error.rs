@@ -47,6 +47,18 @@ pub enum InstallError {
         /// What was attempted.
         attempted: &'static str,
     },
+    /// Restoring the backup would delete clients that arrived by import
+    /// after it was taken, and exist nowhere else.
+    #[error(
+        "restoring backup {backup} would delete client(s) {} that were imported after it was taken; nothing was changed",
+        .bem_ids.join(", ")
+    )]
+    RestoreWouldLose {
+        /// The backup.
+        backup: String,
+        /// The clients' BEM-IDs (UUIDs where the current database does not know them).
+        bem_ids: Vec<String>,
+    },
     /// A record file (ledger, journal) has a line this version cannot read.
     #[error("{} line {line} cannot be read ({reason})", path.display())]
     RecordFile {
@@ -177,6 +189,9 @@ impl InstallError {
                 ("cancel", _) => "only an open handover can be cancelled; `bemx handover list` shows them".into(),
                 _ => "only an open handover can be confirmed; `bemx handover list` shows them".into(),
             },
+            InstallError::RestoreWouldLose { .. } => {
+                "their case files exist only in the current database: restore a newer backup (`bemx backup list`), or hand these clients over first".into()
+            }
             InstallError::RecordFile { .. } => {
                 "the file was changed outside bemx: restore it from your file backup or ask your IT admin; bemx changed nothing".into()
             }

@@ -6,7 +6,7 @@ use bemx_format::receipt::Receipt;
 use bemx_identity::Contacts;
 
 use crate::audit::{self, Event};
-use crate::ledger::{self, JournalEntry};
+use crate::journal::{self, HandoverState, JournalEntry, Replay};
 use crate::{Home, InstallError, InstallLock, ReceiptProblem, Session};
 
 /// What the installation records of an export.
@@ -20,6 +20,8 @@ pub struct ExportFacts {
     pub recipient_name: String,
     /// The exported clients' UUIDs.
     pub clients: Vec<String>,
+    /// SHA-256 of the exact signed manifest bytes, hex: the receipt must name it.
+    pub manifest_sha256: String,
     /// Rows in the bundle.
     pub rows: u64,
     /// Documents in the bundle.
@@ -48,12 +50,13 @@ pub struct PendingExport<'h> {
 /// Appends the export to the handover journal (fsynced) before anything of
 /// the bundle is written under its real name.
 pub fn announce_export<'h>(home: &'h Home, facts: ExportFacts) -> Result<PendingExport<'h>, InstallError> {
-    ledger::append_journal(
+    journal::append_journal(
         &home.handover_journal_path(),
         &JournalEntry::Exported {
             bundle_id: facts.bundle_id.clone(),
-            recipient_fingerprint: facts.recipient_fingerprint.split_whitespace().collect(),
+            recipient_fingerprint: facts.recipient_fingerprint.clone(),
             created_at: bemx_format::time::rfc3339(bemx_format::time::now()),
+            manifest_sha256: facts.manifest_sha256.clone(),
             clients: facts.clients.clone(),
         },
     )?;
@@ -101,7 +104,7 @@ impl Drop for PendingExport<'_> {
             // Best effort: should this append fail too, the `exported` line
             // alone makes a later reconciliation treat the clients as handed
             // over — the safe side, undone with `bemx handover cancel`.
-            let _ = ledger::append_journal(
+            let _ = journal::append_journal(
                 &self.home.handover_journal_path(),
                 &JournalEntry::Cancelled { bundle_id: self.facts.bundle_id.clone() },
             );
@@ -176,18 +179,23 @@ pub struct ConfirmReport {
 }
 
 /// Verifies the receiver's receipt and purges the handed-over clients.
+///
+/// The receipt must be signed by the recipient's key and name this
+/// installation as sender, the recipient as receiver, the exact manifest
+/// this installation exported (its SHA-256, from the journal) and exactly
+/// its clients. The journal's `confirmed` line is written before the purge
+/// (invariant C1): were the purge interrupted, the next open completes it.
 pub fn confirm(
     home: &Home,
-    _lock: &InstallLock,
+    lock: &InstallLock,
     contacts: &Contacts,
     own_installation: [u8; 16],
     receipt_file: &[u8],
 ) -> Result<ConfirmReport, InstallError> {
     let (unverified, _, _) = Receipt::parse_unverified(receipt_file)?;
     let bundle_id = hex::encode(unverified.bundle_id);
-    let mut session = Session::open(home)?;
-    let conn = session.db.conn_mut();
-    let tx = crate::lock::begin_exclusive(conn)?;
+    let (mut session, _) = Session::open_locked(home, lock)?;
+    let tx = session.begin()?;
     let (state, fingerprint, uuids) = handover_row(&tx, &bundle_id)?;
     match state.as_str() {
         "open" => {}
@@ -205,15 +213,27 @@ pub fn confirm(
         })
     })?;
     let receipt = Receipt::verify_file(receipt_file, &contact.card.signing_key)?;
-    if receipt.sender != own_installation
-        || receipt.receiver != *contact.card.installation_id.as_bytes()
-        || receipt.clients != uuids.len() as u64
-    {
-        return Err(InstallError::Receipt(ReceiptProblem::Mismatch {
-            bundle: bundle_id,
-            what: "sender, receiver or client count",
-        }));
+    let mismatch = |what| InstallError::Receipt(ReceiptProblem::Mismatch { bundle: bundle_id.clone(), what });
+    if receipt.sender != own_installation || receipt.receiver != *contact.card.installation_id.as_bytes() {
+        return Err(mismatch("sender or receiver"));
     }
+    let replay = Replay::of(&journal::read_journal(&home.handover_journal_path())?);
+    let exported = replay.handovers.get(&bundle_id).filter(|h| h.state == HandoverState::Open);
+    if exported.is_none_or(|h| h.manifest_sha256 != hex::encode(receipt.manifest_sha256)) {
+        return Err(mismatch("the acknowledged manifest"));
+    }
+    let mut receipted: Vec<String> =
+        receipt.client_uuids.iter().map(|u| uuid::Uuid::from_bytes(*u).hyphenated().to_string()).collect();
+    receipted.sort();
+    let mut ours = uuids.clone();
+    ours.sort();
+    if receipted != ours {
+        return Err(mismatch("the clients"));
+    }
+    journal::append_journal(
+        &home.handover_journal_path(),
+        &JournalEntry::Confirmed { bundle_id: bundle_id.clone(), clients: uuids.clone() },
+    )?;
     let purge = bemx_db::purge_clients(&tx, &uuids)?;
     let now = bemx_format::time::rfc3339(bemx_format::time::now());
     tx.execute(
@@ -224,29 +244,23 @@ pub fn confirm(
     let detail = format!("clients={} rows_deleted={deleted}", uuids.len());
     audit::record(&tx, &now, Event::HandoverConfirmed, &bundle_id, &detail)?;
     tx.commit()?;
-    drop(session);
-    ledger::append_journal(
-        &home.handover_journal_path(),
-        &JournalEntry::Confirmed { bundle_id: bundle_id.clone(), clients: uuids.clone() },
-    )?;
     Ok(ConfirmReport { bundle_id, clients: uuids.len(), rows_deleted: purge.rows_per_table.into_iter().collect() })
 }
 
-/// Gives the clients of an open handover back and records the bundle as revoked.
-pub fn cancel(home: &Home, _lock: &InstallLock, bundle_id: &str) -> Result<usize, InstallError> {
+/// Gives the clients of an open handover back and records the bundle as
+/// revoked; the journal's `cancelled` line is written first (invariant X1).
+pub fn cancel(home: &Home, lock: &InstallLock, bundle_id: &str) -> Result<usize, InstallError> {
     let bundle_id = bundle_id.trim().to_ascii_lowercase();
-    let mut session = Session::open(home)?;
-    let conn = session.db.conn_mut();
-    let tx = crate::lock::begin_exclusive(conn)?;
+    let (mut session, _) = Session::open_locked(home, lock)?;
+    let tx = session.begin()?;
     let (state, _, uuids) = handover_row(&tx, &bundle_id)?;
     if state != "open" {
         return Err(InstallError::HandoverState { bundle: bundle_id, state, attempted: "cancel" });
     }
+    journal::append_journal(&home.handover_journal_path(), &JournalEntry::Cancelled { bundle_id: bundle_id.clone() })?;
     let now = bemx_format::time::rfc3339(bemx_format::time::now());
     tx.execute("UPDATE handovers SET state = 'cancelled' WHERE bundle_id = ?1", [&bundle_id])?;
     audit::record(&tx, &now, Event::HandoverCancelled, &bundle_id, &format!("clients={}", uuids.len()))?;
     tx.commit()?;
-    drop(session);
-    ledger::append_journal(&home.handover_journal_path(), &JournalEntry::Cancelled { bundle_id })?;
     Ok(uuids.len())
 }

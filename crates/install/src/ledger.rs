@@ -25,7 +25,7 @@ const MAX_FILE: u64 = 64 * 1024 * 1024;
 /// record is re-derived from the database, which is written first), and the
 /// next append starts a new line after it. Any other line must parse, or
 /// the reader refuses the file (see spec/DESIGN.md, "Record files").
-fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, InstallError> {
+pub(crate) fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, InstallError> {
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -53,57 +53,71 @@ fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, InstallError> {
         .collect())
 }
 
-fn malformed(path: &Path, line: usize) -> InstallError {
+pub(crate) fn malformed(path: &Path, line: usize) -> InstallError {
     InstallError::RecordFile { path: path.to_path_buf(), line, reason: "not a record this version knows" }
 }
 
-fn append_line(path: &Path, line: &str) -> Result<(), InstallError> {
-    let mut f = OpenOptions::new()
-        .create(true)
-        .read(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| InstallError::io("appending to", path, e))?;
-    // A torn last line (see read_lines) must not swallow this record.
-    let len = f.metadata().map_err(|e| InstallError::io("appending to", path, e))?.len();
-    let mut text = String::with_capacity(line.len() + 2);
+pub(crate) fn append_line(path: &Path, line: &str) -> Result<(), InstallError> {
+    let err = |e| InstallError::io("appending to", path, e);
+    let mut f = OpenOptions::new().create(true).read(true).write(true).truncate(false).open(path).map_err(err)?;
+    let len = f.metadata().map_err(err)?.len();
+    let mut end = len;
     if len > 0 {
         let mut last = [0u8; 1];
-        f.seek(io::SeekFrom::Start(len - 1))
-            .and_then(|_| f.read_exact(&mut last))
-            .map_err(|e| InstallError::io("reading", path, e))?;
+        f.seek(io::SeekFrom::Start(len - 1)).and_then(|_| f.read_exact(&mut last)).map_err(err)?;
         if last[0] != b'\n' {
-            text.push('\n');
+            // A torn last line (see read_lines) was never a record: cut it
+            // off, so it cannot become a malformed line once this one follows.
+            let mut bytes = Vec::new();
+            f.rewind().and_then(|()| (&mut f).take(MAX_FILE).read_to_end(&mut bytes)).map_err(err)?;
+            end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |at| at as u64 + 1);
+            f.set_len(end).map_err(err)?;
         }
     }
-    text.push_str(line);
-    text.push('\n');
-    f.write_all(text.as_bytes()).map_err(|e| InstallError::io("appending to", path, e))?;
+    f.seek(io::SeekFrom::Start(end)).map_err(err)?;
+    f.write_all(format!("{line}\n").as_bytes()).map_err(err)?;
     f.sync_all().map_err(|e| InstallError::io("syncing", path, e))
 }
 
 /// One imported bundle.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LedgerEntry {
+    /// The verified sender's installation id, hex: with the bundle id, the key.
+    pub sender_installation: String,
     /// Bundle id, hex.
     pub bundle_id: String,
     /// Import time, RFC 3339.
     pub imported_at: String,
     /// Sender's contact fingerprint.
     pub sender_fingerprint: String,
-    /// Clients imported.
-    pub clients: u64,
+    /// UUIDs of the clients imported.
+    pub client_uuids: Vec<String>,
     /// Rows imported.
     pub rows: u64,
     /// The safety backup taken before.
     pub backup_name: String,
 }
 
+/// A ledger key: (sender installation, bundle id), both hex. A bundle id is
+/// its sender's nonce: keyed by it alone, a bundle of one trusted contact
+/// could use up the id of another's.
+pub type LedgerKey = (String, String);
+
 impl LedgerEntry {
+    fn key(&self) -> LedgerKey {
+        (self.sender_installation.clone(), self.bundle_id.clone())
+    }
+
     fn to_line(&self) -> String {
         format!(
-            "imported {} {} {} clients={} rows={} backup={}",
-            self.bundle_id, self.imported_at, self.sender_fingerprint, self.clients, self.rows, self.backup_name
+            "imported {} {} {} sender={} rows={} backup={} clients={}",
+            self.bundle_id,
+            self.imported_at,
+            self.sender_fingerprint,
+            self.sender_installation,
+            self.rows,
+            self.backup_name,
+            self.client_uuids.join(",")
         )
     }
 
@@ -115,31 +129,51 @@ impl LedgerEntry {
         let bundle_id = f.next()?.to_string();
         let imported_at = f.next()?.to_string();
         let sender_fingerprint = f.next()?.to_string();
-        let clients = f.next()?.strip_prefix("clients=")?.parse().ok()?;
+        let sender_installation = f.next()?.strip_prefix("sender=")?.to_string();
         let rows = f.next()?.strip_prefix("rows=")?.parse().ok()?;
         let backup_name = f.next()?.strip_prefix("backup=")?.to_string();
-        Some(Self { bundle_id, imported_at, sender_fingerprint, clients, rows, backup_name })
+        let client_uuids = uuid_list(Some(f.next()?.strip_prefix("clients=")?));
+        let entry =
+            Self { sender_installation, bundle_id, imported_at, sender_fingerprint, client_uuids, rows, backup_name };
+        f.next().is_none().then_some(entry)
     }
 }
 
-/// Entries of the ledger file, by bundle id.
-pub fn read_ledger(path: &Path) -> Result<BTreeMap<String, LedgerEntry>, InstallError> {
+/// A comma-separated UUID list (possibly empty).
+pub(crate) fn uuid_list(field: Option<&str>) -> Vec<String> {
+    field.unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+/// Entries of the ledger file, by (sender, bundle id).
+pub fn read_ledger(path: &Path) -> Result<BTreeMap<LedgerKey, LedgerEntry>, InstallError> {
     read_lines(path)?
         .iter()
-        .map(|(n, l)| LedgerEntry::parse(l).map(|e| (e.bundle_id.clone(), e)).ok_or_else(|| malformed(path, *n)))
+        .map(|(n, l)| LedgerEntry::parse(l).map(|e| (e.key(), e)).ok_or_else(|| malformed(path, *n)))
         .collect()
 }
 
-/// When this installation imported bundle `bundle_hex`, by its database
-/// ledger or, after a restore of an older backup, by its ledger file.
-pub fn imported_at(conn: &rusqlite::Connection, file: &Path, bundle_hex: &str) -> Result<Option<String>, InstallError> {
+/// When this installation imported bundle `bundle_hex` of `sender_hex`, by
+/// its database ledger or, after a restore of an older backup, by its
+/// ledger file.
+pub fn imported_at(
+    conn: &rusqlite::Connection,
+    file: &Path,
+    sender_hex: &str,
+    bundle_hex: &str,
+) -> Result<Option<String>, InstallError> {
     let in_db: Option<String> = conn
-        .query_row("SELECT imported_at FROM import_ledger WHERE bundle_id = ?1", [bundle_hex], |r| r.get(0))
+        .query_row(
+            "SELECT imported_at FROM import_ledger WHERE sender_installation = ?1 AND bundle_id = ?2",
+            [sender_hex, bundle_hex],
+            |r| r.get(0),
+        )
         .map(Some)
         .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
     match in_db {
         Some(at) => Ok(Some(at)),
-        None => Ok(read_ledger(file)?.get(bundle_hex).map(|e| e.imported_at.clone())),
+        None => {
+            Ok(read_ledger(file)?.get(&(sender_hex.to_string(), bundle_hex.to_string())).map(|e| e.imported_at.clone()))
+        }
     }
 }
 
@@ -148,19 +182,21 @@ pub fn append_ledger(path: &Path, entry: &LedgerEntry) -> Result<(), InstallErro
     append_line(path, &entry.to_line())
 }
 
-/// Ledger rows of the database.
+/// Ledger rows of the database, oldest first.
 pub fn db_ledger(conn: &rusqlite::Connection) -> Result<Vec<LedgerEntry>, InstallError> {
     let mut stmt = conn.prepare(
-        "SELECT bundle_id, imported_at, sender_fingerprint, clients, rows, coalesce(backup_name, '') FROM import_ledger ORDER BY imported_at",
+        "SELECT sender_installation, bundle_id, imported_at, sender_fingerprint, client_uuids, rows, coalesce(backup_name, '')
+         FROM import_ledger ORDER BY imported_at, rowid",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(LedgerEntry {
-            bundle_id: r.get(0)?,
-            imported_at: r.get(1)?,
-            sender_fingerprint: r.get(2)?,
-            clients: r.get::<_, i64>(3)? as u64,
-            rows: r.get::<_, i64>(4)? as u64,
-            backup_name: r.get(5)?,
+            sender_installation: r.get(0)?,
+            bundle_id: r.get(1)?,
+            imported_at: r.get(2)?,
+            sender_fingerprint: r.get(3)?,
+            client_uuids: uuid_list(Some(&r.get::<_, String>(4)?)),
+            rows: r.get::<_, i64>(5)? as u64,
+            backup_name: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -169,8 +205,18 @@ pub fn db_ledger(conn: &rusqlite::Connection) -> Result<Vec<LedgerEntry>, Instal
 /// Writes a ledger row into the database (inside the import's transaction).
 pub fn insert_db_ledger(conn: &rusqlite::Connection, e: &LedgerEntry) -> Result<(), InstallError> {
     conn.execute(
-        "INSERT INTO import_ledger (bundle_id, sender_fingerprint, imported_at, clients, rows, backup_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        rusqlite::params![e.bundle_id, e.sender_fingerprint, e.imported_at, e.clients as i64, e.rows as i64, e.backup_name],
+        "INSERT INTO import_ledger (sender_installation, bundle_id, sender_fingerprint, imported_at, clients, client_uuids, rows, backup_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        rusqlite::params![
+            e.sender_installation,
+            e.bundle_id,
+            e.sender_fingerprint,
+            e.imported_at,
+            e.client_uuids.len() as i64,
+            e.client_uuids.join(","),
+            e.rows as i64,
+            e.backup_name
+        ],
     )?;
     Ok(())
 }
@@ -182,129 +228,13 @@ pub fn reconcile_ledger(conn: &rusqlite::Connection, path: &Path) -> Result<(), 
     let file = read_ledger(path)?;
     let db = db_ledger(conn)?;
     for e in &db {
-        if !file.contains_key(&e.bundle_id) {
+        if !file.contains_key(&e.key()) {
             append_ledger(path, e)?;
         }
     }
-    for (id, e) in &file {
-        if !db.iter().any(|d| &d.bundle_id == id) {
+    for (key, e) in &file {
+        if !db.iter().any(|d| &d.key() == key) {
             insert_db_ledger(conn, e)?;
-        }
-    }
-    Ok(())
-}
-
-/// A handover event, as the journal keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JournalEntry {
-    /// The clients were exported and are handed over until confirmed or cancelled.
-    Exported {
-        /// Bundle id.
-        bundle_id: String,
-        /// The recipient contact's fingerprint.
-        recipient_fingerprint: String,
-        /// Export time, RFC 3339.
-        created_at: String,
-        /// The clients' UUIDs.
-        clients: Vec<String>,
-    },
-    /// The receiver confirmed; the clients were purged here.
-    Confirmed {
-        /// Bundle id.
-        bundle_id: String,
-        /// The clients' UUIDs.
-        clients: Vec<String>,
-    },
-    /// The sender took the clients back.
-    Cancelled {
-        /// Bundle id.
-        bundle_id: String,
-    },
-}
-
-/// Reads the handover journal.
-pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, InstallError> {
-    read_lines(path)?.iter().map(|(n, l)| JournalEntry::parse(l).ok_or_else(|| malformed(path, *n))).collect()
-}
-
-fn uuid_list(field: Option<&str>) -> Vec<String> {
-    field.unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
-}
-
-impl JournalEntry {
-    fn parse(line: &str) -> Option<Self> {
-        let mut f = line.split_whitespace();
-        let entry = match (f.next()?, f.next()?) {
-            ("exported", id) => JournalEntry::Exported {
-                bundle_id: id.to_string(),
-                recipient_fingerprint: f.next()?.to_string(),
-                created_at: f.next()?.to_string(),
-                clients: uuid_list(f.next()),
-            },
-            ("confirmed", id) => JournalEntry::Confirmed { bundle_id: id.to_string(), clients: uuid_list(f.next()) },
-            ("cancelled", id) => JournalEntry::Cancelled { bundle_id: id.to_string() },
-            _ => return None,
-        };
-        f.next().is_none().then_some(entry)
-    }
-}
-
-/// Appends to the handover journal.
-pub fn append_journal(path: &Path, entry: &JournalEntry) -> Result<(), InstallError> {
-    let line = match entry {
-        JournalEntry::Exported { bundle_id, recipient_fingerprint, created_at, clients } => {
-            format!("exported {bundle_id} {recipient_fingerprint} {created_at} {}", clients.join(","))
-        }
-        JournalEntry::Confirmed { bundle_id, clients } => format!("confirmed {bundle_id} {}", clients.join(",")),
-        JournalEntry::Cancelled { bundle_id } => format!("cancelled {bundle_id}"),
-    };
-    append_line(path, &line)
-}
-
-/// Appends to the journal every handover event the database knows and the
-/// journal does not (an export or confirm whose journal line was lost to a
-/// crash), so a restore can re-apply them.
-pub fn reconcile_journal(conn: &rusqlite::Connection, path: &Path) -> Result<(), InstallError> {
-    let journal = read_journal(path)?;
-    let has = |kind: &str, id: &str| {
-        journal.iter().any(|e| match (e, kind) {
-            (JournalEntry::Exported { bundle_id, .. }, "exported") => bundle_id == id,
-            (JournalEntry::Confirmed { bundle_id, .. }, "confirmed") => bundle_id == id,
-            (JournalEntry::Cancelled { bundle_id }, "cancelled") => bundle_id == id,
-            _ => false,
-        })
-    };
-    let mut stmt =
-        conn.prepare("SELECT bundle_id, recipient_fingerprint, created_at, state FROM handovers ORDER BY created_at")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut clients_of =
-        conn.prepare("SELECT client_uuid FROM handover_clients WHERE bundle_id = ?1 ORDER BY client_uuid")?;
-    for (bundle_id, fingerprint, created_at, state) in rows {
-        let clients = clients_of.query_map([&bundle_id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
-        if !has("exported", &bundle_id) {
-            let recipient_fingerprint = fingerprint.split_whitespace().collect::<String>();
-            append_journal(
-                path,
-                &JournalEntry::Exported {
-                    bundle_id: bundle_id.clone(),
-                    recipient_fingerprint,
-                    created_at,
-                    clients: clients.clone(),
-                },
-            )?;
-        }
-        match state.as_str() {
-            "confirmed" if !has("confirmed", &bundle_id) => {
-                append_journal(path, &JournalEntry::Confirmed { bundle_id, clients })?;
-            }
-            "cancelled" if !has("cancelled", &bundle_id) => {
-                append_journal(path, &JournalEntry::Cancelled { bundle_id })?;
-            }
-            _ => {}
         }
     }
     Ok(())
@@ -322,8 +252,8 @@ pub fn record_import(
 ) -> Result<(), InstallError> {
     insert_db_ledger(tx, entry)?;
     tx.execute(
-        "UPDATE import_ledger SET receipt = ?2 WHERE bundle_id = ?1",
-        rusqlite::params![entry.bundle_id, receipt],
+        "UPDATE import_ledger SET receipt = ?3 WHERE sender_installation = ?1 AND bundle_id = ?2",
+        rusqlite::params![entry.sender_installation, entry.bundle_id, receipt],
     )?;
     crate::audit::record(tx, &entry.imported_at, crate::audit::Event::Import, &entry.bundle_id, audit_detail)
 }
@@ -335,32 +265,29 @@ mod tests {
     #[test]
     fn ledger_line_round_trip() {
         let e = LedgerEntry {
+            sender_installation: "11".repeat(16),
             bundle_id: "ab".repeat(32),
             imported_at: "2026-11-28T02:39:39Z".into(),
             sender_fingerprint: "ABCD-EFGH".into(),
-            clients: 3,
+            client_uuids: vec!["u1".into(), "u2".into()],
             rows: 120,
             backup_name: "SICHERHEITSBACKUP-20261128T023939Z-abababab".into(),
         };
-        assert_eq!(LedgerEntry::parse(&e.to_line()), Some(e));
+        assert_eq!(LedgerEntry::parse(&e.to_line()), Some(e.clone()));
         assert_eq!(LedgerEntry::parse("imported x"), None);
+        assert_eq!(LedgerEntry::parse(&format!("{} extra", e.to_line())), None, "trailing fields are refused");
     }
 
     #[test]
-    fn journal_round_trip() {
+    fn a_malformed_line_is_refused_and_a_torn_last_line_is_not_a_record() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("j.log");
-        let c = JournalEntry::Confirmed { bundle_id: "aa".into(), clients: vec!["u1".into(), "u2".into()] };
-        let x = JournalEntry::Cancelled { bundle_id: "bb".into() };
-        let e = JournalEntry::Exported {
-            bundle_id: "cc".into(),
-            recipient_fingerprint: "ABCD-EFGH".into(),
-            created_at: "2026-11-28T02:39:39Z".into(),
-            clients: vec!["u3".into()],
-        };
-        append_journal(&p, &e).unwrap();
-        append_journal(&p, &c).unwrap();
-        append_journal(&p, &x).unwrap();
-        assert_eq!(read_journal(&p).unwrap(), vec![e, c, x]);
+        let p = dir.path().join("l.log");
+        std::fs::write(&p, "# comment\nnonsense\n").unwrap();
+        assert!(matches!(read_ledger(&p), Err(InstallError::RecordFile { line: 2, .. })));
+        std::fs::write(&p, "imported ab 2026").unwrap();
+        assert!(read_ledger(&p).unwrap().is_empty(), "a torn append is no record");
+        std::fs::write(&p, "# kept\nimported ab 2026").unwrap();
+        append_line(&p, "# next").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "# kept\n# next\n", "the torn line is cut off");
     }
 }

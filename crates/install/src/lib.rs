@@ -15,6 +15,7 @@ pub mod backup;
 mod error;
 pub mod handover;
 pub mod home;
+pub mod journal;
 pub mod ledger;
 pub mod lock;
 pub mod restore;

@@ -4,75 +4,25 @@
 //! re-enable an imported bundle nor bring back clients who now live on
 //! another PC.
 
-use crate::audit::{self, Event};
 use crate::backup::{self, BackupInfo, PRE_RESTORE_PREFIX};
-use crate::ledger::{self, JournalEntry};
-use crate::{BackupProblem, Home, InstallError, InstallLock, Session};
+use crate::{BackupProblem, Home, InstallError, InstallLock, Session, journal, ledger};
 
-/// Re-applies the records that live outside the database to a database
-/// that may be older than them: imported bundle ids, confirmed handovers
-/// (their clients purged again) and cancelled ones. Returns the number of
-/// clients purged again.
-pub fn reapply_records(home: &Home) -> Result<usize, InstallError> {
-    let mut session = Session::open(home)?;
-    let conn = session.db.conn_mut();
-    let tx = crate::lock::begin_exclusive(conn)?;
-    ledger::reconcile_ledger(&tx, &home.import_ledger_path())?;
-    let mut purged = 0;
-    let now = bemx_format::time::rfc3339(bemx_format::time::now());
-    for entry in ledger::read_journal(&home.handover_journal_path())? {
-        match entry {
-            JournalEntry::Exported { bundle_id, recipient_fingerprint, created_at, clients } => {
-                // A backup from before the export: the clients are handed
-                // over all the same, read-only and hidden until the receipt.
-                let inserted = tx.execute(
-                    "INSERT OR IGNORE INTO handovers (bundle_id, recipient_fingerprint, created_at, state) VALUES (?1, ?2, ?3, 'open')",
-                    rusqlite::params![bundle_id, recipient_fingerprint, created_at],
-                )?;
-                if inserted == 1 {
-                    let mut add =
-                        tx.prepare("INSERT OR IGNORE INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)")?;
-                    for uuid in &clients {
-                        add.execute(rusqlite::params![bundle_id, uuid])?;
-                    }
-                }
-            }
-            JournalEntry::Confirmed { bundle_id, clients } => {
-                let present = bemx_db::existing_client_uuids(&tx, &clients)?;
-                tx.execute(
-                    "INSERT INTO handovers (bundle_id, recipient_fingerprint, created_at, state, receipt_at)
-                     VALUES (?1, 'restored', ?2, 'confirmed', ?2)
-                     ON CONFLICT(bundle_id) DO UPDATE SET state = 'confirmed'",
-                    rusqlite::params![bundle_id, now],
-                )?;
-                if !present.is_empty() {
-                    let uuids: Vec<String> = present.into_iter().map(|(u, _)| u).collect();
-                    bemx_db::purge_clients(&tx, &uuids)?;
-                    purged += uuids.len();
-                    let detail = format!("clients={}", uuids.len());
-                    audit::record(&tx, &now, Event::HandoverReapplied, &bundle_id, &detail)?;
-                }
-            }
-            JournalEntry::Cancelled { bundle_id } => {
-                tx.execute(
-                    "UPDATE handovers SET state = 'cancelled' WHERE bundle_id = ?1 AND state = 'open'",
-                    [&bundle_id],
-                )?;
-            }
-        }
-    }
-    tx.commit()?;
-    Ok(purged)
+/// Re-applies the records that live outside the database — the import
+/// ledger and the handover journal — to the database (see
+/// [`Session::open_locked`]). Returns the number of clients purged again.
+pub fn reapply_records(home: &Home, lock: &InstallLock) -> Result<usize, InstallError> {
+    let (_, applied) = Session::open_locked(home, lock)?;
+    Ok(applied.purged.len())
 }
 
 /// `bemx backup create`: an encrypted backup named `backup-<time>`.
 pub fn create_backup(
     home: &Home,
-    _lock: &InstallLock,
+    lock: &InstallLock,
     identity: &bemx_identity::Identity,
     prefix: &str,
 ) -> Result<BackupInfo, InstallError> {
-    let mut session = Session::open(home)?;
+    let (mut session, _) = Session::open_locked(home, lock)?;
     let Session { db, file } = &mut session;
     let tx = crate::lock::begin_exclusive(db.conn_mut())?;
     let name = format!("{prefix}-{}", bemx_format::time::compact(bemx_format::time::now()));
@@ -91,11 +41,16 @@ pub struct RestoreReport {
     pub previous_state_backup: Option<String>,
     /// Clients purged again because their handover had been confirmed.
     pub clients_purged_again: usize,
+    /// Handovers opened again because they were exported after the backup.
+    pub handovers_reopened: usize,
 }
 
-/// `bemx backup restore NAME`: backs up the current state, replaces the
-/// database with the backup, and re-applies the import ledger and the
-/// handover journal, which live outside the database for this reason.
+/// `bemx backup restore NAME`: decrypts the backup beside the database,
+/// applies the import ledger and the handover journal to it *before* it
+/// becomes the database (so no kill can leave purged clients restored),
+/// refuses if it would lose a client that arrived by import since the
+/// backup was taken (that client exists nowhere else), backs up the
+/// current state, and only then swaps the file in.
 pub fn restore(
     home: &Home,
     lock: &InstallLock,
@@ -107,20 +62,12 @@ pub fn restore(
         return Err(InstallError::Backup { name: name.to_string(), problem: BackupProblem::Missing });
     }
     let db_path = home.db_path();
-    let previous = if db_path.exists() {
-        // Files first: the ledger must know every import the database knows.
-        {
-            let session = Session::open(home)?;
-            ledger::reconcile_ledger(session.db.conn(), &home.import_ledger_path())?;
-            ledger::reconcile_journal(session.db.conn(), &home.handover_journal_path())?;
-        }
-        Some(create_backup(home, lock, identity, PRE_RESTORE_PREFIX)?.name)
-    } else {
-        None
-    };
-    let journal = home.db_journal_path();
-    if journal.exists() {
-        return Err(InstallError::PendingJournal { journal });
+    // Records first: the ledger and journal must know every import and
+    // handover the current database knows.
+    let current = if db_path.exists() { Some(Session::open_locked(home, lock)?.0) } else { None };
+    let pending = home.db_journal_path();
+    if pending.exists() {
+        return Err(InstallError::PendingJournal { journal: pending });
     }
     let temp = home.restore_temp_path();
     // Only the lock holder writes it, so a file of that name is stale.
@@ -130,11 +77,34 @@ pub fn restore(
     backup::decrypt_backup(&source, identity.age_identity(), &mut out)?;
     out.sync_all().map_err(|e| InstallError::io("writing", &temp, e))?;
     drop(out);
-    // The restored file must be a healthy bemx database of our schema.
-    let check = bemx_db::Database::open(&temp)?;
-    backup::quick_check(check.conn())?;
-    drop(check);
+    // The restored file must be a healthy bemx database of our schema, and
+    // agree with the records before it gets the database's name.
+    let applied = {
+        let mut restored = bemx_db::Database::open(&temp)?;
+        backup::quick_check(restored.conn())?;
+        let tx = crate::lock::begin_exclusive(restored.conn_mut())?;
+        ledger::reconcile_ledger(&tx, &home.import_ledger_path())?;
+        let replay = journal::Replay::of(&journal::read_journal(&home.handover_journal_path())?);
+        let applied = journal::apply(&tx, &replay)?;
+        if !applied.missing.is_empty() {
+            let uuids: Vec<String> = applied.missing.iter().map(|(c, _)| c.clone()).collect();
+            let bem_ids = match &current {
+                Some(s) => bemx_db::existing_client_uuids(s.db.conn(), &uuids)?.into_iter().map(|(_, b)| b).collect(),
+                None => uuids,
+            };
+            return Err(InstallError::RestoreWouldLose { backup: name.to_string(), bem_ids });
+        }
+        tx.commit()?;
+        applied
+    };
+    drop(current);
+    let previous =
+        if db_path.exists() { Some(create_backup(home, lock, identity, PRE_RESTORE_PREFIX)?.name) } else { None };
     guard.persist(db_path).map_err(|e| InstallError::io("replacing the database with", db_path, e))?;
-    let clients_purged_again = reapply_records(home)?;
-    Ok(RestoreReport { restored: name.to_string(), previous_state_backup: previous, clients_purged_again })
+    Ok(RestoreReport {
+        restored: name.to_string(),
+        previous_state_backup: previous,
+        clients_purged_again: applied.purged.len(),
+        handovers_reopened: applied.reopened.len(),
+    })
 }

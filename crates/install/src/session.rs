@@ -48,8 +48,36 @@ impl Session {
         Ok(Self { db, file })
     }
 
+    /// Opens the database under the installation lock and brings it and the
+    /// record files into agreement first (every locked open: DESIGN.md R1):
+    /// the ledger and journal lines a crash kept from their files are
+    /// appended, then the journal is applied to the database — confirmed
+    /// clients purged again, handovers the database does not know opened.
+    /// So a restore made outside bemx, or one killed halfway, is repaired
+    /// before any command acts on the database.
+    pub fn open_locked(
+        home: &Home,
+        _lock: &crate::InstallLock,
+    ) -> Result<(Self, crate::journal::Applied), InstallError> {
+        let mut session = Self::open(home)?;
+        let applied = reconcile(home, session.db.conn_mut())?;
+        Ok((session, applied))
+    }
+
     /// Starts the exclusive transaction every writing command runs in.
     pub fn begin(&mut self) -> Result<rusqlite::Transaction<'_>, InstallError> {
         crate::lock::begin_exclusive(self.db.conn_mut())
     }
+}
+
+/// [`Session::open_locked`]'s agreement step, for a caller that holds the
+/// lock and an open connection (the export).
+pub fn reconcile(home: &Home, conn: &mut rusqlite::Connection) -> Result<crate::journal::Applied, InstallError> {
+    let tx = crate::lock::begin_exclusive(conn)?;
+    crate::ledger::reconcile_ledger(&tx, &home.import_ledger_path())?;
+    crate::journal::reconcile(&tx, &home.handover_journal_path())?;
+    let replay = crate::journal::Replay::of(&crate::journal::read_journal(&home.handover_journal_path())?);
+    let applied = crate::journal::apply(&tx, &replay)?;
+    tx.commit()?;
+    Ok(applied)
 }

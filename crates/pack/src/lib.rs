@@ -23,6 +23,7 @@ use bemx_format::{Entry, Manifest, Party, SchemaInfo, TableCount};
 use bemx_install::handover::{self, ExportFacts};
 use bemx_install::{Home, InstallLock};
 use ed25519_dalek::SigningKey;
+use sha2::Digest as _;
 
 pub use error::PackError;
 pub use file::{WrittenFile, write_bundle_file};
@@ -190,6 +191,8 @@ pub fn export(
     let age_recipient: age::x25519::Recipient =
         recipient.party.age.parse().map_err(|_| PackError::BadRecipient(recipient.party.age.clone()))?;
     file::check_target(&request.output)?;
+    // Records and database agree before the export reads either.
+    bemx_install::session::reconcile(home, db.conn_mut())?;
     let (client_ids, missing_consent) = resolve_clients(db, &request.clients, request.without_consent.as_deref())?;
     let (without_consent, without_consent_uuids): (Vec<String>, Vec<String>) = missing_consent.into_iter().unzip();
 
@@ -232,6 +235,7 @@ pub fn export(
         recipient_fingerprint: recipient.fingerprint.clone(),
         recipient_name: recipient.party.name.clone(),
         clients: selection.client_uuids().to_vec(),
+        manifest_sha256: hex::encode(sha2::Sha256::digest(&manifest_bytes)),
         rows: plan.tables.iter().map(|(_, n)| n).sum(),
         documents: plan.blob_count(),
         without_consent: request.without_consent.clone().map(|reason| (without_consent_uuids, reason)),

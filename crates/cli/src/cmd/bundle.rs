@@ -94,7 +94,9 @@ fn manifest_view(ctx: &Ctx, reader: &BundleReader<std::fs::File>) -> anyhow::Res
     let (schema_matches_local, already_imported) = match home::open_db(&ctx.home) {
         Ok(db) => {
             let matches = schema::compare(db.conn(), &m.schema)? == SchemaMatch::Same;
-            let at = bemx_install::ledger::imported_at(db.conn(), &ctx.home.import_ledger_path(), &m.bundle_id_hex())?;
+            let sender = hex::encode(m.sender.installation);
+            let ledger = ctx.home.import_ledger_path();
+            let at = bemx_install::ledger::imported_at(db.conn(), &ledger, &sender, &m.bundle_id_hex())?;
             (Some(matches), at)
         }
         Err(_) => (None, None),

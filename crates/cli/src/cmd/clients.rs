@@ -23,6 +23,7 @@ pub fn run(ctx: &Ctx, cmd: &ClientsCommand) -> anyhow::Result<()> {
 
 fn list(ctx: &Ctx, all: bool) -> anyhow::Result<()> {
     let db = home::open_db(&ctx.home)?;
+    home::reconcile(&ctx.home)?;
     let clients = db.clients_list(all)?;
     if ctx.out.is_json() {
         let items: Vec<serde_json::Value> = clients

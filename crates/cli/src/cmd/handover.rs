@@ -30,6 +30,7 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
     match cmd {
         HandoverCommand::List => {
             home::open_db(home)?;
+            crate::home::reconcile(home)?;
             let list = bemx_install::handover::list(home)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&list);

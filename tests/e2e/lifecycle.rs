@@ -1,0 +1,86 @@
+//! The handover lifecycle under restores and crashes (issue 13): a client
+//! exists on exactly one installation, or is in flight in exactly one open
+//! handover, and the later event about a client wins over an earlier one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use crate::support::{World, exchange, snapshot};
+
+fn path_str(p: &std::path::Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+fn export(from: &crate::support::Inst, to: &str, clients: &[String], file: &str) -> PathBuf {
+    let mut args = vec!["export", "--to", to, "-o", file];
+    for c in clients {
+        args.extend_from_slice(&["--client", c]);
+    }
+    from.run(&args).success();
+    from.world.join(file)
+}
+
+fn has_client(inst: &crate::support::Inst, uuid: &str) -> bool {
+    let n: i64 =
+        inst.sql().query_row("SELECT count(*) FROM clients WHERE uuid = ?1", [uuid], |r| r.get(0)).expect("count");
+    n == 1
+}
+
+/// Issue 13.3: A → B (confirmed), then B → A (imported, confirmed by B). A
+/// restore on A of a backup taken after the return must not replay the old
+/// "confirmed" and delete the client, who would then exist nowhere.
+#[test]
+fn a_client_who_came_back_survives_a_restore_on_either_side() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(4);
+    let client = anna.clients_with_consent(true).remove(0);
+    let uuid = anna.uuid_of(&client);
+
+    let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
+    bernd.run(&["import", "--yes", path_str(&out)]).success();
+    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    assert!(!has_client(&anna, &uuid));
+    let back = export(&bernd, "Anna", std::slice::from_ref(&client), "back.bemx");
+    anna.run(&["import", "--yes", path_str(&back)]).success();
+    bernd.run(&["handover", "confirm", path_str(&back.with_extension("receipt"))]).success();
+    assert!(has_client(&anna, &uuid) && !has_client(&bernd, &uuid));
+
+    let backup = anna.run(&["backup", "create", "--json"]).success().json()["name"].as_str().unwrap().to_owned();
+    anna.run(&["backup", "restore", &backup, "--yes"]).success();
+    assert!(has_client(&anna, &uuid), "the later import wins over the earlier confirm");
+    anna.run(&["clients", "list"]).success();
+    assert!(has_client(&anna, &uuid), "and stays so at every later open");
+    anna.run(&["db", "check"]).success();
+}
+
+/// Issue 13.8: a database put back by hand (the documented `age -d | zstd
+/// -d` recovery, or a file copy) from before a confirmed handover holds the
+/// purged clients again; the next bemx command that opens the installation
+/// applies the journal and purges them before anything else.
+#[test]
+fn a_restore_outside_bemx_is_repaired_at_the_next_open() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(4);
+    let client = anna.clients_with_consent(true).remove(0);
+    let uuid = anna.uuid_of(&client);
+    let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
+    let before_confirm = snapshot(&anna.db_path());
+    bernd.run(&["import", "--yes", path_str(&out)]).success();
+    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    assert!(!has_client(&anna, &uuid));
+
+    std::fs::write(anna.db_path(), &before_confirm).unwrap();
+    assert!(has_client(&anna, &uuid), "the old file holds the client again");
+    let listed = anna.run(&["clients", "list", "--all", "--json"]).success().json();
+    assert!(!listed.to_string().contains(&uuid), "the listing never shows the purged client: {listed}");
+    assert!(!has_client(&anna, &uuid), "purged again at the next open");
+    let list = anna.run(&["handover", "list", "--json"]).success().json();
+    assert_eq!(list[0]["state"], "confirmed");
+    anna.run(&["db", "check"]).success();
+}
