@@ -141,7 +141,8 @@ impl ImportError {
             ImportError::Inconsistent { .. } => "ask the sender for a new bundle".into(),
             ImportError::Cancelled => return None,
             ImportError::Io { source, .. } => bemx_format::durable::io_advice(source).into(),
-            ImportError::Unpack(_) | ImportError::Format(_) | ImportError::Db(_) => return None,
+            ImportError::Format(e) => return e.advice(),
+            ImportError::Unpack(_) | ImportError::Db(_) => return None,
             ImportError::Install(e) => return e.advice(),
         })
     }

@@ -181,7 +181,7 @@ impl InstallError {
                 "the file was changed outside bemx: restore it from your file backup or ask your IT admin; bemx changed nothing".into()
             }
             InstallError::Io { source, .. } => bemx_format::durable::io_advice(source).into(),
-            InstallError::Format(_) => return None,
+            InstallError::Format(e) => return e.advice(),
             InstallError::Db(_) => return None,
         })
     }
