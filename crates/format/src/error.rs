@@ -225,15 +225,13 @@ impl FormatError {
             }
             return FormatError::Damaged { part, detail: "unreadable".into() };
         }
+        // By kind only: age's and zstd's own errors were already named by
+        // `layers` (which knows which library raised them), so what is left
+        // here is an early end (`read_exact`) or a decoder's refusal.
         match err.kind() {
             io::ErrorKind::UnexpectedEof => FormatError::Truncated { part },
             io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::Other => {
-                let detail = err.to_string();
-                if detail.contains("truncated") || detail.contains("incomplete") {
-                    FormatError::Truncated { part }
-                } else {
-                    FormatError::Damaged { part, detail }
-                }
+                FormatError::Damaged { part, detail: err.to_string() }
             }
             _ => FormatError::Io(err),
         }
