@@ -214,6 +214,9 @@ fn advice_of(e: &anyhow::Error) -> Option<String> {
         if let Some(e) = cause.downcast_ref::<bemx_identity::IdentityError>() {
             return Some(e.advice());
         }
+        if let Some(e) = cause.downcast_ref::<bemx_db::DbError>() {
+            return Some(e.advice());
+        }
         None
     })?
 }

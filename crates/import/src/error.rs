@@ -142,7 +142,8 @@ impl ImportError {
             ImportError::Cancelled => return None,
             ImportError::Io { source, .. } => bemx_format::durable::io_advice(source).into(),
             ImportError::Format(e) => return e.advice(),
-            ImportError::Unpack(_) | ImportError::Db(_) => return None,
+            ImportError::Db(e) => return e.advice(),
+            ImportError::Unpack(_) => return None,
             ImportError::Install(e) => return e.advice(),
         })
     }

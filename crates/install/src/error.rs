@@ -182,7 +182,7 @@ impl InstallError {
             }
             InstallError::Io { source, .. } => bemx_format::durable::io_advice(source).into(),
             InstallError::Format(e) => return e.advice(),
-            InstallError::Db(_) => return None,
+            InstallError::Db(e) => return e.advice(),
         })
     }
 }
