@@ -143,7 +143,7 @@ impl ImportError {
             ImportError::Io { source, .. } => bemx_format::durable::io_advice(source).into(),
             ImportError::Format(e) => return e.advice(),
             ImportError::Db(e) => return e.advice(),
-            ImportError::Unpack(_) => return None,
+            ImportError::Unpack(e) => return e.advice(),
             ImportError::Install(e) => return e.advice(),
         })
     }
