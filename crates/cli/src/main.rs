@@ -220,6 +220,9 @@ fn advice_of(e: &anyhow::Error) -> Option<String> {
         if let Some(e) = cause.downcast_ref::<bemx_unpack::UnpackError>() {
             return Some(e.advice());
         }
+        if let Some(e) = cause.downcast_ref::<bemx_pack::PackError>() {
+            return Some(e.advice());
+        }
         None
     })?
 }

@@ -24,7 +24,7 @@ use bemx_install::handover::{self, ExportFacts};
 use bemx_install::{Home, InstallLock};
 use ed25519_dalek::SigningKey;
 
-pub use error::PackError;
+pub use error::{MediumStep, PackError};
 pub use file::{WrittenFile, write_bundle_file};
 pub use plan::{EntryOut, EntrySource, Plan, PlannedEntry};
 
