@@ -1,7 +1,7 @@
 //! Command-line conventions: exit codes, global options, `BEMX_HOME`, errors on stderr.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{World, bemx_in};
+use crate::support::{Run, World, bemx_in};
 
 #[test]
 fn usage_errors_exit_2() {
@@ -79,4 +79,37 @@ fn default_home_is_the_platform_data_folder() {
     let expected = world.path().join("user-home/.local/share/bemx");
     #[cfg(not(windows))]
     assert!(expected.join("bemdok.sqlite").is_file(), "default home at {}", expected.display());
+}
+
+/// The refusal names the OS error exactly once (a wrapper's message and
+/// its `source` both printed it before), and its hint is one of reading:
+/// never free space, never write access.
+#[track_caller]
+fn os_error_once_with_read_advice(run: Run) {
+    let run = run.refused();
+    assert_eq!(run.stderr.matches("(os error").count(), 1, "the OS error once:\n{}", run.stderr);
+    let hint =
+        run.stderr.lines().find(|l| l.starts_with("hint: ")).unwrap_or_else(|| panic!("no hint:\n{}", run.stderr));
+    assert!(hint.contains("check the path"), "{hint}");
+    assert!(!hint.contains("space") && !hint.contains("write"), "a read is not advised like a write: {hint}");
+}
+
+#[test]
+fn a_missing_bundle_names_the_os_error_once_with_advice_for_reading() {
+    let world = World::new();
+    let inst = world.init("Anna");
+    let missing = world.path().join("stick").join("missing.bemx");
+    let missing = missing.to_str().unwrap();
+    os_error_once_with_read_advice(inst.run(&["--yes", "import", missing]));
+    os_error_once_with_read_advice(inst.run(&["verify", missing]));
+    assert!(!world.path().join("stick").exists());
+}
+
+#[test]
+fn a_missing_card_names_the_os_error_once_with_advice() {
+    let world = World::new();
+    let inst = world.init("Anna");
+    let run = inst.run(&["--yes", "contacts", "add", "no-such.card"]).refused_with("no-such.card");
+    assert_eq!(run.stderr.matches("(os error").count(), 1, "the OS error once:\n{}", run.stderr);
+    assert!(run.stderr.contains("hint: check the file name"), "{}", run.stderr);
 }

@@ -96,8 +96,9 @@ enum Command {
 
 /// A refusal or failure with an optional line telling the user what to do.
 ///
-/// Library errors already say what to do in their message; this type is for
-/// conditions the command line itself detects.
+/// Library errors carry their advice apart from their message (each error
+/// type's `advice()`); this type is the same for conditions the command
+/// line itself detects.
 #[derive(Debug)]
 pub struct Failure {
     message: String,
@@ -114,6 +115,18 @@ impl Failure {
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// A failed read of a file the user named: the OS error once, in the
+    /// message, and advice by its kind (a read never needs free space).
+    pub fn read(what: impl std::fmt::Display, error: &std::io::Error) -> Self {
+        Self::new(format!("{what}: {error}")).hint(bemx_format::durable::read_advice(error))
+    }
+
+    /// A failed write or creation: the OS error once, in the message, and
+    /// advice by its kind.
+    pub fn write(what: impl std::fmt::Display, error: &std::io::Error) -> Self {
+        Self::new(format!("{what}: {error}")).hint(bemx_format::durable::io_advice(error))
     }
 }
 
@@ -181,87 +194,82 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Prints `error: …` and, where there is one, `hint: …` on stderr.
+/// Prints `error: …` and, where an error of the chain carries advice,
+/// `hint: …` on stderr.
 fn report(e: &anyhow::Error) {
-    if let Some(f) = e.downcast_ref::<Failure>() {
-        eprintln!("error: {}", f.message);
-        if let Some(hint) = &f.hint {
-            eprintln!("hint: {hint}");
-        }
-        return;
-    }
     // `{:#}` joins the context chain: "what we did: what went wrong".
-    let message = format!("{e:#}");
-    if let Some(advice) = advice_of(e) {
-        eprintln!("error: {message}");
-        eprintln!("hint: {advice}");
-    } else {
-        let (message, hint) = split_hint(&message);
-        eprintln!("error: {message}");
-        if let Some(hint) = hint {
-            eprintln!("hint: {hint}");
-        }
+    eprintln!("error: {e:#}");
+    if let Some(hint) = advice_of(e) {
+        eprintln!("hint: {hint}");
     }
 }
 
-/// The advice the library error in `e`'s chain carries, if its type keeps
-/// message and advice apart.
-fn advice_of(e: &anyhow::Error) -> Option<String> {
+/// The advice of the first error in `e`'s chain that carries any. The
+/// outermost one knows best what the user was doing; wrappers hand on the
+/// advice of the error they wrap.
+pub(crate) fn advice_of(e: &anyhow::Error) -> Option<String> {
     e.chain().find_map(|cause| {
+        if let Some(f) = cause.downcast_ref::<Failure>() {
+            return f.hint.clone();
+        }
         if let Some(e) = cause.downcast_ref::<bemx_import::ImportError>() {
-            return Some(e.advice());
+            return e.advice();
         }
         if let Some(e) = cause.downcast_ref::<bemx_install::InstallError>() {
-            return Some(e.advice());
+            return e.advice();
+        }
+        if let Some(e) = cause.downcast_ref::<bemx_pack::PackError>() {
+            return e.advice();
+        }
+        if let Some(e) = cause.downcast_ref::<bemx_unpack::UnpackError>() {
+            return e.advice();
+        }
+        if let Some(e) = cause.downcast_ref::<bemx_format::FormatError>() {
+            return e.advice();
+        }
+        if let Some(e) = cause.downcast_ref::<bemx_identity::IdentityError>() {
+            return e.advice();
+        }
+        if let Some(e) = cause.downcast_ref::<bemx_db::DbError>() {
+            return e.advice();
+        }
+        if let Some(e) = cause.downcast_ref::<bemx_demo::DemoError>() {
+            return e.advice();
         }
         None
-    })?
-}
-
-/// Verbs that start the "what to do" part of library messages, which read
-/// "what happened: what to do".
-const HINT_VERBS: &[&str] = &[
-    "add", "ask", "call", "check", "choose", "close", "compare", "confirm", "contact", "copy", "create", "delete",
-    "do", "give", "import", "install", "list", "make", "pass", "refuse", "send", "tell", "wait", "plug", "record",
-    "remove", "restore", "run", "try", "type", "update", "use", "write",
-];
-
-/// Splits a library message at the first ": " that is followed by advice
-/// (a word of [`HINT_VERBS`]), so the advice can go on its own `hint:` line.
-fn split_hint(message: &str) -> (String, Option<String>) {
-    for (at, _) in message.match_indices(": ") {
-        let (what, rest) = message.split_at(at);
-        let advice = rest.trim_start_matches(": ");
-        let first = advice.split_whitespace().next().unwrap_or_default();
-        if !what.is_empty() && HINT_VERBS.contains(&first) {
-            return (what.to_owned(), Some(advice.to_owned()));
-        }
-    }
-    (message.to_owned(), None)
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::split_hint;
+    use anyhow::Context as _;
+
+    use super::{Failure, advice_of};
 
     #[test]
-    fn advice_goes_on_its_own_line() {
-        let (what, hint) = split_hint("the folder x does not exist: plug in the USB stick");
-        assert_eq!(what, "the folder x does not exist");
-        assert_eq!(hint.as_deref(), Some("plug in the USB stick"));
+    fn the_hint_comes_from_the_error_not_from_its_wording() {
+        let e = anyhow::Error::from(bemx_pack::PackError::TargetFolder("/media/stick".into()));
+        assert_eq!(format!("{e:#}"), "the folder /media/stick does not exist");
+        assert_eq!(advice_of(&e).as_deref(), Some("plug in the USB stick or choose an existing folder"));
+        // A message that merely reads like advice gets no hint.
+        assert_eq!(advice_of(&anyhow::anyhow!("could not read x: check the drive")), None);
     }
 
     #[test]
-    fn other_colons_stay() {
-        let (what, hint) = split_hint("could not read /tmp/x: No such file or directory");
-        assert_eq!(what, "could not read /tmp/x: No such file or directory");
-        assert_eq!(hint, None);
+    fn advice_is_found_through_context_and_wrappers() {
+        let wrapped = bemx_import::ImportError::Unpack(Box::new(bemx_unpack::UnpackError::NotForThisInstallation));
+        let e = anyhow::Error::from(wrapped).context("cannot import x.bemx");
+        assert_eq!(advice_of(&e).as_deref(), Some("ask the sender to export it again to your contact card"));
+        let e = anyhow::Error::from(bemx_db::DbError::Busy).context("cannot open the database");
+        assert_eq!(advice_of(&e).as_deref(), Some("close BEMdok and every other bemx window, then try again"));
     }
 
     #[test]
-    fn first_advice_wins() {
-        let (what, hint) = split_hint("writing x failed: disk full: check the drive; if broken: restore it");
-        assert_eq!(what, "writing x failed: disk full");
-        assert_eq!(hint.as_deref(), Some("check the drive; if broken: restore it"));
+    fn a_failure_keeps_its_own_hint() {
+        let e = anyhow::Error::from(Failure::new("the passphrase is empty").hint("type one"));
+        assert_eq!(format!("{e:#}"), "the passphrase is empty");
+        assert_eq!(advice_of(&e).as_deref(), Some("type one"));
+        let e: anyhow::Result<()> = Err(std::io::Error::other("x")).context("cannot write the question");
+        assert_eq!(advice_of(&e.unwrap_err()), None);
     }
 }

@@ -67,11 +67,14 @@ impl<E: fmt::Display> fmt::Display for ExtractError<E> {
     }
 }
 
+// Transparent: Display already is the inner error's, so its source is the
+// inner error's source; returning the inner error itself would make a
+// `{:#}` chain print the same message twice.
 impl<E: std::error::Error + 'static> std::error::Error for ExtractError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ExtractError::Db(e) => Some(e),
-            ExtractError::Sink(e) => Some(e),
+            ExtractError::Db(e) => e.source(),
+            ExtractError::Sink(e) => e.source(),
         }
     }
 }

@@ -23,13 +23,24 @@ pub enum DemoError {
 
     /// A catalogue row the generator refers to is missing although it was
     /// just inserted or is a system row.
-    #[error(
-        "catalogue code {code} is missing after seeding the catalogues: the database was probably modified by another program, seed a fresh one"
-    )]
+    #[error("catalogue code {code} is missing after seeding the catalogues")]
     MissingCatalogueCode {
         /// The missing code.
         code: String,
     },
+}
+
+impl DemoError {
+    /// What the user can do about it, kept apart from the message.
+    pub fn advice(&self) -> Option<String> {
+        match self {
+            DemoError::Db(e) => e.advice(),
+            DemoError::InvalidOptions { .. } => Some("see `bemx db seed --help` for the options".into()),
+            DemoError::MissingCatalogueCode { .. } => {
+                Some("the database was probably modified by another program: seed a fresh one".into())
+            }
+        }
+    }
 }
 
 /// Goes through [`DbError`]'s own conversion, so a locked database still

@@ -124,3 +124,40 @@ pub fn io_advice(e: &io::Error) -> &'static str {
         _ => "check the drive (plugged in, not failing) and try again",
     }
 }
+
+/// [`io_advice`] for a failed read: a read cannot run out of space, and
+/// being refused means the file is not the user's to read, not that the
+/// place is write-protected.
+pub fn read_advice(e: &io::Error) -> &'static str {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => {
+            "check that the file belongs to you (ask your IT admin if it belongs to another user)"
+        }
+        io::ErrorKind::NotFound | io::ErrorKind::IsADirectory | io::ErrorKind::NotADirectory => io_advice(e),
+        _ => "check the drive (plugged in, not failing) and try again",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_never_advises_free_space_or_write_access() {
+        for kind in [
+            io::ErrorKind::NotFound,
+            io::ErrorKind::PermissionDenied,
+            io::ErrorKind::StorageFull,
+            io::ErrorKind::IsADirectory,
+            io::ErrorKind::UnexpectedEof,
+            io::ErrorKind::Other,
+        ] {
+            let advice = read_advice(&io::Error::from(kind));
+            assert!(!advice.contains("space") && !advice.contains("write"), "{kind:?}: {advice}");
+        }
+        assert_eq!(
+            read_advice(&io::Error::from(io::ErrorKind::NotFound)),
+            io_advice(&io::Error::from(io::ErrorKind::NotFound))
+        );
+    }
+}

@@ -38,13 +38,14 @@ const DAMAGED_HINT: &str = "the file was damaged in transit or altered: ask the 
 
 /// Everything that can go wrong reading or writing a bundle.
 ///
-/// Each variant is one failure class of spec/FORMAT.md; messages say what
-/// happened and what to do, and never contain key material or personal data.
+/// Each variant is one failure class of spec/FORMAT.md. `Display` says what
+/// happened; [`FormatError::advice`] says what to do. Neither ever contains
+/// key material or personal data.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormatError {
     /// The file does not start with an age v1 header: it is no bemx bundle.
-    #[error("this file is not a bemx bundle (no age encryption header): check that you picked the right file")]
+    #[error("this file is not a bemx bundle (no age encryption header)")]
     NotABundle,
     /// The age layer is valid but does not hold exactly one X25519 recipient.
     #[error(
@@ -55,14 +56,10 @@ pub enum FormatError {
         found: String,
     },
     /// None of this installation's keys opens the bundle.
-    #[error(
-        "this bundle is not addressed to this installation: it was encrypted for another PC; ask the sender to export it again to your contact card"
-    )]
+    #[error("this bundle is not addressed to this installation: it was encrypted for another PC")]
     NotForThisInstallation,
     /// The manifest names another installation as recipient (surreptitious forwarding).
-    #[error(
-        "this bundle was made for installation {named}, not for this one ({this}): it may have been forwarded; refuse it and tell the sender"
-    )]
+    #[error("this bundle was made for installation {named}, not for this one ({this}): it may have been forwarded")]
     RecipientMismatch {
         /// Installation id the manifest names.
         named: String,
@@ -70,7 +67,7 @@ pub enum FormatError {
         this: String,
     },
     /// Authentication failed somewhere: a flipped bit or a deliberate change.
-    #[error("the bundle is damaged or has been tampered with ({part}: {detail}): {DAMAGED_HINT}")]
+    #[error("the bundle is damaged or has been tampered with ({part}: {detail})")]
     Damaged {
         /// Where the damage was detected.
         part: Part,
@@ -78,23 +75,19 @@ pub enum FormatError {
         detail: String,
     },
     /// The stream ended early.
-    #[error(
-        "the bundle is truncated ({part} ends early): copy the file again completely, or ask the sender for a new one"
-    )]
+    #[error("the bundle is truncated ({part} ends early)")]
     Truncated {
         /// Where the stream ended.
         part: Part,
     },
     /// Bytes follow the logical end of a layer.
-    #[error("the bundle has unexpected data after the end of the {part}: {DAMAGED_HINT}")]
+    #[error("the bundle has unexpected data after the end of the {part}")]
     TrailingData {
         /// The layer that should have ended.
         part: Part,
     },
     /// A tar entry is not a plain regular file.
-    #[error(
-        "the bundle holds a forbidden archive entry {path:?} of type {kind}: only plain files are allowed; refuse this bundle"
-    )]
+    #[error("the bundle holds a forbidden archive entry {path:?} of type {kind}: only plain files are allowed")]
     ForbiddenEntryType {
         /// The path as found (for diagnosis only; never used on a filesystem).
         path: String,
@@ -102,7 +95,7 @@ pub enum FormatError {
         kind: String,
     },
     /// A path breaks §3's path rules.
-    #[error("the bundle holds an entry with a forbidden path {path:?} ({reason}): refuse this bundle")]
+    #[error("the bundle holds an entry with a forbidden path {path:?} ({reason})")]
     ForbiddenPath {
         /// The offending path, escaped.
         path: String,
@@ -110,13 +103,13 @@ pub enum FormatError {
         reason: &'static str,
     },
     /// Entries are not exactly those the signed manifest lists, in its order.
-    #[error("the bundle's contents do not match its signed manifest: {detail}: {DAMAGED_HINT}")]
+    #[error("the bundle's contents do not match its signed manifest: {detail}")]
     EntryMismatch {
         /// Expected vs found.
         detail: String,
     },
     /// A count or size exceeds a §6 limit.
-    #[error("the bundle exceeds a format limit: {what} is {value}, the limit is {limit}: refuse this bundle")]
+    #[error("the bundle exceeds a format limit: {what} is {value}, the limit is {limit}")]
     Limit {
         /// What was measured.
         what: &'static str,
@@ -126,18 +119,16 @@ pub enum FormatError {
         limit: u64,
     },
     /// The manifest is not the CBOR structure §4 defines.
-    #[error("the bundle's manifest is malformed ({detail}): {DAMAGED_HINT}")]
+    #[error("the bundle's manifest is malformed ({detail})")]
     Manifest {
         /// What is wrong.
         detail: String,
     },
     /// The manifest is valid CBOR but not in deterministic encoding (§4.1).
-    #[error("the bundle's manifest is not deterministically encoded: {DAMAGED_HINT}")]
+    #[error("the bundle's manifest is not deterministically encoded")]
     NonCanonical,
     /// The bundle was written by a format version this bemx does not read.
-    #[error(
-        "the bundle uses format version {found}, this bemx reads format version {supported}: install the same bemx version as the sender"
-    )]
+    #[error("the bundle uses format version {found}, this bemx reads format version {supported}")]
     UnsupportedFormat {
         /// Version in the bundle.
         found: u64,
@@ -145,18 +136,16 @@ pub enum FormatError {
         supported: u64,
     },
     /// The manifest signature does not verify with the key the manifest names.
-    #[error(
-        "the bundle's signature is invalid: the manifest was altered or not signed by its sender; refuse this bundle"
-    )]
+    #[error("the bundle's signature is invalid: the manifest was altered or not signed by its sender")]
     BadSignature,
     /// A receipt is malformed or its signature fails.
-    #[error("the receipt is invalid ({detail}): ask the receiver to send the receipt file again")]
+    #[error("the receipt is invalid ({detail})")]
     BadReceipt {
         /// What is wrong.
         detail: String,
     },
     /// A row entry does not follow §7's row encoding.
-    #[error("a table entry of the bundle is malformed ({detail}): {DAMAGED_HINT}")]
+    #[error("a table entry of the bundle is malformed ({detail})")]
     Rows {
         /// What is wrong.
         detail: String,
@@ -174,8 +163,16 @@ pub enum FormatError {
         supplied: u64,
     },
     /// Reading or writing the underlying file failed.
-    #[error("input/output error: {0}: check the drive and try again")]
-    Io(#[from] io::Error),
+    // The OS error is shown in this message and therefore not also offered
+    // as `source()`: a `{:#}` chain would print it twice.
+    #[error("input/output error: {0}")]
+    Io(io::Error),
+}
+
+impl From<io::Error> for FormatError {
+    fn from(e: io::Error) -> Self {
+        FormatError::Io(e)
+    }
 }
 
 impl FormatError {
@@ -185,6 +182,33 @@ impl FormatError {
 
     pub(crate) fn rows(detail: impl Into<String>) -> Self {
         FormatError::Rows { detail: detail.into() }
+    }
+
+    /// What the user can do about it, kept apart from the message.
+    pub fn advice(&self) -> Option<String> {
+        Some(match self {
+            FormatError::NotABundle | FormatError::RecipientStanzas { .. } => {
+                "check that you picked the right file".into()
+            }
+            FormatError::NotForThisInstallation => "ask the sender to export it again to your contact card".into(),
+            FormatError::RecipientMismatch { .. } => "refuse it and tell the sender".into(),
+            FormatError::Damaged { .. }
+            | FormatError::TrailingData { .. }
+            | FormatError::EntryMismatch { .. }
+            | FormatError::Manifest { .. }
+            | FormatError::NonCanonical
+            | FormatError::Rows { .. } => DAMAGED_HINT.into(),
+            FormatError::Truncated { .. } => "copy the file again completely, or ask the sender for a new one".into(),
+            FormatError::ForbiddenEntryType { .. }
+            | FormatError::ForbiddenPath { .. }
+            | FormatError::Limit { .. }
+            | FormatError::BadSignature => "refuse this bundle".into(),
+            FormatError::UnsupportedFormat { .. } => "install the same bemx version as the sender".into(),
+            FormatError::BadReceipt { .. } => "ask the receiver to send the receipt file again".into(),
+            // A bug of the writer: nothing the user could do differently.
+            FormatError::WriterLength { .. } => return None,
+            FormatError::Io(e) => crate::durable::io_advice(e).into(),
+        })
     }
 
     /// Maps an I/O error from the age/zstd/tar read stack onto the failure
@@ -201,15 +225,13 @@ impl FormatError {
             }
             return FormatError::Damaged { part, detail: "unreadable".into() };
         }
+        // By kind only: age's and zstd's own errors were already named by
+        // `layers` (which knows which library raised them), so what is left
+        // here is an early end (`read_exact`) or a decoder's refusal.
         match err.kind() {
             io::ErrorKind::UnexpectedEof => FormatError::Truncated { part },
             io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::Other => {
-                let detail = err.to_string();
-                if detail.contains("truncated") || detail.contains("incomplete") {
-                    FormatError::Truncated { part }
-                } else {
-                    FormatError::Damaged { part, detail }
-                }
+                FormatError::Damaged { part, detail: err.to_string() }
             }
             _ => FormatError::Io(err),
         }
@@ -219,5 +241,45 @@ impl FormatError {
     /// and be recovered by [`FormatError::from_read`].
     pub fn into_io(self) -> io::Error {
         io::Error::new(io::ErrorKind::InvalidData, self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message says what happened, the advice what to do, and the one
+    /// never repeats the other.
+    #[track_caller]
+    fn check(e: &FormatError, advice: Option<&str>) {
+        assert_eq!(e.advice().as_deref(), advice, "{e}");
+        if let Some(advice) = advice {
+            assert!(!e.to_string().contains(advice), "{e} repeats its advice");
+        }
+    }
+
+    #[test]
+    fn advice_is_kept_apart_from_the_message() {
+        check(&FormatError::NotABundle, Some("check that you picked the right file"));
+        check(&FormatError::NotForThisInstallation, Some("ask the sender to export it again to your contact card"));
+        check(&FormatError::Damaged { part: Part::AgePayload, detail: "x".into() }, Some(DAMAGED_HINT));
+        check(
+            &FormatError::Truncated { part: Part::Compression },
+            Some("copy the file again completely, or ask the sender for a new one"),
+        );
+        check(&FormatError::BadSignature, Some("refuse this bundle"));
+        check(
+            &FormatError::UnsupportedFormat { found: 2, supported: 1 },
+            Some("install the same bemx version as the sender"),
+        );
+        check(&FormatError::WriterLength { path: "x".into(), announced: 1, supplied: 2 }, None);
+    }
+
+    #[test]
+    fn an_os_error_is_shown_once() {
+        let e = FormatError::from(io::Error::new(io::ErrorKind::NotFound, "gone"));
+        assert_eq!(e.to_string(), "input/output error: gone");
+        assert!(std::error::Error::source(&e).is_none(), "a {{:#}} chain would print it again");
+        assert_eq!(e.advice().as_deref(), Some(crate::durable::io_advice(&io::Error::from(io::ErrorKind::NotFound))));
     }
 }

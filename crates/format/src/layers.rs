@@ -202,11 +202,64 @@ impl<W: Write> BundleWriter<W> {
     }
 }
 
-type AgeIn<R> = age::stream::StreamReader<io::Chain<Cursor<Vec<u8>>, BufReader<R>>>;
+/// The bundle file below age. Its read errors become [`FormatError::Io`]
+/// here, before age sees them: age hands its input's errors up unchanged
+/// and zstd hands age's up unchanged, so without this mark a failing drive
+/// could not be told from a damaged bundle above them.
+struct FileInput<R>(BufReader<R>);
+
+fn input_error(e: io::Error) -> io::Error {
+    // age retries an interrupted read itself, and an error the caller's
+    // reader raised as a FormatError already says what it is.
+    if e.kind() == io::ErrorKind::Interrupted || e.get_ref().is_some_and(|i| i.is::<FormatError>()) {
+        e
+    } else {
+        FormatError::Io(e).into_io()
+    }
+}
+
+impl<R: Read> Read for FileInput<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(input_error)
+    }
+}
+
+impl<R: Read> BufRead for FileInput<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.0.fill_buf().map_err(input_error)
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.0.consume(amt);
+    }
+}
+
+/// age's payload stream, whose own errors are named here, where it is
+/// certain that age raised them: age 0.12 reports a stream that ends before
+/// its final chunk as `UnexpectedEof`, and a chunk that fails
+/// authentication (or comes after the final one) as `InvalidData`. zstd
+/// reports its own incomplete frame as `UnexpectedEof` too, so above zstd
+/// the two could be told apart only by their English messages.
+struct AgePayload<R>(age::stream::StreamReader<io::Chain<Cursor<Vec<u8>>, FileInput<R>>>);
+
+impl<R: Read> Read for AgePayload<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted || e.get_ref().is_some_and(|i| i.is::<FormatError>()) {
+                return e;
+            }
+            let named = match e.kind() {
+                io::ErrorKind::UnexpectedEof => FormatError::Truncated { part: Part::AgePayload },
+                _ => FormatError::Damaged { part: Part::AgePayload, detail: "authentication failed".into() },
+            };
+            named.into_io()
+        })
+    }
+}
 
 /// The decrypted, decompressed archive stream of a bundle.
 pub struct PayloadReader<R: Read> {
-    zstd: zstd::stream::read::Decoder<'static, BufReader<AgeIn<R>>>,
+    zstd: zstd::stream::read::Decoder<'static, BufReader<AgePayload<R>>>,
 }
 
 impl<R: Read> std::fmt::Debug for PayloadReader<R> {
@@ -230,23 +283,19 @@ fn map_age_error(e: age::DecryptError) -> FormatError {
     }
 }
 
-/// Classifies an error surfacing through the zstd decoder: age's own
-/// payload errors pass through it unchanged, everything else is zstd's.
+/// Names an error surfacing through the zstd decoder. Everything below
+/// zstd arrives as a `FormatError` already ([`AgePayload`], [`FileInput`]),
+/// so the rest is zstd's own, told apart by kind and by zstd's error type.
 fn classify(e: io::Error) -> FormatError {
     if e.get_ref().is_some_and(|inner| inner.is::<FormatError>()) {
         return FormatError::from_read(e, Part::AgePayload);
     }
-    let msg = e.to_string();
-    if msg.contains("age file is truncated") || e.kind() == io::ErrorKind::UnexpectedEof {
-        FormatError::Truncated { part: Part::AgePayload }
-    } else if msg.contains("decryption error") || msg.contains("last chunk") {
-        FormatError::Damaged { part: Part::AgePayload, detail: "authentication failed".into() }
-    } else if e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::Other {
-        if msg.contains("incomplete frame") || msg.contains("truncated") {
-            FormatError::Truncated { part: Part::Compression }
-        } else {
-            FormatError::Damaged { part: Part::Compression, detail: msg }
-        }
+    if e.kind() == io::ErrorKind::UnexpectedEof {
+        // zstd's "incomplete frame": its input ended inside the frame.
+        FormatError::Truncated { part: Part::Compression }
+    } else if e.get_ref().is_some_and(|inner| inner.is::<zstd::Error>()) || e.kind() == io::ErrorKind::InvalidData {
+        // zstd's codec refused the frame (corrupt block, window too large, …).
+        FormatError::Damaged { part: Part::Compression, detail: e.to_string() }
     } else {
         FormatError::Io(e)
     }
@@ -262,9 +311,9 @@ pub fn open_payload<R: Read>(
     let mut buffered = BufReader::with_capacity(64 * 1024, input);
     let (header, header_bytes) = read_header(&mut buffered)?;
     header.check_bundle_recipients()?;
-    let chained = Cursor::new(header_bytes).chain(buffered);
+    let chained = Cursor::new(header_bytes).chain(FileInput(buffered));
     let decryptor = age::Decryptor::new_buffered(chained).map_err(map_age_error)?;
-    let stream = decryptor.decrypt(std::iter::once(identity)).map_err(map_age_error)?;
+    let stream = AgePayload(decryptor.decrypt(std::iter::once(identity)).map_err(map_age_error)?);
     let mut zstd =
         zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(128 * 1024, stream))?.single_frame();
     zstd.window_log_max(MAX_WINDOW_LOG)?;
@@ -273,7 +322,7 @@ pub fn open_payload<R: Read>(
 
 impl<R: Read> Read for PayloadReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.zstd.read(buf).map_err(|e| classify(e).into_io())
+        self.zstd.read(buf).map_err(|e| if e.kind() == io::ErrorKind::Interrupted { e } else { classify(e).into_io() })
     }
 }
 
@@ -413,6 +462,96 @@ mod tests {
         let mut w = BundleWriter::new(Vec::new(), &id.to_public(), 0, 0).unwrap();
         w.begin_entry("tables/e", 1).unwrap();
         assert!(w.write_all(b"ab").is_err());
+    }
+
+    /// age's payload of `plain`, sealed properly: what it holds is then
+    /// zstd's problem, not age's.
+    fn age_file(id: &age::x25519::Identity, plain: &[u8]) -> Vec<u8> {
+        let recipient = id.to_public();
+        let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient)).unwrap();
+        let mut out = Vec::new();
+        let mut w = encryptor.wrap_output(&mut out).unwrap();
+        w.write_all(plain).unwrap();
+        w.finish().unwrap();
+        out
+    }
+
+    /// Reads the decompressed payload to its end, whatever it holds.
+    fn read_payload(id: &age::x25519::Identity, file: &[u8]) -> Result<(), FormatError> {
+        let (_, mut payload) = open_payload(file, id)?;
+        io::copy(&mut payload, &mut io::sink()).map_err(|e| FormatError::from_read(e, Part::Archive))?;
+        payload.finish()
+    }
+
+    #[test]
+    fn each_layer_names_its_own_early_end() {
+        let id = key();
+        // age: the stream stops at a chunk boundary, before its final chunk.
+        let file = bundle(&id, &[("tables/x", noise(200_000))]);
+        let (header, _) = open_payload(&file[..], &id).unwrap();
+        let first_chunk_end = header.len + 16 + 64 * 1024 + 16;
+        match read_all(&id, &file[..first_chunk_end]) {
+            Err(FormatError::Truncated { part: Part::AgePayload }) => {}
+            other => panic!("age cut: {other:?}"),
+        }
+        // zstd: an intact age stream holding half a zstd frame.
+        let frame = zstd::encode_all(&noise(10_000)[..], 3).unwrap();
+        let file = age_file(&id, &frame[..frame.len() / 2]);
+        match read_payload(&id, &file) {
+            Err(FormatError::Truncated { part: Part::Compression }) => {}
+            other => panic!("zstd cut: {other:?}"),
+        }
+        // zstd: an intact age stream holding no zstd frame at all.
+        let file = age_file(&id, &noise(1000));
+        match read_payload(&id, &file) {
+            Err(FormatError::Damaged { part: Part::Compression, .. }) => {}
+            other => panic!("not zstd: {other:?}"),
+        }
+    }
+
+    /// A drive that fails after the header.
+    struct FailingDrive {
+        data: Vec<u8>,
+        at: usize,
+        pos: usize,
+    }
+
+    impl Read for FailingDrive {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.pos >= self.at {
+                // Kind Other, as an unmapped OS error can be: no message to go by.
+                return Err(io::Error::other("the stick was pulled"));
+            }
+            let n = buf.len().min(self.at - self.pos);
+            buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+            self.pos += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_failing_drive_is_an_io_error_not_damage() {
+        let id = key();
+        let file = bundle(&id, &[("tables/x", noise(200_000))]);
+        let (header, _) = open_payload(&file[..], &id).unwrap();
+        let drive = FailingDrive { data: file, at: header.len + 16 + 1000, pos: 0 };
+        let (_, payload) = open_payload(drive, &id).unwrap();
+        let mut ar = ArchiveReader::new(payload);
+        let err = loop {
+            match ar.next_entry(u64::MAX) {
+                Ok(Some(_)) => {
+                    if let Err(e) = ar.read_to_end(&mut Vec::new()) {
+                        break FormatError::from_read(e, Part::Archive);
+                    }
+                }
+                Ok(None) => panic!("read past a failing drive"),
+                Err(e) => break e,
+            }
+        };
+        match err {
+            FormatError::Io(e) => assert_eq!(e.to_string(), "the stick was pulled"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The one error type of this crate.
 //!
-//! Every message is lowercase, says what happened and what to do. No message
-//! ever contains secret material (keys, passphrases, decrypted key files).
+//! Every message is lowercase and says what happened; [`IdentityError::advice`]
+//! says what to do. Neither ever contains secret material (keys,
+//! passphrases, decrypted key files).
 
 use std::io;
 use std::path::PathBuf;
@@ -17,18 +18,14 @@ pub type Result<T, E = IdentityError> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum IdentityError {
     /// The installation folder holds no identity at all.
-    #[error("no installation at {}: run `bemx init`", home.display())]
+    #[error("no installation at {}", home.display())]
     NoIdentity {
         /// The installation folder.
         home: PathBuf,
     },
 
     /// Some identity files exist but at least one is missing.
-    #[error(
-        "the identity in {} is incomplete: {} is missing; restore the identity folder from a backup (or move it aside and run `bemx init` to start over)",
-        dir.display(),
-        missing.display()
-    )]
+    #[error("the identity in {} is incomplete: {} is missing", dir.display(), missing.display())]
     IncompleteIdentity {
         /// The identity folder.
         dir: PathBuf,
@@ -37,21 +34,14 @@ pub enum IdentityError {
     },
 
     /// Saving would overwrite an existing file; nothing is ever overwritten.
-    #[error(
-        "{} already exists: refusing to overwrite an existing identity; use another installation folder or move the old identity folder aside",
-        path.display()
-    )]
+    #[error("{} already exists: refusing to overwrite an existing identity", path.display())]
     AlreadyExists {
         /// The file that already exists.
         path: PathBuf,
     },
 
     /// A secret key file can be read or written by the group or other users.
-    #[error(
-        "secret key file {} is readable by other users (mode {mode:03o}): run `chmod 600 {}`",
-        path.display(),
-        path.display()
-    )]
+    #[error("secret key file {} is readable by other users (mode {mode:03o})", path.display())]
     InsecurePermissions {
         /// The secret key file.
         path: PathBuf,
@@ -62,7 +52,7 @@ pub enum IdentityError {
     /// Windows: a secret key file lies outside the user's private folders
     /// (see "Key files on Windows" in [`crate::identity`]).
     #[error(
-        "secret key file {} is outside the user's private folders ({}): on Windows bemx keeps secret keys only where the access list is limited to the user; use an installation folder there (the default is %APPDATA%\\bemx), or, if an administrator has limited this folder's access list to the user, name the folder in BEMX_TRUSTED_KEY_FOLDER",
+        "secret key file {} is outside the user's private folders ({}): on Windows bemx keeps secret keys only where the access list is limited to the user",
         path.display(),
         allowed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("; ")
     )]
@@ -74,10 +64,7 @@ pub enum IdentityError {
     },
 
     /// The operating system denied access to a file.
-    #[error(
-        "permission denied while trying to {action} {}: make sure the file belongs to the user running bemx",
-        path.display()
-    )]
+    #[error("permission denied while trying to {action} {}", path.display())]
     AccessDenied {
         /// What was attempted ("read", "create", …).
         action: &'static str,
@@ -86,34 +73,25 @@ pub enum IdentityError {
     },
 
     /// A key file is passphrase-protected but no passphrase was given.
-    #[error(
-        "secret key file {} is protected by a passphrase: enter the passphrase when asked or set BEMX_PASSPHRASE",
-        path.display()
-    )]
+    #[error("secret key file {} is protected by a passphrase", path.display())]
     PassphraseRequired {
         /// The encrypted key file.
         path: PathBuf,
     },
 
     /// The passphrase did not decrypt a key file.
-    #[error(
-        "wrong passphrase for {}: try again (if the passphrase is certainly right, the file is damaged: restore it from a backup)",
-        path.display()
-    )]
+    #[error("wrong passphrase for {}", path.display())]
     WrongPassphrase {
         /// The encrypted key file.
         path: PathBuf,
     },
 
     /// An empty passphrase was offered for encrypting the identity.
-    #[error("the passphrase is empty: choose a non-empty passphrase, or none at all")]
+    #[error("the passphrase is empty")]
     EmptyPassphrase,
 
     /// A key file (or installation.json) is damaged, truncated or inconsistent.
-    #[error(
-        "key file {} is corrupt or truncated ({reason}): restore the identity folder from a backup",
-        path.display()
-    )]
+    #[error("key file {} is corrupt or truncated ({reason})", path.display())]
     CorruptKeyFile {
         /// The damaged file.
         path: PathBuf,
@@ -122,20 +100,21 @@ pub enum IdentityError {
     },
 
     /// A name for an installation or contact is unusable.
-    #[error("invalid name: {reason}; choose a name of 1 to 100 characters without control characters")]
+    #[error("invalid name: {reason}")]
     InvalidName {
         /// Why the name was refused.
         reason: String,
     },
 
     /// The operating system's random number generator failed.
-    #[error("the operating system's random number generator failed ({reason}): try again")]
+    #[error("the operating system's random number generator failed ({reason})")]
     Random {
         /// The error from the operating system.
         reason: String,
     },
 
-    /// Any other input/output failure.
+    /// Any other input/output failure. The OS error is shown in the message
+    /// (so it is not a `source()`, which a `{:#}` chain would print again).
     #[error("could not {action} {}: {error}", path.display())]
     Io {
         /// What was attempted ("read", "create", "rename", …).
@@ -147,7 +126,7 @@ pub enum IdentityError {
     },
 
     /// A contact card is larger than any real card.
-    #[error("the contact card is too large ({size} bytes, at most {max}): check that you picked the right file")]
+    #[error("the contact card is too large ({size} bytes, at most {max})")]
     CardTooLarge {
         /// Its size in bytes.
         size: usize,
@@ -156,32 +135,32 @@ pub enum IdentityError {
     },
 
     /// The input is not a bemx contact card at all.
-    #[error("this is not a bemx contact card: ask the sender for the output of `bemx id show`")]
+    #[error("this is not a bemx contact card")]
     NotACard,
 
     /// The card is of a version this program does not know.
-    #[error("unknown contact card version {version}: update bemx, or ask the sender for a version 1 card")]
+    #[error("unknown contact card version {version}")]
     UnknownCardVersion {
         /// The version the card states.
         version: String,
     },
 
     /// The card has the right shape but a field is missing, duplicated or unreadable.
-    #[error("the contact card is malformed ({reason}): ask the sender for a fresh copy of `bemx id show`")]
+    #[error("the contact card is malformed ({reason})")]
     MalformedCard {
         /// What is wrong.
         reason: String,
     },
 
     /// The card's age recipient is not a valid age X25519 public key.
-    #[error("the contact card's age key is invalid ({reason}): ask the sender for a fresh copy of the card")]
+    #[error("the contact card's age key is invalid ({reason})")]
     BadAgeKey {
         /// Why it was refused.
         reason: String,
     },
 
     /// The Ed25519 public key (of a card or a signature check) is invalid.
-    #[error("the ed25519 signing key is invalid ({reason}): ask the sender for a fresh copy of the card")]
+    #[error("the ed25519 signing key is invalid ({reason})")]
     BadSigningKey {
         /// Why it was refused.
         reason: String,
@@ -189,7 +168,7 @@ pub enum IdentityError {
 
     /// The fingerprint written on a card does not match its keys.
     #[error(
-        "the contact card states fingerprint {stated} but its keys give {computed}: the card was altered or damaged, do not trust it; ask the sender for a fresh copy"
+        "the contact card states fingerprint {stated} but its keys give {computed}: the card was altered or damaged"
     )]
     FingerprintMismatch {
         /// The fingerprint written on the card.
@@ -199,9 +178,7 @@ pub enum IdentityError {
     },
 
     /// A string could not be read as a fingerprint.
-    #[error(
-        "{input:?} is not a fingerprint: a fingerprint is 32 letters and digits like ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"
-    )]
+    #[error("{input:?} is not a fingerprint")]
     BadFingerprint {
         /// The offending input (shortened).
         input: String,
@@ -209,7 +186,7 @@ pub enum IdentityError {
 
     /// A known installation presents different keys than the ones trusted.
     #[error(
-        "contact {name:?} presents new keys (fingerprint {new_fp}, trusted is {old_fp}): this may be an impersonation attempt; confirm the new fingerprint with {name:?} by phone, and if the key change is genuine remove the old contact first (`bemx contacts remove {old_fp}`)"
+        "contact {name:?} presents new keys (fingerprint {new_fp}, trusted is {old_fp}): this may be an impersonation attempt"
     )]
     ContactKeyChanged {
         /// The trusted contact's name.
@@ -221,9 +198,7 @@ pub enum IdentityError {
     },
 
     /// Another installation is already trusted under this name.
-    #[error(
-        "another contact is already called {name:?} (fingerprint {existing_fp}): edit the card's name line to another name (e.g. add a department) and add it again"
-    )]
+    #[error("another contact is already called {name:?} (fingerprint {existing_fp})")]
     ContactNameTaken {
         /// The clashing name.
         name: String,
@@ -233,7 +208,7 @@ pub enum IdentityError {
 
     /// The card reuses a key that a different trusted installation already has.
     #[error(
-        "the card's keys are already trusted for contact {existing:?}, a different installation: this card is not genuine or was copied; do not add it"
+        "the card's keys are already trusted for contact {existing:?}, a different installation: this card is not genuine or was copied"
     )]
     ContactKeyReused {
         /// The contact that already has the keys.
@@ -241,14 +216,14 @@ pub enum IdentityError {
     },
 
     /// No trusted contact matches a name or fingerprint.
-    #[error("no contact named or with fingerprint {query:?}: run `bemx contacts list` to see the trusted contacts")]
+    #[error("no contact named or with fingerprint {query:?}")]
     ContactNotFound {
         /// What was searched for.
         query: String,
     },
 
     /// The contacts file cannot be read.
-    #[error("contacts file {} is damaged ({reason}): restore it from a backup, or move it aside and add the contacts again", path.display())]
+    #[error("contacts file {} is damaged ({reason})", path.display())]
     CorruptContacts {
         /// The contacts file.
         path: PathBuf,
@@ -257,16 +232,14 @@ pub enum IdentityError {
     },
 
     /// A signature does not verify.
-    #[error(
-        "the {context:?} signature does not verify: the data was altered or signed by another key; do not trust it"
-    )]
+    #[error("the {context:?} signature does not verify: the data was altered or signed by another key")]
     BadSignature {
         /// The signature context.
         context: String,
     },
 
     /// A signature context contains a NUL byte, which would make messages ambiguous.
-    #[error("signature context {context:?} contains a NUL byte: this is a bug in bemx, please report it")]
+    #[error("signature context {context:?} contains a NUL byte: this is a bug in bemx")]
     InvalidContext {
         /// The offending context.
         context: String,
@@ -284,7 +257,107 @@ impl IdentityError {
         }
     }
 
+    /// What the user can do about it, kept apart from the message.
+    pub fn advice(&self) -> Option<String> {
+        const FRESH_CARD: &str = "ask the sender for a fresh copy of the card";
+        Some(match self {
+            IdentityError::NoIdentity { .. } => "run `bemx init`".into(),
+            IdentityError::IncompleteIdentity { .. } => {
+                "restore the identity folder from a backup (or move it aside and run `bemx init` to start over)".into()
+            }
+            IdentityError::AlreadyExists { .. } => {
+                "use another installation folder or move the old identity folder aside".into()
+            }
+            IdentityError::InsecurePermissions { path, .. } => format!("run `chmod 600 {}`", path.display()),
+            IdentityError::OutsidePrivateFolder { .. } => "use an installation folder there (the default is %APPDATA%\\bemx), or, if an administrator has limited this folder's access list to the user, name the folder in BEMX_TRUSTED_KEY_FOLDER".into(),
+            IdentityError::AccessDenied { .. } => "make sure the file belongs to the user running bemx".into(),
+            IdentityError::PassphraseRequired { .. } => {
+                "enter the passphrase when asked or set BEMX_PASSPHRASE".into()
+            }
+            IdentityError::WrongPassphrase { .. } => {
+                "try again (if the passphrase is certainly right, the file is damaged: restore it from a backup)".into()
+            }
+            IdentityError::EmptyPassphrase => "choose a non-empty passphrase, or none at all".into(),
+            IdentityError::CorruptKeyFile { .. } => "restore the identity folder from a backup".into(),
+            IdentityError::InvalidName { .. } => {
+                "choose a name of 1 to 100 characters without control characters".into()
+            }
+            IdentityError::Random { .. } => "try again".into(),
+            IdentityError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),
+            IdentityError::CardTooLarge { .. } => "check that you picked the right file".into(),
+            IdentityError::NotACard => "ask the sender for the output of `bemx id show`".into(),
+            IdentityError::UnknownCardVersion { .. } => {
+                "update bemx, or ask the sender for a version 1 card".into()
+            }
+            IdentityError::MalformedCard { .. } => "ask the sender for a fresh copy of `bemx id show`".into(),
+            IdentityError::BadAgeKey { .. } | IdentityError::BadSigningKey { .. } => FRESH_CARD.into(),
+            IdentityError::FingerprintMismatch { .. } => "do not trust it; ask the sender for a fresh copy".into(),
+            IdentityError::BadFingerprint { .. } => {
+                "a fingerprint is 32 letters and digits like ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567".into()
+            }
+            IdentityError::ContactKeyChanged { name, old_fp, .. } => format!(
+                "confirm the new fingerprint with {name:?} by phone, and if the key change is genuine remove the old contact first (`bemx contacts remove {old_fp}`)"
+            ),
+            IdentityError::ContactNameTaken { .. } => {
+                "edit the card's name line to another name (e.g. add a department) and add it again".into()
+            }
+            IdentityError::ContactKeyReused { .. } => "do not add it".into(),
+            IdentityError::ContactNotFound { .. } => "run `bemx contacts list` to see the trusted contacts".into(),
+            IdentityError::CorruptContacts { .. } => {
+                "restore it from a backup, or move it aside and add the contacts again".into()
+            }
+            IdentityError::BadSignature { .. } => "do not trust it".into(),
+            IdentityError::InvalidContext { .. } => "please report it".into(),
+        })
+    }
+
     pub(crate) fn corrupt(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
         IdentityError::CorruptKeyFile { path: path.into(), reason: reason.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message says what happened, the advice what to do, and the one
+    /// never repeats the other.
+    #[track_caller]
+    fn check(e: &IdentityError, advice: &str) {
+        assert_eq!(e.advice().as_deref(), Some(advice), "{e}");
+        assert!(!e.to_string().contains(advice), "{e} repeats its advice");
+    }
+
+    #[test]
+    fn advice_is_kept_apart_from_the_message() {
+        check(&IdentityError::NoIdentity { home: "/x".into() }, "run `bemx init`");
+        check(
+            &IdentityError::InsecurePermissions { path: "/x/age.key".into(), mode: 0o644 },
+            "run `chmod 600 /x/age.key`",
+        );
+        check(
+            &IdentityError::PassphraseRequired { path: "/x/age.key".into() },
+            "enter the passphrase when asked or set BEMX_PASSPHRASE",
+        );
+        check(&IdentityError::NotACard, "ask the sender for the output of `bemx id show`");
+        check(
+            &IdentityError::ContactNotFound { query: "Bernd".into() },
+            "run `bemx contacts list` to see the trusted contacts",
+        );
+        check(
+            &IdentityError::BadFingerprint { input: "ABC".into() },
+            "a fingerprint is 32 letters and digits like ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567",
+        );
+    }
+
+    #[test]
+    fn an_os_error_is_shown_once_with_advice_by_its_kind() {
+        let e = IdentityError::io("read", "/x/contacts.json", io::Error::new(io::ErrorKind::NotFound, "gone"));
+        assert_eq!(e.to_string(), "could not read /x/contacts.json: gone");
+        assert!(std::error::Error::source(&e).is_none(), "a {{:#}} chain would print it again");
+        assert_eq!(
+            e.advice().as_deref(),
+            Some(bemx_format::durable::io_advice(&io::Error::from(io::ErrorKind::NotFound)))
+        );
     }
 }

@@ -211,7 +211,8 @@ fn missing_and_incomplete_identity() {
     let dir = tempfile::tempdir().unwrap();
     let err = Identity::load(dir.path(), &PassphraseSource::None).unwrap_err();
     assert!(matches!(err, IdentityError::NoIdentity { .. }));
-    assert_eq!(err.to_string(), format!("no installation at {}: run `bemx init`", dir.path().display()));
+    assert_eq!(err.to_string(), format!("no installation at {}", dir.path().display()));
+    assert_eq!(err.advice().as_deref(), Some("run `bemx init`"));
     assert!(matches!(needs_passphrase(dir.path()), Err(IdentityError::NoIdentity { .. })));
 
     save_plain(dir.path());
@@ -244,13 +245,9 @@ fn refuses_group_or_world_readable_secret() {
         }
         assert_eq!(
             err.to_string(),
-            format!(
-                "secret key file {} is readable by other users (mode {:03o}): run `chmod 600 {}`",
-                p.display(),
-                mode,
-                p.display()
-            )
+            format!("secret key file {} is readable by other users (mode {:03o})", p.display(), mode)
         );
+        assert_eq!(err.advice(), Some(format!("run `chmod 600 {}`", p.display())));
         fs::set_permissions(p, fs::Permissions::from_mode(0o600)).unwrap();
     }
     Identity::load(dir.path(), &PassphraseSource::None).unwrap();
@@ -307,7 +304,7 @@ fn windows_refuses_key_files_outside_private_folders() {
         }
         e => panic!("unexpected {e}"),
     }
-    assert!(err.to_string().contains("BEMX_TRUSTED_KEY_FOLDER"), "{err}");
+    assert!(err.advice().unwrap().contains("BEMX_TRUSTED_KEY_FOLDER"), "{err}");
     assert!(!home.exists());
 
     // Loading refuses key files copied there, before opening them.

@@ -91,15 +91,16 @@ pub enum ImportError {
     /// The user pressed Ctrl-C before the commit.
     #[error("import cancelled before it was committed: the database is unchanged")]
     Cancelled,
-    /// A file operation failed.
-    #[error("{action} {} failed: {source}", path.display())]
+    /// A file operation failed. The OS error is shown in the message, so it
+    /// is not also a `source()`: a `{:#}` chain would print it twice.
+    #[error("{action} {} failed: {error}", path.display())]
     Io {
         /// What was being done.
         action: &'static str,
         /// File concerned.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The bundle could not be read or verified.
     #[error(transparent)]
@@ -117,7 +118,7 @@ pub enum ImportError {
 
 impl ImportError {
     pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        ImportError::Io { action, path: path.to_path_buf(), source }
+        ImportError::Io { action, path: path.to_path_buf(), error: source }
     }
 
     /// What the user can do about it, kept apart from the message.
@@ -140,8 +141,10 @@ impl ImportError {
             }
             ImportError::Inconsistent { .. } => "ask the sender for a new bundle".into(),
             ImportError::Cancelled => return None,
-            ImportError::Io { source, .. } => bemx_format::durable::io_advice(source).into(),
-            ImportError::Unpack(_) | ImportError::Format(_) | ImportError::Db(_) => return None,
+            ImportError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),
+            ImportError::Format(e) => return e.advice(),
+            ImportError::Db(e) => return e.advice(),
+            ImportError::Unpack(e) => return e.advice(),
             ImportError::Install(e) => return e.advice(),
         })
     }
@@ -174,5 +177,59 @@ impl From<bemx_db::DbError> for ImportError {
 impl From<rusqlite::Error> for ImportError {
     fn from(e: rusqlite::Error) -> Self {
         bemx_db::DbError::from(e).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message says what happened, the advice what to do, and the one
+    /// never repeats the other.
+    #[track_caller]
+    fn check(e: &ImportError, advice: &str) {
+        assert_eq!(e.advice().as_deref(), Some(advice), "{e}");
+        assert!(!e.to_string().contains(advice), "{e} repeats its advice");
+    }
+
+    #[test]
+    fn advice_is_kept_apart_from_the_message() {
+        check(
+            &ImportError::SenderKeyChanged { name: "Anna".into(), fingerprint: "F".into() },
+            "do not import it; call the sender and compare fingerprints",
+        );
+        check(
+            &ImportError::ClientsExist { bem_ids: vec!["Anja".into()] },
+            "their records are never merged automatically; ask the sender which data is current",
+        );
+        // Wrapped errors hand their own advice on.
+        check(
+            &ImportError::Unpack(Box::new(bemx_unpack::UnpackError::NotForThisInstallation)),
+            "ask the sender to export it again to your contact card",
+        );
+        check(
+            &ImportError::Db(bemx_db::DbError::SchemaTooNew { found: 9, expected: 1 }),
+            "install the same bemx version on both PCs",
+        );
+        check(
+            &ImportError::Format(bemx_format::FormatError::Truncated { part: bemx_format::Part::AgePayload }),
+            "copy the file again completely, or ask the sender for a new one",
+        );
+        check(
+            &ImportError::Install(bemx_install::InstallError::UnknownHandover("ab".into())),
+            "run `bemx handover list` to see the open ones",
+        );
+        assert_eq!(ImportError::Cancelled.advice(), None);
+    }
+
+    #[test]
+    fn an_os_error_is_shown_once() {
+        let e = ImportError::io(
+            "opening the bundle",
+            Path::new("/x.bemx"),
+            std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
+        );
+        assert_eq!(e.to_string(), "opening the bundle /x.bemx failed: gone");
+        assert!(std::error::Error::source(&e).is_none(), "a {{:#}} chain would print it again");
     }
 }

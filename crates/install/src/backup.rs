@@ -178,9 +178,12 @@ pub fn decrypt_backup(
     let file = File::open(path).map_err(|e| InstallError::io("opening the backup", path, e))?;
     let decryptor = age::Decryptor::new_buffered(BufReader::new(file))
         .map_err(|e| bad(BackupProblem::NotABackup(e.to_string())))?;
-    let plain = decryptor
-        .decrypt(std::iter::once(identity as &dyn age::Identity))
-        .map_err(|_| bad(BackupProblem::ForeignKey))?;
+    let plain = decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(|e| match e {
+        // By age's error type: only "no key of ours opens it" means
+        // another installation's backup; a broken header is damage.
+        age::DecryptError::NoMatchingKeys => bad(BackupProblem::ForeignKey),
+        other => bad(BackupProblem::Damaged(other.to_string())),
+    })?;
     let mut zstd_in =
         zstd::stream::read::Decoder::new(plain).map_err(|e| bad(BackupProblem::Damaged(e.to_string())))?;
     io::copy(&mut zstd_in, sink).map_err(|e| bad(BackupProblem::Damaged(e.to_string())))

@@ -69,15 +69,16 @@ pub enum InstallError {
         /// Why.
         reason: &'static str,
     },
-    /// A file operation failed.
-    #[error("{action} {} failed: {source}", path.display())]
+    /// A file operation failed. The OS error is shown in the message, so it
+    /// is not also a `source()`: a `{:#}` chain would print it twice.
+    #[error("{action} {} failed: {error}", path.display())]
     Io {
         /// What was being done.
         action: &'static str,
         /// File concerned.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A receipt file could not be parsed or verified.
     #[error(transparent)]
@@ -151,7 +152,7 @@ pub enum ReceiptProblem {
 
 impl InstallError {
     pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        InstallError::Io { action, path: path.to_path_buf(), source }
+        InstallError::Io { action, path: path.to_path_buf(), error: source }
     }
 
     /// What the user can do about it, kept apart from the message.
@@ -195,9 +196,9 @@ impl InstallError {
             InstallError::RecordFile { .. } => {
                 "the file was changed outside bemx: restore it from your file backup or ask your IT admin; bemx changed nothing".into()
             }
-            InstallError::Io { source, .. } => bemx_format::durable::io_advice(source).into(),
-            InstallError::Format(_) => return None,
-            InstallError::Db(_) => return None,
+            InstallError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),
+            InstallError::Format(e) => return e.advice(),
+            InstallError::Db(e) => return e.advice(),
         })
     }
 }
@@ -214,5 +215,48 @@ impl From<bemx_db::DbError> for InstallError {
 impl From<rusqlite::Error> for InstallError {
     fn from(e: rusqlite::Error) -> Self {
         bemx_db::DbError::from(e).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message says what happened, the advice what to do, and the one
+    /// never repeats the other.
+    #[track_caller]
+    fn check(e: &InstallError, advice: &str) {
+        assert_eq!(e.advice().as_deref(), Some(advice), "{e}");
+        assert!(!e.to_string().contains(advice), "{e} repeats its advice");
+    }
+
+    #[test]
+    fn advice_is_kept_apart_from_the_message() {
+        check(&InstallError::Busy, "close BEMdok and every other bemx window, then try again");
+        check(
+            &InstallError::Backup { name: "x".into(), problem: BackupProblem::Missing },
+            "run `bemx backup list` to see the backups and use a name it shows",
+        );
+        check(&InstallError::UnknownHandover("ab12".into()), "run `bemx handover list` to see the open ones");
+        // Wrapped errors hand their own advice on.
+        check(
+            &InstallError::Format(bemx_format::FormatError::BadReceipt { detail: "x".into() }),
+            "ask the receiver to send the receipt file again",
+        );
+        check(
+            &InstallError::Db(bemx_db::DbError::UnknownClient { query: "Anna".into() }),
+            "run `bemx clients list` to see the known clients",
+        );
+    }
+
+    #[test]
+    fn an_os_error_is_shown_once() {
+        let e = InstallError::io(
+            "reading",
+            Path::new("/x/ledger"),
+            std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
+        );
+        assert_eq!(e.to_string(), "reading /x/ledger failed: gone");
+        assert!(std::error::Error::source(&e).is_none(), "a {{:#}} chain would print it again");
     }
 }

@@ -7,6 +7,51 @@
 use crate::backup::{self, BackupInfo, PRE_RESTORE_PREFIX};
 use crate::{BackupProblem, Home, InstallError, InstallLock, Session, journal, ledger};
 
+/// Keeps the first error of writing the restored database. Decryption
+/// reports every failure of its copy loop as a damaged backup; a full disk
+/// on the writing side must be reported as what it is, with its advice.
+struct NoteWriteError<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::io::Write for NoteWriteError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).map_err(|e| {
+            let kind = e.kind();
+            self.error.get_or_insert(e);
+            std::io::Error::from(kind)
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().map_err(|e| {
+            let kind = e.kind();
+            self.error.get_or_insert(e);
+            std::io::Error::from(kind)
+        })
+    }
+}
+
+/// Decrypts the backup `source` into `out`, the file `target`: a failure
+/// to write is reported as one, not as the damaged backup decryption would
+/// call it.
+fn decrypt_into(
+    source: &std::path::Path,
+    identity: &age::x25519::Identity,
+    out: impl std::io::Write,
+    target: &std::path::Path,
+) -> Result<(), InstallError> {
+    let mut noted = NoteWriteError { inner: out, error: None };
+    match backup::decrypt_backup(source, identity, &mut noted) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(match noted.error {
+            Some(write) => InstallError::io("writing", target, write),
+            None => e,
+        }),
+    }
+}
+
 /// Re-applies the records that live outside the database — the import
 /// ledger and the handover journal — to the database (see
 /// [`Session::open_locked`]). Returns the number of clients purged again.
@@ -74,7 +119,7 @@ pub fn restore(
     let _ = std::fs::remove_file(&temp);
     let (guard, mut out) =
         bemx_format::durable::TempFile::create(temp.clone()).map_err(|e| InstallError::io("creating", &temp, e))?;
-    backup::decrypt_backup(&source, identity.age_identity(), &mut out)?;
+    decrypt_into(&source, identity.age_identity(), &mut out, &temp)?;
     out.sync_all().map_err(|e| InstallError::io("writing", &temp, e))?;
     drop(out);
     // The restored file must be a healthy bemx database of our schema, and
@@ -107,4 +152,49 @@ pub fn restore(
         clients_purged_again: applied.purged.len(),
         handovers_reopened: applied.reopened.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{self, Write};
+
+    use super::*;
+
+    /// A drive that is full.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::new(io::ErrorKind::StorageFull, "no space left on device"))
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_full_disk_while_restoring_is_not_a_damaged_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = age::x25519::Identity::generate();
+        let recipient = id.to_public();
+        let plain = zstd::encode_all(&[7u8; 4096][..], 3).unwrap();
+        let mut file = Vec::new();
+        let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient)).unwrap();
+        let mut w = encryptor.wrap_output(&mut file).unwrap();
+        w.write_all(&plain).unwrap();
+        w.finish().unwrap();
+        let source = dir.path().join("BACKUP-x.age");
+        std::fs::write(&source, file).unwrap();
+
+        let target = dir.path().join("restore.tmp");
+        match decrypt_into(&source, &id, Full, &target) {
+            Err(e @ InstallError::Io { .. }) => {
+                assert!(e.to_string().contains("restore.tmp"), "{e}");
+                assert!(e.advice().unwrap().contains("free some space"), "{:?}", e.advice());
+            }
+            other => panic!("{other:?}"),
+        }
+        decrypt_into(&source, &id, io::sink(), &target).unwrap();
+    }
 }

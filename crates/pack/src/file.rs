@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::error::MediumStep;
 use crate::plan::EntrySource;
 use crate::{Head, PackError, Progress, write_entries};
 
@@ -95,25 +96,30 @@ pub fn write_bundle_file(
     let mut suffix = [0u8; 8];
     getrandom::getrandom(&mut suffix).map_err(|e| PackError::Random(e.to_string()))?;
     let temp = dir.join(format!(".bemx-partial-{}", hex::encode(suffix)));
-    let file = bemx_format::durable::create_private_file(&temp)
-        .map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
+    let file = bemx_format::durable::create_private_file(&temp).map_err(|e| PackError::Medium {
+        step: MediumStep::Writing,
+        path: temp.clone(),
+        error: e,
+    })?;
     let mut partial = PartialFile { path: temp.clone(), keep: false };
 
     let medium = Medium { out: BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), written: 0, fail_after };
     let medium = write_entries(medium, head, source, progress).map_err(|e| e.on_medium(&temp))?;
     let Medium { out, hasher, written, .. } = medium;
-    let file = out.into_inner().map_err(|e| PackError::Medium { path: temp.clone(), source: e.into_error() })?;
-    file.sync_all().map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
+    let writing = |error| PackError::Medium { step: MediumStep::Writing, path: temp.clone(), error };
+    let file = out.into_inner().map_err(|e| writing(e.into_error()))?;
+    file.sync_all().map_err(writing)?;
     drop(file);
     let expected: [u8; 32] = hasher.finalize().into();
 
     // Read back what the medium now holds, not what we meant to write.
-    let mut reread = File::open(&temp).map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
+    let reading = |error| PackError::Medium { step: MediumStep::ReadingBack, path: temp.clone(), error };
+    let mut reread = File::open(&temp).map_err(reading)?;
     let mut check = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut size = 0u64;
     loop {
-        let n = reread.read(&mut buf).map_err(|e| PackError::Medium { path: temp.clone(), source: e })?;
+        let n = reread.read(&mut buf).map_err(reading)?;
         if n == 0 {
             break;
         }
@@ -128,7 +134,11 @@ pub fn write_bundle_file(
     if target.exists() {
         return Err(PackError::TargetExists(target.to_path_buf()));
     }
-    fs::rename(&temp, target).map_err(|e| PackError::Medium { path: target.to_path_buf(), source: e })?;
+    fs::rename(&temp, target).map_err(|error| PackError::Medium {
+        step: MediumStep::Renaming,
+        path: target.to_path_buf(),
+        error,
+    })?;
     partial.keep = true;
     bemx_format::durable::sync_dir(dir);
     Ok(WrittenFile { path: target.to_path_buf(), size, sha256: actual })

@@ -25,7 +25,7 @@ use bemx_install::{Home, InstallLock};
 use ed25519_dalek::SigningKey;
 use sha2::Digest as _;
 
-pub use error::PackError;
+pub use error::{MediumStep, PackError};
 pub use file::{WrittenFile, write_bundle_file};
 pub use plan::{EntryOut, EntrySource, Plan, PlannedEntry};
 

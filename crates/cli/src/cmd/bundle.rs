@@ -62,6 +62,7 @@ struct InspectView {
     age: AgeView,
     manifest: Option<ManifestView>,
     error: Option<String>,
+    hint: Option<String>,
     error_class: Option<&'static str>,
 }
 
@@ -124,9 +125,7 @@ fn manifest_view(ctx: &Ctx, reader: &BundleReader<std::fs::File>) -> anyhow::Res
 
 fn header_view(path: &Path) -> anyhow::Result<HeaderInfo> {
     bemx_unpack::inspect_header(path).map_err(|e| match e {
-        UnpackError::Io(io) => Failure::new(format!("cannot read {}: {io}", path.display()))
-            .hint("check the file name and that the USB stick is plugged in")
-            .into(),
+        UnpackError::Io(io) => Failure::read(format_args!("cannot read {}", path.display()), &io).into(),
         other => other.into(),
     })
 }
@@ -145,6 +144,7 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
         },
         manifest: None,
         error: None,
+        hint: None,
         error_class: None,
     };
     let mut failure: Option<anyhow::Error> = None;
@@ -177,6 +177,7 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
     }
     if let Some(f) = &failure {
         view.error = Some(format!("{f:#}"));
+        view.hint = crate::advice_of(f);
     }
     print_inspect(ctx, &view)?;
     match failure {

@@ -3,7 +3,6 @@
 use std::io::Read as _;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use bemx_identity::{AddOutcome, ContactCard, Contacts, Fingerprint, MAX_CARD_BYTES};
 use clap::Subcommand;
 
@@ -46,13 +45,20 @@ fn read_card(file: &PathBuf) -> anyhow::Result<ContactCard> {
             .lock()
             .take(limit)
             .read_to_end(&mut bytes)
-            .context("cannot read the card from standard input")?;
+            .map_err(|e| Failure::read("cannot read the card from standard input", &e))?;
     } else {
         let f = std::fs::File::open(file).map_err(|e| {
-            Failure::new(format!("cannot open the card file {}: {e}", file.display()))
-                .hint("check the file name, or pass - to read the card from standard input")
+            let failure = Failure::read(format_args!("cannot open the card file {}", file.display()), &e);
+            match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    failure.hint("check the file name, or pass - to read the card from standard input")
+                }
+                _ => failure,
+            }
         })?;
-        f.take(limit).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", file.display()))?;
+        f.take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::read(format_args!("cannot read the card file {}", file.display()), &e))?;
     }
     Ok(ContactCard::parse_bytes(&bytes)?)
 }

@@ -108,13 +108,25 @@ fn check_target(target: &Path) -> anyhow::Result<()> {
 /// lines starting with `#` are skipped.
 fn read_clients_file(file: &Path) -> anyhow::Result<Vec<String>> {
     let f = std::fs::File::open(file).map_err(|e| {
-        Failure::new(format!("cannot open the clients file {}: {e}", file.display()))
-            .hint("check the file name; the file lists one client UUID or BEM-ID per line")
+        let failure = Failure::read(format_args!("cannot open the clients file {}", file.display()), &e);
+        match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                failure.hint("check the file name; the file lists one client UUID or BEM-ID per line")
+            }
+            _ => failure,
+        }
     })?;
     let mut text = String::new();
-    f.take(MAX_CLIENTS_FILE + 1)
-        .read_to_string(&mut text)
-        .with_context(|| format!("cannot read the clients file {} as text", file.display()))?;
+    f.take(MAX_CLIENTS_FILE + 1).read_to_string(&mut text).map_err(|e| {
+        let failure = Failure::read(format_args!("cannot read the clients file {} as text", file.display()), &e);
+        match e.kind() {
+            // Not UTF-8: the file is readable, but it is not a list of ids.
+            std::io::ErrorKind::InvalidData => {
+                failure.hint("check that you picked the right file: it lists one client UUID or BEM-ID per line")
+            }
+            _ => failure,
+        }
+    })?;
     if text.len() as u64 > MAX_CLIENTS_FILE {
         return Err(Failure::new(format!("the clients file {} is larger than 16 MB", file.display()))
             .hint("check that you picked the right file: it lists one client UUID or BEM-ID per line")

@@ -60,8 +60,13 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
             std::fs::File::open(receipt)
                 .and_then(|f| f.take(bemx_format::receipt::MAX_RECEIPT_SIZE as u64 + 1).read_to_end(&mut bytes))
                 .map_err(|e| {
-                    Failure::new(format!("cannot read the receipt {}: {e}", receipt.display()))
-                        .hint("check the file name; the receiver's import wrote it as *.receipt")
+                    let failure = Failure::read(format_args!("cannot read the receipt {}", receipt.display()), &e);
+                    match e.kind() {
+                        std::io::ErrorKind::NotFound => {
+                            failure.hint("check the file name; the receiver's import wrote it as *.receipt")
+                        }
+                        _ => failure,
+                    }
                 })?;
             let report =
                 bemx_install::handover::confirm(home, &_lock, &contacts, *card.installation_id.as_bytes(), &bytes)?;

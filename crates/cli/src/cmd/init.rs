@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use bemx_db::Database;
 use bemx_identity::{Identity, IdentityPaths};
 use clap::Args;
@@ -68,7 +67,9 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).with_context(|| format!("cannot create the installation folder {}", dir.display()))
+    builder
+        .create(dir)
+        .map_err(|e| Failure::write(format_args!("cannot create the installation folder {}", dir.display()), &e).into())
 }
 
 /// Undoes `Identity::save` after a later step of `init` failed, so a second
