@@ -415,6 +415,27 @@ mod tests {
         assert!(w.write_all(b"ab").is_err());
     }
 
+    /// §2.2 "Writers MUST use a window of at most 2^23 bytes": the frame the
+    /// writer makes opens with a decoder limited to the writer's own window
+    /// (2^21), so it never needs the reader's full allowance.
+    #[test]
+    fn the_writer_frame_fits_its_window() {
+        let id = key();
+        let file = bundle(&id, &[("tables/x", noise(1 << 20))]);
+        let decryptor = age::Decryptor::new_buffered(&file[..]).unwrap();
+        let mut plain = decryptor.decrypt(std::iter::once(&id as &dyn age::Identity)).unwrap();
+        let mut frame = Vec::new();
+        plain.read_to_end(&mut frame).unwrap();
+        let mut strict = zstd::stream::read::Decoder::new(&frame[..]).unwrap().single_frame();
+        strict.window_log_max(WRITER_WINDOW_LOG).unwrap();
+        let mut archive = Vec::new();
+        strict.read_to_end(&mut archive).unwrap();
+        assert!(archive.len() > 1 << 20);
+        let mut tighter = zstd::stream::read::Decoder::new(&frame[..]).unwrap().single_frame();
+        tighter.window_log_max(WRITER_WINDOW_LOG - 1).unwrap();
+        assert!(tighter.read_to_end(&mut Vec::new()).is_err(), "the frame does use its window: the check above bites");
+    }
+
     #[test]
     fn writer_refuses_short_data() {
         let id = key();

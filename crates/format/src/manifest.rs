@@ -504,12 +504,164 @@ pub(crate) mod tests {
         assert!(matches!(m.encode(), Err(FormatError::Manifest { .. })));
     }
 
+    /// Both sides of a §4.2 rule: the writer refuses to encode the
+    /// manifest, and a reader refuses the same manifest encoded anyway.
+    fn refused_both_ways(m: &Manifest) -> FormatError {
+        let writer = m.encode().expect_err("the writer encoded a manifest §4.2 forbids");
+        let reader = Manifest::decode(&m.encode_unchecked()).expect_err("the reader accepted it");
+        assert_eq!(writer.to_string(), reader.to_string());
+        reader
+    }
+
+    /// §4.2 "`sender.installation` differs from `recipient.installation`":
+    /// a bundle from an installation to itself is no handover.
+    #[test]
+    fn sender_equal_to_recipient_is_refused() {
+        let mut m = sample();
+        m.recipient.installation = m.sender.installation;
+        match refused_both_ways(&m) {
+            FormatError::Manifest { detail } => assert!(detail.contains("same installation"), "{detail}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// §4.2 "`clients` is non-empty": a bundle hands over at least one client.
+    #[test]
+    fn no_clients_is_refused() {
+        let mut m = sample();
+        m.clients.clear();
+        match refused_both_ways(&m) {
+            FormatError::Manifest { detail } => assert!(detail.contains("no clients"), "{detail}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The other §4.2 rules, each on its own, writer and reader alike.
+    #[test]
+    fn every_other_section_4_2_rule_is_enforced() {
+        type Edit = fn(&mut Manifest);
+        let cases: [(&str, Edit); 11] = [
+            ("clients not ascending", |m| m.clients.reverse()),
+            ("table name not an identifier", |m| m.tables[0].name = "Clients".into()),
+            ("table name longer than 64 bytes", |m| m.tables[0].name = "t".repeat(65)),
+            ("table listed twice", |m| m.tables.push(m.tables[0].clone())),
+            ("entry path outside tables/ and blobs/", |m| m.entries[0].path = "notes/x".into()),
+            ("entry listed twice", |m| m.entries.push(m.entries[0].clone())),
+            ("entry size above MAX_ENTRY_SIZE", |m| m.entries[0].size = MAX_ENTRY_SIZE + 1),
+            ("name with a control character", |m| m.sender.name = "Werk\u{1b}[2J".into()),
+            ("name longer than MAX_TEXT_LEN", |m| m.recipient.name = "n".repeat(MAX_TEXT_LEN + 1)),
+            ("empty name", |m| m.sender.name.clear()),
+            ("age recipient not age1…", |m| m.recipient.age = "ssh-ed25519 AAAA".into()),
+        ];
+        for (what, edit) in cases {
+            let mut m = sample();
+            edit(&mut m);
+            let err = refused_both_ways(&m);
+            assert!(
+                matches!(
+                    err,
+                    FormatError::Manifest { .. } | FormatError::Limit { .. } | FormatError::ForbiddenPath { .. }
+                ),
+                "{what}: {err:?}"
+            );
+        }
+    }
+
+    /// §4 "a missing, extra, renamed or reordered key, or a value of the
+    /// wrong type or size", "trailing bytes", "indefinite lengths", and §6
+    /// "lists are checked against their limit, and against the bytes
+    /// remaining, before anything is allocated".
+    #[test]
+    fn encodings_other_than_the_one_are_refused() {
+        let bytes = sample().encode().unwrap();
+        let replace = |from: &[u8], to: &[u8]| {
+            let at = bytes.windows(from.len()).position(|w| w == from).unwrap();
+            let mut out = bytes[..at].to_vec();
+            out.extend_from_slice(to);
+            out.extend_from_slice(&bytes[at + from.len()..]);
+            out
+        };
+        let mut trailing = bytes.clone();
+        trailing.push(0);
+        let mut indefinite = vec![0xbf];
+        indefinite.extend_from_slice(&bytes[1..]);
+        indefinite.push(0xff);
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("trailing byte", trailing),
+            ("indefinite-length map", indefinite),
+            ("renamed key", replace(b"\x67created", b"\x67updated")),
+            ("reordered keys", {
+                let schema_at = bytes.windows(7).position(|w| w == b"\x66schema").unwrap();
+                let sender_at = bytes.windows(7).position(|w| w == b"\x66sender").unwrap();
+                let tables_at = bytes.windows(7).position(|w| w == b"\x66tables").unwrap();
+                let mut out = bytes[..schema_at].to_vec();
+                out.extend_from_slice(&bytes[sender_at..tables_at]);
+                out.extend_from_slice(&bytes[schema_at..sender_at]);
+                out.extend_from_slice(&bytes[tables_at..]);
+                out
+            }),
+            ("missing key", {
+                // "created" (key, 0x1a head, 4-byte value) removed, the map head says 8 pairs.
+                let at = bytes.windows(9).position(|w| w == b"\x67created\x1a").unwrap();
+                let mut out = bytes.clone();
+                out.drain(at..at + 13);
+                out[0] = 0xa8;
+                out
+            }),
+            ("extra key", {
+                let mut out = bytes.clone();
+                out[0] = 0xaa;
+                out.extend_from_slice(b"\x65extra\x00");
+                out
+            }),
+            ("wrong type", replace(b"\x67created\x1a", b"\x67created\x64")),
+            (
+                "wrong size",
+                replace(
+                    &[0x69, b'b', b'u', b'n', b'd', b'l', b'e', b'_', b'i', b'd', 0x58, 0x20],
+                    b"\x69bundle_id\x58\x1f",
+                ),
+            ),
+            ("client list longer than MAX_CLIENTS", replace(b"\x67clients\x82", b"\x67clients\x1a\x00\x01\x86\xa1")),
+            ("client list longer than the bytes left", replace(b"\x67clients\x82", b"\x67clients\x19\x10\x00")),
+        ];
+        for (what, bad) in cases {
+            assert_ne!(bad, bytes, "{what}: no change made");
+            let err = Manifest::decode(&bad).expect_err(what);
+            assert!(
+                matches!(
+                    err,
+                    FormatError::Manifest { .. }
+                        | FormatError::NonCanonical
+                        | FormatError::TrailingData { .. }
+                        | FormatError::Truncated { .. }
+                        | FormatError::Limit { .. }
+                ),
+                "{what}: {err:?}"
+            );
+        }
+    }
+
     #[test]
     fn path_rules() {
-        for bad in ["../x", "/etc/x", "tables/../../x", "tables//x", "tables/X", "tables/a\\b", "", "x/./y", "notes/x"]
-        {
+        let too_long = format!("tables/{}", "x".repeat(MAX_PATH_LEN - 6));
+        for bad in [
+            "../x",
+            "/etc/x",
+            "tables/../../x",
+            "tables//x",
+            "tables/X",
+            "tables/a\\b",
+            "tables/a b",
+            "",
+            "x/./y",
+            "notes/x",
+            "manifest.cbor",
+            too_long.as_str(),
+        ] {
             assert!(check_data_path(bad).is_err(), "{bad} accepted");
         }
+        check_data_path(&too_long[..MAX_PATH_LEN]).unwrap();
         for good in ["tables/000-clients.cbor", "blobs/documents.content/17"] {
             check_data_path(good).unwrap();
         }

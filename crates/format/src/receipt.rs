@@ -152,4 +152,68 @@ mod tests {
         let other = SigningKey::from_bytes(&[6; 32]).verifying_key().to_bytes();
         assert!(Receipt::verify_file(&file, &other).is_err());
     }
+
+    fn sample() -> Receipt {
+        Receipt {
+            rows: 10,
+            format: 1,
+            sender: [1; 16],
+            clients: 2,
+            receiver: [2; 16],
+            bundle_id: [3; 32],
+            imported_at: 99,
+        }
+    }
+
+    /// `[body, sig]` with a body of the caller's making, correctly signed,
+    /// so that the body is the only defect.
+    fn file_with_body(key: &SigningKey, body: &[u8]) -> Vec<u8> {
+        let sig = sign(key, RECEIPT_SIGNATURE_CONTEXT, body);
+        let mut e = Encoder::new(Vec::new());
+        let _: EncResult = (|| {
+            e.array(2)?.bytes(body)?.bytes(&sig)?;
+            Ok(())
+        })();
+        e.into_writer()
+    }
+
+    /// §9: "A verifier MUST reject a receipt larger than 4 KiB, not of this
+    /// exact shape, not in deterministic encoding, with a format other than
+    /// 1, whose signature does not verify strictly".
+    #[test]
+    fn every_section_9_rule_is_enforced() {
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let pk = key.verifying_key().to_bytes();
+        let body = sample().encode_body();
+        let mut v2 = sample();
+        v2.format = 2;
+        let mut long_head = body.clone();
+        // "rows": 10 as 0x18 0x0a instead of 0x0a.
+        let at = long_head.windows(5).position(|w| w == b"\x64rows").unwrap() + 5;
+        long_head.splice(at..at + 1, [0x18, 0x0a]);
+        let mut big = sample().sign_to_file(&key);
+        big.resize(MAX_RECEIPT_SIZE + 1, 0);
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("larger than 4 KiB", big),
+            ("format 2", file_with_body(&key, &v2.encode_body())),
+            ("non-shortest integer", file_with_body(&key, &long_head)),
+            ("three items", {
+                let mut f = sample().sign_to_file(&key);
+                f[0] = 0x83;
+                f.push(0);
+                f
+            }),
+            ("manifest context", {
+                let sig = sign(&key, crate::MANIFEST_SIGNATURE_CONTEXT, &body);
+                let mut f = file_with_body(&key, &body);
+                let n = f.len();
+                f[n - 64..].copy_from_slice(&sig);
+                f
+            }),
+        ];
+        assert!(Receipt::verify_file(&file_with_body(&key, &body), &pk).is_ok(), "the control case");
+        for (what, file) in cases {
+            assert!(matches!(Receipt::verify_file(&file, &pk), Err(FormatError::BadReceipt { .. })), "{what}");
+        }
+    }
 }
