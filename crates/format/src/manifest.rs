@@ -540,30 +540,30 @@ pub(crate) mod tests {
     #[test]
     fn every_other_section_4_2_rule_is_enforced() {
         type Edit = fn(&mut Manifest);
-        let cases: [(&str, Edit); 11] = [
-            ("clients not ascending", |m| m.clients.reverse()),
-            ("table name not an identifier", |m| m.tables[0].name = "Clients".into()),
-            ("table name longer than 64 bytes", |m| m.tables[0].name = "t".repeat(65)),
-            ("table listed twice", |m| m.tables.push(m.tables[0].clone())),
-            ("entry path outside tables/ and blobs/", |m| m.entries[0].path = "notes/x".into()),
-            ("entry listed twice", |m| m.entries.push(m.entries[0].clone())),
-            ("entry size above MAX_ENTRY_SIZE", |m| m.entries[0].size = MAX_ENTRY_SIZE + 1),
-            ("name with a control character", |m| m.sender.name = "Werk\u{1b}[2J".into()),
-            ("name longer than MAX_TEXT_LEN", |m| m.recipient.name = "n".repeat(MAX_TEXT_LEN + 1)),
-            ("empty name", |m| m.sender.name.clear()),
-            ("age recipient not age1…", |m| m.recipient.age = "ssh-ed25519 AAAA".into()),
+        let cases: [(&str, Edit, &str); 11] = [
+            ("clients not ascending", |m| m.clients.reverse(), "Manifest"),
+            ("table name not an identifier", |m| m.tables[0].name = "Clients".into(), "Manifest"),
+            ("table name longer than 64 bytes", |m| m.tables[0].name = "t".repeat(65), "Manifest"),
+            ("table listed twice", |m| m.tables.push(m.tables[0].clone()), "Manifest"),
+            ("entry path outside tables/ and blobs/", |m| m.entries[0].path = "notes/x".into(), "ForbiddenPath"),
+            ("entry listed twice", |m| m.entries.push(m.entries[0].clone()), "Manifest"),
+            ("entry size above MAX_ENTRY_SIZE", |m| m.entries[0].size = MAX_ENTRY_SIZE + 1, "Limit"),
+            ("name with a control character", |m| m.sender.name = "Werk\u{1b}[2J".into(), "Manifest"),
+            ("name longer than MAX_TEXT_LEN", |m| m.recipient.name = "n".repeat(MAX_TEXT_LEN + 1), "Manifest"),
+            ("empty name", |m| m.sender.name.clear(), "Manifest"),
+            ("age recipient not age1…", |m| m.recipient.age = "ssh-ed25519 AAAA".into(), "Manifest"),
         ];
-        for (what, edit) in cases {
+        for (what, edit, want) in cases {
             let mut m = sample();
             edit(&mut m);
             let err = refused_both_ways(&m);
-            assert!(
-                matches!(
-                    err,
-                    FormatError::Manifest { .. } | FormatError::Limit { .. } | FormatError::ForbiddenPath { .. }
-                ),
-                "{what}: {err:?}"
-            );
+            let kind = match err {
+                FormatError::Manifest { .. } => "Manifest",
+                FormatError::Limit { .. } => "Limit",
+                FormatError::ForbiddenPath { .. } => "ForbiddenPath",
+                _ => "other",
+            };
+            assert_eq!(kind, want, "{what}: {err:?}");
         }
     }
 
@@ -586,59 +586,78 @@ pub(crate) mod tests {
         let mut indefinite = vec![0xbf];
         indefinite.extend_from_slice(&bytes[1..]);
         indefinite.push(0xff);
-        let cases: Vec<(&str, Vec<u8>)> = vec![
-            ("trailing byte", trailing),
-            ("indefinite-length map", indefinite),
-            ("renamed key", replace(b"\x67created", b"\x67updated")),
-            ("reordered keys", {
-                let schema_at = bytes.windows(7).position(|w| w == b"\x66schema").unwrap();
-                let sender_at = bytes.windows(7).position(|w| w == b"\x66sender").unwrap();
-                let tables_at = bytes.windows(7).position(|w| w == b"\x66tables").unwrap();
-                let mut out = bytes[..schema_at].to_vec();
-                out.extend_from_slice(&bytes[sender_at..tables_at]);
-                out.extend_from_slice(&bytes[schema_at..sender_at]);
-                out.extend_from_slice(&bytes[tables_at..]);
-                out
-            }),
-            ("missing key", {
-                // "created" (key, 0x1a head, 4-byte value) removed, the map head says 8 pairs.
-                let at = bytes.windows(9).position(|w| w == b"\x67created\x1a").unwrap();
-                let mut out = bytes.clone();
-                out.drain(at..at + 13);
-                out[0] = 0xa8;
-                out
-            }),
-            ("extra key", {
-                let mut out = bytes.clone();
-                out[0] = 0xaa;
-                out.extend_from_slice(b"\x65extra\x00");
-                out
-            }),
-            ("wrong type", replace(b"\x67created\x1a", b"\x67created\x64")),
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("trailing byte", trailing, "TrailingData"),
+            ("indefinite-length map", indefinite, "NonCanonical"),
+            ("renamed key", replace(b"\x67created", b"\x67updated"), "Manifest"),
+            (
+                "reordered keys",
+                {
+                    let schema_at = bytes.windows(7).position(|w| w == b"\x66schema").unwrap();
+                    let sender_at = bytes.windows(7).position(|w| w == b"\x66sender").unwrap();
+                    let tables_at = bytes.windows(7).position(|w| w == b"\x66tables").unwrap();
+                    let mut out = bytes[..schema_at].to_vec();
+                    out.extend_from_slice(&bytes[sender_at..tables_at]);
+                    out.extend_from_slice(&bytes[schema_at..sender_at]);
+                    out.extend_from_slice(&bytes[tables_at..]);
+                    out
+                },
+                "Manifest",
+            ),
+            (
+                "missing key",
+                {
+                    // "created" (key, 0x1a head, 4-byte value) removed, the map head says 8 pairs.
+                    let at = bytes.windows(9).position(|w| w == b"\x67created\x1a").unwrap();
+                    let mut out = bytes.clone();
+                    out.drain(at..at + 13);
+                    out[0] = 0xa8;
+                    out
+                },
+                "Manifest",
+            ),
+            (
+                "extra key",
+                {
+                    let mut out = bytes.clone();
+                    out[0] = 0xaa;
+                    out.extend_from_slice(b"\x65extra\x00");
+                    out
+                },
+                "Manifest",
+            ),
+            ("wrong type", replace(b"\x67created\x1a", b"\x67created\x64"), "Manifest"),
             (
                 "wrong size",
                 replace(
                     &[0x69, b'b', b'u', b'n', b'd', b'l', b'e', b'_', b'i', b'd', 0x58, 0x20],
                     b"\x69bundle_id\x58\x1f",
                 ),
+                "Manifest",
             ),
-            ("client list longer than MAX_CLIENTS", replace(b"\x67clients\x82", b"\x67clients\x1a\x00\x01\x86\xa1")),
-            ("client list longer than the bytes left", replace(b"\x67clients\x82", b"\x67clients\x19\x10\x00")),
+            (
+                "client list longer than MAX_CLIENTS",
+                replace(b"\x67clients\x82", b"\x67clients\x9a\x00\x01\x86\xa1"),
+                "Limit",
+            ),
+            (
+                "client list longer than the bytes left",
+                replace(b"\x67clients\x82", b"\x67clients\x99\x10\x00"),
+                "Truncated",
+            ),
         ];
-        for (what, bad) in cases {
+        for (what, bad, want) in cases {
             assert_ne!(bad, bytes, "{what}: no change made");
             let err = Manifest::decode(&bad).expect_err(what);
-            assert!(
-                matches!(
-                    err,
-                    FormatError::Manifest { .. }
-                        | FormatError::NonCanonical
-                        | FormatError::TrailingData { .. }
-                        | FormatError::Truncated { .. }
-                        | FormatError::Limit { .. }
-                ),
-                "{what}: {err:?}"
-            );
+            let kind = match err {
+                FormatError::Manifest { .. } => "Manifest",
+                FormatError::NonCanonical => "NonCanonical",
+                FormatError::TrailingData { .. } => "TrailingData",
+                FormatError::Truncated { .. } => "Truncated",
+                FormatError::Limit { .. } => "Limit",
+                _ => "other",
+            };
+            assert_eq!(kind, want, "{what}: {err:?}");
         }
     }
 
