@@ -149,18 +149,54 @@ impl Read for Stash<'_, '_> {
     }
 }
 
+/// §3: a table entry's path is `tables/NNN-<table>.cbor`, NNN the
+/// zero-padded index of the table in the manifest's `tables` list.
+fn table_entry_path(path: &str) -> Option<(usize, &str)> {
+    let rest = path.strip_prefix(TABLES_PREFIX)?.strip_suffix(".cbor")?;
+    let (index, name) = rest.split_once('-')?;
+    if index.len() != 3 || !index.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((index.parse().ok()?, name))
+}
+
 fn read_all_entries<S: Read>(checked: &mut Checked<S>) -> Result<Vec<TableRows>, UnpackError> {
+    let listed: Vec<String> = checked.manifest().tables.iter().map(|t| t.name.clone()).collect();
     let mut tables = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     while let Some(mut entry) = checked.next_entry_reader()? {
         let path = entry.path().to_string();
         if path.starts_with(TABLES_PREFIX) {
+            // §3 and §7: "a table entry … whose name is not the table the
+            // path names" is refused; the path is signed, so it is checked
+            // against the manifest before the entry is read, and the
+            // entry's own header against the path after.
+            let name = match table_entry_path(&path) {
+                Some((index, name)) if index == tables.len() && listed.get(index).is_some_and(|l| l == name) => {
+                    name.to_string()
+                }
+                _ => {
+                    return Err(UnpackError::BadRows {
+                        detail: format!(
+                            "entry {path} is not named tables/{:03}-<table>.cbor after table {} of the manifest",
+                            tables.len(),
+                            tables.len()
+                        ),
+                    });
+                }
+            };
             let mut stash = Stash { entry: &mut entry, error: None };
             let decoded = count_rows(BufReader::new(&mut stash));
             if let Some(e) = stash.error.take() {
                 return Err(e);
             }
             match decoded {
+                Ok((table, _)) if table != name => {
+                    entry.finish()?;
+                    return Err(UnpackError::BadRows {
+                        detail: format!("entry {path} holds table {table:?}, not the table its path names"),
+                    });
+                }
                 Ok((table, rows)) => tables.push(TableRows { path, table, rows }),
                 Err(rows_error) => {
                     // The hash is authoritative: a tampered entry is reported
@@ -181,6 +217,15 @@ fn read_all_entries<S: Read>(checked: &mut Checked<S>) -> Result<Vec<TableRows>,
                 }
             }
         }
+    }
+    if tables.len() != listed.len() {
+        return Err(UnpackError::BadRows {
+            detail: format!(
+                "the manifest lists {} tables, the bundle holds {} table entries",
+                listed.len(),
+                tables.len()
+            ),
+        });
     }
     Ok(tables)
 }
