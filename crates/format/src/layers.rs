@@ -237,6 +237,12 @@ fn classify(e: io::Error) -> FormatError {
         return FormatError::from_read(e, Part::AgePayload);
     }
     let msg = e.to_string();
+    // zstd says "incomplete frame" only when its input, the age plaintext,
+    // ended cleanly inside the frame: age authenticated its final chunk, so
+    // the frame itself is short (§2.2 "truncated"), not the encrypted data.
+    if e.kind() == io::ErrorKind::UnexpectedEof && msg == "incomplete frame" {
+        return FormatError::Truncated { part: Part::Compression };
+    }
     if msg.contains("age file is truncated") || e.kind() == io::ErrorKind::UnexpectedEof {
         FormatError::Truncated { part: Part::AgePayload }
     } else if msg.contains("decryption error") || msg.contains("last chunk") {
@@ -381,6 +387,30 @@ mod tests {
                 Err(FormatError::Damaged { .. }) => {}
                 other => panic!("flip at {pos}: {other:?}"),
             }
+        }
+    }
+
+    /// §2.2 "a frame that ends before its last block ('truncated')", inside
+    /// an intact age stream: reported as the compressed data ending early,
+    /// not the encrypted data.
+    #[test]
+    fn a_short_zstd_frame_is_truncated_compression() {
+        use std::io::Write;
+        let id = key();
+        let mut archive = tar::Builder::new(Vec::new());
+        let data = noise(10_000);
+        archive.append(&crate::ustar::entry_header("tables/x", data.len() as u64, 0).unwrap(), &data[..]).unwrap();
+        let mut frame = zstd::stream::encode_all(&archive.into_inner().unwrap()[..], 3).unwrap();
+        frame.truncate(frame.len() - 8);
+        let encryptor =
+            age::Encryptor::with_recipients(std::iter::once(&id.to_public() as &dyn age::Recipient)).unwrap();
+        let mut file = Vec::new();
+        let mut w = encryptor.wrap_output(&mut file).unwrap();
+        w.write_all(&frame).unwrap();
+        w.finish().unwrap();
+        match read_all(&id, &file) {
+            Err(FormatError::Truncated { part: Part::Compression }) => {}
+            other => panic!("{other:?}"),
         }
     }
 
