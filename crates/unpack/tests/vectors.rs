@@ -348,6 +348,16 @@ fn build_all(keys: &Keys) -> Vec<Vector> {
         age_encrypt(&[&keys.receiver_age.to_public()], &frames),
     ));
 
+    let mut frame = zstd_frame(&valid_tar(keys, &entries));
+    frame.truncate(frame.len() - 8);
+    out.push(raw(
+        "zstd-truncated-frame",
+        "error: Truncated",
+        "zstd",
+        "the archive's zstd frame without its last 8 bytes, age-encrypted whole",
+        age_encrypt(&[&keys.receiver_age.to_public()], &frame),
+    ));
+
     let mut wide = zstd::stream::write::Encoder::new(Vec::new(), bemx_format::ZSTD_LEVEL).unwrap();
     wide.window_log(24).unwrap();
     wide.write_all(&valid_tar(keys, &entries)).unwrap();
@@ -809,6 +819,19 @@ fn build_all(keys: &Keys) -> Vec<Vector> {
         raw_manifest(
             keys,
             &replace_once(&mbytes, &cbor_text(&entries[2].0), &cbor_text("blobs/../../etc/cron.d/bemx")),
+            &entries,
+        ),
+    ));
+
+    out.push(v(
+        "manifest-entry-not-data",
+        "error: ForbiddenPath",
+        "manifest",
+        "a correctly signed manifest listing the document blob as notes/bem_cases.document/3 (not under tables/ or blobs/)",
+        keys,
+        raw_manifest(
+            keys,
+            &replace_once(&mbytes, &cbor_text(&entries[2].0), &cbor_text("notes/bem_cases.document/3")),
             &entries,
         ),
     ));
