@@ -547,6 +547,21 @@ fn build_all(keys: &Keys) -> Vec<Vector> {
         t,
     ));
 
+    out.push(v(
+        "archive-mode-owner-mtime",
+        "ok",
+        "archive",
+        "valid, but the first table entry's header has mode 4777, uid and gid 1000, user root and another mtime: readers ignore them",
+        keys,
+        edited_header(keys, &entries, 2, |h| {
+            h[100..107].copy_from_slice(b"0004777");
+            h[108..115].copy_from_slice(b"0001750");
+            h[116..123].copy_from_slice(b"0001750");
+            h[136..147].copy_from_slice(b"14000000000");
+            h[265..269].copy_from_slice(b"root");
+        }),
+    ));
+
     // §3: entries.
     let mut it = valid_items(keys, &entries);
     it.swap(0, 2);
