@@ -1,5 +1,6 @@
 //! `bemx import`: preflight, SICHERHEITSBACKUP, one-transaction merge,
-//! ledger, receipt, retention and `--burn` (spec/FORMAT.md §11, reader).
+//! ledger, receipt, retention and `--burn`: spec/DESIGN.md §7, I1–I11
+//! (FORMAT.md §11 reader keeps only the byte-level orderings).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, Write};
