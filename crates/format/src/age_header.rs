@@ -127,6 +127,42 @@ mod tests {
         assert!(read_header(&mut full_then_short.as_bytes()).is_ok());
     }
 
+    /// §2.1 and §6: "a header longer than 64 KiB or with more than 64
+    /// stanzas" is refused while it is read, GREASE stanzas counted too
+    /// (they cost memory like any other).
+    #[test]
+    fn more_than_64_stanzas_are_refused() {
+        let header = |n: usize| {
+            let mut h = b"age-encryption.org/v1\n-> X25519 a\nb\n".to_vec();
+            for _ in 1..n {
+                h.extend_from_slice(b"-> x-grease\n\n");
+            }
+            h.extend_from_slice(b"--- mac\n");
+            h
+        };
+        let (hdr, _) = read_header(&mut &header(64)[..]).unwrap();
+        assert_eq!(hdr.stanza_types.len(), 64);
+        hdr.check_bundle_recipients().unwrap();
+        match read_header(&mut &header(65)[..]) {
+            Err(FormatError::Damaged { detail, .. }) => assert_eq!(detail, "too many stanzas"),
+            other => panic!("65 stanzas: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_header_longer_than_64_kib_is_refused() {
+        let mut h = b"age-encryption.org/v1\n-> X25519 a\n".to_vec();
+        let body = format!("{}\n", "A".repeat(64));
+        while h.len() <= MAX_HEADER_LEN {
+            h.extend_from_slice(body.as_bytes());
+        }
+        h.extend_from_slice(b"AA\n--- mac\n");
+        match read_header(&mut &h[..]) {
+            Err(FormatError::Damaged { detail, .. }) => assert_eq!(detail, "header too long"),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn counts_stanzas_ignoring_grease() {
         let h = b"age-encryption.org/v1\n-> X25519 abc\nbody\n-> x-grease a b\n\n--- mac\nPAYLOAD";

@@ -433,6 +433,30 @@ mod tests {
         }
     }
 
+    /// §2.2 "a frame that ends before its last block ('truncated')", inside
+    /// an intact age stream: reported as the compressed data ending early,
+    /// not the encrypted data.
+    #[test]
+    fn a_short_zstd_frame_is_truncated_compression() {
+        use std::io::Write;
+        let id = key();
+        let mut archive = tar::Builder::new(Vec::new());
+        let data = noise(10_000);
+        archive.append(&crate::ustar::entry_header("tables/x", data.len() as u64, 0).unwrap(), &data[..]).unwrap();
+        let mut frame = zstd::stream::encode_all(&archive.into_inner().unwrap()[..], 3).unwrap();
+        frame.truncate(frame.len() - 8);
+        let encryptor =
+            age::Encryptor::with_recipients(std::iter::once(&id.to_public() as &dyn age::Recipient)).unwrap();
+        let mut file = Vec::new();
+        let mut w = encryptor.wrap_output(&mut file).unwrap();
+        w.write_all(&frame).unwrap();
+        w.finish().unwrap();
+        match read_all(&id, &file) {
+            Err(FormatError::Truncated { part: Part::Compression }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn appended_bytes_are_refused() {
         let id = key();
@@ -552,6 +576,27 @@ mod tests {
             FormatError::Io(e) => assert_eq!(e.to_string(), "the stick was pulled"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// §2.2 "Writers MUST use a window of at most 2^23 bytes": the frame the
+    /// writer makes opens with a decoder limited to the writer's own window
+    /// (2^21), so it never needs the reader's full allowance.
+    #[test]
+    fn the_writer_frame_fits_its_window() {
+        let id = key();
+        let file = bundle(&id, &[("tables/x", noise(1 << 20))]);
+        let decryptor = age::Decryptor::new_buffered(&file[..]).unwrap();
+        let mut plain = decryptor.decrypt(std::iter::once(&id as &dyn age::Identity)).unwrap();
+        let mut frame = Vec::new();
+        plain.read_to_end(&mut frame).unwrap();
+        let mut strict = zstd::stream::read::Decoder::new(&frame[..]).unwrap().single_frame();
+        strict.window_log_max(WRITER_WINDOW_LOG).unwrap();
+        let mut archive = Vec::new();
+        strict.read_to_end(&mut archive).unwrap();
+        assert!(archive.len() > 1 << 20);
+        let mut tighter = zstd::stream::read::Decoder::new(&frame[..]).unwrap().single_frame();
+        tighter.window_log_max(WRITER_WINDOW_LOG - 1).unwrap();
+        assert!(tighter.read_to_end(&mut Vec::new()).is_err(), "the frame does use its window: the check above bites");
     }
 
     #[test]

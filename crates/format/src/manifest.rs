@@ -524,12 +524,188 @@ pub(crate) mod tests {
         assert!(matches!(m.encode(), Err(FormatError::Manifest { .. })));
     }
 
+    /// Both sides of a §4.2 rule: the writer refuses to encode the
+    /// manifest, and a reader refuses the same manifest encoded anyway.
+    fn refused_both_ways(m: &Manifest) -> FormatError {
+        let writer = m.encode().expect_err("the writer encoded a manifest §4.2 forbids");
+        let reader = Manifest::decode(&m.encode_unchecked()).expect_err("the reader accepted it");
+        assert_eq!(writer.to_string(), reader.to_string());
+        reader
+    }
+
+    /// §4.2 "`sender.installation` differs from `recipient.installation`":
+    /// a bundle from an installation to itself is no handover.
+    #[test]
+    fn sender_equal_to_recipient_is_refused() {
+        let mut m = sample();
+        m.recipient.installation = m.sender.installation;
+        match refused_both_ways(&m) {
+            FormatError::Manifest { detail } => assert!(detail.contains("same installation"), "{detail}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// §4.2 "`clients` is non-empty": a bundle hands over at least one client.
+    #[test]
+    fn no_clients_is_refused() {
+        let mut m = sample();
+        m.clients.clear();
+        match refused_both_ways(&m) {
+            FormatError::Manifest { detail } => assert!(detail.contains("no clients"), "{detail}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The other §4.2 rules, each on its own, writer and reader alike.
+    #[test]
+    fn every_other_section_4_2_rule_is_enforced() {
+        type Edit = fn(&mut Manifest);
+        let cases: [(&str, Edit, &str); 11] = [
+            ("clients not ascending", |m| m.clients.reverse(), "Manifest"),
+            ("table name not an identifier", |m| m.tables[0].name = "Clients".into(), "Manifest"),
+            ("table name longer than 64 bytes", |m| m.tables[0].name = "t".repeat(65), "Manifest"),
+            ("table listed twice", |m| m.tables.push(m.tables[0].clone()), "Manifest"),
+            ("entry path outside tables/ and blobs/", |m| m.entries[0].path = "notes/x".into(), "ForbiddenPath"),
+            ("entry listed twice", |m| m.entries.push(m.entries[0].clone()), "Manifest"),
+            ("entry size above MAX_ENTRY_SIZE", |m| m.entries[0].size = MAX_ENTRY_SIZE + 1, "Limit"),
+            ("name with a control character", |m| m.sender.name = "Werk\u{1b}[2J".into(), "Manifest"),
+            ("name longer than MAX_TEXT_LEN", |m| m.recipient.name = "n".repeat(MAX_TEXT_LEN + 1), "Manifest"),
+            ("empty name", |m| m.sender.name.clear(), "Manifest"),
+            ("age recipient not age1…", |m| m.recipient.age = "ssh-ed25519 AAAA".into(), "Manifest"),
+        ];
+        for (what, edit, want) in cases {
+            let mut m = sample();
+            edit(&mut m);
+            let err = refused_both_ways(&m);
+            let kind = match err {
+                FormatError::Manifest { .. } => "Manifest",
+                FormatError::Limit { .. } => "Limit",
+                FormatError::ForbiddenPath { .. } => "ForbiddenPath",
+                _ => "other",
+            };
+            assert_eq!(kind, want, "{what}: {err:?}");
+        }
+    }
+
+    /// §4 "a missing, extra, renamed or reordered key, or a value of the
+    /// wrong type or size", "trailing bytes", "indefinite lengths", and §6
+    /// "lists are checked against their limit, and against the bytes
+    /// remaining, before anything is allocated".
+    #[test]
+    fn encodings_other_than_the_one_are_refused() {
+        let bytes = sample().encode().unwrap();
+        let replace = |from: &[u8], to: &[u8]| {
+            let at = bytes.windows(from.len()).position(|w| w == from).unwrap();
+            let mut out = bytes[..at].to_vec();
+            out.extend_from_slice(to);
+            out.extend_from_slice(&bytes[at + from.len()..]);
+            out
+        };
+        let mut trailing = bytes.clone();
+        trailing.push(0);
+        let mut indefinite = vec![0xbf];
+        indefinite.extend_from_slice(&bytes[1..]);
+        indefinite.push(0xff);
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("trailing byte", trailing, "TrailingData"),
+            ("indefinite-length map", indefinite, "NonCanonical"),
+            ("renamed key", replace(b"\x67created", b"\x67updated"), "Manifest"),
+            (
+                "reordered keys",
+                {
+                    let schema_at = bytes.windows(7).position(|w| w == b"\x66schema").unwrap();
+                    let sender_at = bytes.windows(7).position(|w| w == b"\x66sender").unwrap();
+                    let tables_at = bytes.windows(7).position(|w| w == b"\x66tables").unwrap();
+                    let mut out = bytes[..schema_at].to_vec();
+                    out.extend_from_slice(&bytes[sender_at..tables_at]);
+                    out.extend_from_slice(&bytes[schema_at..sender_at]);
+                    out.extend_from_slice(&bytes[tables_at..]);
+                    out
+                },
+                "Manifest",
+            ),
+            (
+                "missing key",
+                {
+                    // "created" (key, 0x1a head, 4-byte value) removed, the map head says 8 pairs.
+                    let at = bytes.windows(9).position(|w| w == b"\x67created\x1a").unwrap();
+                    let mut out = bytes.clone();
+                    out.drain(at..at + 13);
+                    out[0] = 0xa8;
+                    out
+                },
+                "Manifest",
+            ),
+            (
+                "extra key",
+                {
+                    let mut out = bytes.clone();
+                    out[0] = 0xaa;
+                    out.extend_from_slice(b"\x65extra\x00");
+                    out
+                },
+                "Manifest",
+            ),
+            ("wrong type", replace(b"\x67created\x1a", b"\x67created\x64"), "Manifest"),
+            (
+                "wrong size",
+                replace(
+                    &[0x69, b'b', b'u', b'n', b'd', b'l', b'e', b'_', b'i', b'd', 0x58, 0x20],
+                    b"\x69bundle_id\x58\x1f",
+                ),
+                "Manifest",
+            ),
+            (
+                "client list longer than MAX_CLIENTS",
+                replace(b"\x67clients\x82", b"\x67clients\x9a\x00\x01\x86\xa1"),
+                "Limit",
+            ),
+            (
+                "client list longer than the bytes left",
+                replace(b"\x67clients\x82", b"\x67clients\x99\x10\x00"),
+                "Truncated",
+            ),
+        ];
+        for (what, bad, want) in cases {
+            assert_ne!(bad, bytes, "{what}: no change made");
+            let err = Manifest::decode(&bad).expect_err(what);
+            let kind = match err {
+                FormatError::Manifest { .. } => "Manifest",
+                FormatError::NonCanonical => "NonCanonical",
+                FormatError::TrailingData { .. } => "TrailingData",
+                FormatError::Truncated { .. } => "Truncated",
+                FormatError::Limit { .. } => "Limit",
+                _ => "other",
+            };
+            assert_eq!(kind, want, "{what}: {err:?}");
+        }
+    }
+
     #[test]
     fn path_rules() {
-        for bad in ["../x", "/etc/x", "tables/../../x", "tables//x", "tables/X", "tables/a\\b", "", "x/./y", "notes/x"]
-        {
+        let too_long = format!("tables/{}", "x".repeat(MAX_PATH_LEN - 6));
+        for bad in [
+            "../x",
+            "/etc/x",
+            "tables/../../x",
+            "tables//x",
+            "tables/X",
+            "tables/a\\b",
+            "tables/a b",
+            "",
+            "x/./y",
+            "notes/x",
+            "manifest.cbor",
+            too_long.as_str(),
+        ] {
             assert!(check_data_path(bad).is_err(), "{bad} accepted");
         }
+        // The longest path the grammar allows still fits: a 64-byte table,
+        // a 26-byte column and a one-digit row id make exactly 99 bytes.
+        let longest = format!("blobs/{}.{}/1", "t".repeat(64), "c".repeat(26));
+        assert_eq!(longest.len(), MAX_PATH_LEN);
+        check_data_path(&longest).unwrap();
+        assert!(check_data_path(&format!("blobs/{}.{}/12", "t".repeat(64), "c".repeat(26))).is_err());
         for good in ["tables/000-clients.cbor", "blobs/documents.content/17"] {
             check_data_path(good).unwrap();
         }

@@ -9,11 +9,10 @@ use minicbor::{Decoder, Encoder};
 
 use crate::error::FormatError;
 use crate::signature::{SIGNATURE_LEN, sign, verify};
-use crate::{FORMAT_VERSION, MAX_CLIENTS, RECEIPT_SIGNATURE_CONTEXT};
+use crate::{FORMAT_VERSION, RECEIPT_SIGNATURE_CONTEXT};
 
-/// Largest receipt file a reader accepts: the fixed fields, and at most
-/// [`MAX_CLIENTS`] UUIDs of 17 encoded bytes each.
-pub const MAX_RECEIPT_SIZE: usize = 4096 + 17 * MAX_CLIENTS;
+/// Largest receipt file a reader accepts.
+pub const MAX_RECEIPT_SIZE: usize = 4096;
 
 /// What a receiver attests after importing a bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +31,9 @@ pub struct Receipt {
     pub bundle_id: [u8; 32],
     /// Import time, seconds since the Unix epoch (UTC).
     pub imported_at: u64,
-    /// The clients' UUIDs, ascending, as the manifest lists them.
-    pub client_uuids: Vec<[u8; 16]>,
+    /// SHA-256 of the clients' UUIDs (16 bytes each, ascending, as the
+    /// manifest lists them): see [`Receipt::clients_digest`].
+    pub clients_sha256: [u8; 32],
     /// SHA-256 of the exact signed manifest bytes of the bundle imported.
     pub manifest_sha256: [u8; 32],
 }
@@ -52,14 +52,24 @@ impl Receipt {
             e.str("receiver")?.bytes(&self.receiver)?;
             e.str("bundle_id")?.bytes(&self.bundle_id)?;
             e.str("imported_at")?.u64(self.imported_at)?;
-            e.str("client_uuids")?.array(self.client_uuids.len() as u64)?;
-            for u in &self.client_uuids {
-                e.bytes(u)?;
-            }
+            e.str("clients_sha256")?.bytes(&self.clients_sha256)?;
             e.str("manifest_sha256")?.bytes(&self.manifest_sha256)?;
             Ok(())
         })();
         e.into_writer()
+    }
+
+    /// §9: the digest of a client list, SHA-256 over the UUIDs' 16 bytes
+    /// each, in ascending order (the caller's order does not matter).
+    pub fn clients_digest(uuids: &[[u8; 16]]) -> [u8; 32] {
+        use sha2::Digest as _;
+        let mut sorted = uuids.to_vec();
+        sorted.sort_unstable();
+        let mut h = sha2::Sha256::new();
+        for u in &sorted {
+            h.update(u);
+        }
+        h.finalize().into()
     }
 
     /// The receipt file: a CBOR array `[body bytes, signature bytes]`.
@@ -115,19 +125,7 @@ impl Receipt {
             b.str()?;
             let imported_at = b.u64()?;
             b.str()?;
-            // Capped before anything is allocated (§6's client limit).
-            let n = b.array()?.ok_or_else(|| minicbor::decode::Error::message("indefinite client list"))?;
-            if n != clients || n > MAX_CLIENTS as u64 {
-                return Err(minicbor::decode::Error::message("client list length"));
-            }
-            let mut client_uuids: Vec<[u8; 16]> = Vec::with_capacity(n as usize);
-            for _ in 0..n {
-                let u: [u8; 16] = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("client uuid"))?;
-                if client_uuids.last().is_some_and(|last| *last >= u) {
-                    return Err(minicbor::decode::Error::message("client uuids not ascending"));
-                }
-                client_uuids.push(u);
-            }
+            let clients_sha256 = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("clients hash"))?;
             b.str()?;
             let manifest_sha256 =
                 b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("manifest hash"))?;
@@ -139,7 +137,7 @@ impl Receipt {
                 receiver,
                 bundle_id,
                 imported_at,
-                client_uuids,
+                clients_sha256,
                 manifest_sha256,
             })
         })()
@@ -180,7 +178,7 @@ mod tests {
             receiver: [2; 16],
             bundle_id: [3; 32],
             imported_at: 99,
-            client_uuids: vec![[7; 16], [8; 16]],
+            clients_sha256: [7; 32],
             manifest_sha256: [9; 32],
         };
         let file = r.sign_to_file(&key);
@@ -195,30 +193,77 @@ mod tests {
         assert!(Receipt::verify_file(&file, &other).is_err());
     }
 
-    #[test]
-    fn the_client_list_must_match_the_count_and_ascend() {
-        let key = SigningKey::from_bytes(&[5; 32]);
-        let pk = key.verifying_key().to_bytes();
-        let good = Receipt {
-            rows: 1,
+    fn sample() -> Receipt {
+        Receipt {
+            rows: 10,
             format: 1,
             sender: [1; 16],
             clients: 2,
             receiver: [2; 16],
             bundle_id: [3; 32],
             imported_at: 99,
-            client_uuids: vec![[7; 16], [8; 16]],
+            clients_sha256: [7; 32],
             manifest_sha256: [9; 32],
-        };
-        assert!(Receipt::verify_file(&good.sign_to_file(&key), &pk).is_ok());
-        let mut wrong_count = good.clone();
-        wrong_count.clients = 3;
-        assert!(Receipt::verify_file(&wrong_count.sign_to_file(&key), &pk).is_err(), "count differs from the list");
-        let mut unsorted = good.clone();
-        unsorted.client_uuids = vec![[8; 16], [7; 16]];
-        assert!(Receipt::verify_file(&unsorted.sign_to_file(&key), &pk).is_err(), "not ascending");
-        let mut twice = good;
-        twice.client_uuids = vec![[7; 16], [7; 16]];
-        assert!(Receipt::verify_file(&twice.sign_to_file(&key), &pk).is_err(), "a client twice");
+        }
+    }
+
+    /// `[body, sig]` with a body of the caller's making, correctly signed,
+    /// so that the body is the only defect.
+    fn file_with_body(key: &SigningKey, body: &[u8]) -> Vec<u8> {
+        let sig = sign(key, RECEIPT_SIGNATURE_CONTEXT, body);
+        let mut e = Encoder::new(Vec::new());
+        let _: EncResult = (|| {
+            e.array(2)?.bytes(body)?.bytes(&sig)?;
+            Ok(())
+        })();
+        e.into_writer()
+    }
+
+    /// §9: "A verifier MUST reject a receipt larger than 4 KiB, not of this
+    /// exact shape, not in deterministic encoding, with a format other than
+    /// 1, whose signature does not verify strictly".
+    #[test]
+    fn every_section_9_rule_is_enforced() {
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let pk = key.verifying_key().to_bytes();
+        let body = sample().encode_body();
+        let mut v2 = sample();
+        v2.format = 2;
+        let mut long_head = body.clone();
+        // "rows": 10 as 0x18 0x0a instead of 0x0a.
+        let at = long_head.windows(5).position(|w| w == b"\x64rows").unwrap() + 5;
+        long_head.splice(at..at + 1, [0x18, 0x0a]);
+        let mut big = sample().sign_to_file(&key);
+        big.resize(MAX_RECEIPT_SIZE + 1, 0);
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("larger than 4 KiB", big),
+            ("format 2", file_with_body(&key, &v2.encode_body())),
+            ("non-shortest integer", file_with_body(&key, &long_head)),
+            ("three items", {
+                let mut f = sample().sign_to_file(&key);
+                f[0] = 0x83;
+                f.push(0);
+                f
+            }),
+            ("manifest context", {
+                let sig = sign(&key, crate::MANIFEST_SIGNATURE_CONTEXT, &body);
+                let mut f = file_with_body(&key, &body);
+                let n = f.len();
+                f[n - 64..].copy_from_slice(&sig);
+                f
+            }),
+        ];
+        assert!(Receipt::verify_file(&file_with_body(&key, &body), &pk).is_ok(), "the control case");
+        for (what, file) in cases {
+            assert!(matches!(Receipt::verify_file(&file, &pk), Err(FormatError::BadReceipt { .. })), "{what}");
+        }
+    }
+
+    #[test]
+    fn the_clients_digest_ignores_order_and_binds_every_uuid() {
+        let a = Receipt::clients_digest(&[[1; 16], [2; 16]]);
+        assert_eq!(a, Receipt::clients_digest(&[[2; 16], [1; 16]]));
+        assert_ne!(a, Receipt::clients_digest(&[[1; 16]]));
+        assert_ne!(a, Receipt::clients_digest(&[[1; 16], [3; 16]]));
     }
 }

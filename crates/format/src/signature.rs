@@ -89,6 +89,45 @@ mod tests {
         assert!(matches!(open_signed_manifest(&bytes, &receipt_sig), Err(FormatError::BadSignature)));
     }
 
+    /// §5 "readers MUST verify with the strict rules (`verify_strict`:
+    /// canonical S, no small-order keys or R)". The all-identity key and
+    /// signature pass the lax RFC 8032 equation for every message, so a
+    /// lax verifier would accept any manifest naming that key.
+    #[test]
+    fn small_order_keys_and_non_canonical_s_are_refused() {
+        use ed25519_dalek::Verifier;
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let mut m = sample();
+        m.sender.ed25519 = identity;
+        let bytes = m.encode().unwrap();
+        let mut forged = [0u8; 64];
+        forged[0] = 1; // R = identity, S = 0
+        let lax = VerifyingKey::from_bytes(&identity).unwrap();
+        assert!(
+            lax.verify(&signed_message(MANIFEST_SIGNATURE_CONTEXT, &bytes), &Signature::from_bytes(&forged)).is_ok()
+        );
+        assert!(matches!(open_signed_manifest(&bytes, &forged), Err(FormatError::BadSignature)));
+
+        // S + L: the same signature in a second, non-canonical encoding.
+        const L: [u8; 32] = [
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ];
+        let (_, bytes, sig) = signed();
+        let mut high = sig;
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let sum = u16::from(high[32 + i]) + u16::from(L[i]) + carry;
+            high[32 + i] = sum as u8;
+            carry = sum >> 8;
+        }
+        assert_eq!(carry, 0);
+        assert!(matches!(open_signed_manifest(&bytes, &high), Err(FormatError::BadSignature)));
+        // And a signature entry of any other length than 64 bytes.
+        assert!(matches!(open_signed_manifest(&bytes, &sig[..63]), Err(FormatError::BadSignature)));
+    }
+
     #[test]
     fn signature_by_another_key_is_refused() {
         let (_, bytes, _) = signed();

@@ -249,6 +249,124 @@ mod tests {
         }
     }
 
+    /// Rewrites the header checksum of the block at `at` after an edit, so
+    /// that the edit is the only defect.
+    fn reseal(bytes: &mut [u8], at: usize) {
+        bytes[at + 148..at + 156].copy_from_slice(b"        ");
+        let sum: u32 = bytes[at..at + BLOCK].iter().map(|&b| u32::from(b)).sum();
+        bytes[at + 148..at + 156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    }
+
+    /// §2.3 "non-zero padding": a byte after an entry's data, inside its
+    /// 512-byte block, must be zero.
+    #[test]
+    fn non_zero_padding_is_refused() {
+        let mut bytes = archive(&[("tables/x", b"hello"), ("tables/y", b"z")]);
+        bytes[BLOCK + 5] = 0x20;
+        match read_all(&bytes) {
+            Err(FormatError::Damaged { detail, .. }) => assert_eq!(detail, "non-zero padding after an entry"),
+            other => panic!("{other:?}"),
+        }
+        // The last padding byte too, not only the first.
+        let mut bytes = archive(&[("tables/x", b"hello")]);
+        bytes[2 * BLOCK - 1] = 1;
+        assert!(matches!(read_all(&bytes), Err(FormatError::Damaged { .. })));
+    }
+
+    /// §2.3: the end-of-archive marker is two zero blocks. One zero block at
+    /// the end is a truncated archive; one followed by anything but a second
+    /// zero block is damage (it would otherwise hide entries after it).
+    #[test]
+    fn a_lone_zero_block_is_refused() {
+        let bytes = archive(&[("tables/x", b"hello")]);
+        assert_eq!(bytes.len(), 4 * BLOCK);
+        let one_end_block = &bytes[..3 * BLOCK];
+        assert!(matches!(read_all(one_end_block), Err(FormatError::Truncated { part: Part::Archive })));
+        let mut inside = bytes[..2 * BLOCK].to_vec();
+        inside.extend_from_slice(&[0u8; BLOCK]);
+        inside.extend_from_slice(&archive(&[("tables/y", b"z")]));
+        match read_all(&inside) {
+            Err(FormatError::Damaged { detail, .. }) => assert_eq!(detail, "a single zero block inside the archive"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// §2.3 "a name that uses the prefix field, has bytes after its
+    /// terminating NUL": both are refused as forbidden paths, even when the
+    /// name field alone would be a valid path (`tar -x` would join them).
+    #[test]
+    fn the_prefix_field_and_bytes_after_the_name_are_refused() {
+        let mut prefixed = archive(&[("tables/x", b"hello")]);
+        prefixed[345..348].copy_from_slice(b"etc");
+        reseal(&mut prefixed, 0);
+        let mut after_nul = archive(&[("tables/x", b"hello")]);
+        after_nul[20] = b'y';
+        reseal(&mut after_nul, 0);
+        for bad in [prefixed, after_nul] {
+            match ArchiveReader::new(&bad[..]).next_entry(u64::MAX) {
+                Err(FormatError::ForbiddenPath { path, .. }) => assert_eq!(path, "tables/x"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    /// §2.3: a header with a link name, a non-octal size, or another magic
+    /// (GNU's `ustar  \0`) is refused, each with a checksum that matches.
+    #[test]
+    fn link_name_size_and_magic_are_checked() {
+        type Edit = fn(&mut [u8]);
+        let edits: [(&str, Edit); 3] = [
+            ("a regular file entry carries a link name", |h| h[157..161].copy_from_slice(b"evil")),
+            ("size field is not octal", |h| h[124..135].copy_from_slice(b"0000000000x")),
+            ("not a POSIX ustar header", |h| h[257..265].copy_from_slice(b"ustar  \0")),
+        ];
+        for (want, edit) in edits {
+            let mut bytes = archive(&[("tables/x", b"hello")]);
+            edit(&mut bytes[..BLOCK]);
+            reseal(&mut bytes, 0);
+            match ArchiveReader::new(&bytes[..]).next_entry(u64::MAX) {
+                Err(FormatError::Damaged { detail, .. }) => assert_eq!(detail, want),
+                other => panic!("{want}: {other:?}"),
+            }
+        }
+    }
+
+    /// §2.3 "Readers MUST ignore mode, owner and mtime".
+    #[test]
+    fn mode_owner_and_mtime_are_ignored() {
+        let mut bytes = archive(&[("tables/x", b"hello")]);
+        bytes[100..107].copy_from_slice(b"0004777"); // setuid, world-writable
+        bytes[108..115].copy_from_slice(b"0001750"); // uid 1000
+        bytes[116..123].copy_from_slice(b"0001750"); // gid 1000
+        bytes[136..147].copy_from_slice(b"77777777777"); // mtime in the far future
+        bytes[265..269].copy_from_slice(b"root");
+        reseal(&mut bytes, 0);
+        assert_eq!(read_all(&bytes).unwrap(), vec![("tables/x".to_string(), b"hello".to_vec())]);
+    }
+
+    /// §2.3 "Writers MUST set the name field to the entry path with the
+    /// prefix field empty, the link name empty, mode 0600, uid and gid 0,
+    /// empty user and group names, and the mtime to the manifest's creation
+    /// time", and §2.3 "writers MUST NOT pad the archive to a record size".
+    #[test]
+    fn the_writer_header_is_fixed() {
+        let h = entry_header("blobs/bem_cases.document/3", 5, 1_767_225_600).unwrap();
+        let b = h.as_bytes();
+        assert_eq!(&b[..26], b"blobs/bem_cases.document/3");
+        assert!(b[26..100].iter().all(|&x| x == 0), "name field padded with NUL");
+        assert!(b[345..500].iter().all(|&x| x == 0), "prefix field empty");
+        assert!(b[157..257].iter().all(|&x| x == 0), "link name empty");
+        assert!(b[265..329].iter().all(|&x| x == 0), "user and group names empty");
+        assert_eq!(b[156], b'0');
+        assert_eq!(&b[257..265], b"ustar\x0000");
+        assert_eq!(h.mode().unwrap(), 0o600);
+        assert_eq!((h.uid().unwrap(), h.gid().unwrap()), (0, 0));
+        assert_eq!(h.mtime().unwrap(), 1_767_225_600);
+        assert!(entry_header("tables/../x", 0, 0).is_err(), "the writer applies §3's path rules too");
+        // Header, data block, and exactly the two end blocks: no record padding.
+        assert_eq!(archive(&[("tables/x", b"hello")]).len(), 4 * BLOCK);
+    }
+
     /// Reads every entry of `input` to its end, as a bundle reader does.
     fn read_all(input: &[u8]) -> Result<Vec<(String, Vec<u8>)>, FormatError> {
         let mut r = ArchiveReader::new(input);

@@ -1,5 +1,6 @@
 //! `bemx import`: preflight, SICHERHEITSBACKUP, one-transaction merge,
-//! ledger, receipt, retention and `--burn` (spec/FORMAT.md §11, reader).
+//! ledger, receipt, retention and `--burn`: spec/DESIGN.md §7, I1–I11
+//! (FORMAT.md §11 reader keeps only the byte-level orderings).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufReader, Read, Seek, Write};
@@ -338,7 +339,7 @@ pub fn import(
         receiver: *inst.identity.installation_id().as_bytes(),
         bundle_id: manifest.bundle_id,
         imported_at: now,
-        client_uuids: manifest.clients.clone(),
+        clients_sha256: Receipt::clients_digest(&manifest.clients),
         manifest_sha256,
     }
     .sign_to_file(inst.identity.signing_key());

@@ -222,12 +222,9 @@ pub fn confirm(
     if exported.is_none_or(|h| h.manifest_sha256 != hex::encode(receipt.manifest_sha256)) {
         return Err(mismatch("the acknowledged manifest"));
     }
-    let mut receipted: Vec<String> =
-        receipt.client_uuids.iter().map(|u| uuid::Uuid::from_bytes(*u).hyphenated().to_string()).collect();
-    receipted.sort();
-    let mut ours = uuids.clone();
-    ours.sort();
-    if receipted != ours {
+    let ours: Vec<[u8; 16]> =
+        uuids.iter().filter_map(|u| uuid::Uuid::parse_str(u).ok()).map(|u| *u.as_bytes()).collect();
+    if ours.len() != uuids.len() || receipt.clients_sha256 != Receipt::clients_digest(&ours) {
         return Err(mismatch("the clients"));
     }
     journal::append_journal(

@@ -1,6 +1,7 @@
 //! Writes bundles: selected clients from the database, through tar → zstd →
 //! age, into a file that exists under its final name only once it has been
-//! written completely, synced and re-read (spec/FORMAT.md §11, writer).
+//! written completely, synced and re-read (spec/FORMAT.md §11 writer 2 and 3;
+//! the bookkeeping around it: spec/DESIGN.md §6, E1–E6).
 //!
 //! The export runs inside one exclusive database transaction: plan (every
 //! entry's size and SHA-256, so the manifest can come first), announce the
@@ -244,7 +245,8 @@ pub fn export(
     let pending = handover::announce_export(home, facts)?;
     let written = write_bundle_file(&request.output, &head, &mut source, progress, None)?;
 
-    // §11 writer 4: the database changes only after the bundle is in place.
+    // DESIGN.md E5 (FORMAT.md §11 writer 4): the database changes only
+    // after the bundle is in place.
     let marked = pending.record(&tx).map_err(PackError::from);
     if let Err(e) = marked.and_then(|()| tx.commit().map_err(PackError::from)) {
         // The clients are still ours; a bundle for them must not exist.

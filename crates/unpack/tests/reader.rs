@@ -225,6 +225,52 @@ fn row_counts_must_match_the_manifest() {
     assert_eq!(err.class(), "RowCountMismatch");
 }
 
+/// §3 and §7: a table entry `tables/NNN-<table>.cbor` holds table NNN of
+/// the manifest's `tables` list, named <table> in its path and its header;
+/// every listed table has its entry. Row counts alone cannot tell: in each
+/// case below every count is right.
+#[test]
+fn a_table_entry_holds_the_table_its_path_names() {
+    let keys = Keys::committed();
+    let refused = |file: Vec<u8>, what: &str| {
+        assert_eq!(outcome(&read_bundle(&keys, &file)), "ok", "{what}: the byte-level reader does not decode rows");
+        let err = verify_reader(&file[..], keys.me(), &keys.trust(), true).unwrap_err();
+        assert_eq!(err.class(), "BadRows", "{what}: {err}");
+        assert_eq!(read_plain_archive(&open_archive(&keys, &file)[..]).unwrap_err().class(), "BadRows", "{what}");
+    };
+
+    let mut swapped = data_entries();
+    let (a, b) = (swapped[0].1.clone(), swapped[1].1.clone());
+    swapped[0].1 = b;
+    swapped[1].1 = a;
+    refused(seal(&keys, &valid_tar(&keys, &swapped)), "contents swapped under their paths");
+
+    // Paths numbered against the manifest's table order, and a listed table
+    // without its entry, are manifest defects (§3): the manifest decoder
+    // refuses them, so no reader gets as far as the entries. The encoder
+    // applies the same rules and will not even write them.
+    let mut renumbered = data_entries();
+    renumbered[0].0 = "tables/001-clients.cbor".into();
+    renumbered[1].0 = "tables/000-bem_cases.cbor".into();
+    let err = manifest(&keys, &renumbered).encode().unwrap_err();
+    assert!(err.to_string().contains("is not table number 0"), "paths numbered against the order: {err}");
+
+    let entries = data_entries();
+    let mut m = manifest(&keys, &entries);
+    m.tables.push(bemx_format::TableCount { name: "notes".into(), rows: 0 });
+    let err = m.encode().unwrap_err();
+    assert!(err.to_string().contains("lists 3 tables but 2 table entries"), "a listed table without its entry: {err}");
+}
+
+/// The plain archive inside a sealed test bundle.
+fn open_archive(keys: &Keys, file: &[u8]) -> Vec<u8> {
+    let decryptor = age::Decryptor::new_buffered(file).unwrap();
+    let plain = decryptor.decrypt(std::iter::once(&keys.receiver_age as &dyn age::Identity)).unwrap();
+    let mut archive = Vec::new();
+    zstd::stream::read::Decoder::new(plain).unwrap().read_to_end(&mut archive).unwrap();
+    archive
+}
+
 #[test]
 fn malformed_rows_with_a_matching_hash_are_bad_rows() {
     let keys = Keys::committed();
