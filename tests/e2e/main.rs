@@ -89,6 +89,10 @@
 //! | killed during the merge | see `flow::import_killed_at_any_moment_leaves_the_database_exactly_before_or_after` |
 //! | ten bundles from one sender imported in another order: all arrive, none twice; each replay refused | `attacks::load_ten_bundles_imported_in_another_order_arrive_once_each` |
 //! | 20,000 clients import with bounded memory (IGNORED: slow, run with `--ignored`) | `attacks::load_20000_clients_import_with_bounded_memory` |
+//! | a contacts file others can write (mode 666, 620) is refused by `contacts list`/`add`, `export`, `verify`, `import`, naming the mode and `chmod 600`; nothing changes; readable (644) is fine (unix) | `trust::contacts_file_writable_by_others_is_refused_and_changes_nothing` |
+//! | an installation folder others can write (777, 770, 1777) is refused the same way, naming `chmod 700`; 755 and 700 work (unix) | `trust::installation_folder_writable_by_others_is_refused_and_changes_nothing` |
+//! | `init` warns (even with `--quiet`) when others can write the folder the installation lies in (777, 770), not in a private or sticky one (unix) | `trust::init_warns_when_others_can_write_the_folder_it_lies_in` |
+//! | `init` into an existing folder others can write is refused, nothing created (unix) | `trust::init_refuses_an_existing_installation_folder_others_can_write` |
 
 mod support;
 
@@ -98,3 +102,4 @@ mod db;
 mod export;
 mod flow;
 mod identity;
+mod trust;

@@ -86,14 +86,20 @@ pub struct Contacts {
 
 impl Contacts {
     /// Loads `home/contacts.json`; a missing file means no contacts yet.
+    ///
+    /// Refuses the file, and the installation folder, when another user
+    /// could have changed them ([`crate::check_installation_folder`]; on unix
+    /// a contacts file writable by its group or others): whoever can write
+    /// there can plant a contact whose bundles would then be trusted.
     pub fn load(home: &Path) -> Result<Self> {
+        fsutil::check_installation_folder(home)?;
         let path = home.join(CONTACTS_FILE);
         if path.symlink_metadata().is_err() {
             return Ok(Contacts { path, contacts: Vec::new() });
         }
         let corrupt = |reason: String| IdentityError::CorruptContacts { path: path.clone(), reason };
-        let raw =
-            fsutil::read_capped(&path, MAX_CONTACTS_BYTES)?.ok_or_else(|| corrupt("larger than 16 MiB".into()))?;
+        let raw = fsutil::read_trusted(&path, "contacts file", MAX_CONTACTS_BYTES)?
+            .ok_or_else(|| corrupt("larger than 16 MiB".into()))?;
         let file: ContactsFile = serde_json::from_slice(&raw).map_err(|e| corrupt(format!("not valid JSON: {e}")))?;
         if file.bemx_contacts != 1 {
             return Err(corrupt(format!("unknown contacts file version {}: update bemx", file.bemx_contacts)));

@@ -59,15 +59,37 @@ pub enum IdentityError {
         mode: u32,
     },
 
-    /// Windows: a secret key file lies outside the user's private folders
-    /// (see "Key files on Windows" in [`crate::identity`]).
+    /// The installation folder or the contacts file can be changed by the
+    /// group or other users (unix), who could then plant a trusted contact.
     #[error(
-        "secret key file {} is outside the user's private folders ({}): on Windows bemx keeps secret keys only where the access list is limited to the user; use an installation folder there (the default is %APPDATA%\\bemx), or, if an administrator has limited this folder's access list to the user, name the folder in BEMX_TRUSTED_KEY_FOLDER",
+        "{what} {} can be changed by other users (mode {mode:03o}), who could plant a trusted contact there: run `chmod {fix} {}`, then check with `bemx contacts list` that you added every contact listed",
+        path.display(),
+        path.display()
+    )]
+    WritableByOthers {
+        /// "installation folder" or "contacts file".
+        what: &'static str,
+        /// The folder or file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+        /// The mode to set (`700` for a folder, `600` for a file).
+        fix: &'static str,
+    },
+
+    /// Windows: a secret key file, the installation folder or the contacts
+    /// file lies outside the user's private folders (see "Key files on
+    /// Windows" in [`crate::identity`]).
+    #[error(
+        "{what} {} is outside the user's private folders ({}): on Windows bemx keeps its keys and trusted contacts only where the access list is limited to the user; use an installation folder there (the default is %APPDATA%\\bemx), or, if an administrator has limited this folder's access list to the user, name the folder in BEMX_TRUSTED_KEY_FOLDER",
         path.display(),
         allowed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("; ")
     )]
     OutsidePrivateFolder {
-        /// The secret key file (or, when saving, the identity folder).
+        /// What lies there: "secret key file", "installation folder", "contacts file".
+        what: &'static str,
+        /// The secret key file (or, when saving, the identity folder), the
+        /// installation folder or the contacts file.
         path: PathBuf,
         /// The folders where key files are accepted (empty if none is known).
         allowed: Vec<PathBuf>,

@@ -54,6 +54,11 @@
 //!   so `C:\Users\Anna2` is not inside `C:\Users\Anna`, and a link in the
 //!   profile pointing to `D:\` does not pass.
 //!
+//! - The same rule covers the installation folder and `contacts.json` when
+//!   the contacts are loaded ([`crate::check_installation_folder`]): whoever
+//!   can write them can plant a trusted contact. (On unix: neither may be
+//!   writable by group or others.)
+//!
 //! This trusts the profile's default ACL; a user who loosened it by hand, or
 //! an administrator account reading other profiles, is outside what bemx
 //! checks. On unix nothing of this applies.
@@ -286,7 +291,7 @@ impl Identity {
         }
         // Windows: refuse before creating anything a folder where load would
         // refuse the key files (see "Key files on Windows" above).
-        fsutil::check_private_location(&paths.dir)?;
+        fsutil::check_private_location(&paths.dir, "secret key folder")?;
         fsutil::create_private_dir(&paths.dir)?;
 
         let created = fsutil::now_rfc3339();

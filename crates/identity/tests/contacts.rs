@@ -150,3 +150,66 @@ fn corrupt_contacts_file() {
         assert!(err.to_string().contains(&path.display().to_string()));
     }
 }
+
+/// Whoever can write the contacts file or the installation folder can plant
+/// a trusted contact: both are refused when their group or other users may
+/// write them, readable is fine.
+#[cfg(unix)]
+#[test]
+fn contacts_writable_by_others_are_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let set = |p: &std::path::Path, mode: u32| fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    fs::create_dir(&home).unwrap();
+    set(&home, 0o700);
+    let path = home.join(CONTACTS_FILE);
+    Contacts::load(&home).unwrap().add(card("Anna")).unwrap();
+    assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "written private");
+    let before = fs::read(&path).unwrap();
+
+    for mode in [0o620, 0o602, 0o666] {
+        set(&path, mode);
+        let err = Contacts::load(&home).unwrap_err();
+        match &err {
+            IdentityError::WritableByOthers { what, path: p, mode: m, .. } => {
+                assert_eq!(*what, "contacts file");
+                assert_eq!(p, &path);
+                assert_eq!(*m, mode);
+            }
+            e => panic!("mode {mode:o}: unexpected {e}"),
+        }
+        assert!(err.to_string().contains(&format!("chmod 600 {}", path.display())), "{err}");
+    }
+    for mode in [0o600, 0o644, 0o444] {
+        set(&path, mode);
+        assert_eq!(Contacts::load(&home).unwrap().list().len(), 1, "mode {mode:o}");
+    }
+    set(&path, 0o600);
+
+    for mode in [0o770, 0o707, 0o777, 0o1777] {
+        set(&home, mode);
+        let err = Contacts::load(&home).unwrap_err();
+        match &err {
+            IdentityError::WritableByOthers { what, mode: m, .. } => {
+                assert_eq!(*what, "installation folder");
+                assert_eq!(*m, mode);
+            }
+            e => panic!("mode {mode:o}: unexpected {e}"),
+        }
+        assert!(err.to_string().contains(&format!("chmod 700 {}", home.display())), "{err}");
+    }
+    for mode in [0o700, 0o750, 0o755] {
+        set(&home, mode);
+        assert_eq!(Contacts::load(&home).unwrap().list().len(), 1, "mode {mode:o}");
+    }
+    assert_eq!(fs::read(&path).unwrap(), before, "refusals change nothing");
+
+    // The check is for the folder the installation really is in.
+    set(&home, 0o777);
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&home, &link).unwrap();
+    assert!(matches!(Contacts::load(&link), Err(IdentityError::WritableByOthers { .. })));
+    set(&home, 0o700);
+    assert_eq!(Contacts::load(&link).unwrap().list().len(), 1);
+}

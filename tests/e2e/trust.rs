@@ -1,0 +1,177 @@
+//! Whom an installation trusts, and what it takes to change that: the
+//! folder and contacts file no one else may write (issue 13, item 11).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[cfg(unix)]
+use std::path::{Path, PathBuf};
+
+use crate::support::{Inst, Run, World, contents_under, exchange};
+
+/// Runs `inst ARGS` (with `stdin` if given) and checks the refusal: exit 1
+/// naming every one of `causes` (case-insensitive), and every file under
+/// the world byte-identical; only installation lock files may appear.
+#[track_caller]
+fn refused_unchanged(world: &World, inst: &Inst, args: &[&str], stdin: Option<&[u8]>, causes: &[&str]) -> Run {
+    let before = contents_under(world.path());
+    let run = match stdin {
+        Some(input) => inst.run_stdin(args, input),
+        None => inst.run(args),
+    };
+    let run = run.refused();
+    let stderr = run.stderr.to_lowercase();
+    for cause in causes {
+        assert!(stderr.contains(&cause.to_lowercase()), "`{}`: expected {cause:?} in:\n{}", args.join(" "), run.stderr);
+    }
+    assert!(run.stderr.lines().any(|l| l.starts_with("hint: ")), "the refusal says what to do:\n{}", run.stderr);
+    let after = contents_under(world.path());
+    for (path, bytes) in &before {
+        let now = after.get(path).unwrap_or_else(|| panic!("`{}` removed {}", args.join(" "), path.display()));
+        assert!(now == bytes, "`{}` changed {}", args.join(" "), path.display());
+    }
+    for path in after.keys().filter(|p| !before.contains_key(*p)) {
+        assert!(path.ends_with("bemx.lock"), "`{}` left {} behind", args.join(" "), path.display());
+    }
+    run
+}
+
+#[cfg(unix)]
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+/// `inst`'s contact card (JSON) under another name: the name is not part
+fn contact_names(inst: &Inst) -> Vec<String> {
+    let list = inst.run(&["contacts", "list", "--json"]).success().json();
+    list.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
+}
+
+// --- item 11: the installation folder and the contacts file ---------------
+
+#[cfg(unix)]
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Anna and Bernd trust each other; Bernd has written a bundle for Anna
+/// (`from-bernd.bemx`), and Anna has clients of her own and a card of
+/// Carla's at hand (`carla.json`).
+#[cfg(unix)]
+fn trusting_pair() -> (World, Inst, Inst, PathBuf) {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    let carla = world.init("Carla");
+    exchange(&anna, &bernd);
+    anna.seed_with(3, 7, "100-500");
+    bernd.seed_with(3, 8, "100-500");
+    let client = bernd.clients_with_consent(true).remove(0);
+    bernd.run(&["export", "--to", "Anna", "--client", &client, "-o", "from-bernd.bemx"]).success();
+    std::fs::write(world.path().join("carla.json"), carla.card_json()).unwrap();
+    let bundle = world.path().join("from-bernd.bemx");
+    (world, anna, bernd, bundle)
+}
+
+/// Every command that reads whom Anna trusts, each refused as
+/// [`refused_unchanged`] proves, naming `causes`.
+#[cfg(unix)]
+fn every_trusting_command_is_refused(world: &World, anna: &Inst, bundle: &Path, causes: &[&str]) {
+    let client = anna.clients_with_consent(true).remove(0);
+    let carla = world.path().join("carla.json");
+    let commands: [&[&str]; 5] = [
+        &["contacts", "list"],
+        &["contacts", "add", path_str(&carla), "--yes"],
+        &["export", "--to", "Bernd", "--client", &client, "-o", "to-bernd.bemx"],
+        &["verify", path_str(bundle)],
+        &["import", "--yes", path_str(bundle)],
+    ];
+    for args in commands {
+        refused_unchanged(world, anna, args, None, causes);
+    }
+}
+
+/// Item 11: a contacts file that another user could write (here: its mode
+/// grants the group and others write access, as a planted or carelessly
+/// copied file would) is refused by every command that trusts it; nothing
+/// changes; once it is private again everything works.
+#[cfg(unix)]
+#[test]
+fn contacts_file_writable_by_others_is_refused_and_changes_nothing() {
+    let (world, anna, _bernd, bundle) = trusting_pair();
+    let contacts = anna.home.join("contacts.json");
+    for mode in [0o666, 0o620] {
+        chmod(&contacts, mode);
+        let cause = format!("(mode {mode:03o})");
+        let fix = format!("chmod 600 {}", contacts.display());
+        every_trusting_command_is_refused(&world, &anna, &bundle, &["contacts file", "other users", &cause, &fix]);
+    }
+    // Readable by others is fine: the file holds only public keys.
+    chmod(&contacts, 0o644);
+    assert_eq!(contact_names(&anna), ["Bernd"]);
+    chmod(&contacts, 0o600);
+    anna.run(&["import", "--yes", path_str(&bundle)]).success();
+}
+
+/// Item 11: an installation folder that others can write (they could
+/// create or swap `contacts.json` in it) is refused the same way.
+#[cfg(unix)]
+#[test]
+fn installation_folder_writable_by_others_is_refused_and_changes_nothing() {
+    let (world, anna, _bernd, bundle) = trusting_pair();
+    for mode in [0o777, 0o770, 0o1777] {
+        chmod(&anna.home, mode);
+        let cause = format!("(mode {mode:03o})");
+        let fix = format!("chmod 700 {}", anna.home.display());
+        every_trusting_command_is_refused(&world, &anna, &bundle, &["installation folder", &cause, &fix]);
+    }
+    chmod(&anna.home, 0o755);
+    assert_eq!(contact_names(&anna), ["Bernd"]);
+    chmod(&anna.home, 0o700);
+    anna.run(&["import", "--yes", path_str(&bundle)]).success();
+}
+
+/// Item 11: `init` in a folder that others can write warns (they could
+/// replace the whole installation folder), and not in a private one nor in
+/// a sticky one like /tmp (where others cannot rename what is not theirs).
+#[cfg(unix)]
+#[test]
+fn init_warns_when_others_can_write_the_folder_it_lies_in() {
+    let world = World::new();
+    for (dir, mode, warned) in
+        [("shared", 0o777, true), ("group", 0o770, true), ("private", 0o700, false), ("sticky", 0o1777, false)]
+    {
+        let parent = world.path().join(dir);
+        std::fs::create_dir(&parent).unwrap();
+        chmod(&parent, mode);
+        let inst = world.uninitialized(&format!("{dir}/bemx"));
+        let run = inst.run(&["init", "--name", dir, "--quiet"]).success();
+        let warning = format!("warning: the folder {} that holds the installation", parent.display());
+        assert_eq!(run.stderr.contains(&warning), warned, "{dir}: {}", run.stderr);
+        if warned {
+            assert!(run.stderr.contains(&format!("(mode {mode:03o})")), "{}", run.stderr);
+            assert!(
+                run.stderr.contains("hint: move the installation into a folder only you can change"),
+                "{}",
+                run.stderr
+            );
+        }
+        // The installation works all the same.
+        assert_eq!(inst.run(&["contacts", "list", "--json"]).success().json(), serde_json::json!([]));
+    }
+}
+
+/// Item 11: `init` into an existing folder that others can write is
+/// refused before anything is created (every later command would refuse it).
+#[cfg(unix)]
+#[test]
+fn init_refuses_an_existing_installation_folder_others_can_write() {
+    let world = World::new();
+    let inst = world.uninitialized("anna");
+    std::fs::create_dir(&inst.home).unwrap();
+    chmod(&inst.home, 0o777);
+    let fix = format!("chmod 700 {}", inst.home.display());
+    refused_unchanged(&world, &inst, &["init", "--name", "Anna"], None, &["installation folder", "(mode 777)", &fix]);
+    assert_eq!(std::fs::read_dir(&inst.home).unwrap().count(), 0, "nothing created");
+    chmod(&inst.home, 0o700);
+    inst.run(&["init", "--name", "Anna"]).success();
+}
