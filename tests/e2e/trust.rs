@@ -1,11 +1,14 @@
 //! Whom an installation trusts, and what it takes to change that: the
-//! folder and contacts file no one else may write (issue 13, item 11).
+//! folder and contacts file no one else may write (issue 13, item 11), and
+//! a passphrase from the environment that is taken as text or refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[cfg(unix)]
 use std::path::{Path, PathBuf};
 
 use crate::support::{Inst, Run, World, contents_under, exchange};
+#[cfg(unix)]
+use crate::support::{run_of, snapshot};
 
 /// Runs `inst ARGS` (with `stdin` if given) and checks the refusal: exit 1
 /// naming every one of `causes` (case-insensitive), and every file under
@@ -174,4 +177,36 @@ fn init_refuses_an_existing_installation_folder_others_can_write() {
     assert_eq!(std::fs::read_dir(&inst.home).unwrap().count(), 0, "nothing created");
     chmod(&inst.home, 0o700);
     inst.run(&["init", "--name", "Anna"]).success();
+}
+
+// --- BEMX_PASSPHRASE ----------------------------------------------------------
+
+/// `BEMX_PASSPHRASE` set to bytes that are not UTF-8 is refused as such
+/// (it used to be taken as "not set" and the error sent the user to set
+/// it), and the value is never echoed. What this cannot show, and bemx does
+/// not do: remove the variable from its own environment, which needs unsafe
+/// code the workspace forbids (see bemx_identity::passphrase_from_env);
+/// bemx starts no child process that could inherit it (the unit test
+/// `passphrase::tests::the_cli_starts_no_child_process` holds that).
+#[cfg(unix)]
+#[test]
+fn passphrase_that_is_not_text_is_refused_and_never_echoed() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let world = World::new();
+    let anna = world.uninitialized("Anna");
+    anna.run_env(&["init", "--name", "Anna", "--passphrase"], &[("BEMX_PASSPHRASE", "correct horse")]).success();
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(2);
+    let client = anna.clients_with_consent(true).remove(0);
+    let args = ["export", "--to", "Bernd", "--client", &client, "-o", "out.bemx"];
+    let db = snapshot(&anna.db_path());
+    let mut cmd = anna.command(&args);
+    cmd.env("BEMX_PASSPHRASE", std::ffi::OsStr::from_bytes(b"correct\xffhorse"));
+    let run = run_of(&args, cmd.output().unwrap()).refused_with("not valid UTF-8");
+    assert!(run.stderr.contains("hint: use the passphrase as plain text"), "{}", run.stderr);
+    assert!(!run.stderr.contains("correct") && !run.stdout.contains("correct"), "never echoed: {}", run.stderr);
+    assert_eq!(snapshot(&anna.db_path()), db);
+    assert!(!world.path().join("out.bemx").exists());
+    anna.run_env(&args, &[("BEMX_PASSPHRASE", "correct horse")]).success();
 }

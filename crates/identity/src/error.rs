@@ -117,6 +117,12 @@ pub enum IdentityError {
         path: PathBuf,
     },
 
+    /// `BEMX_PASSPHRASE` is set to bytes that are not UTF-8 text.
+    #[error(
+        "BEMX_PASSPHRASE is set but is not valid UTF-8 text: use the passphrase as plain text there, or unset BEMX_PASSPHRASE and type the passphrase when asked"
+    )]
+    PassphraseNotText,
+
     /// The passphrase did not decrypt a key file.
     #[error(
         "wrong passphrase for {}: try again (if the passphrase is certainly right, the file is damaged: restore it from a backup)",

@@ -122,17 +122,39 @@ pub enum PassphraseSource {
 }
 
 impl PassphraseSource {
-    fn resolve(&self) -> Option<SecretString> {
+    fn resolve(&self) -> Result<Option<SecretString>> {
         match self {
-            PassphraseSource::None => None,
-            PassphraseSource::Value(p) => Some(p.clone()),
-            PassphraseSource::Env => std::env::var(PASSPHRASE_ENV)
-                .ok()
-                .map(Zeroizing::new)
-                .filter(|v| !v.is_empty())
-                .map(|v| SecretString::from(v.as_str())),
+            PassphraseSource::None => Ok(None),
+            PassphraseSource::Value(p) => Ok(Some(p.clone())),
+            PassphraseSource::Env => passphrase_from_env(),
         }
     }
+}
+
+/// The passphrase in the environment variable `BEMX_PASSPHRASE`; `None`
+/// when it is unset or empty. A value that is not UTF-8 text is refused
+/// ([`IdentityError::PassphraseNotText`]) rather than taken as "unset".
+///
+/// The copy read here is wiped: the bytes go straight into zeroizing memory
+/// (`std::env::var` would drop a non-UTF-8 value unwiped inside its error).
+/// What this cannot wipe is the environment itself. Removing the variable
+/// needs `std::env::remove_var`, which is `unsafe` (edition 2024) in a
+/// workspace that forbids unsafe code, and would not help anyway: it drops
+/// the entry from the process's environment list, while the original bytes
+/// stay where the operating system put them at start (on Linux readable in
+/// `/proc/<pid>/environ` by the same user and root for the process's
+/// lifetime). bemx starts no child processes, so the variable is passed on
+/// to none. Scripts that care should prefer typing the passphrase.
+pub fn passphrase_from_env() -> Result<Option<SecretString>> {
+    let Some(value) = std::env::var_os(PASSPHRASE_ENV) else {
+        return Ok(None);
+    };
+    let bytes = Zeroizing::new(value.into_encoded_bytes());
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| IdentityError::PassphraseNotText)?;
+    Ok(Some(SecretString::from(text)))
 }
 
 /// The paths of the identity files in an installation folder.
@@ -386,7 +408,7 @@ impl Identity {
                 return Ok(raw);
             }
             if cached.is_none() {
-                cached = passphrase.resolve();
+                cached = passphrase.resolve()?;
             }
             let pass = cached.as_ref().ok_or_else(|| IdentityError::PassphraseRequired { path: path.to_path_buf() })?;
             unseal(&raw, pass, path)

@@ -26,6 +26,6 @@ pub use error::{IdentityError, Result};
 pub use fsutil::{check_installation_folder, folder_writable_by_others};
 pub use identity::{
     Identity, IdentityPaths, PASSPHRASE_ENV, PassphraseSource, SCRYPT_WORK_FACTOR, TRUSTED_KEY_FOLDER_ENV,
-    needs_passphrase,
+    needs_passphrase, passphrase_from_env,
 };
 pub use sign::{MANIFEST_CONTEXT, RECEIPT_CONTEXT, sign, verify};
