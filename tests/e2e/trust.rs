@@ -1,6 +1,7 @@
 //! Whom an installation trusts, and what it takes to change that: the
-//! folder and contacts file no one else may write (issue 13, item 11), and
-//! a passphrase from the environment that is taken as text or refused.
+//! folder and contacts file no one else may write (issue 13, item 11),
+//! contact names that cannot hide or imitate another (item 13), and a
+//! passphrase from the environment that is taken as text or refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[cfg(unix)]
@@ -43,6 +44,13 @@ fn path_str(p: &Path) -> &str {
 }
 
 /// `inst`'s contact card (JSON) under another name: the name is not part
+/// of the fingerprint, so this is a well-formed card a colleague could send.
+fn card_named(inst: &Inst, name: &str) -> String {
+    let mut card: serde_json::Value = serde_json::from_str(&inst.card_json()).unwrap();
+    card["name"] = name.into();
+    card.to_string()
+}
+
 fn contact_names(inst: &Inst) -> Vec<String> {
     let list = inst.run(&["contacts", "list", "--json"]).success().json();
     list.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
@@ -177,6 +185,111 @@ fn init_refuses_an_existing_installation_folder_others_can_write() {
     assert_eq!(std::fs::read_dir(&inst.home).unwrap().count(), 0, "nothing created");
     chmod(&inst.home, 0o700);
     inst.run(&["init", "--name", "Anna"]).success();
+}
+
+// --- item 13: contact names ------------------------------------------------
+
+/// Item 13: names with invisible or text-direction characters are refused
+/// on a card and for `init`, naming the character; nothing changes.
+#[test]
+fn names_with_invisible_or_direction_characters_are_refused() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    let carla = world.init("Carla");
+    anna.trust(&bernd);
+    let add = ["contacts", "add", "-", "--yes"];
+    for (name, code) in [
+        ("Bernd\u{200b}", "U+200B"),            // zero-width space
+        ("Ber\u{200d}nd", "U+200D"),            // zero-width joiner
+        ("\u{feff}Carla", "U+FEFF"),            // byte order mark
+        ("\u{202e}dnreB", "U+202E"),            // right-to-left override: shows as "Bernd"
+        ("Carla \u{2067}HR\u{2069}", "U+2067"), // right-to-left isolate
+        ("Carla\u{200f}", "U+200F"),            // right-to-left mark
+        ("Car\u{ad}la", "U+00AD"),              // soft hyphen
+        ("Carla\u{fe0f}", "U+FE0F"),            // variation selector
+    ] {
+        let card = card_named(&carla, name);
+        refused_unchanged(&world, &anna, &add, Some(card.as_bytes()), &["invalid name", code]);
+    }
+    assert_eq!(contact_names(&anna), ["Bernd"]);
+
+    let dora = world.uninitialized("dora");
+    dora.run(&["init", "--name", "Dora\u{200b}"]).refused_with("U+200B");
+    assert!(!dora.home.exists(), "nothing created");
+}
+
+/// Item 13: a card whose name reads like a trusted contact's (other case,
+/// Cyrillic look-alike letters, "m" for "rn", full-width letters) is
+/// refused before the fingerprint question, naming the contact it imitates
+/// and the odd letters; `contacts list` keeps one "Bernd".
+#[test]
+fn look_alike_contact_names_are_refused() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    let mallory = world.init("Mallory");
+    anna.trust(&bernd);
+    for (name, shown) in [
+        ("B\u{435}rnd", "U+0435"),       // Cyrillic е
+        ("\u{412}\u{415}RND", "U+0412"), // Cyrillic В and Е
+        ("BERND", "\"Bernd\""),
+        ("bernd", "\"Bernd\""),
+        ("Bemd", "\"Bernd\""),
+        ("\u{ff22}ernd", "U+FF22"), // full-width B
+    ] {
+        let card = card_named(&mallory, name);
+        // With --yes, and without it (no terminal): the look-alike is the
+        // refusal either way, not a fingerprint question.
+        for args in [&["contacts", "add", "-", "--yes"][..], &["contacts", "add", "-"][..]] {
+            let run = refused_unchanged(&world, &anna, args, Some(card.as_bytes()), &["reads like", shown]);
+            assert!(run.stderr.contains(&bernd.fingerprint()), "names the contact it imitates: {}", run.stderr);
+            assert!(!run.stderr.contains("Did you compare"), "no question asked: {}", run.stderr);
+        }
+    }
+    assert_eq!(contact_names(&anna), ["Bernd"]);
+    // A plainly different name from the same card is fine.
+    anna.run_stdin(&["contacts", "add", "-", "--yes"], card_named(&mallory, "Bernd Meier (IT)").as_bytes()).success();
+    assert_eq!(contact_names(&anna), ["Bernd", "Bernd Meier (IT)"]);
+}
+
+/// Item 13: German names with umlauts and ß work from `init` to a handover
+/// and back; a name typed decomposed (u + combining diaeresis) or with extra
+/// spaces is stored in its one normal form and found by it; "JÜRGEN WEISS"
+/// reads like "Jürgen Weiß" and is refused.
+#[test]
+fn german_names_with_umlauts_and_sharp_s_work() {
+    let world = World::new();
+    let juergen = world.uninitialized("juergen");
+    let card = juergen.run(&["init", "--name", "Jürgen Weiß", "--json"]).success().json();
+    assert_eq!(card["name"], "Jürgen Weiß");
+    let anna_lena = world.uninitialized("anna-lena");
+    // Decomposed ü and two spaces, as some terminals and mail programs write it.
+    let card = anna_lena.run(&["init", "--name", "  Anna-Lena  Mu\u{308}ller ", "--json"]).success().json();
+    assert_eq!(card["name"], "Anna-Lena Müller");
+    assert!(anna_lena.run(&["id", "show"]).success().stdout.contains("\nname: Anna-Lena Müller\n"));
+    exchange(&juergen, &anna_lena);
+    assert_eq!(contact_names(&juergen), ["Anna-Lena Müller"]);
+    assert_eq!(contact_names(&anna_lena), ["Jürgen Weiß"]);
+
+    // A handover by (decomposed) name, imported: the sender's name on the
+    // bundle matches the card.
+    anna_lena.seed_with(2, 7, "100-500");
+    let client = anna_lena.clients_with_consent(true).remove(0);
+    anna_lena.run(&["export", "--to", "Ju\u{308}rgen Weiß", "--client", &client, "-o", "b.bemx"]).success();
+    let preview = juergen.run(&["verify", "b.bemx"]).success();
+    assert!(preview.stdout.contains("Anna-Lena Müller"), "{}", preview.stdout);
+    juergen.run(&["import", "--yes", "b.bemx"]).success();
+
+    let mallory = world.init("Mallory");
+    let card = card_named(&mallory, "JÜRGEN WEISS");
+    refused_unchanged(
+        &world,
+        &anna_lena,
+        &["contacts", "add", "-", "--yes"],
+        Some(card.as_bytes()),
+        &["reads like", "Jürgen Weiß"],
+    );
 }
 
 // --- BEMX_PASSPHRASE ----------------------------------------------------------

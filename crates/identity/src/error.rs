@@ -150,7 +150,9 @@ pub enum IdentityError {
     },
 
     /// A name for an installation or contact is unusable.
-    #[error("invalid name: {reason}; choose a name of 1 to 100 characters without control characters")]
+    #[error(
+        "invalid name: {reason}: choose a name of 1 to 100 characters without control or invisible characters (if it came on a contact card, ask the sender for a card with a plainly written name)"
+    )]
     InvalidName {
         /// Why the name was refused.
         reason: String,
@@ -257,6 +259,25 @@ pub enum IdentityError {
         name: String,
         /// The fingerprint of the contact that has the name.
         existing_fp: Fingerprint,
+    },
+
+    /// Another installation is already trusted under a name that reads the
+    /// same (other case, look-alike letters from another script, …).
+    #[error(
+        "the name {name:?} reads like the name of contact {existing:?} (fingerprint {existing_fp}){}, so the two could be mixed up, and a look-alike name is a common impersonation trick: confirm the fingerprint {new_fp} with the sender by phone, and if it is a different colleague, edit the card's name line to a clearly different name (e.g. add a department) and add it again",
+        if chars.is_empty() { String::new() } else { format!("; its characters outside A-Z are {chars}") }
+    )]
+    ContactNameLooksLike {
+        /// The name on the new card.
+        name: String,
+        /// The trusted contact whose name it resembles.
+        existing: String,
+        /// That contact's fingerprint.
+        existing_fp: Fingerprint,
+        /// The new card's fingerprint.
+        new_fp: Fingerprint,
+        /// The new name's characters outside ASCII, with code points.
+        chars: String,
     },
 
     /// The card reuses a key that a different trusted installation already has.

@@ -17,6 +17,7 @@ pub mod contacts;
 mod error;
 mod fsutil;
 pub mod identity;
+pub mod name;
 mod sign;
 
 pub use age::secrecy::SecretString;
@@ -28,4 +29,5 @@ pub use identity::{
     Identity, IdentityPaths, PASSPHRASE_ENV, PassphraseSource, SCRYPT_WORK_FACTOR, TRUSTED_KEY_FOLDER_ENV,
     needs_passphrase, passphrase_from_env,
 };
+pub use name::{first_hidden_char, names_look_alike, normalize_name};
 pub use sign::{MANIFEST_CONTEXT, RECEIPT_CONTEXT, sign, verify};

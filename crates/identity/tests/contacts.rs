@@ -96,11 +96,35 @@ fn name_clash_and_key_reuse_are_refused() {
     let mut contacts = Contacts::load(dir.path()).unwrap();
     contacts.add(anna.clone()).unwrap();
 
-    for name in ["Anna", "ANNA"] {
-        let err = contacts.add(card(name)).unwrap_err();
-        assert!(matches!(err, IdentityError::ContactNameTaken { .. }), "{err}");
-        assert!(err.to_string().contains("another name"));
+    let err = contacts.add(card("Anna")).unwrap_err();
+    assert!(matches!(err, IdentityError::ContactNameTaken { .. }), "{err}");
+    assert!(err.to_string().contains("another name"));
+    // Names that read the same: other case, Cyrillic А (U+0410) and а (U+0430).
+    for name in ["ANNA", "\u{410}nna", "Ann\u{430}", "  anna  "] {
+        let new = card(name);
+        let err = contacts.add(new.clone()).unwrap_err();
+        match &err {
+            IdentityError::ContactNameLooksLike { existing, existing_fp, new_fp, .. } => {
+                assert_eq!(existing, "Anna");
+                assert_eq!(*existing_fp, anna.fingerprint());
+                assert_eq!(*new_fp, new.fingerprint());
+            }
+            e => panic!("{name:?}: unexpected {e}"),
+        }
+        assert!(err.to_string().contains("clearly different name"), "{err}");
     }
+    let err = contacts.add(card("\u{410}nna")).unwrap_err();
+    assert!(err.to_string().contains("U+0410"), "the look-alike letter is named: {err}");
+    // Hidden characters never get as far as the comparison.
+    let mut hidden = card("Other");
+    hidden.name = "Anna\u{200b}".into();
+    assert!(matches!(contacts.add(hidden), Err(IdentityError::InvalidName { .. })));
+    // German names with umlauts and ß are names like any other.
+    for name in ["Jürgen Weiß", "Anna-Lena Müller", "Anna Müller"] {
+        assert_eq!(contacts.add(card(name)).unwrap(), AddOutcome::Added, "{name}");
+    }
+    assert!(matches!(contacts.add(card("JÜRGEN WEISS")), Err(IdentityError::ContactNameLooksLike { .. })));
+    assert_eq!(contacts.find("Ju\u{308}rgen  Weiß").unwrap().name(), "Jürgen Weiß", "found in its normal form");
 
     // Another installation id with Anna's signing key: refused.
     let mut copy = card("Mallory");
@@ -114,7 +138,7 @@ fn name_clash_and_key_reuse_are_refused() {
     let mut bad = card("Bad");
     bad.signing_key = [0u8; 32];
     assert!(matches!(contacts.add(bad), Err(IdentityError::BadSigningKey { .. })));
-    assert_eq!(Contacts::load(dir.path()).unwrap().list().len(), 1);
+    assert_eq!(Contacts::load(dir.path()).unwrap().list().len(), 4);
 }
 
 #[test]
@@ -136,6 +160,19 @@ fn corrupt_contacts_file() {
             v["contacts"][0]["age_recipient"] = card("X").age_recipient.into();
             v.to_string()
         },
+        // A second entry whose name reads like the first (Cyrillic А).
+        {
+            let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+            let other = card("\u{410}nna").to_json_value();
+            let mut entry = v["contacts"][0].clone();
+            for key in ["name", "installation_id", "age_recipient", "ed25519", "fingerprint"] {
+                entry[key] = other[key].clone();
+            }
+            v["contacts"].as_array_mut().unwrap().push(entry);
+            v.to_string()
+        },
+        // A zero-width space in a stored name.
+        good.replace("\"Anna\"", "\"Anna\\u200b\""),
         // The same contact twice.
         {
             let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
