@@ -96,6 +96,8 @@
 //! | names with zero-width, bidi/right-to-left, soft hyphen, BOM or variation-selector characters are refused on a card and by `init`, naming the code point; nothing changes | `trust::names_with_invisible_or_direction_characters_are_refused` |
 //! | a card whose name reads like a trusted contact's (other case, Cyrillic look-alikes, "m" for "rn", full-width) is refused with or without `--yes`, before any question, naming the contact, its fingerprint and the odd letters | `trust::look_alike_contact_names_are_refused` |
 //! | "Jürgen Weiß" and "Anna-Lena Müller" work from `init` through export, verify and import; decomposed umlauts and extra spaces are stored in NFC with single spaces and found by `--to`; "JÜRGEN WEISS" reads like "Jürgen Weiß" and is refused | `trust::german_names_with_umlauts_and_sharp_s_work` |
+//! | `--without-consent` with a reason that says nothing (".", one word, punctuation, repeated letters, hidden characters, blank) is refused with an example; no bundle, no audit entry, nothing changed | `trust::without_consent_needs_a_meaningful_reason` |
+//! | the audit entry of an export without consent lists exactly the UUIDs of the clients without consent (not those with), and the reason | `trust::without_consent_audit_lists_the_client_uuids` |
 //! | `BEMX_PASSPHRASE` that is not UTF-8 is refused as such, never echoed, nothing changed (unix); bemx starts no child process that could inherit the variable | `trust::passphrase_that_is_not_text_is_refused_and_never_echoed`, unit test `passphrase::tests::the_cli_starts_no_child_process` |
 
 mod support;

@@ -1,7 +1,9 @@
 //! Whom an installation trusts, and what it takes to change that: the
 //! folder and contacts file no one else may write (issue 13, item 11),
-//! contact names that cannot hide or imitate another (item 13), and a
-//! passphrase from the environment that is taken as text or refused.
+//! contact names that cannot hide or imitate another (item 13), a reason
+//! that says something for an export without consent, with the clients in
+//! the audit log (item 17), and a passphrase from the environment that is
+//! taken as text or refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[cfg(unix)]
@@ -290,6 +292,89 @@ fn german_names_with_umlauts_and_sharp_s_work() {
         Some(card.as_bytes()),
         &["reads like", "Jürgen Weiß"],
     );
+}
+
+// --- item 17: exporting without consent --------------------------------------
+
+/// Anna (30 demo clients, some without handover consent) and Bernd.
+fn consent_pair() -> (World, Inst, Inst) {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(30);
+    (world, anna, bernd)
+}
+
+/// Item 17: `--without-consent` with a reason that says nothing (".",
+/// a single word, punctuation, one letter repeated, hidden characters) is
+/// refused with an example of a real reason; database and folder unchanged,
+/// no bundle, no audit entry.
+#[test]
+fn without_consent_needs_a_meaningful_reason() {
+    let (world, anna, _bernd) = consent_pair();
+    let client = anna.clients_with_consent(false).remove(0);
+    for reason in
+        [".", "x", "test", "!!!!!!!!!!!!!!", "aaaaaaaaaaaa", "?? ?? ?? ?? ??", "ok ok", "lost\u{202e} form", "   "]
+    {
+        let args = ["export", "--to", "Bernd", "--client", &client, "--without-consent", reason, "-o", "out.bemx"];
+        let run = refused_unchanged(&world, &anna, &args, None, &["reason", "not enough"]);
+        assert!(run.stderr.contains("hint: write in words why"), "{}", run.stderr);
+        assert!(!world.path().join("out.bemx").exists());
+    }
+    let audits: i64 = anna.sql().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    assert_eq!(audits, 0, "nothing audited for refused exports");
+}
+
+/// Item 17: the audit entry of an export without consent names exactly the
+/// clients that went without it (UUIDs), not those with consent, and the
+/// reason as given (white space collapsed).
+#[test]
+fn without_consent_audit_lists_the_client_uuids() {
+    let (_world, anna, _bernd) = consent_pair();
+    let without = anna.clients_with_consent(false);
+    assert!(without.len() >= 2, "30 demo clients include two without consent: {without:?}");
+    let with = anna.clients_with_consent(true).remove(0);
+    let chosen = [without[0].as_str(), without[1].as_str(), with.as_str()];
+    let report = anna
+        .run(&[
+            "export",
+            "--to",
+            "Bernd",
+            "--client",
+            chosen[0],
+            chosen[1],
+            chosen[2],
+            "--without-consent",
+            "  consent forms lost in the office move,   clients informed ",
+            "-o",
+            "out.bemx",
+            "--json",
+        ])
+        .success()
+        .json();
+    let (bundle, detail): (String, String) = anna
+        .sql()
+        .query_row("SELECT bundle_id, detail FROM audit_log WHERE event = 'export_without_consent'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("one audit entry for the override");
+    assert_eq!(bundle, report["bundle_id"].as_str().unwrap());
+    let mut expected = vec![anna.uuid_of(chosen[0]), anna.uuid_of(chosen[1])];
+    expected.sort();
+    let logged: Vec<String> = detail
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("uuids="))
+        .unwrap_or_else(|| panic!("no uuids= in {detail:?}"))
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let mut logged_sorted = logged.clone();
+    logged_sorted.sort();
+    assert_eq!(logged_sorted, expected, "exactly the clients without consent: {detail}");
+    assert!(!detail.contains(&anna.uuid_of(chosen[2])), "not the client with consent: {detail}");
+    assert!(detail.contains("clients=2 "), "{detail}");
+    assert!(detail.ends_with("reason=consent forms lost in the office move, clients informed"), "{detail}");
 }
 
 // --- BEMX_PASSPHRASE ----------------------------------------------------------

@@ -22,6 +22,11 @@ pub enum PackError {
     /// Clients lack an unrevoked handover consent.
     #[error("no valid handover consent recorded for client(s) {}: record the signed consent first, or use --without-consent \"reason\" (the reason is logged)", .0.join(", "))]
     MissingConsent(Vec<String>),
+    /// The reason given for exporting without consent says nothing.
+    #[error(
+        "the reason given for exporting without a recorded consent is not enough ({0}): write in words why these clients are handed over without it, e.g. --without-consent \"consent form lost in the office move, client informed by phone\" (the reason goes into the audit log)"
+    )]
+    WeakReason(String),
     /// A client UUID in the database is malformed.
     #[error("client uuid {0:?} in the database is malformed: run `bemx db check`")]
     BadClientUuid(String),
