@@ -95,6 +95,16 @@
 //! | 13.4: restoring a backup from before an import is refused while the imported clients live only here, naming them; allowed once they were handed on and confirmed; the bundle stays used up | `attacks::replay_after_restoring_an_older_backup_is_refused`, `flow::restore_never_brings_back_handed_over_clients_nor_reenables_a_bundle` |
 //! | 13.8: a database restored by hand from before a confirm is repaired (clients purged again) at the next open, before anything is shown | `lifecycle::a_restore_outside_bemx_is_repaired_at_the_next_open` |
 //! | 20.1: a refused or cancelled import leaves no file but the lock (no SICHERHEITSBACKUP per attempt) and says nothing changed | every case through `attacks::refused` |
+//! | a contacts file others can write (mode 666, 620) is refused by `contacts list`/`add`, `export`, `verify`, `import`, naming the mode and `chmod 600`; nothing changes; readable (644) is fine (unix) | `trust::contacts_file_writable_by_others_is_refused_and_changes_nothing` |
+//! | an installation folder others can write (777, 770, 1777) is refused the same way, naming `chmod 700`; 755 and 700 work (unix) | `trust::installation_folder_writable_by_others_is_refused_and_changes_nothing` |
+//! | `init` warns (even with `--quiet`) when others can write the folder the installation lies in (777, 770), not in a private or sticky one (unix) | `trust::init_warns_when_others_can_write_the_folder_it_lies_in` |
+//! | `init` into an existing folder others can write is refused, nothing created (unix) | `trust::init_refuses_an_existing_installation_folder_others_can_write` |
+//! | names with zero-width, bidi/right-to-left, soft hyphen, BOM or variation-selector characters are refused on a card and by `init`, naming the code point; nothing changes | `trust::names_with_invisible_or_direction_characters_are_refused` |
+//! | a card whose name reads like a trusted contact's (other case, Cyrillic look-alikes, "m" for "rn", full-width) is refused with or without `--yes`, before any question, naming the contact, its fingerprint and the odd letters | `trust::look_alike_contact_names_are_refused` |
+//! | "Jürgen Weiß" and "Anna-Lena Müller" work from `init` through export, verify and import; decomposed umlauts and extra spaces are stored in NFC with single spaces and found by `--to`; "JÜRGEN WEISS" reads like "Jürgen Weiß" and is refused | `trust::german_names_with_umlauts_and_sharp_s_work` |
+//! | `--without-consent` with a reason that says nothing (".", one word, punctuation, repeated letters, hidden characters, blank) is refused with an example; no bundle, no audit entry, nothing changed | `trust::without_consent_needs_a_meaningful_reason` |
+//! | the audit entry of an export without consent lists exactly the UUIDs of the clients without consent (not those with), and the reason | `trust::without_consent_audit_lists_the_client_uuids` |
+//! | `BEMX_PASSPHRASE` that is not UTF-8 is refused as such, never echoed, nothing changed (unix); bemx starts no child process that could inherit the variable | `trust::passphrase_that_is_not_text_is_refused_and_never_echoed`, unit test `passphrase::tests::the_cli_starts_no_child_process` |
 
 mod support;
 
@@ -105,3 +115,4 @@ mod export;
 mod flow;
 mod identity;
 mod lifecycle;
+mod trust;

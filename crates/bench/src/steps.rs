@@ -114,7 +114,7 @@ fn export(sender_root: &Path, receiver_root: &Path, out: &Path) -> Result<Measur
     let from = bemx_pack::Sender::new(&sender);
     let request = bemx_pack::ExportRequest {
         clients,
-        without_consent: Some("benchmark".into()),
+        without_consent: Some("benchmark of demo data, no real clients".into()),
         output: out.to_path_buf(),
         workers: WORKERS,
         cancel: None,

@@ -170,28 +170,11 @@ pub fn compute_fingerprint(installation_id: &Uuid, age_recipient: &str, signing_
     Fingerprint(out)
 }
 
-/// Checks and normalizes a name: trimmed, 1–100 characters, no control
-/// characters, and not something that reads as a fingerprint.
+/// Checks and normalizes a name (see [`crate::name::normalize_name`]): NFC,
+/// trimmed, white space collapsed, 1–100 characters, nothing invisible, not
+/// something that reads as a fingerprint.
 pub fn validate_name(name: &str) -> Result<String> {
-    let trimmed = name.trim();
-    let count = trimmed.chars().count();
-    if count == 0 {
-        return Err(IdentityError::InvalidName { reason: "the name is empty".into() });
-    }
-    if count > MAX_NAME_CHARS {
-        return Err(IdentityError::InvalidName {
-            reason: format!("the name has {count} characters, more than {MAX_NAME_CHARS}"),
-        });
-    }
-    if trimmed.chars().any(char::is_control) {
-        return Err(IdentityError::InvalidName {
-            reason: "the name contains control characters (such as line breaks or tabs)".into(),
-        });
-    }
-    if Fingerprint::parse(trimmed).is_ok() {
-        return Err(IdentityError::InvalidName { reason: "the name looks like a fingerprint".into() });
-    }
-    Ok(trimmed.to_owned())
+    crate::name::normalize_name(name)
 }
 
 /// Parses and canonicalizes an age X25519 recipient.
@@ -274,7 +257,10 @@ impl ContactCard {
     pub fn validate(&self) -> Result<()> {
         let name = validate_name(&self.name)?;
         if name != self.name {
-            return Err(IdentityError::InvalidName { reason: "the name has leading or trailing spaces".into() });
+            return Err(IdentityError::InvalidName {
+                reason: "the name is not in its normal form (Unicode NFC, no leading, trailing or repeated spaces)"
+                    .into(),
+            });
         }
         let (_, canonical) = parse_age_recipient(&self.age_recipient)?;
         if canonical != self.age_recipient {

@@ -86,14 +86,20 @@ pub struct Contacts {
 
 impl Contacts {
     /// Loads `home/contacts.json`; a missing file means no contacts yet.
+    ///
+    /// Refuses the file, and the installation folder, when another user
+    /// could have changed them ([`crate::check_installation_folder`]; on unix
+    /// a contacts file writable by its group or others): whoever can write
+    /// there can plant a contact whose bundles would then be trusted.
     pub fn load(home: &Path) -> Result<Self> {
+        fsutil::check_installation_folder(home)?;
         let path = home.join(CONTACTS_FILE);
         if path.symlink_metadata().is_err() {
             return Ok(Contacts { path, contacts: Vec::new() });
         }
         let corrupt = |reason: String| IdentityError::CorruptContacts { path: path.clone(), reason };
-        let raw =
-            fsutil::read_capped(&path, MAX_CONTACTS_BYTES)?.ok_or_else(|| corrupt("larger than 16 MiB".into()))?;
+        let raw = fsutil::read_trusted(&path, "contacts file", MAX_CONTACTS_BYTES)?
+            .ok_or_else(|| corrupt("larger than 16 MiB".into()))?;
         let file: ContactsFile = serde_json::from_slice(&raw).map_err(|e| corrupt(format!("not valid JSON: {e}")))?;
         if file.bemx_contacts != 1 {
             return Err(corrupt(format!("unknown contacts file version {}: update bemx", file.bemx_contacts)));
@@ -110,7 +116,14 @@ impl Contacts {
             };
             let card = ContactCard::from_json_struct(&json).map_err(|e| corrupt(format!("entry {}: {e}", i + 1)))?;
             if let Some(clash) = contacts.iter().find(|c| conflicts(&c.card, &card).is_some()) {
-                return Err(corrupt(format!("entry {} clashes with contact {:?}", i + 1, clash.card.name)));
+                return Err(corrupt(format!(
+                    "entry {} ({:?}, fingerprint {}) clashes with contact {:?} (fingerprint {}): same keys, same installation or a name that reads the same",
+                    i + 1,
+                    card.name,
+                    card.fingerprint(),
+                    clash.card.name,
+                    clash.fingerprint()
+                )));
             }
             contacts.push(Contact { card, added_at: stored.added_at });
         }
@@ -127,8 +140,10 @@ impl Contacts {
     /// The same card again is [`AddOutcome::AlreadyTrusted`]. A card for a known
     /// installation with other keys is refused ([`IdentityError::ContactKeyChanged`]),
     /// as is a card whose name another installation already has
-    /// ([`IdentityError::ContactNameTaken`]) or whose keys another installation
-    /// already has ([`IdentityError::ContactKeyReused`]).
+    /// ([`IdentityError::ContactNameTaken`]) or a name that reads the same
+    /// (case folded, look-alike letters: [`IdentityError::ContactNameLooksLike`],
+    /// see [`crate::name`]), or whose keys another installation already has
+    /// ([`IdentityError::ContactKeyReused`]).
     pub fn add(&mut self, card: ContactCard) -> Result<AddOutcome> {
         card.validate()?;
         let fp = card.fingerprint();
@@ -164,7 +179,12 @@ impl Contacts {
     /// Finds a contact by exact name, or by fingerprint (any case, dashes optional).
     pub fn find(&self, name_or_fingerprint: &str) -> Result<&Contact> {
         let query = name_or_fingerprint.trim();
-        if let Some(c) = self.contacts.iter().find(|c| c.card.name == query) {
+        // Stored names are normalized (NFC, single spaces); a name typed on
+        // a terminal that writes umlauts decomposed must still match.
+        let normalized = crate::name::normalize_name(query).ok();
+        if let Some(c) =
+            self.contacts.iter().find(|c| Some(&c.card.name) == normalized.as_ref() || c.card.name == query)
+        {
             return Ok(c);
         }
         if let Ok(fp) = Fingerprint::parse(query)
@@ -233,8 +253,19 @@ fn conflicts(existing: &ContactCard, new: &ContactCard) -> Option<IdentityError>
     if existing.signing_key == new.signing_key || existing.age_recipient == new.age_recipient {
         return Some(IdentityError::ContactKeyReused { existing: existing.name.clone() });
     }
-    if existing.name.to_lowercase() == new.name.to_lowercase() {
+    if existing.name == new.name {
         return Some(IdentityError::ContactNameTaken { name: new.name.clone(), existing_fp: existing.fingerprint() });
+    }
+    // Names are shown, fingerprints are compared once: two contacts whose
+    // names a reader cannot tell apart must not both be trusted.
+    if crate::name::names_look_alike(&existing.name, &new.name) {
+        return Some(IdentityError::ContactNameLooksLike {
+            name: new.name.clone(),
+            existing: existing.name.clone(),
+            existing_fp: existing.fingerprint(),
+            new_fp: new.fingerprint(),
+            chars: crate::name::non_ascii_chars(&new.name),
+        });
     }
     None
 }
@@ -249,10 +280,14 @@ impl bemx_format::trust::TrustStore for Contacts {
         use bemx_format::trust::SenderTrust;
         if let Some(c) = self.find_by_signing_key(&sender.ed25519) {
             let card = &c.card;
+            // The claimed name is compared in its normal form: an older bemx
+            // signs the name as it was typed (say with two spaces) while this
+            // one stores the card's normalized name; both read the same.
+            let same_name = crate::name::normalize_name(&sender.name).is_ok_and(|n| n == card.name);
             let fields = match (
                 sender.installation == *card.installation_id.as_bytes(),
                 sender.age == card.age_recipient,
-                sender.name == card.name,
+                same_name,
             ) {
                 (true, true, true) => return SenderTrust::Trusted { name: c.name().to_string() },
                 (false, _, _) => "installation id",

@@ -49,15 +49,36 @@ pub enum IdentityError {
         mode: u32,
     },
 
-    /// Windows: a secret key file lies outside the user's private folders
-    /// (see "Key files on Windows" in [`crate::identity`]).
+    /// The installation folder or the contacts file can be changed by the
+    /// group or other users (unix), who could then plant a trusted contact.
     #[error(
-        "secret key file {} is outside the user's private folders ({}): on Windows bemx keeps secret keys only where the access list is limited to the user",
+        "{what} {} can be changed by other users (mode {mode:03o}), who could plant a trusted contact there",
+        path.display()
+    )]
+    WritableByOthers {
+        /// "installation folder" or "contacts file".
+        what: &'static str,
+        /// The folder or file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+        /// The mode to set (`700` for a folder, `600` for a file).
+        fix: &'static str,
+    },
+
+    /// Windows: a secret key file, the installation folder or the contacts
+    /// file lies outside the user's private folders (see "Key files on
+    /// Windows" in [`crate::identity`]).
+    #[error(
+        "{what} {} is outside the user's private folders ({}): on Windows bemx keeps its keys and trusted contacts only where the access list is limited to the user",
         path.display(),
         allowed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("; ")
     )]
     OutsidePrivateFolder {
-        /// The secret key file (or, when saving, the identity folder).
+        /// What lies there: "secret key file", "installation folder", "contacts file".
+        what: &'static str,
+        /// The secret key file (or, when saving, the identity folder), the
+        /// installation folder or the contacts file.
         path: PathBuf,
         /// The folders where key files are accepted (empty if none is known).
         allowed: Vec<PathBuf>,
@@ -78,6 +99,10 @@ pub enum IdentityError {
         /// The encrypted key file.
         path: PathBuf,
     },
+
+    /// `BEMX_PASSPHRASE` is set to bytes that are not UTF-8 text.
+    #[error("BEMX_PASSPHRASE is set but is not valid UTF-8 text")]
+    PassphraseNotText,
 
     /// The passphrase did not decrypt a key file.
     #[error("wrong passphrase for {}", path.display())]
@@ -100,7 +125,9 @@ pub enum IdentityError {
     },
 
     /// A name for an installation or contact is unusable.
-    #[error("invalid name: {reason}")]
+    #[error(
+        "invalid name: {reason}: choose a name of 1 to 100 characters without control or invisible characters (if it came on a contact card, ask the sender for a card with a plainly written name)"
+    )]
     InvalidName {
         /// Why the name was refused.
         reason: String,
@@ -206,6 +233,25 @@ pub enum IdentityError {
         existing_fp: Fingerprint,
     },
 
+    /// Another installation is already trusted under a name that reads the
+    /// same (other case, look-alike letters from another script, …).
+    #[error(
+        "the name {name:?} reads like the name of contact {existing:?} (fingerprint {existing_fp}){}, so the two could be mixed up, and a look-alike name is a common impersonation trick",
+        if chars.is_empty() { String::new() } else { format!("; its characters outside A-Z are {chars}") }
+    )]
+    ContactNameLooksLike {
+        /// The name on the new card.
+        name: String,
+        /// The trusted contact whose name it resembles.
+        existing: String,
+        /// That contact's fingerprint.
+        existing_fp: Fingerprint,
+        /// The new card's fingerprint.
+        new_fp: Fingerprint,
+        /// The new name's characters outside ASCII, with code points.
+        chars: String,
+    },
+
     /// The card reuses a key that a different trusted installation already has.
     #[error(
         "the card's keys are already trusted for contact {existing:?}, a different installation: this card is not genuine or was copied"
@@ -262,6 +308,16 @@ impl IdentityError {
         const FRESH_CARD: &str = "ask the sender for a fresh copy of the card";
         Some(match self {
             IdentityError::NoIdentity { .. } => "run `bemx init`".into(),
+            IdentityError::WritableByOthers { path, fix, .. } => format!(
+                "run `chmod {fix} {}`, then check with `bemx contacts list` that you added every contact listed",
+                path.display()
+            ),
+            IdentityError::PassphraseNotText => {
+                "use the passphrase as plain text there, or unset BEMX_PASSPHRASE and type the passphrase when asked".into()
+            }
+            IdentityError::ContactNameLooksLike { new_fp, .. } => format!(
+                "confirm the fingerprint {new_fp} with the sender by phone, and if it is a different colleague, edit the card's name line to a clearly different name (e.g. add a department) and add it again"
+            ),
             IdentityError::IncompleteIdentity { .. } => {
                 "restore the identity folder from a backup (or move it aside and run `bemx init` to start over)".into()
             }

@@ -76,7 +76,7 @@ pub(crate) fn read_capped(path: &Path, max: usize) -> Result<Option<Zeroizing<Ve
 /// (`mode & 0o077 == 0`), checked on the opened file. On Windows the file must
 /// lie in one of the user's private folders ([`check_private_location`]).
 pub(crate) fn read_secret(path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>> {
-    check_private_location(path)?;
+    check_private_location(path, "secret key file")?;
     let mut file = File::open(path).map_err(|e| IdentityError::io("read", path, e))?;
     let meta = file.metadata().map_err(|e| IdentityError::io("read", path, e))?;
     if !meta.is_file() {
@@ -94,6 +94,97 @@ pub(crate) fn read_secret(path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>>
         .ok_or_else(|| IdentityError::corrupt(path, format!("larger than {max} bytes")))
 }
 
+/// Refuses an installation folder that other users could change.
+///
+/// Everything bemx trusts lives in it: the contacts file (whose entries
+/// decide whose bundles are imported), the ledger, the journal, the
+/// database. Whoever can create or rename files there can plant a trusted
+/// contact, so on unix a folder that its group or other users may write to
+/// (`mode & 0o022`, sticky bit or not: a sticky folder still lets others
+/// create a missing `contacts.json`) is refused. Readable is fine: nothing
+/// in the folder itself is secret (the key files are checked on their own).
+/// On Windows, where bemx reads no ACLs (see "Key files on Windows" in
+/// [`crate::identity`]), the folder must lie in the user's private folders,
+/// as the key files must. A folder that does not exist holds nothing to
+/// trust and is accepted.
+pub fn check_installation_folder(home: &Path) -> Result<()> {
+    #[cfg(windows)]
+    {
+        if home.exists() {
+            check_private_location(home, "installation folder")?;
+        }
+    }
+    #[cfg(unix)]
+    {
+        // Following a link is right here: the folder the link leads to is
+        // where the files are.
+        let meta = match fs::metadata(home) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(IdentityError::io("read", home, e)),
+        };
+        if let Some(mode) = unix_writable_by_others(&meta) {
+            return Err(IdentityError::WritableByOthers {
+                what: "installation folder",
+                path: home.to_path_buf(),
+                mode,
+                fix: "700",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The permission bits of `dir` if its group or other users may create,
+/// rename or delete entries in it (unix; a sticky folder such as `/tmp`
+/// does not let them rename or delete another user's entries and is not
+/// reported). `None` elsewhere, for a safe folder, or when `dir` cannot be
+/// read. For a warning only: it decides nothing.
+pub fn folder_writable_by_others(dir: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::metadata(dir).ok()?;
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o1000 != 0 {
+            return None;
+        }
+        unix_writable_by_others(&meta)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+#[cfg(unix)]
+fn unix_writable_by_others(meta: &fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode() & 0o7777;
+    (mode & 0o022 != 0).then_some(mode)
+}
+
+/// Reads a file that decides whom bemx trusts (the contacts file), of at
+/// most `max` bytes; `Ok(None)` when it is larger.
+///
+/// Like [`read_secret`] but for a public file: on unix it must not be
+/// writable by its group or other users (readable is fine), checked on the
+/// opened file; on Windows it must lie in the user's private folders.
+pub(crate) fn read_trusted(path: &Path, what: &'static str, max: usize) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    check_private_location(path, what)?;
+    let mut file = File::open(path).map_err(|e| IdentityError::io("read", path, e))?;
+    let meta = file.metadata().map_err(|e| IdentityError::io("read", path, e))?;
+    if !meta.is_file() {
+        return Err(IdentityError::CorruptContacts { path: path.to_path_buf(), reason: "not a regular file".into() });
+    }
+    #[cfg(unix)]
+    if let Some(mode) = unix_writable_by_others(&meta) {
+        return Err(IdentityError::WritableByOthers { what, path: path.to_path_buf(), mode, fix: "600" });
+    }
+    read_capped_file(&mut file, path, max)
+}
+
 /// Names one more folder whose access list an administrator has limited to
 /// the user, where secret key files are accepted on Windows.
 pub const TRUSTED_KEY_FOLDER_ENV: &str = "BEMX_TRUSTED_KEY_FOLDER";
@@ -108,7 +199,7 @@ pub const TRUSTED_KEY_FOLDER_ENV: &str = "BEMX_TRUSTED_KEY_FOLDER";
 /// [`crate::identity`]. Elsewhere it accepts everything: unix checks the
 /// file mode instead.
 #[cfg(windows)]
-pub(crate) fn check_private_location(path: &Path) -> Result<()> {
+pub(crate) fn check_private_location(path: &Path, what: &'static str) -> Result<()> {
     let allowed: Vec<std::path::PathBuf> = ["USERPROFILE", "APPDATA", "LOCALAPPDATA", TRUSTED_KEY_FOLDER_ENV]
         .iter()
         .filter_map(std::env::var_os)
@@ -117,12 +208,12 @@ pub(crate) fn check_private_location(path: &Path) -> Result<()> {
         .collect();
     let resolved_roots: Vec<std::path::PathBuf> = allowed.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let inside = resolve_for_check(path).is_some_and(|p| resolved_roots.iter().any(|root| is_within(&p, root)));
-    if inside { Ok(()) } else { Err(IdentityError::OutsidePrivateFolder { path: path.to_path_buf(), allowed }) }
+    if inside { Ok(()) } else { Err(IdentityError::OutsidePrivateFolder { what, path: path.to_path_buf(), allowed }) }
 }
 
 /// Unix checks the key files' mode instead (see [`read_secret`]).
 #[cfg(not(windows))]
-pub(crate) fn check_private_location(_path: &Path) -> Result<()> {
+pub(crate) fn check_private_location(_path: &Path, _what: &'static str) -> Result<()> {
     Ok(())
 }
 

@@ -54,6 +54,11 @@
 //!   so `C:\Users\Anna2` is not inside `C:\Users\Anna`, and a link in the
 //!   profile pointing to `D:\` does not pass.
 //!
+//! - The same rule covers the installation folder and `contacts.json` when
+//!   the contacts are loaded ([`crate::check_installation_folder`]): whoever
+//!   can write them can plant a trusted contact. (On unix: neither may be
+//!   writable by group or others.)
+//!
 //! This trusts the profile's default ACL; a user who loosened it by hand, or
 //! an administrator account reading other profiles, is outside what bemx
 //! checks. On unix nothing of this applies.
@@ -117,17 +122,39 @@ pub enum PassphraseSource {
 }
 
 impl PassphraseSource {
-    fn resolve(&self) -> Option<SecretString> {
+    fn resolve(&self) -> Result<Option<SecretString>> {
         match self {
-            PassphraseSource::None => None,
-            PassphraseSource::Value(p) => Some(p.clone()),
-            PassphraseSource::Env => std::env::var(PASSPHRASE_ENV)
-                .ok()
-                .map(Zeroizing::new)
-                .filter(|v| !v.is_empty())
-                .map(|v| SecretString::from(v.as_str())),
+            PassphraseSource::None => Ok(None),
+            PassphraseSource::Value(p) => Ok(Some(p.clone())),
+            PassphraseSource::Env => passphrase_from_env(),
         }
     }
+}
+
+/// The passphrase in the environment variable `BEMX_PASSPHRASE`; `None`
+/// when it is unset or empty. A value that is not UTF-8 text is refused
+/// ([`IdentityError::PassphraseNotText`]) rather than taken as "unset".
+///
+/// The copy read here is wiped: the bytes go straight into zeroizing memory
+/// (`std::env::var` would drop a non-UTF-8 value unwiped inside its error).
+/// What this cannot wipe is the environment itself. Removing the variable
+/// needs `std::env::remove_var`, which is `unsafe` (edition 2024) in a
+/// workspace that forbids unsafe code, and would not help anyway: it drops
+/// the entry from the process's environment list, while the original bytes
+/// stay where the operating system put them at start (on Linux readable in
+/// `/proc/<pid>/environ` by the same user and root for the process's
+/// lifetime). bemx starts no child processes, so the variable is passed on
+/// to none. Scripts that care should prefer typing the passphrase.
+pub fn passphrase_from_env() -> Result<Option<SecretString>> {
+    let Some(value) = std::env::var_os(PASSPHRASE_ENV) else {
+        return Ok(None);
+    };
+    let bytes = Zeroizing::new(value.into_encoded_bytes());
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| IdentityError::PassphraseNotText)?;
+    Ok(Some(SecretString::from(text)))
 }
 
 /// The paths of the identity files in an installation folder.
@@ -286,22 +313,45 @@ impl Identity {
         }
         // Windows: refuse before creating anything a folder where load would
         // refuse the key files (see "Key files on Windows" above).
-        fsutil::check_private_location(&paths.dir)?;
+        fsutil::check_private_location(&paths.dir, "secret key folder")?;
         fsutil::create_private_dir(&paths.dir)?;
 
         let created = fsutil::now_rfc3339();
         let recipient = self.recipient().to_string();
         let vk_b64 = BASE64.encode(self.verifying_key().as_bytes());
 
-        let age_text = Zeroizing::new(format!(
-            "# created: {created}\n# public key: {recipient}\n{}\n",
-            self.age.to_string().expose_secret()
-        ));
-        let seed_b64 = Zeroizing::new(BASE64.encode(self.signing.as_bytes()));
-        let signing_text = Zeroizing::new(format!(
-            "# bemx ed25519 signing key: keep secret. format: {SIGNING_KEY_PREFIX} + padded base64 of the 32-byte seed\n# created: {created}\n# public key: {vk_b64}\n{SIGNING_KEY_PREFIX}{}\n",
-            seed_b64.as_str()
-        ));
+        // The key files' text is assembled in one zeroizing buffer of the
+        // exact final size: `format!` grows its String as it goes, and every
+        // reallocation would leave a copy of the secret in freed memory.
+        let age_secret = self.age.to_string();
+        let age_text = secret_text(&[
+            "# created: ",
+            &created,
+            "\n# public key: ",
+            &recipient,
+            "\n",
+            age_secret.expose_secret(),
+            "\n",
+        ]);
+        drop(age_secret);
+        let mut seed_b64 = Zeroizing::new([0u8; SEED_B64_LEN]);
+        let seed_len = BASE64
+            .encode_slice(self.signing.as_bytes(), seed_b64.as_mut_slice())
+            .map_err(|e| IdentityError::corrupt(&paths.signing_key, format!("cannot encode the key: {e}")))?;
+        let seed_text = std::str::from_utf8(&seed_b64[..seed_len])
+            .map_err(|_| IdentityError::corrupt(&paths.signing_key, "cannot encode the key"))?;
+        let signing_text = secret_text(&[
+            "# bemx ed25519 signing key: keep secret. format: ",
+            SIGNING_KEY_PREFIX,
+            " + padded base64 of the 32-byte seed\n# created: ",
+            &created,
+            "\n# public key: ",
+            &vk_b64,
+            "\n",
+            SIGNING_KEY_PREFIX,
+            seed_text,
+            "\n",
+        ]);
         let public = InstallationJson {
             bemx_installation: 1,
             installation_id: self.installation_id.hyphenated().to_string(),
@@ -358,7 +408,7 @@ impl Identity {
                 return Ok(raw);
             }
             if cached.is_none() {
-                cached = passphrase.resolve();
+                cached = passphrase.resolve()?;
             }
             let pass = cached.as_ref().ok_or_else(|| IdentityError::PassphraseRequired { path: path.to_path_buf() })?;
             unseal(&raw, pass, path)
@@ -460,6 +510,22 @@ fn read_installation(path: &Path) -> Result<(Uuid, String, String, [u8; 32])> {
     Ok((id, name, recipient, vk))
 }
 
+/// Length of the padded base64 of a 32-byte Ed25519 seed.
+const SEED_B64_LEN: usize = 44;
+
+/// Concatenates `parts` into one zeroizing String allocated once at its
+/// final size, so no reallocation leaves a partial copy of a secret behind
+/// (as `format!` or repeated `push_str` on a growing String would).
+fn secret_text(parts: &[&str]) -> Zeroizing<String> {
+    let len = parts.iter().map(|p| p.len()).sum();
+    let mut text = Zeroizing::new(String::with_capacity(len));
+    for part in parts {
+        text.push_str(part);
+    }
+    debug_assert_eq!(text.capacity(), len, "allocated once");
+    text
+}
+
 /// Encrypts `plain` with the passphrase (scrypt, work factor `log_n`), or
 /// returns it unchanged without one.
 fn seal(plain: &[u8], passphrase: Option<&SecretString>, log_n: u8, path: &Path) -> Result<Zeroizing<Vec<u8>>> {
@@ -543,4 +609,51 @@ fn parse_signing_key_file(plain: &[u8], path: &Path) -> Result<SigningKey> {
     }
     seed.copy_from_slice(&bytes);
     Ok(SigningKey::from_bytes(&seed))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_text_is_allocated_once_at_its_final_size() {
+        let secret = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
+        let parts = ["# created: 2025-03-01T12:00:00Z", "\n# public key: age1xyz\n", secret, "\n"];
+        let text = secret_text(&parts);
+        assert_eq!(*text, parts.concat());
+        // Vec::with_capacity(n) gives exactly n (std's documented
+        // guarantee); any growth while pushing would have left more.
+        assert_eq!(text.capacity(), text.len());
+    }
+
+    #[test]
+    fn seed_base64_fits_its_buffer() {
+        let seed = [0xa5u8; 32];
+        let mut buf = [0u8; SEED_B64_LEN];
+        let n = BASE64.encode_slice(seed, &mut buf).unwrap();
+        assert_eq!(n, SEED_B64_LEN);
+        assert_eq!(std::str::from_utf8(&buf).unwrap(), BASE64.encode(seed));
+    }
+
+    #[test]
+    fn saved_key_files_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = Identity::generate("Jürgen Weiß").unwrap();
+        id.save(dir.path(), None).unwrap();
+        let paths = IdentityPaths::new(dir.path());
+        let signing = std::fs::read_to_string(&paths.signing_key).unwrap();
+        assert!(signing.starts_with("# bemx ed25519 signing key: keep secret. format: BEMX-ED25519-SECRET-KEY-1 + padded base64 of the 32-byte seed\n# created: "), "{signing}");
+        assert_eq!(
+            signing.lines().last().unwrap(),
+            format!("{SIGNING_KEY_PREFIX}{}", BASE64.encode(id.signing.as_bytes()))
+        );
+        let age = std::fs::read_to_string(&paths.age_key).unwrap();
+        assert!(age.starts_with("# created: "), "{age}");
+        assert!(age.contains(&format!("\n# public key: {}\n", id.recipient())));
+        assert_eq!(age.lines().last().unwrap(), id.age.to_string().expose_secret());
+        let back = Identity::load(dir.path(), &PassphraseSource::None).unwrap();
+        assert_eq!(back.fingerprint(), id.fingerprint());
+        assert_eq!(back.name(), "Jürgen Weiß");
+    }
 }

@@ -17,14 +17,17 @@ pub mod contacts;
 mod error;
 mod fsutil;
 pub mod identity;
+pub mod name;
 mod sign;
 
 pub use age::secrecy::SecretString;
 pub use card::{ContactCard, Fingerprint, MAX_CARD_BYTES, compute_fingerprint};
 pub use contacts::{AddOutcome, CONTACTS_FILE, Contact, Contacts, party_fingerprint};
 pub use error::{IdentityError, Result};
+pub use fsutil::{check_installation_folder, folder_writable_by_others};
 pub use identity::{
     Identity, IdentityPaths, PASSPHRASE_ENV, PassphraseSource, SCRYPT_WORK_FACTOR, TRUSTED_KEY_FOLDER_ENV,
-    needs_passphrase,
+    needs_passphrase, passphrase_from_env,
 };
+pub use name::{first_hidden_char, names_look_alike, normalize_name};
 pub use sign::{MANIFEST_CONTEXT, RECEIPT_CONTEXT, sign, verify};

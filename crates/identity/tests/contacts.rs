@@ -96,11 +96,35 @@ fn name_clash_and_key_reuse_are_refused() {
     let mut contacts = Contacts::load(dir.path()).unwrap();
     contacts.add(anna.clone()).unwrap();
 
-    for name in ["Anna", "ANNA"] {
-        let err = contacts.add(card(name)).unwrap_err();
-        assert!(matches!(err, IdentityError::ContactNameTaken { .. }), "{err}");
-        assert!(err.advice().unwrap().contains("another name"), "{err}");
+    let err = contacts.add(card("Anna")).unwrap_err();
+    assert!(matches!(err, IdentityError::ContactNameTaken { .. }), "{err}");
+    assert!(err.advice().unwrap().contains("another name"), "{err}");
+    // Names that read the same: other case, Cyrillic А (U+0410) and а (U+0430).
+    for name in ["ANNA", "\u{410}nna", "Ann\u{430}", "  anna  "] {
+        let new = card(name);
+        let err = contacts.add(new.clone()).unwrap_err();
+        match &err {
+            IdentityError::ContactNameLooksLike { existing, existing_fp, new_fp, .. } => {
+                assert_eq!(existing, "Anna");
+                assert_eq!(*existing_fp, anna.fingerprint());
+                assert_eq!(*new_fp, new.fingerprint());
+            }
+            e => panic!("{name:?}: unexpected {e}"),
+        }
+        assert!(err.advice().unwrap().contains("clearly different name"), "{err}");
     }
+    let err = contacts.add(card("\u{410}nna")).unwrap_err();
+    assert!(err.to_string().contains("U+0410"), "the look-alike letter is named: {err}");
+    // Hidden characters never get as far as the comparison.
+    let mut hidden = card("Other");
+    hidden.name = "Anna\u{200b}".into();
+    assert!(matches!(contacts.add(hidden), Err(IdentityError::InvalidName { .. })));
+    // German names with umlauts and ß are names like any other.
+    for name in ["Jürgen Weiß", "Anna-Lena Müller", "Anna Müller"] {
+        assert_eq!(contacts.add(card(name)).unwrap(), AddOutcome::Added, "{name}");
+    }
+    assert!(matches!(contacts.add(card("JÜRGEN WEISS")), Err(IdentityError::ContactNameLooksLike { .. })));
+    assert_eq!(contacts.find("Ju\u{308}rgen  Weiß").unwrap().name(), "Jürgen Weiß", "found in its normal form");
 
     // Another installation id with Anna's signing key: refused.
     let mut copy = card("Mallory");
@@ -114,7 +138,7 @@ fn name_clash_and_key_reuse_are_refused() {
     let mut bad = card("Bad");
     bad.signing_key = [0u8; 32];
     assert!(matches!(contacts.add(bad), Err(IdentityError::BadSigningKey { .. })));
-    assert_eq!(Contacts::load(dir.path()).unwrap().list().len(), 1);
+    assert_eq!(Contacts::load(dir.path()).unwrap().list().len(), 4);
 }
 
 #[test]
@@ -136,6 +160,19 @@ fn corrupt_contacts_file() {
             v["contacts"][0]["age_recipient"] = card("X").age_recipient.into();
             v.to_string()
         },
+        // A second entry whose name reads like the first (Cyrillic А).
+        {
+            let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+            let other = card("\u{410}nna").to_json_value();
+            let mut entry = v["contacts"][0].clone();
+            for key in ["name", "installation_id", "age_recipient", "ed25519", "fingerprint"] {
+                entry[key] = other[key].clone();
+            }
+            v["contacts"].as_array_mut().unwrap().push(entry);
+            v.to_string()
+        },
+        // A zero-width space in a stored name.
+        good.replace("\"Anna\"", "\"Anna\\u200b\""),
         // The same contact twice.
         {
             let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
@@ -149,4 +186,67 @@ fn corrupt_contacts_file() {
         assert!(matches!(err, IdentityError::CorruptContacts { .. }), "{err}");
         assert!(err.to_string().contains(&path.display().to_string()));
     }
+}
+
+/// Whoever can write the contacts file or the installation folder can plant
+/// a trusted contact: both are refused when their group or other users may
+/// write them, readable is fine.
+#[cfg(unix)]
+#[test]
+fn contacts_writable_by_others_are_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let set = |p: &std::path::Path, mode: u32| fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    fs::create_dir(&home).unwrap();
+    set(&home, 0o700);
+    let path = home.join(CONTACTS_FILE);
+    Contacts::load(&home).unwrap().add(card("Anna")).unwrap();
+    assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "written private");
+    let before = fs::read(&path).unwrap();
+
+    for mode in [0o620, 0o602, 0o666] {
+        set(&path, mode);
+        let err = Contacts::load(&home).unwrap_err();
+        match &err {
+            IdentityError::WritableByOthers { what, path: p, mode: m, .. } => {
+                assert_eq!(*what, "contacts file");
+                assert_eq!(p, &path);
+                assert_eq!(*m, mode);
+            }
+            e => panic!("mode {mode:o}: unexpected {e}"),
+        }
+        assert!(err.advice().unwrap().contains(&format!("chmod 600 {}", path.display())), "{err}");
+    }
+    for mode in [0o600, 0o644, 0o444] {
+        set(&path, mode);
+        assert_eq!(Contacts::load(&home).unwrap().list().len(), 1, "mode {mode:o}");
+    }
+    set(&path, 0o600);
+
+    for mode in [0o770, 0o707, 0o777, 0o1777] {
+        set(&home, mode);
+        let err = Contacts::load(&home).unwrap_err();
+        match &err {
+            IdentityError::WritableByOthers { what, mode: m, .. } => {
+                assert_eq!(*what, "installation folder");
+                assert_eq!(*m, mode);
+            }
+            e => panic!("mode {mode:o}: unexpected {e}"),
+        }
+        assert!(err.advice().unwrap().contains(&format!("chmod 700 {}", home.display())), "{err}");
+    }
+    for mode in [0o700, 0o750, 0o755] {
+        set(&home, mode);
+        assert_eq!(Contacts::load(&home).unwrap().list().len(), 1, "mode {mode:o}");
+    }
+    assert_eq!(fs::read(&path).unwrap(), before, "refusals change nothing");
+
+    // The check is for the folder the installation really is in.
+    set(&home, 0o777);
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&home, &link).unwrap();
+    assert!(matches!(Contacts::load(&link), Err(IdentityError::WritableByOthers { .. })));
+    set(&home, 0o700);
+    assert_eq!(Contacts::load(&link).unwrap().list().len(), 1);
 }

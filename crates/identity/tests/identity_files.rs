@@ -298,7 +298,7 @@ fn windows_refuses_key_files_outside_private_folders() {
     let id = Identity::generate("Anna").unwrap();
     let err = id.save(&home, None).unwrap_err();
     match &err {
-        IdentityError::OutsidePrivateFolder { path, allowed } => {
+        IdentityError::OutsidePrivateFolder { path, allowed, .. } => {
             assert_eq!(path, &IdentityPaths::new(&home).dir);
             assert!(!allowed.is_empty());
         }

@@ -48,7 +48,7 @@ fn export(from: &Site, to: &Site, n: usize, out: &Path) -> bemx_pack::ExportRepo
     let recipient = bemx_pack::Recipient::new(&to.identity.contact_card());
     let request = bemx_pack::ExportRequest {
         clients,
-        without_consent: Some("test".into()),
+        without_consent: Some("test export, consent not needed".into()),
         output: out.to_path_buf(),
         workers: 2,
         cancel: None,

@@ -24,6 +24,9 @@ pub enum PackError {
     /// Clients lack an unrevoked handover consent.
     #[error("no valid handover consent recorded for client(s) {}", .0.join(", "))]
     MissingConsent(Vec<String>),
+    /// The reason given for exporting without consent says nothing.
+    #[error("the reason given for exporting without a recorded consent is not enough ({0})")]
+    WeakReason(String),
     /// A client UUID in the database is malformed.
     #[error("client uuid {0:?} in the database is malformed")]
     BadClientUuid(String),
@@ -113,6 +116,7 @@ impl PackError {
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
         Some(match self {
+            PackError::WeakReason(_) => "write in words why these clients are handed over without it, e.g. --without-consent \"consent form lost in the office move, client informed by phone\" (the reason goes into the audit log)".into(),
             PackError::NoClients => "name at least one client with --client or --clients-file".into(),
             PackError::DuplicateClient(_) => "list each client once".into(),
             PackError::AlreadyHandedOver { .. } => "confirm or cancel that handover first".into(),

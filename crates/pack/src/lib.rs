@@ -131,6 +131,47 @@ fn uuid_bytes(s: &str) -> Result<[u8; 16], PackError> {
     uuid::Uuid::parse_str(s).map(|u| *u.as_bytes()).map_err(|_| PackError::BadClientUuid(s.to_string()))
 }
 
+/// Fewest characters a reason for exporting without consent may have.
+pub const MIN_REASON_CHARS: usize = 10;
+/// Most characters a reason may have (it is one audit log entry).
+pub const MAX_REASON_CHARS: usize = 1000;
+
+/// Checks the reason given for exporting clients without a recorded
+/// handover consent and returns it trimmed, white space collapsed.
+///
+/// Handing health data over without consent needs a justification someone
+/// can read later in the audit log, so "." or "x" will not do: at least
+/// [`MIN_REASON_CHARS`] characters and two words of two or more letters
+/// each; no control or invisible characters (which could hide or reorder
+/// what the log shows).
+pub fn check_consent_reason(reason: &str) -> Result<String, PackError> {
+    let weak = |why: &str| PackError::WeakReason(why.to_owned());
+    if let Some(c) = bemx_identity::first_hidden_char(reason.trim()) {
+        return Err(PackError::WeakReason(format!(
+            "it contains a control or invisible character, U+{:04X}",
+            u32::from(c)
+        )));
+    }
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = reason.chars().count();
+    if chars == 0 {
+        return Err(weak("it is empty"));
+    }
+    if chars > MAX_REASON_CHARS {
+        return Err(PackError::WeakReason(format!("it has {chars} characters, more than {MAX_REASON_CHARS}")));
+    }
+    let words = reason
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .count();
+    if chars < MIN_REASON_CHARS || words < 2 {
+        return Err(PackError::WeakReason(format!(
+            "{reason:?} is too short to be one; a reason has at least {MIN_REASON_CHARS} characters and two words"
+        )));
+    }
+    Ok(reason)
+}
+
 /// A client without a recorded handover consent: (BEM-ID, UUID).
 type Unconsented = (String, String);
 
@@ -191,10 +232,11 @@ pub fn export(
     }
     let age_recipient: age::x25519::Recipient =
         recipient.party.age.parse().map_err(|_| PackError::BadRecipient(recipient.party.age.clone()))?;
+    let reason = request.without_consent.as_deref().map(check_consent_reason).transpose()?;
     file::check_target(&request.output)?;
     // Records and database agree before the export reads either.
     bemx_install::session::reconcile(home, db.conn_mut())?;
-    let (client_ids, missing_consent) = resolve_clients(db, &request.clients, request.without_consent.as_deref())?;
+    let (client_ids, missing_consent) = resolve_clients(db, &request.clients, reason.as_deref())?;
     let (without_consent, without_consent_uuids): (Vec<String>, Vec<String>) = missing_consent.into_iter().unzip();
 
     let schema_version = u64::from(bemx_db::SCHEMA_VERSION);
@@ -239,7 +281,7 @@ pub fn export(
         manifest_sha256: hex::encode(sha2::Sha256::digest(&manifest_bytes)),
         rows: plan.tables.iter().map(|(_, n)| n).sum(),
         documents: plan.blob_count(),
-        without_consent: request.without_consent.clone().map(|reason| (without_consent_uuids, reason)),
+        without_consent: reason.map(|reason| (without_consent_uuids, reason)),
     };
     // DESIGN.md E1: the journal knows the export before its bundle can exist.
     let pending = handover::announce_export(home, facts)?;
@@ -344,5 +386,43 @@ pub fn wire_value(v: &bemx_db::Value) -> bemx_format::rows::Value {
         bemx_db::Value::Real(f) => W::Real(*f),
         bemx_db::Value::Text(s) => W::Text(s.clone()),
         bemx_db::Value::Blob(b) => W::Bytes(b.clone()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_must_say_something() {
+        for weak in [
+            "",
+            "   ",
+            ".",
+            "x",
+            "test",
+            "benchmark",
+            "..........",
+            "!!!!!!!!!!!!!!!!",
+            "aaaaaaaaaaaaaaa",
+            "x x x x x x x x",
+            "1234567890 12",
+            "ok ok",
+            "consent\u{200b} missing",
+            "consent form\u{202e} lost",
+            "consent\nform lost",
+        ] {
+            assert!(matches!(check_consent_reason(weak), Err(PackError::WeakReason(_))), "{weak:?}");
+        }
+        assert!(matches!(check_consent_reason(&"word ".repeat(300)), Err(PackError::WeakReason(_))));
+        for good in
+            ["consent form lost in the office move", "Einwilligung folgt per Post", "Klient verzogen, §84 SGB IX"]
+        {
+            assert_eq!(check_consent_reason(good).unwrap(), good);
+        }
+        assert_eq!(check_consent_reason("  form   lost,  client informed ").unwrap(), "form lost, client informed");
+        let err = check_consent_reason(".").unwrap_err().to_string();
+        assert!(err.contains("--without-consent \"") && err.contains("audit log"), "says what to do: {err}");
     }
 }

@@ -62,7 +62,7 @@ fn fixture(clients: u32) -> Fixture {
 fn request(f: &Fixture, clients: Vec<String>, name: &str) -> ExportRequest<'static> {
     ExportRequest {
         clients,
-        without_consent: Some("test".into()),
+        without_consent: Some("test export, consent not needed".into()),
         output: f.out_dir.join(name),
         workers: 2,
         cancel: None,
@@ -211,6 +211,12 @@ fn missing_consent_needs_an_override() {
     let mut req = request(&f, vec![uuid.clone()], "c.bemx");
     req.without_consent = None;
     assert!(matches!(run(&f, &req), Err(PackError::MissingConsent(_))));
+    // A reason that says nothing is refused before anything is written.
+    for weak in [".", "test", "   "] {
+        req.without_consent = Some(weak.into());
+        assert!(matches!(run(&f, &req), Err(PackError::WeakReason(_))), "{weak:?}");
+        assert!(!req.output.exists());
+    }
     req.without_consent = Some("coordinator leaves, consent form follows".into());
     let report = run(&f, &req).unwrap();
     assert_eq!(report.without_consent.len(), 1);

@@ -78,7 +78,7 @@ fn add(ctx: &Ctx, file: &PathBuf) -> anyhow::Result<()> {
     let known = contacts.list().iter().any(|c| {
         let k = &c.card;
         k.installation_id == card.installation_id
-            || k.name == card.name
+            || bemx_identity::names_look_alike(&k.name, &card.name)
             || k.signing_key == card.signing_key
             || k.age_recipient == card.age_recipient
     });

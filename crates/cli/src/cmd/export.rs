@@ -49,12 +49,9 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
         Some(file) => read_clients_file(file)?,
         None => args.client.clone(),
     };
-    if let Some(reason) = &args.without_consent
-        && reason.trim().is_empty()
-    {
-        return Err(Failure::new("the reason given with --without-consent is empty")
-            .hint("say why the clients are handed over without their consent, e.g. --without-consent \"consent form lost, client informed\"")
-            .into());
+    // Refused before the lock and the passphrase; the export checks it again.
+    if let Some(reason) = &args.without_consent {
+        bemx_pack::check_consent_reason(reason)?;
     }
     home::own_card(home)?;
     let lock = home::lock(home)?;

@@ -36,10 +36,15 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
             .hint("create it first or choose another --db PATH")
             .into());
     }
+    // A folder that exists already (made by hand, say) must be as private
+    // as one init makes: every later command that trusts a contact refuses
+    // it otherwise, so refuse it now, before anything is created.
+    bemx_identity::check_installation_folder(home.root())?;
     let identity = Identity::generate(&args.name)?;
     let secret = if args.passphrase { Some(passphrase::new_passphrase()?) } else { None };
 
     create_private_dir(home.root())?;
+    warn_if_parent_is_shared(home.root());
     identity.save(home.root(), secret.as_ref())?;
     if let Err(e) = Database::create(home.db_path(), &identity.installation_id().hyphenated().to_string()) {
         remove_identity(home.root());
@@ -70,6 +75,29 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     builder
         .create(dir)
         .map_err(|e| Failure::write(format_args!("cannot create the installation folder {}", dir.display()), &e).into())
+}
+
+/// Warns when others may write the folder the installation lies in: they
+/// can rename it away and put a folder of their own in its place (with
+/// contacts of their choosing), which no check inside it can notice. Not a
+/// refusal: the user may have reasons (a shared group folder), but should know.
+fn warn_if_parent_is_shared(home: &Path) {
+    let Ok(absolute) = std::path::absolute(home) else { return };
+    let Some(parent) = absolute.parent() else { return };
+    if let Some(mode) = bemx_identity::folder_writable_by_others(parent) {
+        // Printed even with --quiet and --json (on stderr): a security
+        // warning is not advice.
+        eprintln!(
+            "warning: the folder {} that holds the installation can be changed by other users (mode {mode:03o}): \
+             they could replace the installation folder with one of their own, trusted contacts included",
+            parent.display()
+        );
+        eprintln!(
+            "hint: move the installation into a folder only you can change (the default is fine), \
+             or run `chmod go-w {}` if nobody else needs to write there",
+            parent.display()
+        );
+    }
 }
 
 /// Undoes `Identity::save` after a later step of `init` failed, so a second
