@@ -89,6 +89,8 @@
 //! | killed during the merge | see `flow::import_killed_at_any_moment_leaves_the_database_exactly_before_or_after` |
 //! | ten bundles from one sender imported in another order: all arrive, none twice; each replay refused | `attacks::load_ten_bundles_imported_in_another_order_arrive_once_each` |
 //! | 20,000 clients import with bounded memory (IGNORED: slow, run with `--ignored`) | `attacks::load_20000_clients_import_with_bounded_memory` |
+//! | **issue 13, imports** (each refusal: exit 1 naming the cause and what to do, every file of the test folder byte-identical, both databases included, no safety backup, no receipt: `attacks::refused`) | every `guard::` test below |
+//! | item 5: an import or export with `--db` naming another installation's database is refused naming both installation ids; both databases unchanged; the own database named with `--db` works | `guard::import_and_export_refuse_another_installations_database` |
 
 mod support;
 
@@ -97,4 +99,5 @@ mod cli;
 mod db;
 mod export;
 mod flow;
+mod guard;
 mod identity;

@@ -18,6 +18,19 @@ pub enum ImportError {
         /// Why not.
         reason: &'static str,
     },
+    /// The database is another installation's (`--db`).
+    #[error(
+        "the database {} belongs to installation {found}, not to this installation ({ours})",
+        database.display()
+    )]
+    ForeignDatabase {
+        /// The database file.
+        database: PathBuf,
+        /// The installation id recorded in it.
+        found: String,
+        /// This installation's id.
+        ours: String,
+    },
     /// The signer is not a trusted contact.
     #[error(
         "the bundle is signed by someone who is not among your trusted contacts (the bundle says {claimed:?}, unverified; fingerprint {fingerprint})"
@@ -125,6 +138,7 @@ impl ImportError {
         Some(match self {
             ImportError::Busy => "close BEMdok and every other bemx window, then try again".into(),
             ImportError::ReceiptTarget { .. } => "choose another place with --receipt FILE".into(),
+            ImportError::ForeignDatabase { .. } => "import into this installation's own database (leave out --db), or use the --home of the installation that database belongs to".into(),
             ImportError::UntrustedSender { .. } => "compare this fingerprint with the sender by phone, add their contact card with `bemx contacts add`, then import again".into(),
             ImportError::SenderKeyChanged { .. } | ImportError::SenderClaimsDiffer { .. } => {
                 "do not import it; call the sender and compare fingerprints".into()

@@ -155,6 +155,25 @@ fn preflight(conn: &rusqlite::Connection, home: &Home, manifest: &Manifest) -> R
     Ok(())
 }
 
+/// Opens the installation's database, refusing one that belongs to another
+/// installation: `--db` can point anywhere, and an import into another
+/// installation's database would consume the bundle in this installation's
+/// ledger and send a receipt for clients this installation never got
+/// (issue 13, item 5).
+fn open_session(inst: &Installation<'_>) -> Result<Session, ImportError> {
+    let session = Session::open(inst.home)?;
+    let ours = inst.identity.installation_id();
+    let found = session.db.installation_id();
+    if uuid::Uuid::parse_str(found).ok() != Some(ours) {
+        return Err(ImportError::ForeignDatabase {
+            database: absolute(inst.home.db_path()),
+            found: found.to_owned(),
+            ours: ours.hyphenated().to_string(),
+        });
+    }
+    Ok(session)
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -163,7 +182,7 @@ fn absolute(path: &Path) -> PathBuf {
 /// the bundle and writes nothing.
 pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportError> {
     let reader = open_bundle(path, inst)?;
-    let session = Session::open(inst.home)?;
+    let session = open_session(inst)?;
     let manifest = reader.manifest();
     preflight(session.db.conn(), inst.home, manifest)?;
     Ok(Preview {
@@ -271,7 +290,7 @@ pub fn import(
     // it can be written before anything else happens.
     let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
     check_receipt_target(&receipt_path)?;
-    let mut session = Session::open(inst.home)?;
+    let mut session = open_session(inst)?;
     // A crash after an earlier commit may have left the ledger file behind.
     ledger::reconcile_ledger(session.db.conn(), &inst.home.import_ledger_path())?;
 

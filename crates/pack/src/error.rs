@@ -30,6 +30,19 @@ pub enum PackError {
         "the installation's signing key does not match its public key: the identity files are inconsistent; restore them from a backup"
     )]
     KeyMismatch,
+    /// The database is another installation's (`--db`).
+    #[error(
+        "the database {} belongs to installation {found}, not to this installation ({ours}): use this installation's own database (leave out --db) or the --home of the installation it belongs to; nothing was exported",
+        path.display()
+    )]
+    ForeignDatabase {
+        /// The database file.
+        path: PathBuf,
+        /// The installation id recorded in it.
+        found: String,
+        /// The exporting installation's id.
+        ours: String,
+    },
     /// The recipient's age key does not parse.
     #[error("the contact's age key {0:?} is invalid: remove the contact and add its card again")]
     BadRecipient(String),
