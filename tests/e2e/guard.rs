@@ -5,7 +5,7 @@
 //! included), no safety backup, no receipt.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr)]
 
-use crate::attacks::{path_str, refused, small};
+use crate::attacks::{bundle_of, entries_of, import_refused, path_str, put, refused, resign, small};
 use crate::support::Inst;
 
 fn installation_id(inst: &Inst) -> String {
@@ -58,5 +58,43 @@ fn import_and_export_refuse_another_installations_database() {
 
     // The installation's own database named with --db is fine.
     s.bernd.run(&["import", "--yes", "--db", path_str(&s.bernd.db_path()), path_str(&s.bundle)]).success();
+    assert_eq!(client_uuids(&s.bernd).len(), 2);
+}
+
+// ---------------------------------------------------------------------------
+// Item 15: the signed client list equals the client rows imported.
+
+#[test]
+fn a_client_list_that_differs_from_the_client_records_is_refused() {
+    let s = small();
+    let entries = entries_of(&s.bundle, &s.bernd);
+    let listed = bemx_format::Manifest::decode(&entries[0].1).unwrap().clients;
+    assert_eq!(listed.len(), 2);
+    let extra = uuid::Uuid::new_v4();
+
+    // Re-signed by Anna, the trusted sender: one client more in the list
+    // than the bundle carries (verify would count three, import bring two).
+    let mut more = entries.clone();
+    resign(&mut more, &s.anna, |m| {
+        m.clients.push(*extra.as_bytes());
+        m.clients.sort_unstable();
+    });
+    let path = put(&s.world, "lists-a-client-more.bemx", &bundle_of(&more, &s.bernd));
+    let r = import_refused(&s.world, &s.bernd, &path, &["signed client list does not match"]);
+    assert!(r.run.stderr.contains(&format!("listed but not carried: {extra}")), "{}", r.run.stderr);
+
+    // One client fewer in the list than the bundle carries.
+    let dropped = uuid::Uuid::from_bytes(listed[1]);
+    let mut fewer = entries.clone();
+    resign(&mut fewer, &s.anna, |m| {
+        m.clients.remove(1);
+    });
+    let path = put(&s.world, "lists-a-client-less.bemx", &bundle_of(&fewer, &s.bernd));
+    let r = import_refused(&s.world, &s.bernd, &path, &["signed client list does not match"]);
+    assert!(r.run.stderr.contains(&format!("carried but not listed: {dropped}")), "{}", r.run.stderr);
+    assert!(r.run.stderr.contains("hint: do not import it; ask the sender for a new bundle"), "{}", r.run.stderr);
+
+    // The bundle as Anna made it imports.
+    s.bernd.run(&["import", "--yes", path_str(&s.bundle)]).success();
     assert_eq!(client_uuids(&s.bernd).len(), 2);
 }

@@ -31,6 +31,18 @@ pub enum ImportError {
         /// This installation's id.
         ours: String,
     },
+    /// The manifest's client list and the client rows disagree.
+    #[error(
+        "the bundle's signed client list does not match the client records it carries (listed but not carried: {}; carried but not listed: {})",
+        none_if_empty(.listed_not_carried),
+        none_if_empty(.carried_not_listed)
+    )]
+    ClientsDiffer {
+        /// UUIDs the manifest lists without a client row.
+        listed_not_carried: Vec<String>,
+        /// UUIDs of client rows the manifest does not list.
+        carried_not_listed: Vec<String>,
+    },
     /// The signer is not a trusted contact.
     #[error(
         "the bundle is signed by someone who is not among your trusted contacts (the bundle says {claimed:?}, unverified; fingerprint {fingerprint})"
@@ -139,6 +151,7 @@ impl ImportError {
             ImportError::Busy => "close BEMdok and every other bemx window, then try again".into(),
             ImportError::ReceiptTarget { .. } => "choose another place with --receipt FILE".into(),
             ImportError::ForeignDatabase { .. } => "import into this installation's own database (leave out --db), or use the --home of the installation that database belongs to".into(),
+            ImportError::ClientsDiffer { .. } => "do not import it; ask the sender for a new bundle".into(),
             ImportError::UntrustedSender { .. } => "compare this fingerprint with the sender by phone, add their contact card with `bemx contacts add`, then import again".into(),
             ImportError::SenderKeyChanged { .. } | ImportError::SenderClaimsDiffer { .. } => {
                 "do not import it; call the sender and compare fingerprints".into()
@@ -159,6 +172,10 @@ impl ImportError {
             ImportError::Install(e) => return e.advice(),
         })
     }
+}
+
+fn none_if_empty(uuids: &[String]) -> String {
+    if uuids.is_empty() { "none".into() } else { uuids.join(", ") }
 }
 
 impl From<bemx_unpack::UnpackError> for ImportError {

@@ -1,6 +1,7 @@
 //! `bemx import`: preflight, SICHERHEITSBACKUP, one-transaction merge,
 //! ledger, receipt, retention and `--burn` (spec/FORMAT.md §11, reader).
 
+use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -174,6 +175,26 @@ fn open_session(inst: &Installation<'_>) -> Result<Session, ImportError> {
     Ok(session)
 }
 
+/// The client rows merged must be exactly the clients the signed manifest
+/// lists: the receipt, the ledger and the sender's purge all go by the
+/// list, so a row it does not name, or a name without a row, would make
+/// them lie (issue 13, item 15).
+fn check_clients(manifest: &Manifest, merged: &[String]) -> Result<(), ImportError> {
+    let listed: BTreeSet<String> =
+        manifest.clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect();
+    let carried: BTreeSet<String> = merged
+        .iter()
+        .map(|u| uuid::Uuid::parse_str(u).map_or_else(|_| u.clone(), |u| u.hyphenated().to_string()))
+        .collect();
+    if listed == carried && carried.len() == merged.len() {
+        return Ok(());
+    }
+    Err(ImportError::ClientsDiffer {
+        listed_not_carried: listed.difference(&carried).cloned().collect(),
+        carried_not_listed: carried.difference(&listed).cloned().collect(),
+    })
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -328,6 +349,7 @@ pub fn import(
     bemx_unpack::walk(&mut reader, &mut merge)?;
     reader.finish().map_err(unpack)?;
     let report = merger.finish()?;
+    check_clients(&manifest, &report.client_uuids)?;
 
     let violations: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if violations != 0 {
