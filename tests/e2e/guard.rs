@@ -3,10 +3,17 @@
 //! the refusals are proven with [`attacks::refused`]: exit 1 naming the
 //! cause, every file of the test folder byte-identical (both databases
 //! included), no safety backup, no receipt.
+//!
+//! One case needs to act in the middle of an import and is proven at
+//! library level as well: crates/import/tests/guard.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr)]
 
-use crate::attacks::{bundle_of, entries_of, import_refused, path_str, put, refused, resign, small};
-use crate::support::Inst;
+use std::path::Path;
+
+use crate::attacks::{
+    Scene, bundle_of, entries_of, export, import_refused, path_str, put, refused, resign, scene, small,
+};
+use crate::support::{Inst, files_under, snapshot};
 
 fn installation_id(inst: &Inst) -> String {
     let card: serde_json::Value = serde_json::from_str(&inst.card_json()).unwrap();
@@ -97,4 +104,85 @@ fn a_client_list_that_differs_from_the_client_records_is_refused() {
     // The bundle as Anna made it imports.
     s.bernd.run(&["import", "--yes", path_str(&s.bundle)]).success();
     assert_eq!(client_uuids(&s.bernd).len(), 2);
+}
+
+// ---------------------------------------------------------------------------
+// Item 12: what is imported is what the preview showed.
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    assert!(std::process::Command::new("mkfifo").arg(path).status().unwrap().success(), "mkfifo");
+}
+
+/// Hands each of `bundles` to one opener of `path`, in turn, through FIFOs:
+/// the preview opens the bundle, then the import opens it again, so the
+/// test can show the preview one bundle and the import another — a bundle
+/// file swapped between the preview and the "y", deterministically.
+///
+/// Each FIFO is replaced by a fresh one as soon as its reader has opened it
+/// and before it gets a byte: the preview cannot get past its first read
+/// until then, so the import, which comes after the preview, always opens
+/// the next FIFO, and no byte of one bundle can reach the other's reader.
+#[cfg(unix)]
+fn serve(path: &Path, bundles: Vec<Vec<u8>>) -> std::thread::JoinHandle<()> {
+    use std::io::Write as _;
+    mkfifo(path);
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        let count = bundles.len();
+        for (i, bytes) in bundles.into_iter().enumerate() {
+            let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&path) else { return };
+            if i + 1 < count {
+                let next = path.with_extension("next");
+                mkfifo(&next);
+                std::fs::rename(&next, &path).unwrap();
+            }
+            // The preview reads only the start and closes: a broken pipe.
+            let _ = f.write_all(&bytes);
+        }
+    })
+}
+
+/// Ends a [`serve`] thread still waiting for a reader (bemx refused before
+/// opening the bundle as often as it was offered).
+#[cfg(unix)]
+fn stop(fifo: &Path, server: std::thread::JoinHandle<()>) {
+    use std::os::unix::fs::OpenOptionsExt;
+    while !server.is_finished() {
+        // Non-blocking: returns at once whether or not a writer waits.
+        let _ = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(fifo);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    server.join().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_bundle_swapped_between_the_preview_and_the_import_is_refused() {
+    let Scene { world, anna, bernd, bundle: one, exported } = scene(10, 1, "200-2000");
+    let others: Vec<String> = anna.clients_with_consent(true).into_iter().filter(|c| !exported.contains(c)).collect();
+    assert!(others.len() >= 2, "more clients with a handover consent");
+    let many = export(&anna, "Bernd", &others, "many.bemx");
+    let outside = tempfile::tempdir().unwrap();
+    let fifo = outside.path().join("handover.bemx");
+    let receipt = world.path().join("handover.receipt");
+    let args = ["import", "--yes", "--receipt", path_str(&receipt), path_str(&fifo)];
+
+    // The preview sees the one-client bundle, the import gets the other.
+    let server = serve(&fifo, vec![snapshot(&one), snapshot(&many)]);
+    let r = refused(&world, &bernd, &args, &["changed after you confirmed the import"]);
+    stop(&fifo, server);
+    std::fs::remove_file(&fifo).unwrap();
+    assert!(r.run.stderr.contains("hint: check who else can write to that folder"), "{}", r.run.stderr);
+    assert!(files_under(outside.path()).is_empty(), "nothing written beside the bundle");
+    assert!(client_uuids(&bernd).is_empty());
+
+    // The same bundle both times: imported.
+    let server = serve(&fifo, vec![snapshot(&one), snapshot(&one)]);
+    let run = bernd.run(&args);
+    stop(&fifo, server);
+    std::fs::remove_file(&fifo).unwrap();
+    let run = run.success();
+    assert!(run.stdout.contains("Imported 1 client"), "{}", run.stdout);
+    assert_eq!(client_uuids(&bernd), vec![anna.uuid_of(&exported[0])]);
 }

@@ -31,6 +31,15 @@ pub enum ImportError {
         /// This installation's id.
         ours: String,
     },
+    /// The bundle read now is not the one the user confirmed.
+    #[error(
+        "the bundle file {} changed after you confirmed the import: it is no longer the bundle the preview showed",
+        path.display()
+    )]
+    BundleChanged {
+        /// The bundle file.
+        path: PathBuf,
+    },
     /// The manifest's client list and the client rows disagree.
     #[error(
         "the bundle's signed client list does not match the client records it carries (listed but not carried: {}; carried but not listed: {})",
@@ -151,6 +160,9 @@ impl ImportError {
             ImportError::Busy => "close BEMdok and every other bemx window, then try again".into(),
             ImportError::ReceiptTarget { .. } => "choose another place with --receipt FILE".into(),
             ImportError::ForeignDatabase { .. } => "import into this installation's own database (leave out --db), or use the --home of the installation that database belongs to".into(),
+            ImportError::BundleChanged { .. } => {
+                "check who else can write to that folder, then import again and confirm what the preview shows".into()
+            }
             ImportError::ClientsDiffer { .. } => "do not import it; ask the sender for a new bundle".into(),
             ImportError::UntrustedSender { .. } => "compare this fingerprint with the sender by phone, add their contact card with `bemx contacts add`, then import again".into(),
             ImportError::SenderKeyChanged { .. } | ImportError::SenderClaimsDiffer { .. } => {

@@ -55,6 +55,11 @@ pub struct ImportOptions<'a> {
     pub retention: Retention,
     /// Set by a Ctrl-C handler; checked until the commit.
     pub cancel: Option<&'a AtomicBool>,
+    /// The [`Preview::manifest_sha256`] the user confirmed: the import
+    /// refuses a bundle with any other manifest, so what is imported is
+    /// what was shown (issue 13, item 12). `None` only where no one was
+    /// shown a preview (benchmarks, tests).
+    pub expected_manifest: Option<[u8; 32]>,
 }
 
 /// What the user confirms before an import.
@@ -78,6 +83,20 @@ pub struct Preview {
     pub documents: usize,
     /// Target database.
     pub database: PathBuf,
+    /// SHA-256 of the exact signed manifest bytes: everything shown here
+    /// comes from them. Pass it as [`ImportOptions::expected_manifest`].
+    #[serde(serialize_with = "hex_bytes")]
+    pub manifest_sha256: [u8; 32],
+}
+
+fn hex_bytes<S: serde::Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(bytes))
+}
+
+/// SHA-256 of the manifest bytes the signature covers.
+fn manifest_sha256<R: Read>(reader: &BundleReader<R>) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(reader.manifest_bytes()).into()
 }
 
 /// What an import did.
@@ -216,6 +235,7 @@ pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportEr
         tables: manifest.tables.iter().map(|t| (t.name.clone(), t.rows)).collect(),
         documents: manifest.entries.iter().filter(|e| e.path.starts_with(BLOBS_PREFIX)).count(),
         database: absolute(inst.home.db_path()),
+        manifest_sha256: manifest_sha256(&reader),
     })
 }
 
@@ -312,10 +332,13 @@ pub fn import(
     let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
     check_receipt_target(&receipt_path)?;
     let mut session = open_session(inst)?;
-    // A crash after an earlier commit may have left the ledger file behind.
-    ledger::reconcile_ledger(session.db.conn(), &inst.home.import_ledger_path())?;
 
     let mut reader = open_bundle(path, inst)?;
+    if options.expected_manifest.is_some_and(|confirmed| confirmed != manifest_sha256(&reader)) {
+        return Err(ImportError::BundleChanged { path: absolute(path) });
+    }
+    // A crash after an earlier commit may have left the ledger file behind.
+    ledger::reconcile_ledger(session.db.conn(), &inst.home.import_ledger_path())?;
     let manifest = reader.manifest().clone();
     let bundle_id = manifest.bundle_id_hex();
     let sender_fp = sender_fingerprint(&manifest.sender);
