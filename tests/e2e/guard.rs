@@ -107,6 +107,103 @@ fn a_client_list_that_differs_from_the_client_records_is_refused() {
 }
 
 // ---------------------------------------------------------------------------
+// Item 14: the receipt file is created before anything changes.
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_at_the_receipt_path_is_refused_before_anything_changes() {
+    let s = small();
+    // Outside the test folder: its snapshot reads every file, and a
+    // dangling link cannot be read.
+    let outside = tempfile::tempdir().unwrap();
+    let receipt = outside.path().join("handover.receipt");
+    let target = outside.path().join("planted.receipt");
+    std::os::unix::fs::symlink(&target, &receipt).unwrap();
+
+    let r = refused(
+        &s.world,
+        &s.bernd,
+        &["import", "--yes", "--receipt", path_str(&receipt), path_str(&s.bundle)],
+        &["the receipt cannot be written"],
+    );
+    assert!(r.run.stderr.contains("a link of that name exists"), "{}", r.run.stderr);
+    assert!(r.run.stderr.contains(path_str(&receipt)), "names the receipt path:\n{}", r.run.stderr);
+    assert!(std::fs::symlink_metadata(&receipt).unwrap().file_type().is_symlink(), "the link is left alone");
+    assert!(!target.exists(), "the link is not followed");
+
+    std::fs::remove_file(&receipt).unwrap();
+    s.bernd.run(&["import", "--yes", "--receipt", path_str(&receipt), path_str(&s.bundle)]).success();
+    assert!(!snapshot(&receipt).is_empty(), "the receipt is written once the place is free");
+}
+
+#[cfg(unix)]
+struct Unmount(std::path::PathBuf);
+
+#[cfg(unix)]
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// A folder this process cannot create files in. As a normal user a folder
+/// without write permission is that; root ignores permissions (CI runs the
+/// suite as root), so as root it is a read-only tmpfs mounted there, which
+/// refuses root too (EROFS). `None` (with a loud SKIPPED line) as root
+/// where mounting is not allowed.
+#[cfg(unix)]
+fn read_only_folder(dir: &Path, test: &str) -> Option<Option<Unmount>> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    std::fs::create_dir(dir).unwrap();
+    let probe = dir.join("probe");
+    std::fs::write(&probe, b"").unwrap();
+    let root = std::fs::metadata(&probe).unwrap().uid() == 0;
+    std::fs::remove_file(&probe).unwrap();
+    if !root {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        return Some(None);
+    }
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "ro,size=64k,mode=0755", "tmpfs", path_str(dir)])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|st| st.success());
+    if !mounted {
+        eprintln!("SKIPPED {test}: running as root, and a read-only tmpfs cannot be mounted here");
+        return None;
+    }
+    Some(Some(Unmount(dir.to_path_buf())))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_receipt_in_a_read_only_folder_is_refused_before_anything_changes() {
+    use std::os::unix::fs::PermissionsExt;
+    let test = "a_receipt_in_a_read_only_folder_is_refused_before_anything_changes";
+    let s = small();
+    let dir = s.world.path().join("read-only");
+    let Some(mount) = read_only_folder(&dir, test) else { return };
+    let receipt = dir.join("handover.receipt");
+    let r = refused(
+        &s.world,
+        &s.bernd,
+        &["import", "--yes", "--receipt", path_str(&receipt), path_str(&s.bundle)],
+        &["the receipt cannot be written"],
+    );
+    assert!(
+        r.run.stderr.contains("Read-only file system") || r.run.stderr.contains("Permission denied"),
+        "names the cause:\n{}",
+        r.run.stderr
+    );
+    assert!(r.run.stderr.contains("hint: choose another place with --receipt FILE"), "{}", r.run.stderr);
+    assert!(files_under(&dir).is_empty());
+    drop(mount);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    s.bernd.run(&["import", "--yes", "--receipt", path_str(&receipt), path_str(&s.bundle)]).success();
+    assert!(!snapshot(&receipt).is_empty(), "the receipt is written once the folder is writable");
+}
+
+// ---------------------------------------------------------------------------
 // Item 12: what is imported is what the preview showed.
 
 #[cfg(unix)]

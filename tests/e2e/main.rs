@@ -92,6 +92,8 @@
 //! | **issue 13, imports** (each refusal: exit 1 naming the cause and what to do, every file of the test folder byte-identical, both databases included, no safety backup, no receipt: `attacks::refused`) | every `guard::` test below |
 //! | item 5: an import or export with `--db` naming another installation's database is refused naming both installation ids; both databases unchanged; the own database named with `--db` works | `guard::import_and_export_refuse_another_installations_database` |
 //! | item 12: a bundle swapped between the preview and the import (a FIFO hands the preview one bundle, the import another) is refused "changed after you confirmed", before the safety backup; the same bundle both times imports (library level: crates/import/tests/guard.rs) | `guard::a_bundle_swapped_between_the_preview_and_the_import_is_refused`; `an_import_refuses_a_bundle_other_than_the_one_previewed` in crates/import/tests/guard.rs |
+//! | item 14: a dangling link at the receipt path is refused (never followed) before anything changes | `guard::a_dangling_link_at_the_receipt_path_is_refused_before_anything_changes` |
+//! | item 14: a receipt folder the process cannot write (as root: a read-only tmpfs mounted there, which root cannot write either; skipped loudly where it cannot be mounted) is refused before anything changes, naming the OS error | `guard::a_receipt_in_a_read_only_folder_is_refused_before_anything_changes` |
 //! | item 15: a manifest re-signed by the trusted sender listing a client more, or one fewer, than the client records it carries is refused naming the UUIDs | `guard::a_client_list_that_differs_from_the_client_records_is_refused` |
 
 mod support;

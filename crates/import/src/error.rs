@@ -18,6 +18,14 @@ pub enum ImportError {
         /// Why not.
         reason: &'static str,
     },
+    /// The receipt file could not be created (a read-only folder, say).
+    #[error("the receipt cannot be written to {}: {source}; nothing was imported", path.display())]
+    ReceiptUnwritable {
+        /// Where it would go.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
     /// The database is another installation's (`--db`).
     #[error(
         "the database {} belongs to installation {found}, not to this installation ({ours})",
@@ -158,7 +166,9 @@ impl ImportError {
     pub fn advice(&self) -> Option<String> {
         Some(match self {
             ImportError::Busy => "close BEMdok and every other bemx window, then try again".into(),
-            ImportError::ReceiptTarget { .. } => "choose another place with --receipt FILE".into(),
+            ImportError::ReceiptTarget { .. } | ImportError::ReceiptUnwritable { .. } => {
+                "choose another place with --receipt FILE".into()
+            }
             ImportError::ForeignDatabase { .. } => "import into this installation's own database (leave out --db), or use the --home of the installation that database belongs to".into(),
             ImportError::BundleChanged { .. } => {
                 "check who else can write to that folder, then import again and confirm what the preview shows".into()

@@ -18,6 +18,7 @@ use bemx_install::{Home, InstallLock, ReceiptProblem, Session};
 use bemx_unpack::{BundleReader, Recipient, SenderTrust, UnpackError};
 
 use crate::ImportError;
+use crate::files::ReceiptFile;
 
 /// The sender's contact fingerprint, computed from what the manifest says.
 pub fn sender_fingerprint(sender: &Party) -> String {
@@ -327,10 +328,7 @@ pub fn import(
     options: &ImportOptions<'_>,
     progress: &mut dyn Progress,
 ) -> Result<ImportReport, ImportError> {
-    // The receipt is the sender's only way to finish the handover: make sure
-    // it can be written before anything else happens.
     let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
-    check_receipt_target(&receipt_path)?;
     let mut session = open_session(inst)?;
 
     let mut reader = open_bundle(path, inst)?;
@@ -346,6 +344,12 @@ pub fn import(
     let tx = bemx_install::lock::begin_exclusive(db.conn_mut())?;
     preflight(&tx, inst.home, &manifest)?;
     check_cancel(options.cancel)?;
+
+    // The receipt is the sender's only way to finish the handover: create
+    // its file now, before the safety backup, so an import whose receipt
+    // cannot be written is refused instead of committed without one. It is
+    // removed again if the import stops before its commit.
+    let receipt_file = ReceiptFile::create(&receipt_path)?;
 
     progress.step("safety backup");
     let now = bemx_format::time::now();
@@ -428,7 +432,7 @@ pub fn import(
         }
     };
     progress.step("receipt");
-    if let Err(e) = write_new_file(&receipt_path, &receipt) {
+    if let Err(e) = receipt_file.write(&receipt) {
         warnings.push(format!("{e}; run `bemx receipt {bundle_id}` to write it again"));
     }
     let burned = if options.burn {
@@ -471,22 +475,11 @@ impl Drop for UnneededBackup {
     }
 }
 
-fn check_receipt_target(path: &Path) -> Result<(), ImportError> {
-    let refuse = |reason| Err(ImportError::ReceiptTarget { path: path.to_path_buf(), reason });
-    if path.exists() {
-        return refuse("a file of that name already exists (an older receipt?)");
-    }
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => refuse("its folder does not exist"),
-        _ => Ok(()),
-    }
-}
-
 /// Writes the signed receipt of an earlier import again (it is kept in the
 /// import ledger), for a sender whose receipt got lost.
 pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Result<(), ImportError> {
     let bundle_hex = bundle_hex.trim().to_ascii_lowercase();
-    check_receipt_target(target)?;
+    let receipt_file = ReceiptFile::create(target)?;
     let session = Session::open(home)?;
     let stored: Option<Option<Vec<u8>>> = session
         .db
@@ -495,7 +488,7 @@ pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Resu
         .map(Some)
         .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
     match stored {
-        Some(Some(bytes)) => write_new_file(target, &bytes),
+        Some(Some(bytes)) => receipt_file.write(&bytes),
         Some(None) => Err(bemx_install::InstallError::Receipt(ReceiptProblem::ImportRestoredAway(bundle_hex)).into()),
         None => Err(bemx_install::InstallError::Receipt(ReceiptProblem::NeverImported(bundle_hex)).into()),
     }
@@ -504,15 +497,6 @@ pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Resu
 /// `handover.bemx` → `handover.receipt` in the same folder.
 pub fn default_receipt_path(bundle: &Path) -> PathBuf {
     bundle.with_extension("receipt")
-}
-
-fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| ImportError::io("writing the receipt", path, e))?;
-    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| ImportError::io("writing the receipt", path, e))
 }
 
 /// Overwrites the bundle with zeros, syncs, and deletes it. On flash media

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod files;
 pub mod import;
 
 pub use error::ImportError;
