@@ -4,7 +4,7 @@
 //! cause, every file of the test folder byte-identical (both databases
 //! included), no safety backup, no receipt.
 //!
-//! One case needs to act in the middle of an import and is proven at
+//! Two cases need to act in the middle of an import and are proven at
 //! library level as well: crates/import/tests/guard.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr)]
 
@@ -282,4 +282,35 @@ fn a_bundle_swapped_between_the_preview_and_the_import_is_refused() {
     let run = run.success();
     assert!(run.stdout.contains("Imported 1 client"), "{}", run.stdout);
     assert_eq!(client_uuids(&bernd), vec![anna.uuid_of(&exported[0])]);
+}
+
+// ---------------------------------------------------------------------------
+// Item 2: --burn overwrites the file that was read, never through a link.
+
+#[cfg(unix)]
+#[test]
+fn burn_overwrites_the_file_that_was_read_and_never_goes_through_a_link() {
+    let s = small();
+    let len = snapshot(&s.bundle).len();
+
+    // A link to the bundle: refused before anything changes.
+    let link = s.world.path().join("link.bemx");
+    std::os::unix::fs::symlink(&s.bundle, &link).unwrap();
+    let r = refused(&s.world, &s.bernd, &["import", "--yes", "--burn", path_str(&link)], &["is a link"]);
+    assert!(r.run.stderr.contains("never through a link"), "{}", r.run.stderr);
+    std::fs::remove_file(&link).unwrap();
+
+    // The bundle itself: the file that was read — seen through a second
+    // name — is all zeros, and the bundle's name is gone.
+    let second_name = s.world.path().join("second-name");
+    std::fs::hard_link(&s.bundle, &second_name).unwrap();
+    let run = s.bernd.run(&["import", "--yes", "--burn", path_str(&s.bundle)]).success();
+    assert!(run.stdout.contains("the bundle file was overwritten and deleted"), "{}", run.stdout);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(!s.bundle.exists());
+    let left = snapshot(&second_name);
+    assert_eq!(left.len(), len);
+    assert!(left.iter().all(|&b| b == 0), "overwritten with zeros");
+    assert!(!snapshot(&s.bundle.with_extension("receipt")).is_empty(), "the receipt is written");
+    assert_eq!(client_uuids(&s.bernd).len(), 2);
 }

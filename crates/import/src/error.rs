@@ -48,6 +48,25 @@ pub enum ImportError {
         /// The bundle file.
         path: PathBuf,
     },
+    /// `--burn` of a path that is a link.
+    #[error("{} is a link; --burn overwrites only the bundle file itself, never through a link", path.display())]
+    BurnThroughLink {
+        /// The bundle path given.
+        path: PathBuf,
+    },
+    /// The bundle path no longer names the file that was read. Only `burn`
+    /// returns it, after the commit: the import reports it as a warning.
+    #[error(
+        "the bundle file {} was replaced during the import; it was {}",
+        path.display(),
+        if *overwritten { "overwritten, but the name now points elsewhere and was not deleted" } else { "not overwritten" }
+    )]
+    BundleReplaced {
+        /// The bundle path.
+        path: PathBuf,
+        /// Whether the file read was overwritten before the name changed.
+        overwritten: bool,
+    },
     /// The manifest's client list and the client rows disagree.
     #[error(
         "the bundle's signed client list does not match the client records it carries (listed but not carried: {}; carried but not listed: {})",
@@ -173,6 +192,10 @@ impl ImportError {
             ImportError::BundleChanged { .. } => {
                 "check who else can write to that folder, then import again and confirm what the preview shows".into()
             }
+            ImportError::BurnThroughLink { .. } => {
+                "import the file the link points to, or leave out --burn and delete the bundle yourself".into()
+            }
+            ImportError::BundleReplaced { .. } => "delete it by hand".into(),
             ImportError::ClientsDiffer { .. } => "do not import it; ask the sender for a new bundle".into(),
             ImportError::UntrustedSender { .. } => "compare this fingerprint with the sender by phone, add their contact card with `bemx contacts add`, then import again".into(),
             ImportError::SenderKeyChanged { .. } | ImportError::SenderClaimsDiffer { .. } => {

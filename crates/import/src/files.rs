@@ -1,9 +1,11 @@
-//! The receipt file an import writes outside the installation, in a folder
-//! other people may write to (a shared folder, a USB stick): created before
-//! anything changes and never reached through a link (issue 13, item 14).
+//! The two files an import touches outside the installation: the bundle it
+//! read (and may burn) and the receipt it writes. Both live in folders other
+//! people may write to (a shared folder, a USB stick), so neither is ever
+//! reached through a link, and the bundle is overwritten only if the path
+//! still names the very file that was read (issue 13, items 2 and 14).
 
 use std::fs::{self, File, Metadata, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use crate::ImportError;
@@ -57,6 +59,11 @@ fn names_file(path: &Path, id: &FileId) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && FileId::from_metadata(&m) == *id)
 }
 
+/// Whether `path` itself is a symbolic link (or, on Windows, another reparse point std reports as one).
+pub(crate) fn is_link(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Opens for writing without following a link at the last path component.
 ///
 /// unix: `O_NOFOLLOW` makes the open fail on a symlink instead of opening
@@ -79,6 +86,59 @@ fn no_follow(options: &mut OpenOptions) -> &mut OpenOptions {
         options.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
     }
     options
+}
+
+fn open_for_writing_no_follow(path: &Path) -> io::Result<File> {
+    no_follow(OpenOptions::new().write(true)).open(path)
+}
+
+/// Overwrites the bundle file that was read — `read` is the id taken from
+/// the handle the import read it through — with zeros, syncs it, and
+/// deletes it.
+///
+/// The path is opened again (a read handle cannot be turned into a write
+/// handle), without following links, and the file it opens must have the
+/// id `read`; otherwise someone replaced the bundle during the import and
+/// nothing is written ([`ImportError::BundleReplaced`]). The old code
+/// reopened the name and followed it: a symlink put there during the import
+/// made it overwrite whatever the link pointed to (the database, in the
+/// reproduction).
+///
+/// On flash media the old blocks may survive in the controller; the file is
+/// useless without the recipient's key anyway, which is the real protection.
+pub fn burn(path: &Path, read: &FileId) -> Result<(), ImportError> {
+    let replaced = |overwritten| ImportError::BundleReplaced { path: path.to_path_buf(), overwritten };
+    let err = |e| ImportError::io("overwriting the bundle", path, e);
+    let mut f = match open_for_writing_no_follow(path) {
+        Ok(f) => f,
+        // A link (ELOOP), a FIFO without reader (ENXIO) or anything else
+        // that is not the file read: say so rather than print the OS error.
+        Err(_) if !names_file(path, read) => return Err(replaced(false)),
+        Err(e) => return Err(err(e)),
+    };
+    let meta = f.metadata().map_err(err)?;
+    if !meta.is_file() || FileId::from_metadata(&meta) != *read {
+        return Err(replaced(false));
+    }
+    let len = meta.len();
+    f.rewind().map_err(err)?;
+    let zeros = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        f.write_all(&zeros[..n]).map_err(err)?;
+        left -= n as u64;
+    }
+    f.sync_all().map_err(err)?;
+    // Removing a name never writes through it, but a name swapped in since
+    // the open is not ours to delete. Only unix can tell (Windows' id
+    // includes the last-write time, which the overwrite just changed).
+    #[cfg(unix)]
+    if !names_file(path, read) {
+        return Err(replaced(true));
+    }
+    drop(f);
+    fs::remove_file(path).map_err(|e| ImportError::io("deleting the bundle", path, e))
 }
 
 /// The receipt file, created (empty) before the import changes anything, so

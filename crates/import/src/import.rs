@@ -2,8 +2,8 @@
 //! ledger, receipt, retention and `--burn` (spec/FORMAT.md §11, reader).
 
 use std::collections::BTreeSet;
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufReader, Read, Seek, Write};
+use std::fs::{self, File};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -18,7 +18,9 @@ use bemx_install::{Home, InstallLock, ReceiptProblem, Session};
 use bemx_unpack::{BundleReader, Recipient, SenderTrust, UnpackError};
 
 use crate::ImportError;
-use crate::files::ReceiptFile;
+use crate::files::{FileId, ReceiptFile, is_link};
+
+pub use crate::files::burn;
 
 /// The sender's contact fingerprint, computed from what the manifest says.
 pub fn sender_fingerprint(sender: &Party) -> String {
@@ -127,13 +129,16 @@ pub struct ImportReport {
     pub warnings: Vec<String>,
 }
 
-fn open_bundle(path: &Path, inst: &Installation<'_>) -> Result<BundleReader<BufReader<File>>, ImportError> {
+/// Opens the bundle; also returns the id of the file read, taken from the
+/// handle, which is what `--burn` may overwrite (and nothing else).
+fn open_bundle(path: &Path, inst: &Installation<'_>) -> Result<(BundleReader<BufReader<File>>, FileId), ImportError> {
     let file = File::open(path).map_err(|e| ImportError::io("opening the bundle", path, e))?;
+    let id = FileId::of(&file).map_err(|e| ImportError::io("opening the bundle", path, e))?;
     let reader = BundleReader::open(BufReader::with_capacity(1 << 20, file), inst.recipient(), inst.contacts, false)
         .map_err(unpack)?;
     let fingerprint = sender_fingerprint(&reader.manifest().sender);
     match reader.sender_trust() {
-        SenderTrust::Trusted { .. } => Ok(reader),
+        SenderTrust::Trusted { .. } => Ok((reader, id)),
         SenderTrust::KeyChanged { name } => Err(ImportError::SenderKeyChanged { name: name.clone(), fingerprint }),
         SenderTrust::ClaimsDiffer { name, fields } => {
             Err(ImportError::SenderClaimsDiffer { name: name.clone(), fields })
@@ -222,7 +227,7 @@ fn absolute(path: &Path) -> PathBuf {
 /// Opens the bundle and runs the preflight checks; reads only the start of
 /// the bundle and writes nothing.
 pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportError> {
-    let reader = open_bundle(path, inst)?;
+    let (reader, _) = open_bundle(path, inst)?;
     let session = open_session(inst)?;
     let manifest = reader.manifest();
     preflight(session.db.conn(), inst.home, manifest)?;
@@ -328,10 +333,16 @@ pub fn import(
     options: &ImportOptions<'_>,
     progress: &mut dyn Progress,
 ) -> Result<ImportReport, ImportError> {
+    // --burn overwrites the file that was read, never through a link; a
+    // link given from the start is refused now rather than left after the
+    // commit with a warning.
+    if options.burn && is_link(path) {
+        return Err(ImportError::BurnThroughLink { path: path.to_path_buf() });
+    }
     let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
     let mut session = open_session(inst)?;
 
-    let mut reader = open_bundle(path, inst)?;
+    let (mut reader, bundle_file) = open_bundle(path, inst)?;
     if options.expected_manifest.is_some_and(|confirmed| confirmed != manifest_sha256(&reader)) {
         return Err(ImportError::BundleChanged { path: absolute(path) });
     }
@@ -436,10 +447,11 @@ pub fn import(
         warnings.push(format!("{e}; run `bemx receipt {bundle_id}` to write it again"));
     }
     let burned = if options.burn {
-        match burn(path) {
+        match burn(path, &bundle_file) {
             Ok(()) => true,
             Err(e) => {
-                warnings.push(format!("{e}; delete the bundle file by hand"));
+                let advice = e.advice().unwrap_or_else(|| "delete the bundle file by hand".into());
+                warnings.push(format!("{e}: {advice}"));
                 false
             }
         }
@@ -497,24 +509,4 @@ pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Resu
 /// `handover.bemx` → `handover.receipt` in the same folder.
 pub fn default_receipt_path(bundle: &Path) -> PathBuf {
     bundle.with_extension("receipt")
-}
-
-/// Overwrites the bundle with zeros, syncs, and deletes it. On flash media
-/// the old blocks may survive in the controller; the file is useless
-/// without the recipient's key anyway, which is the real protection.
-pub fn burn(path: &Path) -> Result<(), ImportError> {
-    let err = |e| ImportError::io("overwriting the bundle", path, e);
-    let mut f = OpenOptions::new().write(true).open(path).map_err(err)?;
-    let len = f.metadata().map_err(err)?.len();
-    f.rewind().map_err(err)?;
-    let zeros = vec![0u8; 1 << 20];
-    let mut left = len;
-    while left > 0 {
-        let n = left.min(zeros.len() as u64) as usize;
-        f.write_all(&zeros[..n]).map_err(err)?;
-        left -= n as u64;
-    }
-    f.sync_all().map_err(err)?;
-    drop(f);
-    fs::remove_file(path).map_err(|e| ImportError::io("deleting the bundle", path, e))
 }

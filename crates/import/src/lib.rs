@@ -8,4 +8,5 @@ mod files;
 pub mod import;
 
 pub use error::ImportError;
+pub use files::{FileId, burn};
 pub use import::{ImportOptions, ImportReport, Installation, Preview, import, preview};
