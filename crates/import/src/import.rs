@@ -324,8 +324,10 @@ impl bemx_unpack::EntryVisitor for Merge<'_, '_, '_> {
 }
 
 /// Imports a bundle. The caller holds `lock`; the user has confirmed the
-/// [`preview`]. On any error before the commit the database is unchanged
-/// (the safety backup, if already taken, stays in the backups folder).
+/// [`preview`] (pass its manifest hash in `options`). On any error before
+/// the commit the database is unchanged, and the safety backup and the
+/// receipt file, if already made, are removed again. After the commit
+/// nothing fails: trouble is reported in [`ImportReport::warnings`].
 pub fn import(
     path: &Path,
     inst: &Installation<'_>,
