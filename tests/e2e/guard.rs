@@ -8,12 +8,17 @@
 //! library level as well: crates/import/tests/guard.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr)]
 
+#[cfg(unix)]
 use std::path::Path;
 
-use crate::attacks::{
-    Scene, bundle_of, entries_of, export, import_refused, path_str, put, refused, resign, scene, small,
+use crate::attacks::{bundle_of, entries_of, import_refused, path_str, put, refused, resign, small};
+use crate::support::Inst;
+// The cases that need links, FIFOs or a read-only mount are unix-only.
+#[cfg(unix)]
+use crate::{
+    attacks::{Scene, export, scene},
+    support::{files_under, snapshot},
 };
-use crate::support::{Inst, files_under, snapshot};
 
 fn installation_id(inst: &Inst) -> String {
     let card: serde_json::Value = serde_json::from_str(&inst.card_json()).unwrap();

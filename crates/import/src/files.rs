@@ -81,7 +81,7 @@ fn no_follow(options: &mut OpenOptions) -> &mut OpenOptions {
     #[cfg(windows)]
     {
         use std::os::windows::fs::OpenOptionsExt;
-        /// winbase.h; std has no constant for it.
+        // winbase.h; std has no constant for it.
         const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
         options.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
     }

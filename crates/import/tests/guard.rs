@@ -8,7 +8,6 @@ mod common;
 
 use std::path::Path;
 
-use bemx_db::Database;
 use bemx_identity::Contacts;
 use bemx_import::import::{NoProgress, Progress};
 use bemx_import::{ImportError, ImportOptions, ImportReport, Installation};
@@ -103,10 +102,12 @@ fn an_import_refuses_a_bundle_other_than_the_one_previewed() {
 
 /// Runs `swap` once the import reaches its receipt step: after the commit,
 /// right before the burn.
+#[cfg(unix)]
 struct AtReceipt<F: FnMut()> {
     swap: Option<F>,
 }
 
+#[cfg(unix)]
 impl<F: FnMut()> Progress for AtReceipt<F> {
     fn start(&mut self, _: u64) {}
     fn advance(&mut self, _: u64) {}
@@ -151,7 +152,7 @@ fn burn_after_the_bundle_was_swapped_for_a_link_to_the_database_leaves_the_datab
         report.warnings
     );
     // The database is intact and holds the import.
-    let conn = Database::open(&db).unwrap();
+    let conn = bemx_db::Database::open(&db).unwrap();
     assert!(bemx_db::check_database(conn.conn()).unwrap().is_ok());
     drop(conn);
     assert_eq!(client_count(&b, true), 5);
