@@ -49,14 +49,14 @@ const MAX_RSS_KB: u64 = 200 * 1024;
 // ---------------------------------------------------------------------------
 // The scene: two installations and one real bundle.
 
-struct Scene {
-    world: World,
-    anna: Inst,
-    bernd: Inst,
+pub(crate) struct Scene {
+    pub(crate) world: World,
+    pub(crate) anna: Inst,
+    pub(crate) bernd: Inst,
     /// The real bundle from Anna to Bernd, in the world folder.
-    bundle: PathBuf,
+    pub(crate) bundle: PathBuf,
     /// BEM-IDs of the exported clients.
-    exported: Vec<String>,
+    pub(crate) exported: Vec<String>,
 }
 
 fn seed(inst: &Inst, clients: u32, seed: &str, document_bytes: &str) {
@@ -77,7 +77,7 @@ fn seed(inst: &Inst, clients: u32, seed: &str, document_bytes: &str) {
 }
 
 /// Exports `clients` from `from` to contact `to` into `<world>/<file>`.
-fn export(from: &Inst, to: &str, clients: &[String], file: &str) -> PathBuf {
+pub(crate) fn export(from: &Inst, to: &str, clients: &[String], file: &str) -> PathBuf {
     let mut args = vec!["export", "--to", to, "-o", file];
     for c in clients {
         args.extend_from_slice(&["--client", c]);
@@ -88,7 +88,7 @@ fn export(from: &Inst, to: &str, clients: &[String], file: &str) -> PathBuf {
 
 /// Anna (with `clients` demo clients) and Bernd trust each other; Anna has
 /// exported `exporting` clients with a handover consent to Bernd.
-fn scene(clients: u32, exporting: usize, document_bytes: &str) -> Scene {
+pub(crate) fn scene(clients: u32, exporting: usize, document_bytes: &str) -> Scene {
     let world = World::new();
     let anna = world.init("Anna");
     let bernd = world.init("Bernd");
@@ -101,7 +101,7 @@ fn scene(clients: u32, exporting: usize, document_bytes: &str) -> Scene {
 }
 
 /// A bundle of a few kilobytes: two clients, small documents.
-fn small() -> Scene {
+pub(crate) fn small() -> Scene {
     scene(4, 2, "200-5000")
 }
 
@@ -113,12 +113,12 @@ fn large() -> Scene {
     s
 }
 
-fn path_str(p: &Path) -> &str {
+pub(crate) fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
 
 /// Writes `bytes` as `<world>/<name>` and returns the path.
-fn put(world: &World, name: &str, bytes: &[u8]) -> PathBuf {
+pub(crate) fn put(world: &World, name: &str, bytes: &[u8]) -> PathBuf {
     let path = world.path().join(name);
     std::fs::write(&path, bytes).unwrap();
     path
@@ -128,8 +128,8 @@ fn put(world: &World, name: &str, bytes: &[u8]) -> PathBuf {
 // The three checks.
 
 /// What a refused command left behind (after [`refused`] checked it).
-struct Refusal {
-    run: Run,
+pub(crate) struct Refusal {
+    pub(crate) run: Run,
     /// Peak resident memory of the bemx process, KiB (0 without /proc).
     peak_kb: u64,
     elapsed: Duration,
@@ -144,7 +144,7 @@ struct Refusal {
 ///   is removed, and retries cannot fill the disk;
 /// - peak memory below [`MAX_RSS_KB`].
 #[track_caller]
-fn refused(world: &World, on: &Inst, args: &[&str], causes: &[&str]) -> Refusal {
+pub(crate) fn refused(world: &World, on: &Inst, args: &[&str], causes: &[&str]) -> Refusal {
     let before = contents_under(world.path());
     let db_before = snapshot(&on.db_path());
     let (run, peak_kb, elapsed) = run_measured(on.command(args), &on_args(on, args));
@@ -183,7 +183,7 @@ fn on_args<'a>(on: &'a Inst, args: &[&'a str]) -> Vec<&'a str> {
 
 /// `bemx import --yes --burn BUNDLE` on `on`, refused as [`refused`] proves.
 #[track_caller]
-fn import_refused(world: &World, on: &Inst, bundle: &Path, causes: &[&str]) -> Refusal {
+pub(crate) fn import_refused(world: &World, on: &Inst, bundle: &Path, causes: &[&str]) -> Refusal {
     refused(world, on, &["import", "--yes", "--burn", path_str(bundle)], causes)
 }
 
@@ -394,7 +394,7 @@ fn tampering_reordered_chunks_are_refused() {
 
 /// The entries of a bundle made for `receiver`, in archive order, read with
 /// bemx-format's own layers (age → zstd → ustar; no manifest checks).
-fn entries_of(bundle: &Path, receiver: &Inst) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn entries_of(bundle: &Path, receiver: &Inst) -> Vec<(String, Vec<u8>)> {
     let identity = receiver.identity();
     let bytes = snapshot(bundle);
     let (_, payload) = bemx_format::layers::open_payload(&bytes[..], identity.age_identity()).unwrap();
@@ -410,7 +410,7 @@ fn entries_of(bundle: &Path, receiver: &Inst) -> Vec<(String, Vec<u8>)> {
 
 /// A bundle for `to` holding exactly `entries`, written with bemx-format's
 /// own writer (valid layers whatever the entries say).
-fn bundle_of(entries: &[(String, Vec<u8>)], to: &Inst) -> Vec<u8> {
+pub(crate) fn bundle_of(entries: &[(String, Vec<u8>)], to: &Inst) -> Vec<u8> {
     let recipient: age::x25519::Recipient = to.age_recipient().parse().unwrap();
     let mut w = bemx_format::layers::BundleWriter::new(Vec::new(), &recipient, 0, 0).unwrap();
     for (path, data) in entries {
@@ -426,7 +426,7 @@ fn sign(signer: &Inst, manifest: &[u8]) -> Vec<u8> {
 
 /// Replaces manifest and signature: `change` edits the decoded manifest,
 /// which is re-encoded and signed by `signer`.
-fn resign(entries: &mut [(String, Vec<u8>)], signer: &Inst, change: impl FnOnce(&mut Manifest)) {
+pub(crate) fn resign(entries: &mut [(String, Vec<u8>)], signer: &Inst, change: impl FnOnce(&mut Manifest)) {
     let mut m = Manifest::decode(&entries[0].1).unwrap();
     change(&mut m);
     let bytes = m.encode().unwrap();

@@ -142,6 +142,7 @@ fn import(receiver_root: &Path, bundle: &Path, receipt: &Path) -> Result<Measure
         burn: false,
         retention: Retention::KeepSafetyOnly,
         cancel: None,
+        expected_manifest: None,
     };
     let bytes = std::fs::metadata(bundle)?.len();
     let start = Instant::now();

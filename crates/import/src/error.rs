@@ -18,6 +18,67 @@ pub enum ImportError {
         /// Why not.
         reason: &'static str,
     },
+    /// The receipt file could not be created (a read-only folder, say).
+    #[error("the receipt cannot be written to {}: {source}; nothing was imported", path.display())]
+    ReceiptUnwritable {
+        /// Where it would go.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The database is another installation's (`--db`).
+    #[error(
+        "the database {} belongs to installation {found}, not to this installation ({ours})",
+        database.display()
+    )]
+    ForeignDatabase {
+        /// The database file.
+        database: PathBuf,
+        /// The installation id recorded in it.
+        found: String,
+        /// This installation's id.
+        ours: String,
+    },
+    /// The bundle read now is not the one the user confirmed.
+    #[error(
+        "the bundle file {} changed after you confirmed the import: it is no longer the bundle the preview showed",
+        path.display()
+    )]
+    BundleChanged {
+        /// The bundle file.
+        path: PathBuf,
+    },
+    /// `--burn` of a path that is a link.
+    #[error("{} is a link; --burn overwrites only the bundle file itself, never through a link", path.display())]
+    BurnThroughLink {
+        /// The bundle path given.
+        path: PathBuf,
+    },
+    /// The bundle path no longer names the file that was read. Only `burn`
+    /// returns it, after the commit: the import reports it as a warning.
+    #[error(
+        "the bundle file {} was replaced during the import; it was {}",
+        path.display(),
+        if *overwritten { "overwritten, but the name now points elsewhere and was not deleted" } else { "not overwritten" }
+    )]
+    BundleReplaced {
+        /// The bundle path.
+        path: PathBuf,
+        /// Whether the file read was overwritten before the name changed.
+        overwritten: bool,
+    },
+    /// The manifest's client list and the client rows disagree.
+    #[error(
+        "the bundle's signed client list does not match the client records it carries (listed but not carried: {}; carried but not listed: {})",
+        none_if_empty(.listed_not_carried),
+        none_if_empty(.carried_not_listed)
+    )]
+    ClientsDiffer {
+        /// UUIDs the manifest lists without a client row.
+        listed_not_carried: Vec<String>,
+        /// UUIDs of client rows the manifest does not list.
+        carried_not_listed: Vec<String>,
+    },
     /// The signer is not a trusted contact.
     #[error(
         "the bundle is signed by someone who is not among your trusted contacts (the bundle says {claimed:?}, unverified; fingerprint {fingerprint})"
@@ -125,7 +186,18 @@ impl ImportError {
     pub fn advice(&self) -> Option<String> {
         Some(match self {
             ImportError::Busy => "close BEMdok and every other bemx window, then try again".into(),
-            ImportError::ReceiptTarget { .. } => "choose another place with --receipt FILE".into(),
+            ImportError::ReceiptTarget { .. } | ImportError::ReceiptUnwritable { .. } => {
+                "choose another place with --receipt FILE".into()
+            }
+            ImportError::ForeignDatabase { .. } => "import into this installation's own database (leave out --db), or use the --home of the installation that database belongs to".into(),
+            ImportError::BundleChanged { .. } => {
+                "check who else can write to that folder, then import again and confirm what the preview shows".into()
+            }
+            ImportError::BurnThroughLink { .. } => {
+                "import the file the link points to, or leave out --burn and delete the bundle yourself".into()
+            }
+            ImportError::BundleReplaced { .. } => "delete it by hand".into(),
+            ImportError::ClientsDiffer { .. } => "do not import it; ask the sender for a new bundle".into(),
             ImportError::UntrustedSender { .. } => "compare this fingerprint with the sender by phone, add their contact card with `bemx contacts add`, then import again".into(),
             ImportError::SenderKeyChanged { .. } | ImportError::SenderClaimsDiffer { .. } => {
                 "do not import it; call the sender and compare fingerprints".into()
@@ -148,6 +220,10 @@ impl ImportError {
             ImportError::Install(e) => return e.advice(),
         })
     }
+}
+
+fn none_if_empty(uuids: &[String]) -> String {
+    if uuids.is_empty() { "none".into() } else { uuids.join(", ") }
 }
 
 impl From<bemx_unpack::UnpackError> for ImportError {

@@ -2,8 +2,9 @@
 //! ledger, receipt, retention and `--burn`: spec/DESIGN.md §7, I1–I11
 //! (FORMAT.md §11 reader keeps only the byte-level orderings).
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufReader, Read, Seek, Write};
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,9 +17,11 @@ use bemx_install::ledger::{self, LedgerEntry};
 use bemx_install::schema::{self, SchemaMatch};
 use bemx_install::{Home, InstallLock, ReceiptProblem, Session};
 use bemx_unpack::{BundleReader, Recipient, SenderTrust, UnpackError};
-use sha2::Digest as _;
 
 use crate::ImportError;
+use crate::files::{FileId, ReceiptFile, is_link};
+
+pub use crate::files::burn;
 
 /// The sender's contact fingerprint, computed from what the manifest says.
 pub fn sender_fingerprint(sender: &Party) -> String {
@@ -56,6 +59,11 @@ pub struct ImportOptions<'a> {
     pub retention: Retention,
     /// Set by a Ctrl-C handler; checked until the commit.
     pub cancel: Option<&'a AtomicBool>,
+    /// The [`Preview::manifest_sha256`] the user confirmed: the import
+    /// refuses a bundle with any other manifest, so what is imported is
+    /// what was shown (issue 13, item 12). `None` only where no one was
+    /// shown a preview (benchmarks, tests).
+    pub expected_manifest: Option<[u8; 32]>,
 }
 
 /// What the user confirms before an import.
@@ -79,6 +87,20 @@ pub struct Preview {
     pub documents: usize,
     /// Target database.
     pub database: PathBuf,
+    /// SHA-256 of the exact signed manifest bytes: everything shown here
+    /// comes from them. Pass it as [`ImportOptions::expected_manifest`].
+    #[serde(serialize_with = "hex_bytes")]
+    pub manifest_sha256: [u8; 32],
+}
+
+fn hex_bytes<S: serde::Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(bytes))
+}
+
+/// SHA-256 of the manifest bytes the signature covers.
+fn manifest_sha256<R: Read>(reader: &BundleReader<R>) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(reader.manifest_bytes()).into()
 }
 
 /// What an import did.
@@ -108,13 +130,16 @@ pub struct ImportReport {
     pub warnings: Vec<String>,
 }
 
-fn open_bundle(path: &Path, inst: &Installation<'_>) -> Result<BundleReader<BufReader<File>>, ImportError> {
+/// Opens the bundle; also returns the id of the file read, taken from the
+/// handle, which is what `--burn` may overwrite (and nothing else).
+fn open_bundle(path: &Path, inst: &Installation<'_>) -> Result<(BundleReader<BufReader<File>>, FileId), ImportError> {
     let file = File::open(path).map_err(|e| ImportError::io("opening the bundle", path, e))?;
+    let id = FileId::of(&file).map_err(|e| ImportError::io("opening the bundle", path, e))?;
     let reader = BundleReader::open(BufReader::with_capacity(1 << 20, file), inst.recipient(), inst.contacts, false)
         .map_err(unpack)?;
     let fingerprint = sender_fingerprint(&reader.manifest().sender);
     match reader.sender_trust() {
-        SenderTrust::Trusted { .. } => Ok(reader),
+        SenderTrust::Trusted { .. } => Ok((reader, id)),
         SenderTrust::KeyChanged { name } => Err(ImportError::SenderKeyChanged { name: name.clone(), fingerprint }),
         SenderTrust::ClaimsDiffer { name, fields } => {
             Err(ImportError::SenderClaimsDiffer { name: name.clone(), fields })
@@ -158,6 +183,45 @@ fn preflight(conn: &rusqlite::Connection, home: &Home, manifest: &Manifest) -> R
     Ok(())
 }
 
+/// Opens the installation's database, refusing one that belongs to another
+/// installation: `--db` can point anywhere, and an import into another
+/// installation's database would consume the bundle in this installation's
+/// ledger and send a receipt for clients this installation never got
+/// (issue 13, item 5).
+fn open_session(inst: &Installation<'_>) -> Result<Session, ImportError> {
+    let session = Session::open(inst.home)?;
+    let ours = inst.identity.installation_id();
+    let found = session.db.installation_id();
+    if uuid::Uuid::parse_str(found).ok() != Some(ours) {
+        return Err(ImportError::ForeignDatabase {
+            database: absolute(inst.home.db_path()),
+            found: found.to_owned(),
+            ours: ours.hyphenated().to_string(),
+        });
+    }
+    Ok(session)
+}
+
+/// The client rows merged must be exactly the clients the signed manifest
+/// lists: the receipt, the ledger and the sender's purge all go by the
+/// list, so a row it does not name, or a name without a row, would make
+/// them lie (issue 13, item 15).
+fn check_clients(manifest: &Manifest, merged: &[String]) -> Result<(), ImportError> {
+    let listed: BTreeSet<String> =
+        manifest.clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect();
+    let carried: BTreeSet<String> = merged
+        .iter()
+        .map(|u| uuid::Uuid::parse_str(u).map_or_else(|_| u.clone(), |u| u.hyphenated().to_string()))
+        .collect();
+    if listed == carried && carried.len() == merged.len() {
+        return Ok(());
+    }
+    Err(ImportError::ClientsDiffer {
+        listed_not_carried: listed.difference(&carried).cloned().collect(),
+        carried_not_listed: carried.difference(&listed).cloned().collect(),
+    })
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -165,8 +229,8 @@ fn absolute(path: &Path) -> PathBuf {
 /// Opens the bundle and runs the preflight checks; reads only the start of
 /// the bundle and writes nothing.
 pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportError> {
-    let reader = open_bundle(path, inst)?;
-    let session = Session::open(inst.home)?;
+    let (reader, _) = open_bundle(path, inst)?;
+    let session = open_session(inst)?;
     let manifest = reader.manifest();
     preflight(session.db.conn(), inst.home, manifest)?;
     Ok(Preview {
@@ -179,6 +243,7 @@ pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportEr
         tables: manifest.tables.iter().map(|t| (t.name.clone(), t.rows)).collect(),
         documents: manifest.entries.iter().filter(|e| e.path.starts_with(BLOBS_PREFIX)).count(),
         database: absolute(inst.home.db_path()),
+        manifest_sha256: manifest_sha256(&reader),
     })
 }
 
@@ -261,32 +326,48 @@ impl bemx_unpack::EntryVisitor for Merge<'_, '_, '_> {
 }
 
 /// Imports a bundle. The caller holds `lock`; the user has confirmed the
-/// [`preview`]. On any error before the commit the database is unchanged
-/// (the safety backup, if already taken, stays in the backups folder).
+/// [`preview`] (pass its manifest hash in `options`). On any error before
+/// the commit the database is unchanged, and the safety backup and the
+/// receipt file, if already made, are removed again. After the commit
+/// nothing fails: trouble is reported in [`ImportReport::warnings`].
 pub fn import(
     path: &Path,
     inst: &Installation<'_>,
-    lock: &InstallLock,
+    _lock: &InstallLock,
     options: &ImportOptions<'_>,
     progress: &mut dyn Progress,
 ) -> Result<ImportReport, ImportError> {
-    // The receipt is the sender's only way to finish the handover: make sure
-    // it can be written before anything else happens.
+    // --burn overwrites the file that was read, never through a link; a
+    // link given from the start is refused now rather than left after the
+    // commit with a warning.
+    if options.burn && is_link(path) {
+        return Err(ImportError::BurnThroughLink { path: path.to_path_buf() });
+    }
     let receipt_path = options.receipt.clone().unwrap_or_else(|| default_receipt_path(path));
-    check_receipt_target(&receipt_path)?;
+    let mut session = open_session(inst)?;
     // Records and database agree before anything else (a crash after an
-    // earlier commit may have left a record file behind).
-    let (mut session, _) = Session::open_locked(inst.home, lock)?;
+    // earlier commit may have left a record file behind); only now that the
+    // database is known to be this installation's.
+    bemx_install::session::reconcile(inst.home, session.db.conn_mut())?;
 
-    let mut reader = open_bundle(path, inst)?;
+    let (mut reader, bundle_file) = open_bundle(path, inst)?;
+    if options.expected_manifest.is_some_and(|confirmed| confirmed != manifest_sha256(&reader)) {
+        return Err(ImportError::BundleChanged { path: absolute(path) });
+    }
     let manifest = reader.manifest().clone();
-    let manifest_sha256: [u8; 32] = sha2::Sha256::digest(reader.manifest_bytes()).into();
+    let acknowledged = manifest_sha256(&reader);
     let bundle_id = manifest.bundle_id_hex();
     let sender_fp = sender_fingerprint(&manifest.sender);
     let Session { db, file } = &mut session;
     let tx = bemx_install::lock::begin_exclusive(db.conn_mut())?;
     preflight(&tx, inst.home, &manifest)?;
     check_cancel(options.cancel)?;
+
+    // The receipt is the sender's only way to finish the handover: create
+    // its file now, before the safety backup, so an import whose receipt
+    // cannot be written is refused instead of committed without one. It is
+    // removed again if the import stops before its commit.
+    let receipt_file = ReceiptFile::create(&receipt_path)?;
 
     progress.step("safety backup");
     let now = bemx_format::time::now();
@@ -313,6 +394,7 @@ pub fn import(
     bemx_unpack::walk(&mut reader, &mut merge)?;
     reader.finish().map_err(unpack)?;
     let report = merger.finish()?;
+    check_clients(&manifest, &report.client_uuids)?;
 
     let violations: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if violations != 0 {
@@ -340,7 +422,7 @@ pub fn import(
         bundle_id: manifest.bundle_id,
         imported_at: now,
         clients_sha256: Receipt::clients_digest(&manifest.clients),
-        manifest_sha256,
+        manifest_sha256: acknowledged,
     }
     .sign_to_file(inst.identity.signing_key());
     let detail = format!(
@@ -381,14 +463,15 @@ pub fn import(
         }
     };
     progress.step("receipt");
-    if let Err(e) = write_new_file(&receipt_path, &receipt) {
+    if let Err(e) = receipt_file.write(&receipt) {
         warnings.push(format!("{e}; run `bemx receipt {bundle_id}` to write it again"));
     }
     let burned = if options.burn {
-        match burn(path) {
+        match burn(path, &bundle_file) {
             Ok(()) => true,
             Err(e) => {
-                warnings.push(format!("{e}; delete the bundle file by hand"));
+                let advice = e.advice().unwrap_or_else(|| "delete the bundle file by hand".into());
+                warnings.push(format!("{e}: {advice}"));
                 false
             }
         }
@@ -424,22 +507,11 @@ impl Drop for UnneededBackup {
     }
 }
 
-fn check_receipt_target(path: &Path) -> Result<(), ImportError> {
-    let refuse = |reason| Err(ImportError::ReceiptTarget { path: path.to_path_buf(), reason });
-    if path.exists() {
-        return refuse("a file of that name already exists (an older receipt?)");
-    }
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => refuse("its folder does not exist"),
-        _ => Ok(()),
-    }
-}
-
 /// Writes the signed receipt of an earlier import again (it is kept in the
 /// import ledger), for a sender whose receipt got lost.
 pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Result<(), ImportError> {
     let bundle_hex = bundle_hex.trim().to_ascii_lowercase();
-    check_receipt_target(target)?;
+    let receipt_file = ReceiptFile::create(target)?;
     let session = Session::open(home)?;
     let stored: Option<Option<Vec<u8>>> = session
         .db
@@ -448,7 +520,7 @@ pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Resu
         .map(Some)
         .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
     match stored {
-        Some(Some(bytes)) => write_new_file(target, &bytes),
+        Some(Some(bytes)) => receipt_file.write(&bytes),
         Some(None) => Err(bemx_install::InstallError::Receipt(ReceiptProblem::ImportRestoredAway(bundle_hex)).into()),
         None => Err(bemx_install::InstallError::Receipt(ReceiptProblem::NeverImported(bundle_hex)).into()),
     }
@@ -457,33 +529,4 @@ pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Resu
 /// `handover.bemx` → `handover.receipt` in the same folder.
 pub fn default_receipt_path(bundle: &Path) -> PathBuf {
     bundle.with_extension("receipt")
-}
-
-fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| ImportError::io("writing the receipt", path, e))?;
-    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| ImportError::io("writing the receipt", path, e))
-}
-
-/// Overwrites the bundle with zeros, syncs, and deletes it. On flash media
-/// the old blocks may survive in the controller; the file is useless
-/// without the recipient's key anyway, which is the real protection.
-pub fn burn(path: &Path) -> Result<(), ImportError> {
-    let err = |e| ImportError::io("overwriting the bundle", path, e);
-    let mut f = OpenOptions::new().write(true).open(path).map_err(err)?;
-    let len = f.metadata().map_err(err)?.len();
-    f.rewind().map_err(err)?;
-    let zeros = vec![0u8; 1 << 20];
-    let mut left = len;
-    while left > 0 {
-        let n = left.min(zeros.len() as u64) as usize;
-        f.write_all(&zeros[..n]).map_err(err)?;
-        left -= n as u64;
-    }
-    f.sync_all().map_err(err)?;
-    drop(f);
-    fs::remove_file(path).map_err(|e| ImportError::io("deleting the bundle", path, e))
 }

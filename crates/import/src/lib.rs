@@ -4,7 +4,9 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod files;
 pub mod import;
 
 pub use error::ImportError;
+pub use files::{FileId, burn};
 pub use import::{ImportOptions, ImportReport, Installation, Preview, import, preview};

@@ -3,58 +3,17 @@
 //! installation, import on another, receipt back, confirm; and the ways it
 //! must refuse: replay, replay after restore, a cancelled handover's receipt.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use bemx_db::Database;
-use bemx_demo::SeedOptions;
-use bemx_identity::{Contacts, Identity};
+use bemx_identity::Contacts;
 use bemx_import::import::NoProgress;
 use bemx_import::{ImportError, ImportOptions, Installation};
 use bemx_install::backup::Retention;
-use bemx_install::{Home, InstallError, InstallLock, handover, restore};
-
-struct Site {
-    home: Home,
-    identity: Identity,
-    _dir: tempfile::TempDir,
-}
-
-fn site(name: &str, seed: u64, clients: u32) -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    let home = Home::new(dir.path().join("home"), None);
-    std::fs::create_dir_all(home.root()).unwrap();
-    let identity = Identity::generate(name).unwrap();
-    identity.save(home.root(), None).unwrap();
-    let mut db = Database::create(home.db_path(), &identity.installation_id().to_string()).unwrap();
-    let mut options = SeedOptions::new(clients, seed);
-    options.document_bytes = (100, 5000);
-    options.max_documents_per_client = 2;
-    if clients > 0 {
-        bemx_demo::seed_with(&mut db, &options).unwrap();
-    }
-    Site { home, identity, _dir: dir }
-}
-
-fn trust(a: &Site, b: &Site) {
-    let mut contacts = Contacts::load(a.home.root()).unwrap();
-    contacts.add(b.identity.contact_card()).unwrap();
-}
-
-fn export(from: &Site, to: &Site, n: usize, out: &Path) -> bemx_pack::ExportReport {
-    let lock = from.home.lock().unwrap();
-    let mut db = Database::open(from.home.db_path()).unwrap();
-    let clients: Vec<String> = db.clients_list(false).unwrap().into_iter().take(n).map(|c| c.uuid).collect();
-    let sender = bemx_pack::Sender::new(&from.identity);
-    let recipient = bemx_pack::Recipient::new(&to.identity.contact_card());
-    let request = bemx_pack::ExportRequest {
-        clients,
-        without_consent: Some("test export, consent not needed".into()),
-        output: out.to_path_buf(),
-        workers: 2,
-        cancel: None,
-    };
-    bemx_pack::export(&from.home, &lock, &mut db, &sender, &recipient, &request, &mut NoProgress).unwrap()
-}
+use bemx_install::{InstallError, InstallLock, handover, restore};
+use common::{Site, client_count, export, scratch, site, trust};
 
 fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<bemx_import::ImportReport, ImportError> {
     let contacts = Contacts::load(to.home.root()).unwrap();
@@ -65,18 +24,9 @@ fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<bemx_import::Impor
         burn: false,
         retention: Retention::KeepSafetyOnly,
         cancel: None,
+        expected_manifest: None,
     };
     bemx_import::import(bundle, &inst, &lock, &options, &mut NoProgress)
-}
-
-fn client_count(site: &Site, all: bool) -> usize {
-    Database::open(site.home.db_path()).unwrap().clients_list(all).unwrap().len()
-}
-
-fn scratch() -> (tempfile::TempDir, PathBuf) {
-    let d = tempfile::tempdir().unwrap();
-    let p = d.path().to_path_buf();
-    (d, p)
 }
 
 #[test]

@@ -33,6 +33,19 @@ pub enum PackError {
     /// The sender's signing key does not match its public description.
     #[error("the installation's signing key does not match its public key: the identity files are inconsistent")]
     KeyMismatch,
+    /// The database is another installation's (`--db`).
+    #[error(
+        "the database {} belongs to installation {found}, not to this installation ({ours}); nothing was exported",
+        path.display()
+    )]
+    ForeignDatabase {
+        /// The database file.
+        path: PathBuf,
+        /// The installation id recorded in it.
+        found: String,
+        /// The exporting installation's id.
+        ours: String,
+    },
     /// The recipient's age key does not parse.
     #[error("the contact's age key {0:?} is invalid")]
     BadRecipient(String),
@@ -116,6 +129,7 @@ impl PackError {
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
         Some(match self {
+            PackError::ForeignDatabase { .. } => "use this installation's own database (leave out --db) or the --home of the installation it belongs to".into(),
             PackError::WeakReason(_) => "write in words why these clients are handed over without it, e.g. --without-consent \"consent form lost in the office move, client informed by phone\" (the reason goes into the audit log)".into(),
             PackError::NoClients => "name at least one client with --client or --clients-file".into(),
             PackError::DuplicateClient(_) => "list each client once".into(),

@@ -213,6 +213,22 @@ fn resolve_clients(
     Ok((ids, missing_consent))
 }
 
+/// Refuses a database that records another installation than the sender:
+/// `--db` can point at any file, and an export from another installation's
+/// database would hand its clients over under this installation's name and
+/// journal (issue 13, item 5).
+pub fn check_database_owner(db: &Database, ours: uuid::Uuid) -> Result<(), PackError> {
+    let found = db.installation_id();
+    if uuid::Uuid::parse_str(found).ok() == Some(ours) {
+        return Ok(());
+    }
+    Err(PackError::ForeignDatabase {
+        path: std::path::absolute(db.path()).unwrap_or_else(|_| db.path().to_path_buf()),
+        found: found.to_owned(),
+        ours: ours.hyphenated().to_string(),
+    })
+}
+
 /// Exports clients into a bundle for one recipient and marks them handed over.
 ///
 /// The caller holds the installation lock; this takes an exclusive SQLite
@@ -230,6 +246,7 @@ pub fn export(
     if sender.signing_key.verifying_key().to_bytes() != sender.party.ed25519 {
         return Err(PackError::KeyMismatch);
     }
+    check_database_owner(db, uuid::Uuid::from_bytes(sender.party.installation))?;
     let age_recipient: age::x25519::Recipient =
         recipient.party.age.parse().map_err(|_| PackError::BadRecipient(recipient.party.age.clone()))?;
     let reason = request.without_consent.as_deref().map(check_consent_reason).transpose()?;
@@ -422,7 +439,7 @@ mod tests {
             assert_eq!(check_consent_reason(good).unwrap(), good);
         }
         assert_eq!(check_consent_reason("  form   lost,  client informed ").unwrap(), "form lost, client informed");
-        let err = check_consent_reason(".").unwrap_err().to_string();
-        assert!(err.contains("--without-consent \"") && err.contains("audit log"), "says what to do: {err}");
+        let advice = check_consent_reason(".").unwrap_err().advice().unwrap_or_default();
+        assert!(advice.contains("--without-consent \"") && advice.contains("audit log"), "says what to do: {advice}");
     }
 }

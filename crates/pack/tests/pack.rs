@@ -34,7 +34,9 @@ struct Fixture {
 fn fixture(clients: u32) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("bemdok.sqlite");
-    let mut db = Database::create(&db_path, "6f1c4c52-95a4-4c4e-9d3e-1a1a1a1a1a1a").unwrap();
+    // The sender's installation (`installation: [1; 16]` below): export
+    // refuses a database that records another one.
+    let mut db = Database::create(&db_path, "01010101-0101-0101-0101-010101010101").unwrap();
     let mut options = SeedOptions::new(clients, 11);
     options.document_bytes = (100, 70_000);
     options.max_documents_per_client = 3;
@@ -190,6 +192,31 @@ fn refusals_change_nothing() {
     std::fs::write(f.out_dir.join("exists.bemx"), b"old").unwrap();
     assert!(matches!(run(&f, &request(&f, vec![first.clone()], "exists.bemx")), Err(PackError::TargetExists(_))));
     assert_eq!(std::fs::read(f.out_dir.join("exists.bemx")).unwrap(), b"old");
+    // A database that records another installation than the sender (`--db`).
+    let mut other = f.sender.clone();
+    other.installation = [3; 16];
+    let home = bemx_install::Home::new(f.db_path.parent().unwrap(), Some(f.db_path.clone()));
+    let lock = home.lock().unwrap();
+    let mut db = Database::open(&f.db_path).unwrap();
+    let sender = Sender { signing_key: &f.signing, party: other };
+    let recipient = Recipient { party: f.receiver.clone(), fingerprint: "test".into() };
+    let refused = bemx_pack::export(
+        &home,
+        &lock,
+        &mut db,
+        &sender,
+        &recipient,
+        &request(&f, vec![first.clone()], "e.bemx"),
+        &mut NoProgress,
+    );
+    match refused {
+        Err(PackError::ForeignDatabase { found, ours, .. }) => {
+            assert_eq!(found, "01010101-0101-0101-0101-010101010101");
+            assert_eq!(ours, "03030303-0303-0303-0303-030303030303");
+        }
+        other => panic!("another installation's database: {other:?}"),
+    }
+    drop((db, lock));
     assert_eq!(std::fs::read(&f.db_path).unwrap(), before, "database changed");
     assert_eq!(files_in(&f.out_dir), vec!["exists.bemx".to_string()]);
 }

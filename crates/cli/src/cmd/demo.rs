@@ -163,6 +163,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
             burn: false,
             retention: Retention::KeepSafetyOnly,
             cancel: None,
+            expected_manifest: Some(preview.manifest_sha256),
         };
         bemx_import::import(&bundle, &inst, &lock, &options, &mut NoProgress)?
     };
@@ -189,6 +190,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
             burn: false,
             retention: Retention::KeepSafetyOnly,
             cancel: None,
+            expected_manifest: None,
         };
         match bemx_import::import(&bundle, &inst, &lock, &options, &mut NoProgress) {
             Err(e) => e.to_string(),

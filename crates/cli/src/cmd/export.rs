@@ -53,13 +53,14 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
     if let Some(reason) = &args.without_consent {
         bemx_pack::check_consent_reason(reason)?;
     }
-    home::own_card(home)?;
+    let card = home::own_card(home)?;
     let lock = home::lock(home)?;
     let contacts = Contacts::load(home.root())?;
     let contact = contacts.find(&args.to)?;
     let mut db = home::open_db(home)?;
     // Cheap refusals before the passphrase is asked for; the export checks
     // all of this again inside its transaction.
+    bemx_pack::check_database_owner(&db, card.installation_id)?;
     check_target(&args.output)?;
     for name in &clients {
         db.find_client(name)?;

@@ -71,6 +71,8 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
             RetentionArg::All => Retention::KeepAll,
         },
         cancel: Some(&CANCEL),
+        // What the user saw and said yes to is what gets imported.
+        expected_manifest: Some(preview.manifest_sha256),
     };
     let lock = _lock;
     let mut bar = Bar::new(ctx.out.progress_enabled(), "opening the bundle");
