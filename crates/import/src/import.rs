@@ -3,7 +3,7 @@
 //! (FORMAT.md §11 reader keeps only the byte-level orderings).
 
 use std::collections::BTreeSet;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
