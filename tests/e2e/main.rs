@@ -112,10 +112,16 @@
 //! | item 14: a dangling link at the receipt path is refused (never followed) before anything changes | `guard::a_dangling_link_at_the_receipt_path_is_refused_before_anything_changes` |
 //! | item 14: a receipt folder the process cannot write (as root: a read-only tmpfs mounted there, which root cannot write either; skipped loudly where it cannot be mounted) is refused before anything changes, naming the OS error | `guard::a_receipt_in_a_read_only_folder_is_refused_before_anything_changes` |
 //! | item 15: a manifest re-signed by the trusted sender listing a client more, or one fewer, than the client records it carries is refused naming the UUIDs | `guard::a_client_list_that_differs_from_the_client_records_is_refused` |
+//! | **issue 13, item 10: signed backups** (each refusal: exit 1 naming the cause, with a hint; database and every file of the backups folder byte-identical, no before-restore backup, no decrypted file left) | every `backups::` test below, through `backups::restore_refused` |
+//! | a forged SICHERHEITSBACKUP (Debian `age -r` around `zstd` of a database with a planted trigger) is listed as NOT SIGNED and refused by restore; a made-up signature file and another installation's signature file are refused too | `backups::a_forged_safety_backup_with_a_planted_trigger_is_refused` |
+//! | a signature file copied from another backup (alone, or with that backup's content) is refused as made for another backup; `backup list` marks only the genuine one signed | `backups::a_signature_file_renamed_from_another_backup_is_refused` |
+//! | `backup create` writes `NAME.bemxsig` beside the backup; list shows it signed; restore round-trips; the before-restore backup is signed; side files are not listed | `backups::a_signed_backup_round_trips` |
+//! | `db check` exits 1 naming a trigger the bemx schema does not define | `backups::db_check_names_a_planted_trigger` |
 
 mod support;
 
 mod attacks;
+mod backups;
 mod cli;
 mod db;
 mod export;

@@ -445,9 +445,11 @@ where
 
 /// Checks the whole database: `PRAGMA integrity_check`, `PRAGMA
 /// foreign_key_check`, dangling and cross-client references, rows that
-/// reach no client, and every document's size and SHA-256.
+/// reach no client, every document's size and SHA-256, and triggers, views
+/// and indexes the reference schema does not define.
 pub fn check_database(conn: &Connection) -> Result<CheckReport> {
     let mut report = CheckReport { integrity: integrity_problems(conn)?, ..CheckReport::default() };
+    let schema = schema_problems(conn)?;
     let mut findings = Findings::default();
     let owned = check_ownership(conn, &mut findings)?;
     let violations: Vec<(String, Option<i64>, String)> = {
@@ -469,8 +471,58 @@ pub fn check_database(conn: &Connection) -> Result<CheckReport> {
         ));
     }
     report.documents_verified = verify_documents(conn, &owned, &mut findings)?;
-    report.problems = findings.problems;
+    // Schema problems first: a planted trigger outranks any row finding.
+    report.problems = schema;
+    report.problems.extend(findings.problems);
+    report.problems.truncate(MAX_PROBLEMS);
     Ok(report)
+}
+
+/// Triggers, views and indexes that differ from a fresh database of the
+/// reference schema: added, altered or missing. A trigger planted by another
+/// program (or carried in by a restored file) runs with every write bemx
+/// makes, so it is named as a problem; tables are left to the ownership walk.
+fn schema_problems(conn: &Connection) -> Result<Vec<Problem>> {
+    type Objects = std::collections::BTreeMap<(String, String), (String, String)>;
+    fn objects(conn: &Connection) -> Result<Objects> {
+        let mut stmt = conn.prepare(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master
+             WHERE sql IS NOT NULL AND type IN ('index', 'trigger', 'view')",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let sql: String = r.get(3)?;
+            // Whitespace does not change what a statement does.
+            let normalised = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+            Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, normalised)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+    let mut reference = Connection::open_in_memory()?;
+    crate::schema::migrate(&mut reference)?;
+    let expected = objects(&reference)?;
+    let found = objects(conn)?;
+    let problem =
+        |table: &str, message: String| Problem { table: Some(table.to_string()), rowid: None, column: None, message };
+    let mut out = Vec::new();
+    for ((kind, name), (table, sql)) in &found {
+        match expected.get(&(kind.clone(), name.clone())) {
+            None => out.push(problem(
+                table,
+                format!("{kind} {name:?} on {table} is not part of the bemx schema; another program added it"),
+            )),
+            Some((_, want)) if want != sql => out.push(problem(
+                table,
+                format!("{kind} {name:?} on {table} differs from the bemx schema; another program changed it"),
+            )),
+            Some(_) => {}
+        }
+    }
+    for ((kind, name), (table, _)) in &expected {
+        if !found.contains_key(&(kind.clone(), name.clone())) {
+            out.push(problem(table, format!("{kind} {name:?} on {table} of the bemx schema is missing")));
+        }
+    }
+    Ok(out)
 }
 
 /// The lines of `PRAGMA integrity_check` other than "ok".

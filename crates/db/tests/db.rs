@@ -558,3 +558,33 @@ fn merge_refuses_wrong_or_missing_documents() {
     let err = m.finish().unwrap_err();
     assert!(matches!(err, DbError::MergeProtocol { .. }), "{err}");
 }
+
+#[test]
+fn check_names_triggers_views_and_indexes_outside_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::create(dir.path().join("x.sqlite"), IID).unwrap();
+    assert!(check_database(db.conn()).unwrap().is_ok(), "a fresh database matches its own schema");
+    let c = db.conn();
+    c.execute_batch(
+        "CREATE TRIGGER planted AFTER INSERT ON meta BEGIN DELETE FROM meta WHERE key = 'x'; END;
+         CREATE VIEW peek AS SELECT key FROM meta;
+         CREATE INDEX sneaky ON meta (value);",
+    )
+    .unwrap();
+    let report = check_database(c).unwrap();
+    assert!(!report.is_ok());
+    for name in ["\"planted\"", "\"peek\"", "\"sneaky\""] {
+        assert!(report.problems.iter().any(|p| p.message.contains(name)), "{name} not named: {:?}", report.problems);
+    }
+    // An altered trigger of the schema is named too.
+    let (name, sql): (String, String) = c
+        .query_row(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name <> 'planted' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    c.execute_batch(&format!("DROP TRIGGER \"{name}\"; {};", sql.replacen("BEGIN", "BEGIN SELECT 1;", 1))).unwrap();
+    let report = check_database(c).unwrap();
+    assert!(report.problems.iter().any(|p| p.message.contains(&format!("{name:?}")) && p.message.contains("differs")));
+}

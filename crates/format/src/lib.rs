@@ -40,6 +40,10 @@ pub const BLOBS_PREFIX: &str = "blobs/";
 pub const MANIFEST_SIGNATURE_CONTEXT: &str = "bemx/v1 manifest";
 /// §9: domain-separation context of the receipt signature.
 pub const RECEIPT_SIGNATURE_CONTEXT: &str = "bemx/v1 receipt";
+/// Domain-separation context of the signature an installation puts on its
+/// own database backups, so that a backup statement can never pass for a
+/// manifest or a receipt, nor they for it.
+pub const BACKUP_SIGNATURE_CONTEXT: &str = "bemx/v1 backup";
 
 /// §6: largest manifest a reader accepts, checked against the tar header
 /// before a single manifest byte is buffered.

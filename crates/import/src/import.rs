@@ -3,7 +3,7 @@
 //! (FORMAT.md §11 reader keeps only the byte-level orderings).
 
 use std::collections::BTreeSet;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -372,14 +372,7 @@ pub fn import(
     progress.step("safety backup");
     let now = bemx_format::time::now();
     let backup_name = format!("{SAFETY_PREFIX}-{}-{}", bemx_format::time::compact(now), &bundle_id[..8]);
-    let safety: BackupInfo = backup::create_backup(
-        &tx,
-        file,
-        &inst.home.backups_dir(),
-        &backup_name,
-        &inst.identity.recipient(),
-        inst.identity.age_identity(),
-    )?;
+    let safety: BackupInfo = backup::create_backup(&tx, file, &inst.home.backups_dir(), &backup_name, inst.identity)?;
 
     // Until the commit, a failed or cancelled import leaves the database
     // exactly as this backup holds it: the backup is then redundant and
@@ -501,8 +494,9 @@ struct UnneededBackup {
 impl Drop for UnneededBackup {
     fn drop(&mut self) {
         if let Some(path) = self.path.take() {
-            // Encrypted to this installation, so plain removal suffices.
-            let _ = fs::remove_file(path);
+            // Encrypted to this installation, so plain removal suffices;
+            // its signature file goes with it.
+            let _ = backup::remove_backup(&path);
         }
     }
 }

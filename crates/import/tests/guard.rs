@@ -53,7 +53,7 @@ fn pair(clients: u32, own: u32) -> (Site, Site) {
 }
 
 fn backups(site: &Site) -> usize {
-    bemx_install::backup::list_backups(&site.home.backups_dir()).unwrap().len()
+    bemx_install::backup::list_backups(&site.home.backups_dir(), &site.identity).unwrap().len()
 }
 
 // ---------------------------------------------------------------------------

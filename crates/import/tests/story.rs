@@ -214,7 +214,7 @@ fn an_existing_receipt_file_is_refused_before_anything_changes_and_a_lost_receip
     let before = std::fs::read(b.home.db_path()).unwrap();
     assert!(matches!(import(&b, &bundle, &receipt), Err(ImportError::ReceiptTarget { .. })));
     assert_eq!(std::fs::read(b.home.db_path()).unwrap(), before);
-    assert!(bemx_install::backup::list_backups(&b.home.backups_dir()).unwrap().is_empty());
+    assert!(bemx_install::backup::list_backups(&b.home.backups_dir(), &b.identity).unwrap().is_empty());
     std::fs::remove_file(&receipt).unwrap();
     import(&b, &bundle, &receipt).unwrap();
     let first = std::fs::read(&receipt).unwrap();

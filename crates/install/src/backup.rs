@@ -8,6 +8,15 @@
 //! file is then a consistent snapshot. SQLite's backup API was not used
 //! because its destination is a plaintext database file, and decrypted
 //! health data must not reach the disk outside the database itself.
+//!
+//! Encryption alone does not authenticate: anyone holding the contact card
+//! knows the age recipient and could plant a backup. So every backup gets a
+//! side file `NAME.bemxsig`: a short text statement (name, installation id,
+//! SHA-256 and size of the database bytes) and the installation's Ed25519
+//! signature over it under [`bemx_format::BACKUP_SIGNATURE_CONTEXT`]. A side
+//! file rather than a wrapper keeps the `.bemxbak` a plain age file, so the
+//! recovery recipe above works unchanged; restore refuses a backup whose
+//! statement is missing, unsigned by us, or made for another name.
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -21,6 +30,13 @@ use crate::{BackupProblem, InstallError};
 
 /// File extension of backups.
 pub const BACKUP_EXT: &str = "bemxbak";
+/// File extension of a backup's signature side file.
+pub const SIGNATURE_EXT: &str = "bemxsig";
+/// First line of a signed backup statement; it names the layout.
+const STATEMENT_HEADER: &str = "bemx backup v1";
+/// A statement is about 250 bytes; anything far larger is not one, and is
+/// not read into memory.
+const MAX_SIGNATURE_FILE: u64 = 4096;
 /// Name prefix of the safety backup taken before every import.
 pub const SAFETY_PREFIX: &str = "SICHERHEITSBACKUP";
 /// Name prefix of backups taken by `bemx backup create`.
@@ -41,6 +57,56 @@ pub struct BackupInfo {
     pub db_bytes: u64,
     /// Whether it is a SICHERHEITSBACKUP.
     pub safety: bool,
+    /// Whether its signature file holds a statement for this name signed by
+    /// this installation (the content itself is checked at restore).
+    pub signed: bool,
+}
+
+/// What a backup's signature vouches for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupStatement {
+    /// The backup's name; binding it stops a valid signature file being
+    /// renamed to vouch for another backup.
+    pub name: String,
+    /// The installation that made it.
+    pub installation: uuid::Uuid,
+    /// SHA-256 of the plaintext database bytes.
+    pub sha256: [u8; 32],
+    /// Size of the plaintext database.
+    pub db_bytes: u64,
+}
+
+impl BackupStatement {
+    /// The exact bytes that are signed.
+    fn to_bytes(&self) -> Vec<u8> {
+        format!(
+            "{STATEMENT_HEADER}\nname {}\ninstallation {}\nsha256 {}\nbytes {}\n",
+            self.name,
+            self.installation.hyphenated(),
+            hex::encode(self.sha256),
+            self.db_bytes
+        )
+        .into_bytes()
+    }
+
+    /// Parses the statement written by [`Self::to_bytes`], and nothing else:
+    /// it must re-encode to the same bytes, so what was signed is exactly
+    /// what is read.
+    fn parse(text: &str) -> Option<Self> {
+        let mut lines = text.strip_suffix('\n')?.split('\n');
+        if lines.next()? != STATEMENT_HEADER {
+            return None;
+        }
+        let name = lines.next()?.strip_prefix("name ")?.to_string();
+        let installation = uuid::Uuid::parse_str(lines.next()?.strip_prefix("installation ")?).ok()?;
+        let sha256 = hex::decode(lines.next()?.strip_prefix("sha256 ")?).ok()?.try_into().ok()?;
+        let db_bytes = lines.next()?.strip_prefix("bytes ")?.parse().ok()?;
+        if lines.next().is_some() {
+            return None;
+        }
+        let statement = BackupStatement { name, installation, sha256, db_bytes };
+        (statement.to_bytes() == text.as_bytes()).then_some(statement)
+    }
 }
 
 fn check_name(name: &str) -> Result<(), InstallError> {
@@ -58,6 +124,80 @@ fn check_name(name: &str) -> Result<(), InstallError> {
 pub fn backup_path(dir: &Path, name: &str) -> Result<PathBuf, InstallError> {
     check_name(name)?;
     Ok(dir.join(format!("{name}.{BACKUP_EXT}")))
+}
+
+/// The path of the signature side file of backup `name` in `dir`.
+pub fn signature_path(dir: &Path, name: &str) -> Result<PathBuf, InstallError> {
+    check_name(name)?;
+    Ok(dir.join(format!("{name}.{SIGNATURE_EXT}")))
+}
+
+/// The signature file's content: the statement, then a last line with the
+/// hex signature over exactly the statement's bytes.
+pub(crate) fn signature_file(statement: &BackupStatement, identity: &bemx_identity::Identity) -> Vec<u8> {
+    let mut bytes = statement.to_bytes();
+    let signature = bemx_format::signature::sign(identity.signing_key(), bemx_format::BACKUP_SIGNATURE_CONTEXT, &bytes);
+    bytes.extend_from_slice(format!("signature {}\n", hex::encode(signature)).as_bytes());
+    bytes
+}
+
+/// Checks the signature file of backup `name` in `dir`: present, signed by
+/// this installation's key, and made for this name and this installation.
+/// Returns the statement, whose hash the caller compares with the content.
+/// Reads only the small side file, so it runs before anything is written.
+pub fn verify_signature(
+    dir: &Path,
+    name: &str,
+    identity: &bemx_identity::Identity,
+) -> Result<BackupStatement, InstallError> {
+    let path = signature_path(dir, name)?;
+    let bad = |problem| InstallError::Backup { name: name.to_string(), problem };
+    let file = match File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(bad(BackupProblem::Unsigned)),
+        Err(e) => return Err(InstallError::io("opening the signature of", &path, e)),
+    };
+    let mut raw = Vec::new();
+    file.take(MAX_SIGNATURE_FILE + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| InstallError::io("reading the signature of", &path, e))?;
+    if raw.len() as u64 > MAX_SIGNATURE_FILE {
+        return Err(bad(BackupProblem::BadSignature));
+    }
+    let text = String::from_utf8(raw).map_err(|_| bad(BackupProblem::BadSignature))?;
+    // The statement is everything before the last line; that line holds the signature.
+    let body = text.strip_suffix('\n').ok_or_else(|| bad(BackupProblem::BadSignature))?;
+    let split = body.rfind('\n').ok_or_else(|| bad(BackupProblem::BadSignature))? + 1;
+    let (statement_text, signature_line) = body.split_at(split);
+    let signature = signature_line
+        .strip_prefix("signature ")
+        .and_then(|h| hex::decode(h).ok())
+        .ok_or_else(|| bad(BackupProblem::BadSignature))?;
+    bemx_format::signature::verify(
+        &identity.verifying_key().to_bytes(),
+        bemx_format::BACKUP_SIGNATURE_CONTEXT,
+        statement_text.as_bytes(),
+        &signature,
+    )
+    .map_err(|_| bad(BackupProblem::BadSignature))?;
+    let statement = BackupStatement::parse(statement_text).ok_or_else(|| bad(BackupProblem::BadSignature))?;
+    if statement.name != name {
+        return Err(bad(BackupProblem::SignedForOther { what: "name" }));
+    }
+    if statement.installation != identity.installation_id() {
+        return Err(bad(BackupProblem::SignedForOther { what: "installation" }));
+    }
+    Ok(statement)
+}
+
+/// Deletes a backup and its signature file. The backup goes first: a
+/// signature left without its backup is never listed or trusted alone.
+pub fn remove_backup(path: &Path) -> io::Result<()> {
+    fs::remove_file(path)?;
+    match fs::remove_file(path.with_extension(SIGNATURE_EXT)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 struct Counting<W> {
@@ -91,14 +231,14 @@ pub fn quick_check(conn: &rusqlite::Connection) -> Result<(), InstallError> {
 /// written yet (checked with a quick_check first, which also takes SQLite's
 /// shared lock). The file is written under a temporary name, synced, then
 /// decrypted again and compared with the database bytes before it is
-/// renamed into place.
+/// renamed into place. Its signature file is written (also under a
+/// temporary name) before that rename, so a backup never stands unsigned.
 pub fn create_backup(
     conn: &rusqlite::Connection,
     db: &mut DbFileHandle,
     dir: &Path,
     name: &str,
-    own_recipient: &age::x25519::Recipient,
-    own_identity: &age::x25519::Identity,
+    identity: &bemx_identity::Identity,
 ) -> Result<BackupInfo, InstallError> {
     quick_check(conn)?;
     // Names carry the time to the second; a retry within that second gets a suffix.
@@ -121,9 +261,20 @@ pub fn create_backup(
     // Only the lock holder writes here, so a file of that name is stale.
     let _ = fs::remove_file(&temp);
     let (guard, out) = TempFile::create(temp.clone()).map_err(|e| InstallError::io("creating", &temp, e))?;
-    let (size, db_bytes) = write_and_verify(db, out, &temp, own_recipient, own_identity)?;
+    let (size, db_bytes, sha256) = write_and_verify(db, out, &temp, &identity.recipient(), identity.age_identity())?;
+    let statement = BackupStatement { name: name.into(), installation: identity.installation_id(), sha256, db_bytes };
+    let sig_path = signature_path(dir, name)?;
+    let sig_temp = dir.join(format!(".{name}.sig.partial"));
+    let _ = fs::remove_file(&sig_temp);
+    let (sig_guard, mut sig_out) =
+        TempFile::create(sig_temp.clone()).map_err(|e| InstallError::io("creating", &sig_temp, e))?;
+    let sig_err = |e| InstallError::io("writing the backup signature", &sig_temp, e);
+    sig_out.write_all(&signature_file(&statement, identity)).map_err(sig_err)?;
+    sig_out.sync_all().map_err(sig_err)?;
+    drop(sig_out);
+    sig_guard.persist(&sig_path).map_err(|e| InstallError::io("renaming the backup signature", &sig_path, e))?;
     guard.persist(&path).map_err(|e| InstallError::io("renaming the backup", &path, e))?;
-    Ok(BackupInfo { name: name.into(), path, size, db_bytes, safety: name.starts_with(SAFETY_PREFIX) })
+    Ok(BackupInfo { name: name.into(), path, size, db_bytes, safety: name.starts_with(SAFETY_PREFIX), signed: true })
 }
 
 fn write_and_verify(
@@ -132,7 +283,7 @@ fn write_and_verify(
     temp: &Path,
     recipient: &age::x25519::Recipient,
     identity: &age::x25519::Identity,
-) -> Result<(u64, u64), InstallError> {
+) -> Result<(u64, u64, [u8; 32]), InstallError> {
     use std::io::Seek;
     let io_err = |e| InstallError::io("writing the backup", temp, e);
     db.file.rewind().map_err(|e| InstallError::io("reading", &db.path, e))?;
@@ -164,7 +315,7 @@ fn write_and_verify(
     if actual != expected || len != db_bytes {
         return Err(InstallError::Backup { name: temp.display().to_string(), problem: BackupProblem::ReadBack });
     }
-    Ok((size, db_bytes))
+    Ok((size, db_bytes, expected))
 }
 
 /// Decrypts and decompresses a backup into `sink`.
@@ -205,8 +356,19 @@ fn decrypt_hash(path: &Path, identity: &age::x25519::Identity) -> Result<([u8; 3
     Ok((sink.0.finalize().into(), n))
 }
 
-/// Lists backups, newest name first within each kind (names sort by time).
-pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> {
+/// Lists backups, sorted by name (names sort by time within each kind),
+/// each marked with whether its signature file verifies for this
+/// installation. Signature files themselves are not backups and not listed.
+pub fn list_backups(dir: &Path, identity: &bemx_identity::Identity) -> Result<Vec<BackupInfo>, InstallError> {
+    let mut list = scan_backups(dir)?;
+    for b in &mut list {
+        b.signed = verify_signature(dir, &b.name, identity).is_ok();
+    }
+    Ok(list)
+}
+
+/// The `.bemxbak` files in `dir`, unchecked.
+fn scan_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> {
     let mut out = Vec::new();
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
@@ -231,6 +393,7 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> {
             path,
             size,
             db_bytes: 0,
+            signed: false,
         });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -253,9 +416,9 @@ pub fn apply_retention(dir: &Path, retention: Retention) -> Result<Vec<String>, 
     if retention == Retention::KeepAll {
         return Ok(deleted);
     }
-    for b in list_backups(dir)? {
+    for b in scan_backups(dir)? {
         if !b.safety {
-            fs::remove_file(&b.path).map_err(|e| InstallError::io("deleting the old backup", &b.path, e))?;
+            remove_backup(&b.path).map_err(|e| InstallError::io("deleting the old backup", &b.path, e))?;
             deleted.push(b.name);
         }
     }

@@ -113,6 +113,22 @@ pub enum BackupProblem {
     /// Written, but reads back differently.
     #[error("reads back differently from the database")]
     ReadBack,
+    /// No signature file: bemx cannot tell it from a backup planted by
+    /// anyone who knows this installation's contact card.
+    #[error("is not signed by this installation; nothing was changed")]
+    Unsigned,
+    /// The signature file is malformed or not signed with this installation's key.
+    #[error("has a signature that does not verify with this installation's key; nothing was changed")]
+    BadSignature,
+    /// Signed by this installation, but for another backup.
+    #[error("has a signature made for another backup (the {what} differs); nothing was changed")]
+    SignedForOther {
+        /// Which signed fact differs: "name" or "installation".
+        what: &'static str,
+    },
+    /// Signed correctly, but the content is not what was signed.
+    #[error("does not hold the database its signature vouches for; nothing was changed")]
+    ContentMismatch,
 }
 
 /// Why a receipt does not confirm a handover.
@@ -168,6 +184,14 @@ impl InstallError {
                     "use another backup (`bemx backup list`)".into()
                 }
                 BackupProblem::ReadBack => "the disk may be failing: check it; nothing was changed".into(),
+                BackupProblem::Unsigned => {
+                    "restore a backup that `bemx backup list` shows as signed; a backup made by an older bemx can be restored by hand (age -d, zstd -d) once you are sure where it came from".into()
+                }
+                BackupProblem::BadSignature
+                | BackupProblem::SignedForOther { .. }
+                | BackupProblem::ContentMismatch => {
+                    "do not use this backup, it may have been forged or swapped: restore another one (`bemx backup list`) and ask your IT admin who can write to the backups folder".into()
+                }
             },
             InstallError::Damaged { .. } => "run `bemx db check` and restore a backup".into(),
             InstallError::PendingJournal { .. } => {

@@ -5,6 +5,8 @@
 //! another PC.
 
 use crate::backup::{self, BackupInfo, PRE_RESTORE_PREFIX};
+use sha2::{Digest, Sha256};
+
 use crate::{BackupProblem, Home, InstallError, InstallLock, Session, journal, ledger};
 
 /// Keeps the first error of writing the restored database. Decryption
@@ -33,18 +35,37 @@ impl<W: std::io::Write> std::io::Write for NoteWriteError<W> {
     }
 }
 
+/// Hashes what passes through, so the restored bytes can be compared with
+/// the signed statement without decrypting the backup twice.
+struct Hashing<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Decrypts the backup `source` into `out`, the file `target`: a failure
 /// to write is reported as one, not as the damaged backup decryption would
-/// call it.
+/// call it. Returns the SHA-256 and length of the bytes written.
 fn decrypt_into(
     source: &std::path::Path,
     identity: &age::x25519::Identity,
     out: impl std::io::Write,
     target: &std::path::Path,
-) -> Result<(), InstallError> {
-    let mut noted = NoteWriteError { inner: out, error: None };
+) -> Result<([u8; 32], u64), InstallError> {
+    let mut noted = NoteWriteError { inner: Hashing { inner: out, hasher: Sha256::new() }, error: None };
     match backup::decrypt_backup(source, identity, &mut noted) {
-        Ok(_) => Ok(()),
+        Ok(n) => Ok((noted.inner.hasher.finalize().into(), n)),
         Err(e) => Err(match noted.error {
             Some(write) => InstallError::io("writing", target, write),
             None => e,
@@ -71,8 +92,7 @@ pub fn create_backup(
     let Session { db, file } = &mut session;
     let tx = crate::lock::begin_exclusive(db.conn_mut())?;
     let name = format!("{prefix}-{}", bemx_format::time::compact(bemx_format::time::now()));
-    let info =
-        backup::create_backup(&tx, file, &home.backups_dir(), &name, &identity.recipient(), identity.age_identity())?;
+    let info = backup::create_backup(&tx, file, &home.backups_dir(), &name, identity)?;
     tx.commit()?;
     Ok(info)
 }
@@ -90,7 +110,10 @@ pub struct RestoreReport {
     pub handovers_reopened: usize,
 }
 
-/// `bemx backup restore NAME`: decrypts the backup beside the database,
+/// `bemx backup restore NAME`: checks the backup's signature (before
+/// anything is written: a backup anyone could have encrypted to us is no
+/// proof of anything), decrypts it beside the database, compares it with
+/// the signed hash before SQLite opens it,
 /// applies the import ledger and the handover journal to it *before* it
 /// becomes the database (so no kill can leave purged clients restored),
 /// refuses if it would lose a client that arrived by import since the
@@ -106,6 +129,7 @@ pub fn restore(
     if !source.is_file() {
         return Err(InstallError::Backup { name: name.to_string(), problem: BackupProblem::Missing });
     }
+    let statement = backup::verify_signature(&home.backups_dir(), name, identity)?;
     let db_path = home.db_path();
     // Records first: the ledger and journal must know every import and
     // handover the current database knows.
@@ -119,7 +143,12 @@ pub fn restore(
     let _ = std::fs::remove_file(&temp);
     let (guard, mut out) =
         bemx_format::durable::TempFile::create(temp.clone()).map_err(|e| InstallError::io("creating", &temp, e))?;
-    decrypt_into(&source, identity.age_identity(), &mut out, &temp)?;
+    let (sha256, len) = decrypt_into(&source, identity.age_identity(), &mut out, &temp)?;
+    // Before SQLite sees the file: a swapped content under a genuine
+    // signature file is refused here, and the guard removes the temp file.
+    if sha256 != statement.sha256 || len != statement.db_bytes {
+        return Err(InstallError::Backup { name: name.to_string(), problem: BackupProblem::ContentMismatch });
+    }
     out.sync_all().map_err(|e| InstallError::io("writing", &temp, e))?;
     drop(out);
     // The restored file must be a healthy bemx database of our schema, and
@@ -171,6 +200,112 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
+    }
+
+    /// An installation with a fresh database, its identity and lock.
+    fn site() -> (tempfile::TempDir, Home, bemx_identity::Identity, InstallLock) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::new(dir.path().join("home"), None);
+        std::fs::create_dir_all(home.root()).unwrap();
+        let identity = bemx_identity::Identity::generate("Praxis").unwrap();
+        bemx_db::Database::create(home.db_path(), &identity.installation_id().to_string()).unwrap();
+        let lock = home.lock().unwrap();
+        (dir, home, identity, lock)
+    }
+
+    fn problem(e: InstallError) -> BackupProblem {
+        match e {
+            InstallError::Backup { problem, .. } => problem,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_signed_backup_round_trips_and_is_listed_as_signed() {
+        let (_dir, home, id, lock) = site();
+        let b = create_backup(&home, &lock, &id, "backup").unwrap();
+        assert!(b.signed);
+        assert!(home.backups_dir().join(format!("{}.bemxsig", b.name)).is_file());
+        let list = backup::list_backups(&home.backups_dir(), &id).unwrap();
+        assert_eq!(list.len(), 1, "the signature file is no backup: {list:?}");
+        assert!(list[0].signed);
+        let report = restore(&home, &lock, &id, &b.name).unwrap();
+        assert_eq!(report.restored, b.name);
+        // The state it replaced was backed up, signed too.
+        let list = backup::list_backups(&home.backups_dir(), &id).unwrap();
+        assert_eq!(list.len(), 2);
+        assert!(list.iter().all(|b| b.signed), "{list:?}");
+    }
+
+    #[test]
+    fn restore_refuses_unsigned_misnamed_forged_and_swapped_backups() {
+        let (_dir, home, id, lock) = site();
+        let dir = home.backups_dir();
+        let a = create_backup(&home, &lock, &id, "backup").unwrap();
+        // b must hold other bytes than a for the swapped content to differ.
+        let conn = rusqlite::Connection::open(home.db_path()).unwrap();
+        conn.execute("INSERT INTO meta (key, value) VALUES ('test', 'changed')", []).unwrap();
+        drop(conn);
+        let b = create_backup(&home, &lock, &id, "backup").unwrap();
+        assert_ne!(a.name, b.name);
+        let sig = |n: &str| dir.join(format!("{n}.bemxsig"));
+        let before = std::fs::read(home.db_path()).unwrap();
+        let refused = |name: &str| {
+            let p = problem(restore(&home, &lock, &id, name).unwrap_err());
+            assert_eq!(std::fs::read(home.db_path()).unwrap(), before, "the database changed");
+            assert!(!home.restore_temp_path().exists(), "the decrypted temp file stayed");
+            p
+        };
+
+        // b's signature under a's name: made for another backup.
+        let a_sig = std::fs::read(sig(&a.name)).unwrap();
+        std::fs::copy(sig(&b.name), sig(&a.name)).unwrap();
+        assert_eq!(refused(&a.name), BackupProblem::SignedForOther { what: "name" });
+        let list = backup::list_backups(&dir, &id).unwrap();
+        assert!(!list.iter().find(|x| x.name == a.name).unwrap().signed);
+
+        // One flipped character in the statement.
+        let tampered = String::from_utf8(a_sig.clone()).unwrap().replace("bytes ", "bytes 1");
+        std::fs::write(sig(&a.name), tampered).unwrap();
+        assert_eq!(refused(&a.name), BackupProblem::BadSignature);
+
+        // Signed by another installation's key.
+        let other = bemx_identity::Identity::generate("Andere").unwrap();
+        let statement = backup::BackupStatement {
+            name: a.name.clone(),
+            installation: id.installation_id(),
+            sha256: [0; 32],
+            db_bytes: 0,
+        };
+        std::fs::write(sig(&a.name), backup::signature_file(&statement, &other)).unwrap();
+        assert_eq!(refused(&a.name), BackupProblem::BadSignature);
+
+        // No signature at all.
+        std::fs::remove_file(sig(&a.name)).unwrap();
+        assert_eq!(refused(&a.name), BackupProblem::Unsigned);
+
+        // a's genuine signature, but b's content under a's name.
+        std::fs::write(sig(&a.name), &a_sig).unwrap();
+        std::fs::copy(&b.path, &a.path).unwrap();
+        assert_eq!(refused(&a.name), BackupProblem::ContentMismatch);
+
+        // Every refusal says what to do, apart from what happened.
+        for p in [BackupProblem::Unsigned, BackupProblem::BadSignature, BackupProblem::ContentMismatch] {
+            let e = InstallError::Backup { name: "x".into(), problem: p };
+            let advice = e.advice().unwrap();
+            assert!(!e.to_string().contains(&advice), "{e}");
+        }
+        restore(&home, &lock, &id, &b.name).unwrap();
+    }
+
+    #[test]
+    fn retention_deletes_signature_files_with_their_backups() {
+        let (_dir, home, id, lock) = site();
+        let dir = home.backups_dir();
+        let b = create_backup(&home, &lock, &id, "backup").unwrap();
+        let deleted = backup::apply_retention(&dir, backup::Retention::KeepSafetyOnly).unwrap();
+        assert_eq!(deleted, vec![b.name.clone()]);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "a side file stayed behind");
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
     match cmd {
         BackupCommand::List => {
             home::own_card(home)?;
-            let list = bemx_install::backup::list_backups(&home.backups_dir())?;
+            let identity = home::load_identity(home)?;
+            let list = bemx_install::backup::list_backups(&home.backups_dir(), &identity)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&list);
             }
@@ -36,11 +37,13 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
                     vec![
                         b.name.clone(),
                         bytes(b.size),
+                        // restore refuses the unsigned ones, so say so here.
+                        if b.signed { "signed".into() } else { "NOT SIGNED".into() },
                         if b.safety { "safety backup before an import".into() } else { String::new() },
                     ]
                 })
                 .collect();
-            ctx.out.line(table(&["name", "size", ""], &rows))
+            ctx.out.line(table(&["name", "size", "signature", ""], &rows))
         }
         BackupCommand::Create => {
             let lock = home::lock(home)?;
@@ -52,7 +55,7 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
                 return ctx.out.json(&info);
             }
             ctx.out.line(format!(
-                "Backup {} written ({}), encrypted to this installation's key.",
+                "Backup {} written ({}), encrypted to and signed with this installation's keys.",
                 info.name,
                 bytes(info.size)
             ))
