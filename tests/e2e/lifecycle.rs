@@ -84,3 +84,46 @@ fn a_restore_outside_bemx_is_repaired_at_the_next_open() {
     assert_eq!(list[0]["state"], "confirmed");
     anna.run(&["db", "check"]).success();
 }
+
+/// Issue 13.7: after `handover confirm` purges a client, no file in the
+/// installation folder holds the client's plaintext — neither the database
+/// (secure_delete) nor the rollback journal, which SQLite keeps (PERSIST)
+/// so that bemx can overwrite the purged pages it holds.
+#[test]
+fn a_confirmed_purge_leaves_the_client_in_no_file_of_the_installation() {
+    const MARKER: &str = "PURGE-MARKER-e2e-4b1d";
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(4);
+    let client = anna.clients_with_consent(true).remove(0);
+    let uuid = anna.uuid_of(&client);
+    rusqlite::Connection::open(anna.db_path())
+        .unwrap()
+        .execute("UPDATE clients SET last_name = ?2 WHERE uuid = ?1", [&uuid, MARKER])
+        .unwrap();
+
+    let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
+    bernd.run(&["import", "--yes", path_str(&out)]).success();
+    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    assert!(!has_client(&anna, &uuid));
+    let journal = bemx_db::journal_path(&anna.db_path());
+    assert!(journal.exists(), "the journal is kept, to be overwritten");
+    let mut stack = vec![anna.home.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                assert!(
+                    !bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()),
+                    "{} holds the purged client",
+                    path.display()
+                );
+            }
+        }
+    }
+}

@@ -58,6 +58,16 @@ pub struct Database {
 /// file, so copying it is a valid backup; `synchronous=FULL` because a
 /// handover must survive a pulled plug. Temp storage stays in memory so
 /// no scratch data reaches the disk outside the database.
+///
+/// The journal is kept (`PERSIST`, no size limit) rather than deleted or
+/// truncated: a rollback journal holds the *original* pages a transaction
+/// changed, so a purge's journal holds the purged client in plaintext.
+/// `DELETE` and `TRUNCATE` hand those blocks back to the file system
+/// unread and unoverwritten, where bemx can never reach them again; a kept
+/// journal can be overwritten in place by [`scrub_journal`] after the
+/// purge commits. `MEMORY`, `OFF` and `WAL` were measured too (see
+/// `crates/db/tests/purge_journal.rs`): the first two give up crash safety,
+/// WAL makes the file copy under a transaction no longer a backup.
 pub fn configure_connection(conn: &Connection) -> Result<()> {
     // Another program holding the database means "close it first", never
     // "wait and maybe fail halfway": refuse at once.
@@ -66,9 +76,108 @@ pub fn configure_connection(conn: &Connection) -> Result<()> {
     // Purged clients must leave no trace: zero deleted content instead of
     // leaving it readable in free pages of the file.
     conn.pragma_update(None, "secure_delete", "ON")?;
-    let _mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode=PERSIST", [], |r| r.get(0))?;
+    // -1 (no limit) is the default, set anyway: any limit makes SQLite
+    // truncate the journal at commit, freeing its blocks before
+    // `scrub_journal` could overwrite them.
+    let _limit: i64 = conn.query_row("PRAGMA journal_size_limit=-1", [], |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// The rollback journal SQLite keeps beside the database file `db`.
+pub fn journal_path(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push("-journal");
+    PathBuf::from(s)
+}
+
+/// Whether the rollback journal beside `db` holds a transaction SQLite has
+/// yet to roll back. With `journal_mode=PERSIST` the file stays after every
+/// commit with its header zeroed, so its mere existence means nothing; a
+/// non-zero first header word (the journal magic) means a hot journal.
+pub fn journal_is_hot(db: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let mut file = match std::fs::File::open(journal_path(db)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let mut read = 0;
+    while read < head.len() {
+        match file.read(&mut head[read..])? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    Ok(head[..read].iter().any(|&b| b != 0))
+}
+
+/// Overwrites the rollback journal with zeros, syncs, then truncates it, so
+/// the original pages of the last transaction — after a purge, the purged
+/// clients in plaintext — are gone from the file and from the blocks it
+/// held. Call it after every transaction that purged.
+///
+/// Runs under `BEGIN IMMEDIATE`: that RESERVED lock keeps every other
+/// writer from opening a journal of its own meanwhile, and it tells every
+/// reader the journal is not hot, while readers may go on reading. The
+/// zeros are synced *before* the truncation: truncating dirty, unwritten
+/// pages would drop them and leave the old blocks as they were.
+///
+/// Limit (threat model): this overwrites the journal's blocks where the
+/// file system writes in place (ext4, NTFS, HFS+ without snapshots).
+/// Copy-on-write or log-structured file systems (btrfs, ZFS, APFS), file
+/// system snapshots and SSD wear levelling may keep the old blocks; SQLite
+/// cannot reach them and neither can bemx. Only full-disk encryption
+/// protects those.
+pub fn scrub_journal(conn: &Connection) -> Result<()> {
+    let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) else {
+        return Ok(()); // an in-memory database has no journal file
+    };
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let scrubbed = overwrite_journal(&journal_path(&db));
+    // Nothing was written through SQLite, so COMMIT only drops the lock.
+    conn.execute_batch(if scrubbed.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+    scrubbed
+}
+
+/// Overwrites the file at `path` with zeros, syncs and removes it: for a
+/// leftover no connection has open (a killed restore's plaintext copy and
+/// its journal). A missing file is fine. Same limit as [`scrub_journal`].
+pub fn wipe_file(path: &Path) -> Result<()> {
+    overwrite_journal(path)?;
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(DbError::io(format!("removing {}", path.display()), e))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn overwrite_journal(path: &Path) -> Result<()> {
+    use std::io::Write;
+    let err = |e| DbError::io(format!("overwriting the rollback journal {}", path.display()), e);
+    let mut file = match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(err(e)),
+    };
+    let len = file.metadata().map_err(err)?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let zeros = vec![0u8; 64 * 1024];
+    let mut left = len;
+    while left > 0 {
+        let n = usize::try_from(left.min(zeros.len() as u64)).unwrap_or(zeros.len());
+        file.write_all(&zeros[..n]).map_err(err)?;
+        left -= n as u64;
+    }
+    file.sync_all().map_err(err)?;
+    file.set_len(0).map_err(err)?;
+    file.sync_all().map_err(err)?;
     Ok(())
 }
 

@@ -241,6 +241,8 @@ pub fn confirm(
     let detail = format!("clients={} rows_deleted={deleted}", uuids.len());
     audit::record(&tx, &now, Event::HandoverConfirmed, &bundle_id, &detail)?;
     tx.commit()?;
+    // The rollback journal now holds the purged clients' original pages.
+    bemx_db::scrub_journal(session.db.conn())?;
     Ok(ConfirmReport { bundle_id, clients: uuids.len(), rows_deleted: purge.rows_per_table.into_iter().collect() })
 }
 

@@ -79,5 +79,8 @@ pub fn reconcile(home: &Home, conn: &mut rusqlite::Connection) -> Result<crate::
     let replay = crate::journal::Replay::of(&crate::journal::read_journal(&home.handover_journal_path())?);
     let applied = crate::journal::apply(&tx, &replay)?;
     tx.commit()?;
+    // Every locked open, not only one that purged: a purge whose own scrub
+    // failed (after its commit) is scrubbed by the next command.
+    bemx_db::scrub_journal(conn)?;
     Ok(applied)
 }
