@@ -85,6 +85,45 @@ fn a_restore_outside_bemx_is_repaired_at_the_next_open() {
     anna.run(&["db", "check"]).success();
 }
 
+/// Issue 13.16: a killed restore leaves its plaintext copy of the database
+/// (and its journal) beside the database, a killed backup a `.partial`
+/// file. The next bemx start removes them — any command, also one that
+/// does not otherwise take the lock — but never while another bemx holds
+/// the installation, whose work in progress they may be.
+#[test]
+fn a_killed_restores_plaintext_is_removed_at_the_next_start() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    anna.seed(3);
+    anna.run(&["backup", "create"]).success();
+    let home = bemx_install::Home::new(anna.home.clone(), None);
+    let plant = || -> Vec<PathBuf> {
+        let temp = home.restore_temp_path();
+        std::fs::copy(anna.db_path(), &temp).unwrap();
+        let journal = bemx_db::journal_path(&temp);
+        std::fs::write(&journal, b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7 original pages").unwrap();
+        let partial = home.backups_dir().join(".backup-20260101-000000.partial");
+        std::fs::write(&partial, b"half a backup").unwrap();
+        vec![temp, journal, partial]
+    };
+
+    let files = plant();
+    {
+        let _held = bemx_install::InstallLock::acquire(&home.lock_path()).unwrap();
+        anna.run(&["id", "show"]).success();
+        for f in &files {
+            assert!(f.exists(), "{} is left alone while another bemx holds the lock", f.display());
+        }
+    }
+    for command in [&["id", "show"][..], &["backup", "list"], &["clients", "list"], &["db", "check"]] {
+        let files = plant();
+        anna.run(command).success();
+        for f in &files {
+            assert!(!f.exists(), "`bemx {}` removed {}", command.join(" "), f.display());
+        }
+    }
+}
+
 /// Issue 13.7: after `handover confirm` purges a client, no file in the
 /// installation folder holds the client's plaintext — neither the database
 /// (secure_delete) nor the rollback journal, which SQLite keeps (PERSIST)
