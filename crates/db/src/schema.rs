@@ -354,21 +354,26 @@ impl Database {
 
     /// Finds a client by UUID (preferred) or BEM-ID.
     pub fn find_client(&self, query: &str) -> Result<ClientSummary> {
-        // Cached: an export of thousands of clients looks each one up.
-        let by_uuid = self
-            .conn
-            .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.uuid = lower(?1)"))?
-            .query_row([query.trim()], client_summary_row)
-            .optional()?;
-        if let Some(c) = by_uuid {
-            return Ok(c);
-        }
-        self.conn
-            .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.bem_id = ?1"))?
-            .query_row([query], client_summary_row)
-            .optional()?
-            .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() })
+        find_client(&self.conn, query)
     }
+}
+
+/// [`Database::find_client`] over any connection — a transaction's, so a
+/// caller can resolve and check clients inside the transaction that then
+/// acts on them.
+pub fn find_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
+    // Cached: an export of thousands of clients looks each one up.
+    let by_uuid = conn
+        .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.uuid = lower(?1)"))?
+        .query_row([query.trim()], client_summary_row)
+        .optional()?;
+    if let Some(c) = by_uuid {
+        return Ok(c);
+    }
+    conn.prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.bem_id = ?1"))?
+        .query_row([query], client_summary_row)
+        .optional()?
+        .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() })
 }
 
 const CLIENT_SUMMARY_SELECT: &str = "SELECT c.id, c.uuid, c.bem_id,
