@@ -1314,9 +1314,7 @@ fn import_killed_at_any_moment_leaves_the_database_exactly_before_or_after() {
             exited += 1;
             first_exit = Some(first_exit.map_or(delay, |d| d.min(delay)));
         }
-        // The journal is kept between transactions (PERSIST): only a hot
-        // one (its header not zeroed) is an interrupted transaction.
-        let had_journal = bemx_db::journal_is_hot(&inst.home.join("bemdok.sqlite")).unwrap();
+        let had_journal = inst.home.join("bemdok.sqlite-journal").exists();
         if had_journal {
             hot += 1;
             if !recovered_by_bemx {

@@ -126,8 +126,8 @@ fn a_killed_restores_plaintext_is_removed_at_the_next_start() {
 
 /// Issue 13.7: after `handover confirm` purges a client, no file in the
 /// installation folder holds the client's plaintext — neither the database
-/// (secure_delete) nor the rollback journal, which SQLite keeps (PERSIST)
-/// so that bemx can overwrite the purged pages it holds.
+/// (secure_delete) nor the rollback journal, which the purge keeps
+/// (PERSIST) so that bemx can overwrite the purged pages it holds.
 #[test]
 fn a_confirmed_purge_leaves_the_client_in_no_file_of_the_installation() {
     const MARKER: &str = "PURGE-MARKER-e2e-4b1d";
@@ -148,7 +148,7 @@ fn a_confirmed_purge_leaves_the_client_in_no_file_of_the_installation() {
     anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
     assert!(!has_client(&anna, &uuid));
     let journal = bemx_db::journal_path(&anna.db_path());
-    assert!(journal.exists(), "the journal is kept, to be overwritten");
+    assert!(!journal.exists(), "the kept journal was overwritten, then removed");
     let mut stack = vec![anna.home.clone()];
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap().flatten() {

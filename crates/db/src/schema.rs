@@ -59,15 +59,16 @@ pub struct Database {
 /// handover must survive a pulled plug. Temp storage stays in memory so
 /// no scratch data reaches the disk outside the database.
 ///
-/// The journal is kept (`PERSIST`, no size limit) rather than deleted or
-/// truncated: a rollback journal holds the *original* pages a transaction
-/// changed, so a purge's journal holds the purged client in plaintext.
-/// `DELETE` and `TRUNCATE` hand those blocks back to the file system
-/// unread and unoverwritten, where bemx can never reach them again; a kept
-/// journal can be overwritten in place by [`scrub_journal`] after the
+/// A transaction that purges runs in `PERSIST` instead (see
+/// [`keep_journal_for_purge`]): a rollback journal holds the *original*
+/// pages a transaction changed, so a purge's journal holds the purged
+/// client in plaintext. `DELETE` and `TRUNCATE` hand those blocks back to
+/// the file system unoverwritten, where bemx can never reach them again; a
+/// kept journal is overwritten in place by [`scrub_journal`] after the
 /// purge commits. `MEMORY`, `OFF` and `WAL` were measured too (see
 /// `crates/db/tests/purge_journal.rs`): the first two give up crash safety,
-/// WAL makes the file copy under a transaction no longer a backup.
+/// WAL leaves the purged rows in the database file until a checkpoint and
+/// makes the file copy under a transaction no longer a backup.
 pub fn configure_connection(conn: &Connection) -> Result<()> {
     // Another program holding the database means "close it first", never
     // "wait and maybe fail halfway": refuse at once.
@@ -76,10 +77,10 @@ pub fn configure_connection(conn: &Connection) -> Result<()> {
     // Purged clients must leave no trace: zero deleted content instead of
     // leaving it readable in free pages of the file.
     conn.pragma_update(None, "secure_delete", "ON")?;
-    let _mode: String = conn.query_row("PRAGMA journal_mode=PERSIST", [], |r| r.get(0))?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
     // -1 (no limit) is the default, set anyway: any limit makes SQLite
-    // truncate the journal at commit, freeing its blocks before
-    // `scrub_journal` could overwrite them.
+    // truncate a kept (PERSIST) journal at commit, freeing its blocks
+    // before `scrub_journal` could overwrite them.
     let _limit: i64 = conn.query_row("PRAGMA journal_size_limit=-1", [], |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -94,9 +95,11 @@ pub fn journal_path(db: &Path) -> PathBuf {
 }
 
 /// Whether the rollback journal beside `db` holds a transaction SQLite has
-/// yet to roll back. With `journal_mode=PERSIST` the file stays after every
-/// commit with its header zeroed, so its mere existence means nothing; a
-/// non-zero first header word (the journal magic) means a hot journal.
+/// yet to roll back. A journal kept (PERSIST) by a purge that failed before
+/// its scrub stays with its header zeroed, so the file's mere existence
+/// means nothing; SQLite writes the journal magic only once the journal is
+/// synced, before it changes the database, so a non-zero first header word
+/// means a hot journal.
 pub fn journal_is_hot(db: &Path) -> std::io::Result<bool> {
     use std::io::Read;
     let mut head = [0u8; 8];
@@ -115,10 +118,22 @@ pub fn journal_is_hot(db: &Path) -> std::io::Result<bool> {
     Ok(head[..read].iter().any(|&b| b != 0))
 }
 
-/// Overwrites the rollback journal with zeros, syncs, then truncates it, so
-/// the original pages of the last transaction — after a purge, the purged
-/// clients in plaintext — are gone from the file and from the blocks it
-/// held. Call it after every transaction that purged.
+/// Switches the connection to `journal_mode=PERSIST` for a transaction
+/// that may purge, so its journal — the purged clients' original pages —
+/// is kept for [`scrub_journal`] to overwrite instead of being unlinked
+/// unread. Call it before the transaction begins (SQLite refuses to change
+/// the mode inside one).
+pub fn keep_journal_for_purge(conn: &Connection) -> Result<()> {
+    let _mode: String = conn.query_row("PRAGMA journal_mode=PERSIST", [], |r| r.get(0))?;
+    Ok(())
+}
+
+/// Overwrites the kept rollback journal with zeros, syncs, truncates it,
+/// then returns the connection to `journal_mode=DELETE`, which removes the
+/// now empty file. So the original pages of the purge — the purged clients
+/// in plaintext — are gone from the file and from the blocks it held. Call
+/// it after the commit of every transaction begun after
+/// [`keep_journal_for_purge`].
 ///
 /// Runs under `BEGIN IMMEDIATE`: that RESERVED lock keeps every other
 /// writer from opening a journal of its own meanwhile, and it tells every
@@ -140,7 +155,11 @@ pub fn scrub_journal(conn: &Connection) -> Result<()> {
     let scrubbed = overwrite_journal(&journal_path(&db));
     // Nothing was written through SQLite, so COMMIT only drops the lock.
     conn.execute_batch(if scrubbed.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
-    scrubbed
+    scrubbed?;
+    // Back to DELETE, as every other transaction runs; leaving PERSIST
+    // deletes the (now empty) journal file.
+    let _mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
+    Ok(())
 }
 
 /// Overwrites the file at `path` with zeros, syncs and removes it: for a

@@ -23,7 +23,7 @@ fn create_open_and_version_refusal() {
         let db = Database::create(&path, IID).unwrap();
         assert_eq!(db.installation_id(), IID);
         let mode: String = db.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
-        assert_eq!(mode, "persist");
+        assert_eq!(mode, "delete");
         let fk: i64 = db.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
         let app: String =

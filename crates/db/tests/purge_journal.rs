@@ -12,7 +12,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use bemx_db::{Database, purge_clients, scrub_journal};
+use bemx_db::{Database, keep_journal_for_purge, purge_clients, scrub_journal};
 use rusqlite::Connection;
 
 const MARKER: &str = "PURGE-MARKER-c0ffee-7f3a9c1d";
@@ -83,12 +83,13 @@ fn measure_raw(mode: &str, extra: &str) -> Measured {
     Measured { during, after }
 }
 
-/// The setting bemx uses: `configure_connection` (via `Database::open`),
-/// the purge, the commit, then [`scrub_journal`].
+/// What bemx does: `configure_connection` (via `Database::open`), then
+/// [`keep_journal_for_purge`], the purge, the commit, [`scrub_journal`].
 fn measure_bemx(scrub: bool) -> Measured {
     let dir = tempfile::tempdir().unwrap();
     let uuid = seed(dir.path());
     let mut db = Database::open(dir.path().join("bemdok.sqlite")).unwrap();
+    keep_journal_for_purge(db.conn()).unwrap();
     let tx = db.conn_mut().transaction().unwrap();
     purge_clients(&tx, &[uuid]).unwrap();
     let during = files_with_marker(dir.path(), false);
@@ -143,6 +144,6 @@ fn bemx_purge_leaves_no_marker_in_any_file() {
     eprintln!("bemx (PERSIST + scrub_journal) during: {:?}  after: {:?}", m.during, m.after);
     assert!(m.marker_during(), "the journal was captured before the commit: {m:?}");
     assert!(!m.marker_after(), "no file holds the purged client after the purge: {m:?}");
-    // The journal stays (PERSIST), emptied by the scrub.
-    assert_eq!(m.after.get("bemdok.sqlite-journal"), Some(&false), "{m:?}");
+    // Overwritten, then removed by the return to DELETE.
+    assert_eq!(m.after.get("bemdok.sqlite-journal"), None, "{m:?}");
 }

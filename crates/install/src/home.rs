@@ -79,9 +79,9 @@ impl Home {
         bemx_format::durable::parent_dir(&self.db).join(RESTORE_TEMP_FILE)
     }
 
-    /// SQLite's rollback journal of the database (kept between
-    /// transactions, `journal_mode=PERSIST`; hot only while a write is in
-    /// progress or was interrupted, see [`bemx_db::journal_is_hot`]).
+    /// SQLite's rollback journal of the database (present while a write is
+    /// in progress or was interrupted, or kept empty by a purge whose scrub
+    /// failed; see [`bemx_db::journal_is_hot`]).
     pub fn db_journal_path(&self) -> PathBuf {
         let mut s = self.db.as_os_str().to_owned();
         s.push("-journal");

@@ -129,6 +129,8 @@ pub fn restore(
     let checked = (|| {
         let mut restored = bemx_db::Database::open(&temp)?;
         backup::quick_check(restored.conn())?;
+        // Applying the journal may purge: keep its journal to overwrite.
+        bemx_db::keep_journal_for_purge(restored.conn())?;
         let tx = crate::lock::begin_exclusive(restored.conn_mut())?;
         ledger::reconcile_ledger(&tx, &home.import_ledger_path())?;
         let replay = journal::Replay::of(&journal::read_journal(&home.handover_journal_path())?);
@@ -147,8 +149,8 @@ pub fn restore(
         bemx_db::scrub_journal(restored.conn())?;
         Ok::<_, InstallError>(applied)
     })();
-    // The temp file's journal (kept, PERSIST) must not outlive it, whether
-    // the check passed or not: after a refusal it still holds pages.
+    // The temp file's journal must not outlive it, whether the check passed
+    // or not: after a refusal it is still kept (PERSIST) and holds pages.
     let wiped = bemx_db::wipe_file(&bemx_db::journal_path(&temp));
     let applied = checked?;
     wiped?;
