@@ -84,3 +84,85 @@ fn a_restore_outside_bemx_is_repaired_at_the_next_open() {
     assert_eq!(list[0]["state"], "confirmed");
     anna.run(&["db", "check"]).success();
 }
+
+/// Issue 13.16: a killed restore leaves its plaintext copy of the database
+/// (and its journal) beside the database, a killed backup a `.partial`
+/// file. The next bemx start removes them — any command, also one that
+/// does not otherwise take the lock — but never while another bemx holds
+/// the installation, whose work in progress they may be.
+#[test]
+fn a_killed_restores_plaintext_is_removed_at_the_next_start() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    anna.seed(3);
+    anna.run(&["backup", "create"]).success();
+    let home = bemx_install::Home::new(anna.home.clone(), None);
+    let plant = || -> Vec<PathBuf> {
+        let temp = home.restore_temp_path();
+        std::fs::copy(anna.db_path(), &temp).unwrap();
+        let journal = bemx_db::journal_path(&temp);
+        std::fs::write(&journal, b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7 original pages").unwrap();
+        let partial = home.backups_dir().join(".backup-20260101-000000.partial");
+        std::fs::write(&partial, b"half a backup").unwrap();
+        vec![temp, journal, partial]
+    };
+
+    let files = plant();
+    {
+        let _held = bemx_install::InstallLock::acquire(&home.lock_path()).unwrap();
+        anna.run(&["id", "show"]).success();
+        for f in &files {
+            assert!(f.exists(), "{} is left alone while another bemx holds the lock", f.display());
+        }
+    }
+    for command in [&["id", "show"][..], &["backup", "list"], &["clients", "list"], &["db", "check"]] {
+        let files = plant();
+        anna.run(command).success();
+        for f in &files {
+            assert!(!f.exists(), "`bemx {}` removed {}", command.join(" "), f.display());
+        }
+    }
+}
+
+/// Issue 13.7: after `handover confirm` purges a client, no file in the
+/// installation folder holds the client's plaintext — neither the database
+/// (secure_delete) nor the rollback journal, which the purge keeps
+/// (PERSIST) so that bemx can overwrite the purged pages it holds.
+#[test]
+fn a_confirmed_purge_leaves_the_client_in_no_file_of_the_installation() {
+    const MARKER: &str = "PURGE-MARKER-e2e-4b1d";
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(4);
+    let client = anna.clients_with_consent(true).remove(0);
+    let uuid = anna.uuid_of(&client);
+    rusqlite::Connection::open(anna.db_path())
+        .unwrap()
+        .execute("UPDATE clients SET last_name = ?2 WHERE uuid = ?1", [&uuid, MARKER])
+        .unwrap();
+
+    let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
+    bernd.run(&["import", "--yes", path_str(&out)]).success();
+    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    assert!(!has_client(&anna, &uuid));
+    let journal = bemx_db::journal_path(&anna.db_path());
+    assert!(!journal.exists(), "the kept journal was overwritten, then removed");
+    let mut stack = vec![anna.home.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                assert!(
+                    !bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()),
+                    "{} holds the purged client",
+                    path.display()
+                );
+            }
+        }
+    }
+}

@@ -59,6 +59,20 @@ pub fn load_identity(home: &Home) -> anyhow::Result<Identity> {
     Ok(Identity::load(home.root(), &crate::passphrase::for_loading(home.root())?)?)
 }
 
+/// Removes what a killed bemx left behind — above all a restore's
+/// plaintext copy of the database — at the start of every command, not
+/// only of those that take the lock anyway (issue 13.16: no plaintext
+/// temp file outlives a crash past the next start). Taking the lock is
+/// what makes the files provably stale; while another bemx process holds
+/// it they may be its own work in progress, so they are left alone.
+pub fn clean_leftovers(home: &Home) {
+    if home.root().is_dir() && home.has_leftovers() {
+        // Failing to lock (busy, read-only folder) must not stop a
+        // command that does not need the lock; the next start tries again.
+        let _ = home.lock();
+    }
+}
+
 /// Brings the database and the installation's record files into agreement
 /// (see `bemx_install::Session::open_locked`), so that what a listing shows
 /// is never a state the journal has overtaken — after a restore made by

@@ -20,5 +20,6 @@ pub use graph::{
 };
 pub use merge::{MergeReport, Merger, PurgeReport, check_specs, existing_client_uuids, purge_clients};
 pub use schema::{
-    ClientSummary, Database, LOCAL_TABLES, SCHEMA_VERSION, configure_connection, migrate, schema_fingerprint,
+    ClientSummary, Database, LOCAL_TABLES, SCHEMA_VERSION, configure_connection, find_client, journal_is_hot,
+    journal_path, keep_journal_for_purge, migrate, schema_fingerprint, scrub_journal, wipe_file,
 };

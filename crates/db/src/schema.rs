@@ -58,6 +58,17 @@ pub struct Database {
 /// file, so copying it is a valid backup; `synchronous=FULL` because a
 /// handover must survive a pulled plug. Temp storage stays in memory so
 /// no scratch data reaches the disk outside the database.
+///
+/// A transaction that purges runs in `PERSIST` instead (see
+/// [`keep_journal_for_purge`]): a rollback journal holds the *original*
+/// pages a transaction changed, so a purge's journal holds the purged
+/// client in plaintext. `DELETE` and `TRUNCATE` hand those blocks back to
+/// the file system unoverwritten, where bemx can never reach them again; a
+/// kept journal is overwritten in place by [`scrub_journal`] after the
+/// purge commits. `MEMORY`, `OFF` and `WAL` were measured too (see
+/// `crates/db/tests/purge_journal.rs`): the first two give up crash safety,
+/// WAL leaves the purged rows in the database file until a checkpoint and
+/// makes the file copy under a transaction no longer a backup.
 pub fn configure_connection(conn: &Connection) -> Result<()> {
     // Another program holding the database means "close it first", never
     // "wait and maybe fail halfway": refuse at once.
@@ -67,8 +78,125 @@ pub fn configure_connection(conn: &Connection) -> Result<()> {
     // leaving it readable in free pages of the file.
     conn.pragma_update(None, "secure_delete", "ON")?;
     let _mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
+    // -1 (no limit) is the default, set anyway: any limit makes SQLite
+    // truncate a kept (PERSIST) journal at commit, freeing its blocks
+    // before `scrub_journal` could overwrite them.
+    let _limit: i64 = conn.query_row("PRAGMA journal_size_limit=-1", [], |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// The rollback journal SQLite keeps beside the database file `db`.
+pub fn journal_path(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push("-journal");
+    PathBuf::from(s)
+}
+
+/// Whether the rollback journal beside `db` holds a transaction SQLite has
+/// yet to roll back. A journal kept (PERSIST) by a purge that failed before
+/// its scrub stays with its header zeroed, so the file's mere existence
+/// means nothing; SQLite writes the journal magic only once the journal is
+/// synced, before it changes the database, so a non-zero first header word
+/// means a hot journal.
+pub fn journal_is_hot(db: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let mut file = match std::fs::File::open(journal_path(db)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let mut read = 0;
+    while read < head.len() {
+        match file.read(&mut head[read..])? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    Ok(head[..read].iter().any(|&b| b != 0))
+}
+
+/// Switches the connection to `journal_mode=PERSIST` for a transaction
+/// that may purge, so its journal — the purged clients' original pages —
+/// is kept for [`scrub_journal`] to overwrite instead of being unlinked
+/// unread. Call it before the transaction begins (SQLite refuses to change
+/// the mode inside one).
+pub fn keep_journal_for_purge(conn: &Connection) -> Result<()> {
+    let _mode: String = conn.query_row("PRAGMA journal_mode=PERSIST", [], |r| r.get(0))?;
+    Ok(())
+}
+
+/// Overwrites the kept rollback journal with zeros, syncs, truncates it,
+/// then returns the connection to `journal_mode=DELETE`, which removes the
+/// now empty file. So the original pages of the purge — the purged clients
+/// in plaintext — are gone from the file and from the blocks it held. Call
+/// it after the commit of every transaction begun after
+/// [`keep_journal_for_purge`].
+///
+/// Runs under `BEGIN IMMEDIATE`: that RESERVED lock keeps every other
+/// writer from opening a journal of its own meanwhile, and it tells every
+/// reader the journal is not hot, while readers may go on reading. The
+/// zeros are synced *before* the truncation: truncating dirty, unwritten
+/// pages would drop them and leave the old blocks as they were.
+///
+/// Limit (threat model): this overwrites the journal's blocks where the
+/// file system writes in place (ext4, NTFS, HFS+ without snapshots).
+/// Copy-on-write or log-structured file systems (btrfs, ZFS, APFS), file
+/// system snapshots and SSD wear levelling may keep the old blocks; SQLite
+/// cannot reach them and neither can bemx. Only full-disk encryption
+/// protects those.
+pub fn scrub_journal(conn: &Connection) -> Result<()> {
+    let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) else {
+        return Ok(()); // an in-memory database has no journal file
+    };
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let scrubbed = overwrite_journal(&journal_path(&db));
+    // Nothing was written through SQLite, so COMMIT only drops the lock.
+    conn.execute_batch(if scrubbed.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+    scrubbed?;
+    // Back to DELETE, as every other transaction runs; leaving PERSIST
+    // deletes the (now empty) journal file.
+    let _mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
+    Ok(())
+}
+
+/// Overwrites the file at `path` with zeros, syncs and removes it: for a
+/// leftover no connection has open (a killed restore's plaintext copy and
+/// its journal). A missing file is fine. Same limit as [`scrub_journal`].
+pub fn wipe_file(path: &Path) -> Result<()> {
+    overwrite_journal(path)?;
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(DbError::io(format!("removing {}", path.display()), e))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn overwrite_journal(path: &Path) -> Result<()> {
+    use std::io::Write;
+    let err = |e| DbError::io(format!("overwriting the rollback journal {}", path.display()), e);
+    let mut file = match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(err(e)),
+    };
+    let len = file.metadata().map_err(err)?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let zeros = vec![0u8; 64 * 1024];
+    let mut left = len;
+    while left > 0 {
+        let n = usize::try_from(left.min(zeros.len() as u64)).unwrap_or(zeros.len());
+        file.write_all(&zeros[..n]).map_err(err)?;
+        left -= n as u64;
+    }
+    file.sync_all().map_err(err)?;
+    file.set_len(0).map_err(err)?;
+    file.sync_all().map_err(err)?;
     Ok(())
 }
 
@@ -245,21 +373,26 @@ impl Database {
 
     /// Finds a client by UUID (preferred) or BEM-ID.
     pub fn find_client(&self, query: &str) -> Result<ClientSummary> {
-        // Cached: an export of thousands of clients looks each one up.
-        let by_uuid = self
-            .conn
-            .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.uuid = lower(?1)"))?
-            .query_row([query.trim()], client_summary_row)
-            .optional()?;
-        if let Some(c) = by_uuid {
-            return Ok(c);
-        }
-        self.conn
-            .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.bem_id = ?1"))?
-            .query_row([query], client_summary_row)
-            .optional()?
-            .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() })
+        find_client(&self.conn, query)
     }
+}
+
+/// [`Database::find_client`] over any connection — a transaction's, so a
+/// caller can resolve and check clients inside the transaction that then
+/// acts on them.
+pub fn find_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
+    // Cached: an export of thousands of clients looks each one up.
+    let by_uuid = conn
+        .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.uuid = lower(?1)"))?
+        .query_row([query.trim()], client_summary_row)
+        .optional()?;
+    if let Some(c) = by_uuid {
+        return Ok(c);
+    }
+    conn.prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.bem_id = ?1"))?
+        .query_row([query], client_summary_row)
+        .optional()?
+        .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() })
 }
 
 const CLIENT_SUMMARY_SELECT: &str = "SELECT c.id, c.uuid, c.bem_id,

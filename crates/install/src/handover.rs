@@ -195,6 +195,26 @@ pub fn confirm(
     let (unverified, _, _) = Receipt::parse_unverified(receipt_file)?;
     let bundle_id = hex::encode(unverified.bundle_id);
     let (mut session, _) = Session::open_locked(home, lock)?;
+    // This transaction purges: keep its journal to overwrite after it ends.
+    bemx_db::keep_journal_for_purge(session.db.conn())?;
+    let result = confirm_in(home, &mut session, contacts, own_installation, receipt_file, bundle_id);
+    // Committed (the journal holds the purged clients' original pages) or
+    // refused (rolled back, the journal kept all the same): overwrite it.
+    let scrubbed = bemx_db::scrub_journal(session.db.conn());
+    let report = result?;
+    scrubbed?;
+    Ok(report)
+}
+
+/// [`confirm`] inside its transaction.
+fn confirm_in(
+    home: &Home,
+    session: &mut Session,
+    contacts: &Contacts,
+    own_installation: [u8; 16],
+    receipt_file: &[u8],
+    bundle_id: String,
+) -> Result<ConfirmReport, InstallError> {
     let tx = session.begin()?;
     let (state, fingerprint, uuids) = handover_row(&tx, &bundle_id)?;
     match state.as_str() {

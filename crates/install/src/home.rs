@@ -79,21 +79,41 @@ impl Home {
         bemx_format::durable::parent_dir(&self.db).join(RESTORE_TEMP_FILE)
     }
 
-    /// SQLite's rollback journal of the database (present only while a
-    /// write is in progress or was interrupted).
+    /// SQLite's rollback journal of the database (present while a write is
+    /// in progress or was interrupted, or kept empty by a purge whose scrub
+    /// failed; see [`bemx_db::journal_is_hot`]).
     pub fn db_journal_path(&self) -> PathBuf {
         let mut s = self.db.as_os_str().to_owned();
         s.push("-journal");
         PathBuf::from(s)
     }
 
+    /// Whether a killed process left files [`Home::lock`] removes: the
+    /// restore's plaintext copy or its journal, or a partial backup.
+    pub fn has_leftovers(&self) -> bool {
+        let temp = self.restore_temp_path();
+        temp.exists()
+            || bemx_db::journal_path(&temp).exists()
+            || std::fs::read_dir(self.backups_dir()).is_ok_and(|entries| {
+                entries.flatten().any(|e| {
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
+                    name.starts_with('.') && name.ends_with(".partial")
+                })
+            })
+    }
+
     /// Takes the installation lock and removes what a killed process may
     /// have left: a half-decrypted restore (plaintext health data, which
-    /// must not stay on disk) and partial backups. Only the lock holder
-    /// writes these files, so any found now are stale.
+    /// must not stay on disk), its rollback journal, and partial backups.
+    /// Only the lock holder writes these files, so any found now are stale.
+    /// The plaintext ones are overwritten before they are removed; a
+    /// failure is not fatal here, as the next lock tries again.
     pub fn lock(&self) -> Result<crate::InstallLock, crate::InstallError> {
         let lock = crate::InstallLock::acquire(&self.lock_path())?;
-        let _ = std::fs::remove_file(self.restore_temp_path());
+        let temp = self.restore_temp_path();
+        let _ = bemx_db::wipe_file(&bemx_db::journal_path(&temp));
+        let _ = bemx_db::wipe_file(&temp);
         if let Ok(entries) = std::fs::read_dir(self.backups_dir()) {
             for entry in entries.flatten() {
                 let name = entry.file_name();

@@ -135,7 +135,9 @@ pub fn restore(
     // handover the current database knows.
     let current = if db_path.exists() { Some(Session::open_locked(home, lock)?.0) } else { None };
     let pending = home.db_journal_path();
-    if pending.exists() {
+    // The journal is kept between transactions (PERSIST); only a hot one
+    // means an interrupted transaction.
+    if bemx_db::journal_is_hot(db_path).map_err(|e| InstallError::io("reading", &pending, e))? {
         return Err(InstallError::PendingJournal { journal: pending });
     }
     let temp = home.restore_temp_path();
@@ -153,9 +155,11 @@ pub fn restore(
     drop(out);
     // The restored file must be a healthy bemx database of our schema, and
     // agree with the records before it gets the database's name.
-    let applied = {
+    let checked = (|| {
         let mut restored = bemx_db::Database::open(&temp)?;
         backup::quick_check(restored.conn())?;
+        // Applying the journal may purge: keep its journal to overwrite.
+        bemx_db::keep_journal_for_purge(restored.conn())?;
         let tx = crate::lock::begin_exclusive(restored.conn_mut())?;
         ledger::reconcile_ledger(&tx, &home.import_ledger_path())?;
         let replay = journal::Replay::of(&journal::read_journal(&home.handover_journal_path())?);
@@ -169,8 +173,16 @@ pub fn restore(
             return Err(InstallError::RestoreWouldLose { backup: name.to_string(), bem_ids });
         }
         tx.commit()?;
-        applied
-    };
+        // Purging again left the clients' original pages in the temp
+        // file's journal; overwrite them before the journal is removed.
+        bemx_db::scrub_journal(restored.conn())?;
+        Ok::<_, InstallError>(applied)
+    })();
+    // The temp file's journal must not outlive it, whether the check passed
+    // or not: after a refusal it is still kept (PERSIST) and holds pages.
+    let wiped = bemx_db::wipe_file(&bemx_db::journal_path(&temp));
+    let applied = checked?;
+    wiped?;
     drop(current);
     let previous =
         if db_path.exists() { Some(create_backup(home, lock, identity, PRE_RESTORE_PREFIX)?.name) } else { None };

@@ -73,6 +73,19 @@ impl Session {
 /// [`Session::open_locked`]'s agreement step, for a caller that holds the
 /// lock and an open connection (the export).
 pub fn reconcile(home: &Home, conn: &mut rusqlite::Connection) -> Result<crate::journal::Applied, InstallError> {
+    // The journal may purge clients confirmed away: keep its journal to
+    // overwrite it after the transaction.
+    bemx_db::keep_journal_for_purge(conn)?;
+    let result = reconcile_in(home, conn);
+    // Every locked open, whether it purged, committed or failed: a journal
+    // kept by a purge whose own scrub failed is overwritten here too.
+    let scrubbed = bemx_db::scrub_journal(conn);
+    let applied = result?;
+    scrubbed?;
+    Ok(applied)
+}
+
+fn reconcile_in(home: &Home, conn: &mut rusqlite::Connection) -> Result<crate::journal::Applied, InstallError> {
     let tx = crate::lock::begin_exclusive(conn)?;
     crate::ledger::reconcile_ledger(&tx, &home.import_ledger_path())?;
     crate::journal::reconcile(&tx, &home.handover_journal_path())?;

@@ -179,8 +179,12 @@ type Unconsented = (String, String);
 /// is not handed over, and has an unrevoked handover consent unless the
 /// user overrides it. Returns the local ids and the clients without
 /// consent as (BEM-ID, UUID).
+///
+/// `conn` is the export's exclusive transaction: checked anywhere else, a
+/// consent revoked (or a client handed over) by another program between
+/// the check and the export would slip through.
 fn resolve_clients(
-    db: &Database,
+    conn: &rusqlite::Connection,
     names: &[String],
     override_reason: Option<&str>,
 ) -> Result<(Vec<i64>, Vec<Unconsented>), PackError> {
@@ -189,12 +193,11 @@ fn resolve_clients(
     }
     let mut ids = Vec::with_capacity(names.len());
     let mut missing_consent = Vec::new();
-    let conn = db.conn();
     let mut consent = conn.prepare(
         "SELECT EXISTS (SELECT 1 FROM consents WHERE client_id = ?1 AND kind = 'handover' AND revoked_on IS NULL)",
     )?;
     for name in names {
-        let client = db.find_client(name)?;
+        let client = bemx_db::find_client(conn, name)?;
         if ids.contains(&client.id) {
             return Err(PackError::DuplicateClient(name.clone()));
         }
@@ -253,13 +256,14 @@ pub fn export(
     file::check_target(&request.output)?;
     // Records and database agree before the export reads either.
     bemx_install::session::reconcile(home, db.conn_mut())?;
-    let (client_ids, missing_consent) = resolve_clients(db, &request.clients, reason.as_deref())?;
-    let (without_consent, without_consent_uuids): (Vec<String>, Vec<String>) = missing_consent.into_iter().unzip();
 
     let schema_version = u64::from(bemx_db::SCHEMA_VERSION);
     let conn = db.conn_mut();
-    let fingerprint = bemx_db::schema_fingerprint(conn)?;
     let tx = bemx_install::lock::begin_exclusive(conn)?;
+    let fingerprint = bemx_db::schema_fingerprint(&tx)?;
+    // Inside the transaction: what is checked is what is exported.
+    let (client_ids, missing_consent) = resolve_clients(&tx, &request.clients, reason.as_deref())?;
+    let (without_consent, without_consent_uuids): (Vec<String>, Vec<String>) = missing_consent.into_iter().unzip();
     let selection = bemx_db::select_clients(&tx, &client_ids)?;
     let plan = Plan::compute(&tx, &selection, request.cancel)?;
 

@@ -340,3 +340,104 @@ fn a_document_that_no_longer_matches_its_checksum_stops_the_export() {
     assert_eq!(std::fs::read(&f.db_path).unwrap(), before);
     assert!(files_in(&f.out_dir).is_empty());
 }
+
+/// Revokes every handover consent of `uuid` over a second connection, as
+/// another program would; returns SQLite's answer.
+fn revoke_consent(db_path: &Path, uuid: &str) -> rusqlite::Result<usize> {
+    let other = rusqlite::Connection::open(db_path)?;
+    other.execute(
+        "UPDATE consents SET revoked_on = '2026-11-30' WHERE kind = 'handover'
+         AND client_id = (SELECT id FROM clients WHERE uuid = ?1)",
+        [uuid],
+    )
+}
+
+/// While the bundle is written, another program's revocation is refused.
+struct RevokeWhileWriting<'a> {
+    db_path: &'a Path,
+    uuid: &'a str,
+    answer: Option<rusqlite::Result<usize>>,
+}
+
+impl bemx_format::progress::Progress for RevokeWhileWriting<'_> {
+    fn start(&mut self, _: u64) {
+        if self.answer.is_none() {
+            self.answer = Some(revoke_consent(self.db_path, self.uuid));
+        }
+    }
+    fn advance(&mut self, _: u64) {}
+}
+
+/// Issue 13 (also from reading): the clients are resolved and their
+/// consent checked inside the export's exclusive transaction, so a consent
+/// revoked by another program between the check and the export cannot slip
+/// through. Proven two ways: the SQL trace shows the consent query between
+/// `BEGIN EXCLUSIVE` and its end, and a revocation by a second connection
+/// during the export is refused (busy) instead of landing after the check.
+#[test]
+fn consent_is_checked_inside_the_exports_exclusive_transaction() {
+    use std::sync::{Arc, Mutex};
+
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+
+    let f = fixture(30);
+    let db = Database::open(&f.db_path).unwrap();
+    let uuid: String = db
+        .conn()
+        .query_row(
+            "SELECT uuid FROM clients c WHERE EXISTS (SELECT 1 FROM consents WHERE client_id = c.id AND kind = 'handover' AND revoked_on IS NULL) LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(db);
+
+    let home = bemx_install::Home::new(f.db_path.parent().unwrap(), Some(f.db_path.clone()));
+    let lock = home.lock().unwrap();
+    let mut db = Database::open(&f.db_path).unwrap();
+    let log = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&log);
+    db.conn_mut()
+        .trace_v2(
+            TraceEventCodes::SQLITE_TRACE_STMT,
+            Some(move |e: TraceEvent<'_>| {
+                if let TraceEvent::Stmt(_, sql) = e {
+                    sink.lock().unwrap().push(sql.trim().to_ascii_uppercase());
+                }
+            }),
+        )
+        .unwrap();
+    let sender = Sender { signing_key: &f.signing, party: f.sender.clone() };
+    let recipient = Recipient { party: f.receiver.clone(), fingerprint: "TEST-FP".into() };
+    let mut req = request(&f, vec![uuid.clone()], "inside.bemx");
+    req.without_consent = None;
+    let mut progress = RevokeWhileWriting { db_path: &f.db_path, uuid: &uuid, answer: None };
+    let report = bemx_pack::export(&home, &lock, &mut db, &sender, &recipient, &req, &mut progress).unwrap();
+    assert!(report.without_consent.is_empty());
+
+    let log = log.lock().unwrap().clone();
+    let consent = log.iter().position(|s| s.contains("FROM CONSENTS WHERE CLIENT_ID")).expect("the consent query ran");
+    let lookup = log.iter().position(|s| s.contains("WHERE C.UUID = LOWER")).expect("the client lookup ran");
+    let begin = log[..lookup.min(consent)]
+        .iter()
+        .rposition(|s| s.starts_with("BEGIN"))
+        .expect("a transaction was open when the clients were resolved");
+    assert_eq!(log[begin], "BEGIN EXCLUSIVE", "{log:#?}");
+    let ends = |s: &String| s.starts_with("COMMIT") || s.starts_with("END") || s.starts_with("ROLLBACK");
+    assert!(!log[begin..=consent.max(lookup)].iter().any(ends), "still inside it at the consent check: {log:#?}");
+    let commit = log[consent..].iter().position(ends).expect("the export committed") + consent;
+    assert!(log[consent..commit].iter().any(|s| s.contains("HANDOVER")), "and the handover was recorded in it");
+
+    match progress.answer {
+        Some(Err(rusqlite::Error::SqliteFailure(e, _))) => assert_eq!(e.code, rusqlite::ErrorCode::DatabaseBusy),
+        other => panic!("a revocation during the export must be refused as busy, got {other:?}"),
+    }
+    drop(db);
+    drop(lock);
+    // Once the export has committed the database is free again, and the
+    // client's records are read-only as a handed-over client's are.
+    match revoke_consent(&f.db_path, &uuid) {
+        Err(rusqlite::Error::SqliteFailure(e, _)) => assert_eq!(e.code, rusqlite::ErrorCode::ConstraintViolation),
+        other => panic!("after the export: read-only, got {other:?}"),
+    }
+}
