@@ -166,3 +166,47 @@ fn a_confirmed_purge_leaves_the_client_in_no_file_of_the_installation() {
         }
     }
 }
+
+/// Issue 13.6: "removed for good" must be true. The purge does not reach
+/// into backups taken before it, which still hold the client's records
+/// (encrypted): `handover confirm` names them, and `backup delete` removes
+/// each, after which no backup of the installation holds the client.
+#[test]
+fn confirm_names_the_backups_that_still_hold_the_clients_and_delete_removes_them() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(4);
+    let client = anna.clients_with_consent(true).remove(0);
+    let uuid = anna.uuid_of(&client);
+    let before = anna.run(&["backup", "create", "--json"]).success().json()["name"].as_str().unwrap().to_owned();
+    let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
+    bernd.run(&["import", "--yes", path_str(&out)]).success();
+
+    let run = anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    assert!(run.stdout.contains("still exist, encrypted, in these backups"), "{}", run.stdout);
+    assert!(run.stdout.contains(&before), "names the backup taken before: {}", run.stdout);
+    let json = anna.run(&["backup", "list", "--json"]).success().json();
+    let names: Vec<String> = json.as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap().to_owned()).collect();
+    assert!(!names.is_empty());
+    // The statement is true: the backup does hold the client.
+    let identity = anna.identity();
+    let holds = |name: &str| {
+        let mut plain = Vec::new();
+        let path = anna.home.join("backups").join(format!("{name}.bemxbak"));
+        bemx_install::backup::decrypt_backup(&path, identity.age_identity(), &mut plain).unwrap();
+        plain.windows(uuid.len()).any(|w| w == uuid.as_bytes())
+    };
+    assert!(holds(&before), "the backup from before the export holds the client");
+
+    anna.run(&["backup", "delete", "--yes", "no-such-backup"]).refused_with("does not exist");
+    for name in &names {
+        anna.run(&["backup", "delete", "--yes", name]).success();
+    }
+    let left = anna.run(&["backup", "list", "--json"]).success().json();
+    assert_eq!(left.as_array().unwrap().len(), 0, "{left}");
+    let files: Vec<_> = std::fs::read_dir(anna.home.join("backups")).unwrap().collect();
+    assert!(files.is_empty(), "no backup or signature file is left: {files:?}");
+    assert!(!has_client(&anna, &uuid));
+}

@@ -190,6 +190,17 @@ pub fn verify_signature(
     Ok(statement)
 }
 
+/// `bemx backup delete NAME`: removes one backup and its signature file,
+/// e.g. to make a confirmed handover's purge reach the backups too. The
+/// caller holds the installation lock.
+pub fn delete_backup(dir: &Path, _lock: &crate::InstallLock, name: &str) -> Result<(), InstallError> {
+    let path = backup_path(dir, name)?;
+    if !path.is_file() {
+        return Err(InstallError::Backup { name: name.to_string(), problem: BackupProblem::Missing });
+    }
+    remove_backup(&path).map_err(|e| InstallError::io("deleting the backup", &path, e))
+}
+
 /// Deletes a backup and its signature file. The backup goes first: a
 /// signature left without its backup is never listed or trusted alone.
 pub fn remove_backup(path: &Path) -> io::Result<()> {
@@ -368,7 +379,7 @@ pub fn list_backups(dir: &Path, identity: &bemx_identity::Identity) -> Result<Ve
 }
 
 /// The `.bemxbak` files in `dir`, unchecked.
-fn scan_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> {
+pub(crate) fn scan_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> {
     let mut out = Vec::new();
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,

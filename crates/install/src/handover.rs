@@ -176,6 +176,10 @@ pub struct ConfirmReport {
     pub clients: usize,
     /// Rows deleted per table.
     pub rows_deleted: Vec<(String, u64)>,
+    /// Backups taken before the purge, which may still hold the clients'
+    /// records (encrypted) until they are deleted: the purge does not reach
+    /// into them, and every backup taken since the export holds them.
+    pub still_in_backups: Vec<String>,
 }
 
 /// Verifies the receiver's receipt and purges the handed-over clients.
@@ -261,7 +265,15 @@ fn confirm_in(
     let detail = format!("clients={} rows_deleted={deleted}", uuids.len());
     audit::record(&tx, &now, Event::HandoverConfirmed, &bundle_id, &detail)?;
     tx.commit()?;
-    Ok(ConfirmReport { bundle_id, clients: uuids.len(), rows_deleted: purge.rows_per_table.into_iter().collect() })
+    // Named by their files alone: checking signatures would need the identity.
+    let still_in_backups =
+        crate::backup::scan_backups(&home.backups_dir()).map(|l| l.into_iter().map(|b| b.name).collect())?;
+    Ok(ConfirmReport {
+        bundle_id,
+        clients: uuids.len(),
+        rows_deleted: purge.rows_per_table.into_iter().collect(),
+        still_in_backups,
+    })
 }
 
 /// Gives the clients of an open handover back and records the bundle as

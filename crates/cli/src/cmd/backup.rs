@@ -16,6 +16,11 @@ pub enum BackupCommand {
         /// The backup's name (see `bemx backup list`)
         name: String,
     },
+    /// Delete a backup for good (e.g. one that still holds clients handed over since)
+    Delete {
+        /// The backup's name (see `bemx backup list`)
+        name: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
@@ -59,6 +64,22 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
                 info.name,
                 bytes(info.size)
             ))
+        }
+        BackupCommand::Delete { name } => {
+            let lock = home::lock(home)?;
+            if !prompt::confirm(
+                ctx.yes,
+                &format!("Delete backup {name} for good? It cannot be restored afterwards. Continue?"),
+                "check the backup name with `bemx backup list`, then pass --yes",
+            )? {
+                ctx.out.note("Nothing changed.");
+                return Ok(());
+            }
+            bemx_install::backup::delete_backup(&home.backups_dir(), &lock, name)?;
+            if ctx.out.is_json() {
+                return ctx.out.json(&serde_json::json!({ "deleted": name }));
+            }
+            ctx.out.line(format!("Backup {name} deleted."))
         }
         BackupCommand::Restore { name } => {
             let lock = home::lock(home)?;

@@ -75,9 +75,20 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
             }
             let rows: u64 = report.rows_deleted.iter().map(|(_, n)| n).sum();
             ctx.out.line(format!(
-                "Handover {} confirmed: {} clients and all their {} records were removed from this installation.",
+                "Handover {} confirmed: {} clients and all their {} records were removed from this installation's database.",
                 report.bundle_id, report.clients, rows
-            ))
+            ))?;
+            if report.still_in_backups.is_empty() {
+                return Ok(());
+            }
+            // "Removed for good" must be true: say where the records still are.
+            ctx.out.line(format!(
+                "Their records still exist, encrypted, in these backups until they are deleted: {}",
+                report.still_in_backups.join(", ")
+            ))?;
+            ctx.out.advice(
+                "Delete each with `bemx backup delete NAME` once you no longer need it to go back to a state before this handover.",
+            )
         }
         HandoverCommand::Cancel { bundle_id } => {
             let _lock = home::lock(home)?;
