@@ -210,3 +210,34 @@ fn confirm_names_the_backups_that_still_hold_the_clients_and_delete_removes_them
     assert!(files.is_empty(), "no backup or signature file is left: {files:?}");
     assert!(!has_client(&anna, &uuid));
 }
+
+/// Issue 13.9 (invariant E1): an export killed after its bundle got its
+/// name but before the database commit leaves a valid bundle and a
+/// database that does not know it. The journal's `exported` line, written
+/// before the bundle could exist, makes the next open mark the clients
+/// handed over, so the receiver's receipt still confirms the handover and
+/// the clients never stay active on both PCs. (The kill is reproduced
+/// exactly: the database file is put back as it was before the export.)
+#[test]
+fn an_export_killed_before_its_commit_is_known_to_the_journal() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(4);
+    let client = anna.clients_with_consent(true).remove(0);
+    let uuid = anna.uuid_of(&client);
+    let before_export = snapshot(&anna.db_path());
+    let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
+    std::fs::write(anna.db_path(), &before_export).unwrap();
+    let visible = anna.run(&["clients", "list", "--json"]).success().json();
+    assert!(!visible.to_string().contains(&uuid), "handed over again at the next open: {visible}");
+    let list = anna.run(&["handover", "list", "--json"]).success().json();
+    assert_eq!(list[0]["state"], "open", "{list}");
+
+    // The handover rebuilt from the journal line carries the exported
+    // manifest's hash, so the receiver's receipt confirms it.
+    bernd.run(&["import", "--yes", path_str(&out)]).success();
+    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    assert!(!has_client(&anna, &uuid) && has_client(&bernd, &uuid), "the client lives on exactly one PC");
+}
