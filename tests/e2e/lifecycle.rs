@@ -241,3 +241,28 @@ fn an_export_killed_before_its_commit_is_known_to_the_journal() {
     anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
     assert!(!has_client(&anna, &uuid) && has_client(&bernd, &uuid), "the client lives on exactly one PC");
 }
+
+/// Issue 13.5, beyond import and export: this installation's records are
+/// never applied to another installation's database named with `--db`.
+/// Listing it stays read-only; commands that would reconcile it are refused.
+#[test]
+fn the_records_are_never_applied_to_another_installations_database() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(4);
+    let client = anna.clients_with_consent(true).remove(0);
+    let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
+    bernd.run(&["import", "--yes", path_str(&out)]).success();
+    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    // Bernd's database now holds the client Anna's journal says is gone.
+    let bernd_db = bernd.db_path();
+    let before = snapshot(&bernd_db);
+    let db = path_str(&bernd_db);
+    anna.run(&["clients", "list", "--db", db]).success();
+    anna.run(&["handover", "list", "--db", db]).success();
+    assert!(snapshot(&bernd_db) == before, "listing another installation's database changed it");
+    anna.run(&["backup", "create", "--db", db]).refused_with("belongs to installation");
+    assert!(snapshot(&bernd_db) == before, "a refused command changed it");
+}

@@ -87,6 +87,10 @@ pub fn reconcile(home: &Home) -> anyhow::Result<()> {
         Err(bemx_install::InstallError::Busy) => return Ok(()),
         Err(e) => return Err(e.into()),
     };
-    bemx_install::Session::open_locked(home, &lock)?;
-    Ok(())
+    match bemx_install::Session::open_locked(home, &lock) {
+        // Listing another installation's database (`--db`) stays read-only:
+        // this installation's records are not applied to it.
+        Ok(_) | Err(bemx_install::InstallError::ForeignDatabase { .. }) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -47,6 +47,19 @@ pub enum InstallError {
         /// What was attempted.
         attempted: &'static str,
     },
+    /// The database (`--db`) records another installation than this one.
+    #[error(
+        "the database {} belongs to installation {found}, not to this installation ({ours}); nothing was changed",
+        database.display()
+    )]
+    ForeignDatabase {
+        /// The database file.
+        database: PathBuf,
+        /// The installation id recorded in it.
+        found: String,
+        /// This installation's id.
+        ours: String,
+    },
     /// Restoring the backup would delete clients that arrived by import
     /// after it was taken, and exist nowhere else.
     #[error(
@@ -214,6 +227,9 @@ impl InstallError {
                 ("cancel", _) => "only an open handover can be cancelled; `bemx handover list` shows them".into(),
                 _ => "only an open handover can be confirmed; `bemx handover list` shows them".into(),
             },
+            InstallError::ForeignDatabase { .. } => {
+                "use this installation's own database (leave out --db), or the --home of the installation it belongs to".into()
+            }
             InstallError::RestoreWouldLose { .. } => {
                 "their case files exist only in the current database: restore a newer backup (`bemx backup list`), or hand these clients over first".into()
             }

@@ -60,6 +60,20 @@ impl Session {
         _lock: &crate::InstallLock,
     ) -> Result<(Self, crate::journal::Applied), InstallError> {
         let mut session = Self::open(home)?;
+        // The records are this installation's: applied to another
+        // installation's database (`--db`), they would purge or hand over
+        // clients there (issue 13, item 5). A home without an identity has
+        // nothing to compare with; every real installation has one.
+        if let Ok(card) = bemx_identity::Identity::load_contact_card(home.root()) {
+            let found = session.db.installation_id();
+            if uuid::Uuid::parse_str(found).ok() != Some(card.installation_id) {
+                return Err(InstallError::ForeignDatabase {
+                    database: home.db_path().to_path_buf(),
+                    found: found.to_owned(),
+                    ours: card.installation_id.hyphenated().to_string(),
+                });
+            }
+        }
         let applied = reconcile(home, session.db.conn_mut())?;
         Ok((session, applied))
     }
