@@ -26,11 +26,17 @@ fn has_client(inst: &crate::support::Inst, uuid: &str) -> bool {
     n == 1
 }
 
-/// Issue 13.3: A → B (confirmed), then B → A (imported, confirmed by B). A
-/// restore on A of a backup taken after the return must not replay the old
-/// "confirmed" and delete the client, who would then exist nowhere.
-#[test]
-fn a_client_who_came_back_survives_a_restore_on_either_side() {
+/// Anna and Bernd trust each other; Anna has demo clients, one of them
+/// (with a handover consent) is the client the test moves.
+struct Pair {
+    world: World,
+    anna: crate::support::Inst,
+    bernd: crate::support::Inst,
+    client: String,
+    uuid: String,
+}
+
+fn pair() -> Pair {
     let world = World::new();
     let anna = world.init("Anna");
     let bernd = world.init("Bernd");
@@ -38,6 +44,15 @@ fn a_client_who_came_back_survives_a_restore_on_either_side() {
     anna.seed(4);
     let client = anna.clients_with_consent(true).remove(0);
     let uuid = anna.uuid_of(&client);
+    Pair { world, anna, bernd, client, uuid }
+}
+
+/// Issue 13.3: A → B (confirmed), then B → A (imported, confirmed by B). A
+/// restore on A of a backup taken after the return must not replay the old
+/// "confirmed" and delete the client, who would then exist nowhere.
+#[test]
+fn a_client_who_came_back_survives_a_restore_on_either_side() {
+    let Pair { world: _world, anna, bernd, client, uuid } = pair();
 
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     bernd.run(&["import", "--yes", path_str(&out)]).success();
@@ -62,13 +77,7 @@ fn a_client_who_came_back_survives_a_restore_on_either_side() {
 /// applies the journal and purges them before anything else.
 #[test]
 fn a_restore_outside_bemx_is_repaired_at_the_next_open() {
-    let world = World::new();
-    let anna = world.init("Anna");
-    let bernd = world.init("Bernd");
-    exchange(&anna, &bernd);
-    anna.seed(4);
-    let client = anna.clients_with_consent(true).remove(0);
-    let uuid = anna.uuid_of(&client);
+    let Pair { world: _world, anna, bernd, client, uuid } = pair();
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     let before_confirm = snapshot(&anna.db_path());
     bernd.run(&["import", "--yes", path_str(&out)]).success();
@@ -131,13 +140,7 @@ fn a_killed_restores_plaintext_is_removed_at_the_next_start() {
 #[test]
 fn a_confirmed_purge_leaves_the_client_in_no_file_of_the_installation() {
     const MARKER: &str = "PURGE-MARKER-e2e-4b1d";
-    let world = World::new();
-    let anna = world.init("Anna");
-    let bernd = world.init("Bernd");
-    exchange(&anna, &bernd);
-    anna.seed(4);
-    let client = anna.clients_with_consent(true).remove(0);
-    let uuid = anna.uuid_of(&client);
+    let Pair { world: _world, anna, bernd, client, uuid } = pair();
     rusqlite::Connection::open(anna.db_path())
         .unwrap()
         .execute("UPDATE clients SET last_name = ?2 WHERE uuid = ?1", [&uuid, MARKER])
@@ -173,13 +176,7 @@ fn a_confirmed_purge_leaves_the_client_in_no_file_of_the_installation() {
 /// each, after which no backup of the installation holds the client.
 #[test]
 fn confirm_names_the_backups_that_still_hold_the_clients_and_delete_removes_them() {
-    let world = World::new();
-    let anna = world.init("Anna");
-    let bernd = world.init("Bernd");
-    exchange(&anna, &bernd);
-    anna.seed(4);
-    let client = anna.clients_with_consent(true).remove(0);
-    let uuid = anna.uuid_of(&client);
+    let Pair { world: _world, anna, bernd, client, uuid } = pair();
     let before = anna.run(&["backup", "create", "--json"]).success().json()["name"].as_str().unwrap().to_owned();
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     bernd.run(&["import", "--yes", path_str(&out)]).success();
@@ -220,13 +217,7 @@ fn confirm_names_the_backups_that_still_hold_the_clients_and_delete_removes_them
 /// exactly: the database file is put back as it was before the export.)
 #[test]
 fn an_export_killed_before_its_commit_is_known_to_the_journal() {
-    let world = World::new();
-    let anna = world.init("Anna");
-    let bernd = world.init("Bernd");
-    exchange(&anna, &bernd);
-    anna.seed(4);
-    let client = anna.clients_with_consent(true).remove(0);
-    let uuid = anna.uuid_of(&client);
+    let Pair { world: _world, anna, bernd, client, uuid } = pair();
     let before_export = snapshot(&anna.db_path());
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     std::fs::write(anna.db_path(), &before_export).unwrap();
@@ -247,12 +238,7 @@ fn an_export_killed_before_its_commit_is_known_to_the_journal() {
 /// Listing it stays read-only; commands that would reconcile it are refused.
 #[test]
 fn the_records_are_never_applied_to_another_installations_database() {
-    let world = World::new();
-    let anna = world.init("Anna");
-    let bernd = world.init("Bernd");
-    exchange(&anna, &bernd);
-    anna.seed(4);
-    let client = anna.clients_with_consent(true).remove(0);
+    let Pair { world: _world, anna, bernd, client, .. } = pair();
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     bernd.run(&["import", "--yes", path_str(&out)]).success();
     anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
