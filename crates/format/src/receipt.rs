@@ -170,17 +170,7 @@ mod tests {
     #[test]
     fn round_trip_and_tamper() {
         let key = SigningKey::from_bytes(&[5; 32]);
-        let r = Receipt {
-            rows: 10,
-            format: 1,
-            sender: [1; 16],
-            clients: 2,
-            receiver: [2; 16],
-            bundle_id: [3; 32],
-            imported_at: 99,
-            clients_sha256: [7; 32],
-            manifest_sha256: [9; 32],
-        };
+        let r = sample();
         let file = r.sign_to_file(&key);
         let pk = key.verifying_key().to_bytes();
         assert_eq!(Receipt::verify_file(&file, &pk).unwrap(), r);

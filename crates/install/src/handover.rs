@@ -251,6 +251,11 @@ fn confirm_in(
     if ours.len() != uuids.len() || receipt.clients_sha256 != Receipt::clients_digest(&ours) {
         return Err(mismatch("the clients"));
     }
+    // Read before anything changes: an unreadable backups folder must
+    // refuse the confirm, not fail it after the purge has committed. Named
+    // by their files alone: checking signatures would need the identity.
+    let still_in_backups: Vec<String> =
+        crate::backup::scan_backups(&home.backups_dir())?.into_iter().map(|b| b.name).collect();
     journal::append_journal(
         &home.handover_journal_path(),
         &JournalEntry::Confirmed { bundle_id: bundle_id.clone(), clients: uuids.clone() },
@@ -265,9 +270,6 @@ fn confirm_in(
     let detail = format!("clients={} rows_deleted={deleted}", uuids.len());
     audit::record(&tx, &now, Event::HandoverConfirmed, &bundle_id, &detail)?;
     tx.commit()?;
-    // Named by their files alone: checking signatures would need the identity.
-    let still_in_backups =
-        crate::backup::scan_backups(&home.backups_dir()).map(|l| l.into_iter().map(|b| b.name).collect())?;
     Ok(ConfirmReport {
         bundle_id,
         clients: uuids.len(),
