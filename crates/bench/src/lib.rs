@@ -131,6 +131,10 @@ pub struct Scenario {
     pub floor_pack: Measure,
     /// Shell pipeline, when the tools are installed.
     pub shell_pack: Option<Measure>,
+    /// `backup create` of the receiver's database after the import.
+    pub backup: Measure,
+    /// Plain copy of the same database file: the backup's floor.
+    pub floor_copy: Measure,
 }
 
 /// The large-bundle inspect run.
@@ -409,6 +413,16 @@ fn run_scenario(
     if floor_insert.rows != import.rows {
         bail!("{name}: the floor inserted {} rows, the import {}", floor_insert.rows, import.rows);
     }
+    progress(log, &format!("{name}: backup and its floor"));
+    let backup = step(opts, &Step::Backup { home: receiver_root.clone(), reps: sizes.reps })?;
+    let floor_copy = step(
+        opts,
+        &Step::FloorCopy {
+            source: Home::new(&receiver_root, None).db_path().to_path_buf(),
+            target: dir.join("floor-copy.sqlite"),
+            reps: sizes.reps,
+        },
+    )?;
     if !opts.keep {
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -424,6 +438,8 @@ fn run_scenario(
         pack,
         floor_pack,
         shell_pack: shell,
+        backup,
+        floor_copy,
     })
 }
 

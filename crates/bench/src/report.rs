@@ -107,6 +107,19 @@ fn scenario_rows(out: &mut String, s: &Scenario, j: &Judge) {
         rss(i),
         j.status(&[Some(i_ratio <= 2.0), rss_ok(i)])
     );
+    let b = &s.backup;
+    let c = &s.floor_copy;
+    let _ = writeln!(
+        out,
+        "| {n} | backup (`backup create`: zstd → age, fsync, read back and compare), {} database → {} | {} | plain file copy + fsync: {} | {:.0} % | {} | (information; RSS < 100 MiB) | {} |",
+        mb(b.bytes),
+        mb(b.get("file_bytes") as u64),
+        tp(b),
+        tp(c),
+        mbs(b.bytes, b.secs) / mbs(c.bytes, c.secs).max(f64::MIN_POSITIVE) * 100.0,
+        rss(b),
+        j.status(&[rss_ok(b)])
+    );
 }
 
 /// The results as markdown: composition, then the measurements.

@@ -43,6 +43,10 @@ pub enum Step {
     FloorPack { home: PathBuf, tar: PathBuf, out: PathBuf, reps: usize },
     /// `BundleReader::open` and `inspect_header`, `reps` times each.
     Inspect { home: PathBuf, bundle: PathBuf, reps: usize },
+    /// `bemx backup create` of the installation's database, best of `reps`.
+    Backup { home: PathBuf, reps: usize },
+    /// Plain copy of the database file, synced, best of `reps`: the backup's floor.
+    FloorCopy { source: PathBuf, target: PathBuf, reps: usize },
 }
 
 /// What a step measured.
@@ -85,6 +89,8 @@ pub fn run_step(step: &Step) -> Result<Measure> {
         Step::Pack { home, dir, out, reps } => best_of(*reps, || pack(home, dir, out)),
         Step::FloorPack { home, tar, out, reps } => best_of(*reps, || floor_pack(home, tar, out)),
         Step::Inspect { home, bundle, reps } => inspect(home, bundle, *reps),
+        Step::Backup { home, reps } => best_of(*reps, || backup(home)),
+        Step::FloorCopy { source, target, reps } => best_of(*reps, || floor_copy(source, target)),
     }
 }
 
@@ -140,7 +146,7 @@ fn import(receiver_root: &Path, bundle: &Path, receipt: &Path) -> Result<Measure
     let options = ImportOptions {
         receipt: Some(receipt.to_path_buf()),
         burn: false,
-        retention: Retention::KeepSafetyOnly,
+        retention: Retention::default(),
         cancel: None,
         expected_manifest: None,
     };
@@ -155,6 +161,35 @@ fn import(receiver_root: &Path, bundle: &Path, receipt: &Path) -> Result<Measure
         hwm_kib: None,
         extra: vec![("documents".into(), report.documents as f64)],
     })
+}
+
+/// One `backup create` (zstd → age, fsync, decrypt again and compare,
+/// signature file), removed again so the next repetition starts alike.
+fn backup(root: &Path) -> Result<Measure> {
+    let home = Home::new(root, None);
+    let identity = load_identity(root)?;
+    let lock = home.lock()?;
+    let start = Instant::now();
+    let info = bemx_install::restore::create_backup(&home, &lock, &identity, "bench")?;
+    let secs = start.elapsed().as_secs_f64();
+    bemx_install::backup::remove_backup(&info.path)?;
+    Ok(Measure {
+        secs,
+        bytes: info.db_bytes,
+        rows: 0,
+        hwm_kib: None,
+        extra: vec![("file_bytes".into(), info.size as f64)],
+    })
+}
+
+/// The floor of a backup: copy the database file and sync the copy.
+fn floor_copy(source: &Path, target: &Path) -> Result<Measure> {
+    let start = Instant::now();
+    let bytes = std::fs::copy(source, target)?;
+    File::open(target)?.sync_all()?;
+    let secs = start.elapsed().as_secs_f64();
+    std::fs::remove_file(target)?;
+    Ok(Measure { secs, bytes, rows: 0, hwm_kib: None, extra: vec![] })
 }
 
 fn quote(ident: &str) -> String {
