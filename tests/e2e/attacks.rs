@@ -145,9 +145,17 @@ pub(crate) struct Refusal {
 /// - peak memory below [`MAX_RSS_KB`].
 #[track_caller]
 pub(crate) fn refused(world: &World, on: &Inst, args: &[&str], causes: &[&str]) -> Refusal {
+    refused_env(world, on, args, &[], causes)
+}
+
+/// [`refused`], with extra environment variables for bemx.
+#[track_caller]
+pub(crate) fn refused_env(world: &World, on: &Inst, args: &[&str], env: &[(&str, &str)], causes: &[&str]) -> Refusal {
     let before = contents_under(world.path());
     let db_before = snapshot(&on.db_path());
-    let (run, peak_kb, elapsed) = run_measured(on.command(args), &on_args(on, args));
+    let mut cmd = on.command(args);
+    cmd.envs(env.iter().copied());
+    let (run, peak_kb, elapsed) = run_measured(cmd, &on_args(on, args));
     let run = run.refused_with_any(causes);
     let after = contents_under(world.path());
     assert!(snapshot(&on.db_path()) == db_before, "`bemx {}` changed the database", args.join(" "));
@@ -1476,31 +1484,35 @@ impl Drop for Unmount {
 }
 
 #[test]
-fn resource_disk_full_during_the_safety_backup_is_refused() {
+fn resource_a_full_backups_disk_is_refused_before_the_safety_backup() {
     let s = small();
     let backups = s.bernd.home.join("backups");
     std::fs::create_dir(&backups).unwrap();
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", path_str(&backups)])
+        .args(["-t", "tmpfs", "-o", "size=96m,mode=0700", "tmpfs", path_str(&backups)])
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|st| st.success());
     if !mounted {
         eprintln!(
-            "SKIPPED resource_disk_full_during_the_safety_backup_is_refused: cannot mount a tmpfs here (needs root); \
-             a full medium is covered at unit level by crates/pack/tests/pack.rs `full_disk_at_any_point_leaves_no_file`"
+            "SKIPPED resource_a_full_backups_disk_is_refused_before_the_safety_backup: cannot mount a tmpfs here (needs root); \
+             the same refusal is covered by e2e::disk (test hook and a tmpfs in a private mount namespace)"
         );
         return;
     }
     let _unmount = Unmount(backups.clone());
-    // Fill the backups medium to the last byte.
+    // Room for a backup and the 64 MiB margin (S1) once the filler goes;
+    // fill the backups medium to the last byte.
     let filler = backups.join("filler");
     let mut f = std::fs::File::create(&filler).unwrap();
     let block = [0x5au8; 4096];
     while f.write_all(&block).is_ok() {}
     while f.write_all(&block[..1]).is_ok() {}
     drop(f);
-    import_refused(&s.world, &s.bernd, &s.bundle, &["no space left"]);
+    // DESIGN.md S1: refused by the free-space check, naming the backups'
+    // own disk (not the database's), before any file is created there.
+    let r = import_refused(&s.world, &s.bernd, &s.bundle, &["not enough free space on"]);
+    assert!(r.run.stderr.contains(path_str(&backups)), "the backups' disk is named:\n{}", r.run.stderr);
     // With space again, the same bundle imports.
     std::fs::remove_file(&filler).unwrap();
     s.bernd.run(&["import", "--yes", path_str(&s.bundle)]).success();

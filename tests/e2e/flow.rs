@@ -1330,6 +1330,19 @@ fn import_killed_at_any_moment_leaves_the_database_exactly_before_or_after() {
                 let out = big.start_import(&retry).wait_with_output().unwrap();
                 assert!(out.status.success(), "retry after kill: {}", String::from_utf8_lossy(&out.stderr));
                 assert!(big.settle(&retry, &after, "retry after a kill"), "the retried import is in");
+                // Issue 20: the killed attempt's SICHERHEITSBACKUP made way
+                // for the retry's; one per bundle, never one per attempt.
+                let id8 = &big.bundle_id[..8];
+                let for_bundle: Vec<_> = files_under(&retry.home.join("backups"))
+                    .into_iter()
+                    .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
+                    .filter(|n| n.starts_with("SICHERHEITSBACKUP") && n.ends_with(".bemxbak") && n.contains(id8))
+                    .collect();
+                assert_eq!(
+                    for_bundle.len(),
+                    1,
+                    "safety backups of the bundle after a kill and a retry: {for_bundle:?}"
+                );
                 std::fs::remove_dir_all(&retry.home).unwrap();
             }
         }

@@ -86,7 +86,7 @@
 //! | the database locked by another program (exclusive SQLite transaction in another process, the ignored `attacks::helper_hold_the_database_exclusively`: not a test, the other program): refused, nothing changed; released, the import works | `attacks::resource_database_held_by_another_program_is_refused_and_unchanged` |
 //! | … and refused at once (busy timeout 0 on bemx's connections: checked on the connection, not with a stopwatch) naming "in use", not SQLite's raw message, before the safety backup | `attacks::resource_database_held_by_another_program_is_refused_at_once_naming_in_use` |
 //! | the installation held by another bemx: refused "in use"; released, the import works | `attacks::resource_installation_held_by_another_bemx_is_refused` |
-//! | a full disk while the safety backup is written (tmpfs backups folder, root only; skipped loudly otherwise): refused, no partial backup left; with space the import works | `attacks::resource_disk_full_during_the_safety_backup_is_refused` |
+//! | a full disk for the safety backup (a full tmpfs as backups folder, root only; skipped loudly otherwise): refused by the free-space check naming that disk, nothing written; with space the import works | `attacks::resource_a_full_backups_disk_is_refused_before_the_safety_backup` |
 //! | killed during the merge | see `flow::import_killed_at_any_moment_leaves_the_database_exactly_before_or_after` |
 //! | ten bundles from one sender imported in another order: all arrive, none twice; each replay refused | `attacks::load_ten_bundles_imported_in_another_order_arrive_once_each` |
 //! | 20,000 clients import with bounded memory (IGNORED: slow, run with `--ignored`) | `attacks::load_20000_clients_import_with_bounded_memory` |
@@ -122,6 +122,10 @@
 //! | a signature file copied from another backup (alone, or with that backup's content) is refused as made for another backup; `backup list` marks only the genuine one signed | `backups::a_signature_file_renamed_from_another_backup_is_refused` |
 //! | `backup create` writes `NAME.bemxsig` beside the backup; list shows it signed; restore round-trips; the before-restore backup is signed; side files are not listed | `backups::a_signed_backup_round_trips` |
 //! | `db check` exits 1 naming a trigger the bemx schema does not define | `backups::db_check_names_a_planted_trigger` |
+//! | issue 20 (DESIGN S1): a disk too full for what import, `backup create`, `backup restore` or export would write (test hook `BEMX_TEST_FREE_SPACE`) is refused before anything is written, naming the disk, the room needed and free; every file unchanged; with room each works | `disk::a_disk_too_full_is_refused_before_anything_is_written` |
+//! | … an export to a real 256 KiB tmpfs "stick" (private mount namespace, `unshare -rm`) is refused naming the stick; database and journal unchanged, the stick empty | `disk::an_export_to_a_stick_too_small_is_refused_before_writing` |
+//! | issue 20 (I5): failed imports (truncated, tampered, refused at the question, no room), three times each, leave the backups folder byte-identical; the import that works leaves one SICHERHEITSBACKUP; a killed import's backup makes way for the retry's | `disk::repeated_failed_imports_leave_the_backups_folder_as_it_was`, `flow::import_killed_at_any_moment_leaves_the_database_exactly_before_or_after` |
+//! | issue 20 (B4, B6): `--keep-safety-backups N` keeps the newest N; `backup list` shows kind, date, size, count, total and free space; the import's question names the backups it will delete; crowded backups are warned about | `disk::the_backups_folder_stays_bounded_and_visible` |
 
 mod support;
 
@@ -129,6 +133,7 @@ mod attacks;
 mod backups;
 mod cli;
 mod db;
+mod disk;
 mod export;
 mod flow;
 mod guard;

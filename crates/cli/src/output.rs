@@ -107,16 +107,5 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// A byte count for people: "812 bytes", "1.4 MB".
 pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if n < 1000 {
-        return format!("{n} bytes");
-    }
-    #[allow(clippy::cast_precision_loss)] // display only
-    let mut value = n as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 1000.0 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit.min(UNITS.len() - 1)])
+    bemx_install::space::human_bytes(n)
 }

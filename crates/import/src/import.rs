@@ -87,6 +87,9 @@ pub struct Preview {
     pub documents: usize,
     /// Target database.
     pub database: PathBuf,
+    /// Backups the import will delete: SICHERHEITSBACKUPs of earlier
+    /// attempts at this bundle, and what the retention removes.
+    pub backups_to_delete: Vec<String>,
     /// SHA-256 of the exact signed manifest bytes: everything shown here
     /// comes from them. Pass it as [`ImportOptions::expected_manifest`].
     #[serde(serialize_with = "hex_bytes")]
@@ -226,13 +229,56 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// The backups of imports that committed, by name: never abandoned.
+fn committed_backups(conn: &rusqlite::Connection, home: &Home) -> Result<Vec<String>, ImportError> {
+    let mut names: Vec<String> = ledger::db_ledger(conn)?.into_iter().map(|e| e.backup_name).collect();
+    names.extend(ledger::read_ledger(&home.import_ledger_path())?.into_values().map(|e| e.backup_name));
+    Ok(names)
+}
+
+/// The room an import needs on the disks (DESIGN.md F1): the safety backup
+/// beside the other backups, less what the abandoned backups it replaces
+/// free; and the merge in the database, from the signed sizes: documents
+/// as they are, rows half again for SQLite's pages and indexes (measured:
+/// 1.25 × on row-only bundles, 1.00 × on document-heavy ones).
+fn space_needed(
+    file: &bemx_install::session::DbFileHandle,
+    home: &Home,
+    manifest: &Manifest,
+    abandoned: &[BackupInfo],
+) -> Result<Vec<bemx_install::space::Need>, ImportError> {
+    let mut backup = backup::need(file, &home.backups_dir())?;
+    backup.bytes = backup.bytes.saturating_sub(abandoned.iter().map(|b| b.size).sum());
+    let (documents, rows) = manifest.entries.iter().fold((0u64, 0u64), |(d, r), e| {
+        if e.path.starts_with(BLOBS_PREFIX) { (d.saturating_add(e.size), r) } else { (d, r.saturating_add(e.size)) }
+    });
+    let merge = bemx_install::space::Need {
+        path: home.db_path().to_path_buf(),
+        bytes: documents.saturating_add(rows.saturating_add(rows / 2)),
+        purpose: bemx_install::space::Purpose::Merge,
+    };
+    Ok(vec![backup, merge])
+}
+
 /// Opens the bundle and runs the preflight checks; reads only the start of
 /// the bundle and writes nothing.
-pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportError> {
+pub fn preview(path: &Path, inst: &Installation<'_>, retention: Retention) -> Result<Preview, ImportError> {
     let (reader, _) = open_bundle(path, inst)?;
     let session = open_session(inst)?;
     let manifest = reader.manifest();
     preflight(session.db.conn(), inst.home, manifest)?;
+    let dir = inst.home.backups_dir();
+    let abandoned = backup::abandoned_safety_backups(
+        &dir,
+        &manifest.bundle_id_hex(),
+        &committed_backups(session.db.conn(), inst.home)?,
+    )?;
+    let remaining: Vec<BackupInfo> =
+        backup::scan_backups(&dir)?.into_iter().filter(|b| !abandoned.iter().any(|a| a.name == b.name)).collect();
+    // The safety backup this import takes is not in the list yet: it will
+    // be the newest and is kept, which the retention counts in.
+    let mut backups_to_delete: Vec<String> = abandoned.into_iter().map(|b| b.name).collect();
+    backups_to_delete.extend(backup::retention_victims(&remaining, retention, "").into_iter().map(|b| b.name.clone()));
     Ok(Preview {
         bundle_path: absolute(path),
         bundle_id: manifest.bundle_id_hex(),
@@ -243,6 +289,7 @@ pub fn preview(path: &Path, inst: &Installation<'_>) -> Result<Preview, ImportEr
         tables: manifest.tables.iter().map(|t| (t.name.clone(), t.rows)).collect(),
         documents: manifest.entries.iter().filter(|e| e.path.starts_with(BLOBS_PREFIX)).count(),
         database: absolute(inst.home.db_path()),
+        backups_to_delete,
         manifest_sha256: manifest_sha256(&reader),
     })
 }
@@ -362,6 +409,13 @@ pub fn import(
     let tx = bemx_install::lock::begin_exclusive(db.conn_mut())?;
     preflight(&tx, inst.home, &manifest)?;
     check_cancel(options.cancel)?;
+    let abandoned =
+        backup::abandoned_safety_backups(&inst.home.backups_dir(), &bundle_id, &committed_backups(&tx, inst.home)?)?;
+    // DESIGN.md F1: refused with the numbers before anything is written.
+    bemx_install::space::ensure(
+        &space_needed(file, inst.home, &manifest, &abandoned)?,
+        bemx_install::space::Margin::Installation,
+    )?;
 
     // The receipt is the sender's only way to finish the handover: create
     // its file now, before the safety backup, so an import whose receipt
@@ -370,6 +424,13 @@ pub fn import(
     let receipt_file = ReceiptFile::create(&receipt_path)?;
 
     progress.step("safety backup");
+    // At most one SICHERHEITSBACKUP per bundle: those of earlier attempts
+    // (killed, so they could not remove their own) make way for this one.
+    let mut backups_deleted = Vec::new();
+    for b in abandoned {
+        backup::remove_backup(&b.path).map_err(|e| ImportError::io("deleting the unneeded backup", &b.path, e))?;
+        backups_deleted.push(b.name);
+    }
     let now = bemx_format::time::now();
     let backup_name = format!("{SAFETY_PREFIX}-{}-{}", bemx_format::time::compact(now), &bundle_id[..8]);
     let safety: BackupInfo = backup::create_backup(&tx, file, &inst.home.backups_dir(), &backup_name, inst.identity)?;
@@ -448,13 +509,17 @@ pub fn import(
     if let Err(e) = bemx_install::journal::append_journal(&inst.home.handover_journal_path(), &arrived) {
         warnings.push(format!("{e}; it is added again the next time bemx opens this installation"));
     }
-    let backups_deleted = match backup::apply_retention(&inst.home.backups_dir(), options.retention) {
-        Ok(deleted) => deleted,
+    match backup::apply_retention(&inst.home.backups_dir(), options.retention, &safety.name) {
+        Ok(deleted) => backups_deleted.extend(deleted),
         Err(e) => {
             warnings.push(format!("{e}; delete older backups by hand to avoid restoring a state before this import"));
-            Vec::new()
         }
-    };
+    }
+    if let Ok(usage) = backup::usage(&inst.home.backups_dir())
+        && usage.crowded()
+    {
+        warnings.push(usage.warning());
+    }
     progress.step("receipt");
     if let Err(e) = receipt_file.write(&receipt) {
         warnings.push(format!("{e}; run `bemx receipt {bundle_id}` to write it again"));

@@ -19,7 +19,7 @@ fn options(receipt: &Path, burn: bool, expected_manifest: Option<[u8; 32]>) -> I
     ImportOptions {
         receipt: Some(receipt.to_path_buf()),
         burn,
-        retention: Retention::KeepSafetyOnly,
+        retention: Retention::default(),
         cancel: None,
         expected_manifest,
     }
@@ -40,7 +40,7 @@ fn import_with(
 fn preview(to: &Site, bundle: &Path) -> bemx_import::Preview {
     let contacts = Contacts::load(to.home.root()).unwrap();
     let inst = Installation { home: &to.home, identity: &to.identity, contacts: &contacts };
-    bemx_import::preview(bundle, &inst).unwrap()
+    bemx_import::preview(bundle, &inst, Retention::default()).unwrap()
 }
 
 /// Anna (`clients` clients) and Bernd (`own` clients) trust each other.

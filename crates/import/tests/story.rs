@@ -22,7 +22,7 @@ fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<bemx_import::Impor
     let options = ImportOptions {
         receipt: Some(receipt.to_path_buf()),
         burn: false,
-        retention: Retention::KeepSafetyOnly,
+        retention: Retention::default(),
         cancel: None,
         expected_manifest: None,
     };

@@ -57,9 +57,45 @@ pub struct BackupInfo {
     pub db_bytes: u64,
     /// Whether it is a SICHERHEITSBACKUP.
     pub safety: bool,
+    /// Which command made it.
+    pub kind: BackupKind,
+    /// When it was written (the file's modification time), RFC 3339; empty
+    /// where the file system does not say.
+    pub created: String,
     /// Whether its signature file holds a statement for this name signed by
     /// this installation (the content itself is checked at restore).
     pub signed: bool,
+}
+
+/// Which command made a backup, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum BackupKind {
+    /// The SICHERHEITSBACKUP an import takes first.
+    Safety,
+    /// `bemx backup create`.
+    Manual,
+    /// The state a `backup restore` replaced.
+    BeforeRestore,
+    /// Any other name (made by hand or by another version).
+    Other,
+}
+
+impl BackupKind {
+    /// The kind of backup `name`.
+    pub fn of(name: &str) -> Self {
+        let is = |prefix: &str| name.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('-'));
+        if is(SAFETY_PREFIX) {
+            BackupKind::Safety
+        } else if is(MANUAL_PREFIX) {
+            BackupKind::Manual
+        } else if is(PRE_RESTORE_PREFIX) {
+            BackupKind::BeforeRestore
+        } else {
+            BackupKind::Other
+        }
+    }
 }
 
 /// What a backup's signature vouches for.
@@ -285,7 +321,16 @@ pub fn create_backup(
     drop(sig_out);
     sig_guard.persist(&sig_path).map_err(|e| InstallError::io("renaming the backup signature", &sig_path, e))?;
     guard.persist(&path).map_err(|e| InstallError::io("renaming the backup", &path, e))?;
-    Ok(BackupInfo { name: name.into(), path, size, db_bytes, safety: name.starts_with(SAFETY_PREFIX), signed: true })
+    Ok(BackupInfo {
+        name: name.into(),
+        path,
+        size,
+        db_bytes,
+        safety: name.starts_with(SAFETY_PREFIX),
+        kind: BackupKind::of(name),
+        created: bemx_format::time::rfc3339(bemx_format::time::now()),
+        signed: true,
+    })
 }
 
 fn write_and_verify(
@@ -379,7 +424,7 @@ pub fn list_backups(dir: &Path, identity: &bemx_identity::Identity) -> Result<Ve
 }
 
 /// The `.bemxbak` files in `dir`, unchecked.
-pub(crate) fn scan_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> {
+pub fn scan_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> {
     let mut out = Vec::new();
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
@@ -397,12 +442,20 @@ pub(crate) fn scan_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> 
         if check_name(name).is_err() {
             continue;
         }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = entry.metadata().ok();
+        let created = meta
+            .as_ref()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| bemx_format::time::rfc3339(d.as_secs()))
+            .unwrap_or_default();
         out.push(BackupInfo {
             name: name.to_string(),
             safety: name.starts_with(SAFETY_PREFIX),
+            kind: BackupKind::of(name),
+            created,
             path,
-            size,
+            size: meta.map_or(0, |m| m.len()),
             db_bytes: 0,
             signed: false,
         });
@@ -411,31 +464,155 @@ pub(crate) fn scan_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> 
     Ok(out)
 }
 
-/// How many backups to keep after an import.
+/// Which backups to keep after an import (spec/DESIGN.md B6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Retention {
     /// The original procedure: delete every backup except SICHERHEITSBACKUPs,
-    /// so that no older backup can bring back a state before the import.
-    KeepSafetyOnly,
+    /// so that no older backup can bring back a state before the import;
+    /// and of those only the newest `newest` (at least the one just taken),
+    /// so the folder stays bounded however many imports there are.
+    KeepSafety {
+        /// How many SICHERHEITSBACKUPs stay.
+        newest: usize,
+    },
     /// Delete nothing.
     KeepAll,
 }
 
-/// Applies `retention` and returns the names deleted.
-pub fn apply_retention(dir: &Path, retention: Retention) -> Result<Vec<String>, InstallError> {
-    let mut deleted = Vec::new();
-    if retention == Retention::KeepAll {
-        return Ok(deleted);
+/// How many SICHERHEITSBACKUPs an import keeps unless told otherwise: the
+/// last few imports can each be undone, and a 2.7 GB database does not
+/// fill a disk with one backup per import.
+pub const DEFAULT_SAFETY_KEPT: u16 = 5;
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention::KeepSafety { newest: usize::from(DEFAULT_SAFETY_KEPT) }
     }
-    for b in scan_backups(dir)? {
-        if !b.safety {
-            remove_backup(&b.path).map_err(|e| InstallError::io("deleting the old backup", &b.path, e))?;
-            deleted.push(b.name);
-        }
+}
+
+/// The backups `retention` deletes from `list` (sorted by name, which is
+/// by time within each kind) after an import took `just_taken`: what
+/// [`apply_retention`] does and what an import's preview shows. The backup
+/// just taken is never among them, even if the clock went back and older
+/// names sort after it.
+pub fn retention_victims<'a>(list: &'a [BackupInfo], retention: Retention, just_taken: &str) -> Vec<&'a BackupInfo> {
+    let Retention::KeepSafety { newest } = retention else {
+        return Vec::new();
+    };
+    let older: Vec<&BackupInfo> = list.iter().filter(|b| b.safety && b.name != just_taken).collect();
+    let keep_from = older.len().saturating_sub(newest.max(1) - 1);
+    let too_old = &older[..keep_from];
+    list.iter().filter(|b| b.name != just_taken && (!b.safety || too_old.iter().any(|o| o.name == b.name))).collect()
+}
+
+/// Applies `retention` after the import that took `just_taken` and returns
+/// the names deleted.
+pub fn apply_retention(dir: &Path, retention: Retention, just_taken: &str) -> Result<Vec<String>, InstallError> {
+    let list = scan_backups(dir)?;
+    let mut deleted = Vec::new();
+    for b in retention_victims(&list, retention, just_taken) {
+        remove_backup(&b.path).map_err(|e| InstallError::io("deleting the old backup", &b.path, e))?;
+        deleted.push(b.name.clone());
     }
     Ok(deleted)
 }
 
+/// The bundle a SICHERHEITSBACKUP was taken for: the 8 hex characters its
+/// name ends with (`SICHERHEITSBACKUP-<time>-<id8>`, maybe `-<n>` after).
+fn safety_bundle(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix(SAFETY_PREFIX)?.strip_prefix('-')?;
+    let mut parts = rest.split('-');
+    let (_time, id8) = (parts.next()?, parts.next()?);
+    match parts.next() {
+        Some(n) if !n.bytes().all(|b| b.is_ascii_digit()) => return None,
+        _ => {}
+    }
+    (parts.next().is_none() && id8.len() == 8).then_some(id8)
+}
+
+/// The SICHERHEITSBACKUPs that earlier attempts at importing bundle
+/// `bundle_hex` left behind (a killed import cannot remove its own),
+/// except those named in `keep` (the backups of imports that committed).
+/// An import of that bundle deletes them when it takes its own, so that
+/// retries never leave more than one (issue 20).
+pub fn abandoned_safety_backups(
+    dir: &Path,
+    bundle_hex: &str,
+    keep: &[String],
+) -> Result<Vec<BackupInfo>, InstallError> {
+    let Some(id8) = bundle_hex.get(..8) else { return Ok(Vec::new()) };
+    let mut list = scan_backups(dir)?;
+    list.retain(|b| safety_bundle(&b.name) == Some(id8) && !keep.contains(&b.name));
+    Ok(list)
+}
+
+/// How much room the backups take, against the free space of their disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct BackupUsage {
+    /// Number of backups.
+    pub count: usize,
+    /// Their total size in bytes.
+    pub total: u64,
+    /// Bytes free on their disk.
+    pub free: u64,
+}
+
+/// Backups may take this share (in percent) of the free space before bemx
+/// warns: past it, the next safety backup may no longer fit.
+pub const CROWDED_PERCENT: u64 = 50;
+
+impl BackupUsage {
+    /// Whether the backups take more than [`CROWDED_PERCENT`] of the free space.
+    pub fn crowded(&self) -> bool {
+        u128::from(self.total) * 100 > u128::from(self.free) * u128::from(CROWDED_PERCENT)
+    }
+
+    /// What to tell the user when [`Self::crowded`].
+    pub fn warning(&self) -> String {
+        format!(
+            "the {} backups take {} and only {} is free beside them, so the next safety backup may not fit: delete old ones with `bemx backup delete NAME` (see `bemx backup list`)",
+            self.count,
+            crate::space::human_bytes(self.total),
+            crate::space::human_bytes(self.free)
+        )
+    }
+}
+
+/// The backups' total size and the free space beside them.
+pub fn usage(dir: &Path) -> Result<BackupUsage, InstallError> {
+    let list = scan_backups(dir)?;
+    let probe = if dir.exists() { dir } else { dir.parent().unwrap_or(dir) };
+    let free = crate::space::available(probe).map_err(|e| InstallError::io("finding the free space for", dir, e))?;
+    Ok(BackupUsage { count: list.len(), total: list.iter().map(|b| b.size).sum(), free })
+}
+
+/// The room a backup of the database needs: at most the database's size
+/// (zstd never makes it notably larger; age adds 16 bytes per 64 KiB).
+pub fn need(db: &DbFileHandle, dir: &Path) -> Result<crate::space::Need, InstallError> {
+    let len = db.file.metadata().map_err(|e| InstallError::io("reading", &db.path, e))?.len();
+    Ok(crate::space::Need {
+        path: dir.to_path_buf(),
+        bytes: len + len / 4096 + (64 << 10),
+        purpose: crate::space::Purpose::Backup,
+    })
+}
+
 fn create_private_dir(dir: &Path) -> Result<(), InstallError> {
     bemx_format::durable::create_private_dir(dir).map_err(|e| InstallError::io("creating", dir, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backups_crowd_the_disk_past_half_the_free_space() {
+        let at = |total, free| BackupUsage { count: 1, total, free }.crowded();
+        assert!(!at(50, 100), "exactly the share is not yet crowded");
+        assert!(at(51, 100));
+        assert!(!at(0, 0));
+        assert!(at(1, 0));
+        assert!(!at(u64::MAX / 2, u64::MAX), "no overflow");
+        assert!(at(u64::MAX, u64::MAX));
+    }
 }

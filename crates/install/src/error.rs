@@ -72,6 +72,21 @@ pub enum InstallError {
         /// The clients' BEM-IDs (UUIDs where the current database does not know them).
         bem_ids: Vec<String>,
     },
+    /// A disk cannot hold what the command would write (spec/DESIGN.md F1).
+    #[error(
+        "not enough free space on {}: {purposes} need about {}, {} free; nothing was written",
+        disk.display(), crate::space::human_bytes(*needed), crate::space::human_bytes(*free)
+    )]
+    DiskFull {
+        /// The disk: `C:\` on Windows, the mount point elsewhere.
+        disk: PathBuf,
+        /// Bytes needed there, margin included.
+        needed: u64,
+        /// Bytes free there.
+        free: u64,
+        /// What needs the room, e.g. "the backup and the imported data".
+        purposes: String,
+    },
     /// A record file (ledger, journal) has a line this version cannot read.
     #[error("{} line {line} cannot be read ({reason})", path.display())]
     RecordFile {
@@ -188,6 +203,9 @@ impl InstallError {
     pub fn advice(&self) -> Option<String> {
         Some(match self {
             InstallError::Busy => "close BEMdok and every other bemx window, then try again".into(),
+            InstallError::DiskFull { .. } => {
+                "make room on that disk (empty the recycle bin, move or delete large files; `bemx backup list` shows the backups and their sizes), or choose another folder, then try again".into()
+            }
             InstallError::Backup { problem, .. } => match problem {
                 BackupProblem::BadName | BackupProblem::Missing => {
                     "run `bemx backup list` to see the backups and use a name it shows".into()

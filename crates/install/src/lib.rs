@@ -21,6 +21,7 @@ pub mod lock;
 pub mod restore;
 pub mod schema;
 pub mod session;
+pub mod space;
 
 pub use error::{BackupProblem, InstallError, ReceiptProblem};
 pub use home::Home;

@@ -5,6 +5,7 @@
 //! another PC.
 
 use crate::backup::{self, BackupInfo, PRE_RESTORE_PREFIX};
+use crate::space::{self, Margin, Need, Purpose};
 use sha2::{Digest, Sha256};
 
 use crate::{BackupProblem, Home, InstallError, InstallLock, Session, journal, ledger};
@@ -91,6 +92,8 @@ pub fn create_backup(
     let (mut session, _) = Session::open_locked(home, lock)?;
     let Session { db, file } = &mut session;
     let tx = crate::lock::begin_exclusive(db.conn_mut())?;
+    // DESIGN.md F1: refused with the numbers before the file is created.
+    space::ensure(&[backup::need(file, &home.backups_dir())?], Margin::Installation)?;
     let name = format!("{prefix}-{}", bemx_format::time::compact(bemx_format::time::now()));
     let info = backup::create_backup(&tx, file, &home.backups_dir(), &name, identity)?;
     tx.commit()?;
@@ -141,6 +144,13 @@ pub fn restore(
         return Err(InstallError::PendingJournal { journal: pending });
     }
     let temp = home.restore_temp_path();
+    // DESIGN.md F1: the decrypted copy and the backup of the state it
+    // replaces must both fit before either is written.
+    let mut needs = vec![Need { path: temp.clone(), bytes: statement.db_bytes, purpose: Purpose::Restore }];
+    if let Some(s) = &current {
+        needs.push(backup::need(&s.file, &home.backups_dir())?);
+    }
+    space::ensure(&needs, Margin::Installation)?;
     // Only the lock holder writes it, so a file of that name is stale.
     let _ = std::fs::remove_file(&temp);
     let (guard, mut out) =
@@ -315,9 +325,86 @@ mod tests {
         let (_dir, home, id, lock) = site();
         let dir = home.backups_dir();
         let b = create_backup(&home, &lock, &id, "backup").unwrap();
-        let deleted = backup::apply_retention(&dir, backup::Retention::KeepSafetyOnly).unwrap();
+        let deleted = backup::apply_retention(&dir, backup::Retention::default(), "none").unwrap();
         assert_eq!(deleted, vec![b.name.clone()]);
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "a side file stayed behind");
+    }
+
+    fn info(name: &str) -> backup::BackupInfo {
+        backup::BackupInfo {
+            name: name.into(),
+            path: name.into(),
+            size: 1,
+            db_bytes: 0,
+            safety: name.starts_with(backup::SAFETY_PREFIX),
+            kind: backup::BackupKind::of(name),
+            created: String::new(),
+            signed: true,
+        }
+    }
+
+    /// DESIGN.md B6: the newest N SICHERHEITSBACKUPs stay, the one just
+    /// taken always among them; every other kind goes.
+    #[test]
+    fn retention_keeps_the_newest_safety_backups() {
+        let names = [
+            "SICHERHEITSBACKUP-20260101T000000Z-aaaaaaaa",
+            "SICHERHEITSBACKUP-20260102T000000Z-bbbbbbbb",
+            "SICHERHEITSBACKUP-20260103T000000Z-cccccccc",
+            "SICHERHEITSBACKUP-20260103T000000Z-cccccccc-2",
+            "backup-20260104T000000Z",
+            "before-restore-20260105T000000Z",
+        ];
+        let list: Vec<_> = names.iter().map(|n| info(n)).collect();
+        let victims = |newest, just: &str| -> Vec<String> {
+            backup::retention_victims(&list, backup::Retention::KeepSafety { newest }, just)
+                .into_iter()
+                .map(|b| b.name.clone())
+                .collect()
+        };
+        let just = names[3];
+        // Keep 2: the one just taken and the newest other.
+        assert_eq!(victims(2, just), [names[0], names[1], names[4], names[5]]);
+        // At the boundary: 4 safety backups, keep 4 deletes none of them; keep 3 the oldest.
+        assert_eq!(victims(4, just), [names[4], names[5]]);
+        assert_eq!(victims(3, just), [names[0], names[4], names[5]]);
+        // 0 is read as 1: the backup just taken always stays ...
+        assert_eq!(victims(0, just), [names[0], names[1], names[2], names[4], names[5]]);
+        // ... even when the clock went back and it sorts first.
+        assert_eq!(victims(1, names[0]), [names[1], names[2], names[3], names[4], names[5]]);
+        assert!(backup::retention_victims(&list, backup::Retention::KeepAll, just).is_empty());
+    }
+
+    #[test]
+    fn backup_kinds_come_from_the_name() {
+        use backup::BackupKind as K;
+        assert_eq!(K::of("SICHERHEITSBACKUP-20260101T000000Z-aaaaaaaa"), K::Safety);
+        assert_eq!(K::of("backup-20260101T000000Z"), K::Manual);
+        assert_eq!(K::of("before-restore-20260101T000000Z"), K::BeforeRestore);
+        assert_eq!(K::of("backupX"), K::Other);
+        assert_eq!(K::of("my-copy"), K::Other);
+    }
+
+    /// Issue 20: the SICHERHEITSBACKUPs of attempts at this bundle go,
+    /// those of other bundles and of imports that committed stay.
+    #[test]
+    fn abandoned_safety_backups_of_a_bundle_are_found_by_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "SICHERHEITSBACKUP-20260101T000000Z-abcdef01",
+            "SICHERHEITSBACKUP-20260102T000000Z-abcdef01-2",
+            "SICHERHEITSBACKUP-20260103T000000Z-abcdef01",
+            "SICHERHEITSBACKUP-20260103T000000Z-abcdef02",
+            "SICHERHEITSBACKUP-20260103T000000Z-abcdef01-x",
+            "backup-20260103T000000Z-abcdef01",
+        ];
+        for n in names {
+            std::fs::write(dir.path().join(format!("{n}.bemxbak")), b"x").unwrap();
+            std::fs::write(dir.path().join(format!("{n}.bemxsig")), b"x").unwrap();
+        }
+        let keep = vec![names[2].to_string()];
+        let found = backup::abandoned_safety_backups(dir.path(), &"abcdef01".repeat(8), &keep).unwrap();
+        assert_eq!(found.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), [names[0], names[1]]);
     }
 
     #[test]

@@ -304,6 +304,16 @@ pub fn export(
         documents: plan.blob_count(),
         without_consent: reason.map(|reason| (without_consent_uuids, reason)),
     };
+    // DESIGN.md F1: a stick too small is refused before the journal or the
+    // target is touched.
+    bemx_install::space::ensure(
+        &[bemx_install::space::Need {
+            path: request.output.clone(),
+            bytes: plan.bundle_bound(manifest_bytes.len() as u64, signature.len() as u64),
+            purpose: bemx_install::space::Purpose::Bundle,
+        }],
+        bemx_install::space::Margin::Target,
+    )?;
     // DESIGN.md E1: the journal knows the export before its bundle can exist.
     let pending = handover::announce_export(home, facts)?;
     let written = write_bundle_file(&request.output, &head, &mut source, progress, None)?;

@@ -46,6 +46,26 @@ impl Plan {
         self.entries.iter().map(|e| e.size).sum()
     }
 
+    /// The most bytes the bundle file can take, from the sizes alone
+    /// (FORMAT.md §2 layers), so the target's free space can be checked
+    /// before anything is written (DESIGN.md F1). Everything stored may be
+    /// incompressible (scanned documents mostly are), so this is the bound,
+    /// not a guess: each entry and the manifest and signature with their
+    /// ustar header and padding, the end of the archive, zstd's worst-case
+    /// expansion (`ZSTD_compressBound`: n/256 plus 128 KiB for small
+    /// inputs), age's 16-byte tag per 64 KiB chunk and its header.
+    pub fn bundle_bound(&self, manifest_len: u64, signature_len: u64) -> u64 {
+        let tar: u64 = self
+            .entries
+            .iter()
+            .map(|e| e.size)
+            .chain([manifest_len, signature_len])
+            .map(|size| 512 + size.div_ceil(512) * 512)
+            .fold(1024, u64::saturating_add);
+        let zstd = tar.saturating_add(tar / 256).saturating_add(128 << 10);
+        zstd.saturating_add(zstd.div_ceil(64 << 10) * 16).saturating_add(4096)
+    }
+
     /// Pass 1 over a selection, inside the caller's transaction.
     pub fn compute(conn: &Connection, selection: &Selection, cancel: Option<&AtomicBool>) -> Result<Plan, PackError> {
         let mut planner = Planner { plan: Plan::default(), current: None, cancel, rows_seen: 0 };

@@ -441,3 +441,43 @@ fn consent_is_checked_inside_the_exports_exclusive_transaction() {
         other => panic!("after the export: read-only, got {other:?}"),
     }
 }
+
+/// DESIGN.md F1: the free-space check before an export uses an upper
+/// bound of the bundle's size that must hold whatever the data, so it is
+/// checked on incompressible entries of sizes around the ustar block.
+#[test]
+fn the_bundle_size_bound_holds_for_incompressible_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = age::x25519::Identity::generate();
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut random = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    };
+    let sizes = [0usize, 1, 511, 512, 513, 65_536, 65_537, 300_001, 1 << 20];
+    let entries: Vec<(String, Vec<u8>)> =
+        sizes.iter().enumerate().map(|(i, n)| (format!("blobs/documents/content/{i}"), random(*n))).collect();
+    let plan = bemx_pack::Plan {
+        tables: vec![],
+        entries: entries
+            .iter()
+            .map(|(p, b)| bemx_pack::PlannedEntry { path: p.clone(), size: b.len() as u64, sha256: [0; 32] })
+            .collect(),
+    };
+    let manifest = random(5000);
+    let recipient = key.to_public();
+    let head =
+        bemx_pack::Head { recipient: &recipient, created: 0, workers: 2, manifest: &manifest, signature: &[0; 64] };
+    let target = dir.path().join("x.bemx");
+    let written = bemx_pack::write_bundle_file(&target, &head, &mut Bytes(entries), &mut NoProgress, None).unwrap();
+    let bound = plan.bundle_bound(manifest.len() as u64, 64);
+    assert!(written.size <= bound, "bundle {} > bound {bound}", written.size);
+    // Not so loose that a stick which holds the bundle is refused.
+    assert!(bound - written.size < written.size / 100 + (256 << 10), "bound {bound} for {}", written.size);
+}

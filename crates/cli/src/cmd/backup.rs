@@ -1,5 +1,6 @@
 //! `bemx backup`: encrypted backups of the database, and restore.
 
+use bemx_install::backup::BackupKind;
 use clap::Subcommand;
 
 use crate::output::{bytes, table};
@@ -41,14 +42,28 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
                 .map(|b| {
                     vec![
                         b.name.clone(),
+                        kind(b.kind).into(),
+                        b.created
+                            .replace('T', " ")
+                            .trim_end_matches('Z')
+                            .get(..16)
+                            .map_or_else(String::new, |t| format!("{t} UTC")),
                         bytes(b.size),
                         // restore refuses the unsigned ones, so say so here.
                         if b.signed { "signed".into() } else { "NOT SIGNED".into() },
-                        if b.safety { "safety backup before an import".into() } else { String::new() },
                     ]
                 })
                 .collect();
-            ctx.out.line(table(&["name", "size", "signature", ""], &rows))
+            ctx.out.line(table(&["name", "kind", "written", "size", "signature"], &rows))?;
+            let usage = bemx_install::backup::usage(&home.backups_dir())?;
+            ctx.out.line(format!(
+                "{} backups, {} in all; {} free on their disk.",
+                usage.count,
+                bytes(usage.total),
+                bytes(usage.free)
+            ))?;
+            warn_if_crowded(&usage);
+            Ok(())
         }
         BackupCommand::Create => {
             let lock = home::lock(home)?;
@@ -63,7 +78,11 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
                 "Backup {} written ({}), encrypted to and signed with this installation's keys.",
                 info.name,
                 bytes(info.size)
-            ))
+            ))?;
+            if let Ok(usage) = bemx_install::backup::usage(&home.backups_dir()) {
+                warn_if_crowded(&usage);
+            }
+            Ok(())
         }
         BackupCommand::Delete { name } => {
             let lock = home::lock(home)?;
@@ -110,5 +129,22 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
             }
             ctx.out.advice("Bundles imported since that backup stay recorded and cannot be imported a second time.")
         }
+    }
+}
+
+/// The kind column of `backup list`.
+fn kind(kind: BackupKind) -> &'static str {
+    match kind {
+        BackupKind::Safety => "SICHERHEITSBACKUP before an import",
+        BackupKind::Manual => "made with backup create",
+        BackupKind::BeforeRestore => "state before a restore",
+        _ => "other",
+    }
+}
+
+/// DESIGN.md B6: backups that crowd their disk are pointed out.
+fn warn_if_crowded(usage: &bemx_install::backup::BackupUsage) {
+    if usage.crowded() {
+        eprintln!("warning: {}", usage.warning());
     }
 }

@@ -150,7 +150,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
     say("5. Bernd checks the bundle and imports it.".into())?;
     let bernd_contacts = Contacts::load(bernd_home.root())?;
     let inst = Installation { home: &bernd_home, identity: &bernd, contacts: &bernd_contacts };
-    let preview = bemx_import::preview(&bundle, &inst)?;
+    let preview = bemx_import::preview(&bundle, &inst, Retention::default())?;
     say(format!(
         "   It comes from {} ({}), holds {} clients, and was never imported here.",
         preview.sender_name, preview.sender_fingerprint, preview.clients
@@ -161,7 +161,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         let options = ImportOptions {
             receipt: Some(receipt.clone()),
             burn: false,
-            retention: Retention::KeepSafetyOnly,
+            retention: Retention::default(),
             cancel: None,
             expected_manifest: Some(preview.manifest_sha256),
         };
@@ -188,7 +188,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         let options = ImportOptions {
             receipt: Some(dir.join("again.receipt")),
             burn: false,
-            retention: Retention::KeepSafetyOnly,
+            retention: Retention::default(),
             cancel: None,
             expected_manifest: None,
         };

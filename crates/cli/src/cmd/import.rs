@@ -18,7 +18,7 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 /// Which backups to keep after an import.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum RetentionArg {
-    /// Keep only SICHERHEITSBACKUPs (the original procedure: no older backup can bring back a state before the import)
+    /// Keep only the newest SICHERHEITSBACKUPs (see --keep-safety-backups), delete every other backup (the original procedure: no older backup can bring back a state before the import)
     SafetyOnly,
     /// Keep every backup
     All,
@@ -37,6 +37,9 @@ pub struct ImportArgs {
     /// Which older backups to delete after the import
     #[arg(long, value_enum, default_value = "safety-only")]
     retention: RetentionArg,
+    /// With --retention safety-only: how many SICHERHEITSBACKUPs to keep, the one this import takes included
+    #[arg(long, value_name = "N", default_value_t = bemx_install::backup::DEFAULT_SAFETY_KEPT, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    keep_safety_backups: u16,
 }
 
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
@@ -45,17 +48,25 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
     let identity = home::load_identity(home)?;
     let contacts = Contacts::load(home.root())?;
     let inst = Installation { home, identity: &identity, contacts: &contacts };
-    let preview = bemx_import::preview(&args.file, &inst)?;
+    let retention = match args.retention {
+        RetentionArg::SafetyOnly => Retention::KeepSafety { newest: usize::from(args.keep_safety_backups) },
+        RetentionArg::All => Retention::KeepAll,
+    };
+    let preview = bemx_import::preview(&args.file, &inst, retention)?;
     ctx.out.note(format!(
         "Import (adds clients; existing data stays):\n  bundle:    {}\n  from:      {} ({})\n  created:   {}\n  clients:   {}, documents: {}\n  into:      {}\n\
-         A SICHERHEITSBACKUP of the database is made first.",
+         A SICHERHEITSBACKUP of the database is made first.{}",
         preview.bundle_path.display(),
         preview.sender_name,
         preview.sender_fingerprint,
         preview.created,
         preview.clients,
         preview.documents,
-        preview.database.display()
+        preview.database.display(),
+        match preview.backups_to_delete.len() {
+            0 => String::new(),
+            _ => format!("\nOlder backups that will be deleted: {}", preview.backups_to_delete.join(", ")),
+        }
     ));
     if !prompt::confirm(ctx.yes, "Import these clients now?", "check the bundle with `bemx inspect`, then pass --yes")?
     {
@@ -66,10 +77,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
     let options = ImportOptions {
         receipt: args.receipt.clone(),
         burn: args.burn,
-        retention: match args.retention {
-            RetentionArg::SafetyOnly => Retention::KeepSafetyOnly,
-            RetentionArg::All => Retention::KeepAll,
-        },
+        retention,
         cancel: Some(&CANCEL),
         // What the user saw and said yes to is what gets imported.
         expected_manifest: Some(preview.manifest_sha256),
