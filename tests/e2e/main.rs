@@ -27,6 +27,7 @@
 //! | export refusals (unknown client, client twice, unknown contact, missing target folder, target exists, empty reason, empty/missing clients file) exit 1, database byte-identical, no file left | `export::export_refusals_change_nothing` |
 //! | missing handover consent without override is refused, nothing changed | `export::missing_consent_without_override_is_refused` |
 //! | `--without-consent REASON` exports and writes an audit entry with the reason | `export::without_consent_is_exported_and_audited` |
+//! | issue 15.4: `clients consent record CLIENT --date D [--form DOC]` opens the export gate, `revoke` closes it; `clients list` shows given/revoked/none; refused (database unchanged, with advice): handed-over client, consent twice, revoke without one or before its date, another client's document as form, a non-date, a future date, an unknown client; audit entries carry UUID, dates and form number only | `consent::consent_recorded_opens_the_export_gate_and_revoked_closes_it` |
 //! | export is refused while another bemx process holds the installation lock | `export::export_is_refused_while_another_bemx_holds_the_installation` |
 //! | a passphrase-protected identity: refused without terminal/`BEMX_PASSPHRASE`, wrong passphrase refused (and never echoed), right one works | `export::export_with_a_passphrase_protected_identity` |
 //! | usage errors exit 2; `--help`/`--version` exit 0 | `cli::usage_errors_exit_2`, `cli::help_and_version_exit_0` |
@@ -132,6 +133,7 @@ mod support;
 mod attacks;
 mod backups;
 mod cli;
+mod consent;
 mod db;
 mod disk;
 mod export;

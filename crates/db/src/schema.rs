@@ -42,6 +42,10 @@ pub struct ClientSummary {
     pub case_status: Option<String>,
     /// Bundle id of the open handover holding this client, if any.
     pub handover_bundle: Option<String>,
+    /// When the handover consent in force was given (`YYYY-MM-DD`), if any.
+    pub consent_given: Option<String>,
+    /// When the last handover consent was revoked, if any.
+    pub consent_revoked: Option<String>,
 }
 
 /// An open bemx database.
@@ -399,7 +403,11 @@ const CLIENT_SUMMARY_SELECT: &str = "SELECT c.id, c.uuid, c.bem_id,
     (SELECT b.status FROM bem_cases b WHERE b.client_id = c.id
       ORDER BY b.start_date DESC, b.id DESC LIMIT 1),
     (SELECT hc.bundle_id FROM handover_clients hc JOIN handovers h ON h.bundle_id = hc.bundle_id
-      WHERE h.state = 'open' AND hc.client_uuid = c.uuid ORDER BY h.created_at LIMIT 1)
+      WHERE h.state = 'open' AND hc.client_uuid = c.uuid ORDER BY h.created_at LIMIT 1),
+    (SELECT k.given_on FROM consents k WHERE k.client_id = c.id AND k.kind = 'handover' AND k.revoked_on IS NULL
+      ORDER BY k.given_on DESC LIMIT 1),
+    (SELECT k.revoked_on FROM consents k WHERE k.client_id = c.id AND k.kind = 'handover' AND k.revoked_on IS NOT NULL
+      ORDER BY k.revoked_on DESC LIMIT 1)
     FROM clients c";
 
 fn client_summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClientSummary> {
@@ -409,5 +417,7 @@ fn client_summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClientSummary> 
         bem_id: r.get(2)?,
         case_status: r.get(3)?,
         handover_bundle: r.get(4)?,
+        consent_given: r.get(5)?,
+        consent_revoked: r.get(6)?,
     })
 }

@@ -19,6 +19,10 @@ pub enum Event {
     HandoverCancelled,
     /// A confirmed handover was applied again to a restored database.
     HandoverReapplied,
+    /// A client's handover consent was recorded.
+    ConsentRecorded,
+    /// A client's handover consent was revoked.
+    ConsentRevoked,
 }
 
 impl Event {
@@ -31,6 +35,8 @@ impl Event {
             Event::HandoverConfirmed => "handover_confirmed",
             Event::HandoverCancelled => "handover_cancelled",
             Event::HandoverReapplied => "handover_reapplied",
+            Event::ConsentRecorded => "consent_recorded",
+            Event::ConsentRevoked => "consent_revoked",
         }
     }
 }
@@ -45,7 +51,8 @@ pub fn record(
 ) -> Result<(), crate::InstallError> {
     conn.execute(
         "INSERT INTO audit_log (at, event, bundle_id, detail) VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![at, event.as_str(), bundle_id, detail],
+        // An event about no bundle (a consent) has none.
+        rusqlite::params![at, event.as_str(), (!bundle_id.is_empty()).then_some(bundle_id), detail],
     )?;
     Ok(())
 }

@@ -87,6 +87,56 @@ pub enum InstallError {
         /// What needs the room, e.g. "the backup and the imported data".
         purposes: String,
     },
+    /// A date given on the command line is not a date.
+    #[error("{given} is not a date")]
+    BadDate {
+        /// What was given.
+        given: String,
+    },
+    /// A consent date after today.
+    #[error("the date {date} lies in the future")]
+    DateInFuture {
+        /// The date, YYYY-MM-DD.
+        date: String,
+    },
+    /// The client is in an open handover and read-only until it ends.
+    #[error("client {bem_id} is handed over (bundle {bundle}) and cannot be changed here")]
+    ClientHandedOver {
+        /// BEM-ID.
+        bem_id: String,
+        /// The open handover.
+        bundle: String,
+    },
+    /// A handover consent is already in force.
+    #[error("client {bem_id} already has a handover consent, given on {since}; nothing was changed")]
+    ConsentExists {
+        /// BEM-ID.
+        bem_id: String,
+        /// When it was given.
+        since: String,
+    },
+    /// No handover consent in force to revoke.
+    #[error("client {bem_id} has no handover consent in force; nothing was changed")]
+    NoConsent {
+        /// BEM-ID.
+        bem_id: String,
+    },
+    /// A revocation dated before the consent it revokes.
+    #[error("the consent was given on {given_on}, so it cannot have been revoked on {revoked_on}")]
+    RevokedBeforeGiven {
+        /// When it was given.
+        given_on: String,
+        /// The revocation date asked for.
+        revoked_on: String,
+    },
+    /// The form named is not one of the client's documents.
+    #[error("document {document} is not a document of client {bem_id}")]
+    NotTheClientsDocument {
+        /// BEM-ID.
+        bem_id: String,
+        /// The document id given.
+        document: i64,
+    },
     /// A record file (ledger, journal) has a line this version cannot read.
     #[error("{} line {line} cannot be read ({reason})", path.display())]
     RecordFile {
@@ -203,6 +253,19 @@ impl InstallError {
     pub fn advice(&self) -> Option<String> {
         Some(match self {
             InstallError::Busy => "close BEMdok and every other bemx window, then try again".into(),
+            InstallError::BadDate { .. } => "write the date as on the form, e.g. 12.03.2026 or 2026-03-12".into(),
+            InstallError::DateInFuture { .. } => "give the date written on the signed form".into(),
+            InstallError::ClientHandedOver { .. } => {
+                "wait for the handover to be confirmed or cancel it (`bemx handover list`)".into()
+            }
+            InstallError::ConsentExists { .. } => {
+                "to record a new one, revoke the old one first (`bemx clients consent revoke`)".into()
+            }
+            InstallError::NoConsent { .. } => "`bemx clients list` shows each client's consent".into(),
+            InstallError::RevokedBeforeGiven { .. } => "give the date of the revocation, on or after that day".into(),
+            InstallError::NotTheClientsDocument { .. } => {
+                "name a document of this client that holds the signed form, or leave out --form".into()
+            }
             InstallError::DiskFull { .. } => {
                 "make room on that disk (empty the recycle bin, move or delete large files; `bemx backup list` shows the backups and their sizes), or choose another folder, then try again".into()
             }

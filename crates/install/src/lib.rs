@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod consent;
 mod error;
 pub mod handover;
 pub mod home;
