@@ -231,3 +231,51 @@ fn export_with_a_passphrase_protected_identity() {
     anna.run_env(&args, &[("BEMX_PASSPHRASE", "correct horse")]).success();
     assert!(world.path().join("out.bemx").is_file());
 }
+
+/// Issue 15.5: `--to` takes a unique case-insensitive prefix of a contact's
+/// name or fingerprint; one that fits several contacts, or none, is
+/// refused listing the candidates, and nothing is written.
+#[test]
+fn export_to_a_unique_prefix_and_refusals_that_list_the_candidates() {
+    let (world, anna, bernd) = pair(6);
+    let bernhard = world.init("Bernhard");
+    exchange(&anna, &bernhard);
+    let clients = anna.clients_with_consent(true);
+    let run = assert_export_refused_run(&world, &anna, &["--to", "bern", "--client", &clients[0]], "x.bemx");
+    assert!(run.contains("\"bern\" fits more than one contact"), "{run}");
+    assert!(run.contains(&format!("Bernd ({})", bernd.fingerprint())), "{run}");
+    assert!(run.contains(&format!("Bernhard ({})", bernhard.fingerprint())), "{run}");
+    assert!(run.contains("hint: type more of the name"), "{run}");
+    let run = assert_export_refused_run(&world, &anna, &["--to", "Zoe", "--client", &clients[0]], "x.bemx");
+    assert!(run.contains("the contacts are: Bernd ("), "{run}");
+
+    let report =
+        anna.run(&["export", "--json", "--to", "bernh", "--client", &clients[0], "-o", "a.bemx"]).success().json();
+    assert_eq!(recipient_of(&anna, &report), "Bernhard");
+    let fp_prefix = bernd.fingerprint()[..7].to_lowercase();
+    let report =
+        anna.run(&["export", "--json", "--to", &fp_prefix, "--client", &clients[1], "-o", "b.bemx"]).success().json();
+    assert_eq!(recipient_of(&anna, &report), "Bernd");
+}
+
+fn recipient_of(anna: &Inst, report: &serde_json::Value) -> String {
+    let bundle = report["bundle_id"].as_str().unwrap();
+    anna.sql().query_row("SELECT recipient_name FROM handovers WHERE bundle_id = ?1", [bundle], |r| r.get(0)).unwrap()
+}
+
+/// [`assert_export_refused`] with any cause; returns stderr.
+fn assert_export_refused_run(world: &World, anna: &Inst, args: &[&str], target: &str) -> String {
+    let db = snapshot(&anna.db_path());
+    let files = files_under(world.path());
+    let mut all = vec!["export"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-o", target]);
+    let run = anna.run(&all).refused();
+    assert_unchanged(&anna.db_path(), &db);
+    let mut now = files_under(world.path());
+    now.remove(std::path::Path::new("Anna/bemx.lock"));
+    let mut before = files;
+    before.remove(std::path::Path::new("Anna/bemx.lock"));
+    assert_eq!(now, before, "a refused export leaves no file behind");
+    run.stderr
+}

@@ -24,6 +24,7 @@
 //! | export writes the bundle, hides the clients, writes nothing else outside the installation, refuses a second export of them | `export::export_writes_the_bundle_and_hides_the_clients` |
 //! | export's summary says what happens next; no progress bar without a terminal | `export::export_human_summary_says_what_happens_next` |
 //! | contact by fingerprint, `--clients-file` with comments and blank lines | `export::export_by_contact_fingerprint_and_clients_file` |
+//! | issue 15.5: `--to` by a unique case-insensitive prefix of a name or fingerprint; an ambiguous prefix is refused listing the contacts it fits, an unknown one listing every contact; nothing written | `export::export_to_a_unique_prefix_and_refusals_that_list_the_candidates` |
 //! | export refusals (unknown client, client twice, unknown contact, missing target folder, target exists, empty reason, empty/missing clients file) exit 1, database byte-identical, no file left | `export::export_refusals_change_nothing` |
 //! | missing handover consent without override is refused, nothing changed | `export::missing_consent_without_override_is_refused` |
 //! | `--without-consent REASON` exports and writes an audit entry with the reason | `export::without_consent_is_exported_and_audited` |

@@ -168,7 +168,7 @@ impl Contacts {
             .contacts
             .iter()
             .position(|c| c.fingerprint() == *fingerprint)
-            .ok_or_else(|| IdentityError::ContactNotFound { query: fingerprint.to_string() })?;
+            .ok_or_else(|| IdentityError::ContactNotFound { query: fingerprint.to_string(), known: Vec::new() })?;
         let mut next = self.contacts.clone();
         let removed = next.remove(idx);
         self.write(&next)?;
@@ -176,7 +176,12 @@ impl Contacts {
         Ok(removed)
     }
 
-    /// Finds a contact by exact name, or by fingerprint (any case, dashes optional).
+    /// Finds a contact by name or fingerprint, as a user types them: the
+    /// exact name; the name in any case; the fingerprint in any spelling
+    /// (case, dashes); else a unique case-insensitive prefix of a name or of
+    /// a fingerprint. A prefix that fits several contacts is refused listing
+    /// them, and so is one that fits none (listing every contact): a
+    /// handover must never go to a contact bemx guessed.
     pub fn find(&self, name_or_fingerprint: &str) -> Result<&Contact> {
         let query = name_or_fingerprint.trim();
         // Stored names are normalized (NFC, single spaces); a name typed on
@@ -192,7 +197,33 @@ impl Contacts {
         {
             return Ok(c);
         }
-        Err(IdentityError::ContactNotFound { query: query.chars().take(100).collect() })
+        let folded = normalized.as_deref().unwrap_or(query).to_lowercase();
+        let same_name: Vec<&Contact> = self.contacts.iter().filter(|c| c.card.name.to_lowercase() == folded).collect();
+        if let [one] = same_name.as_slice() {
+            return Ok(one);
+        }
+        // A fingerprint prefix is compared without dashes or spaces, in capitals.
+        let compact: String = query.chars().filter(|ch| *ch != '-' && !ch.is_whitespace()).collect::<String>();
+        let compact = compact.to_uppercase();
+        let candidates: Vec<&Contact> = self
+            .contacts
+            .iter()
+            .filter(|c| {
+                (!folded.is_empty() && c.card.name.to_lowercase().starts_with(&folded))
+                    || (!compact.is_empty() && c.fingerprint().to_compact().starts_with(&compact))
+            })
+            .collect();
+        let shown = |list: &[&Contact]| -> Vec<String> {
+            list.iter().map(|c| format!("{} ({})", c.card.name, c.fingerprint())).collect()
+        };
+        let query: String = query.chars().take(100).collect();
+        match candidates.as_slice() {
+            [one] => Ok(one),
+            [] => {
+                Err(IdentityError::ContactNotFound { query, known: shown(&self.contacts.iter().collect::<Vec<_>>()) })
+            }
+            many => Err(IdentityError::ContactAmbiguous { query, candidates: shown(many) }),
+        }
     }
 
     /// The contact with this Ed25519 public key, if trusted.

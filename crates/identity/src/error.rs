@@ -14,6 +14,11 @@ pub type Result<T, E = IdentityError> = std::result::Result<T, E>;
 
 /// Everything that can go wrong with identities, contact cards, contacts and
 /// signatures.
+/// ": it could be A, B" for an error message; nothing for an empty list.
+fn list_of(lead: &str, items: &[String]) -> String {
+    if items.is_empty() { String::new() } else { format!("; {lead}: {}", items.join(", ")) }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdentityError {
@@ -262,10 +267,20 @@ pub enum IdentityError {
     },
 
     /// No trusted contact matches a name or fingerprint.
-    #[error("no contact named or with fingerprint {query:?}")]
+    #[error("no contact named or with fingerprint {query:?}{}", list_of("the contacts are", known))]
     ContactNotFound {
         /// What was searched for.
         query: String,
+        /// The trusted contacts, "name (fingerprint)", to choose from.
+        known: Vec<String>,
+    },
+    /// A name or fingerprint prefix fits more than one contact.
+    #[error("{query:?} fits more than one contact{}", list_of("it could be", candidates))]
+    ContactAmbiguous {
+        /// What was searched for.
+        query: String,
+        /// The contacts it fits, "name (fingerprint)".
+        candidates: Vec<String>,
     },
 
     /// The contacts file cannot be read.
@@ -359,6 +374,9 @@ impl IdentityError {
             }
             IdentityError::ContactKeyReused { .. } => "do not add it".into(),
             IdentityError::ContactNotFound { .. } => "run `bemx contacts list` to see the trusted contacts".into(),
+            IdentityError::ContactAmbiguous { .. } => {
+                "type more of the name or fingerprint, so that it fits one contact only".into()
+            }
             IdentityError::CorruptContacts { .. } => {
                 "restore it from a backup, or move it aside and add the contacts again".into()
             }
@@ -397,7 +415,7 @@ mod tests {
         );
         check(&IdentityError::NotACard, "ask the sender for the output of `bemx id show`");
         check(
-            &IdentityError::ContactNotFound { query: "Bernd".into() },
+            &IdentityError::ContactNotFound { query: "Bernd".into(), known: vec![] },
             "run `bemx contacts list` to see the trusted contacts",
         );
         check(

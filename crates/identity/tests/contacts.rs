@@ -44,7 +44,12 @@ fn add_persist_find_remove() {
     for q in [fp.to_string(), fp.to_string().to_lowercase(), fp.to_compact(), fp.to_compact().to_lowercase()] {
         assert_eq!(contacts.find(&q).unwrap().card, ben, "{q}");
     }
-    assert!(matches!(contacts.find("anna"), Err(IdentityError::ContactNotFound { .. })));
+    // A unique prefix of a name (any case) or of a fingerprint (any spelling).
+    assert_eq!(contacts.find("anna").unwrap().card, anna);
+    assert_eq!(contacts.find("ANNA S").unwrap().card, anna);
+    assert_eq!(contacts.find(&fp.to_compact()[..6].to_lowercase()).unwrap().card, ben);
+    assert_eq!(contacts.find(&fp.to_string()[..7]).unwrap().card, ben);
+    assert!(matches!(contacts.find("Anna Schmidt-Meier"), Err(IdentityError::ContactNotFound { .. })));
     assert!(matches!(contacts.find(&card("Z").fingerprint().to_string()), Err(IdentityError::ContactNotFound { .. })));
     assert_eq!(contacts.find_by_signing_key(&anna.signing_key).unwrap().name(), "Anna Schmidt");
     assert!(contacts.find_by_signing_key(&[9u8; 32]).is_none());
@@ -249,4 +254,38 @@ fn contacts_writable_by_others_are_refused() {
     assert!(matches!(Contacts::load(&link), Err(IdentityError::WritableByOthers { .. })));
     set(&home, 0o700);
     assert_eq!(Contacts::load(&link).unwrap().list().len(), 1);
+}
+
+/// Issue 15.5: a prefix that fits several contacts is refused naming them;
+/// one that fits none lists every contact; an exact name wins over the
+/// prefixes it is one of.
+#[test]
+fn an_ambiguous_or_unknown_prefix_lists_the_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut contacts = Contacts::load(dir.path()).unwrap();
+    let (anna, annas, anne) = (card("Anna"), card("Anna Schulz"), card("Anne Berg"));
+    for c in [&anna, &annas, &anne] {
+        contacts.add(c.clone()).unwrap();
+    }
+    assert_eq!(contacts.find("Anna").unwrap().card, anna, "the exact name, though a prefix of another");
+    assert_eq!(contacts.find("anna").unwrap().card, anna, "the name in another case");
+    assert_eq!(contacts.find("anna s").unwrap().card, annas);
+    match contacts.find("ann") {
+        Err(e @ IdentityError::ContactAmbiguous { .. }) => {
+            let text = e.to_string();
+            for c in [&anna, &annas, &anne] {
+                assert!(text.contains(&format!("{} ({})", c.name, c.fingerprint())), "{text}");
+            }
+            assert!(e.advice().unwrap().contains("type more"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match contacts.find("Zoe") {
+        Err(e @ IdentityError::ContactNotFound { .. }) => {
+            assert!(e.to_string().contains("the contacts are: Anna ("), "{e}");
+            assert!(e.to_string().contains("Anne Berg ("), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(contacts.find("  "), Err(IdentityError::ContactNotFound { .. })), "blank fits nothing");
 }

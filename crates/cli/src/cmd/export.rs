@@ -26,7 +26,7 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("selection").required(true).args(["client", "clients_file"])))]
 pub struct ExportArgs {
-    /// The receiving contact: its name or fingerprint (see `bemx contacts list`)
+    /// The receiving contact: its name or fingerprint, or the start of either if it fits one contact only (see `bemx contacts list`)
     #[arg(long, value_name = "CONTACT")]
     to: String,
     /// A client to hand over: UUID or BEM-ID (repeat or list several)
