@@ -67,8 +67,22 @@ fn db_option_points_at_another_database_file() {
 fn errors_go_to_stderr_with_json() {
     let world = World::new();
     let run = world.uninitialized("nobody").run(&["id", "show", "--json"]).refused();
-    assert!(run.stdout.is_empty());
+    assert!(run.stderr.lines().any(|l| l.starts_with("error: no installation")), "an error line: {}", run.stderr);
     assert!(run.stderr.lines().any(|l| l.starts_with("hint: ")), "a hint line: {}", run.stderr);
+    // Issue 15.6: stdout holds one JSON error object with a stable code.
+    let v = run.json();
+    assert_eq!(v["error"]["code"], "identity.no_identity", "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().starts_with("no installation at "), "{v}");
+    assert!(v["error"]["hint"].as_str().unwrap().contains("bemx init"), "{v}");
+    assert_eq!(v.as_object().unwrap().len(), 1, "nothing but the error: {v}");
+    // Library errors carry their own codes; without --json stdout stays empty.
+    let anna = world.init("Anna");
+    let v = anna.run(&["backup", "restore", "nothing-here", "--yes", "--json"]).refused().json();
+    assert_eq!(v["error"]["code"], "install.backup.missing", "{v}");
+    assert!(anna.run(&["backup", "restore", "nothing-here", "--yes"]).refused().stdout.is_empty());
+    // A command line that cannot be parsed: exit 2, and the object too.
+    let run = anna.run(&["clients", "lisst", "--json"]).usage_error();
+    assert_eq!(run.json()["error"]["code"], "cli.usage");
 }
 
 #[test]
@@ -112,4 +126,28 @@ fn a_missing_card_names_the_os_error_once_with_advice() {
     let run = inst.run(&["--yes", "contacts", "add", "no-such.card"]).refused_with("no-such.card");
     assert_eq!(run.stderr.matches("(os error").count(), 1, "the OS error once:\n{}", run.stderr);
     assert!(run.stderr.contains("hint: check the file name"), "{}", run.stderr);
+}
+
+/// Issue 15.6: shell completions and the manual page come from the clap
+/// definitions, name every command, and need (and touch) no installation.
+#[test]
+fn completions_and_manpage_are_generated_from_the_commands() {
+    let world = World::new();
+    let nobody = world.uninitialized("nobody");
+    let commands = ["init", "contacts", "clients", "export", "inspect", "verify", "import", "handover", "backup"];
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = nobody.run(&["completions", shell]).success();
+        for c in commands {
+            assert!(run.stdout.contains(c), "{shell} completion lacks {c}");
+        }
+        // Options of subcommands too: --keep-safety-backups belongs to import.
+        assert!(run.stdout.contains("keep-safety-backups"), "{shell}");
+    }
+    nobody.run(&["completions", "tcsh"]).usage_error();
+    let page = nobody.run(&["manpage"]).success().stdout;
+    assert!(page.starts_with(".ie") && page.contains(".TH bemx 1"), "{}", &page[..page.len().min(200)]);
+    for c in commands {
+        assert!(page.contains(&format!("bemx\\-{c}")) || page.contains(c), "manpage lacks {c}");
+    }
+    assert!(!nobody.home.exists(), "generating them created the installation folder");
 }

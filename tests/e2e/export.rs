@@ -97,7 +97,10 @@ fn assert_export_refused(world: &World, anna: &Inst, args: &[&str], target: &str
     all.extend_from_slice(args);
     all.extend_from_slice(&["-o", target]);
     let run = anna.run(&all).refused_with(cause);
-    assert!(run.stdout.is_empty(), "no JSON document on a refusal: {}", run.stdout);
+    // The one JSON document on a refusal is the error object (issue 15.6).
+    let v = run.json();
+    assert!(v["error"]["code"].as_str().is_some_and(|c| c.contains('.')), "an error object with a code: {v}");
+    assert_eq!(v.as_object().unwrap().len(), 1, "nothing but the error: {v}");
     assert_unchanged(&anna.db_path(), &db);
     let mut now = files_under(world.path());
     // The lock file is part of the installation and may be created by the attempt.

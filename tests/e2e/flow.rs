@@ -768,7 +768,8 @@ fn import_with_an_unwritable_receipt_is_refused_before_it_commits() {
         let what = format!("receipt target {}", target.display());
         assert!(run.stderr.contains(reason), "{what}: the reason is named:\n{}", run.stderr);
         assert!(run.stderr.contains("nothing was imported"), "{what}:\n{}", run.stderr);
-        assert!(run.stdout.is_empty(), "{what}: no JSON summary for a refused import: {}", run.stdout);
+        // No summary: the one JSON document is the error object (issue 15.6).
+        assert_eq!(run.json()["error"]["code"], "import.receipt_target", "{what}: {}", run.stdout);
         assert!(!ledger_has(&h.bernd.sql(), &h.bundle_id), "{what}: refused, but recorded as imported");
         assert_unchanged(&h.bernd.db_path(), &db);
         assert_eq!(files_under(&h.bernd.home.join("backups")), backups, "{what}: no safety backup before the refusal");

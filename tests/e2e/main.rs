@@ -33,7 +33,8 @@
 //! | a passphrase-protected identity: refused without terminal/`BEMX_PASSPHRASE`, wrong passphrase refused (and never echoed), right one works | `export::export_with_a_passphrase_protected_identity` |
 //! | usage errors exit 2; `--help`/`--version` exit 0 | `cli::usage_errors_exit_2`, `cli::help_and_version_exit_0` |
 //! | global options work after the command; `BEMX_HOME`; `--db`; default home | `cli::global_options_work_after_the_command`, `cli::home_from_the_environment`, `cli::db_option_points_at_another_database_file`, `cli::default_home_is_the_platform_data_folder` |
-//! | errors go to stderr (`error:` + `hint:`), stdout stays empty with `--json` | `cli::errors_go_to_stderr_with_json` |
+//! | errors go to stderr (`error:` + `hint:`); with `--json` stdout holds one error object `{"error": {code, message, hint}}` with a stable code (docs/ERRORS.md), also for usage errors (exit 2) | `cli::errors_go_to_stderr_with_json` |
+//! | issue 15.6: `completions SHELL` (bash, zsh, fish, powershell, elvish) and `manpage` name every command and option, need no installation | `cli::completions_and_manpage_are_generated_from_the_commands` |
 //! | a file that cannot be read (bundle for `import`/`verify`, contact card) names its OS error once, with a hint for reading (no free space, no write access) | `cli::a_missing_bundle_names_the_os_error_once_with_advice_for_reading`, `cli::a_missing_card_names_the_os_error_once_with_advice` |
 //! | `inspect` without an installation shows only the age header (age, recipient stanzas, size), exit 0, creates nothing | `flow::inspect_without_installation_shows_only_the_age_header` |
 //! | `inspect` of a non-age file exits 1 "not a bemx bundle" (with or without installation, text and JSON) | `flow::inspect_of_a_non_age_file_is_refused` |

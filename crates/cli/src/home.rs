@@ -7,16 +7,19 @@ use bemx_db::Database;
 use bemx_identity::{ContactCard, Identity, IdentityPaths};
 use bemx_install::{Home, InstallLock};
 
-use crate::Failure;
+use crate::{Code, Failure};
 
 /// The default installation folder when neither `--home` nor `BEMX_HOME`
 /// is given: `%APPDATA%\bemx` on Windows, `$XDG_DATA_HOME/bemx` or
 /// `~/.local/share/bemx` elsewhere.
 pub fn default_root() -> anyhow::Result<PathBuf> {
     Home::default_root().ok_or_else(|| {
-        Failure::new("cannot find the platform's data folder for the installation (APPDATA or HOME is not set)")
-            .hint("pass --home DIR or set BEMX_HOME to the installation folder")
-            .into()
+        Failure::new(
+            Code::NoDataFolder,
+            "cannot find the platform's data folder for the installation (APPDATA or HOME is not set)",
+        )
+        .hint("pass --home DIR or set BEMX_HOME to the installation folder")
+        .into()
     })
 }
 
@@ -34,7 +37,7 @@ pub fn own_card(home: &Home) -> anyhow::Result<ContactCard> {
 /// Opens the installation's database.
 pub fn open_db(home: &Home) -> anyhow::Result<Database> {
     if !home.db_path().exists() && !home.root().exists() {
-        return Err(Failure::new(format!("no installation at {}", home.root().display()))
+        return Err(Failure::new(Code::NoInstallation, format!("no installation at {}", home.root().display()))
             .hint("run `bemx init` to create one, or pass --home DIR / --db PATH of an existing installation")
             .into());
     }
@@ -45,7 +48,7 @@ pub fn open_db(home: &Home) -> anyhow::Result<Database> {
 /// the same time; released when the value is dropped.
 pub fn lock(home: &Home) -> anyhow::Result<InstallLock> {
     if !home.root().is_dir() {
-        return Err(Failure::new(format!("no installation at {}", home.root().display()))
+        return Err(Failure::new(Code::NoInstallation, format!("no installation at {}", home.root().display()))
             .hint("run `bemx init` to create one, or pass --home DIR of an existing installation")
             .into());
     }

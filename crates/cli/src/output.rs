@@ -54,7 +54,9 @@ impl Output {
         }
         let mut text = serde_json::to_string_pretty(value).context("cannot encode the JSON output")?;
         text.push('\n');
-        write_stdout(&text)
+        write_stdout(&text)?;
+        JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     /// A note for the user on stderr (not with `--quiet`); never part of
@@ -67,8 +69,14 @@ impl Output {
 }
 
 fn write_stdout(text: &str) -> anyhow::Result<()> {
+    write_stdout_bytes(text.as_bytes())
+}
+
+/// Writes generated output (a completion script, a manual page) to stdout;
+/// a reader that stopped early (`| head`) is no error.
+pub fn write_stdout_bytes(bytes: &[u8]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write to standard output"),
     }
@@ -104,6 +112,11 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// Set once a JSON document went to stdout: stdout holds one document,
+/// so a command that printed its own (`inspect` describes its failure in
+/// it) gets no second one for its error.
+pub static JSON_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// A byte count for people: "812 bytes", "1.4 MB".
 pub fn bytes(n: u64) -> String {

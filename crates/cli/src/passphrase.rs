@@ -17,7 +17,7 @@ use anyhow::Context as _;
 use bemx_identity::{PASSPHRASE_ENV, PassphraseSource, SecretString, needs_passphrase, passphrase_from_env};
 use zeroize::Zeroize as _;
 
-use crate::Failure;
+use crate::{Code, Failure};
 
 fn from_env() -> anyhow::Result<Option<SecretString>> {
     Ok(passphrase_from_env()?)
@@ -31,7 +31,7 @@ fn ask(prompt: &str) -> anyhow::Result<SecretString> {
 }
 
 fn no_terminal() -> anyhow::Error {
-    Failure::new("this needs the installation's passphrase, but the input is not a terminal")
+    Failure::new(Code::NotATerminal, "this needs the installation's passphrase, but the input is not a terminal")
         .hint(format!("run the command in a terminal, or set {PASSPHRASE_ENV}"))
         .into()
 }
@@ -63,13 +63,15 @@ pub fn new_passphrase() -> anyhow::Result<SecretString> {
     }
     let first = ask("New passphrase for this installation: ")?;
     if first.expose_secret().is_empty() {
-        return Err(Failure::new("the passphrase is empty")
+        return Err(Failure::new(Code::PassphraseEmpty, "the passphrase is empty")
             .hint("choose a passphrase, or leave out --passphrase to store the keys unprotected")
             .into());
     }
     let second = ask("Type it again: ")?;
     if first.expose_secret() != second.expose_secret() {
-        return Err(Failure::new("the two passphrases differ").hint("run `bemx init --passphrase` again").into());
+        return Err(Failure::new(Code::PassphrasesDiffer, "the two passphrases differ")
+            .hint("run `bemx init --passphrase` again")
+            .into());
     }
     Ok(first)
 }

@@ -6,7 +6,7 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
 
-use crate::Failure;
+use crate::{Code, Failure};
 
 /// Asks `question` (a " [y/N]" is appended) on stderr and reads the answer
 /// from stdin. `--yes` answers yes without asking. Anything but y/yes/j/ja
@@ -20,7 +20,7 @@ pub fn confirm(yes: bool, question: &str, hint_without_terminal: &str) -> anyhow
     }
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(Failure::new("cannot ask for confirmation: the input is not a terminal")
+        return Err(Failure::new(Code::NotATerminal, "cannot ask for confirmation: the input is not a terminal")
             .hint(hint_without_terminal)
             .into());
     }

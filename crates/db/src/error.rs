@@ -20,7 +20,8 @@ impl From<rusqlite::Error> for DbError {
 /// [`DbError::advice`] says what to do. They never contain personal data:
 /// rows are named by table, local row id and column only.
 #[non_exhaustive]
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 pub enum DbError {
     /// SQLite itself reported an error (I/O, constraint, trigger).
     #[error("database error: {0}")]
@@ -254,6 +255,13 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// The stable machine-readable code of this error, `db.<variant>`
+    /// (a wrapped error gives its own): what `--json` prints, listed in
+    /// docs/ERRORS.md.
+    pub fn code(&self) -> String {
+        format!("db.{}", <&'static str>::from(self))
+    }
+
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         DbError::Io { context: context.into(), error: source }
     }

@@ -7,7 +7,8 @@ pub type Result<T, E = DemoError> = std::result::Result<T, E>;
 
 /// What can go wrong while generating demo data.
 #[non_exhaustive]
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 pub enum DemoError {
     /// The database refused a read or write; the message is the database
     /// layer's own (it says what to do, e.g. when another program holds a lock).
@@ -31,6 +32,16 @@ pub enum DemoError {
 }
 
 impl DemoError {
+    /// The stable machine-readable code of this error, `demo.<variant>`
+    /// (a wrapped error gives its own): what `--json` prints, listed in
+    /// docs/ERRORS.md.
+    pub fn code(&self) -> String {
+        match self {
+            DemoError::Db(e) => e.code(),
+            other => format!("demo.{}", <&'static str>::from(other)),
+        }
+    }
+
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
         match self {

@@ -41,7 +41,8 @@ const DAMAGED_HINT: &str = "the file was damaged in transit or altered: ask the 
 /// Each variant is one failure class of spec/FORMAT.md. `Display` says what
 /// happened; [`FormatError::advice`] says what to do. Neither ever contains
 /// key material or personal data.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum FormatError {
     /// The file does not start with an age v1 header: it is no bemx bundle.
@@ -176,6 +177,13 @@ impl From<io::Error> for FormatError {
 }
 
 impl FormatError {
+    /// The stable machine-readable code of this error, `format.<variant>`
+    /// (a wrapped error gives its own): what `--json` prints, listed in
+    /// docs/ERRORS.md.
+    pub fn code(&self) -> String {
+        format!("format.{}", <&'static str>::from(self))
+    }
+
     pub(crate) fn manifest(detail: impl Into<String>) -> Self {
         FormatError::Manifest { detail: detail.into() }
     }

@@ -19,7 +19,8 @@ fn list_of(lead: &str, items: &[String]) -> String {
     if items.is_empty() { String::new() } else { format!("; {lead}: {}", items.join(", ")) }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum IdentityError {
     /// The installation folder holds no identity at all.
@@ -308,6 +309,13 @@ pub enum IdentityError {
 }
 
 impl IdentityError {
+    /// The stable machine-readable code of this error, `identity.<variant>`
+    /// (a wrapped error gives its own): what `--json` prints, listed in
+    /// docs/ERRORS.md.
+    pub fn code(&self) -> String {
+        format!("identity.{}", <&'static str>::from(self))
+    }
+
     /// Wraps an I/O error, turning "permission denied" into [`IdentityError::AccessDenied`].
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, error: io::Error) -> Self {
         let path = path.into();

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 /// before the command: nothing was imported.
 ///
 /// `Display` says what happened; [`ImportError::advice`] says what to do.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum ImportError {
     /// Another bemx process or another program holds the installation or its database.
@@ -178,6 +179,19 @@ pub enum ImportError {
 }
 
 impl ImportError {
+    /// The stable machine-readable code of this error, `import.<variant>`
+    /// (a wrapped error gives its own): what `--json` prints, listed in
+    /// docs/ERRORS.md.
+    pub fn code(&self) -> String {
+        match self {
+            ImportError::Unpack(e) => e.code(),
+            ImportError::Format(e) => e.code(),
+            ImportError::Db(e) => e.code(),
+            ImportError::Install(e) => e.code(),
+            other => format!("import.{}", <&'static str>::from(other)),
+        }
+    }
+
     pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
         ImportError::Io { action, path: path.to_path_buf(), error: source }
     }

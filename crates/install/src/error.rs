@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 /// After any of these the database is as it was before the command.
 ///
 /// `Display` says what happened; [`InstallError::advice`] says what to do.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum InstallError {
     /// Another bemx process or another program holds the installation or its database.
@@ -167,7 +168,8 @@ pub enum InstallError {
 }
 
 /// What is wrong with a backup.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum BackupProblem {
     /// The name is not one bemx gives backups.
@@ -210,7 +212,8 @@ pub enum BackupProblem {
 }
 
 /// Why a receipt does not confirm a handover.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum ReceiptProblem {
     /// The receipt is for a handover this installation cancelled.
@@ -245,6 +248,19 @@ pub enum ReceiptProblem {
 }
 
 impl InstallError {
+    /// The stable machine-readable code of this error, `install.<variant>`
+    /// (a wrapped error gives its own): what `--json` prints, listed in
+    /// docs/ERRORS.md.
+    pub fn code(&self) -> String {
+        match self {
+            InstallError::Format(e) => e.code(),
+            InstallError::Db(e) => e.code(),
+            InstallError::Backup { problem, .. } => format!("install.backup.{}", <&'static str>::from(problem)),
+            InstallError::Receipt(e) => format!("install.receipt.{}", <&'static str>::from(e)),
+            other => format!("install.{}", <&'static str>::from(other)),
+        }
+    }
+
     pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
         InstallError::Io { action, path: path.to_path_buf(), error: source }
     }

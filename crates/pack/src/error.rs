@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 /// no bundle or partial file exists.
 ///
 /// `Display` says what happened; [`PackError::advice`] says what to do.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum PackError {
     /// No client was named.
@@ -126,6 +127,18 @@ impl std::fmt::Display for MediumStep {
 }
 
 impl PackError {
+    /// The stable machine-readable code of this error, `pack.<variant>`
+    /// (a wrapped error gives its own): what `--json` prints, listed in
+    /// docs/ERRORS.md.
+    pub fn code(&self) -> String {
+        match self {
+            PackError::Db(e) => e.code(),
+            PackError::Install(e) => e.code(),
+            PackError::Format(e) => e.code(),
+            other => format!("pack.{}", <&'static str>::from(other)),
+        }
+    }
+
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
         Some(match self {

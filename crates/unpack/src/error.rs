@@ -16,7 +16,8 @@ const NEW_BUNDLE: &str = "ask the sender to export a new bundle";
 ///
 /// [`UnpackError::class`] names the failure class in one word; the test
 /// vectors in spec/vectors/ record that name as their expected result.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum UnpackError {
     /// The file is not a bemx bundle at all (not age-encrypted, or not in the shape of a bundle).
@@ -223,6 +224,16 @@ pub enum UnpackError {
 }
 
 impl UnpackError {
+    /// The stable machine-readable code of this error, `unpack.<variant>`
+    /// (a wrapped error gives its own): what `--json` prints, listed in
+    /// docs/ERRORS.md.
+    pub fn code(&self) -> String {
+        match self {
+            UnpackError::Format(e) => e.code(),
+            other => format!("unpack.{}", <&'static str>::from(other)),
+        }
+    }
+
     /// The failure class in one word (the variant name), as recorded in the
     /// `.expected` files of spec/vectors/.
     pub fn class(&self) -> &'static str {

@@ -9,7 +9,7 @@ use bemx_unpack::{BundleReader, HeaderInfo, Recipient, SenderTrust, UnpackError}
 use serde::Serialize;
 
 use crate::output::{bytes, table};
-use crate::{Ctx, Failure, home};
+use crate::{Code, Ctx, Failure, home};
 
 #[derive(Debug, Serialize)]
 struct AgeView {
@@ -63,6 +63,8 @@ struct InspectView {
     manifest: Option<ManifestView>,
     error: Option<String>,
     hint: Option<String>,
+    /// The stable code of `error` (docs/ERRORS.md).
+    error_code: Option<String>,
     error_class: Option<&'static str>,
 }
 
@@ -145,6 +147,7 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
         manifest: None,
         error: None,
         hint: None,
+        error_code: None,
         error_class: None,
     };
     let mut failure: Option<anyhow::Error> = None;
@@ -159,7 +162,9 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
                 let m = manifest_view(ctx, &reader)?;
                 if m.sender.trust != "trusted" {
                     failure = Some(
-                        Failure::new(format!(
+                        Failure::new(
+                            Code::SenderNotTrusted,
+                            format!(
                             "the sender of this bundle is {} (the bundle says {:?}; fingerprint {})",
                             m.sender.trust, m.sender.claimed_name, m.sender.fingerprint
                         ))
@@ -178,6 +183,7 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
     if let Some(f) = &failure {
         view.error = Some(format!("{f:#}"));
         view.hint = crate::advice_of(f);
+        view.error_code = Some(crate::code_of(f));
     }
     print_inspect(ctx, &view)?;
     match failure {
@@ -250,7 +256,7 @@ pub fn verify(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
         return Err(UnpackError::NotABundle { detail: "it has no age encryption header".into() }.into());
     }
     let Some((identity, contacts)) = local(ctx)? else {
-        return Err(Failure::new(format!("no installation at {}", ctx.home.root().display()))
+        return Err(Failure::new(Code::NoInstallation, format!("no installation at {}", ctx.home.root().display()))
             .hint("verify runs on the receiving installation: pass its --home")
             .into());
     };
@@ -267,9 +273,10 @@ pub fn verify(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
             )),
         };
         if let Some(differs) = differs {
-            return Err(Failure::new(format!(
-                "the bundle is intact, but it comes from {differs}: importing it would be refused"
-            ))
+            return Err(Failure::new(
+                Code::WouldBeRefused,
+                format!("the bundle is intact, but it comes from {differs}: importing it would be refused"),
+            )
             .hint("install the same bemx version on both PCs and export again")
             .into());
         }

@@ -7,7 +7,7 @@ use bemx_identity::{AddOutcome, ContactCard, Contacts, Fingerprint, MAX_CARD_BYT
 use clap::Subcommand;
 
 use crate::output::table;
-use crate::{Ctx, Failure, home, prompt};
+use crate::{Code, Ctx, Failure, home, prompt};
 
 #[derive(Debug, Subcommand)]
 pub enum ContactsCommand {
@@ -67,7 +67,7 @@ fn add(ctx: &Ctx, file: &PathBuf) -> anyhow::Result<()> {
     let own = home::own_card(&ctx.home)?;
     let card = read_card(file)?;
     if card.installation_id == own.installation_id || card.fingerprint() == own.fingerprint() {
-        return Err(Failure::new("this is the contact card of this installation itself")
+        return Err(Failure::new(Code::OwnCard, "this is the contact card of this installation itself")
             .hint("add the card of the colleague's installation (the output of `bemx id show` on their PC)")
             .into());
     }
@@ -90,7 +90,7 @@ fn add(ctx: &Ctx, file: &PathBuf) -> anyhow::Result<()> {
             card.name
         );
         if !prompt::confirm(ctx.yes, &question, &hint)? {
-            return Err(Failure::new(format!("{} was not added", card.name))
+            return Err(Failure::new(Code::NotConfirmed, format!("{} was not added", card.name))
                 .hint("compare the fingerprint first; a card with a wrong fingerprint may come from someone else")
                 .into());
         }

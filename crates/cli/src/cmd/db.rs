@@ -7,7 +7,7 @@ use bemx_demo::{SeedOptions, seed_with};
 use clap::{Args, Subcommand};
 
 use crate::output::bytes;
-use crate::{Ctx, Failure, home};
+use crate::{Code, Ctx, Failure, home};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -114,7 +114,7 @@ fn check(ctx: &Ctx) -> anyhow::Result<()> {
         return Ok(());
     }
     let count = report.integrity.len() + report.problems.len();
-    Err(Failure::new(format!("the database check found {count} problem(s)"))
+    Err(Failure::new(Code::DatabaseProblems, format!("the database check found {count} problem(s)"))
         .hint("do not export or import until they are repaired; restore the last good backup if unsure")
         .into())
 }

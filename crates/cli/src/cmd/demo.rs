@@ -15,7 +15,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::output::bytes;
-use crate::{Ctx, Failure};
+use crate::{Code, Ctx, Failure};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -67,7 +67,7 @@ fn fresh_dir(arg: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
         }
     };
     if dir.exists() && std::fs::read_dir(&dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(Failure::new(format!("{} exists and is not empty", dir.display()))
+        return Err(Failure::new(Code::FolderNotEmpty, format!("{} exists and is not empty", dir.display()))
             .hint("give the demo an empty or new folder with --dir")
             .into());
     }

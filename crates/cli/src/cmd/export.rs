@@ -11,7 +11,7 @@ use clap::Args;
 
 use crate::output::bytes;
 use crate::progress::Bar;
-use crate::{Ctx, Failure, home, passphrase};
+use crate::{Code, Ctx, Failure, home, passphrase};
 
 /// zstd worker threads of an export.
 const WORKERS: u32 = 2;
@@ -126,16 +126,22 @@ fn read_clients_file(file: &Path) -> anyhow::Result<Vec<String>> {
         }
     })?;
     if text.len() as u64 > MAX_CLIENTS_FILE {
-        return Err(Failure::new(format!("the clients file {} is larger than 16 MB", file.display()))
-            .hint("check that you picked the right file: it lists one client UUID or BEM-ID per line")
-            .into());
+        return Err(Failure::new(
+            Code::ClientsFileTooLarge,
+            format!("the clients file {} is larger than 16 MB", file.display()),
+        )
+        .hint("check that you picked the right file: it lists one client UUID or BEM-ID per line")
+        .into());
     }
     let clients: Vec<String> =
         text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect();
     if clients.is_empty() {
-        return Err(Failure::new(format!("the clients file {} lists no clients", file.display()))
-            .hint("write one client UUID or BEM-ID per line (`bemx clients list` shows them)")
-            .into());
+        return Err(Failure::new(
+            Code::ClientsFileEmpty,
+            format!("the clients file {} lists no clients", file.display()),
+        )
+        .hint("write one client UUID or BEM-ID per line (`bemx clients list` shows them)")
+        .into());
     }
     Ok(clients)
 }

@@ -6,7 +6,7 @@ use bemx_db::Database;
 use bemx_identity::{Identity, IdentityPaths};
 use clap::Args;
 
-use crate::{Ctx, Failure, home, passphrase};
+use crate::{Code, Ctx, Failure, home, passphrase};
 
 /// Name of an installation when `--name` is not given.
 const DEFAULT_NAME: &str = "bemx installation";
@@ -24,17 +24,23 @@ pub struct InitArgs {
 pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     let home = &ctx.home;
     if home::has_installation(home) {
-        return Err(Failure::new(format!("{} already holds a bemx installation", home.root().display()))
-            .hint("nothing was changed; use `bemx id show` to see its contact card, or pass --home DIR for a new one")
-            .into());
+        return Err(Failure::new(
+            Code::InstallationExists,
+            format!("{} already holds a bemx installation", home.root().display()),
+        )
+        .hint("nothing was changed; use `bemx id show` to see its contact card, or pass --home DIR for a new one")
+        .into());
     }
     if let Some(dir) = home.db_path().parent().filter(|p| !p.as_os_str().is_empty())
         && !home.db_path().starts_with(home.root())
         && !dir.is_dir()
     {
-        return Err(Failure::new(format!("the folder {} for the database does not exist", dir.display()))
-            .hint("create it first or choose another --db PATH")
-            .into());
+        return Err(Failure::new(
+            Code::FolderMissing,
+            format!("the folder {} for the database does not exist", dir.display()),
+        )
+        .hint("create it first or choose another --db PATH")
+        .into());
     }
     // A folder that exists already (made by hand, say) must be as private
     // as one init makes: every later command that trusts a contact refuses
