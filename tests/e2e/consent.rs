@@ -100,3 +100,44 @@ fn consent_recorded_opens_the_export_gate_and_revoked_closes_it() {
         ]
     );
 }
+
+/// A second consent in force (left by BEMdok, or brought by a bundle) is
+/// revoked too, since the export gate accepts any; a date stored in another
+/// form or as a blob neither blocks the revocation nor breaks the list.
+#[test]
+fn revoke_closes_every_consent_in_force_whatever_was_stored() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(30);
+    let client = anna.clients_with_consent(false).remove(0);
+    let uuid = anna.uuid_of(&client);
+    anna.run(&["clients", "consent", "record", &client, "--date", "2026-03-01"]).success();
+    let rw = anna.sql_rw();
+    for given in ["'25.03.2026'", "X'00ff'", "'9999-12-31'"] {
+        rw.execute(
+            &format!(
+                "INSERT INTO consents (client_id, kind, given_on) SELECT id, 'handover', {given} FROM clients WHERE uuid = ?1"
+            ),
+            [&uuid],
+        )
+        .unwrap();
+    }
+    drop(rw);
+    // The list still reads (a blob is shown as text).
+    anna.run(&["clients", "list"]).success();
+    anna.run(&["clients", "list", "--json"]).success().json();
+    anna.run(&["clients", "consent", "revoke", &client, "--date", "2026-03-02"]).success();
+    let in_force: i64 = anna
+        .sql()
+        .query_row(
+            "SELECT count(*) FROM consents k JOIN clients c ON c.id = k.client_id
+             WHERE c.uuid = ?1 AND k.kind = 'handover' AND k.revoked_on IS NULL",
+            [&uuid],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(in_force, 0, "every consent in force was revoked");
+    anna.run(&["export", "--to", "Bernd", "--client", &client, "-o", "x.bemx"]).refused_with("--without-consent");
+}

@@ -109,7 +109,7 @@ fn an_export_to_a_stick_too_small_is_refused_before_writing() {
     let stick = world.path().join("stick");
     std::fs::create_dir(&stick).unwrap();
     let db_before = crate::support::snapshot(&anna.db_path());
-    let journal = anna.home.join("handover-journal");
+    let journal = anna.home.join("handover-journal.log");
     let journal_before = std::fs::read(&journal).ok();
     // bemx runs inside the namespace, where the stick is the small tmpfs;
     // what it left on the stick is listed before the namespace goes.

@@ -255,7 +255,7 @@ fn export_to_a_unique_prefix_and_refusals_that_list_the_candidates() {
     let report =
         anna.run(&["export", "--json", "--to", "bernh", "--client", &clients[0], "-o", "a.bemx"]).success().json();
     assert_eq!(recipient_of(&anna, &report), "Bernhard");
-    let fp_prefix = bernd.fingerprint()[..7].to_lowercase();
+    let fp_prefix = bernd.fingerprint()[..9].to_lowercase();
     let report =
         anna.run(&["export", "--json", "--to", &fp_prefix, "--client", &clients[1], "-o", "b.bemx"]).success().json();
     assert_eq!(recipient_of(&anna, &report), "Bernd");

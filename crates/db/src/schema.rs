@@ -404,10 +404,10 @@ const CLIENT_SUMMARY_SELECT: &str = "SELECT c.id, c.uuid, c.bem_id,
       ORDER BY b.start_date DESC, b.id DESC LIMIT 1),
     (SELECT hc.bundle_id FROM handover_clients hc JOIN handovers h ON h.bundle_id = hc.bundle_id
       WHERE h.state = 'open' AND hc.client_uuid = c.uuid ORDER BY h.created_at LIMIT 1),
-    (SELECT k.given_on FROM consents k WHERE k.client_id = c.id AND k.kind = 'handover' AND k.revoked_on IS NULL
-      ORDER BY k.given_on DESC LIMIT 1),
-    (SELECT k.revoked_on FROM consents k WHERE k.client_id = c.id AND k.kind = 'handover' AND k.revoked_on IS NOT NULL
-      ORDER BY k.revoked_on DESC LIMIT 1)
+    (SELECT k.given_on FROM consents k WHERE k.client_id = c.id AND k.kind = 'handover'
+      AND k.revoked_on IS NULL ORDER BY k.given_on DESC LIMIT 1),
+    (SELECT k.revoked_on FROM consents k WHERE k.client_id = c.id AND k.kind = 'handover'
+      AND k.revoked_on IS NOT NULL ORDER BY k.revoked_on DESC LIMIT 1)
     FROM clients c";
 
 fn client_summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClientSummary> {
@@ -415,9 +415,22 @@ fn client_summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClientSummary> 
         id: r.get(0)?,
         uuid: r.get(1)?,
         bem_id: r.get(2)?,
-        case_status: r.get(3)?,
+        case_status: shown(r, 3)?,
         handover_bundle: r.get(4)?,
-        consent_given: r.get(5)?,
-        consent_revoked: r.get(6)?,
+        consent_given: shown(r, 5)?,
+        consent_revoked: shown(r, 6)?,
+    })
+}
+
+/// A value for display whatever another program or a bundle stored there
+/// (a blob, a number, bytes that are not UTF-8), so that one odd value
+/// cannot make the whole client list unreadable.
+fn shown(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Null => None,
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+        ValueRef::Text(b) | ValueRef::Blob(b) => Some(String::from_utf8_lossy(b).into_owned()),
     })
 }

@@ -25,6 +25,10 @@ use crate::fsutil;
 /// File name of the trust store inside the installation folder.
 pub const CONTACTS_FILE: &str = "contacts.json";
 
+/// Fewest letters of a fingerprint that [`Contacts::find`] takes as its
+/// start: shorter prefixes are too cheap to grind a card for.
+pub const MIN_FINGERPRINT_PREFIX: usize = 8;
+
 const MAX_CONTACTS_BYTES: usize = 16 * 1024 * 1024;
 
 /// A trusted contact.
@@ -177,42 +181,57 @@ impl Contacts {
     }
 
     /// Finds a contact by name or fingerprint, as a user types them: the
-    /// exact name; the name in any case; the fingerprint in any spelling
-    /// (case, dashes); else a unique case-insensitive prefix of a name or of
-    /// a fingerprint. A prefix that fits several contacts is refused listing
-    /// them, and so is one that fits none (listing every contact): a
-    /// handover must never go to a contact bemx guessed.
+    /// exact name, or the name in any case; the whole fingerprint in any
+    /// spelling (case, dashes); else a unique case-insensitive prefix of a
+    /// name, or of a fingerprint if at least [`MIN_FINGERPRINT_PREFIX`]
+    /// letters of it are given. Names and fingerprints are searched
+    /// together, so a card whose name is shaped like the start of another
+    /// contact's fingerprint makes the query ambiguous instead of winning.
+    /// A query that fits several contacts is refused listing them, and so
+    /// is one that fits none (listing every contact): a handover must
+    /// never go to a contact bemx guessed.
     pub fn find(&self, name_or_fingerprint: &str) -> Result<&Contact> {
         let query = name_or_fingerprint.trim();
+        if let Ok(fp) = Fingerprint::parse(query)
+            && let Some(c) = self.find_fingerprint(&fp)
+        {
+            return Ok(c);
+        }
+        // A fingerprint prefix is compared without dashes or spaces, in
+        // capitals; shorter ones are too easy to grind a card for.
+        let compact: String = query.chars().filter(|ch| *ch != '-' && !ch.is_whitespace()).collect();
+        let compact = compact.to_uppercase();
+        let by_fingerprint: Vec<&Contact> = if compact.chars().count() >= MIN_FINGERPRINT_PREFIX {
+            self.contacts.iter().filter(|c| c.fingerprint().to_compact().starts_with(&compact)).collect()
+        } else {
+            Vec::new()
+        };
         // Stored names are normalized (NFC, single spaces); a name typed on
         // a terminal that writes umlauts decomposed must still match.
         let normalized = crate::name::normalize_name(query).ok();
-        if let Some(c) =
-            self.contacts.iter().find(|c| Some(&c.card.name) == normalized.as_ref() || c.card.name == query)
-        {
-            return Ok(c);
-        }
-        if let Ok(fp) = Fingerprint::parse(query)
-            && let Some(c) = self.contacts.iter().find(|c| c.fingerprint() == fp)
-        {
-            return Ok(c);
-        }
         let folded = normalized.as_deref().unwrap_or(query).to_lowercase();
-        let same_name: Vec<&Contact> = self.contacts.iter().filter(|c| c.card.name.to_lowercase() == folded).collect();
-        if let [one] = same_name.as_slice() {
-            return Ok(one);
-        }
-        // A fingerprint prefix is compared without dashes or spaces, in capitals.
-        let compact: String = query.chars().filter(|ch| *ch != '-' && !ch.is_whitespace()).collect::<String>();
-        let compact = compact.to_uppercase();
-        let candidates: Vec<&Contact> = self
+        let exact: Vec<&Contact> = self
             .contacts
             .iter()
-            .filter(|c| {
-                (!folded.is_empty() && c.card.name.to_lowercase().starts_with(&folded))
-                    || (!compact.is_empty() && c.fingerprint().to_compact().starts_with(&compact))
-            })
+            .filter(|c| Some(&c.card.name) == normalized.as_ref() || c.card.name == query)
             .collect();
+        let same_name: Vec<&Contact> = self.contacts.iter().filter(|c| c.card.name.to_lowercase() == folded).collect();
+        let by_name: Vec<&Contact> = if !exact.is_empty() {
+            exact
+        } else if !same_name.is_empty() {
+            same_name
+        } else {
+            self.contacts
+                .iter()
+                .filter(|c| !folded.is_empty() && c.card.name.to_lowercase().starts_with(&folded))
+                .collect()
+        };
+        let mut candidates = by_name;
+        for c in by_fingerprint {
+            if !candidates.iter().any(|k| std::ptr::eq(*k, c)) {
+                candidates.push(c);
+            }
+        }
         let shown = |list: &[&Contact]| -> Vec<String> {
             list.iter().map(|c| format!("{} ({})", c.card.name, c.fingerprint())).collect()
         };
@@ -224,6 +243,12 @@ impl Contacts {
             }
             many => Err(IdentityError::ContactAmbiguous { query, candidates: shown(many) }),
         }
+    }
+
+    /// The contact with exactly this fingerprint, if trusted: for records
+    /// that store one, never matched by name or prefix.
+    pub fn find_fingerprint(&self, fingerprint: &Fingerprint) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.fingerprint() == *fingerprint)
     }
 
     /// The contact with this Ed25519 public key, if trusted.

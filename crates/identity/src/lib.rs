@@ -22,7 +22,7 @@ mod sign;
 
 pub use age::secrecy::SecretString;
 pub use card::{ContactCard, Fingerprint, MAX_CARD_BYTES, compute_fingerprint};
-pub use contacts::{AddOutcome, CONTACTS_FILE, Contact, Contacts, party_fingerprint};
+pub use contacts::{AddOutcome, CONTACTS_FILE, Contact, Contacts, MIN_FINGERPRINT_PREFIX, party_fingerprint};
 pub use error::{IdentityError, Result};
 pub use fsutil::{check_installation_folder, folder_writable_by_others};
 pub use identity::{

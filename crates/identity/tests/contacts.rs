@@ -47,8 +47,10 @@ fn add_persist_find_remove() {
     // A unique prefix of a name (any case) or of a fingerprint (any spelling).
     assert_eq!(contacts.find("anna").unwrap().card, anna);
     assert_eq!(contacts.find("ANNA S").unwrap().card, anna);
-    assert_eq!(contacts.find(&fp.to_compact()[..6].to_lowercase()).unwrap().card, ben);
-    assert_eq!(contacts.find(&fp.to_string()[..7]).unwrap().card, ben);
+    assert_eq!(contacts.find(&fp.to_compact()[..8].to_lowercase()).unwrap().card, ben);
+    assert_eq!(contacts.find(&fp.to_string()[..9]).unwrap().card, ben);
+    // Shorter than 8 letters, a fingerprint's start is no query.
+    assert!(contacts.find(&fp.to_compact()[..7]).is_err());
     assert!(matches!(contacts.find("Anna Schmidt-Meier"), Err(IdentityError::ContactNotFound { .. })));
     assert!(matches!(contacts.find(&card("Z").fingerprint().to_string()), Err(IdentityError::ContactNotFound { .. })));
     assert_eq!(contacts.find_by_signing_key(&anna.signing_key).unwrap().name(), "Anna Schmidt");
@@ -288,4 +290,24 @@ fn an_ambiguous_or_unknown_prefix_lists_the_candidates() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(contacts.find("  "), Err(IdentityError::ContactNotFound { .. })), "blank fits nothing");
+}
+
+/// A card named like the start of another contact's fingerprint does not
+/// win a query for that fingerprint: both fit, so it is refused.
+#[test]
+fn a_name_shaped_like_a_fingerprint_prefix_makes_the_query_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut contacts = Contacts::load(dir.path()).unwrap();
+    let bernd = card("Bernd");
+    let prefix = bernd.fingerprint().to_string()[..9].to_string();
+    let mallory = card(&prefix);
+    contacts.add(bernd.clone()).unwrap();
+    contacts.add(mallory.clone()).unwrap();
+    match contacts.find(&prefix) {
+        Err(IdentityError::ContactAmbiguous { candidates, .. }) => assert_eq!(candidates.len(), 2, "{candidates:?}"),
+        other => panic!("{other:?}"),
+    }
+    // The whole fingerprint still finds Bernd, and an exact lookup only him.
+    assert_eq!(contacts.find(&bernd.fingerprint().to_string()).unwrap().card, bernd);
+    assert_eq!(contacts.find_fingerprint(&bernd.fingerprint()).unwrap().card, bernd);
 }

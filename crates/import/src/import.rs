@@ -236,19 +236,18 @@ fn committed_backups(conn: &rusqlite::Connection, home: &Home) -> Result<Vec<Str
     Ok(names)
 }
 
-/// The room an import needs on the disks (DESIGN.md F1): the safety backup
-/// beside the other backups, less what the abandoned backups it replaces
-/// free; and the merge in the database, from the signed sizes: documents
+/// The room an import needs on the disks (DESIGN.md S1): the safety backup
+/// beside the other backups; and the merge in the database, from the signed sizes: documents
 /// as they are, rows half again for SQLite's pages and indexes (measured:
 /// 1.25 × on row-only bundles, 1.00 × on document-heavy ones).
 fn space_needed(
     file: &bemx_install::session::DbFileHandle,
     home: &Home,
     manifest: &Manifest,
-    abandoned: &[BackupInfo],
 ) -> Result<Vec<bemx_install::space::Need>, ImportError> {
-    let mut backup = backup::need(file, &home.backups_dir())?;
-    backup.bytes = backup.bytes.saturating_sub(abandoned.iter().map(|b| b.size).sum());
+    // The abandoned backups go only after this one is in place, so they
+    // free nothing before it is written.
+    let backup = backup::need(file, &home.backups_dir())?;
     let (documents, rows) = manifest.entries.iter().fold((0u64, 0u64), |(d, r), e| {
         if e.path.starts_with(BLOBS_PREFIX) { (d.saturating_add(e.size), r) } else { (d, r.saturating_add(e.size)) }
     });
@@ -277,7 +276,10 @@ pub fn preview(path: &Path, inst: &Installation<'_>, retention: Retention) -> Re
         backup::scan_backups(&dir)?.into_iter().filter(|b| !abandoned.iter().any(|a| a.name == b.name)).collect();
     // The safety backup this import takes is not in the list yet: it will
     // be the newest and is kept, which the retention counts in.
-    let mut backups_to_delete: Vec<String> = abandoned.into_iter().map(|b| b.name).collect();
+    let mut backups_to_delete: Vec<String> = match retention {
+        Retention::KeepAll => Vec::new(),
+        _ => abandoned.into_iter().map(|b| b.name).collect(),
+    };
     backups_to_delete.extend(backup::retention_victims(&remaining, retention, "").into_iter().map(|b| b.name.clone()));
     Ok(Preview {
         bundle_path: absolute(path),
@@ -412,10 +414,7 @@ pub fn import(
     let abandoned =
         backup::abandoned_safety_backups(&inst.home.backups_dir(), &bundle_id, &committed_backups(&tx, inst.home)?)?;
     // DESIGN.md F1: refused with the numbers before anything is written.
-    bemx_install::space::ensure(
-        &space_needed(file, inst.home, &manifest, &abandoned)?,
-        bemx_install::space::Margin::Installation,
-    )?;
+    bemx_install::space::ensure(&space_needed(file, inst.home, &manifest)?, bemx_install::space::Margin::Installation)?;
 
     // The receipt is the sender's only way to finish the handover: create
     // its file now, before the safety backup, so an import whose receipt
@@ -424,13 +423,6 @@ pub fn import(
     let receipt_file = ReceiptFile::create(&receipt_path)?;
 
     progress.step("safety backup");
-    // At most one SICHERHEITSBACKUP per bundle: those of earlier attempts
-    // (killed, so they could not remove their own) make way for this one.
-    let mut backups_deleted = Vec::new();
-    for b in abandoned {
-        backup::remove_backup(&b.path).map_err(|e| ImportError::io("deleting the unneeded backup", &b.path, e))?;
-        backups_deleted.push(b.name);
-    }
     let now = bemx_format::time::now();
     let backup_name = format!("{SAFETY_PREFIX}-{}-{}", bemx_format::time::compact(now), &bundle_id[..8]);
     let safety: BackupInfo = backup::create_backup(&tx, file, &inst.home.backups_dir(), &backup_name, inst.identity)?;
@@ -439,6 +431,17 @@ pub fn import(
     // exactly as this backup holds it: the backup is then redundant and
     // goes, so retries cannot fill the disk (issue 20).
     let mut unneeded = UnneededBackup { path: Some(safety.path.clone()) };
+    // At most one SICHERHEITSBACKUP per bundle: those of earlier attempts
+    // (killed, so they could not remove their own) go now that this one,
+    // of the current state, passed its check and is in place; never
+    // before, and never when told to keep every backup.
+    let mut backups_deleted = Vec::new();
+    if options.retention != Retention::KeepAll {
+        for b in abandoned {
+            backup::remove_backup(&b.path).map_err(|e| ImportError::io("deleting the unneeded backup", &b.path, e))?;
+            backups_deleted.push(b.name);
+        }
+    }
 
     progress.step("merge");
     progress.start(manifest.payload_size());

@@ -33,7 +33,8 @@ impl Date {
         let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else {
             return Err(bad());
         };
-        if y.len() != 4 || !(1..=12).contains(&month) || day == 0 || day > days_in(year, month) {
+        // bemx did not exist before 2000: an earlier year is a typo (12.03.1026).
+        if y.len() != 4 || year < 2000 || !(1..=12).contains(&month) || day == 0 || day > days_in(year, month) {
             return Err(bad());
         }
         // Ranges checked above: year has four digits, month ≤ 12, day ≤ 31.
@@ -98,7 +99,18 @@ fn in_force(conn: &rusqlite::Connection, client_id: i64) -> Result<Option<(i64, 
             "SELECT id, given_on FROM consents WHERE client_id = ?1 AND kind = ?2 AND revoked_on IS NULL
              ORDER BY given_on DESC, id DESC LIMIT 1",
             rusqlite::params![client_id, HANDOVER],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            // Read whatever was stored (another program's blob, a
+            // number): a withdrawal must never fail on it.
+            |r| {
+                use rusqlite::types::ValueRef;
+                let given = match r.get_ref(1)? {
+                    ValueRef::Text(b) | ValueRef::Blob(b) => String::from_utf8_lossy(b).into_owned(),
+                    ValueRef::Integer(n) => n.to_string(),
+                    ValueRef::Real(x) => x.to_string(),
+                    ValueRef::Null => String::new(),
+                };
+                Ok((r.get(0)?, given))
+            },
         )
         .optional()?)
 }
@@ -171,13 +183,20 @@ pub fn revoke(home: &Home, lock: &InstallLock, client: &str, revoked_on: Date) -
     let (mut session, _) = Session::open_locked(home, lock)?;
     let tx = crate::lock::begin_exclusive(session.db.conn_mut())?;
     let found = client_here(&tx, client)?;
-    let Some((id, given_on)) = in_force(&tx, found.id)? else {
+    let Some((_, given_on)) = in_force(&tx, found.id)? else {
         return Err(InstallError::NoConsent { bem_id: found.bem_id });
     };
-    if revoked_on.iso() < given_on {
+    // Compared as dates; a date another program stored in another form,
+    // or one ahead, never blocks recording a withdrawal.
+    if Date::parse(&given_on).is_ok_and(|given| revoked_on < given && given <= Date::today().next_day()) {
         return Err(InstallError::RevokedBeforeGiven { given_on, revoked_on: revoked_on.iso() });
     }
-    tx.execute("UPDATE consents SET revoked_on = ?1 WHERE id = ?2", rusqlite::params![revoked_on.iso(), id])?;
+    // Every consent in force goes: the export gate accepts any of them, and
+    // BEMdok or a bundle may have left more than one.
+    tx.execute(
+        "UPDATE consents SET revoked_on = ?1 WHERE client_id = ?2 AND kind = ?3 AND revoked_on IS NULL",
+        rusqlite::params![revoked_on.iso(), found.id, HANDOVER],
+    )?;
     let detail = format!("client={} revoked_on={}", found.uuid, revoked_on.iso());
     audit::record(&tx, &bemx_format::time::rfc3339(bemx_format::time::now()), Event::ConsentRevoked, "", &detail)?;
     tx.commit()?;
@@ -196,6 +215,7 @@ mod tests {
         assert_eq!(Date::parse("1.3.2026").unwrap().iso(), "2026-03-01");
         assert_eq!(Date::parse("29.02.2024").unwrap().iso(), "2024-02-29");
         assert_eq!(Date::parse("2000-02-29").unwrap().iso(), "2000-02-29");
+        assert_eq!(Date::parse("01.01.2000").unwrap().iso(), "2000-01-01");
         for bad in [
             "",
             "2026-3",

@@ -261,7 +261,8 @@ impl InstallError {
         }
     }
 
-    pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+    /// An I/O failure while `action` ("reading", "creating") on `path`.
+    pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
         InstallError::Io { action, path: path.to_path_buf(), error: source }
     }
 

@@ -230,12 +230,15 @@ fn confirm_in(
             return Err(InstallError::HandoverState { bundle: bundle_id, state, attempted: "confirm" });
         }
     }
-    let contact = contacts.find(&fingerprint).map_err(|_| {
+    // The recorded fingerprint, exactly: never a name or prefix match.
+    let unknown = || {
         InstallError::Receipt(ReceiptProblem::RecipientUnknown {
             bundle: bundle_id.clone(),
             fingerprint: fingerprint.clone(),
         })
-    })?;
+    };
+    let recorded = bemx_identity::Fingerprint::parse(&fingerprint).map_err(|_| unknown())?;
+    let contact = contacts.find_fingerprint(&recorded).ok_or_else(unknown)?;
     let receipt = Receipt::verify_file(receipt_file, &contact.card.signing_key)?;
     let mismatch = |what| InstallError::Receipt(ReceiptProblem::Mismatch { bundle: bundle_id.clone(), what });
     if receipt.sender != own_installation || receipt.receiver != *contact.card.installation_id.as_bytes() {

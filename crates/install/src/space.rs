@@ -143,20 +143,34 @@ fn volume_of(path: &Path) -> io::Result<Volume> {
 
 #[cfg(not(unix))]
 fn volume_of(path: &Path) -> io::Result<Volume> {
-    use std::path::Component;
+    use std::path::{Component, Prefix};
     let at = existing_ancestor(path)?;
-    // The drive letter or UNC share: what Windows reports free space for
-    // (a folder mounted as a volume is rare on a coordinator's PC, and then
-    // the probe of the path itself is still right).
-    let mut root = PathBuf::new();
-    for c in at.components() {
-        match c {
-            Component::Prefix(_) | Component::RootDir => root.push(c.as_os_str()),
-            _ => break,
+    // The drive letter or UNC share: what Windows reports free space for.
+    // `\\?\C:` and `C:` are one disk. (A folder mounted as a volume is rare
+    // on a coordinator's PC; its probe is still of the path itself.)
+    let Some(Component::Prefix(prefix)) = at.components().next() else {
+        return Ok(Volume { key: VolumeKey::Root(PathBuf::new()), shown: PathBuf::from("\\") });
+    };
+    let (key, shown) = match prefix.kind() {
+        Prefix::Disk(d) | Prefix::VerbatimDisk(d) => {
+            let letter = char::from(d).to_ascii_uppercase();
+            (format!("{letter}:"), format!("{letter}:\\"))
         }
-    }
-    let key = PathBuf::from(root.as_os_str().to_string_lossy().to_uppercase());
-    Ok(Volume { key: VolumeKey::Root(key), shown: root })
+        Prefix::UNC(server, share) | Prefix::VerbatimUNC(server, share) => {
+            let unc = format!("\\\\{}\\{}", server.to_string_lossy(), share.to_string_lossy());
+            (unc.to_uppercase(), unc)
+        }
+        _ => {
+            let raw = prefix.as_os_str().to_string_lossy().into_owned();
+            (raw.to_uppercase(), raw)
+        }
+    };
+    Ok(Volume { key: VolumeKey::Root(PathBuf::from(key)), shown: PathBuf::from(shown) })
+}
+
+/// Whether `a` and `b` lie on the same disk.
+pub fn same_disk(a: &Path, b: &Path) -> io::Result<bool> {
+    Ok(volume_of(a)?.key == volume_of(b)?.key)
 }
 
 /// Refuses, with the numbers, when any disk cannot hold what `needs` put on
@@ -227,6 +241,30 @@ mod tests {
         let total = fs4::total_space(dir.path()).unwrap();
         assert!(free > 0 && free <= total, "free {free} of {total}");
         assert_eq!(volume_of(&dir.path().join("a")).unwrap(), volume_of(dir.path()).unwrap());
+    }
+
+    #[test]
+    fn a_path_and_its_folder_are_on_one_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("f"), b"x").unwrap();
+        assert!(same_disk(&dir.path().join("f"), dir.path()).unwrap());
+        assert!(same_disk(&dir.path().join("not/yet"), dir.path()).unwrap());
+        let shown = volume_of(dir.path()).unwrap().shown;
+        assert!(
+            dir.path().starts_with(&shown) || std::path::absolute(dir.path()).unwrap().starts_with(&shown),
+            "{shown:?}"
+        );
+    }
+
+    /// `\\?\C:\` (how Windows APIs often hand paths back) and `C:\` are one
+    /// disk, shown as `C:\`.
+    #[cfg(windows)]
+    #[test]
+    fn verbatim_and_plain_drive_paths_are_one_disk() {
+        let plain = volume_of(Path::new(r"C:\")).unwrap();
+        let verbatim = volume_of(Path::new(r"\\?\C:\")).unwrap();
+        assert_eq!(plain, verbatim);
+        assert_eq!(plain.shown, PathBuf::from(r"C:\"));
     }
 
     #[test]

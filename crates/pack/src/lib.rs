@@ -304,15 +304,18 @@ pub fn export(
         documents: plan.blob_count(),
         without_consent: reason.map(|reason| (without_consent_uuids, reason)),
     };
-    // DESIGN.md F1: a stick too small is refused before the journal or the
-    // target is touched.
+    // DESIGN.md S1: a stick too small is refused before the journal or the
+    // target is touched. A bundle written to the installation's own disk
+    // (the Desktop, say) leaves that disk the installation's margin.
+    let own_disk = bemx_install::space::same_disk(&request.output, home.root())
+        .map_err(|e| bemx_install::InstallError::io("finding the free space for", &request.output, e))?;
     bemx_install::space::ensure(
         &[bemx_install::space::Need {
             path: request.output.clone(),
             bytes: plan.bundle_bound(manifest_bytes.len() as u64, signature.len() as u64),
             purpose: bemx_install::space::Purpose::Bundle,
         }],
-        bemx_install::space::Margin::Target,
+        if own_disk { bemx_install::space::Margin::Installation } else { bemx_install::space::Margin::Target },
     )?;
     // DESIGN.md E1: the journal knows the export before its bundle can exist.
     let pending = handover::announce_export(home, facts)?;
