@@ -8,6 +8,7 @@
 
 mod cmd;
 mod home;
+mod i18n;
 mod output;
 mod passphrase;
 mod progress;
@@ -50,7 +51,27 @@ struct Global {
     /// Answer yes to every confirmation question
     #[arg(long, short, global = true)]
     yes: bool,
+    /// Language: de or en [default: BEMX_LANG, else the system's language: German when it is German]
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    lang: Option<bemx_i18n::Lang>,
 }
+
+fn parse_lang(value: &str) -> Result<bemx_i18n::Lang, String> {
+    bemx_i18n::Lang::parse(value).ok_or_else(|| "de or en".to_owned())
+}
+
+/// Every crate's catalogue, for switching them all to one language.
+const CATALOGUES: [fn(bemx_i18n::Lang); 9] = [
+    crate::i18n::use_language,
+    bemx_format::i18n::use_language,
+    bemx_identity::i18n::use_language,
+    bemx_db::i18n::use_language,
+    bemx_demo::i18n::use_language,
+    bemx_install::i18n::use_language,
+    bemx_pack::i18n::use_language,
+    bemx_unpack::i18n::use_language,
+    bemx_import::i18n::use_language,
+];
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -225,6 +246,8 @@ fn main() -> ExitCode {
             e.exit()
         }
     };
+    let lang = bemx_i18n::choose(cli.global.lang, |var| std::env::var(var).ok());
+    bemx_i18n::apply(lang, &CATALOGUES);
     // An import fails only before its commit (later trouble is a warning),
     // so a failed import changed nothing: say that a retry is safe.
     let importing = matches!(cli.command, Command::Import(_));
@@ -264,7 +287,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let Global { home, db, json, quiet, yes } = cli.global;
+    let Global { home, db, json, quiet, yes, lang: _ } = cli.global;
     let root = match home {
         Some(dir) => dir,
         None => home::default_root()?,

@@ -6,6 +6,7 @@
 mod error;
 pub mod extract;
 pub mod graph;
+pub mod i18n;
 pub mod merge;
 mod ownership;
 pub mod schema;

@@ -2,6 +2,8 @@
 
 use bemx_db::DbError;
 
+use crate::i18n::fl;
+
 /// Result alias used throughout `bemx-demo`.
 pub type Result<T, E = DemoError> = std::result::Result<T, E>;
 
@@ -16,7 +18,7 @@ pub enum DemoError {
     Db(#[from] DbError),
 
     /// Invalid arguments to the generator.
-    #[error("invalid seed options: {detail}")]
+    #[error("{}", fl!("demo-invalid-options", detail = detail.as_str()))]
     InvalidOptions {
         /// What is wrong.
         detail: String,
@@ -24,7 +26,7 @@ pub enum DemoError {
 
     /// A catalogue row the generator refers to is missing although it was
     /// just inserted or is a system row.
-    #[error("catalogue code {code} is missing after seeding the catalogues")]
+    #[error("{}", fl!("demo-missing-catalogue-code", code = code.as_str()))]
     MissingCatalogueCode {
         /// The missing code.
         code: String,
@@ -46,10 +48,8 @@ impl DemoError {
     pub fn advice(&self) -> Option<String> {
         match self {
             DemoError::Db(e) => e.advice(),
-            DemoError::InvalidOptions { .. } => Some("see `bemx db seed --help` for the options".into()),
-            DemoError::MissingCatalogueCode { .. } => {
-                Some("the database was probably modified by another program: seed a fresh one".into())
-            }
+            DemoError::InvalidOptions { .. } => Some(fl!("demo-invalid-options-advice")),
+            DemoError::MissingCatalogueCode { .. } => Some(fl!("demo-missing-catalogue-code-advice")),
         }
     }
 }

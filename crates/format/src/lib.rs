@@ -11,6 +11,7 @@ pub mod age_header;
 pub mod durable;
 pub mod entry;
 mod error;
+pub mod i18n;
 pub mod layers;
 pub mod manifest;
 pub mod progress;

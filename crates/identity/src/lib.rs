@@ -16,6 +16,7 @@ pub mod card;
 pub mod contacts;
 mod error;
 mod fsutil;
+pub mod i18n;
 pub mod identity;
 pub mod name;
 mod sign;

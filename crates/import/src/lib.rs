@@ -5,6 +5,7 @@
 
 mod error;
 mod files;
+pub mod i18n;
 pub mod import;
 
 pub use error::ImportError;

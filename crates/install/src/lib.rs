@@ -16,6 +16,7 @@ pub mod consent;
 mod error;
 pub mod handover;
 pub mod home;
+pub mod i18n;
 pub mod journal;
 pub mod ledger;
 pub mod lock;

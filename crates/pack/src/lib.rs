@@ -12,6 +12,7 @@
 
 mod error;
 mod file;
+pub mod i18n;
 mod plan;
 
 use std::io::Write;

@@ -28,6 +28,7 @@
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod i18n;
 mod reader;
 mod verify;
 mod walk;

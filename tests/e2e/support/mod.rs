@@ -112,6 +112,8 @@ pub fn sealed<S: AsRef<std::ffi::OsStr>>(cwd: &Path, args: &[S]) -> Command {
         .current_dir(cwd)
         .env_remove("BEMX_HOME")
         .env_remove("BEMX_PASSPHRASE")
+        // English unless a test asks otherwise, whatever this machine's locale.
+        .env("BEMX_LANG", "en")
         .env("HOME", cwd.join("user-home"))
         .env("XDG_DATA_HOME", cwd.join("user-home/.local/share"))
         .stdin(Stdio::null())

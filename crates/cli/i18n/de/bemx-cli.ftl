@@ -1,0 +1,1 @@
+# bemx-cli: Deutsch. Dieselben Kennungen mit denselben Argumenten wie i18n/en.

@@ -1,0 +1,1 @@
+# bemx-db: English (the fallback). i18n/de has the same ids with the same arguments.
