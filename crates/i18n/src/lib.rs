@@ -89,11 +89,64 @@ fn system_language() -> Lang {
     requested.first().map_or(Lang::En, |l| Lang::of_locale(&l.to_string()))
 }
 
+/// The language chosen by [`apply`]: German once set, English before.
+static CURRENT_IS_GERMAN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Switches every crate's catalogue to `lang`: pass each crate's
 /// `i18n::use_language`.
 pub fn apply(lang: Lang, catalogues: &[fn(Lang)]) {
+    CURRENT_IS_GERMAN.store(lang == Lang::De, std::sync::atomic::Ordering::Relaxed);
     for use_language in catalogues {
         use_language(lang);
+    }
+}
+
+/// The language texts are given in now.
+pub fn current() -> Lang {
+    if CURRENT_IS_GERMAN.load(std::sync::atomic::Ordering::Relaxed) { Lang::De } else { Lang::En }
+}
+
+/// How many characters of a 64-character bundle id people are shown: as
+/// unique as needed among one coordinator's handovers, short enough to
+/// read out on the phone. `--json` keeps the whole id.
+pub const SHORT_ID: usize = 12;
+
+/// The start of a long hex id, for human output.
+pub fn short_id(id: &str) -> &str {
+    id.get(..SHORT_ID).unwrap_or(id)
+}
+
+/// A moment (seconds since 1970, UTC) in the PC's local time, as people
+/// write it: `30.11.2026, 12:01` in German, `2026-11-30 12:01` in English.
+pub fn datetime(secs: u64) -> String {
+    datetime_in(secs, current(), &jiff::tz::TimeZone::system())
+}
+
+fn datetime_in(secs: u64, lang: Lang, zone: &jiff::tz::TimeZone) -> String {
+    let Ok(ts) = jiff::Timestamp::from_second(i64::try_from(secs).unwrap_or(i64::MAX)) else {
+        return secs.to_string();
+    };
+    let local = ts.to_zoned_datetime(zone.clone());
+    match lang {
+        Lang::De => local.strftime("%d.%m.%Y, %H:%M").to_string(),
+        Lang::En => local.strftime("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+/// [`datetime`] of an RFC 3339 time as bemx records it
+/// (`2026-11-30T12:01:00Z`); anything else is shown as it is.
+pub fn datetime_of(rfc3339: &str) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(ts) => datetime(u64::try_from(ts.as_second()).unwrap_or(0)),
+        Err(_) => rfc3339.to_owned(),
+    }
+}
+
+/// A decimal number for people: `3.1` in English, `3,1` in German.
+pub fn decimal(text: &str) -> String {
+    match current() {
+        Lang::De => text.replace('.', ","),
+        Lang::En => text.to_owned(),
     }
 }
 
@@ -276,6 +329,20 @@ mod tests {
         assert_eq!(choose(None, env(&[("LC_ALL", ""), ("LC_MESSAGES", "de_DE"), ("LANG", "en")])), Lang::De);
         assert_eq!(choose(None, env(&[("LC_ALL", "C"), ("LANG", "de_DE.UTF-8")])), Lang::En);
         assert_eq!(choose(None, env(&[("LANG", "de_DE.UTF-8")])), Lang::De);
+    }
+
+    #[test]
+    fn dates_read_as_people_write_them() {
+        let utc = jiff::tz::TimeZone::UTC;
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap_or(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)));
+        // 2026-11-30T11:01:00Z
+        let t = 1_796_036_460;
+        assert_eq!(datetime_in(t, Lang::De, &utc), "30.11.2026, 11:01");
+        assert_eq!(datetime_in(t, Lang::En, &utc), "2026-11-30 11:01");
+        assert_eq!(datetime_in(t, Lang::De, &berlin), "30.11.2026, 12:01");
+        assert_eq!(short_id(&"ab".repeat(32)), "abababababab");
+        assert_eq!(short_id("abc"), "abc");
+        assert_eq!(datetime_of("not a time"), "not a time");
     }
 
     #[test]
