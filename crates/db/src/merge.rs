@@ -98,6 +98,29 @@ pub fn existing_client_uuids(conn: &Connection, uuids: &[String]) -> Result<Vec<
     Ok(out)
 }
 
+/// The BEM-IDs incoming clients will get here, in the order the merge
+/// inserts them: (incoming, stored) for each one that must be renamed
+/// because the name is taken, here or by an earlier one of them. What an
+/// import's question shows before anything is written (issue 15, item 3).
+pub fn planned_renames(conn: &Connection, incoming: &[String]) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT 1 FROM clients WHERE bem_id = ?1")?;
+    let mut taken_now = std::collections::HashSet::new();
+    let mut renames = Vec::new();
+    for wanted in incoming {
+        let mut candidate = wanted.clone();
+        let mut n = 2u64;
+        while taken_now.contains(&candidate) || stmt.exists([&candidate])? {
+            candidate = format!("{wanted} ({n})");
+            n += 1;
+        }
+        if candidate != *wanted {
+            renames.push((wanted.clone(), candidate.clone()));
+        }
+        taken_now.insert(candidate);
+    }
+    Ok(renames)
+}
+
 fn free_bem_id(conn: &Connection, wanted: &str) -> Result<String> {
     let mut stmt = conn.prepare_cached("SELECT 1 FROM clients WHERE bem_id = ?1")?;
     if !stmt.exists([wanted])? {
