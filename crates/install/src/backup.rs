@@ -191,12 +191,12 @@ pub fn verify_signature(
     let file = match File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(bad(BackupProblem::Unsigned)),
-        Err(e) => return Err(InstallError::io("opening the signature of", &path, e)),
+        Err(e) => return Err(InstallError::io(crate::IoAction::OpeningSignature, &path, e)),
     };
     let mut raw = Vec::new();
     file.take(MAX_SIGNATURE_FILE + 1)
         .read_to_end(&mut raw)
-        .map_err(|e| InstallError::io("reading the signature of", &path, e))?;
+        .map_err(|e| InstallError::io(crate::IoAction::ReadingSignature, &path, e))?;
     if raw.len() as u64 > MAX_SIGNATURE_FILE {
         return Err(bad(BackupProblem::BadSignature));
     }
@@ -234,7 +234,7 @@ pub fn delete_backup(dir: &Path, _lock: &crate::InstallLock, name: &str) -> Resu
     if !path.is_file() {
         return Err(InstallError::Backup { name: name.to_string(), problem: BackupProblem::Missing });
     }
-    remove_backup(&path).map_err(|e| InstallError::io("deleting the backup", &path, e))
+    remove_backup(&path).map_err(|e| InstallError::io(crate::IoAction::DeletingBackup, &path, e))
 }
 
 /// Deletes a backup and its signature file. The backup goes first: a
@@ -307,20 +307,23 @@ pub fn create_backup(
     let temp = dir.join(format!(".{name}.partial"));
     // Only the lock holder writes here, so a file of that name is stale.
     let _ = fs::remove_file(&temp);
-    let (guard, out) = TempFile::create(temp.clone()).map_err(|e| InstallError::io("creating", &temp, e))?;
+    let (guard, out) =
+        TempFile::create(temp.clone()).map_err(|e| InstallError::io(crate::IoAction::Creating, &temp, e))?;
     let (size, db_bytes, sha256) = write_and_verify(db, out, &temp, &identity.recipient(), identity.age_identity())?;
     let statement = BackupStatement { name: name.into(), installation: identity.installation_id(), sha256, db_bytes };
     let sig_path = signature_path(dir, name)?;
     let sig_temp = dir.join(format!(".{name}.sig.partial"));
     let _ = fs::remove_file(&sig_temp);
     let (sig_guard, mut sig_out) =
-        TempFile::create(sig_temp.clone()).map_err(|e| InstallError::io("creating", &sig_temp, e))?;
-    let sig_err = |e| InstallError::io("writing the backup signature", &sig_temp, e);
+        TempFile::create(sig_temp.clone()).map_err(|e| InstallError::io(crate::IoAction::Creating, &sig_temp, e))?;
+    let sig_err = |e| InstallError::io(crate::IoAction::WritingBackupSignature, &sig_temp, e);
     sig_out.write_all(&signature_file(&statement, identity)).map_err(sig_err)?;
     sig_out.sync_all().map_err(sig_err)?;
     drop(sig_out);
-    sig_guard.persist(&sig_path).map_err(|e| InstallError::io("renaming the backup signature", &sig_path, e))?;
-    guard.persist(&path).map_err(|e| InstallError::io("renaming the backup", &path, e))?;
+    sig_guard
+        .persist(&sig_path)
+        .map_err(|e| InstallError::io(crate::IoAction::RenamingBackupSignature, &sig_path, e))?;
+    guard.persist(&path).map_err(|e| InstallError::io(crate::IoAction::RenamingBackup, &path, e))?;
     Ok(BackupInfo {
         name: name.into(),
         path,
@@ -341,10 +344,10 @@ fn write_and_verify(
     identity: &age::x25519::Identity,
 ) -> Result<(u64, u64, [u8; 32]), InstallError> {
     use std::io::Seek;
-    let io_err = |e| InstallError::io("writing the backup", temp, e);
-    db.file.rewind().map_err(|e| InstallError::io("reading", &db.path, e))?;
+    let io_err = |e| InstallError::io(crate::IoAction::WritingBackup, temp, e);
+    db.file.rewind().map_err(|e| InstallError::io(crate::IoAction::Reading, &db.path, e))?;
     let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
-        .map_err(|e| InstallError::io("encrypting the backup", temp, io::Error::other(e.to_string())))?;
+        .map_err(|e| InstallError::io(crate::IoAction::EncryptingBackup, temp, io::Error::other(e.to_string())))?;
     let counting = Counting { inner: BufWriter::with_capacity(1 << 20, out), count: 0 };
     let age_out = encryptor.wrap_output(counting).map_err(io_err)?;
     let mut zstd_out = zstd::stream::write::Encoder::new(age_out, 3).map_err(io_err)?;
@@ -353,7 +356,7 @@ fn write_and_verify(
     let mut buf = vec![0u8; 1 << 20];
     let mut db_bytes = 0u64;
     loop {
-        let n = db.file.read(&mut buf).map_err(|e| InstallError::io("reading", &db.path, e))?;
+        let n = db.file.read(&mut buf).map_err(|e| InstallError::io(crate::IoAction::Reading, &db.path, e))?;
         if n == 0 {
             break;
         }
@@ -382,7 +385,7 @@ pub fn decrypt_backup(
 ) -> Result<u64, InstallError> {
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let bad = |problem| InstallError::Backup { name: name.clone(), problem };
-    let file = File::open(path).map_err(|e| InstallError::io("opening the backup", path, e))?;
+    let file = File::open(path).map_err(|e| InstallError::io(crate::IoAction::OpeningBackup, path, e))?;
     let decryptor = age::Decryptor::new_buffered(BufReader::new(file))
         .map_err(|e| bad(BackupProblem::NotABackup(e.to_string())))?;
     let plain = decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(|e| match e {
@@ -429,10 +432,10 @@ pub fn scan_backups(dir: &Path) -> Result<Vec<BackupInfo>, InstallError> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(InstallError::io("listing", dir, e)),
+        Err(e) => return Err(InstallError::io(crate::IoAction::Listing, dir, e)),
     };
     for entry in entries {
-        let entry = entry.map_err(|e| InstallError::io("listing", dir, e))?;
+        let entry = entry.map_err(|e| InstallError::io(crate::IoAction::Listing, dir, e))?;
         let path = entry.path();
         let Some(name) =
             path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(&format!(".{BACKUP_EXT}")))
@@ -511,7 +514,7 @@ pub fn apply_retention(dir: &Path, retention: Retention, just_taken: &str) -> Re
     let list = scan_backups(dir)?;
     let mut deleted = Vec::new();
     for b in retention_victims(&list, retention, just_taken) {
-        remove_backup(&b.path).map_err(|e| InstallError::io("deleting the old backup", &b.path, e))?;
+        remove_backup(&b.path).map_err(|e| InstallError::io(crate::IoAction::DeletingOldBackup, &b.path, e))?;
         deleted.push(b.name.clone());
     }
     Ok(deleted)
@@ -569,11 +572,11 @@ impl BackupUsage {
 
     /// What to tell the user when [`Self::crowded`].
     pub fn warning(&self) -> String {
-        format!(
-            "the {} backups take {} and only {} is free beside them, so the next safety backup may not fit: delete old ones with `bemx backup delete NAME` (see `bemx backup list`)",
-            self.count,
-            crate::space::human_bytes(self.total),
-            crate::space::human_bytes(self.free)
+        crate::i18n::fl!(
+            "install-backup-usage-warning",
+            count = self.count,
+            total = crate::space::human_bytes(self.total),
+            free = crate::space::human_bytes(self.free)
         )
     }
 }
@@ -582,14 +585,15 @@ impl BackupUsage {
 pub fn usage(dir: &Path) -> Result<BackupUsage, InstallError> {
     let list = scan_backups(dir)?;
     let probe = if dir.exists() { dir } else { dir.parent().unwrap_or(dir) };
-    let free = crate::space::available(probe).map_err(|e| InstallError::io("finding the free space for", dir, e))?;
+    let free =
+        crate::space::available(probe).map_err(|e| InstallError::io(crate::IoAction::FindingFreeSpace, dir, e))?;
     Ok(BackupUsage { count: list.len(), total: list.iter().map(|b| b.size).sum(), free })
 }
 
 /// The room a backup of the database needs: at most the database's size
 /// (zstd never makes it notably larger; age adds 16 bytes per 64 KiB).
 pub fn need(db: &DbFileHandle, dir: &Path) -> Result<crate::space::Need, InstallError> {
-    let len = db.file.metadata().map_err(|e| InstallError::io("reading", &db.path, e))?.len();
+    let len = db.file.metadata().map_err(|e| InstallError::io(crate::IoAction::Reading, &db.path, e))?.len();
     Ok(crate::space::Need {
         path: dir.to_path_buf(),
         bytes: len + len / 4096 + (64 << 10),
@@ -598,7 +602,7 @@ pub fn need(db: &DbFileHandle, dir: &Path) -> Result<crate::space::Need, Install
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), InstallError> {
-    bemx_format::durable::create_private_dir(dir).map_err(|e| InstallError::io("creating", dir, e))
+    bemx_format::durable::create_private_dir(dir).map_err(|e| InstallError::io(crate::IoAction::Creating, dir, e))
 }
 
 #[cfg(test)]

@@ -1,19 +1,22 @@
 use std::path::{Path, PathBuf};
 
+use crate::i18n::fl;
+
 /// Why a step of the installation's bookkeeping failed: the lock, a backup,
 /// a restore, the ledger, the handover journal, a receipt at the sender.
 /// After any of these the database is as it was before the command.
 ///
 /// `Display` says what happened; [`InstallError::advice`] says what to do.
+/// Both come from the catalogue `i18n/{en,de}/bemx-install.ftl`.
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum InstallError {
     /// Another bemx process or another program holds the installation or its database.
-    #[error("the database is in use by another program")]
+    #[error("{}", fl!("install-busy"))]
     Busy,
     /// A backup is missing, unreadable or fails its check.
-    #[error("backup {name} {problem}")]
+    #[error("{}", fl!("install-backup", name = name.as_str(), problem = problem.to_string()))]
     Backup {
         /// Backup name.
         name: String,
@@ -21,13 +24,13 @@ pub enum InstallError {
         problem: BackupProblem,
     },
     /// The database fails SQLite's integrity check.
-    #[error("the database fails its integrity check ({result}); nothing was changed")]
+    #[error("{}", fl!("install-damaged", result = result.as_str()))]
     Damaged {
         /// What `PRAGMA quick_check` said.
         result: String,
     },
     /// A restore found SQLite's rollback journal of an interrupted write.
-    #[error("cannot restore while {} exists (an interrupted write)", journal.display())]
+    #[error("{}", fl!("install-pending-journal", journal = journal.display().to_string()))]
     PendingJournal {
         /// The `-journal` file.
         journal: PathBuf,
@@ -36,10 +39,10 @@ pub enum InstallError {
     #[error("{0}")]
     Receipt(ReceiptProblem),
     /// No handover with that bundle id.
-    #[error("no handover with bundle id {0}")]
+    #[error("{}", fl!("install-unknown-handover", bundle = .0.as_str()))]
     UnknownHandover(String),
     /// The handover is not in a state that allows this.
-    #[error("handover {bundle} is {state}")]
+    #[error("{}", fl!("install-handover-state", bundle = bundle.as_str(), state = state.as_str()))]
     HandoverState {
         /// Bundle id.
         bundle: String,
@@ -50,8 +53,13 @@ pub enum InstallError {
     },
     /// The database (`--db`) records another installation than this one.
     #[error(
-        "the database {} belongs to installation {found}, not to this installation ({ours}); nothing was changed",
-        database.display()
+        "{}",
+        fl!(
+            "install-foreign-database",
+            database = database.display().to_string(),
+            found = found.as_str(),
+            ours = ours.as_str()
+        )
     )]
     ForeignDatabase {
         /// The database file.
@@ -63,10 +71,7 @@ pub enum InstallError {
     },
     /// Restoring the backup would delete clients that arrived by import
     /// after it was taken, and exist nowhere else.
-    #[error(
-        "restoring backup {backup} would delete client(s) {} that were imported after it was taken; nothing was changed",
-        .bem_ids.join(", ")
-    )]
+    #[error("{}", fl!("install-restore-would-lose", backup = backup.as_str(), bem_ids = bem_ids.join(", ")))]
     RestoreWouldLose {
         /// The backup.
         backup: String,
@@ -75,8 +80,14 @@ pub enum InstallError {
     },
     /// A disk cannot hold what the command would write (spec/DESIGN.md F1).
     #[error(
-        "not enough free space on {}: {purposes} need about {}, {} free; nothing was written",
-        disk.display(), crate::space::human_bytes(*needed), crate::space::human_bytes(*free)
+        "{}",
+        fl!(
+            "install-disk-full",
+            disk = disk.display().to_string(),
+            purposes = purposes.as_str(),
+            needed = crate::space::human_bytes(*needed),
+            free = crate::space::human_bytes(*free)
+        )
     )]
     DiskFull {
         /// The disk: `C:\` on Windows, the mount point elsewhere.
@@ -85,23 +96,24 @@ pub enum InstallError {
         needed: u64,
         /// Bytes free there.
         free: u64,
-        /// What needs the room, e.g. "the backup and the imported data".
+        /// What needs the room, e.g. "the backup and the imported data"
+        /// (in the language chosen when the check ran).
         purposes: String,
     },
     /// A date given on the command line is not a date.
-    #[error("{given} is not a date")]
+    #[error("{}", fl!("install-bad-date", given = given.as_str()))]
     BadDate {
         /// What was given.
         given: String,
     },
     /// A consent date after today.
-    #[error("the date {date} lies in the future")]
+    #[error("{}", fl!("install-date-in-future", date = date.as_str()))]
     DateInFuture {
         /// The date, YYYY-MM-DD.
         date: String,
     },
     /// The client is in an open handover and read-only until it ends.
-    #[error("client {bem_id} is handed over (bundle {bundle}) and cannot be changed here")]
+    #[error("{}", fl!("install-client-handed-over", bem_id = bem_id.as_str(), bundle = bundle.as_str()))]
     ClientHandedOver {
         /// BEM-ID.
         bem_id: String,
@@ -109,7 +121,7 @@ pub enum InstallError {
         bundle: String,
     },
     /// A handover consent is already in force.
-    #[error("client {bem_id} already has a handover consent, given on {since}; nothing was changed")]
+    #[error("{}", fl!("install-consent-exists", bem_id = bem_id.as_str(), since = since.as_str()))]
     ConsentExists {
         /// BEM-ID.
         bem_id: String,
@@ -117,13 +129,16 @@ pub enum InstallError {
         since: String,
     },
     /// No handover consent in force to revoke.
-    #[error("client {bem_id} has no handover consent in force; nothing was changed")]
+    #[error("{}", fl!("install-no-consent", bem_id = bem_id.as_str()))]
     NoConsent {
         /// BEM-ID.
         bem_id: String,
     },
     /// A revocation dated before the consent it revokes.
-    #[error("the consent was given on {given_on}, so it cannot have been revoked on {revoked_on}")]
+    #[error(
+        "{}",
+        fl!("install-revoked-before-given", given_on = given_on.as_str(), revoked_on = revoked_on.as_str())
+    )]
     RevokedBeforeGiven {
         /// When it was given.
         given_on: String,
@@ -131,7 +146,7 @@ pub enum InstallError {
         revoked_on: String,
     },
     /// The form named is not one of the client's documents.
-    #[error("document {document} is not a document of client {bem_id}")]
+    #[error("{}", fl!("install-not-the-clients-document", document = document.to_string(), bem_id = bem_id.as_str()))]
     NotTheClientsDocument {
         /// BEM-ID.
         bem_id: String,
@@ -139,21 +154,24 @@ pub enum InstallError {
         document: i64,
     },
     /// A record file (ledger, journal) has a line this version cannot read.
-    #[error("{} line {line} cannot be read ({reason})", path.display())]
+    #[error(
+        "{}",
+        fl!("install-record-file", path = path.display().to_string(), line = line.to_string(), reason = reason.to_string())
+    )]
     RecordFile {
         /// The file.
         path: PathBuf,
         /// 1-based line number.
         line: usize,
         /// Why.
-        reason: &'static str,
+        reason: RecordFault,
     },
     /// A file operation failed. The OS error is shown in the message, so it
     /// is not also a `source()`: a `{:#}` chain would print it twice.
-    #[error("{action} {} failed: {error}", path.display())]
+    #[error("{}", action.failed(path, error))]
     Io {
         /// What was being done.
-        action: &'static str,
+        action: IoAction,
         /// File concerned.
         path: PathBuf,
         /// The OS error.
@@ -167,47 +185,157 @@ pub enum InstallError {
     Db(bemx_db::DbError),
 }
 
-/// What is wrong with a backup.
+/// Why a line of a record file (ledger, journal) cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RecordFault {
+    /// The file is larger than a record file may grow.
+    TooLarge,
+    /// The file is not UTF-8 text.
+    NotUtf8,
+    /// The line is no record this version knows.
+    Unknown,
+}
+
+impl std::fmt::Display for RecordFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            RecordFault::TooLarge => fl!("install-record-too-large"),
+            RecordFault::NotUtf8 => fl!("install-record-not-utf8"),
+            RecordFault::Unknown => fl!("install-record-unknown"),
+        })
+    }
+}
+
+/// What was being done to a file when the operating system refused: each
+/// has its own sentence in the catalogue (`install-io-…`), since the words
+/// around the file name differ from language to language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IoAction {
+    /// Reading a file.
+    Reading,
+    /// Creating a file or folder.
+    Creating,
+    /// Writing a file.
+    Writing,
+    /// Opening a file.
+    Opening,
+    /// Listing a folder.
+    Listing,
+    /// Locking the lock file.
+    Locking,
+    /// Syncing a file to the disk.
+    Syncing,
+    /// Appending to a record file.
+    AppendingTo,
+    /// Opening the installation's lock file.
+    OpeningLockFile,
+    /// Opening a backup's signature file.
+    OpeningSignature,
+    /// Reading a backup's signature file.
+    ReadingSignature,
+    /// Deleting a backup (`bemx backup delete`).
+    DeletingBackup,
+    /// Deleting a backup past the retention.
+    DeletingOldBackup,
+    /// Writing a new backup.
+    WritingBackup,
+    /// Writing a new backup's signature file.
+    WritingBackupSignature,
+    /// Setting up the encryption of a new backup.
+    EncryptingBackup,
+    /// Opening a backup to decrypt it.
+    OpeningBackup,
+    /// Giving a finished backup its name.
+    RenamingBackup,
+    /// Giving a finished backup's signature file its name.
+    RenamingBackupSignature,
+    /// Asking the operating system for the free space.
+    FindingFreeSpace,
+    /// Putting a restored database in place of the current one.
+    ReplacingDatabase,
+}
+
+impl IoAction {
+    /// The message: doing this to `path` failed with `error`.
+    fn failed(self, path: &Path, error: &std::io::Error) -> String {
+        let path = path.display().to_string();
+        let error = error.to_string();
+        let (path, error) = (path.as_str(), error.as_str());
+        match self {
+            IoAction::Reading => fl!("install-io-reading", path = path, error = error),
+            IoAction::Creating => fl!("install-io-creating", path = path, error = error),
+            IoAction::Writing => fl!("install-io-writing", path = path, error = error),
+            IoAction::Opening => fl!("install-io-opening", path = path, error = error),
+            IoAction::Listing => fl!("install-io-listing", path = path, error = error),
+            IoAction::Locking => fl!("install-io-locking", path = path, error = error),
+            IoAction::Syncing => fl!("install-io-syncing", path = path, error = error),
+            IoAction::AppendingTo => fl!("install-io-appending", path = path, error = error),
+            IoAction::OpeningLockFile => fl!("install-io-opening-lock-file", path = path, error = error),
+            IoAction::OpeningSignature => fl!("install-io-opening-signature", path = path, error = error),
+            IoAction::ReadingSignature => fl!("install-io-reading-signature", path = path, error = error),
+            IoAction::DeletingBackup => fl!("install-io-deleting-backup", path = path, error = error),
+            IoAction::DeletingOldBackup => fl!("install-io-deleting-old-backup", path = path, error = error),
+            IoAction::WritingBackup => fl!("install-io-writing-backup", path = path, error = error),
+            IoAction::WritingBackupSignature => {
+                fl!("install-io-writing-backup-signature", path = path, error = error)
+            }
+            IoAction::EncryptingBackup => fl!("install-io-encrypting-backup", path = path, error = error),
+            IoAction::OpeningBackup => fl!("install-io-opening-backup", path = path, error = error),
+            IoAction::RenamingBackup => fl!("install-io-renaming-backup", path = path, error = error),
+            IoAction::RenamingBackupSignature => {
+                fl!("install-io-renaming-backup-signature", path = path, error = error)
+            }
+            IoAction::FindingFreeSpace => fl!("install-io-finding-free-space", path = path, error = error),
+            IoAction::ReplacingDatabase => fl!("install-io-replacing-database", path = path, error = error),
+        }
+    }
+}
+
+/// What is wrong with a backup. Its `Display` continues the sentence
+/// "backup NAME …" of [`InstallError::Backup`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum BackupProblem {
     /// The name is not one bemx gives backups.
-    #[error("is not a backup name")]
+    #[error("{}", fl!("install-backup-problem-bad-name"))]
     BadName,
     /// No such file.
-    #[error("does not exist")]
+    #[error("{}", fl!("install-backup-problem-missing"))]
     Missing,
     /// Backups are named to the second; too many in one second.
-    #[error("already exists")]
+    #[error("{}", fl!("install-backup-problem-exists"))]
     Exists,
     /// Not an age file at all.
-    #[error("is not a bemx backup ({0})")]
+    #[error("{}", fl!("install-backup-problem-not-a-backup", detail = .0.as_str()))]
     NotABackup(String),
     /// Encrypted to another key.
-    #[error("was not made by this installation (it is encrypted to another key)")]
+    #[error("{}", fl!("install-backup-problem-foreign-key"))]
     ForeignKey,
     /// Decrypts, but its data ends early or fails authentication.
-    #[error("is damaged or truncated ({0})")]
+    #[error("{}", fl!("install-backup-problem-damaged", detail = .0.as_str()))]
     Damaged(String),
     /// Written, but reads back differently.
-    #[error("reads back differently from the database")]
+    #[error("{}", fl!("install-backup-problem-read-back"))]
     ReadBack,
     /// No signature file: bemx cannot tell it from a backup planted by
     /// anyone who knows this installation's contact card.
-    #[error("is not signed by this installation; nothing was changed")]
+    #[error("{}", fl!("install-backup-problem-unsigned"))]
     Unsigned,
     /// The signature file is malformed or not signed with this installation's key.
-    #[error("has a signature that does not verify with this installation's key; nothing was changed")]
+    #[error("{}", fl!("install-backup-problem-bad-signature"))]
     BadSignature,
     /// Signed by this installation, but for another backup.
-    #[error("has a signature made for another backup (the {what} differs); nothing was changed")]
+    #[error("{}", fl!("install-backup-problem-signed-for-other", what = what.to_string()))]
     SignedForOther {
-        /// Which signed fact differs: "name" or "installation".
+        /// Which signed fact differs: "name" or "installation" (the
+        /// catalogue selects on it).
         what: &'static str,
     },
     /// Signed correctly, but the content is not what was signed.
-    #[error("does not hold the database its signature vouches for; nothing was changed")]
+    #[error("{}", fl!("install-backup-problem-content-mismatch"))]
     ContentMismatch,
 }
 
@@ -217,12 +345,13 @@ pub enum BackupProblem {
 #[non_exhaustive]
 pub enum ReceiptProblem {
     /// The receipt is for a handover this installation cancelled.
-    #[error(
-        "WARNING: this receipt says bundle {0} was imported, but you cancelled that handover and took the clients back: the clients now exist on two PCs"
-    )]
+    #[error("{}", fl!("install-receipt-cancelled-handover", bundle = .0.as_str()))]
     CancelledHandover(String),
     /// The recipient is no longer a contact, so the signature cannot be checked.
-    #[error("the recipient of bundle {bundle} (fingerprint {fingerprint}) is no longer among your contacts")]
+    #[error(
+        "{}",
+        fl!("install-receipt-recipient-unknown", bundle = bundle.as_str(), fingerprint = fingerprint.as_str())
+    )]
     RecipientUnknown {
         /// Bundle id.
         bundle: String,
@@ -230,21 +359,41 @@ pub enum ReceiptProblem {
         fingerprint: String,
     },
     /// Signed by the recipient, but for other facts than this handover's.
-    #[error("the receipt for bundle {bundle} does not match this handover ({what} differ)")]
+    #[error("{}", fl!("install-receipt-mismatch", bundle = bundle.as_str(), what = what.to_string()))]
     Mismatch {
         /// Bundle id.
         bundle: String,
         /// Which facts differ.
-        what: &'static str,
+        what: ReceiptFacts,
     },
     /// The import is recorded, but the database no longer holds it.
-    #[error(
-        "bundle {0} is recorded as imported, but this database no longer holds that import (it was restored from an older backup)"
-    )]
+    #[error("{}", fl!("install-receipt-import-restored-away", bundle = .0.as_str()))]
     ImportRestoredAway(String),
     /// Never imported here.
-    #[error("bundle {0} was never imported here")]
+    #[error("{}", fl!("install-receipt-never-imported", bundle = .0.as_str()))]
     NeverImported(String),
+}
+
+/// The facts a receipt vouches for, of which one differs from the handover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReceiptFacts {
+    /// The sending or receiving installation.
+    Parties,
+    /// The SHA-256 of the manifest the receiver acknowledges.
+    Manifest,
+    /// The clients handed over.
+    Clients,
+}
+
+impl std::fmt::Display for ReceiptFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            ReceiptFacts::Parties => fl!("install-receipt-facts-parties"),
+            ReceiptFacts::Manifest => fl!("install-receipt-facts-manifest"),
+            ReceiptFacts::Clients => fl!("install-receipt-facts-clients"),
+        })
+    }
 }
 
 impl InstallError {
@@ -261,79 +410,53 @@ impl InstallError {
         }
     }
 
-    /// An I/O failure while `action` ("reading", "creating") on `path`.
-    pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+    /// An I/O failure while doing `action` on `path`.
+    pub fn io(action: IoAction, path: &Path, source: std::io::Error) -> Self {
         InstallError::Io { action, path: path.to_path_buf(), error: source }
     }
 
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
         Some(match self {
-            InstallError::Busy => "close BEMdok and every other bemx window, then try again".into(),
-            InstallError::BadDate { .. } => "write the date as on the form, e.g. 12.03.2026 or 2026-03-12".into(),
-            InstallError::DateInFuture { .. } => "give the date written on the signed form".into(),
-            InstallError::ClientHandedOver { .. } => {
-                "wait for the handover to be confirmed or cancel it (`bemx handover list`)".into()
-            }
-            InstallError::ConsentExists { .. } => {
-                "to record a new one, revoke the old one first (`bemx clients consent revoke`)".into()
-            }
-            InstallError::NoConsent { .. } => "`bemx clients list` shows each client's consent".into(),
-            InstallError::RevokedBeforeGiven { .. } => "give the date of the revocation, on or after that day".into(),
-            InstallError::NotTheClientsDocument { .. } => {
-                "name a document of this client that holds the signed form, or leave out --form".into()
-            }
-            InstallError::DiskFull { .. } => {
-                "make room on that disk (empty the recycle bin, move or delete large files; `bemx backup list` shows the backups and their sizes), or choose another folder, then try again".into()
-            }
+            InstallError::Busy => fl!("install-busy-advice"),
+            InstallError::BadDate { .. } => fl!("install-bad-date-advice"),
+            InstallError::DateInFuture { .. } => fl!("install-date-in-future-advice"),
+            InstallError::ClientHandedOver { .. } => fl!("install-client-handed-over-advice"),
+            InstallError::ConsentExists { .. } => fl!("install-consent-exists-advice"),
+            InstallError::NoConsent { .. } => fl!("install-no-consent-advice"),
+            InstallError::RevokedBeforeGiven { .. } => fl!("install-revoked-before-given-advice"),
+            InstallError::NotTheClientsDocument { .. } => fl!("install-not-the-clients-document-advice"),
+            InstallError::DiskFull { .. } => fl!("install-disk-full-advice"),
             InstallError::Backup { problem, .. } => match problem {
-                BackupProblem::BadName | BackupProblem::Missing => {
-                    "run `bemx backup list` to see the backups and use a name it shows".into()
-                }
-                BackupProblem::Exists => "wait a second and try again".into(),
+                BackupProblem::BadName | BackupProblem::Missing => fl!("install-backup-pick-advice"),
+                BackupProblem::Exists => fl!("install-backup-exists-advice"),
                 BackupProblem::NotABackup(_) | BackupProblem::ForeignKey | BackupProblem::Damaged(_) => {
-                    "use another backup (`bemx backup list`)".into()
+                    fl!("install-backup-use-another-advice")
                 }
-                BackupProblem::ReadBack => "the disk may be failing: check it; nothing was changed".into(),
-                BackupProblem::Unsigned => {
-                    "restore a backup that `bemx backup list` shows as signed; a backup made by an older bemx can be restored by hand (age -d, zstd -d) once you are sure where it came from".into()
-                }
-                BackupProblem::BadSignature
-                | BackupProblem::SignedForOther { .. }
-                | BackupProblem::ContentMismatch => {
-                    "do not use this backup, it may have been forged or swapped: restore another one (`bemx backup list`) and ask your IT admin who can write to the backups folder".into()
+                BackupProblem::ReadBack => fl!("install-backup-read-back-advice"),
+                BackupProblem::Unsigned => fl!("install-backup-unsigned-advice"),
+                BackupProblem::BadSignature | BackupProblem::SignedForOther { .. } | BackupProblem::ContentMismatch => {
+                    fl!("install-backup-forged-advice")
                 }
             },
-            InstallError::Damaged { .. } => "run `bemx db check` and restore a backup".into(),
-            InstallError::PendingJournal { .. } => {
-                "open the database once with bemx (`bemx db check`) so SQLite can roll it back, then restore".into()
-            }
+            InstallError::Damaged { .. } => fl!("install-damaged-advice"),
+            InstallError::PendingJournal { .. } => fl!("install-pending-journal-advice"),
             InstallError::Receipt(p) => match p {
-                ReceiptProblem::CancelledHandover(_) => {
-                    "contact the receiver at once and agree who keeps the clients".into()
-                }
-                ReceiptProblem::RecipientUnknown { .. } => "add their contact card again to check the receipt".into(),
-                ReceiptProblem::Mismatch { .. } => "ask the receiver for the right receipt".into(),
-                ReceiptProblem::ImportRestoredAway(_) => {
-                    "its clients may be missing here: ask the sender to cancel that handover and export the clients again".into()
-                }
-                ReceiptProblem::NeverImported(_) => "run `bemx inspect` on the bundle to see its id".into(),
+                ReceiptProblem::CancelledHandover(_) => fl!("install-receipt-cancelled-handover-advice"),
+                ReceiptProblem::RecipientUnknown { .. } => fl!("install-receipt-recipient-unknown-advice"),
+                ReceiptProblem::Mismatch { .. } => fl!("install-receipt-mismatch-advice"),
+                ReceiptProblem::ImportRestoredAway(_) => fl!("install-receipt-import-restored-away-advice"),
+                ReceiptProblem::NeverImported(_) => fl!("install-receipt-never-imported-advice"),
             },
-            InstallError::UnknownHandover(_) => "run `bemx handover list` to see the open ones".into(),
+            InstallError::UnknownHandover(_) => fl!("install-unknown-handover-advice"),
             InstallError::HandoverState { state, attempted, .. } => match (*attempted, state.as_str()) {
-                ("confirm", "confirmed") => "it was already confirmed; nothing to do".into(),
-                ("cancel", _) => "only an open handover can be cancelled; `bemx handover list` shows them".into(),
-                _ => "only an open handover can be confirmed; `bemx handover list` shows them".into(),
+                ("confirm", "confirmed") => fl!("install-handover-state-already-confirmed-advice"),
+                ("cancel", _) => fl!("install-handover-state-cancel-advice"),
+                _ => fl!("install-handover-state-confirm-advice"),
             },
-            InstallError::ForeignDatabase { .. } => {
-                "use this installation's own database (leave out --db), or the --home of the installation it belongs to".into()
-            }
-            InstallError::RestoreWouldLose { .. } => {
-                "their case files exist only in the current database: restore a newer backup (`bemx backup list`), or hand these clients over first".into()
-            }
-            InstallError::RecordFile { .. } => {
-                "the file was changed outside bemx: restore it from your file backup or ask your IT admin; bemx changed nothing".into()
-            }
+            InstallError::ForeignDatabase { .. } => fl!("install-foreign-database-advice"),
+            InstallError::RestoreWouldLose { .. } => fl!("install-restore-would-lose-advice"),
+            InstallError::RecordFile { .. } => fl!("install-record-file-advice"),
             InstallError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),
             InstallError::Format(e) => return e.advice(),
             InstallError::Db(e) => return e.advice(),
@@ -390,11 +513,153 @@ mod tests {
     #[test]
     fn an_os_error_is_shown_once() {
         let e = InstallError::io(
-            "reading",
+            IoAction::Reading,
             Path::new("/x/ledger"),
             std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
         );
         assert_eq!(e.to_string(), "reading /x/ledger failed: gone");
         assert!(std::error::Error::source(&e).is_none(), "a {{:#}} chain would print it again");
+    }
+}
+
+/// The English texts are the ones the code printed before they moved into
+/// the catalogue (tests here and in tests/e2e look for parts of them).
+#[cfg(test)]
+mod english {
+    use super::*;
+
+    fn backup(problem: BackupProblem) -> String {
+        InstallError::Backup { name: "N".into(), problem }.to_string()
+    }
+
+    #[test]
+    fn the_english_texts_are_unchanged() {
+        let os = || std::io::Error::other("gone");
+        assert_eq!(InstallError::Busy.to_string(), "the database is in use by another program");
+        assert_eq!(backup(BackupProblem::BadName), "backup N is not a backup name");
+        assert_eq!(backup(BackupProblem::Missing), "backup N does not exist");
+        assert_eq!(backup(BackupProblem::Exists), "backup N already exists");
+        assert_eq!(backup(BackupProblem::NotABackup("d".into())), "backup N is not a bemx backup (d)");
+        assert_eq!(
+            backup(BackupProblem::ForeignKey),
+            "backup N was not made by this installation (it is encrypted to another key)"
+        );
+        assert_eq!(backup(BackupProblem::Damaged("d".into())), "backup N is damaged or truncated (d)");
+        assert_eq!(backup(BackupProblem::ReadBack), "backup N reads back differently from the database");
+        assert_eq!(backup(BackupProblem::Unsigned), "backup N is not signed by this installation; nothing was changed");
+        assert_eq!(
+            backup(BackupProblem::BadSignature),
+            "backup N has a signature that does not verify with this installation's key; nothing was changed"
+        );
+        assert_eq!(
+            backup(BackupProblem::SignedForOther { what: "installation" }),
+            "backup N has a signature made for another backup (the installation differs); nothing was changed"
+        );
+        assert_eq!(
+            backup(BackupProblem::ContentMismatch),
+            "backup N does not hold the database its signature vouches for; nothing was changed"
+        );
+        assert_eq!(
+            InstallError::Damaged { result: "r".into() }.to_string(),
+            "the database fails its integrity check (r); nothing was changed"
+        );
+        assert_eq!(
+            InstallError::PendingJournal { journal: "/j".into() }.to_string(),
+            "cannot restore while /j exists (an interrupted write)"
+        );
+        assert_eq!(InstallError::UnknownHandover("b".into()).to_string(), "no handover with bundle id b");
+        assert_eq!(
+            InstallError::HandoverState { bundle: "b".into(), state: "cancelled".into(), attempted: "confirm" }
+                .to_string(),
+            "handover b is cancelled"
+        );
+        assert_eq!(
+            InstallError::ForeignDatabase { database: "/d".into(), found: "f".into(), ours: "o".into() }.to_string(),
+            "the database /d belongs to installation f, not to this installation (o); nothing was changed"
+        );
+        assert_eq!(
+            InstallError::RestoreWouldLose { backup: "B".into(), bem_ids: vec!["X".into(), "Y".into()] }.to_string(),
+            "restoring backup B would delete client(s) X, Y that were imported after it was taken; nothing was changed"
+        );
+        assert_eq!(
+            InstallError::DiskFull { disk: "/".into(), needed: 3_100_000_000, free: 999, purposes: "p".into() }
+                .to_string(),
+            "not enough free space on /: p need about 3.1 GB, 999 bytes free; nothing was written"
+        );
+        assert_eq!(InstallError::BadDate { given: "g".into() }.to_string(), "g is not a date");
+        assert_eq!(InstallError::DateInFuture { date: "d".into() }.to_string(), "the date d lies in the future");
+        assert_eq!(
+            InstallError::ClientHandedOver { bem_id: "X".into(), bundle: "b".into() }.to_string(),
+            "client X is handed over (bundle b) and cannot be changed here"
+        );
+        assert_eq!(
+            InstallError::ConsentExists { bem_id: "X".into(), since: "s".into() }.to_string(),
+            "client X already has a handover consent, given on s; nothing was changed"
+        );
+        assert_eq!(
+            InstallError::NoConsent { bem_id: "X".into() }.to_string(),
+            "client X has no handover consent in force; nothing was changed"
+        );
+        assert_eq!(
+            InstallError::RevokedBeforeGiven { given_on: "g".into(), revoked_on: "r".into() }.to_string(),
+            "the consent was given on g, so it cannot have been revoked on r"
+        );
+        assert_eq!(
+            InstallError::NotTheClientsDocument { bem_id: "X".into(), document: 12345 }.to_string(),
+            "document 12345 is not a document of client X"
+        );
+        assert_eq!(
+            InstallError::RecordFile { path: "/l".into(), line: 1234, reason: RecordFault::Unknown }.to_string(),
+            "/l line 1234 cannot be read (not a record this version knows)"
+        );
+        assert_eq!(RecordFault::TooLarge.to_string(), "larger than 64 MiB");
+        assert_eq!(RecordFault::NotUtf8.to_string(), "not UTF-8 text");
+        let io = |action| InstallError::io(action, Path::new("/p"), os()).to_string();
+        assert_eq!(io(IoAction::AppendingTo), "appending to /p failed: gone");
+        assert_eq!(io(IoAction::OpeningSignature), "opening the signature of /p failed: gone");
+        assert_eq!(io(IoAction::RenamingBackupSignature), "renaming the backup signature /p failed: gone");
+        assert_eq!(io(IoAction::FindingFreeSpace), "finding the free space for /p failed: gone");
+        assert_eq!(io(IoAction::ReplacingDatabase), "replacing the database with /p failed: gone");
+        let receipt = |p| InstallError::Receipt(p).to_string();
+        assert_eq!(
+            receipt(ReceiptProblem::CancelledHandover("b".into())),
+            "WARNING: this receipt says bundle b was imported, but you cancelled that handover and took the clients back: the clients now exist on two PCs"
+        );
+        assert_eq!(
+            receipt(ReceiptProblem::RecipientUnknown { bundle: "b".into(), fingerprint: "F".into() }),
+            "the recipient of bundle b (fingerprint F) is no longer among your contacts"
+        );
+        for (what, text) in [
+            (ReceiptFacts::Parties, "sender or receiver"),
+            (ReceiptFacts::Manifest, "the acknowledged manifest"),
+            (ReceiptFacts::Clients, "the clients"),
+        ] {
+            assert_eq!(
+                receipt(ReceiptProblem::Mismatch { bundle: "b".into(), what }),
+                format!("the receipt for bundle b does not match this handover ({text} differ)")
+            );
+        }
+        assert_eq!(
+            receipt(ReceiptProblem::ImportRestoredAway("b".into())),
+            "bundle b is recorded as imported, but this database no longer holds that import (it was restored from an older backup)"
+        );
+        assert_eq!(receipt(ReceiptProblem::NeverImported("b".into())), "bundle b was never imported here");
+        let usage = crate::backup::BackupUsage { count: 1, total: 2_000_000, free: 1000 };
+        assert_eq!(
+            usage.warning(),
+            "the 1 backups take 2.0 MB and only 1.0 KB is free beside them, so the next safety backup may not fit: delete old ones with `bemx backup delete NAME` (see `bemx backup list`)"
+        );
+        let advice = |e: InstallError| e.advice().unwrap_or_default();
+        let state =
+            |state: &str, attempted| InstallError::HandoverState { bundle: "b".into(), state: state.into(), attempted };
+        assert_eq!(advice(state("confirmed", "confirm")), "it was already confirmed; nothing to do");
+        assert_eq!(
+            advice(state("confirmed", "cancel")),
+            "only an open handover can be cancelled; `bemx handover list` shows them"
+        );
+        assert_eq!(
+            advice(state("x", "confirm")),
+            "only an open handover can be confirmed; `bemx handover list` shows them"
+        );
     }
 }

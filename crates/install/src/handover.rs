@@ -7,7 +7,7 @@ use bemx_identity::Contacts;
 
 use crate::audit::{self, Event};
 use crate::journal::{self, HandoverState, JournalEntry, Replay};
-use crate::{Home, InstallError, InstallLock, ReceiptProblem, Session};
+use crate::{Home, InstallError, InstallLock, ReceiptFacts, ReceiptProblem, Session};
 
 /// What the installation records of an export.
 #[derive(Debug, Clone)]
@@ -242,17 +242,17 @@ fn confirm_in(
     let receipt = Receipt::verify_file(receipt_file, &contact.card.signing_key)?;
     let mismatch = |what| InstallError::Receipt(ReceiptProblem::Mismatch { bundle: bundle_id.clone(), what });
     if receipt.sender != own_installation || receipt.receiver != *contact.card.installation_id.as_bytes() {
-        return Err(mismatch("sender or receiver"));
+        return Err(mismatch(ReceiptFacts::Parties));
     }
     let replay = Replay::of(&journal::read_journal(&home.handover_journal_path())?);
     let exported = replay.handovers.get(&bundle_id).filter(|h| h.state == HandoverState::Open);
     if exported.is_none_or(|h| h.manifest_sha256 != hex::encode(receipt.manifest_sha256)) {
-        return Err(mismatch("the acknowledged manifest"));
+        return Err(mismatch(ReceiptFacts::Manifest));
     }
     let ours: Vec<[u8; 16]> =
         uuids.iter().filter_map(|u| uuid::Uuid::parse_str(u).ok()).map(|u| *u.as_bytes()).collect();
     if ours.len() != uuids.len() || receipt.clients_sha256 != Receipt::clients_digest(&ours) {
-        return Err(mismatch("the clients"));
+        return Err(mismatch(ReceiptFacts::Clients));
     }
     // Read before anything changes: an unreadable backups folder must
     // refuse the confirm, not fail it after the purge has committed. Named

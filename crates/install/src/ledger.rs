@@ -29,12 +29,19 @@ pub(crate) fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, InstallErr
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(InstallError::io("reading", path, e)),
+        Err(e) => return Err(InstallError::io(crate::IoAction::Reading, path, e)),
     };
     let mut bytes = Vec::new();
-    (&mut file).take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| InstallError::io("reading", path, e))?;
+    (&mut file)
+        .take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InstallError::io(crate::IoAction::Reading, path, e))?;
     if bytes.len() as u64 > MAX_FILE {
-        return Err(InstallError::RecordFile { path: path.to_path_buf(), line: 0, reason: "larger than 64 MiB" });
+        return Err(InstallError::RecordFile {
+            path: path.to_path_buf(),
+            line: 0,
+            reason: crate::RecordFault::TooLarge,
+        });
     }
     let complete = match bytes.iter().rposition(|&b| b == b'\n') {
         Some(at) => &bytes[..=at],
@@ -43,7 +50,7 @@ pub(crate) fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, InstallErr
     let text = std::str::from_utf8(complete).map_err(|e| InstallError::RecordFile {
         path: path.to_path_buf(),
         line: complete[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1,
-        reason: "not UTF-8 text",
+        reason: crate::RecordFault::NotUtf8,
     })?;
     Ok(text
         .lines()
@@ -54,11 +61,11 @@ pub(crate) fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, InstallErr
 }
 
 pub(crate) fn malformed(path: &Path, line: usize) -> InstallError {
-    InstallError::RecordFile { path: path.to_path_buf(), line, reason: "not a record this version knows" }
+    InstallError::RecordFile { path: path.to_path_buf(), line, reason: crate::RecordFault::Unknown }
 }
 
 pub(crate) fn append_line(path: &Path, line: &str) -> Result<(), InstallError> {
-    let err = |e| InstallError::io("appending to", path, e);
+    let err = |e| InstallError::io(crate::IoAction::AppendingTo, path, e);
     let mut f = OpenOptions::new().create(true).read(true).write(true).truncate(false).open(path).map_err(err)?;
     let len = f.metadata().map_err(err)?.len();
     let mut end = len;
@@ -76,7 +83,7 @@ pub(crate) fn append_line(path: &Path, line: &str) -> Result<(), InstallError> {
     }
     f.seek(io::SeekFrom::Start(end)).map_err(err)?;
     f.write_all(format!("{line}\n").as_bytes()).map_err(err)?;
-    f.sync_all().map_err(|e| InstallError::io("syncing", path, e))
+    f.sync_all().map_err(|e| InstallError::io(crate::IoAction::Syncing, path, e))
 }
 
 /// One imported bundle.

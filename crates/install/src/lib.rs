@@ -25,7 +25,7 @@ pub mod schema;
 pub mod session;
 pub mod space;
 
-pub use error::{BackupProblem, InstallError, ReceiptProblem};
+pub use error::{BackupProblem, InstallError, IoAction, ReceiptFacts, ReceiptProblem, RecordFault};
 pub use home::Home;
 pub use lock::InstallLock;
 pub use session::Session;

@@ -23,11 +23,11 @@ impl InstallLock {
             .create(true)
             .truncate(false)
             .open(lock_path)
-            .map_err(|e| InstallError::io("opening the lock file", lock_path, e))?;
+            .map_err(|e| InstallError::io(crate::IoAction::OpeningLockFile, lock_path, e))?;
         match file.try_lock() {
             Ok(()) => Ok(Self { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => Err(InstallError::Busy),
-            Err(std::fs::TryLockError::Error(e)) => Err(InstallError::io("locking", lock_path, e)),
+            Err(std::fs::TryLockError::Error(e)) => Err(InstallError::io(crate::IoAction::Locking, lock_path, e)),
         }
     }
 }

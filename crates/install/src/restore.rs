@@ -68,7 +68,7 @@ fn decrypt_into(
     match backup::decrypt_backup(source, identity, &mut noted) {
         Ok(n) => Ok((noted.inner.hasher.finalize().into(), n)),
         Err(e) => Err(match noted.error {
-            Some(write) => InstallError::io("writing", target, write),
+            Some(write) => InstallError::io(crate::IoAction::Writing, target, write),
             None => e,
         }),
     }
@@ -140,7 +140,7 @@ pub fn restore(
     let pending = home.db_journal_path();
     // The journal is kept between transactions (PERSIST); only a hot one
     // means an interrupted transaction.
-    if bemx_db::journal_is_hot(db_path).map_err(|e| InstallError::io("reading", &pending, e))? {
+    if bemx_db::journal_is_hot(db_path).map_err(|e| InstallError::io(crate::IoAction::Reading, &pending, e))? {
         return Err(InstallError::PendingJournal { journal: pending });
     }
     let temp = home.restore_temp_path();
@@ -153,15 +153,15 @@ pub fn restore(
     space::ensure(&needs, Margin::Installation)?;
     // Only the lock holder writes it, so a file of that name is stale.
     let _ = std::fs::remove_file(&temp);
-    let (guard, mut out) =
-        bemx_format::durable::TempFile::create(temp.clone()).map_err(|e| InstallError::io("creating", &temp, e))?;
+    let (guard, mut out) = bemx_format::durable::TempFile::create(temp.clone())
+        .map_err(|e| InstallError::io(crate::IoAction::Creating, &temp, e))?;
     let (sha256, len) = decrypt_into(&source, identity.age_identity(), &mut out, &temp)?;
     // Before SQLite sees the file: a swapped content under a genuine
     // signature file is refused here, and the guard removes the temp file.
     if sha256 != statement.sha256 || len != statement.db_bytes {
         return Err(InstallError::Backup { name: name.to_string(), problem: BackupProblem::ContentMismatch });
     }
-    out.sync_all().map_err(|e| InstallError::io("writing", &temp, e))?;
+    out.sync_all().map_err(|e| InstallError::io(crate::IoAction::Writing, &temp, e))?;
     drop(out);
     // The restored file must be a healthy bemx database of our schema, and
     // agree with the records before it gets the database's name.
@@ -196,7 +196,7 @@ pub fn restore(
     drop(current);
     let previous =
         if db_path.exists() { Some(create_backup(home, lock, identity, PRE_RESTORE_PREFIX)?.name) } else { None };
-    guard.persist(db_path).map_err(|e| InstallError::io("replacing the database with", db_path, e))?;
+    guard.persist(db_path).map_err(|e| InstallError::io(crate::IoAction::ReplacingDatabase, db_path, e))?;
     Ok(RestoreReport {
         restored: name.to_string(),
         previous_state_backup: previous,

@@ -22,7 +22,7 @@ pub struct DbFileHandle {
 impl DbFileHandle {
     /// Opens the database file for reading.
     pub fn open(path: &Path) -> Result<Self, InstallError> {
-        let file = File::open(path).map_err(|e| InstallError::io("opening", path, e))?;
+        let file = File::open(path).map_err(|e| InstallError::io(crate::IoAction::Opening, path, e))?;
         Ok(Self { file, path: path.to_path_buf() })
     }
 }

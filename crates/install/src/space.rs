@@ -19,6 +19,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::InstallError;
+use crate::i18n::fl;
 
 /// The environment variable of the test hook (see the module docs).
 pub const TEST_FREE_SPACE_VAR: &str = "BEMX_TEST_FREE_SPACE";
@@ -40,11 +41,11 @@ pub enum Purpose {
 
 impl std::fmt::Display for Purpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Purpose::Backup => "the backup",
-            Purpose::Merge => "the imported data",
-            Purpose::Restore => "the restored database",
-            Purpose::Bundle => "the bundle",
+        f.write_str(&match self {
+            Purpose::Backup => fl!("install-purpose-backup"),
+            Purpose::Merge => fl!("install-purpose-merge"),
+            Purpose::Restore => fl!("install-purpose-restore"),
+            Purpose::Bundle => fl!("install-purpose-bundle"),
         })
     }
 }
@@ -104,7 +105,7 @@ fn existing_ancestor(path: &Path) -> io::Result<PathBuf> {
         if std::fs::symlink_metadata(at).is_ok() {
             return Ok(at.to_path_buf());
         }
-        at = at.parent().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no existing parent folder"))?;
+        at = at.parent().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, fl!("install-space-no-parent")))?;
     }
 }
 
@@ -178,7 +179,7 @@ pub fn same_disk(a: &Path, b: &Path) -> io::Result<bool> {
 pub fn ensure(needs: &[Need], margin: Margin) -> Result<(), InstallError> {
     let mut disks: Vec<(Volume, PathBuf, u64, Vec<Purpose>)> = Vec::new();
     for need in needs {
-        let probe_err = |e| InstallError::io("finding the free space for", &need.path, e);
+        let probe_err = |e| InstallError::io(crate::IoAction::FindingFreeSpace, &need.path, e);
         let volume = volume_of(&need.path).map_err(probe_err)?;
         match disks.iter_mut().find(|d| d.0.key == volume.key) {
             Some(d) => {
@@ -191,14 +192,18 @@ pub fn ensure(needs: &[Need], margin: Margin) -> Result<(), InstallError> {
         }
     }
     for (volume, path, bytes, purposes) in disks {
-        let free = available(&path).map_err(|e| InstallError::io("finding the free space for", &path, e))?;
+        let free = available(&path).map_err(|e| InstallError::io(crate::IoAction::FindingFreeSpace, &path, e))?;
         if !fits(free, bytes, margin) {
             let needed = bytes.saturating_add(margin.of(bytes));
             return Err(InstallError::DiskFull {
                 disk: volume.shown,
                 needed,
                 free,
-                purposes: purposes.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and "),
+                purposes: purposes
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(&format!(" {} ", fl!("install-purpose-and"))),
             });
         }
     }

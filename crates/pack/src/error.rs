@@ -1,21 +1,24 @@
 use std::path::{Path, PathBuf};
 
+use crate::i18n::fl;
+
 /// Why an export failed. After any of these the database is unchanged and
 /// no bundle or partial file exists.
 ///
 /// `Display` says what happened; [`PackError::advice`] says what to do.
+/// Both come from the catalogue `i18n/{en,de}/bemx-pack.ftl`.
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum PackError {
     /// No client was named.
-    #[error("no clients selected")]
+    #[error("{}", fl!("pack-no-clients"))]
     NoClients,
     /// The same client was named twice.
-    #[error("client {0} is named twice")]
+    #[error("{}", fl!("pack-duplicate-client", client = .0.as_str()))]
     DuplicateClient(String),
     /// The client is already part of an open handover.
-    #[error("client {client} is already handed over (bundle {bundle})")]
+    #[error("{}", fl!("pack-already-handed-over", client = client.as_str(), bundle = bundle.as_str()))]
     AlreadyHandedOver {
         /// BEM-ID.
         client: String,
@@ -23,21 +26,26 @@ pub enum PackError {
         bundle: String,
     },
     /// Clients lack an unrevoked handover consent.
-    #[error("no valid handover consent recorded for client(s) {}", .0.join(", "))]
+    #[error("{}", fl!("pack-missing-consent", clients = .0.join(", ")))]
     MissingConsent(Vec<String>),
     /// The reason given for exporting without consent says nothing.
-    #[error("the reason given for exporting without a recorded consent is not enough ({0})")]
+    #[error("{}", fl!("pack-weak-reason", detail = .0.as_str()))]
     WeakReason(String),
     /// A client UUID in the database is malformed.
-    #[error("client uuid {0:?} in the database is malformed")]
+    #[error("{}", fl!("pack-bad-client-uuid", uuid = format!("{:?}", .0)))]
     BadClientUuid(String),
     /// The sender's signing key does not match its public description.
-    #[error("the installation's signing key does not match its public key: the identity files are inconsistent")]
+    #[error("{}", fl!("pack-key-mismatch"))]
     KeyMismatch,
     /// The database is another installation's (`--db`).
     #[error(
-        "the database {} belongs to installation {found}, not to this installation ({ours}); nothing was exported",
-        path.display()
+        "{}",
+        fl!(
+            "pack-foreign-database",
+            path = path.display().to_string(),
+            found = found.as_str(),
+            ours = ours.as_str()
+        )
     )]
     ForeignDatabase {
         /// The database file.
@@ -48,18 +56,18 @@ pub enum PackError {
         ours: String,
     },
     /// The recipient's age key does not parse.
-    #[error("the contact's age key {0:?} is invalid")]
+    #[error("{}", fl!("pack-bad-recipient", key = format!("{:?}", .0)))]
     BadRecipient(String),
     /// The target file exists.
-    #[error("{} already exists", .0.display())]
+    #[error("{}", fl!("pack-target-exists", path = .0.display().to_string()))]
     TargetExists(PathBuf),
     /// The target folder does not exist.
-    #[error("the folder {} does not exist", .0.display())]
+    #[error("{}", fl!("pack-target-folder", path = .0.display().to_string()))]
     TargetFolder(PathBuf),
     /// Writing, syncing, reading back or renaming on the medium failed. The
     /// OS error is shown in the message, so it is not also a `source()`: a
     /// `{:#}` chain would print it twice.
-    #[error("{step} {} failed: {error}; nothing was exported", path.display())]
+    #[error("{}", step.failed(path, error))]
     Medium {
         /// What was being done.
         step: MediumStep,
@@ -69,28 +77,25 @@ pub enum PackError {
         error: std::io::Error,
     },
     /// The file read back differs from what was written.
-    #[error(
-        "the bundle read back from {} differs from what was written: the drive may be failing; nothing was exported",
-        .0.display()
-    )]
+    #[error("{}", fl!("pack-verify-failed", path = .0.display().to_string()))]
     VerifyFailed(PathBuf),
     /// The data changed between planning and writing.
-    #[error("entry {0} changed while it was being exported")]
+    #[error("{}", fl!("pack-plan-mismatch", entry = .0.as_str()))]
     PlanMismatch(String),
     /// A document's content does not match its stored SHA-256.
-    #[error("document {0} does not match its stored checksum: the database is damaged; nothing was exported")]
+    #[error("{}", fl!("pack-document-damaged", document = .0.as_str()))]
     DocumentDamaged(String),
     /// The user pressed Ctrl-C.
-    #[error("export cancelled: nothing was exported and the database is unchanged")]
+    #[error("{}", fl!("pack-cancelled"))]
     Cancelled,
     /// Another program holds the database.
-    #[error("the database is in use by another program")]
+    #[error("{}", fl!("pack-busy"))]
     Busy,
     /// The operating system's random number generator failed.
-    #[error("the system random number generator failed ({0})")]
+    #[error("{}", fl!("pack-random", detail = .0.as_str()))]
     Random(String),
     /// A bug: an internal invariant was broken.
-    #[error("internal error: {0}")]
+    #[error("{}", fl!("pack-internal", detail = .0.to_string()))]
     Internal(&'static str),
     /// The database refused.
     #[error(transparent)]
@@ -116,12 +121,28 @@ pub enum MediumStep {
     Renaming,
 }
 
+impl MediumStep {
+    /// The message: this step failed on `path` with `error`. One sentence
+    /// per step, since the words around the file name differ between
+    /// languages.
+    fn failed(self, path: &Path, error: &std::io::Error) -> String {
+        let path = path.display().to_string();
+        let error = error.to_string();
+        let (path, error) = (path.as_str(), error.as_str());
+        match self {
+            MediumStep::Writing => fl!("pack-medium-writing", path = path, error = error),
+            MediumStep::ReadingBack => fl!("pack-medium-reading-back", path = path, error = error),
+            MediumStep::Renaming => fl!("pack-medium-renaming", path = path, error = error),
+        }
+    }
+}
+
 impl std::fmt::Display for MediumStep {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            MediumStep::Writing => "writing",
-            MediumStep::ReadingBack => "reading back",
-            MediumStep::Renaming => "renaming the finished bundle to",
+        f.write_str(&match self {
+            MediumStep::Writing => fl!("pack-step-writing"),
+            MediumStep::ReadingBack => fl!("pack-step-reading-back"),
+            MediumStep::Renaming => fl!("pack-step-renaming"),
         })
     }
 }
@@ -142,30 +163,28 @@ impl PackError {
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
         Some(match self {
-            PackError::ForeignDatabase { .. } => "use this installation's own database (leave out --db) or the --home of the installation it belongs to".into(),
-            PackError::WeakReason(_) => "write in words why these clients are handed over without it, e.g. --without-consent \"consent form lost in the office move, client informed by phone\" (the reason goes into the audit log)".into(),
-            PackError::NoClients => "name at least one client with --client or --clients-file".into(),
-            PackError::DuplicateClient(_) => "list each client once".into(),
-            PackError::AlreadyHandedOver { .. } => "confirm or cancel that handover first".into(),
-            PackError::MissingConsent(_) => {
-                "record the signed consent first, or use --without-consent \"reason\" (the reason is logged)".into()
-            }
-            PackError::BadClientUuid(_) => "run `bemx db check`".into(),
-            PackError::KeyMismatch => "restore them from a backup".into(),
-            PackError::BadRecipient(_) => "remove the contact and add its card again".into(),
-            PackError::TargetExists(_) => "choose another file name or remove the old file".into(),
-            PackError::TargetFolder(_) => "plug in the USB stick or choose an existing folder".into(),
+            PackError::ForeignDatabase { .. } => fl!("pack-foreign-database-advice"),
+            PackError::WeakReason(_) => fl!("pack-weak-reason-advice"),
+            PackError::NoClients => fl!("pack-no-clients-advice"),
+            PackError::DuplicateClient(_) => fl!("pack-duplicate-client-advice"),
+            PackError::AlreadyHandedOver { .. } => fl!("pack-already-handed-over-advice"),
+            PackError::MissingConsent(_) => fl!("pack-missing-consent-advice"),
+            PackError::BadClientUuid(_) => fl!("pack-bad-client-uuid-advice"),
+            PackError::KeyMismatch => fl!("pack-key-mismatch-advice"),
+            PackError::BadRecipient(_) => fl!("pack-bad-recipient-advice"),
+            PackError::TargetExists(_) => fl!("pack-target-exists-advice"),
+            PackError::TargetFolder(_) => fl!("pack-target-folder-advice"),
             PackError::Medium { step: MediumStep::ReadingBack, error, .. } => {
                 bemx_format::durable::read_advice(error).into()
             }
             PackError::Medium { error, .. } => bemx_format::durable::io_advice(error).into(),
-            PackError::VerifyFailed(_) => "use another drive".into(),
-            PackError::PlanMismatch(_) => "close other programs using the database and try again".into(),
-            PackError::DocumentDamaged(_) => "run `bemx db check` and restore a backup".into(),
+            PackError::VerifyFailed(_) => fl!("pack-verify-failed-advice"),
+            PackError::PlanMismatch(_) => fl!("pack-plan-mismatch-advice"),
+            PackError::DocumentDamaged(_) => fl!("pack-document-damaged-advice"),
             PackError::Cancelled => return None,
-            PackError::Busy => "close BEMdok and any other bemx window, then try again".into(),
-            PackError::Random(_) => "try again".into(),
-            PackError::Internal(_) => "please report this".into(),
+            PackError::Busy => fl!("pack-busy-advice"),
+            PackError::Random(_) => fl!("pack-random-advice"),
+            PackError::Internal(_) => fl!("pack-internal-advice"),
             PackError::Db(e) => return e.advice(),
             PackError::Install(e) => return e.advice(),
             PackError::Format(e) => return e.advice(),
@@ -258,5 +277,30 @@ mod tests {
         assert!(e.advice().unwrap().contains("space"), "{:?}", e.advice());
         let e = PackError::Medium { step: MediumStep::ReadingBack, path: "/s/x".into(), error: full() };
         assert!(!e.advice().unwrap().contains("space"), "reading back advises {:?}", e.advice());
+    }
+
+    /// The English texts are the ones the code printed before they moved
+    /// into the catalogue.
+    #[test]
+    fn the_english_texts_are_unchanged() {
+        assert_eq!(
+            PackError::MissingConsent(vec!["X".into(), "Y".into()]).to_string(),
+            "no valid handover consent recorded for client(s) X, Y"
+        );
+        assert_eq!(PackError::BadClientUuid("u".into()).to_string(), "client uuid \"u\" in the database is malformed");
+        assert_eq!(PackError::BadRecipient("k".into()).to_string(), "the contact's age key \"k\" is invalid");
+        assert_eq!(PackError::Internal("x").to_string(), "internal error: x");
+        let renaming =
+            PackError::Medium { step: MediumStep::Renaming, path: "/s/x".into(), error: std::io::Error::other("e") };
+        assert_eq!(renaming.to_string(), "renaming the finished bundle to /s/x failed: e; nothing was exported");
+        let weak = |reason: &str| crate::check_consent_reason(reason).unwrap_err().to_string();
+        let prefix = "the reason given for exporting without a recorded consent is not enough";
+        assert_eq!(weak(" "), format!("{prefix} (it is empty)"));
+        assert_eq!(weak("a\u{200b}b"), format!("{prefix} (it contains a control or invisible character, U+200B)"));
+        assert_eq!(weak(&"ab ".repeat(600)), format!("{prefix} (it has 1799 characters, more than 1000)"));
+        assert_eq!(
+            weak("ok ok"),
+            format!("{prefix} (\"ok ok\" is too short to be one; a reason has at least 10 characters and two words)")
+        );
     }
 }

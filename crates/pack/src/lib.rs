@@ -27,6 +27,7 @@ use bemx_install::{Home, InstallLock};
 use ed25519_dalek::SigningKey;
 use sha2::Digest as _;
 
+use crate::i18n::fl;
 pub use error::{MediumStep, PackError};
 pub use file::{WrittenFile, write_bundle_file};
 pub use plan::{EntryOut, EntrySource, Plan, PlannedEntry};
@@ -146,28 +147,28 @@ pub const MAX_REASON_CHARS: usize = 1000;
 /// each; no control or invisible characters (which could hide or reorder
 /// what the log shows).
 pub fn check_consent_reason(reason: &str) -> Result<String, PackError> {
-    let weak = |why: &str| PackError::WeakReason(why.to_owned());
+    let weak = PackError::WeakReason;
     if let Some(c) = bemx_identity::first_hidden_char(reason.trim()) {
-        return Err(PackError::WeakReason(format!(
-            "it contains a control or invisible character, U+{:04X}",
-            u32::from(c)
-        )));
+        let code = format!("U+{:04X}", u32::from(c));
+        return Err(weak(fl!("pack-reason-hidden-char", char = code)));
     }
     let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
     let chars = reason.chars().count();
     if chars == 0 {
-        return Err(weak("it is empty"));
+        return Err(weak(fl!("pack-reason-empty")));
     }
     if chars > MAX_REASON_CHARS {
-        return Err(PackError::WeakReason(format!("it has {chars} characters, more than {MAX_REASON_CHARS}")));
+        return Err(weak(fl!("pack-reason-too-long", chars = chars.to_string(), max = MAX_REASON_CHARS.to_string())));
     }
     let words = reason
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
         .count();
     if chars < MIN_REASON_CHARS || words < 2 {
-        return Err(PackError::WeakReason(format!(
-            "{reason:?} is too short to be one; a reason has at least {MIN_REASON_CHARS} characters and two words"
+        return Err(weak(fl!(
+            "pack-reason-too-short",
+            reason = format!("{reason:?}"),
+            min = MIN_REASON_CHARS.to_string()
         )));
     }
     Ok(reason)
@@ -309,7 +310,7 @@ pub fn export(
     // target is touched. A bundle written to the installation's own disk
     // (the Desktop, say) leaves that disk the installation's margin.
     let own_disk = bemx_install::space::same_disk(&request.output, home.root())
-        .map_err(|e| bemx_install::InstallError::io("finding the free space for", &request.output, e))?;
+        .map_err(|e| bemx_install::InstallError::io(bemx_install::IoAction::FindingFreeSpace, &request.output, e))?;
     bemx_install::space::ensure(
         &[bemx_install::space::Need {
             path: request.output.clone(),
