@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::i18n::fl;
+
 /// Result alias used throughout `bemx-db`.
 pub type Result<T, E = DbError> = std::result::Result<T, E>;
 
@@ -24,17 +26,17 @@ impl From<rusqlite::Error> for DbError {
 #[strum(serialize_all = "snake_case")]
 pub enum DbError {
     /// SQLite itself reported an error (I/O, constraint, trigger).
-    #[error("database error: {0}")]
+    #[error("{}", fl!("db-sqlite", error = .0.to_string()))]
     Sqlite(rusqlite::Error),
 
     /// Another program (or another bemx) holds a lock on the database.
-    #[error("the database is in use by another program")]
+    #[error("{}", fl!("db-busy"))]
     Busy,
 
     /// Reading or writing a document stream failed. The OS error is shown
     /// in the message, so it is not also a `source()`: a `{:#}` chain would
     /// print it twice.
-    #[error("i/o error while {context}: {error}")]
+    #[error("{}", fl!("db-io", context = context.as_str(), error = error.to_string()))]
     Io {
         /// What was being done.
         context: String,
@@ -43,28 +45,28 @@ pub enum DbError {
     },
 
     /// `Database::create` was pointed at an existing file.
-    #[error("database file {} already exists", path.display())]
+    #[error("{}", fl!("db-already-exists", path = path.display().to_string()))]
     AlreadyExists {
         /// The path that exists.
         path: PathBuf,
     },
 
     /// `Database::open` was pointed at a missing file.
-    #[error("database file {} does not exist", path.display())]
+    #[error("{}", fl!("db-not-found", path = path.display().to_string()))]
     NotFound {
         /// The missing path.
         path: PathBuf,
     },
 
     /// The file is an SQLite database but not one created by bemx.
-    #[error("database {} is not a bemx database (no meta table or installation id)", path.display())]
+    #[error("{}", fl!("db-not-bemx", path = path.display().to_string()))]
     NotBemx {
         /// The path opened.
         path: PathBuf,
     },
 
     /// The database was written by a newer bemx.
-    #[error("database schema version {found} is newer than this bemx ({expected})")]
+    #[error("{}", fl!("db-schema-too-new", found = found.to_string(), expected = expected.to_string()))]
     SchemaTooNew {
         /// Version stored in the file.
         found: u32,
@@ -73,7 +75,7 @@ pub enum DbError {
     },
 
     /// The database was written by an older bemx and needs its migrations.
-    #[error("database schema version {found} is older than this bemx ({expected})")]
+    #[error("{}", fl!("db-schema-too-old", found = found.to_string(), expected = expected.to_string()))]
     SchemaTooOld {
         /// Version stored in the file.
         found: u32,
@@ -82,28 +84,28 @@ pub enum DbError {
     },
 
     /// An installation id is not a UUID.
-    #[error("installation id {value:?} is not a uuid")]
+    #[error("{}", fl!("db-invalid-installation-id", value = format!("{value:?}")))]
     InvalidInstallationId {
         /// The rejected value.
         value: String,
     },
 
     /// No client matches a UUID or BEM-ID.
-    #[error("no client with uuid or bem-id {query:?}")]
+    #[error("{}", fl!("db-unknown-client", query = format!("{query:?}")))]
     UnknownClient {
         /// What was searched for.
         query: String,
     },
 
     /// A client id given for extraction does not exist.
-    #[error("client row {id} does not exist")]
+    #[error("{}", fl!("db-unknown-client-id", id = id.to_string()))]
     UnknownClientId {
         /// The local row id.
         id: i64,
     },
 
     /// The database schema has a shape the foreign-key graph cannot handle.
-    #[error("unsupported schema at table {table}: {detail}; the database was probably modified by another program")]
+    #[error("{}", fl!("db-unsupported-schema", table = table.as_str(), detail = detail.as_str()))]
     UnsupportedSchema {
         /// Table concerned.
         table: String,
@@ -113,7 +115,15 @@ pub enum DbError {
 
     /// A foreign-key value points at a row that does not exist.
     #[error(
-        "dangling reference: {table} row {rowid} column {column} points at {target} id {value}, which does not exist"
+        "{}",
+        fl!(
+            "db-dangling-reference",
+            table = table.as_str(),
+            rowid = rowid.to_string(),
+            column = column.as_str(),
+            target = target.as_str(),
+            value = value.to_string()
+        )
     )]
     DanglingReference {
         /// Referencing table.
@@ -130,7 +140,15 @@ pub enum DbError {
 
     /// A row belongs to two different clients through its references.
     #[error(
-        "cross-client reference: {table} row {rowid} column {column} points at {target} id {value}, which belongs to another client"
+        "{}",
+        fl!(
+            "db-cross-client-reference",
+            table = table.as_str(),
+            rowid = rowid.to_string(),
+            column = column.as_str(),
+            target = target.as_str(),
+            value = value.to_string()
+        )
     )]
     CrossClientReference {
         /// Referencing table.
@@ -146,7 +164,10 @@ pub enum DbError {
     },
 
     /// `PRAGMA foreign_key_check` reported a violation.
-    #[error("foreign key violation: {table} row {rowid} has no matching row in {parent}")]
+    #[error(
+        "{}",
+        fl!("db-foreign-key-violation", table = table.as_str(), rowid = rowid.to_string(), parent = parent.as_str())
+    )]
     ForeignKeyViolation {
         /// Child table.
         table: String,
@@ -157,7 +178,16 @@ pub enum DbError {
     },
 
     /// A document's stored size or hash does not match its content.
-    #[error("document mismatch: {table} row {rowid} column {column}: {detail}; the document is damaged")]
+    #[error(
+        "{}",
+        fl!(
+            "db-document-mismatch",
+            table = table.as_str(),
+            rowid = rowid.to_string(),
+            column = column.as_str(),
+            detail = detail.as_str()
+        )
+    )]
     DocumentMismatch {
         /// Table holding the document.
         table: String,
@@ -170,7 +200,10 @@ pub enum DbError {
     },
 
     /// A value has the wrong storage type for its column role.
-    #[error("unexpected value in {table} column {column}: {detail}")]
+    #[error(
+        "{}",
+        fl!("db-unexpected-value", table = table.as_str(), column = column.as_str(), detail = detail.as_str())
+    )]
     UnexpectedValue {
         /// Table concerned.
         table: String,
@@ -181,7 +214,7 @@ pub enum DbError {
     },
 
     /// Incoming rows do not match the local schema (schema drift).
-    #[error("schema drift at table {table}: {detail}")]
+    #[error("{}", fl!("db-schema-drift", table = table.as_str(), detail = detail.as_str()))]
     SchemaDrift {
         /// Table concerned.
         table: String,
@@ -190,7 +223,7 @@ pub enum DbError {
     },
 
     /// The merge stream used a table or blob out of order.
-    #[error("merge protocol error: {detail}; the bundle is malformed, nothing was imported")]
+    #[error("{}", fl!("db-merge-protocol", detail = detail.as_str()))]
     MergeProtocol {
         /// What went wrong.
         detail: String,
@@ -198,7 +231,14 @@ pub enum DbError {
 
     /// An incoming row references a source row that was not imported before it.
     #[error(
-        "unresolved reference: {table} column {column} points at source {target} id {source_id}, which is not in the bundle; the bundle is incomplete, nothing was imported"
+        "{}",
+        fl!(
+            "db-unresolved-reference",
+            table = table.as_str(),
+            column = column.as_str(),
+            target = target.as_str(),
+            source_id = source_id.to_string()
+        )
     )]
     UnresolvedReference {
         /// Referencing table.
@@ -212,9 +252,7 @@ pub enum DbError {
     },
 
     /// An incoming client already exists locally (same UUID).
-    #[error(
-        "client {uuid} already exists in this database: it was imported before or never left this PC; nothing was imported"
-    )]
+    #[error("{}", fl!("db-duplicate-client", uuid = uuid.as_str()))]
     DuplicateClient {
         /// UUID of the clashing client.
         uuid: String,
@@ -222,7 +260,14 @@ pub enum DbError {
 
     /// A document stream had a different length than announced.
     #[error(
-        "document length mismatch for {table} source row {source_rowid}: announced {expected} bytes, got {actual}; the bundle is damaged, nothing was imported"
+        "{}",
+        fl!(
+            "db-blob-length",
+            table = table.as_str(),
+            source_rowid = source_rowid.to_string(),
+            expected = expected.to_string(),
+            actual = actual.to_string()
+        )
     )]
     BlobLength {
         /// Table concerned.
@@ -236,7 +281,7 @@ pub enum DbError {
     },
 
     /// A client or row survived a purge.
-    #[error("purge incomplete: {remaining} row(s) of the purged clients remain in {table}; the purge was rolled back")]
+    #[error("{}", fl!("db-purge-incomplete", table = table.as_str(), remaining = remaining.to_owned()))]
     PurgeIncomplete {
         /// Table still holding rows.
         table: String,
@@ -245,7 +290,7 @@ pub enum DbError {
     },
 
     /// A selected row disappeared between selection and extraction.
-    #[error("{table} row {rowid} changed during the export")]
+    #[error("{}", fl!("db-changed-during-export", table = table.as_str(), rowid = rowid.to_string()))]
     ChangedDuringExport {
         /// Table concerned.
         table: String,
@@ -270,23 +315,21 @@ impl DbError {
     /// where only the message's facts help (a bundle or database that is
     /// not what it should be is reported by the layers above with advice).
     pub fn advice(&self) -> Option<String> {
-        const DB_CHECK: &str = "run `bemx db check` and repair the database before exporting";
-        const SAME_VERSION: &str = "install the same bemx version on both PCs";
         Some(match self {
-            DbError::Busy => "close BEMdok and every other bemx window, then try again".into(),
+            DbError::Busy => fl!("db-busy-advice"),
             DbError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),
-            DbError::AlreadyExists { .. } => "choose another path or remove the file first".into(),
-            DbError::NotFound { .. } => "run `bemx init` first or pass the right --db path".into(),
-            DbError::NotBemx { .. } => "check the --db path".into(),
-            DbError::SchemaTooNew { .. } | DbError::SchemaDrift { .. } => SAME_VERSION.into(),
-            DbError::SchemaTooOld { .. } => "make a backup, then open it with upgrading enabled".into(),
-            DbError::InvalidInstallationId { .. } => "pass a uuid such as the one `bemx init` generates".into(),
-            DbError::UnknownClient { .. } => "run `bemx clients list` to see the known clients".into(),
-            DbError::UnknownClientId { .. } => "list the clients again, the database may have changed".into(),
-            DbError::DanglingReference { .. } | DbError::CrossClientReference { .. } => DB_CHECK.into(),
-            DbError::ForeignKeyViolation { .. } => "run `bemx db check` and repair the database".into(),
-            DbError::DocumentMismatch { .. } => "restore it from a backup before exporting".into(),
-            DbError::ChangedDuringExport { .. } => "run the export inside one transaction, or simply again".into(),
+            DbError::AlreadyExists { .. } => fl!("db-already-exists-advice"),
+            DbError::NotFound { .. } => fl!("db-not-found-advice"),
+            DbError::NotBemx { .. } => fl!("db-not-bemx-advice"),
+            DbError::SchemaTooNew { .. } | DbError::SchemaDrift { .. } => fl!("db-same-version-advice"),
+            DbError::SchemaTooOld { .. } => fl!("db-schema-too-old-advice"),
+            DbError::InvalidInstallationId { .. } => fl!("db-invalid-installation-id-advice"),
+            DbError::UnknownClient { .. } => fl!("db-unknown-client-advice"),
+            DbError::UnknownClientId { .. } => fl!("db-unknown-client-id-advice"),
+            DbError::DanglingReference { .. } | DbError::CrossClientReference { .. } => fl!("db-check-advice"),
+            DbError::ForeignKeyViolation { .. } => fl!("db-foreign-key-violation-advice"),
+            DbError::DocumentMismatch { .. } => fl!("db-document-mismatch-advice"),
+            DbError::ChangedDuringExport { .. } => fl!("db-changed-during-export-advice"),
             DbError::Sqlite(_)
             | DbError::UnsupportedSchema { .. }
             | DbError::UnexpectedValue { .. }

@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{DbError, Result};
 use crate::graph::{ColumnRole, TableKind, TableSpec, catalogue_tables, q};
+use crate::i18n::fl;
 use crate::ownership::{OwnedRows, check_blobs};
 
 pub use rusqlite::types::Value;
@@ -424,7 +425,8 @@ where
                 }
                 let mut reader = HashingReader { inner: blob, hasher: Sha256::new(), read: 0 };
                 f(&info, &mut reader).map_err(ExtractError::Sink)?;
-                std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| DbError::io("reading a document", e))?;
+                std::io::copy(&mut reader, &mut std::io::sink())
+                    .map_err(|e| DbError::io(fl!("db-io-reading-document"), e))?;
                 let got = hex::encode(reader.hasher.finalize());
                 if let Some(want) = want
                     && !want.eq_ignore_ascii_case(&got)
@@ -433,7 +435,7 @@ where
                         table: spec.name.clone(),
                         rowid: id,
                         column: col.name.clone(),
-                        detail: "stored sha256 does not match the content".into(),
+                        detail: fl!("db-detail-sha256-differs"),
                     }
                     .into());
                 }
@@ -503,23 +505,34 @@ fn schema_problems(conn: &Connection) -> Result<Vec<Problem>> {
     let found = objects(conn)?;
     let problem =
         |table: &str, message: String| Problem { table: Some(table.to_string()), rowid: None, column: None, message };
+    // `kind` is SQLite's word for the object (index, trigger, view): the
+    // catalogues name it by it.
     let mut out = Vec::new();
     for ((kind, name), (table, sql)) in &found {
-        match expected.get(&(kind.clone(), name.clone())) {
+        let (kind, quoted) = (kind.as_str(), format!("{name:?}"));
+        match expected.get(&(kind.to_owned(), name.clone())) {
             None => out.push(problem(
                 table,
-                format!("{kind} {name:?} on {table} is not part of the bemx schema; another program added it"),
+                fl!("db-schema-object-added", kind = kind, name = quoted, table = table.as_str()),
             )),
             Some((_, want)) if want != sql => out.push(problem(
                 table,
-                format!("{kind} {name:?} on {table} differs from the bemx schema; another program changed it"),
+                fl!("db-schema-object-changed", kind = kind, name = quoted, table = table.as_str()),
             )),
             Some(_) => {}
         }
     }
     for ((kind, name), (table, _)) in &expected {
         if !found.contains_key(&(kind.clone(), name.clone())) {
-            out.push(problem(table, format!("{kind} {name:?} on {table} of the bemx schema is missing")));
+            out.push(problem(
+                table,
+                fl!(
+                    "db-schema-object-missing",
+                    kind = kind.as_str(),
+                    name = format!("{name:?}"),
+                    table = table.as_str()
+                ),
+            ));
         }
     }
     Ok(out)

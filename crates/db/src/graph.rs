@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::Connection;
 
 use crate::error::{DbError, Result};
+use crate::i18n::fl;
 use crate::schema::{CATALOGUE_PREFIX, LOCAL_TABLES};
 
 /// The root of every client-owned row.
@@ -153,7 +154,7 @@ pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
         fks.insert(n.clone(), raw_fks(conn, n)?);
     }
     if !names.iter().any(|n| n == CLIENTS_TABLE) {
-        return Err(DbError::UnsupportedSchema { table: CLIENTS_TABLE.into(), detail: "table is missing".into() });
+        return Err(DbError::UnsupportedSchema { table: CLIENTS_TABLE.into(), detail: fl!("db-detail-table-missing") });
     }
 
     // Fixed point: a table is owned once one of its foreign keys reaches an
@@ -189,7 +190,7 @@ pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
                 if pk_count != 1 || !c.decl_type.eq_ignore_ascii_case("INTEGER") {
                     return Err(DbError::UnsupportedSchema {
                         table: t.clone(),
-                        detail: "client-owned tables need a single INTEGER PRIMARY KEY".into(),
+                        detail: fl!("db-detail-single-integer-key"),
                     });
                 }
                 ColumnRole::PrimaryKey
@@ -197,7 +198,7 @@ pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
                 if fk.to.as_deref().is_some_and(|to| to != "id") {
                     return Err(DbError::UnsupportedSchema {
                         table: t.clone(),
-                        detail: format!("foreign key {} must reference an id column", c.name),
+                        detail: fl!("db-detail-foreign-key-not-id", column = c.name.as_str()),
                     });
                 }
                 if owned.contains(&fk.table) {
@@ -210,9 +211,10 @@ pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
                 } else {
                     return Err(DbError::UnsupportedSchema {
                         table: t.clone(),
-                        detail: format!(
-                            "column {} references {}, which is neither a catalogue nor client data",
-                            c.name, fk.table
+                        detail: fl!(
+                            "db-detail-reference-neither",
+                            column = c.name.as_str(),
+                            target = fk.table.as_str()
                         ),
                     });
                 }
@@ -224,10 +226,7 @@ pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
             columns.push(ColumnSpec { name: c.name, role, not_null: c.not_null || c.pk > 0 });
         }
         if list.iter().any(|fk| fk.table == *t) {
-            return Err(DbError::UnsupportedSchema {
-                table: t.clone(),
-                detail: "self-references are not supported".into(),
-            });
+            return Err(DbError::UnsupportedSchema { table: t.clone(), detail: fl!("db-detail-self-reference") });
         }
         parents.insert(t.clone(), deps);
         specs.insert(t.clone(), TableSpec { name: t.clone(), kind: TableKind::Owned, columns });
@@ -248,7 +247,7 @@ pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
         }
     }
     if let Some((t, _)) = parents.into_iter().next() {
-        return Err(DbError::UnsupportedSchema { table: t, detail: "foreign keys form a cycle".into() });
+        return Err(DbError::UnsupportedSchema { table: t, detail: fl!("db-detail-cycle") });
     }
     Ok(order)
 }
@@ -268,10 +267,7 @@ pub fn catalogue_tables(conn: &Connection, owned: &[TableSpec]) -> Result<Vec<Ta
     for name in referenced {
         let cols = raw_columns(conn, name)?;
         if !cols.iter().any(|c| c.name == "code") {
-            return Err(DbError::UnsupportedSchema {
-                table: name.into(),
-                detail: "catalogue has no code column".into(),
-            });
+            return Err(DbError::UnsupportedSchema { table: name.into(), detail: fl!("db-detail-no-code-column") });
         }
         out.push(TableSpec {
             name: name.to_owned(),

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{DbError, Result};
 use crate::extract::{Value, select_clients};
 use crate::graph::{CLIENTS_TABLE, ColumnRole, TableKind, TableSpec, q, stream_tables};
+use crate::i18n::fl;
 use crate::schema::PURGING_KEY;
 
 /// What a merge did.
@@ -70,15 +71,15 @@ pub fn check_specs(conn: &Connection, incoming: &[TableSpec]) -> Result<()> {
     let local = stream_tables(conn)?;
     for spec in incoming {
         let Some(l) = local.iter().find(|l| l.name == spec.name) else {
-            return Err(DbError::SchemaDrift { table: spec.name.clone(), detail: "table does not exist here".into() });
+            return Err(DbError::SchemaDrift { table: spec.name.clone(), detail: fl!("db-detail-table-not-here") });
         };
         if l != spec {
             return Err(DbError::SchemaDrift {
                 table: spec.name.clone(),
-                detail: format!(
-                    "columns differ: bundle has [{}], this database has [{}]",
-                    spec.column_names().join(", "),
-                    l.column_names().join(", ")
+                detail: fl!(
+                    "db-detail-columns-differ",
+                    bundle = spec.column_names().join(", "),
+                    local = l.column_names().join(", ")
                 ),
             });
         }
@@ -161,29 +162,30 @@ impl<'t> Merger<'t> {
     pub fn begin_table<S: AsRef<str>>(&mut self, name: &str, columns: &[S]) -> Result<()> {
         if let Some(c) = &self.current {
             return Err(DbError::MergeProtocol {
-                detail: format!("table {name} started before {} ended", self.specs[c.spec_index].name),
+                detail: fl!(
+                    "db-detail-started-before-ended",
+                    table = name,
+                    open = self.specs[c.spec_index].name.as_str()
+                ),
             });
         }
         let Some(i) = self.specs.iter().position(|s| s.name == name) else {
-            return Err(DbError::SchemaDrift {
-                table: name.into(),
-                detail: "table does not exist here or is not exportable".into(),
-            });
+            return Err(DbError::SchemaDrift { table: name.into(), detail: fl!("db-detail-not-exportable") });
         };
         let spec = &self.specs[i];
         let incoming: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
         if incoming != spec.column_names() {
             return Err(DbError::SchemaDrift {
                 table: name.into(),
-                detail: format!(
-                    "columns differ: bundle has [{}], this database has [{}]",
-                    incoming.join(", "),
-                    spec.column_names().join(", ")
+                detail: fl!(
+                    "db-detail-columns-differ",
+                    bundle = incoming.join(", "),
+                    local = spec.column_names().join(", ")
                 ),
             });
         }
         if self.started[i] {
-            return Err(DbError::MergeProtocol { detail: format!("table {name} appears twice") });
+            return Err(DbError::MergeProtocol { detail: fl!("db-detail-table-twice", table = name) });
         }
         self.started[i] = true;
         let insert_sql = match spec.kind {
@@ -234,7 +236,7 @@ impl<'t> Merger<'t> {
     /// Inserts one row of the current table (values encoded as extracted).
     pub fn row(&mut self, values: &[Value]) -> Result<()> {
         let Some(cur) = self.current.as_ref() else {
-            return Err(DbError::MergeProtocol { detail: "row outside a table".into() });
+            return Err(DbError::MergeProtocol { detail: fl!("db-detail-row-outside-table") });
         };
         let (i, sql) = (cur.spec_index, Rc::clone(&cur.insert_sql));
         let specs = Rc::clone(&self.specs);
@@ -242,19 +244,23 @@ impl<'t> Merger<'t> {
         if values.len() != spec.columns.len() {
             return Err(DbError::SchemaDrift {
                 table: spec.name.clone(),
-                detail: format!("row has {} values, the table has {} columns", values.len(), spec.columns.len()),
+                detail: fl!(
+                    "db-detail-value-count",
+                    values = values.len().to_string(),
+                    columns = spec.columns.len().to_string()
+                ),
             });
         }
-        let unexpected = |col: &str, detail: &str| DbError::UnexpectedValue {
+        let unexpected = |col: &str, detail: String| DbError::UnexpectedValue {
             table: spec.name.clone(),
             column: col.to_owned(),
-            detail: detail.to_owned(),
+            detail,
         };
 
         if spec.kind == TableKind::Catalogue {
             let pos = |n: &str| spec.columns.iter().position(|c| c.name == n);
             let Some(Value::Text(code)) = pos("code").map(|p| &values[p]) else {
-                return Err(unexpected("code", "catalogue code must be text"));
+                return Err(unexpected("code", fl!("db-detail-code-not-text")));
             };
             let label = match pos("label").map(|p| &values[p]) {
                 Some(Value::Text(l)) => Some(l.as_str()),
@@ -272,12 +278,12 @@ impl<'t> Merger<'t> {
         let mut new_uuid = None;
         for (c, v) in spec.columns.iter().zip(values) {
             if c.not_null && *v == Value::Null {
-                return Err(unexpected(&c.name, "null in a not-null column"));
+                return Err(unexpected(&c.name, fl!("db-detail-null")));
             }
             match (&c.role, v) {
                 (ColumnRole::PrimaryKey, Value::Integer(id)) => source_id = Some(*id),
                 (ColumnRole::PrimaryKey, _) => {
-                    return Err(unexpected(&c.name, "primary key must be an integer"));
+                    return Err(unexpected(&c.name, fl!("db-detail-primary-key-integer")));
                 }
                 (ColumnRole::OwnedRef { .. } | ColumnRole::CatalogueRef { .. } | ColumnRole::Blob, Value::Null) => {
                     params.push(ToSqlOutput::Owned(Value::Null));
@@ -302,7 +308,7 @@ impl<'t> Merger<'t> {
                     let len = u64::try_from(*len)
                         .ok()
                         .filter(|l| *l <= 1_000_000_000)
-                        .ok_or_else(|| unexpected(&c.name, "document length out of range"))?;
+                        .ok_or_else(|| unexpected(&c.name, fl!("db-detail-document-length-range")))?;
                     blobs.push((c.name.clone(), len));
                     // The space is reserved when the document arrives
                     // (write_blob): reserving it here would push every
@@ -311,13 +317,13 @@ impl<'t> Merger<'t> {
                     params.push(ToSqlOutput::ZeroBlob(0));
                 }
                 (ColumnRole::OwnedRef { .. }, _) => {
-                    return Err(unexpected(&c.name, "reference must be an integer id"));
+                    return Err(unexpected(&c.name, fl!("db-detail-reference-integer")));
                 }
                 (ColumnRole::CatalogueRef { .. }, _) => {
-                    return Err(unexpected(&c.name, "catalogue reference must be a text code"));
+                    return Err(unexpected(&c.name, fl!("db-detail-catalogue-reference-text")));
                 }
                 (ColumnRole::Blob, _) => {
-                    return Err(unexpected(&c.name, "document must be announced by its length"));
+                    return Err(unexpected(&c.name, fl!("db-detail-document-by-length")));
                 }
                 (ColumnRole::Value, v) => {
                     if spec.name == CLIENTS_TABLE
@@ -331,16 +337,20 @@ impl<'t> Merger<'t> {
             }
         }
         let Some(source_id) = source_id else {
-            return Err(unexpected("id", "row without primary key"));
+            return Err(unexpected("id", fl!("db-detail-no-primary-key")));
         };
         if self.ids.get(&spec.name).is_some_and(|m| m.contains_key(&source_id)) {
             return Err(DbError::MergeProtocol {
-                detail: format!("{} source row {source_id} appears twice", spec.name),
+                detail: fl!(
+                    "db-detail-source-row-twice",
+                    table = spec.name.as_str(),
+                    source_id = source_id.to_string()
+                ),
             });
         }
 
         if spec.name == CLIENTS_TABLE {
-            let uuid = new_uuid.ok_or_else(|| unexpected("uuid", "client without uuid"))?;
+            let uuid = new_uuid.ok_or_else(|| unexpected("uuid", fl!("db-detail-client-without-uuid")))?;
             if !existing_client_uuids(self.conn, std::slice::from_ref(&uuid))?.is_empty() {
                 return Err(DbError::DuplicateClient { uuid });
             }
@@ -378,7 +388,7 @@ impl<'t> Merger<'t> {
     /// Ends the current table.
     pub fn end_table(&mut self) -> Result<()> {
         if self.current.take().is_none() {
-            return Err(DbError::MergeProtocol { detail: "end of a table that was not started".into() });
+            return Err(DbError::MergeProtocol { detail: fl!("db-detail-end-not-started") });
         }
         Ok(())
     }
@@ -427,8 +437,11 @@ impl<'t> Merger<'t> {
         let key = (table.to_owned(), column.to_owned(), source_rowid);
         let Some(announced) = self.pending_blobs.remove(&key) else {
             return Err(DbError::MergeProtocol {
-                detail: format!(
-                    "document for {table}.{column} source row {source_rowid} was not announced or was sent twice"
+                detail: fl!(
+                    "db-detail-document-not-announced",
+                    table = table,
+                    column = column,
+                    source_rowid = source_rowid.to_string()
                 ),
             });
         };
@@ -438,7 +451,7 @@ impl<'t> Merger<'t> {
         }
         let new_id =
             self.ids.get(table).and_then(|m| m.get(&source_rowid)).copied().ok_or_else(|| DbError::MergeProtocol {
-                detail: format!("{table} source row {source_rowid} unknown"),
+                detail: fl!("db-detail-source-row-unknown", table = table, source_rowid = source_rowid.to_string()),
             })?;
         let reserve = format!("UPDATE {} SET {} = zeroblob(?2) WHERE id = ?1", q(table), q(column));
         self.conn.prepare_cached(&reserve)?.execute(rusqlite::params![new_id, announced as i64])?;
@@ -447,7 +460,7 @@ impl<'t> Merger<'t> {
         let mut buf = vec![0u8; 64 * 1024];
         let mut written = 0u64;
         loop {
-            let n = reader.read(&mut buf).map_err(|e| DbError::io("reading a document from the bundle", e))?;
+            let n = reader.read(&mut buf).map_err(|e| DbError::io(fl!("db-io-reading-bundle-document"), e))?;
             if n == 0 {
                 break;
             }
@@ -455,7 +468,7 @@ impl<'t> Merger<'t> {
                 return Err(mismatch(written + n as u64));
             }
             std::io::Write::write_all(&mut blob, &buf[..n])
-                .map_err(|e| DbError::io("writing a document into the database", e))?;
+                .map_err(|e| DbError::io(fl!("db-io-writing-document"), e))?;
             if known.is_none() {
                 hasher.update(&buf[..n]);
             }
@@ -476,7 +489,7 @@ impl<'t> Merger<'t> {
                     table: table.into(),
                     rowid: new_id,
                     column: column.into(),
-                    detail: "content does not match the stored sha256".into(),
+                    detail: fl!("db-detail-content-differs"),
                 });
             }
         }
@@ -489,12 +502,18 @@ impl<'t> Merger<'t> {
     pub fn finish(self) -> Result<MergeReport> {
         if let Some(c) = &self.current {
             return Err(DbError::MergeProtocol {
-                detail: format!("table {} was not ended", self.specs[c.spec_index].name),
+                detail: fl!("db-detail-table-not-ended", table = self.specs[c.spec_index].name.as_str()),
             });
         }
         if let Some(((t, c, id), _)) = self.pending_blobs.iter().next() {
             return Err(DbError::MergeProtocol {
-                detail: format!("{} document(s) missing, first: {t}.{c} source row {id}", self.pending_blobs.len()),
+                detail: fl!(
+                    "db-detail-documents-missing",
+                    count = self.pending_blobs.len(),
+                    table = t.as_str(),
+                    column = c.as_str(),
+                    source_rowid = id.to_string()
+                ),
             });
         }
         Ok(self.report)

@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use crate::error::{DbError, Result};
 use crate::extract::Value;
 use crate::graph::{ColumnRole, TableSpec, export_tables, q};
+use crate::i18n::fl;
 
 /// Per catalogue: referenced id -> the first row referencing it (table,
 /// row id, column), to name in a dangling-reference problem.
@@ -53,7 +54,7 @@ impl OwnedRows {
                     found.problems.push(DbError::UnexpectedValue {
                         table: cols.table.clone(),
                         column: column.clone(),
-                        detail: format!("row {id} holds a non-integer reference"),
+                        detail: fl!("db-detail-non-integer-reference", rowid = id.to_string()),
                     });
                     continue;
                 }
@@ -252,7 +253,7 @@ pub(crate) fn check_blobs(cols: &ScanColumns, r: &Row<'_>, id: i64) -> Result<Bl
             other => found.problems.push(DbError::UnexpectedValue {
                 table: cols.table.clone(),
                 column: column.clone(),
-                detail: format!("row {id} holds {other} instead of a blob"),
+                detail: fl!("db-detail-not-a-blob", rowid = id.to_string(), kind = other),
             }),
         }
     }
@@ -265,7 +266,7 @@ pub(crate) fn check_blobs(cols: &ScanColumns, r: &Row<'_>, id: i64) -> Result<Bl
                 table: cols.table.clone(),
                 rowid: id,
                 column: cols.blobs[0].clone(),
-                detail: format!("stored size {size} but content has {len} bytes"),
+                detail: fl!("db-detail-size-differs", size = size.to_string(), length = len.to_string()),
             });
         }
     }

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::error::{DbError, Result};
+use crate::i18n::fl;
 
 /// Schema version this build writes and accepts (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -173,7 +174,7 @@ pub fn wipe_file(path: &Path) -> Result<()> {
     overwrite_journal(path)?;
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(DbError::io(format!("removing {}", path.display()), e))
+            Err(DbError::io(fl!("db-io-removing", path = path.display().to_string()), e))
         }
         _ => Ok(()),
     }
@@ -181,7 +182,7 @@ pub fn wipe_file(path: &Path) -> Result<()> {
 
 fn overwrite_journal(path: &Path) -> Result<()> {
     use std::io::Write;
-    let err = |e| DbError::io(format!("overwriting the rollback journal {}", path.display()), e);
+    let err = |e| DbError::io(fl!("db-io-overwriting-journal", path = path.display().to_string()), e);
     let mut file = match std::fs::OpenOptions::new().write(true).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -284,7 +285,7 @@ impl Database {
                 .create_new(true)
                 .mode(0o600)
                 .open(&path)
-                .map_err(|e| DbError::io("creating the database", e))?;
+                .map_err(|e| DbError::io(fl!("db-io-creating-database"), e))?;
         }
         let mut conn = Connection::open_with_flags(
             &path,

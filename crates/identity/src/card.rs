@@ -35,6 +35,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::{IdentityError, Result};
+use crate::i18n::fl;
 
 /// Largest contact card accepted, in bytes (checked before parsing).
 pub const MAX_CARD_BYTES: usize = 16 * 1024;
@@ -181,7 +182,7 @@ pub fn validate_name(name: &str) -> Result<String> {
 pub(crate) fn parse_age_recipient(s: &str) -> Result<(age::x25519::Recipient, String)> {
     let s = s.trim();
     if !s.to_ascii_lowercase().starts_with("age1") {
-        return Err(IdentityError::BadAgeKey { reason: "it does not start with age1".into() });
+        return Err(IdentityError::BadAgeKey { reason: fl!("identity-reason-age-prefix") });
     }
     let r = age::x25519::Recipient::from_str(s).map_err(|e| IdentityError::BadAgeKey { reason: e.to_string() })?;
     let canonical = r.to_string();
@@ -191,20 +192,20 @@ pub(crate) fn parse_age_recipient(s: &str) -> Result<(age::x25519::Recipient, St
 /// Decodes and checks an Ed25519 public key (valid, not of small order).
 pub(crate) fn parse_verifying_key(bytes: &[u8; 32]) -> Result<VerifyingKey> {
     let key = VerifyingKey::from_bytes(bytes)
-        .map_err(|_| IdentityError::BadSigningKey { reason: "not a valid curve point".into() })?;
+        .map_err(|_| IdentityError::BadSigningKey { reason: fl!("identity-reason-not-curve-point") })?;
     if key.is_weak() {
-        return Err(IdentityError::BadSigningKey { reason: "a weak key of small order".into() });
+        return Err(IdentityError::BadSigningKey { reason: fl!("identity-reason-weak-key") });
     }
     Ok(key)
 }
 
 fn parse_signing_key_b64(s: &str) -> Result<[u8; 32]> {
-    let bytes =
-        BASE64.decode(s.trim()).map_err(|e| IdentityError::BadSigningKey { reason: format!("not base64: {e}") })?;
-    let arr: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| IdentityError::BadSigningKey { reason: format!("{} bytes instead of 32", bytes.len()) })?;
+    let bytes = BASE64.decode(s.trim()).map_err(|e| IdentityError::BadSigningKey {
+        reason: fl!("identity-reason-not-base64", error = e.to_string()),
+    })?;
+    let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| IdentityError::BadSigningKey {
+        reason: fl!("identity-reason-key-length", bytes = bytes.len().to_string()),
+    })?;
     parse_verifying_key(&arr)?;
     Ok(arr)
 }
@@ -257,14 +258,11 @@ impl ContactCard {
     pub fn validate(&self) -> Result<()> {
         let name = validate_name(&self.name)?;
         if name != self.name {
-            return Err(IdentityError::InvalidName {
-                reason: "the name is not in its normal form (Unicode NFC, no leading, trailing or repeated spaces)"
-                    .into(),
-            });
+            return Err(IdentityError::InvalidName { reason: fl!("identity-reason-name-not-normal") });
         }
         let (_, canonical) = parse_age_recipient(&self.age_recipient)?;
         if canonical != self.age_recipient {
-            return Err(IdentityError::BadAgeKey { reason: "not in canonical lowercase form".into() });
+            return Err(IdentityError::BadAgeKey { reason: fl!("identity-reason-age-not-canonical") });
         }
         self.verifying_key()?;
         Ok(())
@@ -324,19 +322,22 @@ impl ContactCard {
         const KEYS: [&str; 5] = ["name", "installation", "age-recipient", "ed25519", "fingerprint"];
         for line in lines {
             let (key, value) = line.split_once(':').ok_or_else(|| IdentityError::MalformedCard {
-                reason: format!("line {:?} is not `key: value`", shorten(line)),
+                reason: fl!("identity-reason-card-line", line = format!("{:?}", shorten(line))),
             })?;
             let key = key.trim().to_ascii_lowercase();
-            let idx = KEYS
-                .iter()
-                .position(|k| *k == key)
-                .ok_or_else(|| IdentityError::MalformedCard { reason: format!("unknown field {:?}", shorten(&key)) })?;
+            let idx = KEYS.iter().position(|k| *k == key).ok_or_else(|| IdentityError::MalformedCard {
+                reason: fl!("identity-reason-card-unknown-field", field = format!("{:?}", shorten(&key))),
+            })?;
             if fields[idx].replace(value.trim()).is_some() {
-                return Err(IdentityError::MalformedCard { reason: format!("field {key:?} appears twice") });
+                return Err(IdentityError::MalformedCard {
+                    reason: fl!("identity-reason-card-field-twice", field = format!("{key:?}")),
+                });
             }
         }
         let get = |i: usize| {
-            fields[i].ok_or_else(|| IdentityError::MalformedCard { reason: format!("field {:?} is missing", KEYS[i]) })
+            fields[i].ok_or_else(|| IdentityError::MalformedCard {
+                reason: fl!("identity-reason-card-field-missing", field = format!("{:?}", KEYS[i])),
+            })
         };
         Self::from_fields(get(0)?, get(1)?, get(2)?, get(3)?, get(4)?)
     }
@@ -350,7 +351,7 @@ impl ContactCard {
     ) -> Result<Self> {
         let name = validate_name(name)?;
         let installation_id = Uuid::parse_str(installation_id.trim())
-            .map_err(|_| IdentityError::MalformedCard { reason: "the installation id is not a UUID".into() })?;
+            .map_err(|_| IdentityError::MalformedCard { reason: fl!("identity-reason-card-installation-id") })?;
         let (_, age_recipient) = parse_age_recipient(age_recipient)?;
         let signing_key = parse_signing_key_b64(ed25519)?;
         let card = ContactCard { name, installation_id, age_recipient, signing_key };

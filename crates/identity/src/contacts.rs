@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::card::{CardJson, ContactCard, Fingerprint};
 use crate::error::{IdentityError, Result};
 use crate::fsutil;
+use crate::i18n::fl;
 
 /// File name of the trust store inside the installation folder.
 pub const CONTACTS_FILE: &str = "contacts.json";
@@ -103,10 +104,11 @@ impl Contacts {
         }
         let corrupt = |reason: String| IdentityError::CorruptContacts { path: path.clone(), reason };
         let raw = fsutil::read_trusted(&path, "contacts file", MAX_CONTACTS_BYTES)?
-            .ok_or_else(|| corrupt("larger than 16 MiB".into()))?;
-        let file: ContactsFile = serde_json::from_slice(&raw).map_err(|e| corrupt(format!("not valid JSON: {e}")))?;
+            .ok_or_else(|| corrupt(fl!("identity-reason-contacts-too-large")))?;
+        let file: ContactsFile = serde_json::from_slice(&raw)
+            .map_err(|e| corrupt(fl!("identity-reason-not-json", error = e.to_string())))?;
         if file.bemx_contacts != 1 {
-            return Err(corrupt(format!("unknown contacts file version {}: update bemx", file.bemx_contacts)));
+            return Err(corrupt(fl!("identity-reason-contacts-version", version = file.bemx_contacts.to_string())));
         }
         let mut contacts: Vec<Contact> = Vec::with_capacity(file.contacts.len());
         for (i, stored) in file.contacts.into_iter().enumerate() {
@@ -118,15 +120,18 @@ impl Contacts {
                 ed25519: stored.ed25519,
                 fingerprint: stored.fingerprint,
             };
-            let card = ContactCard::from_json_struct(&json).map_err(|e| corrupt(format!("entry {}: {e}", i + 1)))?;
+            let entry = (i + 1).to_string();
+            let card = ContactCard::from_json_struct(&json).map_err(|e| {
+                corrupt(fl!("identity-reason-contacts-entry", entry = entry.as_str(), error = e.to_string()))
+            })?;
             if let Some(clash) = contacts.iter().find(|c| conflicts(&c.card, &card).is_some()) {
-                return Err(corrupt(format!(
-                    "entry {} ({:?}, fingerprint {}) clashes with contact {:?} (fingerprint {}): same keys, same installation or a name that reads the same",
-                    i + 1,
-                    card.name,
-                    card.fingerprint(),
-                    clash.card.name,
-                    clash.fingerprint()
+                return Err(corrupt(fl!(
+                    "identity-reason-contacts-clash",
+                    entry = entry.as_str(),
+                    name = format!("{:?}", card.name),
+                    fingerprint = card.fingerprint().to_string(),
+                    other = format!("{:?}", clash.card.name),
+                    other_fp = clash.fingerprint().to_string()
                 )));
             }
             contacts.push(Contact { card, added_at: stored.added_at });
@@ -282,7 +287,7 @@ impl Contacts {
         };
         let mut text = serde_json::to_string_pretty(&file).map_err(|e| IdentityError::CorruptContacts {
             path: self.path.clone(),
-            reason: format!("cannot serialize: {e}"),
+            reason: fl!("identity-reason-cannot-serialize", error = e.to_string()),
         })?;
         text.push('\n');
         if let Some(dir) = self.path.parent()

@@ -5,33 +5,59 @@
 //! passphrases, decrypted key files).
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::card::Fingerprint;
+use crate::i18n::fl;
 
 /// Result alias for this crate.
 pub type Result<T, E = IdentityError> = std::result::Result<T, E>;
 
-/// Everything that can go wrong with identities, contact cards, contacts and
-/// signatures.
-/// ": it could be A, B" for an error message; nothing for an empty list.
-fn list_of(lead: &str, items: &[String]) -> String {
-    if items.is_empty() { String::new() } else { format!("; {lead}: {}", items.join(", ")) }
+/// What a [`IdentityError::WritableByOthers`] or
+/// [`IdentityError::OutsidePrivateFolder`] names (its `what`, kept in
+/// English for code that matches on it), in the chosen language.
+fn what_text(what: &str) -> String {
+    match what {
+        "secret key file" => fl!("identity-what-secret-key-file"),
+        "secret key folder" => fl!("identity-what-secret-key-folder"),
+        "installation folder" => fl!("identity-what-installation-folder"),
+        "contacts file" => fl!("identity-what-contacts-file"),
+        other => other.to_owned(),
+    }
 }
 
+/// What was attempted on `path` (an [`IdentityError::Io`] or
+/// [`IdentityError::AccessDenied`] `action`, kept in English for code that
+/// matches on it), in the chosen language: "read /x" in English, the
+/// German catalogue's form fits after "beim".
+fn action_text(action: &str, path: &Path) -> String {
+    let path = path.display().to_string();
+    match action {
+        "read" => fl!("identity-action-read", path = path),
+        "create" => fl!("identity-action-create", path = path),
+        "create folder" => fl!("identity-action-create-folder", path = path),
+        "write" => fl!("identity-action-write", path = path),
+        "replace" => fl!("identity-action-replace", path = path),
+        "encrypt" => fl!("identity-action-encrypt", path = path),
+        other => fl!("identity-action-other", action = other, path = path),
+    }
+}
+
+/// Everything that can go wrong with identities, contact cards, contacts and
+/// signatures.
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum IdentityError {
     /// The installation folder holds no identity at all.
-    #[error("no installation at {}", home.display())]
+    #[error("{}", fl!("identity-no-identity", home = home.display().to_string()))]
     NoIdentity {
         /// The installation folder.
         home: PathBuf,
     },
 
     /// Some identity files exist but at least one is missing.
-    #[error("the identity in {} is incomplete: {} is missing", dir.display(), missing.display())]
+    #[error("{}", fl!("identity-incomplete-identity", dir = dir.display().to_string(), missing = missing.display().to_string()))]
     IncompleteIdentity {
         /// The identity folder.
         dir: PathBuf,
@@ -40,14 +66,14 @@ pub enum IdentityError {
     },
 
     /// Saving would overwrite an existing file; nothing is ever overwritten.
-    #[error("{} already exists: refusing to overwrite an existing identity", path.display())]
+    #[error("{}", fl!("identity-already-exists", path = path.display().to_string()))]
     AlreadyExists {
         /// The file that already exists.
         path: PathBuf,
     },
 
     /// A secret key file can be read or written by the group or other users.
-    #[error("secret key file {} is readable by other users (mode {mode:03o})", path.display())]
+    #[error("{}", fl!("identity-insecure-permissions", path = path.display().to_string(), mode = format!("{mode:03o}")))]
     InsecurePermissions {
         /// The secret key file.
         path: PathBuf,
@@ -58,8 +84,13 @@ pub enum IdentityError {
     /// The installation folder or the contacts file can be changed by the
     /// group or other users (unix), who could then plant a trusted contact.
     #[error(
-        "{what} {} can be changed by other users (mode {mode:03o}), who could plant a trusted contact there",
-        path.display()
+        "{}",
+        fl!(
+            "identity-writable-by-others",
+            what = what_text(what),
+            path = path.display().to_string(),
+            mode = format!("{mode:03o}")
+        )
     )]
     WritableByOthers {
         /// "installation folder" or "contacts file".
@@ -76,9 +107,13 @@ pub enum IdentityError {
     /// file lies outside the user's private folders (see "Key files on
     /// Windows" in [`crate::identity`]).
     #[error(
-        "{what} {} is outside the user's private folders ({}): on Windows bemx keeps its keys and trusted contacts only where the access list is limited to the user",
-        path.display(),
-        allowed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("; ")
+        "{}",
+        fl!(
+            "identity-outside-private-folder",
+            what = what_text(what),
+            path = path.display().to_string(),
+            allowed = allowed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("; ")
+        )
     )]
     OutsidePrivateFolder {
         /// What lies there: "secret key file", "installation folder", "contacts file".
@@ -91,7 +126,7 @@ pub enum IdentityError {
     },
 
     /// The operating system denied access to a file.
-    #[error("permission denied while trying to {action} {}", path.display())]
+    #[error("{}", fl!("identity-access-denied", action = action_text(action, path)))]
     AccessDenied {
         /// What was attempted ("read", "create", …).
         action: &'static str,
@@ -100,29 +135,29 @@ pub enum IdentityError {
     },
 
     /// A key file is passphrase-protected but no passphrase was given.
-    #[error("secret key file {} is protected by a passphrase", path.display())]
+    #[error("{}", fl!("identity-passphrase-required", path = path.display().to_string()))]
     PassphraseRequired {
         /// The encrypted key file.
         path: PathBuf,
     },
 
     /// `BEMX_PASSPHRASE` is set to bytes that are not UTF-8 text.
-    #[error("BEMX_PASSPHRASE is set but is not valid UTF-8 text")]
+    #[error("{}", fl!("identity-passphrase-not-text"))]
     PassphraseNotText,
 
     /// The passphrase did not decrypt a key file.
-    #[error("wrong passphrase for {}", path.display())]
+    #[error("{}", fl!("identity-wrong-passphrase", path = path.display().to_string()))]
     WrongPassphrase {
         /// The encrypted key file.
         path: PathBuf,
     },
 
     /// An empty passphrase was offered for encrypting the identity.
-    #[error("the passphrase is empty")]
+    #[error("{}", fl!("identity-empty-passphrase"))]
     EmptyPassphrase,
 
     /// A key file (or installation.json) is damaged, truncated or inconsistent.
-    #[error("key file {} is corrupt or truncated ({reason})", path.display())]
+    #[error("{}", fl!("identity-corrupt-key-file", path = path.display().to_string(), reason = reason.as_str()))]
     CorruptKeyFile {
         /// The damaged file.
         path: PathBuf,
@@ -131,16 +166,14 @@ pub enum IdentityError {
     },
 
     /// A name for an installation or contact is unusable.
-    #[error(
-        "invalid name: {reason}: choose a name of 1 to 100 characters without control or invisible characters (if it came on a contact card, ask the sender for a card with a plainly written name)"
-    )]
+    #[error("{}", fl!("identity-invalid-name", reason = reason.as_str()))]
     InvalidName {
         /// Why the name was refused.
         reason: String,
     },
 
     /// The operating system's random number generator failed.
-    #[error("the operating system's random number generator failed ({reason})")]
+    #[error("{}", fl!("identity-random", reason = reason.as_str()))]
     Random {
         /// The error from the operating system.
         reason: String,
@@ -148,7 +181,7 @@ pub enum IdentityError {
 
     /// Any other input/output failure. The OS error is shown in the message
     /// (so it is not a `source()`, which a `{:#}` chain would print again).
-    #[error("could not {action} {}: {error}", path.display())]
+    #[error("{}", fl!("identity-io", action = action_text(action, path), error = error.to_string()))]
     Io {
         /// What was attempted ("read", "create", "rename", …).
         action: &'static str,
@@ -159,7 +192,7 @@ pub enum IdentityError {
     },
 
     /// A contact card is larger than any real card.
-    #[error("the contact card is too large ({size} bytes, at most {max})")]
+    #[error("{}", fl!("identity-card-too-large", size = size.to_string(), max = max.to_string()))]
     CardTooLarge {
         /// Its size in bytes.
         size: usize,
@@ -168,32 +201,32 @@ pub enum IdentityError {
     },
 
     /// The input is not a bemx contact card at all.
-    #[error("this is not a bemx contact card")]
+    #[error("{}", fl!("identity-not-a-card"))]
     NotACard,
 
     /// The card is of a version this program does not know.
-    #[error("unknown contact card version {version}")]
+    #[error("{}", fl!("identity-unknown-card-version", version = version.as_str()))]
     UnknownCardVersion {
         /// The version the card states.
         version: String,
     },
 
     /// The card has the right shape but a field is missing, duplicated or unreadable.
-    #[error("the contact card is malformed ({reason})")]
+    #[error("{}", fl!("identity-malformed-card", reason = reason.as_str()))]
     MalformedCard {
         /// What is wrong.
         reason: String,
     },
 
     /// The card's age recipient is not a valid age X25519 public key.
-    #[error("the contact card's age key is invalid ({reason})")]
+    #[error("{}", fl!("identity-bad-age-key", reason = reason.as_str()))]
     BadAgeKey {
         /// Why it was refused.
         reason: String,
     },
 
     /// The Ed25519 public key (of a card or a signature check) is invalid.
-    #[error("the ed25519 signing key is invalid ({reason})")]
+    #[error("{}", fl!("identity-bad-signing-key", reason = reason.as_str()))]
     BadSigningKey {
         /// Why it was refused.
         reason: String,
@@ -201,7 +234,8 @@ pub enum IdentityError {
 
     /// The fingerprint written on a card does not match its keys.
     #[error(
-        "the contact card states fingerprint {stated} but its keys give {computed}: the card was altered or damaged"
+        "{}",
+        fl!("identity-fingerprint-mismatch", stated = stated.as_str(), computed = computed.to_string())
     )]
     FingerprintMismatch {
         /// The fingerprint written on the card.
@@ -211,7 +245,7 @@ pub enum IdentityError {
     },
 
     /// A string could not be read as a fingerprint.
-    #[error("{input:?} is not a fingerprint")]
+    #[error("{}", fl!("identity-bad-fingerprint", input = format!("{input:?}")))]
     BadFingerprint {
         /// The offending input (shortened).
         input: String,
@@ -219,7 +253,13 @@ pub enum IdentityError {
 
     /// A known installation presents different keys than the ones trusted.
     #[error(
-        "contact {name:?} presents new keys (fingerprint {new_fp}, trusted is {old_fp}): this may be an impersonation attempt"
+        "{}",
+        fl!(
+            "identity-contact-key-changed",
+            name = format!("{name:?}"),
+            new_fp = new_fp.to_string(),
+            old_fp = old_fp.to_string()
+        )
     )]
     ContactKeyChanged {
         /// The trusted contact's name.
@@ -231,7 +271,10 @@ pub enum IdentityError {
     },
 
     /// Another installation is already trusted under this name.
-    #[error("another contact is already called {name:?} (fingerprint {existing_fp})")]
+    #[error(
+        "{}",
+        fl!("identity-contact-name-taken", name = format!("{name:?}"), existing_fp = existing_fp.to_string())
+    )]
     ContactNameTaken {
         /// The clashing name.
         name: String,
@@ -242,8 +285,23 @@ pub enum IdentityError {
     /// Another installation is already trusted under a name that reads the
     /// same (other case, look-alike letters from another script, …).
     #[error(
-        "the name {name:?} reads like the name of contact {existing:?} (fingerprint {existing_fp}){}, so the two could be mixed up, and a look-alike name is a common impersonation trick",
-        if chars.is_empty() { String::new() } else { format!("; its characters outside A-Z are {chars}") }
+        "{}",
+        if chars.is_empty() {
+            fl!(
+                "identity-contact-name-looks-like",
+                name = format!("{name:?}"),
+                existing = format!("{existing:?}"),
+                existing_fp = existing_fp.to_string()
+            )
+        } else {
+            fl!(
+                "identity-contact-name-looks-like-chars",
+                name = format!("{name:?}"),
+                existing = format!("{existing:?}"),
+                existing_fp = existing_fp.to_string(),
+                chars = chars.as_str()
+            )
+        }
     )]
     ContactNameLooksLike {
         /// The name on the new card.
@@ -259,16 +317,21 @@ pub enum IdentityError {
     },
 
     /// The card reuses a key that a different trusted installation already has.
-    #[error(
-        "the card's keys are already trusted for contact {existing:?}, a different installation: this card is not genuine or was copied"
-    )]
+    #[error("{}", fl!("identity-contact-key-reused", existing = format!("{existing:?}")))]
     ContactKeyReused {
         /// The contact that already has the keys.
         existing: String,
     },
 
     /// No trusted contact matches a name or fingerprint.
-    #[error("no contact named or with fingerprint {query:?}{}", list_of("the contacts are", known))]
+    #[error(
+        "{}",
+        if known.is_empty() {
+            fl!("identity-contact-not-found", query = format!("{query:?}"))
+        } else {
+            fl!("identity-contact-not-found-listing", query = format!("{query:?}"), contacts = known.join(", "))
+        }
+    )]
     ContactNotFound {
         /// What was searched for.
         query: String,
@@ -276,7 +339,14 @@ pub enum IdentityError {
         known: Vec<String>,
     },
     /// A name or fingerprint prefix fits more than one contact.
-    #[error("{query:?} fits more than one contact{}", list_of("it could be", candidates))]
+    #[error(
+        "{}",
+        if candidates.is_empty() {
+            fl!("identity-contact-ambiguous", query = format!("{query:?}"))
+        } else {
+            fl!("identity-contact-ambiguous-listing", query = format!("{query:?}"), candidates = candidates.join(", "))
+        }
+    )]
     ContactAmbiguous {
         /// What was searched for.
         query: String,
@@ -285,7 +355,7 @@ pub enum IdentityError {
     },
 
     /// The contacts file cannot be read.
-    #[error("contacts file {} is damaged ({reason})", path.display())]
+    #[error("{}", fl!("identity-corrupt-contacts", path = path.display().to_string(), reason = reason.as_str()))]
     CorruptContacts {
         /// The contacts file.
         path: PathBuf,
@@ -294,14 +364,14 @@ pub enum IdentityError {
     },
 
     /// A signature does not verify.
-    #[error("the {context:?} signature does not verify: the data was altered or signed by another key")]
+    #[error("{}", fl!("identity-bad-signature", context = format!("{context:?}")))]
     BadSignature {
         /// The signature context.
         context: String,
     },
 
     /// A signature context contains a NUL byte, which would make messages ambiguous.
-    #[error("signature context {context:?} contains a NUL byte: this is a bug in bemx")]
+    #[error("{}", fl!("identity-invalid-context", context = format!("{context:?}")))]
     InvalidContext {
         /// The offending context.
         context: String,
@@ -328,68 +398,46 @@ impl IdentityError {
 
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
-        const FRESH_CARD: &str = "ask the sender for a fresh copy of the card";
         Some(match self {
-            IdentityError::NoIdentity { .. } => "run `bemx init`".into(),
-            IdentityError::WritableByOthers { path, fix, .. } => format!(
-                "run `chmod {fix} {}`, then check with `bemx contacts list` that you added every contact listed",
-                path.display()
-            ),
-            IdentityError::PassphraseNotText => {
-                "use the passphrase as plain text there, or unset BEMX_PASSPHRASE and type the passphrase when asked".into()
+            IdentityError::NoIdentity { .. } => fl!("identity-no-identity-advice"),
+            IdentityError::WritableByOthers { path, fix, .. } => {
+                fl!("identity-writable-by-others-advice", fix = fix.to_string(), path = path.display().to_string())
             }
-            IdentityError::ContactNameLooksLike { new_fp, .. } => format!(
-                "confirm the fingerprint {new_fp} with the sender by phone, and if it is a different colleague, edit the card's name line to a clearly different name (e.g. add a department) and add it again"
-            ),
-            IdentityError::IncompleteIdentity { .. } => {
-                "restore the identity folder from a backup (or move it aside and run `bemx init` to start over)".into()
+            IdentityError::PassphraseNotText => fl!("identity-passphrase-not-text-advice"),
+            IdentityError::ContactNameLooksLike { new_fp, .. } => {
+                fl!("identity-contact-name-looks-like-advice", new_fp = new_fp.to_string())
             }
-            IdentityError::AlreadyExists { .. } => {
-                "use another installation folder or move the old identity folder aside".into()
+            IdentityError::IncompleteIdentity { .. } => fl!("identity-incomplete-identity-advice"),
+            IdentityError::AlreadyExists { .. } => fl!("identity-already-exists-advice"),
+            IdentityError::InsecurePermissions { path, .. } => {
+                fl!("identity-insecure-permissions-advice", path = path.display().to_string())
             }
-            IdentityError::InsecurePermissions { path, .. } => format!("run `chmod 600 {}`", path.display()),
-            IdentityError::OutsidePrivateFolder { .. } => "use an installation folder there (the default is %APPDATA%\\bemx), or, if an administrator has limited this folder's access list to the user, name the folder in BEMX_TRUSTED_KEY_FOLDER".into(),
-            IdentityError::AccessDenied { .. } => "make sure the file belongs to the user running bemx".into(),
-            IdentityError::PassphraseRequired { .. } => {
-                "enter the passphrase when asked or set BEMX_PASSPHRASE".into()
-            }
-            IdentityError::WrongPassphrase { .. } => {
-                "try again (if the passphrase is certainly right, the file is damaged: restore it from a backup)".into()
-            }
-            IdentityError::EmptyPassphrase => "choose a non-empty passphrase, or none at all".into(),
-            IdentityError::CorruptKeyFile { .. } => "restore the identity folder from a backup".into(),
-            IdentityError::InvalidName { .. } => {
-                "choose a name of 1 to 100 characters without control characters".into()
-            }
-            IdentityError::Random { .. } => "try again".into(),
+            IdentityError::OutsidePrivateFolder { .. } => fl!("identity-outside-private-folder-advice"),
+            IdentityError::AccessDenied { .. } => fl!("identity-access-denied-advice"),
+            IdentityError::PassphraseRequired { .. } => fl!("identity-passphrase-required-advice"),
+            IdentityError::WrongPassphrase { .. } => fl!("identity-wrong-passphrase-advice"),
+            IdentityError::EmptyPassphrase => fl!("identity-empty-passphrase-advice"),
+            IdentityError::CorruptKeyFile { .. } => fl!("identity-corrupt-key-file-advice"),
+            IdentityError::InvalidName { .. } => fl!("identity-invalid-name-advice"),
+            IdentityError::Random { .. } => fl!("identity-random-advice"),
             IdentityError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),
-            IdentityError::CardTooLarge { .. } => "check that you picked the right file".into(),
-            IdentityError::NotACard => "ask the sender for the output of `bemx id show`".into(),
-            IdentityError::UnknownCardVersion { .. } => {
-                "update bemx, or ask the sender for a version 1 card".into()
+            IdentityError::CardTooLarge { .. } => fl!("identity-card-too-large-advice"),
+            IdentityError::NotACard => fl!("identity-not-a-card-advice"),
+            IdentityError::UnknownCardVersion { .. } => fl!("identity-unknown-card-version-advice"),
+            IdentityError::MalformedCard { .. } => fl!("identity-malformed-card-advice"),
+            IdentityError::BadAgeKey { .. } | IdentityError::BadSigningKey { .. } => fl!("identity-bad-key-advice"),
+            IdentityError::FingerprintMismatch { .. } => fl!("identity-fingerprint-mismatch-advice"),
+            IdentityError::BadFingerprint { .. } => fl!("identity-bad-fingerprint-advice"),
+            IdentityError::ContactKeyChanged { name, old_fp, .. } => {
+                fl!("identity-contact-key-changed-advice", name = format!("{name:?}"), old_fp = old_fp.to_string())
             }
-            IdentityError::MalformedCard { .. } => "ask the sender for a fresh copy of `bemx id show`".into(),
-            IdentityError::BadAgeKey { .. } | IdentityError::BadSigningKey { .. } => FRESH_CARD.into(),
-            IdentityError::FingerprintMismatch { .. } => "do not trust it; ask the sender for a fresh copy".into(),
-            IdentityError::BadFingerprint { .. } => {
-                "a fingerprint is 32 letters and digits like ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567".into()
-            }
-            IdentityError::ContactKeyChanged { name, old_fp, .. } => format!(
-                "confirm the new fingerprint with {name:?} by phone, and if the key change is genuine remove the old contact first (`bemx contacts remove {old_fp}`)"
-            ),
-            IdentityError::ContactNameTaken { .. } => {
-                "edit the card's name line to another name (e.g. add a department) and add it again".into()
-            }
-            IdentityError::ContactKeyReused { .. } => "do not add it".into(),
-            IdentityError::ContactNotFound { .. } => "run `bemx contacts list` to see the trusted contacts".into(),
-            IdentityError::ContactAmbiguous { .. } => {
-                "type more of the name or fingerprint, so that it fits one contact only".into()
-            }
-            IdentityError::CorruptContacts { .. } => {
-                "restore it from a backup, or move it aside and add the contacts again".into()
-            }
-            IdentityError::BadSignature { .. } => "do not trust it".into(),
-            IdentityError::InvalidContext { .. } => "please report it".into(),
+            IdentityError::ContactNameTaken { .. } => fl!("identity-contact-name-taken-advice"),
+            IdentityError::ContactKeyReused { .. } => fl!("identity-contact-key-reused-advice"),
+            IdentityError::ContactNotFound { .. } => fl!("identity-contact-not-found-advice"),
+            IdentityError::ContactAmbiguous { .. } => fl!("identity-contact-ambiguous-advice"),
+            IdentityError::CorruptContacts { .. } => fl!("identity-corrupt-contacts-advice"),
+            IdentityError::BadSignature { .. } => fl!("identity-bad-signature-advice"),
+            IdentityError::InvalidContext { .. } => fl!("identity-invalid-context-advice"),
         })
     }
 

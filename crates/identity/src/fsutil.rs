@@ -7,6 +7,7 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 use crate::error::{IdentityError, Result};
+use crate::i18n::fl;
 
 /// Creates the folder `dir` (and its parents), 0700 on unix.
 pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
@@ -80,7 +81,7 @@ pub(crate) fn read_secret(path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>>
     let mut file = File::open(path).map_err(|e| IdentityError::io("read", path, e))?;
     let meta = file.metadata().map_err(|e| IdentityError::io("read", path, e))?;
     if !meta.is_file() {
-        return Err(IdentityError::corrupt(path, "not a regular file"));
+        return Err(IdentityError::corrupt(path, fl!("identity-reason-not-regular-file")));
     }
     #[cfg(unix)]
     {
@@ -91,7 +92,7 @@ pub(crate) fn read_secret(path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>>
         }
     }
     read_capped_file(&mut file, path, max)?
-        .ok_or_else(|| IdentityError::corrupt(path, format!("larger than {max} bytes")))
+        .ok_or_else(|| IdentityError::corrupt(path, fl!("identity-reason-larger-than", max = max.to_string())))
 }
 
 /// Refuses an installation folder that other users could change.
@@ -176,7 +177,10 @@ pub(crate) fn read_trusted(path: &Path, what: &'static str, max: usize) -> Resul
     let mut file = File::open(path).map_err(|e| IdentityError::io("read", path, e))?;
     let meta = file.metadata().map_err(|e| IdentityError::io("read", path, e))?;
     if !meta.is_file() {
-        return Err(IdentityError::CorruptContacts { path: path.to_path_buf(), reason: "not a regular file".into() });
+        return Err(IdentityError::CorruptContacts {
+            path: path.to_path_buf(),
+            reason: fl!("identity-reason-not-regular-file"),
+        });
     }
     #[cfg(unix)]
     if let Some(mode) = unix_writable_by_others(&meta) {

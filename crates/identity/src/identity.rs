@@ -80,6 +80,7 @@ use crate::card::{ContactCard, Fingerprint, compute_fingerprint, validate_name};
 use crate::error::{IdentityError, Result};
 use crate::fsutil;
 pub use crate::fsutil::TRUSTED_KEY_FOLDER_ENV;
+use crate::i18n::fl;
 
 /// The scrypt work factor (log2 of N) used to encrypt passphrase-protected
 /// key files: N = 2^18, about one second on a current desktop (release build).
@@ -335,11 +336,11 @@ impl Identity {
         ]);
         drop(age_secret);
         let mut seed_b64 = Zeroizing::new([0u8; SEED_B64_LEN]);
-        let seed_len = BASE64
-            .encode_slice(self.signing.as_bytes(), seed_b64.as_mut_slice())
-            .map_err(|e| IdentityError::corrupt(&paths.signing_key, format!("cannot encode the key: {e}")))?;
+        let seed_len = BASE64.encode_slice(self.signing.as_bytes(), seed_b64.as_mut_slice()).map_err(|e| {
+            IdentityError::corrupt(&paths.signing_key, fl!("identity-reason-cannot-encode", error = e.to_string()))
+        })?;
         let seed_text = std::str::from_utf8(&seed_b64[..seed_len])
-            .map_err(|_| IdentityError::corrupt(&paths.signing_key, "cannot encode the key"))?;
+            .map_err(|_| IdentityError::corrupt(&paths.signing_key, fl!("identity-reason-cannot-encode-plain")))?;
         let signing_text = secret_text(&[
             "# bemx ed25519 signing key: keep secret. format: ",
             SIGNING_KEY_PREFIX,
@@ -361,8 +362,9 @@ impl Identity {
             fingerprint: self.fingerprint().to_string(),
             created_at: created,
         };
-        let mut public_json = serde_json::to_string_pretty(&public)
-            .map_err(|e| IdentityError::corrupt(&paths.installation, format!("cannot serialize: {e}")))?;
+        let mut public_json = serde_json::to_string_pretty(&public).map_err(|e| {
+            IdentityError::corrupt(&paths.installation, fl!("identity-reason-cannot-serialize", error = e.to_string()))
+        })?;
         public_json.push('\n');
 
         let age_bytes = seal(age_text.as_bytes(), passphrase, log_n, &paths.age_key)?;
@@ -423,13 +425,10 @@ impl Identity {
 
         let identity = Identity { installation_id: public.0, name: public.1, age, signing };
         if identity.recipient().to_string() != public.2 {
-            return Err(IdentityError::corrupt(&paths.installation, "its age public key does not match age.key"));
+            return Err(IdentityError::corrupt(&paths.installation, fl!("identity-reason-age-key-differs")));
         }
         if identity.verifying_key().to_bytes() != public.3 {
-            return Err(IdentityError::corrupt(
-                &paths.installation,
-                "its ed25519 public key does not match signing.key",
-            ));
+            return Err(IdentityError::corrupt(&paths.installation, fl!("identity-reason-signing-key-differs")));
         }
         Ok(identity)
     }
@@ -484,28 +483,30 @@ fn check_complete(home: &Path, paths: &IdentityPaths) -> Result<()> {
 /// Reads installation.json: (id, name, canonical age recipient, ed25519 key).
 fn read_installation(path: &Path) -> Result<(Uuid, String, String, [u8; 32])> {
     let raw = fsutil::read_capped(path, MAX_KEY_FILE_BYTES)?
-        .ok_or_else(|| IdentityError::corrupt(path, "larger than 64 KiB"))?;
-    let json: InstallationJson = serde_json::from_slice(&raw)
-        .map_err(|e| IdentityError::corrupt(path, format!("not valid installation data: {e}")))?;
+        .ok_or_else(|| IdentityError::corrupt(path, fl!("identity-reason-installation-too-large")))?;
+    let json: InstallationJson = serde_json::from_slice(&raw).map_err(|e| {
+        IdentityError::corrupt(path, fl!("identity-reason-installation-not-valid", error = e.to_string()))
+    })?;
     if json.bemx_installation != 1 {
         return Err(IdentityError::corrupt(
             path,
-            format!("unknown installation file version {}: update bemx", json.bemx_installation),
+            fl!("identity-reason-installation-version", version = json.bemx_installation.to_string()),
         ));
     }
     let id = Uuid::parse_str(&json.installation_id)
-        .map_err(|_| IdentityError::corrupt(path, "installation_id is not a UUID"))?;
-    let name = validate_name(&json.name).map_err(|e| IdentityError::corrupt(path, format!("bad name: {e}")))?;
+        .map_err(|_| IdentityError::corrupt(path, fl!("identity-reason-installation-id")))?;
+    let name = validate_name(&json.name)
+        .map_err(|e| IdentityError::corrupt(path, fl!("identity-reason-bad-name", error = e.to_string())))?;
     let (_, recipient) = crate::card::parse_age_recipient(&json.age_recipient)
-        .map_err(|_| IdentityError::corrupt(path, "age_recipient is not an age public key"))?;
+        .map_err(|_| IdentityError::corrupt(path, fl!("identity-reason-installation-age")))?;
     let vk: [u8; 32] = BASE64
         .decode(json.ed25519.trim())
         .ok()
         .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-        .ok_or_else(|| IdentityError::corrupt(path, "ed25519 is not a 32-byte base64 key"))?;
+        .ok_or_else(|| IdentityError::corrupt(path, fl!("identity-reason-installation-ed25519")))?;
     let computed = compute_fingerprint(&id, &recipient, &vk);
     if Fingerprint::parse(&json.fingerprint).ok() != Some(computed) {
-        return Err(IdentityError::corrupt(path, "the fingerprint does not match the keys"));
+        return Err(IdentityError::corrupt(path, fl!("identity-reason-fingerprint-differs")));
     }
     Ok((id, name, recipient, vk))
 }
@@ -550,11 +551,11 @@ fn unseal(raw: &[u8], pass: &SecretString, path: &Path) -> Result<Zeroizing<Vec<
     use age::DecryptError as D;
     let corrupt = |reason: String| IdentityError::corrupt(path, reason);
     let decryptor = age::Decryptor::new_buffered(raw).map_err(|e| match e {
-        D::Io(io) => corrupt(format!("unreadable age header: {io}")),
-        other => corrupt(format!("unreadable age header: {other}")),
+        D::Io(io) => corrupt(fl!("identity-reason-age-header", error = io.to_string())),
+        other => corrupt(fl!("identity-reason-age-header", error = other.to_string())),
     })?;
     if !decryptor.is_scrypt() {
-        return Err(corrupt("it is age-encrypted, but not with a passphrase".into()));
+        return Err(corrupt(fl!("identity-reason-not-passphrase-encrypted")));
     }
     let mut identity = age::scrypt::Identity::new(pass.clone());
     identity.set_max_work_factor(MAX_SCRYPT_WORK_FACTOR);
@@ -562,9 +563,11 @@ fn unseal(raw: &[u8], pass: &SecretString, path: &Path) -> Result<Zeroizing<Vec<
         D::DecryptionFailed | D::NoMatchingKeys | D::KeyDecryptionFailed => {
             IdentityError::WrongPassphrase { path: path.to_path_buf() }
         }
-        D::ExcessiveWork { required, .. } => {
-            corrupt(format!("scrypt work factor {required} is above the limit {MAX_SCRYPT_WORK_FACTOR}"))
-        }
+        D::ExcessiveWork { required, .. } => corrupt(fl!(
+            "identity-reason-work-factor",
+            required = required.to_string(),
+            max = MAX_SCRYPT_WORK_FACTOR.to_string()
+        )),
         other => corrupt(other.to_string()),
     })?;
     let mut plain = Zeroizing::new(Vec::with_capacity(raw.len()));
@@ -572,40 +575,42 @@ fn unseal(raw: &[u8], pass: &SecretString, path: &Path) -> Result<Zeroizing<Vec<
     (&mut reader)
         .take(limit)
         .read_to_end(&mut plain)
-        .map_err(|e| corrupt(format!("the encrypted content is damaged: {e}")))?;
+        .map_err(|e| corrupt(fl!("identity-reason-encrypted-damaged", error = e.to_string())))?;
     Ok(plain)
 }
 
 /// The single non-comment line of a key file.
 fn key_line<'a>(text: &'a str, path: &Path) -> Result<&'a str> {
     let mut keys = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
-    let first = keys.next().ok_or_else(|| IdentityError::corrupt(path, "no key line found"))?;
+    let first = keys.next().ok_or_else(|| IdentityError::corrupt(path, fl!("identity-reason-no-key-line")))?;
     if keys.next().is_some() {
-        return Err(IdentityError::corrupt(path, "more than one key line"));
+        return Err(IdentityError::corrupt(path, fl!("identity-reason-several-key-lines")));
     }
     Ok(first)
 }
 
 fn parse_age_key_file(plain: &[u8], path: &Path) -> Result<age::x25519::Identity> {
-    let text = std::str::from_utf8(plain).map_err(|_| IdentityError::corrupt(path, "not text"))?;
+    let text = std::str::from_utf8(plain).map_err(|_| IdentityError::corrupt(path, fl!("identity-reason-not-text")))?;
     let line = key_line(text, path)?;
     if !line.starts_with(AGE_SECRET_PREFIX) {
-        return Err(IdentityError::corrupt(path, format!("the key line does not start with {AGE_SECRET_PREFIX}")));
+        return Err(IdentityError::corrupt(path, fl!("identity-reason-key-line-prefix", prefix = AGE_SECRET_PREFIX)));
     }
-    age::x25519::Identity::from_str(line).map_err(|e| IdentityError::corrupt(path, format!("bad age secret key: {e}")))
+    age::x25519::Identity::from_str(line)
+        .map_err(|e| IdentityError::corrupt(path, fl!("identity-reason-bad-age-secret", error = e.to_string())))
 }
 
 fn parse_signing_key_file(plain: &[u8], path: &Path) -> Result<SigningKey> {
-    let text = std::str::from_utf8(plain).map_err(|_| IdentityError::corrupt(path, "not text"))?;
+    let text = std::str::from_utf8(plain).map_err(|_| IdentityError::corrupt(path, fl!("identity-reason-not-text")))?;
     let line = key_line(text, path)?;
     let b64 = line.strip_prefix(SIGNING_KEY_PREFIX).ok_or_else(|| {
-        IdentityError::corrupt(path, format!("the key line does not start with {SIGNING_KEY_PREFIX}"))
+        IdentityError::corrupt(path, fl!("identity-reason-key-line-prefix", prefix = SIGNING_KEY_PREFIX))
     })?;
-    let bytes =
-        Zeroizing::new(BASE64.decode(b64).map_err(|_| IdentityError::corrupt(path, "the key is not valid base64"))?);
+    let bytes = Zeroizing::new(
+        BASE64.decode(b64).map_err(|_| IdentityError::corrupt(path, fl!("identity-reason-key-not-base64")))?,
+    );
     let mut seed = Zeroizing::new([0u8; 32]);
     if bytes.len() != seed.len() {
-        return Err(IdentityError::corrupt(path, format!("the key has {} bytes instead of 32", bytes.len())));
+        return Err(IdentityError::corrupt(path, fl!("identity-reason-key-bytes", bytes = bytes.len().to_string())));
     }
     seed.copy_from_slice(&bytes);
     Ok(SigningKey::from_bytes(&seed))

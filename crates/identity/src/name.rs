@@ -29,6 +29,7 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
 
 use crate::card::{Fingerprint, MAX_NAME_CHARS};
 use crate::error::{IdentityError, Result};
+use crate::i18n::fl;
 
 /// The first character of `s` that a reader cannot see or that changes how
 /// the text around it is displayed: general category Cc or Cf, or any other
@@ -69,30 +70,29 @@ pub fn normalize_name(name: &str) -> Result<String> {
     }
     let count = out.chars().count();
     if count == 0 {
-        return Err(IdentityError::InvalidName { reason: "the name is empty".into() });
+        return Err(IdentityError::InvalidName { reason: fl!("identity-reason-name-empty") });
     }
     if count > MAX_NAME_CHARS {
         return Err(IdentityError::InvalidName {
-            reason: format!("the name has {count} characters, more than {MAX_NAME_CHARS}"),
+            reason: fl!("identity-reason-name-too-long", count = count.to_string(), max = MAX_NAME_CHARS.to_string()),
         });
     }
     if Fingerprint::parse(&out).is_ok() {
-        return Err(IdentityError::InvalidName { reason: "the name looks like a fingerprint".into() });
+        return Err(IdentityError::InvalidName { reason: fl!("identity-reason-name-fingerprint") });
     }
     Ok(out)
 }
 
 fn describe_hidden(c: char) -> String {
+    // The kinds of character, as the catalogue's selector keys.
     let kind = match c {
-        '\t' | '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' => "a tab or line break",
-        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => "an invisible zero-width character",
-        '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-            "a right-to-left or other text-direction control character"
-        }
-        c if c.general_category() == GeneralCategory::Control => "a control character",
-        _ => "an invisible formatting character",
+        '\t' | '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' => "line-break",
+        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => "zero-width",
+        '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "direction",
+        c if c.general_category() == GeneralCategory::Control => "control",
+        _ => "format",
     };
-    format!("the name contains {kind} (U+{:04X}), which can make it look like another name", u32::from(c))
+    fl!("identity-reason-name-hidden", kind = kind, code = format!("{:04X}", u32::from(c)))
 }
 
 /// The keys two names are compared by: case folded and reduced to their

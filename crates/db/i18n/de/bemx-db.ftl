@@ -1,1 +1,126 @@
 # bemx-db: Deutsch. Dieselben Kennungen mit denselben Argumenten wie i18n/en.
+#
+# Tabellen, Spalten und Datensatznummern heißen, wie die Datenbank sie
+# nennt (nie personenbezogene Daten); Kennungen, UUIDs und Suchbegriffe
+# kommen in Anführungszeichen, wo der Code sie setzt.
+
+## DbError: was passiert ist.
+
+db-sqlite = Datenbankfehler: { $error }
+db-busy = die Datenbank wird gerade von einem anderen Programm verwendet
+# $context: einer der db-io-…-Texte unten, passend nach „beim“.
+db-io = Fehler beim { $context }: { $error }
+db-already-exists = die Datenbankdatei { $path } ist bereits vorhanden
+db-not-found = die Datenbankdatei { $path } ist nicht vorhanden
+db-not-bemx = die Datenbank { $path } ist keine bemx-Datenbank (Tabelle meta oder Installationskennung fehlt)
+db-schema-too-new = die Datenbank stammt von einer neueren bemx-Version (Schemaversion { $found }, dieses bemx verwendet { $expected })
+db-schema-too-old = die Datenbank stammt von einer älteren bemx-Version (Schemaversion { $found }, dieses bemx verwendet { $expected })
+db-invalid-installation-id = die Installationskennung { $value } ist keine UUID
+db-unknown-client = kein Klient mit der UUID oder BEM-ID { $query }
+db-unknown-client-id = der Klienten-Datensatz { $id } ist nicht vorhanden
+# $detail: einer der db-detail-…-Texte unten.
+db-unsupported-schema = nicht unterstützter Aufbau der Tabelle { $table }: { $detail }; die Datenbank wurde vermutlich von einem anderen Programm verändert
+db-dangling-reference = Verweis ins Leere: Datensatz { $rowid } in { $table }, Spalte { $column }, verweist auf Datensatz { $value } in { $target }, den es nicht gibt
+db-cross-client-reference = Verweis auf einen anderen Klienten: Datensatz { $rowid } in { $table }, Spalte { $column }, verweist auf Datensatz { $value } in { $target }, der zu einem anderen Klienten gehört
+db-foreign-key-violation = verletzter Fremdschlüssel: zu Datensatz { $rowid } in { $table } fehlt der zugehörige Datensatz in { $parent }
+db-document-mismatch = fehlerhaftes Dokument: Datensatz { $rowid } in { $table }, Spalte { $column }: { $detail }; das Dokument ist beschädigt
+db-unexpected-value = unerwarteter Wert in { $table }, Spalte { $column }: { $detail }
+db-schema-drift = abweichender Datenbankaufbau bei Tabelle { $table }: { $detail }
+db-merge-protocol = Fehler beim Übernehmen: { $detail }; die Übergabedatei ist fehlerhaft, es wurde nichts übernommen
+db-unresolved-reference = offener Verweis: { $table }, Spalte { $column }, verweist auf Datensatz { $source_id } in { $target } beim Absender, der nicht in der Übergabedatei enthalten ist; die Übergabedatei ist unvollständig, es wurde nichts übernommen
+db-duplicate-client = der Klient { $uuid } ist in dieser Datenbank bereits vorhanden: er wurde schon einmal übernommen oder hat diesen PC nie verlassen; es wurde nichts übernommen
+db-blob-length = falsche Dokumentlänge bei { $table }, Datensatz { $source_rowid } beim Absender: angekündigt { $expected } Bytes, erhalten { $actual }; die Übergabedatei ist beschädigt, es wurde nichts übernommen
+db-purge-incomplete = Löschen unvollständig: in { $table } { $remaining ->
+        [one] ist noch ein Datensatz
+       *[other] sind noch { $remaining } Datensätze
+    } der gelöschten Klienten übrig; das Löschen wurde rückgängig gemacht
+db-changed-during-export = Datensatz { $rowid } in { $table } hat sich geändert, während die Übergabedatei erstellt wurde
+
+## Was gerade geschah, als ein Dateizugriff scheiterte ($context oben), passend nach „beim“.
+
+db-io-reading-document = Lesen eines Dokuments
+db-io-creating-database = Anlegen der Datenbank
+db-io-removing = Entfernen von { $path }
+db-io-overwriting-journal = Überschreiben des Rollback-Journals { $path }
+db-io-reading-bundle-document = Lesen eines Dokuments aus der Übergabedatei
+db-io-writing-document = Schreiben eines Dokuments in die Datenbank
+
+## Einzelheiten ($detail oben).
+
+db-detail-table-missing = die Tabelle fehlt
+db-detail-single-integer-key = Tabellen mit Klientendaten brauchen genau einen INTEGER PRIMARY KEY
+db-detail-foreign-key-not-id = der Fremdschlüssel { $column } muss auf eine id-Spalte verweisen
+db-detail-reference-neither = die Spalte { $column } verweist auf { $target }, das weder ein Katalog noch Klientendaten ist
+db-detail-self-reference = Verweise einer Tabelle auf sich selbst werden nicht unterstützt
+db-detail-cycle = die Fremdschlüssel bilden einen Kreis
+db-detail-no-code-column = der Katalog hat keine Spalte code
+db-detail-table-not-here = die Tabelle gibt es hier nicht
+# $bundle, $local: die Spaltennamen, mit „, “ verbunden.
+db-detail-columns-differ = die Spalten weichen ab: die Übergabedatei hat [{ $bundle }], diese Datenbank hat [{ $local }]
+db-detail-started-before-ended = die Tabelle { $table } beginnt, bevor { $open } beendet ist
+db-detail-not-exportable = die Tabelle gibt es hier nicht, oder sie wird nicht übergeben
+db-detail-table-twice = die Tabelle { $table } kommt zweimal vor
+db-detail-row-outside-table = Datensatz außerhalb einer Tabelle
+db-detail-end-not-started = Ende einer Tabelle, die nicht begonnen wurde
+db-detail-value-count = der Datensatz hat { $values } Werte, die Tabelle hat { $columns } Spalten
+db-detail-code-not-text = der Katalogcode muss Text sein
+db-detail-null = leerer Wert (NULL) in einer Pflichtspalte
+db-detail-primary-key-integer = der Primärschlüssel muss eine ganze Zahl sein
+db-detail-document-length-range = die Dokumentlänge liegt außerhalb des zulässigen Bereichs
+db-detail-reference-integer = ein Verweis muss eine ganzzahlige id sein
+db-detail-catalogue-reference-text = ein Katalogverweis muss ein Code in Textform sein
+db-detail-document-by-length = ein Dokument muss mit seiner Länge angekündigt werden
+db-detail-no-primary-key = Datensatz ohne Primärschlüssel
+db-detail-source-row-twice = { $table }: Datensatz { $source_id } des Absenders kommt zweimal vor
+db-detail-client-without-uuid = Klient ohne UUID
+db-detail-document-not-announced = das Dokument für { $table }.{ $column }, Datensatz { $source_rowid } des Absenders, wurde nicht angekündigt oder doppelt gesendet
+db-detail-source-row-unknown = { $table }: Datensatz { $source_rowid } des Absenders ist unbekannt
+db-detail-content-differs = der Inhalt passt nicht zur gespeicherten SHA-256-Prüfsumme
+db-detail-table-not-ended = die Tabelle { $table } wurde nicht beendet
+db-detail-documents-missing = { $count ->
+        [one] { $count } Dokument fehlt
+       *[other] { $count } Dokumente fehlen
+    }, das erste: { $table }.{ $column }, Datensatz { $source_rowid } des Absenders
+db-detail-non-integer-reference = Datensatz { $rowid } enthält einen Verweis, der keine ganze Zahl ist
+# $kind: die Speicherart des Werts in SQLite (text, integer, real).
+db-detail-not-a-blob = Datensatz { $rowid } enthält einen Wert vom Typ { $kind } statt eines Dokuments
+db-detail-size-differs = gespeicherte Größe { $size }, der Inhalt hat aber { $length } Bytes
+db-detail-sha256-differs = die gespeicherte SHA-256-Prüfsumme passt nicht zum Inhalt
+
+## `bemx db check`: Indizes, Trigger und Sichten, die vom bemx-Schema abweichen.
+## $kind: das Wort von SQLite für das Objekt (index, trigger, view); $name: in Anführungszeichen.
+
+db-schema-object-added = { $kind ->
+        [index] der Index
+        [trigger] der Trigger
+        [view] die Sicht
+       *[other] das Objekt
+    } { $name } der Tabelle { $table } gehört nicht zum bemx-Schema und wurde von einem anderen Programm angelegt
+db-schema-object-changed = { $kind ->
+        [index] der Index
+        [trigger] der Trigger
+        [view] die Sicht
+       *[other] das Objekt
+    } { $name } der Tabelle { $table } weicht vom bemx-Schema ab und wurde von einem anderen Programm verändert
+db-schema-object-missing = { $kind ->
+        [index] der Index
+        [trigger] der Trigger
+        [view] die Sicht
+       *[other] das Objekt
+    } { $name } der Tabelle { $table } aus dem bemx-Schema fehlt
+
+## Was zu tun ist (Rat).
+
+db-busy-advice = schließen Sie BEMdok und alle anderen bemx-Fenster und versuchen Sie es dann noch einmal
+db-already-exists-advice = wählen Sie einen anderen Pfad oder entfernen Sie die Datei zuerst
+db-not-found-advice = führen Sie zuerst `bemx init` aus oder geben Sie mit --db den richtigen Pfad an
+db-not-bemx-advice = prüfen Sie den Pfad bei --db
+db-same-version-advice = installieren Sie auf beiden PCs dieselbe bemx-Version
+db-schema-too-old-advice = legen Sie eine Sicherung an und öffnen Sie die Datenbank dann mit eingeschalteter Aktualisierung
+db-invalid-installation-id-advice = geben Sie eine UUID an, wie `bemx init` sie erzeugt
+db-unknown-client-advice = `bemx clients list` zeigt die bekannten Klienten
+db-unknown-client-id-advice = lassen Sie die Klienten erneut auflisten, die Datenbank hat sich möglicherweise geändert
+db-check-advice = führen Sie `bemx db check` aus und reparieren Sie die Datenbank, bevor Sie Klienten übergeben
+db-foreign-key-violation-advice = führen Sie `bemx db check` aus und reparieren Sie die Datenbank
+db-document-mismatch-advice = stellen Sie die Datenbank aus einer Sicherung wieder her, bevor Sie Klienten übergeben
+db-changed-during-export-advice = starten Sie die Übergabe einfach noch einmal (oder führen Sie sie in einer einzigen Transaktion aus)

@@ -1,1 +1,105 @@
 # bemx-db: English (the fallback). i18n/de has the same ids with the same arguments.
+#
+# Tables, columns and row ids are named as the database names them (never
+# personal data); ids, UUIDs and queries arrive quoted where the code quotes
+# them.
+
+## DbError: what happened.
+
+db-sqlite = database error: { $error }
+db-busy = the database is in use by another program
+# $context: one of the db-io-… texts below.
+db-io = i/o error while { $context }: { $error }
+db-already-exists = database file { $path } already exists
+db-not-found = database file { $path } does not exist
+db-not-bemx = database { $path } is not a bemx database (no meta table or installation id)
+db-schema-too-new = database schema version { $found } is newer than this bemx ({ $expected })
+db-schema-too-old = database schema version { $found } is older than this bemx ({ $expected })
+db-invalid-installation-id = installation id { $value } is not a uuid
+db-unknown-client = no client with uuid or bem-id { $query }
+db-unknown-client-id = client row { $id } does not exist
+# $detail: one of the db-detail-… texts below.
+db-unsupported-schema = unsupported schema at table { $table }: { $detail }; the database was probably modified by another program
+db-dangling-reference = dangling reference: { $table } row { $rowid } column { $column } points at { $target } id { $value }, which does not exist
+db-cross-client-reference = cross-client reference: { $table } row { $rowid } column { $column } points at { $target } id { $value }, which belongs to another client
+db-foreign-key-violation = foreign key violation: { $table } row { $rowid } has no matching row in { $parent }
+db-document-mismatch = document mismatch: { $table } row { $rowid } column { $column }: { $detail }; the document is damaged
+db-unexpected-value = unexpected value in { $table } column { $column }: { $detail }
+db-schema-drift = schema drift at table { $table }: { $detail }
+db-merge-protocol = merge protocol error: { $detail }; the bundle is malformed, nothing was imported
+db-unresolved-reference = unresolved reference: { $table } column { $column } points at source { $target } id { $source_id }, which is not in the bundle; the bundle is incomplete, nothing was imported
+db-duplicate-client = client { $uuid } already exists in this database: it was imported before or never left this PC; nothing was imported
+db-blob-length = document length mismatch for { $table } source row { $source_rowid }: announced { $expected } bytes, got { $actual }; the bundle is damaged, nothing was imported
+db-purge-incomplete = purge incomplete: { $remaining } row(s) of the purged clients remain in { $table }; the purge was rolled back
+db-changed-during-export = { $table } row { $rowid } changed during the export
+
+## What was being done when a file operation failed ($context above).
+
+db-io-reading-document = reading a document
+db-io-creating-database = creating the database
+db-io-removing = removing { $path }
+db-io-overwriting-journal = overwriting the rollback journal { $path }
+db-io-reading-bundle-document = reading a document from the bundle
+db-io-writing-document = writing a document into the database
+
+## Details ($detail above).
+
+db-detail-table-missing = table is missing
+db-detail-single-integer-key = client-owned tables need a single INTEGER PRIMARY KEY
+db-detail-foreign-key-not-id = foreign key { $column } must reference an id column
+db-detail-reference-neither = column { $column } references { $target }, which is neither a catalogue nor client data
+db-detail-self-reference = self-references are not supported
+db-detail-cycle = foreign keys form a cycle
+db-detail-no-code-column = catalogue has no code column
+db-detail-table-not-here = table does not exist here
+# $bundle, $local: the column names, joined by ", ".
+db-detail-columns-differ = columns differ: bundle has [{ $bundle }], this database has [{ $local }]
+db-detail-started-before-ended = table { $table } started before { $open } ended
+db-detail-not-exportable = table does not exist here or is not exportable
+db-detail-table-twice = table { $table } appears twice
+db-detail-row-outside-table = row outside a table
+db-detail-end-not-started = end of a table that was not started
+db-detail-value-count = row has { $values } values, the table has { $columns } columns
+db-detail-code-not-text = catalogue code must be text
+db-detail-null = null in a not-null column
+db-detail-primary-key-integer = primary key must be an integer
+db-detail-document-length-range = document length out of range
+db-detail-reference-integer = reference must be an integer id
+db-detail-catalogue-reference-text = catalogue reference must be a text code
+db-detail-document-by-length = document must be announced by its length
+db-detail-no-primary-key = row without primary key
+db-detail-source-row-twice = { $table } source row { $source_id } appears twice
+db-detail-client-without-uuid = client without uuid
+db-detail-document-not-announced = document for { $table }.{ $column } source row { $source_rowid } was not announced or was sent twice
+db-detail-source-row-unknown = { $table } source row { $source_rowid } unknown
+db-detail-content-differs = content does not match the stored sha256
+db-detail-table-not-ended = table { $table } was not ended
+db-detail-documents-missing = { $count } document(s) missing, first: { $table }.{ $column } source row { $source_rowid }
+db-detail-non-integer-reference = row { $rowid } holds a non-integer reference
+# $kind: SQLite's storage type of the value (text, integer, real).
+db-detail-not-a-blob = row { $rowid } holds { $kind } instead of a blob
+db-detail-size-differs = stored size { $size } but content has { $length } bytes
+db-detail-sha256-differs = stored sha256 does not match the content
+
+## `bemx db check`: indexes, triggers and views that differ from the bemx schema.
+## $kind: SQLite's word for the object (index, trigger, view); $name: quoted.
+
+db-schema-object-added = { $kind } { $name } on { $table } is not part of the bemx schema; another program added it
+db-schema-object-changed = { $kind } { $name } on { $table } differs from the bemx schema; another program changed it
+db-schema-object-missing = { $kind } { $name } on { $table } of the bemx schema is missing
+
+## What to do (advice).
+
+db-busy-advice = close BEMdok and every other bemx window, then try again
+db-already-exists-advice = choose another path or remove the file first
+db-not-found-advice = run `bemx init` first or pass the right --db path
+db-not-bemx-advice = check the --db path
+db-same-version-advice = install the same bemx version on both PCs
+db-schema-too-old-advice = make a backup, then open it with upgrading enabled
+db-invalid-installation-id-advice = pass a uuid such as the one `bemx init` generates
+db-unknown-client-advice = run `bemx clients list` to see the known clients
+db-unknown-client-id-advice = list the clients again, the database may have changed
+db-check-advice = run `bemx db check` and repair the database before exporting
+db-foreign-key-violation-advice = run `bemx db check` and repair the database
+db-document-mismatch-advice = restore it from a backup before exporting
+db-changed-during-export-advice = run the export inside one transaction, or simply again
