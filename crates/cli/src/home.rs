@@ -7,6 +7,7 @@ use bemx_db::Database;
 use bemx_identity::{ContactCard, Identity, IdentityPaths};
 use bemx_install::{Home, InstallLock};
 
+use crate::i18n::fl;
 use crate::{Code, Failure};
 
 /// The default installation folder when neither `--home` nor `BEMX_HOME`
@@ -14,12 +15,7 @@ use crate::{Code, Failure};
 /// `~/.local/share/bemx` elsewhere.
 pub fn default_root() -> anyhow::Result<PathBuf> {
     Home::default_root().ok_or_else(|| {
-        Failure::new(
-            Code::NoDataFolder,
-            "cannot find the platform's data folder for the installation (APPDATA or HOME is not set)",
-        )
-        .hint("pass --home DIR or set BEMX_HOME to the installation folder")
-        .into()
+        Failure::new(Code::NoDataFolder, fl!("cli-no-data-folder")).hint(fl!("cli-no-data-folder-hint")).into()
     })
 }
 
@@ -37,8 +33,8 @@ pub fn own_card(home: &Home) -> anyhow::Result<ContactCard> {
 /// Opens the installation's database.
 pub fn open_db(home: &Home) -> anyhow::Result<Database> {
     if !home.db_path().exists() && !home.root().exists() {
-        return Err(Failure::new(Code::NoInstallation, format!("no installation at {}", home.root().display()))
-            .hint("run `bemx init` to create one, or pass --home DIR / --db PATH of an existing installation")
+        return Err(Failure::new(Code::NoInstallation, no_installation(home))
+            .hint(fl!("cli-no-installation-db-hint"))
             .into());
     }
     Ok(Database::open(home.db_path())?)
@@ -48,11 +44,15 @@ pub fn open_db(home: &Home) -> anyhow::Result<Database> {
 /// the same time; released when the value is dropped.
 pub fn lock(home: &Home) -> anyhow::Result<InstallLock> {
     if !home.root().is_dir() {
-        return Err(Failure::new(Code::NoInstallation, format!("no installation at {}", home.root().display()))
-            .hint("run `bemx init` to create one, or pass --home DIR of an existing installation")
+        return Err(Failure::new(Code::NoInstallation, no_installation(home))
+            .hint(fl!("cli-no-installation-hint"))
             .into());
     }
-    home.lock().context("cannot get exclusive access to the installation")
+    home.lock().with_context(|| fl!("cli-lock-failed"))
+}
+
+fn no_installation(home: &Home) -> String {
+    fl!("cli-no-installation", folder = home.root().display().to_string())
 }
 
 /// Loads the installation's identity, asking for the passphrase if its

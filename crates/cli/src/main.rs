@@ -19,6 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::i18n::fl;
 use crate::output::Output;
 
 /// Hands BEM case files from one installation to another as signed,
@@ -57,7 +58,26 @@ struct Global {
 }
 
 fn parse_lang(value: &str) -> Result<bemx_i18n::Lang, String> {
-    bemx_i18n::Lang::parse(value).ok_or_else(|| "de or en".to_owned())
+    bemx_i18n::Lang::parse(value).ok_or_else(|| fl!("cli-lang-invalid"))
+}
+
+/// The `--lang` value on the command line, found before clap parses it (the
+/// help texts depend on it): `--lang X` or `--lang=X` before a `--`. An
+/// unknown value counts as none here; clap refuses it afterwards.
+fn lang_flag(args: &[std::ffi::OsString]) -> Option<bemx_i18n::Lang> {
+    let mut args = args.iter().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--lang" {
+            return args.next().and_then(|v| v.to_str()).and_then(bemx_i18n::Lang::parse);
+        }
+        if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--lang=")) {
+            return bemx_i18n::Lang::parse(value);
+        }
+    }
+    None
 }
 
 /// Every crate's catalogue, for switching them all to one language.
@@ -231,23 +251,35 @@ pub struct Ctx {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The language first: the help texts and clap's value checks speak it.
+    let env = |var: &str| std::env::var(var).ok();
+    let lang = bemx_i18n::choose(lang_flag(&args), env);
+    bemx_i18n::apply(lang, &CATALOGUES);
+    let mut command = help::command(lang, &crate::i18n::LANGUAGE_LOADER);
+    let parsed = command.try_get_matches_from_mut(&args).and_then(|mut matches| {
+        <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // A program that asked for JSON gets its error as JSON too; the
             // usage text still goes to stderr, and the exit code stays 2.
             use clap::error::ErrorKind;
             let help = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
-            if !help && std::env::args_os().any(|a| a == "--json") {
-                let message = e.kind().as_str().unwrap_or("the command line is not valid").to_owned();
-                print_json_error(&Code::Usage.code(), &message, Some("run `bemx --help`"));
+            if !help && args.iter().any(|a| a == "--json") {
+                let message = e.kind().as_str().map_or_else(|| fl!("cli-usage-invalid"), str::to_owned);
+                print_json_error(&Code::Usage.code(), &message, Some(&fl!("cli-usage-hint")));
             }
             // Prints usage errors (exit 2) and --help/--version (exit 0).
             e.exit()
         }
     };
-    let lang = bemx_i18n::choose(cli.global.lang, |var| std::env::var(var).ok());
-    bemx_i18n::apply(lang, &CATALOGUES);
+    // The same choice as above unless clap read `--lang` where the scan did not.
+    let parsed_lang = bemx_i18n::choose(cli.global.lang, env);
+    if parsed_lang != lang {
+        bemx_i18n::apply(parsed_lang, &CATALOGUES);
+    }
     // An import fails only before its commit (later trouble is a warning),
     // so a failed import changed nothing: say that a retry is safe.
     let importing = matches!(cli.command, Command::Import(_));
@@ -257,7 +289,7 @@ fn main() -> ExitCode {
         Err(e) => {
             report(&e, json);
             if importing {
-                eprintln!("note: nothing was imported; the data on this PC is unchanged");
+                eprintln!("{}", fl!("cli-note-line", note = fl!("cli-nothing-imported")));
             }
             ExitCode::FAILURE
         }
@@ -282,7 +314,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut out = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
                 .render(&mut out)
-                .map_err(|e| Failure::write("cannot render the manual page", &e))?;
+                .map_err(|e| Failure::write(fl!("cli-manpage-failed"), &e))?;
             return output::write_stdout_bytes(&out);
         }
         _ => {}
@@ -318,9 +350,9 @@ fn report(e: &anyhow::Error, json: bool) {
     // `{:#}` joins the context chain: "what we did: what went wrong".
     let message = format!("{e:#}");
     let hint = advice_of(e);
-    eprintln!("error: {message}");
+    eprintln!("{}", fl!("cli-error-line", message = message.as_str()));
     if let Some(hint) = &hint {
-        eprintln!("hint: {hint}");
+        eprintln!("{}", output::hint_line(hint));
     }
     if json && !output::JSON_PRINTED.load(std::sync::atomic::Ordering::Relaxed) {
         print_json_error(&code_of(e), &message, hint.as_deref());
@@ -397,6 +429,504 @@ pub(crate) fn advice_of(e: &anyhow::Error) -> Option<String> {
         }
         None
     })
+}
+
+/// `--help` in the chosen language.
+///
+/// clap takes the help texts from the doc comments above: they are the
+/// English source, and the catalogue holds them too, each under an id made
+/// of the command path and the argument id (`help-export`, `help-export-to`,
+/// `help-global-home`; `tests` proves the English entries equal the doc
+/// comments). For German the whole tree is built first, so that clap's own
+/// `--help`, `--version` and `help` exist as well, and then every text is
+/// replaced from the catalogue: descriptions, argument help, the section
+/// headings, and the `[default: …]`-style notes, which clap would otherwise
+/// add in English (they are hidden and written into the help text instead).
+mod help {
+    use std::collections::HashMap;
+
+    use bemx_i18n::{FluentLanguageLoader, Lang};
+    use clap::builder::StyledStr;
+    use clap::{Arg, ArgAction, Command};
+
+    /// The command line to parse with: the doc comments' for English, the
+    /// catalogue's for German.
+    pub fn command(lang: Lang, loader: &FluentLanguageLoader) -> Command {
+        let cmd = <crate::Cli as clap::CommandFactory>::command();
+        match lang {
+            Lang::En => cmd,
+            Lang::De => localise(cmd, loader),
+        }
+    }
+
+    /// Builds `cmd` and replaces each of its texts by the catalogue's.
+    pub fn localise(mut cmd: Command, loader: &FluentLanguageLoader) -> Command {
+        cmd.build();
+        localise_built(cmd, &mut Headings { loader, done: HashMap::new() }, &[])
+    }
+
+    /// The id of the description of the command at `path` (`help-bemx` for
+    /// bemx itself).
+    pub fn command_id(path: &[String]) -> String {
+        if path.is_empty() { "help-bemx".to_owned() } else { format!("help-{}", path.join("-")) }
+    }
+
+    /// The id of an argument's help: clap's own flags share one, a global
+    /// option has one for all commands, any other is its command's.
+    pub fn arg_id(path: &[String], arg: &Arg) -> String {
+        match arg.get_action() {
+            ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong => {
+                if arg.get_long_help().is_some() { "help-clap-help-more" } else { "help-clap-help" }.to_owned()
+            }
+            ArgAction::Version => "help-clap-version".to_owned(),
+            _ => {
+                let name = arg.get_id().as_str().replace('_', "-");
+                if arg.is_global_set() { format!("help-global-{name}") } else { format!("{}-{name}", command_id(path)) }
+            }
+        }
+    }
+
+    /// The id of a section heading (`Global options`, or one of clap's:
+    /// `Usage`, `Commands`, `Arguments`, `Options`, `Possible values`).
+    pub fn heading_id(heading: &str) -> String {
+        let slug: Vec<String> =
+            heading.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        format!("help-heading-{}", slug.join("-"))
+    }
+
+    /// The id of clap's `help` command. No bemx command has that name.
+    pub const CLAP_HELP_COMMAND: &str = "help-clap-help-command";
+
+    /// clap's `help` command. In the built tree it holds copies of the
+    /// commands it describes, which keep those commands' ids.
+    pub fn is_clap_help(cmd: &Command) -> bool {
+        cmd.get_name() == "help"
+    }
+
+    fn text(loader: &FluentLanguageLoader, id: &str) -> Option<String> {
+        loader.has(id).then(|| loader.get(id))
+    }
+
+    fn text_with(loader: &FluentLanguageLoader, id: &str, args: &[(&'static str, String)]) -> String {
+        let args: HashMap<&'static str, String> = args.iter().cloned().collect();
+        loader.get_args(id, args)
+    }
+
+    fn heading(loader: &FluentLanguageLoader, english: &str) -> String {
+        text(loader, &heading_id(english)).unwrap_or_else(|| english.to_owned())
+    }
+
+    /// The headings in the catalogue's words. clap (without its `string`
+    /// feature) keeps headings as `&'static str`, so each one is leaked,
+    /// once per process: a handful of words.
+    struct Headings<'a> {
+        loader: &'a FluentLanguageLoader,
+        done: HashMap<String, &'static str>,
+    }
+
+    impl Headings<'_> {
+        fn get(&mut self, english: &str) -> &'static str {
+            let loader = self.loader;
+            self.done.entry(english.to_owned()).or_insert_with(|| Box::leak(heading(loader, english).into_boxed_str()))
+        }
+    }
+
+    fn localise_built(mut cmd: Command, headings: &mut Headings<'_>, path: &[String]) -> Command {
+        let loader = headings.loader;
+        let clap_help = is_clap_help(&cmd);
+        let id = if clap_help { CLAP_HELP_COMMAND.to_owned() } else { command_id(path) };
+        if cmd.get_about().is_some()
+            && let Some(about) = text(loader, &id)
+        {
+            cmd = cmd.about(about);
+        }
+        if cmd.get_long_about().is_some()
+            && let Some(about) = text(loader, &format!("{id}-long"))
+        {
+            cmd = cmd.long_about(about);
+        }
+        if cmd.has_subcommands() {
+            cmd = cmd.subcommand_help_heading(headings.get("Commands"));
+        }
+        let template = template(&cmd, loader);
+        cmd = cmd.help_template(template);
+        let place = Place {
+            path: path.to_vec(),
+            // clap's -h and -V go with the global options, since they too
+            // work with every command. (clap's own order could not be kept
+            // anyway: a section comes where its first argument is, and the
+            // built tree has the global options before -h and -V.)
+            own_flags_heading: cmd
+                .get_arguments()
+                .find(|a| a.is_global_set())
+                .and_then(Arg::get_help_heading)
+                .map(str::to_owned),
+            // clap shows a long help (`--help`) apart from the short one
+            // (`-h`) only where its own -h says so.
+            long: cmd.get_arguments().any(|a| matches!(a.get_action(), ArgAction::Help) && a.get_long_help().is_some()),
+        };
+        cmd = cmd.mut_args(|arg| localise_arg(arg, headings, &place));
+        cmd.mut_subcommands(|sub| {
+            // clap's `help` holds copies of the commands it describes, so
+            // below it the paths stay those of the commands themselves.
+            let mut sub_path = path.to_vec();
+            if !is_clap_help(&sub) {
+                sub_path.push(sub.get_name().to_owned());
+            }
+            localise_built(sub, headings, &sub_path)
+        })
+    }
+
+    /// clap's own template with the "Usage" heading in the catalogue's words.
+    fn template(cmd: &Command, loader: &FluentLanguageLoader) -> StyledStr {
+        let style = cmd.get_styles().get_usage();
+        let usage = heading(loader, "Usage");
+        let shown = cmd.get_arguments().any(|a| !a.is_hide_set()) || cmd.get_subcommands().any(|s| !s.is_hide_set());
+        let all_args = if shown { "\n\n{all-args}" } else { "" };
+        StyledStr::from(format!(
+            "{{before-help}}{{about-with-newline}}\n{style}{usage}:{style:#} {{usage}}{all_args}{{after-help}}"
+        ))
+    }
+
+    /// Where an argument is shown.
+    struct Place {
+        path: Vec<String>,
+        own_flags_heading: Option<String>,
+        long: bool,
+    }
+
+    fn localise_arg(mut arg: Arg, headings: &mut Headings<'_>, place: &Place) -> Arg {
+        let loader = headings.loader;
+        let id = arg_id(&place.path, &arg);
+        let help = arg.get_help().map(|h| text(loader, &id).unwrap_or_else(|| h.to_string()));
+        let long_help =
+            arg.get_long_help().map(|h| text(loader, &format!("{id}-long")).unwrap_or_else(|| h.to_string()));
+
+        let builtin = matches!(
+            arg.get_action(),
+            ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong | ArgAction::Version
+        );
+        let section = match arg.get_help_heading() {
+            Some(h) => h.to_owned(),
+            None => match &place.own_flags_heading {
+                Some(h) if builtin => h.clone(),
+                _ if arg.is_positional() => "Arguments".to_owned(),
+                _ => "Options".to_owned(),
+            },
+        };
+        arg = arg.help_heading(headings.get(&section));
+
+        // The notes clap appends, in the same order: environment variable,
+        // default, possible values.
+        let mut notes = Vec::new();
+        if let Some(env) = arg.get_env().filter(|_| !arg.is_hide_env_set()) {
+            let name = env.to_string_lossy().into_owned();
+            notes.push(if arg.is_hide_env_values_set() {
+                text_with(loader, "help-spec-env", &[("name", name)])
+            } else {
+                let value = std::env::var_os(env).map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
+                text_with(loader, "help-spec-env-value", &[("name", name), ("value", value)])
+            });
+        }
+        let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
+        if takes_value && !arg.is_hide_default_value_set() && !arg.get_default_values().is_empty() {
+            let value: Vec<String> = arg.get_default_values().iter().map(|v| quoted(&v.to_string_lossy())).collect();
+            notes.push(text_with(loader, "help-spec-default", &[("value", value.join(" "))]));
+        }
+        let values: Vec<clap::builder::PossibleValue> =
+            if arg.is_hide_possible_values_set() { Vec::new() } else { arg.get_possible_values() };
+        let values: Vec<_> = values.into_iter().filter(|v| !v.is_hide_set()).collect();
+        let values_note = (!values.is_empty()).then(|| {
+            let names: Vec<String> = values.iter().map(|v| quoted(v.get_name())).collect();
+            text_with(loader, "help-spec-possible-values", &[("values", names.join(", "))])
+        });
+        // With help of their own, the long help lists the values one a line.
+        let values_list = values.iter().any(|v| v.get_help().is_some()).then(|| {
+            let width = values.iter().map(|v| v.get_name().chars().count()).max().unwrap_or(0) + 1;
+            let mut list = format!("{}:", heading(loader, "Possible values"));
+            for v in &values {
+                let name = format!("{}:", v.get_name());
+                let value_id = format!("{id}-{}", v.get_name());
+                match v.get_help() {
+                    Some(h) => {
+                        let h = text(loader, &value_id).unwrap_or_else(|| h.to_string());
+                        list.push_str(&format!("\n- {name:<width$} {h}"));
+                    }
+                    None => list.push_str(&format!("\n- {}", v.get_name())),
+                }
+            }
+            list
+        });
+        if notes.is_empty() && values_note.is_none() {
+            if let Some(help) = help {
+                arg = arg.help(help);
+            }
+            if let Some(long_help) = long_help {
+                arg = arg.long_help(long_help);
+            }
+            return arg;
+        }
+        arg = arg.hide_env(true).hide_default_value(true).hide_possible_values(true);
+        let short: Vec<String> = help.iter().chain(&notes).chain(&values_note).cloned().collect();
+        arg = arg.help(short.join(" "));
+        if place.long {
+            let mut long = long_help.or(help).unwrap_or_default();
+            if let Some(list) = &values_list {
+                long.push_str("\n\n");
+                long.push_str(list);
+            }
+            let long_notes: Vec<&str> = notes
+                .iter()
+                .map(String::as_str)
+                .chain(values_note.as_deref().filter(|_| values_list.is_none()))
+                .collect();
+            if !long_notes.is_empty() {
+                long.push_str("\n\n");
+                long.push_str(&long_notes.join("\n"));
+            }
+            arg = arg.long_help(long);
+        }
+        arg
+    }
+
+    /// A value as clap shows it: quoted if it holds white space.
+    fn quoted(value: &str) -> String {
+        if value.contains(char::is_whitespace) { format!("{value:?}") } else { value.to_owned() }
+    }
+
+    #[cfg(test)]
+    #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    mod tests {
+        use std::collections::BTreeMap;
+
+        use bemx_i18n::{FluentLanguageLoader, Lang};
+        use clap::{Arg, Command, FromArgMatches as _};
+
+        use super::{CLAP_HELP_COMMAND, arg_id, command_id, heading_id, is_clap_help, localise};
+
+        /// The catalogues again, for loaders of their own: switching the
+        /// crate's loader would change the language under other tests.
+        #[derive(bemx_i18n::rust_embed::RustEmbed)]
+        #[crate_path = "bemx_i18n::rust_embed"]
+        #[folder = "i18n"]
+        struct Catalogues;
+
+        fn loader(lang: Lang) -> FluentLanguageLoader {
+            let loader = bemx_i18n::loader("bemx-cli", &Catalogues);
+            bemx_i18n::select(&loader, &Catalogues, lang);
+            loader
+        }
+
+        /// The built command tree as clap makes it from the doc comments.
+        fn english() -> Command {
+            let mut cmd = <crate::Cli as clap::CommandFactory>::command();
+            cmd.build();
+            cmd
+        }
+
+        /// Every help text of the tree under its catalogue id; an id met
+        /// twice must carry the same text.
+        fn texts(cmd: &Command, path: &[String], out: &mut BTreeMap<String, String>) {
+            let mut put = |id: String, text: String| {
+                if let Some(before) = out.insert(id.clone(), text.clone()) {
+                    assert_eq!(before, text, "{id} stands for two texts");
+                }
+            };
+            let id = if is_clap_help(cmd) { CLAP_HELP_COMMAND.to_owned() } else { command_id(path) };
+            if let Some(about) = cmd.get_about() {
+                put(id.clone(), about.to_string());
+            }
+            if let Some(about) = cmd.get_long_about() {
+                put(format!("{id}-long"), about.to_string());
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg_id(path, arg);
+                if let Some(help) = arg.get_help() {
+                    put(id.clone(), help.to_string());
+                }
+                if let Some(help) = arg.get_long_help() {
+                    put(format!("{id}-long"), help.to_string());
+                }
+                for value in arg.get_possible_values() {
+                    if let Some(help) = value.get_help() {
+                        put(format!("{id}-{}", value.get_name()), help.to_string());
+                    }
+                }
+                if let Some(heading) = arg.get_help_heading() {
+                    put(heading_id(heading), heading.to_owned());
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                let mut sub_path = path.to_vec();
+                if !is_clap_help(sub) {
+                    sub_path.push(sub.get_name().to_owned());
+                }
+                texts(sub, &sub_path, out);
+            }
+        }
+
+        fn all_texts() -> BTreeMap<String, String> {
+            let mut out = BTreeMap::new();
+            texts(&english(), &[], &mut out);
+            out
+        }
+
+        /// No bemx command is called `help`: that name marks clap's own.
+        #[test]
+        fn help_is_only_clap_s_command() {
+            fn walk(cmd: &Command) {
+                for sub in cmd.get_subcommands() {
+                    assert_ne!(sub.get_name(), "help", "a command named help would take clap's texts");
+                    walk(sub);
+                }
+            }
+            walk(&<crate::Cli as clap::CommandFactory>::command());
+        }
+
+        /// (a) every command and argument that has help has its id in the
+        /// catalogue, (b) whose English text is clap's, taken from the doc
+        /// comments: the catalogue cannot drift from them.
+        #[test]
+        fn the_english_catalogue_holds_every_help_text_as_clap_has_it() {
+            let en = loader(Lang::En);
+            let texts = all_texts();
+            assert!(texts.len() > 80, "{texts:?}");
+            for id in ["help-bemx", "help-export", "help-global-home", "help-clap-help", CLAP_HELP_COMMAND] {
+                assert!(texts.contains_key(id), "{id} not made");
+            }
+            let mut wrong = Vec::new();
+            for (id, text) in &texts {
+                if !en.has(id) {
+                    wrong.push(format!("{id} = {text}   (missing)"));
+                } else if en.get(id) != *text {
+                    wrong.push(format!("{id} = {text}   (the catalogue has: {})", en.get(id)));
+                }
+            }
+            assert!(wrong.is_empty(), "the English catalogue differs from clap's help:\n{}", wrong.join("\n"));
+        }
+
+        /// The words clap writes itself are the English catalogue's.
+        #[test]
+        fn the_english_catalogue_has_clap_s_own_words() {
+            let en = loader(Lang::En);
+            let with = |id: &str, args: &[(&'static str, String)]| super::text_with(&en, id, args);
+            let mut root = english();
+            let root_help = root.render_help().to_string();
+            let import = root.find_subcommand_mut("import").unwrap();
+            let import_short = import.render_help().to_string();
+            let import_long = import.render_long_help().to_string();
+            for (id, help) in [
+                ("Usage", &root_help),
+                ("Commands", &root_help),
+                ("Options", &root_help),
+                ("Arguments", &import_short),
+                ("Possible values", &import_long),
+            ] {
+                let word = en.get(&heading_id(id));
+                assert_eq!(word, id);
+                assert!(help.contains(&format!("{word}:")), "{word}: not in\n{help}");
+            }
+            assert!(root_help.contains(&with("help-spec-env", vec![("name", "BEMX_HOME".into())].as_slice())));
+            assert!(import_short.contains(&with("help-spec-default", &[("value", "safety-only".into())])));
+            let values = with("help-spec-possible-values", &[("values", "safety-only, all".into())]);
+            assert!(import_short.contains(&values), "{values} not in\n{import_short}");
+            let mut probe =
+                Command::default().name("probe").arg(Arg::new("x").long("x").env("BEMX_TEST_UNSET_VARIABLE"));
+            let probe_help = probe.render_help().to_string();
+            let env =
+                with("help-spec-env-value", &[("name", "BEMX_TEST_UNSET_VARIABLE".into()), ("value", String::new())]);
+            assert!(probe_help.contains(&env), "{env} not in\n{probe_help}");
+        }
+
+        fn rendered(cmd: &mut Command, out: &mut Vec<(String, String)>) {
+            let name = cmd.get_bin_name().unwrap_or_default().to_owned();
+            out.push((format!("{name} -h"), cmd.render_help().to_string()));
+            out.push((format!("{name} --help"), cmd.render_long_help().to_string()));
+            for sub in cmd.get_subcommands_mut() {
+                rendered(sub, out);
+            }
+        }
+
+        /// In German every help screen is German: no clap heading, note or
+        /// built-in text is left in English.
+        #[test]
+        fn german_help_has_no_english_left() {
+            let de = loader(Lang::De);
+            let mut cmd = localise(<crate::Cli as clap::CommandFactory>::command(), &de);
+            let mut screens = Vec::new();
+            rendered(&mut cmd, &mut screens);
+            assert!(screens.len() > 60);
+            let english = [
+                "Usage:",
+                "Commands:",
+                "Options:",
+                "Arguments:",
+                "Global options:",
+                "Possible values:",
+                "[default:",
+                "[env:",
+                "[possible values:",
+                "Print help",
+                "Print version",
+                "Print this message",
+            ];
+            for (name, screen) in &screens {
+                for word in english {
+                    assert!(!screen.contains(word), "{name} shows {word:?}:\n{screen}");
+                }
+                assert!(screen.contains("Aufruf:"), "{name}:\n{screen}");
+            }
+            let root = &screens[0].1;
+            for line in ["Befehle:", "Optionen für alle Befehle:", "  -h, --help", "[Umgebungsvariable: BEMX_HOME]"] {
+                assert!(root.contains(line), "{line} not in\n{root}");
+            }
+            // Every section heading comes once, and -h and -V are with the
+            // global options (clap puts them under Options in English).
+            for (name, screen) in &screens {
+                for heading in ["Befehle:", "Argumente:", "Optionen:", "Optionen für alle Befehle:"] {
+                    assert!(screen.lines().filter(|l| *l == heading).count() <= 1, "{name}:\n{screen}");
+                }
+                if let Some((_, global)) = screen.split_once("Optionen für alle Befehle:") {
+                    assert!(global.contains("--help") == screen.contains("--help"), "{name}:\n{screen}");
+                }
+            }
+            let (_, clients) = screens.iter().find(|(n, _)| n == "bemx clients -h").unwrap();
+            assert!(!clients.lines().any(|l| l == "Optionen:"), "{clients}");
+            let (_, import) = screens.iter().find(|(n, _)| n == "bemx import --help").unwrap();
+            for line in ["Argumente:", "Optionen:", "Mögliche Werte:", "- all:", "[Standard: 5]"] {
+                assert!(import.contains(line), "{line} not in\n{import}");
+            }
+        }
+
+        /// The German tree parses as the English one does.
+        #[test]
+        fn the_german_command_line_parses() {
+            let de = loader(Lang::De);
+            let mut cmd = localise(<crate::Cli as clap::CommandFactory>::command(), &de);
+            cmd.clone().debug_assert();
+            let args = ["bemx", "--lang", "de", "clients", "list", "--all", "-q"];
+            let mut matches = cmd.try_get_matches_from_mut(args).unwrap();
+            let cli = crate::Cli::from_arg_matches_mut(&mut matches).unwrap();
+            assert!(cli.global.quiet);
+            assert!(matches!(
+                cli.command,
+                crate::Command::Clients(crate::cmd::clients::ClientsCommand::List { all: true })
+            ));
+            let help = cmd.try_get_matches_from_mut(["bemx", "help", "export"]).unwrap_err();
+            assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+            assert!(help.to_string().contains(&de.get("help-export")), "{help}");
+            let version = cmd.try_get_matches_from_mut(["bemx", "import", "-V"]).unwrap_err();
+            assert_eq!(version.kind(), clap::error::ErrorKind::DisplayVersion);
+        }
+
+        #[test]
+        #[ignore = "prints the help texts as catalogue lines"]
+        fn print_help_texts() {
+            for (id, text) in all_texts() {
+                println!("{id} = {text}");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ use std::io::{IsTerminal as _, Write as _};
 
 use anyhow::Context as _;
 
+use crate::i18n::fl;
+
 /// How results are printed.
 #[derive(Debug, Clone, Copy)]
 pub struct Output {
@@ -52,7 +54,7 @@ impl Output {
         if !self.json {
             return Ok(());
         }
-        let mut text = serde_json::to_string_pretty(value).context("cannot encode the JSON output")?;
+        let mut text = serde_json::to_string_pretty(value).with_context(|| fl!("cli-json-encode-failed"))?;
         text.push('\n');
         write_stdout(&text)?;
         JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -78,7 +80,7 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to standard output"),
+        other => other.with_context(|| fl!("cli-stdout-write-failed")),
     }
 }
 
@@ -117,6 +119,34 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 /// so a command that printed its own (`inspect` describes its failure in
 /// it) gets no second one for its error.
 pub static JSON_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A `warning: …` line on stderr (printed even with `--quiet` and `--json`:
+/// a warning is not advice).
+pub fn warning(text: impl AsRef<str>) {
+    eprintln!("{}", fl!("cli-warning-line", warning = text.as_ref()));
+}
+
+/// The `hint: …` line that follows an error or a warning.
+pub fn hint_line(text: impl AsRef<str>) -> String {
+    fl!("cli-hint-line", hint = text.as_ref())
+}
+
+/// A date for people: `YYYY-MM-DD` as the language writes it (German
+/// `12.03.2026`); anything else as it is.
+pub fn date(iso: &str) -> String {
+    let mut parts = iso.splitn(3, '-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(year), Some(month), Some(day))
+            if year.len() == 4
+                && month.len() == 2
+                && day.len() == 2
+                && iso.chars().all(|c| c.is_ascii_digit() || c == '-') =>
+        {
+            fl!("cli-date", year = year, month = month, day = day)
+        }
+        _ => iso.to_owned(),
+    }
+}
 
 /// A byte count for people: "812 bytes", "1.4 MB".
 pub fn bytes(n: u64) -> String {

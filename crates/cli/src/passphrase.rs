@@ -17,22 +17,25 @@ use anyhow::Context as _;
 use bemx_identity::{PASSPHRASE_ENV, PassphraseSource, SecretString, needs_passphrase, passphrase_from_env};
 use zeroize::Zeroize as _;
 
+use crate::i18n::fl;
 use crate::{Code, Failure};
 
 fn from_env() -> anyhow::Result<Option<SecretString>> {
     Ok(passphrase_from_env()?)
 }
 
+/// Asks with `prompt` (a space is put after it) without echo.
 fn ask(prompt: &str) -> anyhow::Result<SecretString> {
-    let mut typed = rpassword::prompt_password(prompt).context("cannot read the passphrase from the terminal")?;
+    let mut typed =
+        rpassword::prompt_password(format!("{prompt} ")).with_context(|| fl!("cli-passphrase-read-failed"))?;
     let secret = SecretString::from(typed.as_str());
     typed.zeroize();
     Ok(secret)
 }
 
 fn no_terminal() -> anyhow::Error {
-    Failure::new(Code::NotATerminal, "this needs the installation's passphrase, but the input is not a terminal")
-        .hint(format!("run the command in a terminal, or set {PASSPHRASE_ENV}"))
+    Failure::new(Code::NotATerminal, fl!("cli-passphrase-no-terminal"))
+        .hint(fl!("cli-passphrase-no-terminal-hint", variable = PASSPHRASE_ENV))
         .into()
 }
 
@@ -48,7 +51,7 @@ pub fn for_loading(home: &Path) -> anyhow::Result<PassphraseSource> {
     if !std::io::stdin().is_terminal() {
         return Err(no_terminal());
     }
-    Ok(PassphraseSource::Value(ask("Passphrase of this installation: ")?))
+    Ok(PassphraseSource::Value(ask(&fl!("cli-passphrase-prompt"))?))
 }
 
 /// A new passphrase for `init --passphrase`: from the environment, or typed
@@ -61,16 +64,16 @@ pub fn new_passphrase() -> anyhow::Result<SecretString> {
     if !std::io::stdin().is_terminal() {
         return Err(no_terminal());
     }
-    let first = ask("New passphrase for this installation: ")?;
+    let first = ask(&fl!("cli-passphrase-new-prompt"))?;
     if first.expose_secret().is_empty() {
-        return Err(Failure::new(Code::PassphraseEmpty, "the passphrase is empty")
-            .hint("choose a passphrase, or leave out --passphrase to store the keys unprotected")
+        return Err(Failure::new(Code::PassphraseEmpty, fl!("cli-passphrase-empty"))
+            .hint(fl!("cli-passphrase-empty-hint"))
             .into());
     }
-    let second = ask("Type it again: ")?;
+    let second = ask(&fl!("cli-passphrase-again-prompt"))?;
     if first.expose_secret() != second.expose_secret() {
-        return Err(Failure::new(Code::PassphrasesDiffer, "the two passphrases differ")
-            .hint("run `bemx init --passphrase` again")
+        return Err(Failure::new(Code::PassphrasesDiffer, fl!("cli-passphrases-differ"))
+            .hint(fl!("cli-passphrases-differ-hint"))
             .into());
     }
     Ok(first)

@@ -2,15 +2,20 @@
 //! never with `--quiet`. A spinner with a message until the total is
 //! known, then a byte bar.
 
+use std::borrow::Cow;
+
 use bemx_format::progress::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::i18n::fl;
 
 /// Draws export and import progress.
 pub struct Bar(Option<ProgressBar>);
 
 impl Bar {
-    /// A spinner showing `message`, or nothing when `enabled` is false.
-    pub fn new(enabled: bool, message: &'static str) -> Self {
+    /// A spinner showing `message` (a text of the catalogue, or a fixed
+    /// one), or nothing when `enabled` is false.
+    pub fn new(enabled: bool, message: impl Into<Cow<'static, str>>) -> Self {
         if !enabled {
             return Self(None);
         }
@@ -36,7 +41,10 @@ impl Progress for Bar {
         if let Some(bar) = &self.0 {
             bar.set_length(total_bytes);
             bar.set_position(0);
-            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta} left)") {
+            // indicatif fills in `{eta}`: the catalogue only places it.
+            let eta = fl!("cli-progress-eta", eta = "{eta}");
+            let template = format!("{{msg}} [{{bar:30}}] {{bytes}}/{{total_bytes}} ({eta})");
+            if let Ok(style) = ProgressStyle::with_template(&template) {
                 bar.set_style(style.progress_chars("=> "));
             }
         }
@@ -50,8 +58,21 @@ impl Progress for Bar {
 
     fn step(&mut self, step: &'static str) {
         if let Some(bar) = &self.0 {
-            bar.set_message(step);
+            bar.set_message(step_label(step));
         }
+    }
+}
+
+/// The label of a step the library crates name (in English, as keys); a
+/// step not listed here is shown as named.
+fn step_label(step: &'static str) -> Cow<'static, str> {
+    match step {
+        "safety backup" => fl!("cli-step-safety-backup").into(),
+        "merge" => fl!("cli-step-merge").into(),
+        "commit" => fl!("cli-step-commit").into(),
+        "receipt" => fl!("cli-step-receipt").into(),
+        "writing the bundle" => fl!("cli-step-writing-the-bundle").into(),
+        other => other.into(),
     }
 }
 

@@ -1,1 +1,373 @@
-# bemx-cli: Deutsch. Dieselben Kennungen mit denselben Argumenten wie i18n/en.
+
+## general and other commands
+
+# Die Zeilen auf stderr um einen Fehler: "Fehler: …", "Tipp: …", und die
+# einer Warnung und eines Hinweises.
+cli-error-line = Fehler: { $message }
+cli-hint-line = Tipp: { $hint }
+cli-warning-line = Warnung: { $warning }
+cli-note-line = Hinweis: { $note }
+cli-nothing-imported = es wurde nichts übernommen; die Daten auf diesem PC sind unverändert
+cli-nothing-changed = Es wurde nichts geändert.
+
+# Die Befehlszeile. cli-lang-invalid folgt auf clap's "invalid value 'x' for '--lang <LANG>': ".
+cli-lang-invalid = de oder en
+cli-usage-invalid = die Befehlszeile ist ungültig
+cli-usage-hint = rufen Sie `bemx --help` auf
+cli-manpage-failed = die Handbuchseite kann nicht erzeugt werden
+
+# Ein Datum für Menschen, aus den Teilen von JJJJ-MM-TT.
+cli-date = { $day }.{ $month }.{ $year }
+
+# Ausgabe.
+cli-json-encode-failed = die JSON-Ausgabe kann nicht erzeugt werden
+cli-stdout-write-failed = in die Standardausgabe kann nicht geschrieben werden
+
+# Ja/Nein-Fragen: der Code schreibt "<Frage> <Auswahl> ". j/ja/y/yes bedeuten alle ja.
+cli-confirm-choices = [j/N]
+cli-confirm-no-terminal = es kann nicht nachgefragt werden: die Eingabe ist kein Terminal
+cli-confirm-write-failed = die Frage kann nicht ausgegeben werden
+cli-confirm-read-failed = die Antwort kann nicht gelesen werden
+
+# Die Passphrase. Auf die Eingabeaufforderungen folgt ein Leerzeichen.
+cli-passphrase-prompt = Passphrase dieser Installation:
+cli-passphrase-new-prompt = Neue Passphrase für diese Installation:
+cli-passphrase-again-prompt = Bitte noch einmal eingeben:
+cli-passphrase-read-failed = die Passphrase kann nicht vom Terminal gelesen werden
+cli-passphrase-no-terminal = dafür ist die Passphrase der Installation nötig, aber die Eingabe ist kein Terminal
+cli-passphrase-no-terminal-hint = führen Sie den Befehl in einem Terminal aus oder setzen Sie { $variable }
+cli-passphrase-empty = die Passphrase ist leer
+cli-passphrase-empty-hint = wählen Sie eine Passphrase, oder lassen Sie --passphrase weg, um die Schlüssel ungeschützt zu speichern
+cli-passphrases-differ = die beiden Passphrasen sind verschieden
+cli-passphrases-differ-hint = rufen Sie `bemx init --passphrase` noch einmal auf
+
+# Der Fortschrittsbalken: die verbleibende Zeit ($eta setzt der Balken ein)
+# und die Schritte, die die Bibliotheken nennen.
+cli-progress-eta = noch { $eta }
+cli-step-safety-backup = SICHERHEITSBACKUP
+cli-step-merge = Zusammenführen
+cli-step-commit = Speichern
+cli-step-receipt = Empfangsbestätigung
+cli-step-writing-the-bundle = Übergabedatei wird geschrieben
+
+# Der Ordner der Installation.
+cli-no-data-folder = der Datenordner des Systems für die Installation ist nicht zu finden (APPDATA oder HOME ist nicht gesetzt)
+cli-no-data-folder-hint = geben Sie --home DIR an oder setzen Sie BEMX_HOME auf den Ordner der Installation
+cli-no-installation = in { $folder } ist keine Installation
+cli-no-installation-db-hint = legen Sie mit `bemx init` eine an, oder geben Sie mit --home DIR / --db PATH eine vorhandene Installation an
+cli-no-installation-hint = legen Sie mit `bemx init` eine an, oder geben Sie mit --home DIR eine vorhandene Installation an
+cli-lock-failed = kein alleiniger Zugriff auf die Installation möglich
+
+# bemx init
+cli-init-exists = in { $folder } ist bereits eine bemx-Installation
+cli-init-exists-hint = es wurde nichts geändert; `bemx id show` zeigt ihre Kontaktkarte, oder geben Sie für eine neue --home DIR an
+cli-init-db-folder-missing = den Ordner { $folder } für die Datenbank gibt es nicht
+cli-init-db-folder-missing-hint = legen Sie ihn zuerst an oder wählen Sie einen anderen --db PATH
+cli-init-created = Neue Installation in { $folder } angelegt.
+cli-init-card = Kontaktkarte dieser Installation:
+cli-init-advice =
+    Schicken Sie diese Karte den Kolleginnen und Kollegen, mit denen Sie Klienten austauschen
+    (`bemx id show > card.txt`, dann per E-Mail oder USB-Stick). Sie fügen sie mit
+    `bemx contacts add card.txt` hinzu und vergleichen den Fingerabdruck
+    { $fingerprint } mit Ihnen am Telefon oder persönlich.
+cli-init-create-failed = der Ordner der Installation { $folder } kann nicht angelegt werden
+# $mode: die Zugriffsrechte des Ordners, z. B. 777.
+cli-init-shared-parent = der Ordner { $folder }, in dem die Installation liegt, kann von anderen Benutzern verändert werden (Rechte { $mode }): sie könnten den Ordner der Installation durch einen eigenen ersetzen, samt vertrauenswürdiger Kontakte
+cli-init-shared-parent-hint = legen Sie die Installation in einen Ordner, den nur Sie ändern können (der Standardordner ist geeignet), oder führen Sie `chmod go-w { $folder }` aus, wenn dort sonst niemand schreiben muss
+
+# bemx contacts
+cli-card-stdin-read-failed = die Karte kann nicht von der Standardeingabe gelesen werden
+cli-card-open-failed = die Kartendatei { $file } kann nicht geöffnet werden
+cli-card-not-found-hint = prüfen Sie den Dateinamen, oder geben Sie - an, um die Karte von der Standardeingabe zu lesen
+cli-card-read-failed = die Kartendatei { $file } kann nicht gelesen werden
+cli-card-own = das ist die Kontaktkarte dieser Installation selbst
+cli-card-own-hint = fügen Sie die Karte der Installation Ihrer Kollegin oder Ihres Kollegen hinzu (die Ausgabe von `bemx id show` auf deren PC)
+cli-card-shown =
+    Kontaktkarte von "{ $name }"
+    Fingerabdruck: { $fingerprint }
+cli-card-question = Haben Sie diesen Fingerabdruck am Telefon oder persönlich mit { $name } verglichen?
+cli-card-question-hint = vergleichen Sie den Fingerabdruck { $fingerprint } am Telefon oder persönlich mit { $name } und rufen Sie den Befehl dann noch einmal mit --yes auf
+cli-card-not-added = { $name } wurde nicht hinzugefügt
+cli-card-not-added-hint = vergleichen Sie zuerst den Fingerabdruck; eine Karte mit falschem Fingerabdruck kann von jemand anderem stammen
+cli-contact-already-trusted = { $name } ({ $fingerprint }) ist bereits ein vertrauenswürdiger Kontakt; es wurde nichts geändert.
+cli-contact-added = { $name } ({ $fingerprint }) wurde zu den vertrauenswürdigen Kontakten hinzugefügt.
+cli-contact-added-advice = Sie können jetzt Klienten an diesen Kontakt übergeben: `bemx export --to "{ $name }" ...`
+cli-contacts-none = Noch keine vertrauenswürdigen Kontakte.
+cli-contacts-none-advice = Fügen Sie die Kontaktkarte einer Kollegin oder eines Kollegen mit `bemx contacts add FILE` hinzu.
+cli-contacts-header-name = NAME
+cli-contacts-header-fingerprint = FINGERABDRUCK
+cli-contacts-header-installation = INSTALLATION
+cli-contacts-header-added = HINZUGEFÜGT
+cli-contact-removed = { $name } ({ $fingerprint }) wurde aus den vertrauenswürdigen Kontakten entfernt.
+
+# bemx clients
+cli-consent-recorded = Einwilligung in die Übergabe von Klient { $client } erfasst, erteilt am { $date }.
+cli-consent-revoked = Einwilligung in die Übergabe von Klient { $client } widerrufen am { $date }.
+cli-consent-given-on = erteilt { $date }
+cli-consent-revoked-on = widerrufen { $date }
+cli-consent-none = keine
+cli-clients-none = Keine Klienten.
+cli-clients-none-here = Keine Klienten (übergebene Klienten zeigt --all).
+cli-clients-handed-over = übergeben (Übergabe { $bundle })
+cli-clients-header-bem-id = BEM-ID
+cli-clients-header-uuid = UUID
+cli-clients-header-case = VERFAHREN
+cli-clients-header-consent = EINWILLIGUNG
+cli-clients-header-handover = ÜBERGABE
+# Der Stand eines BEM-Verfahrens, wie ihn die Datenbank speichert.
+cli-case-status =
+    { $status ->
+        [open] offen
+        [running] läuft
+        [closed] abgeschlossen
+        [aborted] abgebrochen
+        [refused] abgelehnt
+       *[other] { $status }
+    }
+
+# bemx db
+cli-seed-range-expected = erwartet wird MIN-MAX, z. B. 1000-20000
+cli-seed-range-reversed = MIN darf nicht größer als MAX sein
+cli-seed-done =
+    { $clients ->
+        [one] 1 Demo-Klient
+       *[other] { $clients } Demo-Klienten
+    } hinzugefügt: { $records ->
+        [one] 1 Datensatz
+       *[other] { $records } Datensätze
+    }, { $documents ->
+        [one] 1 Dokument
+       *[other] { $documents } Dokumente
+    } ({ $size }) in { $whole },{ $tenths } s.
+cli-check-integrity = Unversehrtheit: { $line }
+cli-check-problem = Problem: { $problem }
+cli-check-consistent =
+    Die Datenbank ist in sich stimmig: { $records ->
+        [one] 1 Datensatz
+       *[other] { $records } Datensätze
+    } geprüft, { $documents ->
+        [one] 1 Dokument
+       *[other] { $documents } Dokumente
+    } überprüft.
+cli-check-failed =
+    { $count ->
+        [one] die Prüfung der Datenbank hat ein Problem gefunden
+       *[other] die Prüfung der Datenbank hat { $count } Probleme gefunden
+    }
+cli-check-failed-hint = übergeben und übernehmen Sie nichts, bis sie behoben sind; stellen Sie im Zweifel die letzte gute Sicherung wieder her
+
+# bemx backup
+cli-backup-none = Noch keine Sicherungen.
+cli-backup-header-name = Name
+cli-backup-header-kind = Art
+cli-backup-header-written = Geschrieben
+cli-backup-header-size = Größe
+cli-backup-header-signature = Signatur
+cli-backup-kind-safety = SICHERHEITSBACKUP vor einer Übernahme
+cli-backup-kind-manual = mit backup create angelegt
+cli-backup-kind-before-restore = Stand vor einem Wiederherstellen
+cli-backup-kind-other = sonstige
+# $date aus cli-date, $time HH:MM.
+cli-backup-written-at = { $date }, { $time } UTC
+cli-backup-signed = signiert
+cli-backup-not-signed = NICHT SIGNIERT
+cli-backup-usage =
+    { $count ->
+        [one] 1 Sicherung, insgesamt { $total }; { $free } frei auf ihrem Laufwerk.
+       *[other] { $count } Sicherungen, insgesamt { $total }; { $free } frei auf ihrem Laufwerk.
+    }
+cli-backup-written = Sicherung { $name } geschrieben ({ $size }), verschlüsselt für die Schlüssel dieser Installation und mit ihnen signiert.
+cli-backup-delete-question = Sicherung { $name } endgültig löschen? Sie kann danach nicht mehr wiederhergestellt werden. Fortfahren?
+cli-backup-check-name-hint = prüfen Sie den Namen der Sicherung mit `bemx backup list` und geben Sie dann --yes an
+cli-backup-deleted = Sicherung { $name } gelöscht.
+cli-backup-restore-question = Wiederherstellen ERSETZT die ganze Datenbank durch die Sicherung { $name } (eine Übernahme würde stattdessen hinzufügen). Der aktuelle Stand wird vorher gesichert. Fortfahren?
+cli-backup-restored = Datenbank aus { $name } wiederhergestellt.
+# Eingerückt unter cli-backup-restored.
+cli-backup-restored-previous = der ersetzte Stand wurde als { $name } gesichert
+cli-backup-restored-purged =
+    { $count ->
+        [one] 1 Klient in der Sicherung war inzwischen an einen anderen PC übergeben worden; er wurde wieder entfernt
+       *[other] { $count } Klienten in der Sicherung waren inzwischen an einen anderen PC übergeben worden; sie wurden wieder entfernt
+    }
+cli-backup-restored-advice = Übergabedateien, die seit dieser Sicherung übernommen wurden, bleiben vermerkt und können kein zweites Mal übernommen werden.
+
+# bemx demo: die Geschichte einer Übergabe zwischen Anna und Bernd.
+cli-demo-random-failed = der Zufallszahlengenerator hat versagt: { $error }
+cli-demo-create-failed = { $folder } kann nicht angelegt werden
+cli-demo-folder-not-empty = { $folder } ist vorhanden und nicht leer
+cli-demo-folder-not-empty-hint = geben Sie der Demo mit --dir einen leeren oder neuen Ordner
+cli-demo-read-failed = { $file } kann nicht gelesen werden
+cli-demo-replay-accepted = die Demo konnte dieselbe Übergabedatei ein zweites Mal übernehmen; das ist ein Fehler im Programm
+cli-demo-folder = Ordner der Demo: { $folder }
+cli-demo-step-install = 1. Zwei BEM-Beauftragte richten bemx auf ihren PCs ein.
+# Die Einzelheiten stehen eingerückt unter ihrem Schritt; die beiden Fingerabdrücke stehen bündig.
+cli-demo-anna-fingerprint = Annas Fingerabdruck:  { $fingerprint }
+cli-demo-bernd-fingerprint = Bernds Fingerabdruck: { $fingerprint }
+cli-demo-step-contacts = 2. Sie tauschen Kontaktkarten aus und vergleichen die Fingerabdrücke am Telefon.
+cli-demo-step-seed =
+    3. Auf Annas PC { $clients ->
+        [one] ist 1 Klient
+       *[other] sind { $clients } Klienten
+    } mit ihren BEM-Verfahren, Aktionen, Förderanträgen und Dokumenten.
+cli-demo-bernd-clients = Bernd hat bereits { $clients } eigene Klienten.
+cli-demo-step-export =
+    { $clients ->
+        [one] 4. Anna geht; 1 Klient, der in die Übergabe eingewilligt hat, geht an Bernd. Sie übergibt ihn.
+       *[other] 4. Anna geht; { $clients } Klienten, die in die Übergabe eingewilligt haben, gehen an Bernd. Sie übergibt sie.
+    }
+cli-demo-exported =
+    { $bundle } geschrieben: { $size }, { $documents ->
+        [one] 1 Dokument
+       *[other] { $documents } Dokumente
+    }, nur für Bernds PC verschlüsselt und von Anna signiert.
+cli-demo-handed-over = Auf Annas PC sind die Klienten jetzt übergeben: schreibgeschützt und ausgeblendet ({ $visible } sichtbar).
+cli-demo-step-import = 5. Bernd prüft die Übergabedatei und übernimmt sie.
+cli-demo-preview = Sie stammt von { $sender } ({ $fingerprint }), enthält { $clients } Klienten und wurde hier noch nie übernommen.
+cli-demo-safety-backup = Zuerst ein SICHERHEITSBACKUP: { $name }.
+cli-demo-imported =
+    In einem Schritt übernommen: { $clients ->
+        [one] 1 Klient
+       *[other] { $clients } Klienten
+    }, { $records ->
+        [one] 1 Datensatz
+       *[other] { $records } Datensätze
+    }, { $documents ->
+        [one] 1 Dokument
+       *[other] { $documents } Dokumente
+    }.
+# $old und $new in Anführungszeichen.
+cli-demo-renamed = Bernd hatte schon einen Klienten namens { $old }: der neue heißt jetzt { $new }.
+cli-demo-catalogue-added = Anna hat den Katalogeintrag { $code } ({ $catalogue }) verwendet, den Bernd nicht hatte: er wurde hinzugefügt.
+cli-demo-receipt = Eine signierte Empfangsbestätigung für Anna: { $file }
+cli-demo-step-replay = 6. Jemand versucht, dieselbe Übergabedatei noch einmal zu übernehmen.
+cli-demo-refused = Abgelehnt: { $reason }
+cli-demo-step-confirm = 7. Anna schließt die Übergabe mit Bernds Empfangsbestätigung ab; die Klienten verlassen ihren PC spurlos.
+cli-demo-removed =
+    { $clients ->
+        [one] 1 Klient
+       *[other] { $clients } Klienten
+    } und { $records ->
+        [one] 1 Datensatz
+       *[other] { $records } Datensätze
+    } auf Annas PC entfernt.
+cli-demo-done = Fertig: Anna hat jetzt { $anna } Klienten, Bernd { $bernd }. Jeder Schritt steht im Protokoll des jeweiligen PCs (nur Kennungen und Anzahlen).
+cli-demo-look-around = Sehen Sie sich um: bemx --home { $folder } clients list
+
+## --help
+
+# Die Hilfetexte: clap nimmt sie aus den Doc-Kommentaren (die englische
+# Quelle), für Deutsch setzt bemx diese hier an ihre Stelle. Die Kennungen
+# ergeben sich aus dem Befehlspfad und der Kennung des Arguments.
+
+help-bemx = Übergibt BEM-Akten als signierte, verschlüsselte Übergabedateien von einer Installation an eine andere
+
+help-global-db = Datenbankdatei [Standard: <home>/bemdok.sqlite]
+help-global-home = Ordner der Installation [Standard: der Datenordner des Systems, z. B. ~/.local/share/bemx]
+help-global-json = Statt Text ein JSON-Dokument auf der Standardausgabe ausgeben
+help-global-lang = Sprache: de oder en [Standard: BEMX_LANG, sonst die Sprache des Systems: Deutsch, wenn es Deutsch ist]
+help-global-quiet = Keine Fortschrittsbalken und keine Tipps, nur Ergebnisse und Fehler
+help-global-yes = Jede Rückfrage mit Ja beantworten
+
+help-clap-help = Hilfe anzeigen
+help-clap-version = Version anzeigen
+help-clap-help-command = Diese Hilfe oder die Hilfe zu den angegebenen Befehlen anzeigen
+help-clap-help-more = Hilfe anzeigen (ausführlicher mit '--help')
+help-clap-help-more-long = Hilfe anzeigen (kürzer mit '-h')
+
+help-heading-arguments = Argumente
+help-heading-commands = Befehle
+help-heading-options = Optionen
+help-heading-usage = Aufruf
+help-heading-global-options = Optionen für alle Befehle
+help-heading-possible-values = Mögliche Werte
+
+help-spec-default = [Standard: { $value }]
+help-spec-env = [Umgebungsvariable: { $name }]
+help-spec-env-value = [Umgebungsvariable: { $name }={ $value }]
+help-spec-possible-values = [mögliche Werte: { $values }]
+
+help-init = Eine neue Installation anlegen: Datenbank und Identität
+help-init-name = Name, den Kolleginnen und Kollegen sehen, wenn sie die Kontaktkarte dieser Installation hinzufügen (z. B. Ihr Name oder Ihre Dienststelle)
+help-init-passphrase = Die Schlüssel mit einer Passphrase schützen (wird im Terminal abgefragt oder aus BEMX_PASSPHRASE genommen)
+
+help-id = Die Identität dieser Installation
+help-id-show = Die Kontaktkarte ausgeben, die Sie Kolleginnen und Kollegen schicken (ohne Passphrase)
+
+help-contacts = Vertrauenswürdige Installationen (Kolleginnen und Kollegen), mit denen Sie Übergabedateien austauschen
+help-contacts-add = Der Kontaktkarte einer Kollegin oder eines Kollegen vertrauen (Text oder JSON), nachdem Sie ihren Fingerabdruck verglichen haben
+help-contacts-list = Die vertrauenswürdigen Kontakte auflisten
+help-contacts-remove = Einem Kontakt nicht mehr vertrauen
+help-contacts-add-file = Die Kartendatei, oder -, um die Karte von der Standardeingabe zu lesen
+help-contacts-remove-fingerprint = Der Fingerabdruck des Kontakts (wie `bemx contacts list` ihn zeigt)
+
+help-db = Datenbank pflegen: Demodaten, Prüfung auf Stimmigkeit
+help-db-check = Die Datenbank prüfen: Unversehrtheit, Verweise zwischen Datensätzen, die Prüfsumme jedes Dokuments
+help-db-seed = Realistische Demo-Klienten hinzufügen (zum Ausprobieren von bemx; nie in einer echten Installation)
+help-db-seed-clients = Anzahl der Demo-Klienten, die hinzugefügt werden
+help-db-seed-seed = Startwert des Zufallsgenerators: derselbe Startwert ergibt dieselben Daten
+help-db-seed-document-bytes = Größe der Dokumente in Bytes, als MIN-MAX [Standard: 51200-2097152]
+help-db-seed-max-documents = Höchstzahl der Dokumente je Klient [Standard: 5]
+help-db-seed-no-documents = Keine Dokumente hinzufügen (eingescannte Briefe und Formulare)
+
+help-clients = Die Klienten in dieser Installation
+help-clients-consent = Die Einwilligung eines Klienten in die Übergabe erfassen oder widerrufen (die unterschriebene Einverständniserklärung)
+help-clients-list = Die Klienten auflisten: BEM-ID, UUID, Stand des Verfahrens, Einwilligung in die Übergabe, Stand der Übergabe
+help-clients-consent-record = Erfassen, dass der Klient in die Übergabe eingewilligt hat, mit dem Datum der unterschriebenen Einverständniserklärung
+help-clients-consent-revoke = Erfassen, dass der Klient seine Einwilligung in die Übergabe widerrufen hat
+help-clients-list-all = Auch Klienten auflisten, die an eine andere Installation übergeben wurden (schreibgeschützt, bis die Übergabe endet)
+help-clients-consent-record-client = Der Klient: BEM-ID oder UUID
+help-clients-consent-record-date = Das Datum auf der unterschriebenen Einverständniserklärung, z. B. 12.03.2026 oder 2026-03-12
+help-clients-consent-record-form = Das Dokument des Klienten mit der unterschriebenen Einverständniserklärung (seine Nummer in der Datenbank)
+help-clients-consent-revoke-client = Der Klient: BEM-ID oder UUID
+help-clients-consent-revoke-date = Das Datum des Widerrufs [Standard: heute]
+
+help-export = Klienten übergeben: eine Übergabedatei für einen Kontakt schreiben
+help-export-client = Ein Klient, der übergeben wird: UUID oder BEM-ID (mehrfach angeben oder mehrere aufzählen)
+help-export-output = Die Übergabedatei, die geschrieben wird; sie darf noch nicht vorhanden sein
+help-export-to = Der empfangende Kontakt: sein Name oder Fingerabdruck, oder deren Anfang, wenn er nur zu einem Kontakt passt (siehe `bemx contacts list`)
+help-export-clients-file = Eine Datei mit einer UUID oder BEM-ID je Zeile (# beginnt eine Kommentarzeile)
+help-export-without-consent = Klienten ohne erfasste Einwilligung in die Übergabe übergeben; die Begründung kommt ins Protokoll
+
+help-inspect = Zeigen, was eine Übergabedatei ist: ohne Schlüssel, was age zeigt, mit den Schlüsseln dieser Installation das signierte Inhaltsverzeichnis
+help-inspect-file = Die Übergabedatei
+
+help-verify = Eine ganze Übergabedatei prüfen (jede Prüfsumme, die Signatur, das Dateiende), ohne sie zu übernehmen
+help-verify-file = Die Übergabedatei
+
+help-import = Die Übergabedatei einer Kollegin oder eines Kollegen übernehmen (fügt Klienten hinzu; vorher wird ein SICHERHEITSBACKUP angelegt)
+help-import-burn = Die Übergabedatei nach erfolgreicher Übernahme überschreiben und löschen
+help-import-file = Die Übergabedatei (.bemx)
+help-import-receipt = Wohin die Empfangsbestätigung für den Absender geschrieben wird [Standard: neben die Übergabedatei, *.receipt]
+help-import-retention = Welche älteren Sicherungen nach der Übernahme gelöscht werden
+help-import-retention-all = Jede Sicherung behalten
+help-import-keep-safety-backups = Mit --retention safety-only: wie viele SICHERHEITSBACKUPs behalten werden, einschließlich dessen dieser Übernahme
+help-import-retention-safety-only = Nur die neuesten SICHERHEITSBACKUPs behalten (siehe --keep-safety-backups), jede andere Sicherung löschen (wie im ursprünglichen Verfahren: keine ältere Sicherung kann einen Stand vor der Übernahme zurückbringen)
+
+help-receipt = Die Empfangsbestätigung einer früheren Übernahme noch einmal schreiben (falls die Kopie des Absenders verloren ging)
+help-receipt-output = Wohin sie geschrieben wird [Standard: bemx-<die ersten 8 Zeichen der Kennung>.receipt im aktuellen Ordner]
+help-receipt-bundle-id = Die Kennung der Übergabe (siehe `bemx inspect` oder die Ausgabe der Übernahme)
+
+help-handover = Die abgebende Seite nach einer Übergabe: auflisten, mit der Empfangsbestätigung abschließen oder zurücknehmen
+help-handover-cancel = Die Klienten einer Übergabe zurücknehmen (nur wenn die Übergabedatei nie übernommen wurde)
+help-handover-confirm = Die Empfangsbestätigung des Empfängers prüfen und die übergebenen Klienten endgültig entfernen
+help-handover-list = Die Übergaben dieser Installation und ihr Stand
+help-handover-confirm-receipt = Die Datei mit der Empfangsbestätigung, die der Empfänger zurückgeschickt hat
+help-handover-cancel-bundle-id = Die Kennung der Übergabe (siehe `bemx handover list`)
+
+help-backup = Verschlüsselte Sicherungen der Datenbank, und Wiederherstellen (das die Datenbank ersetzt)
+help-backup-create = Jetzt eine verschlüsselte Sicherung der Datenbank anlegen
+help-backup-delete = Eine Sicherung endgültig löschen (z. B. eine, die noch Klienten enthält, die inzwischen übergeben wurden)
+help-backup-list = Die Sicherungen dieser Installation
+help-backup-restore = Die Datenbank durch eine Sicherung ersetzen (der aktuelle Stand wird vorher gesichert)
+help-backup-delete-name = Der Name der Sicherung (siehe `bemx backup list`)
+help-backup-restore-name = Der Name der Sicherung (siehe `bemx backup list`)
+
+help-demo = Eine ganze Übergabe zwischen zwei neuen Demo-Installationen durchspielen
+help-demo-clients = Anzahl der Klienten auf der abgebenden Installation
+help-demo-dir = Ordner für die beiden Demo-Installationen und die Übergabedatei [Standard: ein neuer Ordner im Ordner für temporäre Dateien]
+help-demo-hand-over = Anzahl der Klienten, die übergeben werden
+
+help-completions = Das Skript zur Befehlsvervollständigung für die Shell ausgeben (z. B. `bemx completions bash > /etc/bash_completion.d/bemx`)
+help-completions-shell = Die Shell
+
+help-manpage = Die Handbuchseite ausgeben (roff; z. B. `bemx manpage > bemx.1; man ./bemx.1`)

@@ -3,7 +3,8 @@
 use bemx_install::backup::BackupKind;
 use clap::Subcommand;
 
-use crate::output::{bytes, table};
+use crate::i18n::fl;
+use crate::output::{self, bytes, table};
 use crate::{Ctx, home, prompt};
 
 #[derive(Debug, Subcommand)]
@@ -35,32 +36,35 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
                 return ctx.out.json(&list);
             }
             if list.is_empty() {
-                return ctx.out.line("No backups yet.");
+                return ctx.out.line(fl!("cli-backup-none"));
             }
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|b| {
                     vec![
                         b.name.clone(),
-                        kind(b.kind).into(),
-                        b.created
-                            .replace('T', " ")
-                            .trim_end_matches('Z')
-                            .get(..16)
-                            .map_or_else(String::new, |t| format!("{t} UTC")),
+                        kind(b.kind),
+                        written(&b.created),
                         bytes(b.size),
                         // restore refuses the unsigned ones, so say so here.
-                        if b.signed { "signed".into() } else { "NOT SIGNED".into() },
+                        if b.signed { fl!("cli-backup-signed") } else { fl!("cli-backup-not-signed") },
                     ]
                 })
                 .collect();
-            ctx.out.line(table(&["name", "kind", "written", "size", "signature"], &rows))?;
+            let header = [
+                fl!("cli-backup-header-name"),
+                fl!("cli-backup-header-kind"),
+                fl!("cli-backup-header-written"),
+                fl!("cli-backup-header-size"),
+                fl!("cli-backup-header-signature"),
+            ];
+            ctx.out.line(table(&header.each_ref().map(String::as_str), &rows))?;
             let usage = bemx_install::backup::usage(&home.backups_dir())?;
-            ctx.out.line(format!(
-                "{} backups, {} in all; {} free on their disk.",
-                usage.count,
-                bytes(usage.total),
-                bytes(usage.free)
+            ctx.out.line(fl!(
+                "cli-backup-usage",
+                count = usage.count,
+                total = bytes(usage.total),
+                free = bytes(usage.free)
             ))?;
             warn_if_crowded(&usage);
             Ok(())
@@ -74,11 +78,7 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
             if ctx.out.is_json() {
                 return ctx.out.json(&info);
             }
-            ctx.out.line(format!(
-                "Backup {} written ({}), encrypted to and signed with this installation's keys.",
-                info.name,
-                bytes(info.size)
-            ))?;
+            ctx.out.line(fl!("cli-backup-written", name = info.name.as_str(), size = bytes(info.size)))?;
             if let Ok(usage) = bemx_install::backup::usage(&home.backups_dir()) {
                 warn_if_crowded(&usage);
             }
@@ -88,63 +88,70 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
             let lock = home::lock(home)?;
             if !prompt::confirm(
                 ctx.yes,
-                &format!("Delete backup {name} for good? It cannot be restored afterwards. Continue?"),
-                "check the backup name with `bemx backup list`, then pass --yes",
+                &fl!("cli-backup-delete-question", name = name.as_str()),
+                &fl!("cli-backup-check-name-hint"),
             )? {
-                ctx.out.note("Nothing changed.");
+                ctx.out.note(fl!("cli-nothing-changed"));
                 return Ok(());
             }
             bemx_install::backup::delete_backup(&home.backups_dir(), &lock, name)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&serde_json::json!({ "deleted": name }));
             }
-            ctx.out.line(format!("Backup {name} deleted."))
+            ctx.out.line(fl!("cli-backup-deleted", name = name.as_str()))
         }
         BackupCommand::Restore { name } => {
             let lock = home::lock(home)?;
             let identity = home::load_identity(home)?;
             if !prompt::confirm(
                 ctx.yes,
-                &format!(
-                    "Restore REPLACES the whole database with backup {name} (an import would add to it instead). The current state is backed up first. Continue?"
-                ),
-                "check the backup name with `bemx backup list`, then pass --yes",
+                &fl!("cli-backup-restore-question", name = name.as_str()),
+                &fl!("cli-backup-check-name-hint"),
             )? {
-                ctx.out.note("Nothing changed.");
+                ctx.out.note(fl!("cli-nothing-changed"));
                 return Ok(());
             }
             let report = bemx_install::restore::restore(home, &lock, &identity, name)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&report);
             }
-            ctx.out.line(format!("Database restored from {}.", report.restored))?;
+            ctx.out.line(fl!("cli-backup-restored", name = report.restored.as_str()))?;
             if let Some(prev) = &report.previous_state_backup {
-                ctx.out.line(format!("  the replaced state was backed up as {prev}"))?;
+                ctx.out.line(format!("  {}", fl!("cli-backup-restored-previous", name = prev.as_str())))?;
             }
             if report.clients_purged_again > 0 {
-                ctx.out.line(format!(
-                    "  {} clients in the backup had been handed over to another PC since; they were removed again",
-                    report.clients_purged_again
-                ))?;
+                let purged = fl!("cli-backup-restored-purged", count = report.clients_purged_again);
+                ctx.out.line(format!("  {purged}"))?;
             }
-            ctx.out.advice("Bundles imported since that backup stay recorded and cannot be imported a second time.")
+            ctx.out.advice(fl!("cli-backup-restored-advice"))
         }
     }
 }
 
 /// The kind column of `backup list`.
-fn kind(kind: BackupKind) -> &'static str {
+fn kind(kind: BackupKind) -> String {
     match kind {
-        BackupKind::Safety => "SICHERHEITSBACKUP before an import",
-        BackupKind::Manual => "made with backup create",
-        BackupKind::BeforeRestore => "state before a restore",
-        _ => "other",
+        BackupKind::Safety => fl!("cli-backup-kind-safety"),
+        BackupKind::Manual => fl!("cli-backup-kind-manual"),
+        BackupKind::BeforeRestore => fl!("cli-backup-kind-before-restore"),
+        _ => fl!("cli-backup-kind-other"),
+    }
+}
+
+/// The written column of `backup list`: date and minute in UTC, from the
+/// RFC 3339 time (empty where the file system does not say).
+fn written(created: &str) -> String {
+    let minute = created.replace('T', " ");
+    let Some(minute) = minute.trim_end_matches('Z').get(..16) else { return String::new() };
+    match minute.split_once(' ') {
+        Some((date, time)) => fl!("cli-backup-written-at", date = output::date(date), time = time),
+        None => format!("{minute} UTC"),
     }
 }
 
 /// DESIGN.md B6: backups that crowd their disk are pointed out.
 fn warn_if_crowded(usage: &bemx_install::backup::BackupUsage) {
     if usage.crowded() {
-        eprintln!("warning: {}", usage.warning());
+        output::warning(usage.warning());
     }
 }

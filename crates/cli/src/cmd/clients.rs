@@ -4,7 +4,8 @@ use clap::Subcommand;
 
 use bemx_install::consent::{self, Date};
 
-use crate::output::table;
+use crate::i18n::fl;
+use crate::output::{date, table};
 use crate::{Ctx, home};
 
 #[derive(Debug, Subcommand)]
@@ -54,27 +55,32 @@ fn consent(ctx: &Ctx, cmd: &ConsentCommand) -> anyhow::Result<()> {
     let home = &ctx.home;
     let lock = home::lock(home)?;
     home::open_db(home)?;
-    let (change, what) = match cmd {
+    let (change, recorded) = match cmd {
         ConsentCommand::Record { client, date, form } => {
-            (consent::record(home, &lock, client, Date::parse(date)?, *form)?, "recorded, given on")
+            (consent::record(home, &lock, client, Date::parse(date)?, *form)?, true)
         }
         ConsentCommand::Revoke { client, date } => {
             let date = date.as_deref().map_or_else(|| Ok(Date::today()), Date::parse)?;
-            (consent::revoke(home, &lock, client, date)?, "revoked on")
+            (consent::revoke(home, &lock, client, date)?, false)
         }
     };
     if ctx.out.is_json() {
         return ctx.out.json(&change);
     }
-    ctx.out.line(format!("Handover consent of client {} {what} {}.", change.bem_id, change.date))
+    let (client, on) = (change.bem_id.as_str(), date(&change.date));
+    ctx.out.line(if recorded {
+        fl!("cli-consent-recorded", client = client, date = on)
+    } else {
+        fl!("cli-consent-revoked", client = client, date = on)
+    })
 }
 
 /// The consent column: what the export gate will find.
 fn consent_state(c: &bemx_db::ClientSummary) -> String {
     match (&c.consent_given, &c.consent_revoked) {
-        (Some(given), _) => format!("given {given}"),
-        (None, Some(revoked)) => format!("revoked {revoked}"),
-        (None, None) => "none".to_owned(),
+        (Some(given), _) => fl!("cli-consent-given-on", date = date(given)),
+        (None, Some(revoked)) => fl!("cli-consent-revoked-on", date = date(revoked)),
+        (None, None) => fl!("cli-consent-none"),
     }
 }
 
@@ -101,11 +107,7 @@ fn list(ctx: &Ctx, all: bool) -> anyhow::Result<()> {
         return ctx.out.json(&items);
     }
     if clients.is_empty() {
-        return ctx.out.line(if all {
-            "No clients."
-        } else {
-            "No clients (handed-over clients are shown with --all)."
-        });
+        return ctx.out.line(if all { fl!("cli-clients-none") } else { fl!("cli-clients-none-here") });
     }
     let rows: Vec<Vec<String>> = clients
         .iter()
@@ -113,14 +115,21 @@ fn list(ctx: &Ctx, all: bool) -> anyhow::Result<()> {
             vec![
                 c.bem_id.clone(),
                 c.uuid.clone(),
-                c.case_status.clone().unwrap_or_else(|| "-".to_owned()),
+                c.case_status.as_deref().map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = s)),
                 consent_state(c),
                 match &c.handover_bundle {
-                    Some(bundle) => format!("handed over (bundle {bundle})"),
+                    Some(bundle) => fl!("cli-clients-handed-over", bundle = bundle.as_str()),
                     None => "-".to_owned(),
                 },
             ]
         })
         .collect();
-    ctx.out.line(table(&["BEM-ID", "UUID", "CASE", "CONSENT", "HANDOVER"], &rows))
+    let header = [
+        fl!("cli-clients-header-bem-id"),
+        fl!("cli-clients-header-uuid"),
+        fl!("cli-clients-header-case"),
+        fl!("cli-clients-header-consent"),
+        fl!("cli-clients-header-handover"),
+    ];
+    ctx.out.line(table(&header.each_ref().map(String::as_str), &rows))
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use bemx_identity::{AddOutcome, ContactCard, Contacts, Fingerprint, MAX_CARD_BYTES};
 use clap::Subcommand;
 
+use crate::i18n::fl;
 use crate::output::table;
 use crate::{Code, Ctx, Failure, home, prompt};
 
@@ -45,20 +46,18 @@ fn read_card(file: &PathBuf) -> anyhow::Result<ContactCard> {
             .lock()
             .take(limit)
             .read_to_end(&mut bytes)
-            .map_err(|e| Failure::read("cannot read the card from standard input", &e))?;
+            .map_err(|e| Failure::read(fl!("cli-card-stdin-read-failed"), &e))?;
     } else {
         let f = std::fs::File::open(file).map_err(|e| {
-            let failure = Failure::read(format_args!("cannot open the card file {}", file.display()), &e);
+            let failure = Failure::read(fl!("cli-card-open-failed", file = file.display().to_string()), &e);
             match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    failure.hint("check the file name, or pass - to read the card from standard input")
-                }
+                std::io::ErrorKind::NotFound => failure.hint(fl!("cli-card-not-found-hint")),
                 _ => failure,
             }
         })?;
         f.take(limit)
             .read_to_end(&mut bytes)
-            .map_err(|e| Failure::read(format_args!("cannot read the card file {}", file.display()), &e))?;
+            .map_err(|e| Failure::read(fl!("cli-card-read-failed", file = file.display().to_string()), &e))?;
     }
     Ok(ContactCard::parse_bytes(&bytes)?)
 }
@@ -67,9 +66,7 @@ fn add(ctx: &Ctx, file: &PathBuf) -> anyhow::Result<()> {
     let own = home::own_card(&ctx.home)?;
     let card = read_card(file)?;
     if card.installation_id == own.installation_id || card.fingerprint() == own.fingerprint() {
-        return Err(Failure::new(Code::OwnCard, "this is the contact card of this installation itself")
-            .hint("add the card of the colleague's installation (the output of `bemx id show` on their PC)")
-            .into());
+        return Err(Failure::new(Code::OwnCard, fl!("cli-card-own")).hint(fl!("cli-card-own-hint")).into());
     }
     let mut contacts = Contacts::load(ctx.home.root())?;
     let fingerprint = card.fingerprint();
@@ -83,15 +80,13 @@ fn add(ctx: &Ctx, file: &PathBuf) -> anyhow::Result<()> {
             || k.age_recipient == card.age_recipient
     });
     if !known {
-        ctx.out.note(format!("Contact card of \"{}\"\nFingerprint: {fingerprint}", card.name));
-        let question = format!("Did you compare this fingerprint with {} by phone or in person?", card.name);
-        let hint = format!(
-            "compare the fingerprint {fingerprint} with {} by phone or in person, then run the command again with --yes",
-            card.name
-        );
+        let (name, shown) = (card.name.as_str(), fingerprint.to_string());
+        ctx.out.note(fl!("cli-card-shown", name = name, fingerprint = shown.as_str()));
+        let question = fl!("cli-card-question", name = name);
+        let hint = fl!("cli-card-question-hint", name = name, fingerprint = shown.as_str());
         if !prompt::confirm(ctx.yes, &question, &hint)? {
-            return Err(Failure::new(Code::NotConfirmed, format!("{} was not added", card.name))
-                .hint("compare the fingerprint first; a card with a wrong fingerprint may come from someone else")
+            return Err(Failure::new(Code::NotConfirmed, fl!("cli-card-not-added", name = name))
+                .hint(fl!("cli-card-not-added-hint"))
                 .into());
         }
     }
@@ -104,12 +99,14 @@ fn add(ctx: &Ctx, file: &PathBuf) -> anyhow::Result<()> {
         return ctx.out.json(&serde_json::json!({ "outcome": state, "contact": card.to_json_value() }));
     }
     match outcome {
-        AddOutcome::AlreadyTrusted => {
-            ctx.out.line(format!("{} ({fingerprint}) is already a trusted contact; nothing changed.", card.name))
-        }
+        AddOutcome::AlreadyTrusted => ctx.out.line(fl!(
+            "cli-contact-already-trusted",
+            name = card.name.as_str(),
+            fingerprint = fingerprint.to_string()
+        )),
         _ => {
-            ctx.out.line(format!("Added {} ({fingerprint}) to the trusted contacts.", card.name))?;
-            ctx.out.advice(format!("You can now export clients to it: `bemx export --to \"{}\" ...`", card.name))
+            ctx.out.line(fl!("cli-contact-added", name = card.name.as_str(), fingerprint = fingerprint.to_string()))?;
+            ctx.out.advice(fl!("cli-contact-added-advice", name = card.name.as_str()))
         }
     }
 }
@@ -132,8 +129,8 @@ fn list(ctx: &Ctx) -> anyhow::Result<()> {
         return ctx.out.json(&items);
     }
     if contacts.list().is_empty() {
-        ctx.out.line("No trusted contacts yet.")?;
-        return ctx.out.advice("Add a colleague's contact card with `bemx contacts add FILE`.");
+        ctx.out.line(fl!("cli-contacts-none"))?;
+        return ctx.out.advice(fl!("cli-contacts-none-advice"));
     }
     let rows: Vec<Vec<String>> = contacts
         .list()
@@ -147,7 +144,13 @@ fn list(ctx: &Ctx) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    ctx.out.line(table(&["NAME", "FINGERPRINT", "INSTALLATION", "ADDED"], &rows))
+    let header = [
+        fl!("cli-contacts-header-name"),
+        fl!("cli-contacts-header-fingerprint"),
+        fl!("cli-contacts-header-installation"),
+        fl!("cli-contacts-header-added"),
+    ];
+    ctx.out.line(table(&header.each_ref().map(String::as_str), &rows))
 }
 
 fn remove(ctx: &Ctx, fingerprint: &str) -> anyhow::Result<()> {
@@ -158,5 +161,5 @@ fn remove(ctx: &Ctx, fingerprint: &str) -> anyhow::Result<()> {
     if ctx.out.is_json() {
         return ctx.out.json(&serde_json::json!({ "removed": removed.card.to_json_value() }));
     }
-    ctx.out.line(format!("Removed {} ({}) from the trusted contacts.", removed.name(), removed.fingerprint()))
+    ctx.out.line(fl!("cli-contact-removed", name = removed.name(), fingerprint = removed.fingerprint().to_string()))
 }

@@ -6,6 +6,7 @@ use bemx_db::check_database;
 use bemx_demo::{SeedOptions, seed_with};
 use clap::{Args, Subcommand};
 
+use crate::i18n::fl;
 use crate::output::bytes;
 use crate::{Code, Ctx, Failure, home};
 
@@ -37,11 +38,11 @@ pub struct SeedArgs {
 }
 
 fn parse_range(s: &str) -> Result<(u32, u32), String> {
-    let (min, max) = s.split_once('-').ok_or_else(|| "expected MIN-MAX, e.g. 1000-20000".to_owned())?;
+    let (min, max) = s.split_once('-').ok_or_else(|| fl!("cli-seed-range-expected"))?;
     let min = min.trim().parse::<u32>().map_err(|e| format!("MIN: {e}"))?;
     let max = max.trim().parse::<u32>().map_err(|e| format!("MAX: {e}"))?;
     if min > max {
-        return Err("MIN must not be larger than MAX".to_owned());
+        return Err(fl!("cli-seed-range-reversed"));
     }
     Ok((min, max))
 }
@@ -76,12 +77,17 @@ fn seed(ctx: &Ctx, args: &SeedArgs) -> anyhow::Result<()> {
             "seconds": seconds,
         }));
     }
-    ctx.out.line(format!(
-        "Added {} demo clients: {} records, {} documents ({}) in {seconds:.1} s.",
-        report.clients,
-        report.rows,
-        report.documents,
-        bytes(report.document_bytes)
+    // The tenths apart, for the language's decimal sign.
+    let seconds = format!("{seconds:.1}");
+    let (whole, tenths) = seconds.split_once('.').unwrap_or((seconds.as_str(), "0"));
+    ctx.out.line(fl!(
+        "cli-seed-done",
+        clients = report.clients,
+        records = report.rows,
+        documents = report.documents,
+        size = bytes(report.document_bytes),
+        whole = whole,
+        tenths = tenths
     ))
 }
 
@@ -97,24 +103,21 @@ fn check(ctx: &Ctx) -> anyhow::Result<()> {
         ctx.out.json(&value)?;
     } else {
         for line in &report.integrity {
-            ctx.out.line(format!("integrity: {line}"))?;
+            ctx.out.line(fl!("cli-check-integrity", line = line.as_str()))?;
         }
         for problem in &report.problems {
-            ctx.out.line(format!("problem: {}", problem.message))?;
+            ctx.out.line(fl!("cli-check-problem", problem = problem.message.as_str()))?;
         }
         let rows: u64 = report.rows_per_table.iter().map(|(_, n)| n).sum();
         if ok {
-            ctx.out.line(format!(
-                "The database is consistent: {rows} records checked, {} documents verified.",
-                report.documents_verified
-            ))?;
+            ctx.out.line(fl!("cli-check-consistent", records = rows, documents = report.documents_verified))?;
         }
     }
     if ok {
         return Ok(());
     }
     let count = report.integrity.len() + report.problems.len();
-    Err(Failure::new(Code::DatabaseProblems, format!("the database check found {count} problem(s)"))
-        .hint("do not export or import until they are repaired; restore the last good backup if unsure")
+    Err(Failure::new(Code::DatabaseProblems, fl!("cli-check-failed", count = count))
+        .hint(fl!("cli-check-failed-hint"))
         .into())
 }

@@ -14,6 +14,7 @@ use bemx_install::backup::Retention;
 use clap::Args;
 use serde::Serialize;
 
+use crate::i18n::fl;
 use crate::output::bytes;
 use crate::{Code, Ctx, Failure};
 
@@ -50,7 +51,7 @@ struct DemoReport {
 
 fn install(root: &Path, name: &str) -> anyhow::Result<(Home, Identity)> {
     let home = Home::new(root, None);
-    std::fs::create_dir_all(root).with_context(|| format!("cannot create {}", root.display()))?;
+    std::fs::create_dir_all(root).with_context(|| cannot_create(root))?;
     let identity = Identity::generate(name)?;
     identity.save(root, None)?;
     Database::create(home.db_path(), &identity.installation_id().to_string())?;
@@ -62,39 +63,49 @@ fn fresh_dir(arg: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
         Some(d) => d.clone(),
         None => {
             let mut suffix = [0u8; 4];
-            getrandom::getrandom(&mut suffix).map_err(|e| anyhow::anyhow!("random number generator failed: {e}"))?;
+            getrandom::getrandom(&mut suffix)
+                .map_err(|e| anyhow::anyhow!(fl!("cli-demo-random-failed", error = e.to_string())))?;
             std::env::temp_dir().join(format!("bemx-demo-{}", hex::encode(suffix)))
         }
     };
     if dir.exists() && std::fs::read_dir(&dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(Failure::new(Code::FolderNotEmpty, format!("{} exists and is not empty", dir.display()))
-            .hint("give the demo an empty or new folder with --dir")
-            .into());
+        return Err(Failure::new(
+            Code::FolderNotEmpty,
+            fl!("cli-demo-folder-not-empty", folder = dir.display().to_string()),
+        )
+        .hint(fl!("cli-demo-folder-not-empty-hint"))
+        .into());
     }
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(&dir).with_context(|| cannot_create(&dir))?;
     Ok(dir)
+}
+
+fn cannot_create(dir: &Path) -> String {
+    fl!("cli-demo-create-failed", folder = dir.display().to_string())
+}
+
+/// A line of the story, indented under its step.
+fn detail(text: String) -> String {
+    format!("   {text}")
 }
 
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
     let out = &ctx.out;
     let say = |text: String| out.line(text);
     let dir = fresh_dir(args.dir.as_ref())?;
-    say(format!("Demo folder: {}\n", dir.display()))?;
+    say(format!("{}\n", fl!("cli-demo-folder", folder = dir.display().to_string())))?;
 
-    say("1. Two BEM coordinators set up bemx on their PCs.".into())?;
+    say(fl!("cli-demo-step-install"))?;
     let (anna_home, anna) = install(&dir.join("anna-werk-nord"), "Anna Schmidt (Werk Nord)")?;
     let (bernd_home, bernd) = install(&dir.join("bernd-werk-sued"), "Bernd Krüger (Werk Süd)")?;
-    say(format!("   Anna's fingerprint:  {}", anna.fingerprint()))?;
-    say(format!("   Bernd's fingerprint: {}", bernd.fingerprint()))?;
+    say(detail(fl!("cli-demo-anna-fingerprint", fingerprint = anna.fingerprint().to_string())))?;
+    say(detail(fl!("cli-demo-bernd-fingerprint", fingerprint = bernd.fingerprint().to_string())))?;
 
-    say("2. They exchange contact cards and compare the fingerprints by phone.".into())?;
+    say(fl!("cli-demo-step-contacts"))?;
     Contacts::load(anna_home.root())?.add(bernd.contact_card())?;
     Contacts::load(bernd_home.root())?.add(anna.contact_card())?;
 
-    say(format!(
-        "3. Anna's PC holds {} clients with their cases, actions, funding applications and documents.",
-        args.clients
-    ))?;
+    say(fl!("cli-demo-step-seed", clients = args.clients))?;
     {
         let mut db = Database::open(anna_home.db_path())?;
         let mut options = SeedOptions::new(args.clients, 1);
@@ -104,7 +115,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         let mut db = Database::open(bernd_home.db_path())?;
         bemx_demo::seed_with(&mut db, &SeedOptions::new(8, 2))?;
     }
-    say("   Bernd already has 8 clients of his own.".into())?;
+    say(detail(fl!("cli-demo-bernd-clients", clients = 8)))?;
 
     let bundle = dir.join("handover.bemx");
     // Prefer clients whose BEM-ID Bernd also uses, so the demo shows the rename.
@@ -120,10 +131,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         candidates.sort_by_key(|(_, bem)| !bernd_ids.contains(bem));
         candidates.into_iter().take(args.hand_over).map(|(uuid, _)| uuid).collect()
     };
-    say(format!(
-        "4. Anna leaves; {} clients who signed a handover consent go to Bernd. She exports them.",
-        chosen.len()
-    ))?;
+    say(fl!("cli-demo-step-export", clients = chosen.len()))?;
     let exported = {
         let lock = anna_home.lock()?;
         let mut db = Database::open(anna_home.db_path())?;
@@ -138,23 +146,25 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         };
         bemx_pack::export(&anna_home, &lock, &mut db, &sender, &recipient, &request, &mut NoProgress)?
     };
-    say(format!(
-        "   {} written: {}, {} documents, encrypted for Bernd's PC only and signed by Anna.",
-        bundle.display(),
-        bytes(exported.file_bytes),
-        exported.documents
-    ))?;
+    say(detail(fl!(
+        "cli-demo-exported",
+        bundle = bundle.display().to_string(),
+        size = bytes(exported.file_bytes),
+        documents = exported.documents
+    )))?;
     let anna_visible = Database::open(anna_home.db_path())?.clients_list(false)?.len();
-    say(format!("   On Anna's PC the clients are now handed over: read-only and hidden ({anna_visible} visible)."))?;
+    say(detail(fl!("cli-demo-handed-over", visible = anna_visible)))?;
 
-    say("5. Bernd checks the bundle and imports it.".into())?;
+    say(fl!("cli-demo-step-import"))?;
     let bernd_contacts = Contacts::load(bernd_home.root())?;
     let inst = Installation { home: &bernd_home, identity: &bernd, contacts: &bernd_contacts };
     let preview = bemx_import::preview(&bundle, &inst, Retention::default())?;
-    say(format!(
-        "   It comes from {} ({}), holds {} clients, and was never imported here.",
-        preview.sender_name, preview.sender_fingerprint, preview.clients
-    ))?;
+    say(detail(fl!(
+        "cli-demo-preview",
+        sender = preview.sender_name.as_str(),
+        fingerprint = preview.sender_fingerprint.to_string(),
+        clients = preview.clients
+    )))?;
     let receipt = dir.join("handover.receipt");
     let report = {
         let lock = bernd_home.lock()?;
@@ -167,22 +177,23 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         };
         bemx_import::import(&bundle, &inst, &lock, &options, &mut NoProgress)?
     };
-    say(format!("   Safety backup first: {}.", report.safety_backup))?;
+    say(detail(fl!("cli-demo-safety-backup", name = report.safety_backup.as_str())))?;
     let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
-    say(format!(
-        "   Imported in one transaction: {} clients, {rows} records, {} documents.",
-        report.clients.len(),
-        report.documents
-    ))?;
+    say(detail(fl!(
+        "cli-demo-imported",
+        clients = report.clients.len(),
+        records = rows,
+        documents = report.documents
+    )))?;
     for (old, new) in &report.renamed {
-        say(format!("   Bernd already had a client called {old:?}: the new one is now {new:?}."))?;
+        say(detail(fl!("cli-demo-renamed", old = format!("{old:?}"), new = format!("{new:?}"))))?;
     }
     for (catalogue, code) in &report.catalogue_codes_added {
-        say(format!("   Anna used catalogue entry {code} ({catalogue}), which Bernd lacked: it was added."))?;
+        say(detail(fl!("cli-demo-catalogue-added", code = code.as_str(), catalogue = catalogue.as_str())))?;
     }
-    say(format!("   A signed receipt for Anna: {}", receipt.display()))?;
+    say(detail(fl!("cli-demo-receipt", file = receipt.display().to_string())))?;
 
-    say("6. Someone tries to import the same bundle again.".into())?;
+    say(fl!("cli-demo-step-replay"))?;
     let replay = {
         let lock = bernd_home.lock()?;
         let options = ImportOptions {
@@ -195,27 +206,26 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         match bemx_import::import(&bundle, &inst, &lock, &options, &mut NoProgress) {
             Err(e) => e.to_string(),
             Ok(_) => {
-                return Err(anyhow::anyhow!("the demo's second import of the same bundle was accepted; this is a bug"));
+                return Err(anyhow::anyhow!(fl!("cli-demo-replay-accepted")));
             }
         }
     };
-    say(format!("   Refused: {replay}"))?;
+    say(detail(fl!("cli-demo-refused", reason = replay.as_str())))?;
 
-    say("7. Anna confirms with Bernd's receipt; the clients leave her PC without a trace.".into())?;
+    say(fl!("cli-demo-step-confirm"))?;
     let confirmed = {
         let lock = anna_home.lock()?;
         let contacts = Contacts::load(anna_home.root())?;
-        let bytes = std::fs::read(&receipt).with_context(|| format!("cannot read {}", receipt.display()))?;
+        let bytes = std::fs::read(&receipt)
+            .with_context(|| fl!("cli-demo-read-failed", file = receipt.display().to_string()))?;
         bemx_install::handover::confirm(&anna_home, &lock, &contacts, *anna.installation_id().as_bytes(), &bytes)?
     };
     let deleted: u64 = confirmed.rows_deleted.iter().map(|(_, n)| n).sum();
     let anna_after = Database::open(anna_home.db_path())?.clients_list(true)?.len();
     let bernd_after = Database::open(bernd_home.db_path())?.clients_list(true)?.len();
-    say(format!("   {} clients and {deleted} records removed on Anna's PC.", confirmed.clients))?;
-    say(format!(
-        "\nDone: Anna now has {anna_after} clients, Bernd {bernd_after}. Every step is in each PC's audit log (ids and counts only)."
-    ))?;
-    say(format!("Look around: bemx --home {} clients list", bernd_home.root().display()))?;
+    say(detail(fl!("cli-demo-removed", clients = confirmed.clients, records = deleted)))?;
+    say(format!("\n{}", fl!("cli-demo-done", anna = anna_after, bernd = bernd_after)))?;
+    say(fl!("cli-demo-look-around", folder = bernd_home.root().display().to_string()))?;
 
     out.json(&DemoReport {
         sender_home: anna_home.root().to_path_buf(),

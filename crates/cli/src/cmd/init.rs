@@ -6,7 +6,8 @@ use bemx_db::Database;
 use bemx_identity::{Identity, IdentityPaths};
 use clap::Args;
 
-use crate::{Code, Ctx, Failure, home, passphrase};
+use crate::i18n::fl;
+use crate::{Code, Ctx, Failure, home, output, passphrase};
 
 /// Name of an installation when `--name` is not given.
 const DEFAULT_NAME: &str = "bemx installation";
@@ -26,9 +27,9 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     if home::has_installation(home) {
         return Err(Failure::new(
             Code::InstallationExists,
-            format!("{} already holds a bemx installation", home.root().display()),
+            fl!("cli-init-exists", folder = home.root().display().to_string()),
         )
-        .hint("nothing was changed; use `bemx id show` to see its contact card, or pass --home DIR for a new one")
+        .hint(fl!("cli-init-exists-hint"))
         .into());
     }
     if let Some(dir) = home.db_path().parent().filter(|p| !p.as_os_str().is_empty())
@@ -37,9 +38,9 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     {
         return Err(Failure::new(
             Code::FolderMissing,
-            format!("the folder {} for the database does not exist", dir.display()),
+            fl!("cli-init-db-folder-missing", folder = dir.display().to_string()),
         )
-        .hint("create it first or choose another --db PATH")
+        .hint(fl!("cli-init-db-folder-missing-hint"))
         .into());
     }
     // A folder that exists already (made by hand, say) must be as private
@@ -61,15 +62,10 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     if ctx.out.is_json() {
         return ctx.out.json(&card.to_json_value());
     }
-    ctx.out.line(format!("New installation created in {}.\n", home.root().display()))?;
-    ctx.out.line("Contact card of this installation:\n")?;
+    ctx.out.line(format!("{}\n", fl!("cli-init-created", folder = home.root().display().to_string())))?;
+    ctx.out.line(format!("{}\n", fl!("cli-init-card")))?;
     ctx.out.line(card.to_text())?;
-    ctx.out.advice(format!(
-        "\nSend this card to the colleagues you exchange clients with (`bemx id show > card.txt`, then\n\
-         e-mail or USB stick). They add it with `bemx contacts add card.txt` and compare the\n\
-         fingerprint {} with you by phone or in person.",
-        card.fingerprint()
-    ))
+    ctx.out.advice(format!("\n{}", fl!("cli-init-advice", fingerprint = card.fingerprint().to_string())))
 }
 
 /// Creates the installation folder, readable only by the user on unix.
@@ -80,7 +76,7 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder
         .create(dir)
-        .map_err(|e| Failure::write(format_args!("cannot create the installation folder {}", dir.display()), &e).into())
+        .map_err(|e| Failure::write(fl!("cli-init-create-failed", folder = dir.display().to_string()), &e).into())
 }
 
 /// Warns when others may write the folder the installation lies in: they
@@ -93,16 +89,9 @@ fn warn_if_parent_is_shared(home: &Path) {
     if let Some(mode) = bemx_identity::folder_writable_by_others(parent) {
         // Printed even with --quiet and --json (on stderr): a security
         // warning is not advice.
-        eprintln!(
-            "warning: the folder {} that holds the installation can be changed by other users (mode {mode:03o}): \
-             they could replace the installation folder with one of their own, trusted contacts included",
-            parent.display()
-        );
-        eprintln!(
-            "hint: move the installation into a folder only you can change (the default is fine), \
-             or run `chmod go-w {}` if nobody else needs to write there",
-            parent.display()
-        );
+        let folder = parent.display().to_string();
+        output::warning(fl!("cli-init-shared-parent", folder = folder.as_str(), mode = format!("{mode:03o}")));
+        eprintln!("{}", output::hint_line(fl!("cli-init-shared-parent-hint", folder = folder.as_str())));
     }
 }
 
