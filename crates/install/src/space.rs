@@ -216,11 +216,11 @@ fn fits(free: u64, need: u64, margin: Margin) -> bool {
 }
 
 /// A size for people, in one unit system (decimal, as Windows Explorer's
-/// "GB" is read by most): `3.1 GB`, `512 bytes`.
+/// "GB" is read by most): `3.1 GB`, `512 bytes`; in German `3,1 GB`.
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if n < 1000 {
-        return format!("{n} bytes");
+        return crate::i18n::fl!("install-size-bytes", n = n.to_string());
     }
     #[allow(clippy::cast_precision_loss)] // display only
     let mut value = n as f64 / 1000.0;
@@ -229,7 +229,7 @@ pub fn human_bytes(n: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    format!("{value:.1} {}", UNITS[unit])
+    format!("{} {}", bemx_i18n::decimal(&format!("{value:.1}")), UNITS[unit])
 }
 
 #[cfg(test)]

@@ -138,15 +138,10 @@ fn kind(kind: BackupKind) -> String {
     }
 }
 
-/// The written column of `backup list`: date and minute in UTC, from the
-/// RFC 3339 time (empty where the file system does not say).
+/// The written column of `backup list`: the PC's local date and time
+/// (empty where the file system does not say).
 fn written(created: &str) -> String {
-    let minute = created.replace('T', " ");
-    let Some(minute) = minute.trim_end_matches('Z').get(..16) else { return String::new() };
-    match minute.split_once(' ') {
-        Some((date, time)) => fl!("cli-backup-written-at", date = output::date(date), time = time),
-        None => format!("{minute} UTC"),
-    }
+    if created.is_empty() { String::new() } else { bemx_i18n::datetime_of(created) }
 }
 
 /// DESIGN.md B6: backups that crowd their disk are pointed out.

@@ -131,3 +131,6 @@ install-backup-usage-warning = { $count ->
         [one] die 1 Sicherung belegt { $total } und daneben sind nur noch { $free } frei
        *[other] die { $count } Sicherungen belegen { $total } und daneben sind nur noch { $free } frei
     }, daher passt das nächste SICHERHEITSBACKUP womöglich nicht mehr: löschen Sie alte Sicherungen mit `bemx backup delete NAME` (siehe `bemx backup list`)
+
+# A size under 1000 bytes (larger ones: 3.1 GB, with the decimal comma in German).
+install-size-bytes = { $n } Bytes

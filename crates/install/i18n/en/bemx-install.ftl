@@ -123,3 +123,6 @@ install-space-no-parent = no existing parent folder
 
 # { $total } and { $free } are sizes such as "3.1 GB".
 install-backup-usage-warning = the { $count } backups take { $total } and only { $free } is free beside them, so the next safety backup may not fit: delete old ones with `bemx backup delete NAME` (see `bemx backup list`)
+
+# A size under 1000 bytes (larger ones: 3.1 GB, with the decimal comma in German).
+install-size-bytes = { $n } bytes
