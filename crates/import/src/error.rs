@@ -1,5 +1,7 @@
 use std::path::{Path, PathBuf};
 
+use crate::i18n::fl;
+
 /// Why an import failed. After any of these the database is as it was
 /// before the command: nothing was imported.
 ///
@@ -9,18 +11,18 @@ use std::path::{Path, PathBuf};
 #[non_exhaustive]
 pub enum ImportError {
     /// Another bemx process or another program holds the installation or its database.
-    #[error("the database is in use by another program")]
+    #[error("{}", fl!("import-busy"))]
     Busy,
     /// The receipt could not be placed where it should go.
-    #[error("the receipt cannot be written to {}: {reason}; nothing was imported", path.display())]
+    #[error("{}", fl!("import-receipt-target", path = path.display().to_string(), reason = reason.as_str()))]
     ReceiptTarget {
         /// Where it would go.
         path: PathBuf,
-        /// Why not.
-        reason: &'static str,
+        /// Why not, in the user's language.
+        reason: String,
     },
     /// The receipt file could not be created (a read-only folder, say).
-    #[error("the receipt cannot be written to {}: {source}; nothing was imported", path.display())]
+    #[error("{}", fl!("import-receipt-unwritable", path = path.display().to_string(), error = source.to_string()))]
     ReceiptUnwritable {
         /// Where it would go.
         path: PathBuf,
@@ -29,8 +31,13 @@ pub enum ImportError {
     },
     /// The database is another installation's (`--db`).
     #[error(
-        "the database {} belongs to installation {found}, not to this installation ({ours})",
-        database.display()
+        "{}",
+        fl!(
+            "import-foreign-database",
+            database = database.display().to_string(),
+            found = found.as_str(),
+            ours = ours.as_str()
+        )
     )]
     ForeignDatabase {
         /// The database file.
@@ -41,16 +48,13 @@ pub enum ImportError {
         ours: String,
     },
     /// The bundle read now is not the one the user confirmed.
-    #[error(
-        "the bundle file {} changed after you confirmed the import: it is no longer the bundle the preview showed",
-        path.display()
-    )]
+    #[error("{}", fl!("import-bundle-changed", path = path.display().to_string()))]
     BundleChanged {
         /// The bundle file.
         path: PathBuf,
     },
     /// `--burn` of a path that is a link.
-    #[error("{} is a link; --burn overwrites only the bundle file itself, never through a link", path.display())]
+    #[error("{}", fl!("import-burn-through-link", path = path.display().to_string()))]
     BurnThroughLink {
         /// The bundle path given.
         path: PathBuf,
@@ -58,9 +62,12 @@ pub enum ImportError {
     /// The bundle path no longer names the file that was read. Only `burn`
     /// returns it, after the commit: the import reports it as a warning.
     #[error(
-        "the bundle file {} was replaced during the import; it was {}",
-        path.display(),
-        if *overwritten { "overwritten, but the name now points elsewhere and was not deleted" } else { "not overwritten" }
+        "{}",
+        fl!(
+            "import-bundle-replaced",
+            path = path.display().to_string(),
+            overwritten = yes_or_no(*overwritten)
+        )
     )]
     BundleReplaced {
         /// The bundle path.
@@ -70,9 +77,12 @@ pub enum ImportError {
     },
     /// The manifest's client list and the client rows disagree.
     #[error(
-        "the bundle's signed client list does not match the client records it carries (listed but not carried: {}; carried but not listed: {})",
-        none_if_empty(.listed_not_carried),
-        none_if_empty(.carried_not_listed)
+        "{}",
+        fl!(
+            "import-clients-differ",
+            listed = none_if_empty(listed_not_carried),
+            carried = none_if_empty(carried_not_listed)
+        )
     )]
     ClientsDiffer {
         /// UUIDs the manifest lists without a client row.
@@ -82,7 +92,8 @@ pub enum ImportError {
     },
     /// The signer is not a trusted contact.
     #[error(
-        "the bundle is signed by someone who is not among your trusted contacts (the bundle says {claimed:?}, unverified; fingerprint {fingerprint})"
+        "{}",
+        fl!("import-untrusted-sender", claimed = format!("{claimed:?}"), fingerprint = fingerprint.as_str())
     )]
     UntrustedSender {
         /// The sender name the manifest claims.
@@ -91,9 +102,7 @@ pub enum ImportError {
         fingerprint: String,
     },
     /// A known contact's installation signed with another key.
-    #[error(
-        "the bundle claims to come from your contact {name:?} but is signed with a different key (fingerprint {fingerprint}): someone else may have made it"
-    )]
+    #[error("{}", fl!("import-sender-key-changed", name = format!("{name:?}"), fingerprint = fingerprint.as_str()))]
     SenderKeyChanged {
         /// Contact name on file.
         name: String,
@@ -101,9 +110,7 @@ pub enum ImportError {
         fingerprint: String,
     },
     /// Signed by a contact, but naming another sender (§5).
-    #[error(
-        "the bundle is signed by your contact {name:?} but names another sender ({fields} differ from their contact card): it pretends to come from someone else"
-    )]
+    #[error("{}", fl!("import-sender-claims-differ", name = format!("{name:?}"), fields = field_words(fields)))]
     SenderClaimsDiffer {
         /// The signing contact's name on file.
         name: String,
@@ -111,7 +118,7 @@ pub enum ImportError {
         fields: &'static str,
     },
     /// The bundle was already imported here.
-    #[error("this bundle ({bundle}) was already imported here on {at}; a bundle can be imported only once")]
+    #[error("{}", fl!("import-already-imported", bundle = bundle.as_str(), at = at.as_str()))]
     AlreadyImported {
         /// Bundle id, hex.
         bundle: String,
@@ -119,7 +126,7 @@ pub enum ImportError {
         at: String,
     },
     /// The bundle was made from another database schema.
-    #[error("the bundle comes from database schema version {theirs}, this installation has version {ours}")]
+    #[error("{}", fl!("import-schema-version", theirs = theirs.to_owned(), ours = ours.to_owned()))]
     SchemaVersion {
         /// Sender's schema version.
         theirs: u64,
@@ -128,7 +135,8 @@ pub enum ImportError {
     },
     /// Same schema version number, different schema.
     #[error(
-        "the bundle's database schema (fingerprint {theirs}) differs from this installation's ({ours}) although both say version {version}"
+        "{}",
+        fl!("import-schema-fingerprint", version = version.to_owned(), theirs = theirs.as_str(), ours = ours.as_str())
     )]
     SchemaFingerprint {
         /// Version both claim.
@@ -139,26 +147,29 @@ pub enum ImportError {
         ours: String,
     },
     /// Clients of the bundle already exist here.
-    #[error("client(s) {} already exist in this installation", .bem_ids.join(", "))]
+    #[error("{}", fl!("import-clients-exist", bem_ids = bem_ids.join(", ")))]
     ClientsExist {
         /// Local BEM-IDs of the clients concerned.
         bem_ids: Vec<String>,
     },
     /// A bundle entry does not fit what the manifest or the schema says.
-    #[error("the bundle's data does not fit its manifest ({detail})")]
+    #[error("{}", fl!("import-inconsistent", detail = detail.as_str()))]
     Inconsistent {
         /// What disagrees.
         detail: String,
     },
     /// The user pressed Ctrl-C before the commit.
-    #[error("import cancelled before it was committed: the database is unchanged")]
+    #[error("{}", fl!("import-cancelled"))]
     Cancelled,
     /// A file operation failed. The OS error is shown in the message, so it
     /// is not also a `source()`: a `{:#}` chain would print it twice.
-    #[error("{action} {} failed: {error}", path.display())]
+    #[error(
+        "{}",
+        fl!("import-io", action = action.to_string(), path = path.display().to_string(), error = error.to_string())
+    )]
     Io {
         /// What was being done.
-        action: &'static str,
+        action: FileAction,
         /// File concerned.
         path: PathBuf,
         /// The OS error.
@@ -192,40 +203,30 @@ impl ImportError {
         }
     }
 
-    pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+    pub(crate) fn io(action: FileAction, path: &Path, source: std::io::Error) -> Self {
         ImportError::Io { action, path: path.to_path_buf(), error: source }
     }
 
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
         Some(match self {
-            ImportError::Busy => "close BEMdok and every other bemx window, then try again".into(),
-            ImportError::ReceiptTarget { .. } | ImportError::ReceiptUnwritable { .. } => {
-                "choose another place with --receipt FILE".into()
-            }
-            ImportError::ForeignDatabase { .. } => "import into this installation's own database (leave out --db), or use the --home of the installation that database belongs to".into(),
-            ImportError::BundleChanged { .. } => {
-                "check who else can write to that folder, then import again and confirm what the preview shows".into()
-            }
-            ImportError::BurnThroughLink { .. } => {
-                "import the file the link points to, or leave out --burn and delete the bundle yourself".into()
-            }
-            ImportError::BundleReplaced { .. } => "delete it by hand".into(),
-            ImportError::ClientsDiffer { .. } => "do not import it; ask the sender for a new bundle".into(),
-            ImportError::UntrustedSender { .. } => "compare this fingerprint with the sender by phone, add their contact card with `bemx contacts add`, then import again".into(),
+            ImportError::Busy => fl!("import-busy-advice"),
+            ImportError::ReceiptTarget { .. } | ImportError::ReceiptUnwritable { .. } => fl!("import-receipt-advice"),
+            ImportError::ForeignDatabase { .. } => fl!("import-foreign-database-advice"),
+            ImportError::BundleChanged { .. } => fl!("import-bundle-changed-advice"),
+            ImportError::BurnThroughLink { .. } => fl!("import-burn-through-link-advice"),
+            ImportError::BundleReplaced { .. } => fl!("import-bundle-replaced-advice"),
+            ImportError::ClientsDiffer { .. } => fl!("import-clients-differ-advice"),
+            ImportError::UntrustedSender { .. } => fl!("import-untrusted-sender-advice"),
             ImportError::SenderKeyChanged { .. } | ImportError::SenderClaimsDiffer { .. } => {
-                "do not import it; call the sender and compare fingerprints".into()
+                fl!("import-sender-mismatch-advice")
             }
-            ImportError::AlreadyImported { bundle, .. } => format!(
-                "its clients are in this installation; run `bemx receipt {bundle}` if the sender still needs the receipt"
-            ),
-            ImportError::SchemaVersion { .. } | ImportError::SchemaFingerprint { .. } => {
-                "install the same bemx version on both PCs and export again".into()
+            ImportError::AlreadyImported { bundle, .. } => {
+                fl!("import-already-imported-advice", bundle = bundle.as_str())
             }
-            ImportError::ClientsExist { .. } => {
-                "their records are never merged automatically; ask the sender which data is current".into()
-            }
-            ImportError::Inconsistent { .. } => "ask the sender for a new bundle".into(),
+            ImportError::SchemaVersion { .. } | ImportError::SchemaFingerprint { .. } => fl!("import-schema-advice"),
+            ImportError::ClientsExist { .. } => fl!("import-clients-exist-advice"),
+            ImportError::Inconsistent { .. } => fl!("import-inconsistent-advice"),
             ImportError::Cancelled => return None,
             ImportError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),
             ImportError::Format(e) => return e.advice(),
@@ -236,8 +237,56 @@ impl ImportError {
     }
 }
 
+/// A flag as the selector of a message: `yes` or `no`.
+fn yes_or_no(flag: bool) -> &'static str {
+    if flag { "yes" } else { "no" }
+}
+
 fn none_if_empty(uuids: &[String]) -> String {
-    if uuids.is_empty() { "none".into() } else { uuids.join(", ") }
+    if uuids.is_empty() { fl!("import-none") } else { uuids.join(", ") }
+}
+
+/// The sender fields a signing contact's bundle claims differently
+/// (`bemx_identity` names them in English), in the user's language.
+fn field_words(fields: &str) -> String {
+    match fields {
+        "installation id" => fl!("import-field-installation-id"),
+        "age key" => fl!("import-field-age-key"),
+        "name" => fl!("import-field-name"),
+        other => other.to_owned(),
+    }
+}
+
+/// What was being done to a file when the system refused
+/// ([`ImportError::Io`]); shown in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileAction {
+    /// Opening the bundle to read it.
+    OpeningBundle,
+    /// `--burn`: overwriting the bundle with zeros.
+    OverwritingBundle,
+    /// `--burn`: deleting the overwritten bundle.
+    DeletingBundle,
+    /// Removing the empty receipt a killed import left.
+    RemovingEmptyReceipt,
+    /// Writing the receipt.
+    WritingReceipt,
+    /// Deleting the SICHERHEITSBACKUP of an earlier attempt.
+    DeletingUnneededBackup,
+}
+
+impl std::fmt::Display for FileAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            FileAction::OpeningBundle => fl!("import-action-opening-bundle"),
+            FileAction::OverwritingBundle => fl!("import-action-overwriting-bundle"),
+            FileAction::DeletingBundle => fl!("import-action-deleting-bundle"),
+            FileAction::RemovingEmptyReceipt => fl!("import-action-removing-empty-receipt"),
+            FileAction::WritingReceipt => fl!("import-action-writing-receipt"),
+            FileAction::DeletingUnneededBackup => fl!("import-action-deleting-unneeded-backup"),
+        })
+    }
 }
 
 impl From<bemx_unpack::UnpackError> for ImportError {
@@ -312,10 +361,41 @@ mod tests {
         assert_eq!(ImportError::Cancelled.advice(), None);
     }
 
+    /// The messages built from parts read as they did before the catalogue.
+    #[test]
+    fn messages_with_choices_read_in_full() {
+        let path = PathBuf::from("/x.bemx");
+        assert_eq!(
+            ImportError::BundleReplaced { path: path.clone(), overwritten: true }.to_string(),
+            "the bundle file /x.bemx was replaced during the import; it was overwritten, but the name now points elsewhere and was not deleted"
+        );
+        assert_eq!(
+            ImportError::BundleReplaced { path, overwritten: false }.to_string(),
+            "the bundle file /x.bemx was replaced during the import; it was not overwritten"
+        );
+        assert_eq!(
+            ImportError::ClientsDiffer { listed_not_carried: vec!["a".into(), "b".into()], carried_not_listed: vec![] }
+                .to_string(),
+            "the bundle's signed client list does not match the client records it carries (listed but not carried: a, b; carried but not listed: none)"
+        );
+        assert_eq!(
+            ImportError::SenderClaimsDiffer { name: "Anna".into(), fields: "age key" }.to_string(),
+            "the bundle is signed by your contact \"Anna\" but names another sender (age key differ from their contact card): it pretends to come from someone else"
+        );
+        assert_eq!(
+            ImportError::SchemaFingerprint { version: 3, theirs: "ab".into(), ours: "cd".into() }.to_string(),
+            "the bundle's database schema (fingerprint ab) differs from this installation's (cd) although both say version 3"
+        );
+        assert_eq!(
+            ImportError::ReceiptTarget { path: "/r".into(), reason: fl!("import-receipt-no-folder") }.to_string(),
+            "the receipt cannot be written to /r: its folder does not exist; nothing was imported"
+        );
+    }
+
     #[test]
     fn an_os_error_is_shown_once() {
         let e = ImportError::io(
-            "opening the bundle",
+            FileAction::OpeningBundle,
             Path::new("/x.bemx"),
             std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
         );

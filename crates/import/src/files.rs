@@ -8,7 +8,8 @@ use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use crate::ImportError;
+use crate::i18n::fl;
+use crate::{FileAction, ImportError};
 
 /// Which file a handle is open on, as far as the platform lets std tell.
 ///
@@ -108,7 +109,7 @@ fn open_for_writing_no_follow(path: &Path) -> io::Result<File> {
 /// useless without the recipient's key anyway, which is the real protection.
 pub fn burn(path: &Path, read: &FileId) -> Result<(), ImportError> {
     let replaced = |overwritten| ImportError::BundleReplaced { path: path.to_path_buf(), overwritten };
-    let err = |e| ImportError::io("overwriting the bundle", path, e);
+    let err = |e| ImportError::io(FileAction::OverwritingBundle, path, e);
     let mut f = match open_for_writing_no_follow(path) {
         Ok(f) => f,
         // A link (ELOOP), a FIFO without reader (ENXIO) or anything else
@@ -138,7 +139,7 @@ pub fn burn(path: &Path, read: &FileId) -> Result<(), ImportError> {
         return Err(replaced(true));
     }
     drop(f);
-    fs::remove_file(path).map_err(|e| ImportError::io("deleting the bundle", path, e))
+    fs::remove_file(path).map_err(|e| ImportError::io(FileAction::DeletingBundle, path, e))
 }
 
 /// The receipt file, created (empty) before the import changes anything, so
@@ -163,22 +164,22 @@ impl ReceiptFile {
         let first = match create() {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match fs::symlink_metadata(path) {
                 Ok(m) if m.file_type().is_symlink() => {
-                    return Err(refuse("a link of that name exists (links are never followed)"));
+                    return Err(refuse(fl!("import-receipt-link-exists")));
                 }
                 Ok(m) if m.is_file() && m.len() == 0 => {
-                    fs::remove_file(path).map_err(|e| ImportError::io("removing the empty receipt", path, e))?;
+                    fs::remove_file(path).map_err(|e| ImportError::io(FileAction::RemovingEmptyReceipt, path, e))?;
                     create()
                 }
-                _ => return Err(refuse("a file of that name already exists (an older receipt?)")),
+                _ => return Err(refuse(fl!("import-receipt-file-exists"))),
             },
             other => other,
         };
         match first {
             Ok(file) => Ok(Self { path: path.to_path_buf(), file: Some(file) }),
             Err(e) => Err(match e.kind() {
-                io::ErrorKind::NotFound => refuse("its folder does not exist"),
-                io::ErrorKind::NotADirectory => refuse("a part of its folder's path is a file, not a folder"),
-                io::ErrorKind::AlreadyExists => refuse("a file of that name already exists (an older receipt?)"),
+                io::ErrorKind::NotFound => refuse(fl!("import-receipt-no-folder")),
+                io::ErrorKind::NotADirectory => refuse(fl!("import-receipt-folder-is-file")),
+                io::ErrorKind::AlreadyExists => refuse(fl!("import-receipt-file-exists")),
                 _ => ImportError::ReceiptUnwritable { path: path.to_path_buf(), source: e },
             }),
         }
@@ -189,11 +190,11 @@ impl ReceiptFile {
     /// partial file is removed.
     pub(crate) fn write(mut self, bytes: &[u8]) -> Result<(), ImportError> {
         let Some(file) = self.file.as_mut() else {
-            return Err(ImportError::io("writing the receipt", &self.path, io::ErrorKind::NotFound.into()));
+            return Err(ImportError::io(FileAction::WritingReceipt, &self.path, io::ErrorKind::NotFound.into()));
         };
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .map_err(|e| ImportError::io("writing the receipt", &self.path, e))?;
+            .map_err(|e| ImportError::io(FileAction::WritingReceipt, &self.path, e))?;
         // Written: keep it.
         self.file = None;
         Ok(())

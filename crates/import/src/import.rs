@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bemx_db::Merger;
@@ -18,8 +19,9 @@ use bemx_install::schema::{self, SchemaMatch};
 use bemx_install::{Home, InstallLock, ReceiptProblem, Session};
 use bemx_unpack::{BundleReader, Recipient, SenderTrust, UnpackError};
 
-use crate::ImportError;
 use crate::files::{FileId, ReceiptFile, is_link};
+use crate::i18n::fl;
+use crate::{FileAction, ImportError};
 
 pub use crate::files::burn;
 
@@ -136,8 +138,8 @@ pub struct ImportReport {
 /// Opens the bundle; also returns the id of the file read, taken from the
 /// handle, which is what `--burn` may overwrite (and nothing else).
 fn open_bundle(path: &Path, inst: &Installation<'_>) -> Result<(BundleReader<BufReader<File>>, FileId), ImportError> {
-    let file = File::open(path).map_err(|e| ImportError::io("opening the bundle", path, e))?;
-    let id = FileId::of(&file).map_err(|e| ImportError::io("opening the bundle", path, e))?;
+    let file = File::open(path).map_err(|e| ImportError::io(FileAction::OpeningBundle, path, e))?;
+    let id = FileId::of(&file).map_err(|e| ImportError::io(FileAction::OpeningBundle, path, e))?;
     let reader = BundleReader::open(BufReader::with_capacity(1 << 20, file), inst.recipient(), inst.contacts, false)
         .map_err(unpack)?;
     let fingerprint = sender_fingerprint(&reader.manifest().sender);
@@ -298,6 +300,13 @@ pub fn preview(path: &Path, inst: &Installation<'_>, retention: Retention) -> Re
 
 pub use bemx_format::progress::{NoProgress, Progress};
 
+// The labels of the import's steps for a progress display, which takes
+// `&'static str`: looked up once, in the language chosen at start.
+static STEP_SAFETY_BACKUP: LazyLock<String> = LazyLock::new(|| fl!("import-step-safety-backup"));
+static STEP_MERGE: LazyLock<String> = LazyLock::new(|| fl!("import-step-merge"));
+static STEP_COMMIT: LazyLock<String> = LazyLock::new(|| fl!("import-step-commit"));
+static STEP_RECEIPT: LazyLock<String> = LazyLock::new(|| fl!("import-step-receipt"));
+
 fn db_value(v: bemx_format::rows::Value) -> rusqlite::types::Value {
     use bemx_format::rows::Value as W;
     use rusqlite::types::Value as V;
@@ -343,11 +352,11 @@ impl bemx_unpack::EntryVisitor for Merge<'_, '_, '_> {
             .specs
             .iter()
             .find(|t| t.name == name)
-            .ok_or_else(|| inconsistent(format!("this database has no table {name}")))?;
+            .ok_or_else(|| inconsistent(fl!("import-no-such-table", table = name.as_str())))?;
         let header_roles = rows.header().columns.iter().map(|c| (c.name.as_str(), c.role.to_string()));
         let local_roles = local.columns.iter().map(|c| (c.name.as_str(), c.role.wire_name()));
         if !header_roles.eq(local_roles) {
-            return Err(inconsistent(format!("the columns or their roles differ from this database's table {name}")));
+            return Err(inconsistent(fl!("import-columns-differ", table = name.as_str())));
         }
         let columns: Vec<String> = rows.header().columns.iter().map(|c| c.name.clone()).collect();
         self.merger.begin_table(&name, &columns)?;
@@ -422,7 +431,7 @@ pub fn import(
     // removed again if the import stops before its commit.
     let receipt_file = ReceiptFile::create(&receipt_path)?;
 
-    progress.step("safety backup");
+    progress.step(&STEP_SAFETY_BACKUP);
     let now = bemx_format::time::now();
     let backup_name = format!("{SAFETY_PREFIX}-{}-{}", bemx_format::time::compact(now), &bundle_id[..8]);
     let safety: BackupInfo = backup::create_backup(&tx, file, &inst.home.backups_dir(), &backup_name, inst.identity)?;
@@ -438,12 +447,13 @@ pub fn import(
     let mut backups_deleted = Vec::new();
     if options.retention != Retention::KeepAll {
         for b in abandoned {
-            backup::remove_backup(&b.path).map_err(|e| ImportError::io("deleting the unneeded backup", &b.path, e))?;
+            backup::remove_backup(&b.path)
+                .map_err(|e| ImportError::io(FileAction::DeletingUnneededBackup, &b.path, e))?;
             backups_deleted.push(b.name);
         }
     }
 
-    progress.step("merge");
+    progress.step(&STEP_MERGE);
     progress.start(manifest.payload_size());
     let specs = bemx_db::stream_tables(&tx)?;
     let mut merger = Merger::new(&tx)?;
@@ -455,7 +465,7 @@ pub fn import(
 
     let violations: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if violations != 0 {
-        return Err(inconsistent(format!("{violations} foreign key violations after the merge")));
+        return Err(inconsistent(fl!("import-foreign-key-violations", count = violations)));
     }
     backup::quick_check(&tx)?;
     let rows: u64 = report.rows_per_table.values().sum();
@@ -492,7 +502,7 @@ pub fn import(
     );
     ledger::record_import(&tx, &entry, &receipt, &detail)?;
     check_cancel(options.cancel)?;
-    progress.step("commit");
+    progress.step(&STEP_COMMIT);
     tx.commit()?;
     unneeded.path = None;
     drop(session);
@@ -500,7 +510,7 @@ pub fn import(
     // After the commit the import has happened: later steps can only warn.
     let mut warnings = Vec::new();
     if let Err(e) = ledger::append_ledger(&inst.home.import_ledger_path(), &entry) {
-        warnings.push(format!("{e}; it is added again the next time this installation imports or restores"));
+        warnings.push(fl!("import-warning-ledger", error = e.to_string()));
     }
     // DESIGN.md I2: the clients' arrival, for the later-event-wins replay.
     let arrived = bemx_install::journal::JournalEntry::Imported {
@@ -510,12 +520,12 @@ pub fn import(
         clients: entry.client_uuids.clone(),
     };
     if let Err(e) = bemx_install::journal::append_journal(&inst.home.handover_journal_path(), &arrived) {
-        warnings.push(format!("{e}; it is added again the next time bemx opens this installation"));
+        warnings.push(fl!("import-warning-journal", error = e.to_string()));
     }
     match backup::apply_retention(&inst.home.backups_dir(), options.retention, &safety.name) {
         Ok(deleted) => backups_deleted.extend(deleted),
         Err(e) => {
-            warnings.push(format!("{e}; delete older backups by hand to avoid restoring a state before this import"));
+            warnings.push(fl!("import-warning-retention", error = e.to_string()));
         }
     }
     if let Ok(usage) = backup::usage(&inst.home.backups_dir())
@@ -523,16 +533,16 @@ pub fn import(
     {
         warnings.push(usage.warning());
     }
-    progress.step("receipt");
+    progress.step(&STEP_RECEIPT);
     if let Err(e) = receipt_file.write(&receipt) {
-        warnings.push(format!("{e}; run `bemx receipt {bundle_id}` to write it again"));
+        warnings.push(fl!("import-warning-receipt", error = e.to_string(), bundle = bundle_id.as_str()));
     }
     let burned = if options.burn {
         match burn(path, &bundle_file) {
             Ok(()) => true,
             Err(e) => {
-                let advice = e.advice().unwrap_or_else(|| "delete the bundle file by hand".into());
-                warnings.push(format!("{e}: {advice}"));
+                let advice = e.advice().unwrap_or_else(|| fl!("import-burn-advice"));
+                warnings.push(fl!("import-warning-burn", error = e.to_string(), advice = advice));
                 false
             }
         }

@@ -8,6 +8,6 @@ mod files;
 pub mod i18n;
 pub mod import;
 
-pub use error::ImportError;
+pub use error::{FileAction, ImportError};
 pub use files::{FileId, burn};
 pub use import::{ImportOptions, ImportReport, Installation, Preview, import, preview};

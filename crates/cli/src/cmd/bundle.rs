@@ -8,6 +8,7 @@ use bemx_install::schema::{self, SchemaMatch};
 use bemx_unpack::{BundleReader, HeaderInfo, Recipient, SenderTrust, UnpackError};
 use serde::Serialize;
 
+use crate::i18n::fl;
 use crate::output::{bytes, table};
 use crate::{Code, Ctx, Failure, home};
 
@@ -68,12 +69,24 @@ struct InspectView {
     error_class: Option<&'static str>,
 }
 
+/// The sender's trust as `--json` reports it (data, never translated), and
+/// the contact's name.
 fn trust_word(t: &SenderTrust) -> (&'static str, Option<String>) {
     match t {
         SenderTrust::Trusted { name } => ("trusted", Some(name.clone())),
         SenderTrust::KeyChanged { name } => ("key changed", Some(name.clone())),
         SenderTrust::ClaimsDiffer { name, .. } => ("claims another sender", Some(name.clone())),
         _ => ("not trusted", None),
+    }
+}
+
+/// A [`trust_word`] for the user, in their language.
+fn trust_text(word: &str) -> String {
+    match word {
+        "trusted" => fl!("cli-inspect-trust-trusted"),
+        "key changed" => fl!("cli-inspect-trust-key-changed"),
+        "claims another sender" => fl!("cli-inspect-trust-claims-differ"),
+        _ => fl!("cli-inspect-trust-not-trusted"),
     }
 }
 
@@ -127,7 +140,9 @@ fn manifest_view(ctx: &Ctx, reader: &BundleReader<std::fs::File>) -> anyhow::Res
 
 fn header_view(path: &Path) -> anyhow::Result<HeaderInfo> {
     bemx_unpack::inspect_header(path).map_err(|e| match e {
-        UnpackError::Io(io) => Failure::read(format_args!("cannot read {}", path.display()), &io).into(),
+        UnpackError::Io(io) => {
+            Failure::read(fl!("cli-inspect-cannot-read", path = path.display().to_string()), &io).into()
+        }
         other => other.into(),
     })
 }
@@ -152,7 +167,7 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
     };
     let mut failure: Option<anyhow::Error> = None;
     if !header.is_age {
-        failure = Some(UnpackError::NotABundle { detail: "it has no age encryption header".into() }.into());
+        failure = Some(UnpackError::NotABundle { detail: fl!("cli-inspect-no-age-header") }.into());
     } else if let Some((identity, contacts)) = local(ctx)? {
         let opened = std::fs::File::open(path)
             .map_err(UnpackError::Io)
@@ -164,11 +179,14 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
                     failure = Some(
                         Failure::new(
                             Code::SenderNotTrusted,
-                            format!(
-                            "the sender of this bundle is {} (the bundle says {:?}; fingerprint {})",
-                            m.sender.trust, m.sender.claimed_name, m.sender.fingerprint
-                        ))
-                        .hint("compare the fingerprint with the sender by phone and add their contact card before importing")
+                            fl!(
+                                "cli-inspect-sender-not-trusted",
+                                trust = trust_text(m.sender.trust),
+                                claimed = format!("{:?}", m.sender.claimed_name),
+                                fingerprint = m.sender.fingerprint.as_str()
+                            ),
+                        )
+                        .hint(fl!("cli-inspect-sender-not-trusted-hint"))
                         .into(),
                     );
                 }
@@ -197,45 +215,55 @@ fn print_inspect(ctx: &Ctx, v: &InspectView) -> anyhow::Result<()> {
         return ctx.out.json(v);
     }
     let out = &ctx.out;
-    out.line(format!("file:        {} ({})", v.file.display(), bytes(v.file_size)))?;
+    out.line(fl!("cli-inspect-file", file = v.file.display().to_string(), size = bytes(v.file_size)))?;
     if !v.age.is_age {
-        return out.line("encryption:  none (not an age file)");
+        return out.line(fl!("cli-inspect-encryption-none"));
     }
-    out.line(format!(
-        "encryption:  age, {} recipient(s): {}{}",
-        v.age.recipients,
-        v.age.stanza_types.iter().filter(|t| !t.ends_with("-grease")).cloned().collect::<Vec<_>>().join(", "),
-        if v.age.bundle_shaped { "" } else { " — not the shape of a bemx bundle" }
-    ))?;
+    let types = v.age.stanza_types.iter().filter(|t| !t.ends_with("-grease")).cloned().collect::<Vec<_>>().join(", ");
+    out.line(if v.age.bundle_shaped {
+        fl!("cli-inspect-encryption", recipients = v.age.recipients, types = types)
+    } else {
+        fl!("cli-inspect-encryption-not-bundle", recipients = v.age.recipients, types = types)
+    })?;
     let Some(m) = &v.manifest else {
         if v.error.is_none() {
-            out.advice("(no installation here: run inspect with --home of the receiving installation to see more)")?;
+            out.advice(fl!("cli-inspect-no-installation"))?;
         }
         return Ok(());
     };
-    out.line(format!("bundle id:   {}", m.bundle_id))?;
-    out.line(format!("created:     {}", m.created))?;
-    let who = m.sender.contact.clone().unwrap_or_else(|| format!("{:?} (unverified name)", m.sender.claimed_name));
-    out.line(format!("sender:      {who}, {}, fingerprint {}", m.sender.trust, m.sender.fingerprint))?;
-    out.line("recipient:   this installation")?;
+    out.line(fl!("cli-inspect-bundle-id", id = m.bundle_id.as_str()))?;
+    out.line(fl!("cli-inspect-created", created = m.created.as_str()))?;
+    let who = m
+        .sender
+        .contact
+        .clone()
+        .unwrap_or_else(|| fl!("cli-inspect-unverified-name", name = format!("{:?}", m.sender.claimed_name)));
+    out.line(fl!(
+        "cli-inspect-sender",
+        who = who,
+        trust = trust_text(m.sender.trust),
+        fingerprint = m.sender.fingerprint.as_str()
+    ))?;
+    out.line(fl!("cli-inspect-recipient"))?;
     let schema = match m.schema_matches_local {
-        Some(true) => "matches this database",
-        Some(false) => "DIFFERS from this database: the import will be refused",
-        None => "no local database to compare",
+        Some(true) => fl!("cli-inspect-schema-matches"),
+        Some(false) => fl!("cli-inspect-schema-differs"),
+        None => fl!("cli-inspect-schema-no-database"),
     };
-    out.line(format!("schema:      version {} ({schema})", m.schema_version))?;
+    out.line(fl!("cli-inspect-schema", version = m.schema_version, comparison = schema))?;
     match &m.already_imported {
-        Some(at) => out.line(format!("imported:    ALREADY IMPORTED here on {at}"))?,
-        None => out.line("imported:    not yet")?,
+        Some(at) => out.line(fl!("cli-inspect-already-imported", at = at.as_str()))?,
+        None => out.line(fl!("cli-inspect-not-imported"))?,
     }
-    out.line(format!("clients:     {}", m.clients.len()))?;
+    out.line(fl!("cli-inspect-clients", count = m.clients.len()))?;
     for c in &m.clients {
         out.line(format!("  {c}"))?;
     }
     let rows: Vec<Vec<String>> = m.tables.iter().map(|t| vec![t.name.clone(), t.rows.to_string()]).collect();
-    out.line(table(&["table", "rows"], &rows))?;
+    let header = [fl!("cli-inspect-column-table"), fl!("cli-inspect-column-rows")];
+    out.line(table(&header.each_ref().map(String::as_str), &rows))?;
     let docs = m.entries.iter().filter(|e| e.path.starts_with(bemx_format::BLOBS_PREFIX)).count();
-    out.line(format!("entries:     {} ({} documents), {} of data", m.entries.len(), docs, bytes(m.payload_bytes)))
+    out.line(fl!("cli-inspect-entries", entries = m.entries.len(), documents = docs, size = bytes(m.payload_bytes)))
 }
 
 #[derive(Debug, Serialize)]
@@ -253,32 +281,30 @@ struct VerifyView {
 pub fn verify(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
     let header = header_view(path)?;
     if !header.is_age {
-        return Err(UnpackError::NotABundle { detail: "it has no age encryption header".into() }.into());
+        return Err(UnpackError::NotABundle { detail: fl!("cli-verify-no-age-header") }.into());
     }
     let Some((identity, contacts)) = local(ctx)? else {
-        return Err(Failure::new(Code::NoInstallation, format!("no installation at {}", ctx.home.root().display()))
-            .hint("verify runs on the receiving installation: pass its --home")
-            .into());
+        return Err(Failure::new(
+            Code::NoInstallation,
+            fl!("cli-verify-no-installation", path = ctx.home.root().display().to_string()),
+        )
+        .hint(fl!("cli-verify-no-installation-hint"))
+        .into());
     };
     let verified = bemx_unpack::verify_file(path, me(&identity), &contacts, true)?;
     // §8: a bundle of another schema is readable but not importable; say so.
     if let Ok(db) = home::open_db(&ctx.home) {
-        let differs = match schema::compare(db.conn(), &verified.manifest.schema)? {
+        let refused = match schema::compare(db.conn(), &verified.manifest.schema)? {
             SchemaMatch::Same => None,
             SchemaMatch::VersionDiffers { theirs, ours } => {
-                Some(format!("database schema version {theirs}, and this installation has schema version {ours}"))
+                Some(fl!("cli-verify-refused-version", theirs = theirs, ours = ours))
             }
-            SchemaMatch::FingerprintDiffers { version, theirs, ours } => Some(format!(
-                "database schema version {version} with fingerprint {theirs}, and this installation's fingerprint is {ours}"
-            )),
+            SchemaMatch::FingerprintDiffers { version, theirs, ours } => {
+                Some(fl!("cli-verify-refused-fingerprint", version = version, theirs = theirs, ours = ours))
+            }
         };
-        if let Some(differs) = differs {
-            return Err(Failure::new(
-                Code::WouldBeRefused,
-                format!("the bundle is intact, but it comes from {differs}: importing it would be refused"),
-            )
-            .hint("install the same bemx version on both PCs and export again")
-            .into());
+        if let Some(refused) = refused {
+            return Err(Failure::new(Code::WouldBeRefused, refused).hint(fl!("cli-verify-refused-hint")).into());
         }
     }
     let sender = match &verified.sender_trust {
@@ -297,12 +323,38 @@ pub fn verify(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
     if ctx.out.is_json() {
         return ctx.out.json(&view);
     }
-    ctx.out.line(format!(
-        "verified: bundle {} from {} — {} clients, {} entries, {} of data; every hash, the signature and the end of the file check out.",
-        view.bundle_id,
-        view.sender,
-        view.clients,
-        view.entries,
-        bytes(view.data_bytes)
+    ctx.out.line(fl!(
+        "cli-verify-verified",
+        id = view.bundle_id.as_str(),
+        sender = view.sender.as_str(),
+        clients = view.clients,
+        entries = view.entries,
+        size = bytes(view.data_bytes)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::fl;
+
+    /// The catalogue's English is the text the program printed before it.
+    #[test]
+    fn inspect_and_verify_read_as_before() {
+        assert_eq!(
+            fl!("cli-inspect-encryption-not-bundle", recipients = 2usize, types = "X25519, scrypt"),
+            "encryption:  age, 2 recipient(s): X25519, scrypt — not the shape of a bemx bundle"
+        );
+        assert_eq!(
+            fl!("cli-inspect-schema", version = 1u64, comparison = fl!("cli-inspect-schema-matches")),
+            "schema:      version 1 (matches this database)"
+        );
+        assert_eq!(
+            fl!("cli-inspect-sender", who = "Anna", trust = super::trust_text("trusted"), fingerprint = "F"),
+            "sender:      Anna, trusted, fingerprint F"
+        );
+        assert_eq!(
+            fl!("cli-verify-refused-version", theirs = 2u64, ours = 1u64),
+            "the bundle is intact, but it comes from database schema version 2, and this installation has schema version 1: importing it would be refused"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
@@ -9,6 +10,7 @@ use bemx_identity::{Contacts, Identity};
 use bemx_pack::{ExportReport, ExportRequest, PackError, Recipient, Sender};
 use clap::Args;
 
+use crate::i18n::fl;
 use crate::output::bytes;
 use crate::progress::Bar;
 use crate::{Code, Ctx, Failure, home, passphrase};
@@ -22,6 +24,10 @@ const MAX_CLIENTS_FILE: u64 = 16 * 1024 * 1024;
 /// Set by the Ctrl-C handler; the export stops, removes its partial file and
 /// leaves the database unchanged.
 static CANCEL: AtomicBool = AtomicBool::new(false);
+
+/// The progress bar's first label (it takes `&'static str`), in the
+/// language chosen at start.
+static CHECKING: LazyLock<String> = LazyLock::new(|| fl!("cli-export-checking"));
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("selection").required(true).args(["client", "clients_file"])))]
@@ -79,8 +85,8 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
 
     // Without a handler Ctrl-C would kill the process mid-write; the
     // export's own cleanup is the better way out.
-    ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed)).context("cannot install the Ctrl-C handler")?;
-    let mut progress = Bar::new(ctx.out.progress_enabled(), "checking the clients' records");
+    ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed)).with_context(|| fl!("cli-export-no-ctrlc"))?;
+    let mut progress = Bar::new(ctx.out.progress_enabled(), CHECKING.as_str());
     let result = bemx_pack::export(home, &lock, &mut db, &sender, &recipient, &request, &mut progress);
     progress.finish();
     let report = result?;
@@ -106,31 +112,27 @@ fn check_target(target: &Path) -> anyhow::Result<()> {
 /// lines starting with `#` are skipped.
 fn read_clients_file(file: &Path) -> anyhow::Result<Vec<String>> {
     let f = std::fs::File::open(file).map_err(|e| {
-        let failure = Failure::read(format_args!("cannot open the clients file {}", file.display()), &e);
+        let failure = Failure::read(fl!("cli-export-cannot-open-clients-file", path = file.display().to_string()), &e);
         match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                failure.hint("check the file name; the file lists one client UUID or BEM-ID per line")
-            }
+            std::io::ErrorKind::NotFound => failure.hint(fl!("cli-export-clients-file-not-found-hint")),
             _ => failure,
         }
     })?;
     let mut text = String::new();
     f.take(MAX_CLIENTS_FILE + 1).read_to_string(&mut text).map_err(|e| {
-        let failure = Failure::read(format_args!("cannot read the clients file {} as text", file.display()), &e);
+        let failure = Failure::read(fl!("cli-export-cannot-read-clients-file", path = file.display().to_string()), &e);
         match e.kind() {
             // Not UTF-8: the file is readable, but it is not a list of ids.
-            std::io::ErrorKind::InvalidData => {
-                failure.hint("check that you picked the right file: it lists one client UUID or BEM-ID per line")
-            }
+            std::io::ErrorKind::InvalidData => failure.hint(fl!("cli-export-clients-file-wrong-hint")),
             _ => failure,
         }
     })?;
     if text.len() as u64 > MAX_CLIENTS_FILE {
         return Err(Failure::new(
             Code::ClientsFileTooLarge,
-            format!("the clients file {} is larger than 16 MB", file.display()),
+            fl!("cli-export-clients-file-too-large", path = file.display().to_string()),
         )
-        .hint("check that you picked the right file: it lists one client UUID or BEM-ID per line")
+        .hint(fl!("cli-export-clients-file-wrong-hint"))
         .into());
     }
     let clients: Vec<String> =
@@ -138,9 +140,9 @@ fn read_clients_file(file: &Path) -> anyhow::Result<Vec<String>> {
     if clients.is_empty() {
         return Err(Failure::new(
             Code::ClientsFileEmpty,
-            format!("the clients file {} lists no clients", file.display()),
+            fl!("cli-export-clients-file-empty", path = file.display().to_string()),
         )
-        .hint("write one client UUID or BEM-ID per line (`bemx clients list` shows them)")
+        .hint(fl!("cli-export-clients-file-empty-hint"))
         .into());
     }
     Ok(clients)
@@ -151,22 +153,43 @@ fn print_summary(ctx: &Ctx, report: &ExportReport, contact: &str, fingerprint: &
         return ctx.out.json(report);
     }
     let out = &ctx.out;
-    out.line("Handover bundle written.")?;
-    out.line(format!("  bundle id:  {}", report.bundle_id))?;
-    out.line(format!("  file:       {}", report.path.display()))?;
-    out.line(format!("  for:        {contact} ({fingerprint})"))?;
-    out.line(format!("  clients:    {}", report.clients.len()))?;
-    out.line(format!("  documents:  {}", report.documents))?;
-    out.line(format!("  size:       {}", bytes(report.file_bytes)))?;
-    if !report.without_consent.is_empty() {
-        out.line(format!(
-            "  {} client(s) went without a recorded handover consent; the reason is in the audit log.",
-            report.without_consent.len()
-        ))?;
+    out.line(fl!("cli-export-written"))?;
+    // The detail lines are indented here: Fluent drops a message's leading spaces.
+    let lines = [
+        fl!("cli-export-bundle-id", id = report.bundle_id.as_str()),
+        fl!("cli-export-file", path = report.path.display().to_string()),
+        fl!("cli-export-for", contact = contact, fingerprint = fingerprint),
+        fl!("cli-export-clients", count = report.clients.len()),
+        fl!("cli-export-documents", count = report.documents),
+        fl!("cli-export-size", size = bytes(report.file_bytes)),
+    ];
+    for line in lines {
+        out.line(format!("  {line}"))?;
     }
-    out.advice(format!(
-        "\nNext: give the file to {contact} (e.g. on a USB stick). Only that installation can open it.\n\
-         They import it and send back a receipt. Until then these clients are read-only and hidden\n\
-         here (`bemx clients list --all` shows them)."
-    ))
+    if !report.without_consent.is_empty() {
+        out.line(format!("  {}", fl!("cli-export-without-consent", count = report.without_consent.len())))?;
+    }
+    out.advice(format!("\n{}", fl!("cli-export-next", contact = contact)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::fl;
+
+    /// The catalogue's English is the text the program printed before it.
+    #[test]
+    fn the_summary_reads_as_before() {
+        assert_eq!(fl!("cli-export-bundle-id", id = "ab"), "bundle id:  ab");
+        assert_eq!(fl!("cli-export-size", size = "3 MB"), "size:       3 MB");
+        assert_eq!(
+            fl!("cli-export-without-consent", count = 1usize),
+            "1 client(s) went without a recorded handover consent; the reason is in the audit log."
+        );
+        assert_eq!(
+            fl!("cli-export-next", contact = "Anna"),
+            "Next: give the file to Anna (e.g. on a USB stick). Only that installation can open it.\n\
+             They import it and send back a receipt. Until then these clients are read-only and hidden\n\
+             here (`bemx clients list --all` shows them)."
+        );
+    }
 }

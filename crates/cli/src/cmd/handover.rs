@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use bemx_identity::Contacts;
 use clap::Subcommand;
 
+use crate::i18n::fl;
 use crate::output::table;
 use crate::{Ctx, Failure, home, prompt};
 
@@ -36,21 +37,28 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                 return ctx.out.json(&list);
             }
             if list.is_empty() {
-                return ctx.out.line("No handovers yet.");
+                return ctx.out.line(fl!("cli-handover-none"));
             }
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|h| {
                     vec![
                         h.bundle_id.clone(),
-                        h.state.clone(),
+                        state_text(&h.state),
                         h.clients.to_string(),
                         h.recipient_name.clone(),
                         h.created_at.clone(),
                     ]
                 })
                 .collect();
-            ctx.out.line(table(&["bundle id", "state", "clients", "recipient", "exported"], &rows))
+            let header = [
+                fl!("cli-handover-column-bundle-id"),
+                fl!("cli-handover-column-state"),
+                fl!("cli-handover-column-clients"),
+                fl!("cli-handover-column-recipient"),
+                fl!("cli-handover-column-exported"),
+            ];
+            ctx.out.line(table(&header.each_ref().map(String::as_str), &rows))
         }
         HandoverCommand::Confirm { receipt } => {
             let _lock = home::lock(home)?;
@@ -60,11 +68,12 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
             std::fs::File::open(receipt)
                 .and_then(|f| f.take(bemx_format::receipt::MAX_RECEIPT_SIZE as u64 + 1).read_to_end(&mut bytes))
                 .map_err(|e| {
-                    let failure = Failure::read(format_args!("cannot read the receipt {}", receipt.display()), &e);
+                    let failure = Failure::read(
+                        fl!("cli-handover-cannot-read-receipt", path = receipt.display().to_string()),
+                        &e,
+                    );
                     match e.kind() {
-                        std::io::ErrorKind::NotFound => {
-                            failure.hint("check the file name; the receiver's import wrote it as *.receipt")
-                        }
+                        std::io::ErrorKind::NotFound => failure.hint(fl!("cli-handover-receipt-not-found-hint")),
                         _ => failure,
                     }
                 })?;
@@ -74,42 +83,65 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                 return ctx.out.json(&report);
             }
             let rows: u64 = report.rows_deleted.iter().map(|(_, n)| n).sum();
-            ctx.out.line(format!(
-                "Handover {} confirmed: {} clients and all their {} records were removed from this installation's database.",
-                report.bundle_id, report.clients, rows
+            ctx.out.line(fl!(
+                "cli-handover-confirmed",
+                id = report.bundle_id.as_str(),
+                clients = report.clients,
+                rows = rows
             ))?;
             if report.still_in_backups.is_empty() {
                 return Ok(());
             }
             // "Removed for good" must be true: say where the records still are.
-            ctx.out.line(format!(
-                "Their records still exist, encrypted, in these backups until they are deleted: {}",
-                report.still_in_backups.join(", ")
-            ))?;
-            ctx.out.advice(
-                "Delete each with `bemx backup delete NAME` once you no longer need it to go back to a state before this handover.",
-            )
+            ctx.out.line(fl!("cli-handover-still-in-backups", backups = report.still_in_backups.join(", ")))?;
+            ctx.out.advice(fl!("cli-handover-delete-backups"))
         }
         HandoverCommand::Cancel { bundle_id } => {
             let _lock = home::lock(home)?;
             home::open_db(home)?;
             if !prompt::confirm(
                 ctx.yes,
-                &format!(
-                    "Take the clients of handover {bundle_id} back? Do this only if the receiver never imported the bundle."
-                ),
-                "make sure the receiver never imported the bundle, then pass --yes",
+                &fl!("cli-handover-cancel-question", id = bundle_id.as_str()),
+                &fl!("cli-handover-cancel-hint"),
             )? {
-                ctx.out.note("Nothing changed.");
+                ctx.out.note(fl!("cli-handover-nothing-changed"));
                 return Ok(());
             }
             let n = bemx_install::handover::cancel(home, &_lock, bundle_id)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&serde_json::json!({ "bundle_id": bundle_id, "clients_returned": n }));
             }
-            ctx.out.line(format!(
-                "Handover {bundle_id} cancelled: {n} clients are back in this installation. A receipt for this bundle will now be flagged."
-            ))
+            ctx.out.line(fl!("cli-handover-cancelled", id = bundle_id.as_str(), clients = n))
         }
+    }
+}
+
+/// A handover's state (`open`, `confirmed`, `cancelled`: data, as `--json`
+/// reports it) for the user, in their language.
+fn state_text(state: &str) -> String {
+    match state {
+        "open" => fl!("cli-handover-state-open"),
+        "confirmed" => fl!("cli-handover-state-confirmed"),
+        "cancelled" => fl!("cli-handover-state-cancelled"),
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::fl;
+
+    /// The catalogue's English is the text the program printed before it.
+    #[test]
+    fn confirm_and_cancel_read_as_before() {
+        assert_eq!(
+            fl!("cli-handover-confirmed", id = "ab", clients = 1u64, rows = 7u64),
+            "Handover ab confirmed: 1 clients and all their 7 records were removed from this installation's database."
+        );
+        assert_eq!(
+            fl!("cli-handover-cancelled", id = "ab", clients = 2usize),
+            "Handover ab cancelled: 2 clients are back in this installation. A receipt for this bundle will now be flagged."
+        );
+        assert_eq!(super::state_text("confirmed"), "confirmed");
     }
 }

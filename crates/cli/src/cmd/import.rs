@@ -1,6 +1,7 @@
 //! `bemx import`: bring a colleague's bundle into this installation.
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
@@ -9,11 +10,16 @@ use bemx_import::{ImportOptions, ImportReport, Installation};
 use bemx_install::backup::Retention;
 use clap::{Args, ValueEnum};
 
+use crate::i18n::fl;
 use crate::progress::Bar;
 use crate::{Ctx, home, prompt};
 
 /// Set by the Ctrl-C handler; the import rolls back before its commit.
 static CANCEL: AtomicBool = AtomicBool::new(false);
+
+/// The progress bar's first label (it takes `&'static str`), in the
+/// language chosen at start.
+static OPENING: LazyLock<String> = LazyLock::new(|| fl!("cli-import-opening"));
 
 /// Which backups to keep after an import.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -53,27 +59,26 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
         RetentionArg::All => Retention::KeepAll,
     };
     let preview = bemx_import::preview(&args.file, &inst, retention)?;
-    ctx.out.note(format!(
-        "Import (adds clients; existing data stays):\n  bundle:    {}\n  from:      {} ({})\n  created:   {}\n  clients:   {}, documents: {}\n  into:      {}\n\
-         A SICHERHEITSBACKUP of the database is made first.{}",
-        preview.bundle_path.display(),
-        preview.sender_name,
-        preview.sender_fingerprint,
-        preview.created,
-        preview.clients,
-        preview.documents,
-        preview.database.display(),
-        match preview.backups_to_delete.len() {
-            0 => String::new(),
-            _ => format!("\nOlder backups that will be deleted: {}", preview.backups_to_delete.join(", ")),
-        }
-    ));
-    if !prompt::confirm(ctx.yes, "Import these clients now?", "check the bundle with `bemx inspect`, then pass --yes")?
-    {
-        ctx.out.note("Nothing imported.");
+    let mut text = fl!(
+        "cli-import-preview",
+        bundle = preview.bundle_path.display().to_string(),
+        sender = preview.sender_name.as_str(),
+        fingerprint = preview.sender_fingerprint.as_str(),
+        created = preview.created.as_str(),
+        clients = preview.clients,
+        documents = preview.documents,
+        database = preview.database.display().to_string()
+    );
+    if !preview.backups_to_delete.is_empty() {
+        text.push('\n');
+        text.push_str(&fl!("cli-import-preview-deletes", backups = preview.backups_to_delete.join(", ")));
+    }
+    ctx.out.note(text);
+    if !prompt::confirm(ctx.yes, &fl!("cli-import-confirm"), &fl!("cli-import-confirm-hint"))? {
+        ctx.out.note(fl!("cli-import-nothing"));
         return Ok(());
     }
-    ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed)).context("cannot install the Ctrl-C handler")?;
+    ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed)).with_context(|| fl!("cli-import-no-ctrlc"))?;
     let options = ImportOptions {
         receipt: args.receipt.clone(),
         burn: args.burn,
@@ -83,7 +88,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
         expected_manifest: Some(preview.manifest_sha256),
     };
     let lock = _lock;
-    let mut bar = Bar::new(ctx.out.progress_enabled(), "opening the bundle");
+    let mut bar = Bar::new(ctx.out.progress_enabled(), OPENING.as_str());
     let result = bemx_import::import(&args.file, &inst, &lock, &options, &mut bar);
     bar.finish();
     let report = result?;
@@ -93,21 +98,18 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
 fn print_report(ctx: &Ctx, r: &ImportReport, sender: &str) -> anyhow::Result<()> {
     if ctx.out.is_json() {
         for w in &r.warnings {
-            eprintln!("warning: {w}");
+            eprintln!("{}", fl!("cli-import-warning", warning = w.as_str()));
         }
         return ctx.out.json(r);
     }
     let out = &ctx.out;
     let rows: u64 = r.rows.iter().map(|(_, n)| n).sum();
-    let clients = match r.clients.len() {
-        1 => "1 client".to_string(),
-        n => format!("{n} clients"),
-    };
-    out.line(format!("Imported {clients} ({rows} records, {} documents).", r.documents))?;
-    out.line(format!("  bundle id:      {}", r.bundle_id))?;
-    out.line(format!("  safety backup:  {}", r.safety_backup))?;
+    out.line(fl!("cli-import-done", clients = r.clients.len(), rows = rows, documents = r.documents))?;
+    // The detail lines are indented here: Fluent drops a message's leading spaces.
+    out.line(format!("  {}", fl!("cli-import-done-bundle-id", id = r.bundle_id.as_str())))?;
+    out.line(format!("  {}", fl!("cli-import-done-safety-backup", name = r.safety_backup.as_str())))?;
     for (old, new) in &r.renamed {
-        out.line(format!("  BEM-ID {old:?} already existed here: the imported client is now {new:?}"))?;
+        out.line(format!("  {}", fl!("cli-import-done-renamed", old = format!("{old:?}"), new = format!("{new:?}"))))?;
     }
     // One line per catalogue: a receiver with fresh catalogues gets dozens of codes.
     let mut added: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
@@ -115,21 +117,19 @@ fn print_report(ctx: &Ctx, r: &ImportReport, sender: &str) -> anyhow::Result<()>
         added.entry(catalogue.as_str()).or_default().push(code.as_str());
     }
     for (catalogue, codes) in added {
-        out.line(format!("  catalogue entries added to {catalogue}: {}", codes.join(", ")))?;
+        out.line(format!("  {}", fl!("cli-import-done-catalogue", catalogue = catalogue, codes = codes.join(", "))))?;
     }
     if !r.backups_deleted.is_empty() {
-        out.line(format!("  older backups deleted: {}", r.backups_deleted.len()))?;
+        out.line(format!("  {}", fl!("cli-import-done-backups-deleted", count = r.backups_deleted.len())))?;
     }
-    out.line(format!("  receipt:        {}", r.receipt.display()))?;
+    out.line(format!("  {}", fl!("cli-import-done-receipt", path = r.receipt.display().to_string())))?;
     if r.burned {
-        out.line("  the bundle file was overwritten and deleted")?;
+        out.line(format!("  {}", fl!("cli-import-done-burned")))?;
     }
     for w in &r.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{}", fl!("cli-import-warning", warning = w.as_str()));
     }
-    out.advice(format!(
-        "\nNext: send the receipt file to {sender}. With it they run `bemx handover confirm`, which removes the clients from their PC."
-    ))
+    out.advice(format!("\n{}", fl!("cli-import-next", sender = sender)))
 }
 
 #[derive(Debug, Args)]
@@ -153,5 +153,45 @@ pub fn receipt(ctx: &Ctx, args: &ReceiptArgs) -> anyhow::Result<()> {
     if ctx.out.is_json() {
         return ctx.out.json(&serde_json::json!({ "bundle_id": id, "receipt": target }));
     }
-    ctx.out.line(format!("Receipt for bundle {id} written to {}.", target.display()))
+    ctx.out.line(fl!("cli-receipt-written", id = id.as_str(), path = target.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::fl;
+
+    /// The catalogue's English is the text the program printed before it
+    /// (the end-to-end tests look for parts of it).
+    #[test]
+    fn the_preview_and_summary_read_as_before() {
+        let preview = fl!(
+            "cli-import-preview",
+            bundle = "/b.bemx",
+            sender = "Anna",
+            fingerprint = "F",
+            created = "2026-01-02T03:04:05Z",
+            clients = 2usize,
+            documents = 3usize,
+            database = "/db"
+        );
+        assert_eq!(
+            preview,
+            "Import (adds clients; existing data stays):\n  bundle:    /b.bemx\n  from:      Anna (F)\n  created:   2026-01-02T03:04:05Z\n  clients:   2, documents: 3\n  into:      /db\nA SICHERHEITSBACKUP of the database is made first."
+        );
+        assert_eq!(
+            fl!("cli-import-done", clients = 1usize, rows = 12u64, documents = 0u64),
+            "Imported 1 client (12 records, 0 documents)."
+        );
+        assert_eq!(
+            fl!("cli-import-done", clients = 0usize, rows = 0u64, documents = 0u64),
+            "Imported 0 clients (0 records, 0 documents)."
+        );
+        assert_eq!(
+            fl!("cli-import-done", clients = 1234usize, rows = 5678901u64, documents = 2u64),
+            "Imported 1234 clients (5678901 records, 2 documents)."
+        );
+        assert_eq!(fl!("cli-import-done-bundle-id", id = "ab"), "bundle id:      ab");
+        assert_eq!(fl!("cli-import-done-safety-backup", name = "S"), "safety backup:  S");
+        assert_eq!(fl!("cli-import-done-receipt", path = "/r"), "receipt:        /r");
+    }
 }
