@@ -8,6 +8,7 @@
 use std::io::{BufRead, Read};
 
 use crate::error::FormatError;
+use crate::i18n::fl;
 
 /// First line of every age v1 file.
 pub const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
@@ -37,9 +38,9 @@ impl AgeHeader {
             return Ok(());
         }
         let found = if recipients.is_empty() {
-            "no recipient".to_string()
+            fl!("format-recipients-none")
         } else {
-            format!("{} recipient(s) of type {}", recipients.len(), recipients.join(", "))
+            fl!("format-recipients-found", count = recipients.len().to_string(), types = recipients.join(", "))
         };
         Err(FormatError::RecipientStanzas { found })
     }
@@ -58,7 +59,7 @@ pub fn read_header<R: BufRead>(input: &mut R) -> Result<(AgeHeader, Vec<u8>), Fo
     // age crate (0.12) accepts stanzas without that final line; this reader
     // does not (CCTV vectors stanza_missing_body, stanza_missing_final_line).
     let mut in_stanza = false;
-    let malformed = |detail: &str| FormatError::Damaged { part: crate::Part::AgeHeader, detail: detail.into() };
+    let malformed = |detail: String| FormatError::Damaged { part: crate::Part::AgeHeader, detail };
     loop {
         let start = bytes.len();
         let n = limited.read_until(b'\n', &mut bytes)?;
@@ -72,7 +73,7 @@ pub fn read_header<R: BufRead>(input: &mut R) -> Result<(AgeHeader, Vec<u8>), Fo
         }
         if n == 0 || !line.ends_with(b"\n") {
             return Err(if bytes.len() >= MAX_HEADER_LEN {
-                FormatError::Damaged { part: crate::Part::AgeHeader, detail: "header too long".into() }
+                FormatError::Damaged { part: crate::Part::AgeHeader, detail: fl!("format-header-too-long") }
             } else {
                 FormatError::Truncated { part: crate::Part::AgeHeader }
             });
@@ -80,12 +81,12 @@ pub fn read_header<R: BufRead>(input: &mut R) -> Result<(AgeHeader, Vec<u8>), Fo
         let is_stanza = line.starts_with(b"-> ");
         let is_mac = line.starts_with(b"---");
         if (is_stanza || is_mac) && in_stanza {
-            return Err(malformed("a recipient stanza lacks its final short body line"));
+            return Err(malformed(fl!("format-stanza-without-final-line")));
         }
         if !is_stanza && !is_mac {
             let body_len = line.len() - 1;
             if !in_stanza || body_len > 64 {
-                return Err(malformed("a header line is neither a stanza nor its body"));
+                return Err(malformed(fl!("format-stray-header-line")));
             }
             in_stanza = body_len == 64;
             continue;
@@ -95,7 +96,10 @@ pub fn read_header<R: BufRead>(input: &mut R) -> Result<(AgeHeader, Vec<u8>), Fo
             let ty = rest.split(|&b| b == b' ' || b == b'\n').next().unwrap_or_default();
             stanza_types.push(String::from_utf8_lossy(ty).into_owned());
             if stanza_types.len() > 64 {
-                return Err(FormatError::Damaged { part: crate::Part::AgeHeader, detail: "too many stanzas".into() });
+                return Err(FormatError::Damaged {
+                    part: crate::Part::AgeHeader,
+                    detail: fl!("format-too-many-stanzas"),
+                });
             }
         } else {
             let len = bytes.len();

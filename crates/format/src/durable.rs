@@ -107,21 +107,16 @@ pub fn parent_dir(path: &Path) -> &Path {
 }
 
 /// What a user can do about a failed file operation, by its kind: the OS
-/// message says what happened, this says what to do.
+/// message says what happened, this says what to do. In the chosen
+/// language.
 pub fn io_advice(e: &io::Error) -> &'static str {
     match e.kind() {
-        io::ErrorKind::NotFound => "check the path, and that the drive or USB stick is plugged in",
-        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
-            "check that you may write there (a write-protected stick or folder?), or choose another place"
-        }
-        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge => {
-            "free some space on that drive, or choose another one"
-        }
-        io::ErrorKind::AlreadyExists => "choose another name, or move the existing file away first",
-        io::ErrorKind::IsADirectory | io::ErrorKind::NotADirectory => {
-            "check the path: a folder and a file are mixed up"
-        }
-        _ => "check the drive (plugged in, not failing) and try again",
+        io::ErrorKind::NotFound => advice(Advice::NotFound),
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => advice(Advice::Permission),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge => advice(Advice::Full),
+        io::ErrorKind::AlreadyExists => advice(Advice::Exists),
+        io::ErrorKind::IsADirectory | io::ErrorKind::NotADirectory => advice(Advice::MixedUp),
+        _ => advice(Advice::Other),
     }
 }
 
@@ -130,12 +125,48 @@ pub fn io_advice(e: &io::Error) -> &'static str {
 /// place is write-protected.
 pub fn read_advice(e: &io::Error) -> &'static str {
     match e.kind() {
-        io::ErrorKind::PermissionDenied => {
-            "check that the file belongs to you (ask your IT admin if it belongs to another user)"
-        }
+        io::ErrorKind::PermissionDenied => advice(Advice::ReadPermission),
         io::ErrorKind::NotFound | io::ErrorKind::IsADirectory | io::ErrorKind::NotADirectory => io_advice(e),
-        _ => "check the drive (plugged in, not failing) and try again",
+        _ => advice(Advice::Other),
     }
+}
+
+/// The advice texts of [`io_advice`] and [`read_advice`].
+#[derive(Clone, Copy)]
+enum Advice {
+    NotFound,
+    Permission,
+    Full,
+    Exists,
+    MixedUp,
+    Other,
+    ReadPermission,
+}
+
+/// An advice text in the chosen language, as a `&'static str` (what the
+/// callers in other crates take). Each distinct text is made once and kept
+/// for the life of the process: a few per language, never more.
+fn advice(which: Advice) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::{LazyLock, Mutex, PoisonError};
+    static TEXTS: LazyLock<Mutex<BTreeSet<&'static str>>> = LazyLock::new(Mutex::default);
+    let text = match which {
+        Advice::NotFound => crate::i18n::fl!("format-io-advice-not-found"),
+        Advice::Permission => crate::i18n::fl!("format-io-advice-permission"),
+        Advice::Full => crate::i18n::fl!("format-io-advice-full"),
+        Advice::Exists => crate::i18n::fl!("format-io-advice-exists"),
+        Advice::MixedUp => crate::i18n::fl!("format-io-advice-mixed-up"),
+        Advice::Other => crate::i18n::fl!("format-io-advice-other"),
+        Advice::ReadPermission => crate::i18n::fl!("format-read-advice-permission"),
+    };
+    // A panic elsewhere while holding the lock leaves the set intact.
+    let mut texts = TEXTS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = texts.get(text.as_str()) {
+        return known;
+    }
+    let kept: &'static str = Box::leak(text.into_boxed_str());
+    texts.insert(kept);
+    kept
 }
 
 #[cfg(test)]

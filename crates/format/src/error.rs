@@ -1,5 +1,7 @@
 use std::io;
 
+use crate::i18n::fl;
+
 /// Which layer or entry of a bundle a failure was found in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -22,19 +24,75 @@ pub enum Part {
 
 impl std::fmt::Display for Part {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Part::AgeHeader => f.write_str("encryption header"),
-            Part::AgePayload => f.write_str("encrypted data"),
-            Part::Compression => f.write_str("compressed data"),
-            Part::Archive => f.write_str("archive structure"),
-            Part::Manifest => f.write_str("manifest"),
-            Part::Signature => f.write_str("manifest signature"),
-            Part::Entry(p) => write!(f, "entry {p}"),
-        }
+        f.write_str(&match self {
+            Part::AgeHeader => fl!("format-part-age-header"),
+            Part::AgePayload => fl!("format-part-age-payload"),
+            Part::Compression => fl!("format-part-compression"),
+            Part::Archive => fl!("format-part-archive"),
+            Part::Manifest => fl!("format-part-manifest"),
+            Part::Signature => fl!("format-part-signature"),
+            Part::Entry(p) => fl!("format-part-entry", path = p.as_str()),
+        })
     }
 }
 
-const DAMAGED_HINT: &str = "the file was damaged in transit or altered: ask the sender for a new bundle";
+/// The words for a name the texts of this crate put in: a limit's `what`
+/// ([`FormatError::Limit`]), a field named in a detail, a field
+/// [`crate::trust::SenderTrust::ClaimsDiffer`] lists, in the chosen
+/// language. The errors carry the English name as a key and translate it
+/// when shown; a name this crate does not know is shown as it is.
+pub fn term(what: &str) -> String {
+    match what {
+        "manifest" => fl!("format-term-manifest"),
+        "manifest size" => fl!("format-term-manifest-size"),
+        "client count" => fl!("format-term-client-count"),
+        "table count" => fl!("format-term-table-count"),
+        "entry count" => fl!("format-term-entry-count"),
+        "entry size" => fl!("format-term-entry-size"),
+        "row value length" => fl!("format-term-row-value-length"),
+        "installation name" => fl!("format-term-installation-name"),
+        "application version" => fl!("format-term-application-version"),
+        "schema" => fl!("format-term-schema"),
+        "entry" => fl!("format-term-entry"),
+        "sender" => fl!("format-term-sender"),
+        "recipient" => fl!("format-term-recipient"),
+        "receiver" => fl!("format-term-receiver"),
+        "ed25519 key" => fl!("format-term-ed25519-key"),
+        "installation id" => fl!("format-term-installation-id"),
+        "age key" => fl!("format-term-age-key"),
+        "name" => fl!("format-term-name"),
+        "schema fingerprint" => fl!("format-term-schema-fingerprint"),
+        "client id" => fl!("format-term-client-id"),
+        "entry hash" => fl!("format-term-entry-hash"),
+        "bundle id" => fl!("format-term-bundle-id"),
+        "clients hash" => fl!("format-term-clients-hash"),
+        "manifest hash" => fl!("format-term-manifest-hash"),
+        "field count" => fl!("format-term-field-count"),
+        "field order" => fl!("format-term-field-order"),
+        "checksum" => fl!("format-term-checksum"),
+        "size" => fl!("format-term-size"),
+        other => other.to_string(),
+    }
+}
+
+/// The rule of §3 a forbidden path breaks ([`FormatError::ForbiddenPath`]'s
+/// `reason`, kept in English as a key) in the chosen language; a rule this
+/// crate does not know is shown as it is.
+pub fn path_rule(reason: &str) -> String {
+    match reason {
+        "a table entry is tables/NNN-<table>.cbor" => fl!("format-rule-table-entry"),
+        "a document entry is blobs/<table>.<column>/<rowid>" => fl!("format-rule-document-entry"),
+        "data entries live under tables/ or blobs/" => fl!("format-rule-data-entries"),
+        "length must be 1 to 99 bytes" => fl!("format-rule-length"),
+        "only a-z, 0-9, '.', '_', '-' and '/' are allowed" => fl!("format-rule-characters"),
+        "absolute path" => fl!("format-rule-absolute"),
+        "empty path component" => fl!("format-rule-empty-component"),
+        "'.' or '..' component" => fl!("format-rule-dot-component"),
+        "reserved name used for a data entry" => fl!("format-rule-reserved-name"),
+        "name uses the ustar prefix field or has bytes after its end" => fl!("format-rule-ustar-prefix"),
+        other => other.to_string(),
+    }
+}
 
 /// Everything that can go wrong reading or writing a bundle.
 ///
@@ -46,21 +104,19 @@ const DAMAGED_HINT: &str = "the file was damaged in transit or altered: ask the 
 #[non_exhaustive]
 pub enum FormatError {
     /// The file does not start with an age v1 header: it is no bemx bundle.
-    #[error("this file is not a bemx bundle (no age encryption header)")]
+    #[error("{}", fl!("format-not-a-bundle"))]
     NotABundle,
     /// The age layer is valid but does not hold exactly one X25519 recipient.
-    #[error(
-        "this file is age-encrypted but not a bemx bundle: it has {found}; a bundle has exactly one X25519 recipient"
-    )]
+    #[error("{}", fl!("format-recipient-stanzas", found = found.as_str()))]
     RecipientStanzas {
         /// Human description of the stanzas found.
         found: String,
     },
     /// None of this installation's keys opens the bundle.
-    #[error("this bundle is not addressed to this installation: it was encrypted for another PC")]
+    #[error("{}", fl!("format-not-for-this-installation"))]
     NotForThisInstallation,
     /// The manifest names another installation as recipient (surreptitious forwarding).
-    #[error("this bundle was made for installation {named}, not for this one ({this}): it may have been forwarded")]
+    #[error("{}", fl!("format-recipient-mismatch", named = named.as_str(), this = this.as_str()))]
     RecipientMismatch {
         /// Installation id the manifest names.
         named: String,
@@ -68,7 +124,7 @@ pub enum FormatError {
         this: String,
     },
     /// Authentication failed somewhere: a flipped bit or a deliberate change.
-    #[error("the bundle is damaged or has been tampered with ({part}: {detail})")]
+    #[error("{}", fl!("format-damaged", part = part.to_string(), detail = detail.as_str()))]
     Damaged {
         /// Where the damage was detected.
         part: Part,
@@ -76,19 +132,19 @@ pub enum FormatError {
         detail: String,
     },
     /// The stream ended early.
-    #[error("the bundle is truncated ({part} ends early)")]
+    #[error("{}", fl!("format-truncated", part = part.to_string()))]
     Truncated {
         /// Where the stream ended.
         part: Part,
     },
     /// Bytes follow the logical end of a layer.
-    #[error("the bundle has unexpected data after the end of the {part}")]
+    #[error("{}", fl!("format-trailing-data", part = part.to_string()))]
     TrailingData {
         /// The layer that should have ended.
         part: Part,
     },
     /// A tar entry is not a plain regular file.
-    #[error("the bundle holds a forbidden archive entry {path:?} of type {kind}: only plain files are allowed")]
+    #[error("{}", fl!("format-forbidden-entry-type", path = format!("{path:?}"), kind = kind.as_str()))]
     ForbiddenEntryType {
         /// The path as found (for diagnosis only; never used on a filesystem).
         path: String,
@@ -96,7 +152,7 @@ pub enum FormatError {
         kind: String,
     },
     /// A path breaks §3's path rules.
-    #[error("the bundle holds an entry with a forbidden path {path:?} ({reason})")]
+    #[error("{}", fl!("format-forbidden-path", path = format!("{path:?}"), reason = path_rule(reason)))]
     ForbiddenPath {
         /// The offending path, escaped.
         path: String,
@@ -104,13 +160,13 @@ pub enum FormatError {
         reason: &'static str,
     },
     /// Entries are not exactly those the signed manifest lists, in its order.
-    #[error("the bundle's contents do not match its signed manifest: {detail}")]
+    #[error("{}", fl!("format-entry-mismatch", detail = detail.as_str()))]
     EntryMismatch {
         /// Expected vs found.
         detail: String,
     },
     /// A count or size exceeds a §6 limit.
-    #[error("the bundle exceeds a format limit: {what} is {value}, the limit is {limit}")]
+    #[error("{}", fl!("format-limit", what = term(what), value = value.to_string(), limit = limit.to_string()))]
     Limit {
         /// What was measured.
         what: &'static str,
@@ -120,16 +176,16 @@ pub enum FormatError {
         limit: u64,
     },
     /// The manifest is not the CBOR structure §4 defines.
-    #[error("the bundle's manifest is malformed ({detail})")]
+    #[error("{}", fl!("format-manifest", detail = detail.as_str()))]
     Manifest {
         /// What is wrong.
         detail: String,
     },
     /// The manifest is valid CBOR but not in deterministic encoding (§4.1).
-    #[error("the bundle's manifest is not deterministically encoded")]
+    #[error("{}", fl!("format-non-canonical"))]
     NonCanonical,
     /// The bundle was written by a format version this bemx does not read.
-    #[error("the bundle uses format version {found}, this bemx reads format version {supported}")]
+    #[error("{}", fl!("format-unsupported-format", found = found.to_string(), supported = supported.to_string()))]
     UnsupportedFormat {
         /// Version in the bundle.
         found: u64,
@@ -137,23 +193,29 @@ pub enum FormatError {
         supported: u64,
     },
     /// The manifest signature does not verify with the key the manifest names.
-    #[error("the bundle's signature is invalid: the manifest was altered or not signed by its sender")]
+    #[error("{}", fl!("format-bad-signature"))]
     BadSignature,
     /// A receipt is malformed or its signature fails.
-    #[error("the receipt is invalid ({detail})")]
+    #[error("{}", fl!("format-bad-receipt", detail = detail.as_str()))]
     BadReceipt {
         /// What is wrong.
         detail: String,
     },
     /// A row entry does not follow §7's row encoding.
-    #[error("a table entry of the bundle is malformed ({detail})")]
+    #[error("{}", fl!("format-rows", detail = detail.as_str()))]
     Rows {
         /// What is wrong.
         detail: String,
     },
     /// An entry handed to the writer had a different length than announced.
     #[error(
-        "internal write error: entry {path} was announced with {announced} bytes but supplied {supplied}; nothing was written in its place"
+        "{}",
+        fl!(
+            "format-writer-length",
+            path = path.as_str(),
+            announced = announced.to_string(),
+            supplied = supplied.to_string()
+        )
     )]
     WriterLength {
         /// Entry path.
@@ -166,7 +228,7 @@ pub enum FormatError {
     /// Reading or writing the underlying file failed.
     // The OS error is shown in this message and therefore not also offered
     // as `source()`: a `{:#}` chain would print it twice.
-    #[error("input/output error: {0}")]
+    #[error("{}", fl!("format-io", error = .0.to_string()))]
     Io(io::Error),
 }
 
@@ -195,24 +257,22 @@ impl FormatError {
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
         Some(match self {
-            FormatError::NotABundle | FormatError::RecipientStanzas { .. } => {
-                "check that you picked the right file".into()
-            }
-            FormatError::NotForThisInstallation => "ask the sender to export it again to your contact card".into(),
-            FormatError::RecipientMismatch { .. } => "refuse it and tell the sender".into(),
+            FormatError::NotABundle | FormatError::RecipientStanzas { .. } => fl!("format-advice-check-file"),
+            FormatError::NotForThisInstallation => fl!("format-advice-export-again"),
+            FormatError::RecipientMismatch { .. } => fl!("format-advice-refuse-tell-sender"),
             FormatError::Damaged { .. }
             | FormatError::TrailingData { .. }
             | FormatError::EntryMismatch { .. }
             | FormatError::Manifest { .. }
             | FormatError::NonCanonical
-            | FormatError::Rows { .. } => DAMAGED_HINT.into(),
-            FormatError::Truncated { .. } => "copy the file again completely, or ask the sender for a new one".into(),
+            | FormatError::Rows { .. } => fl!("format-advice-damaged"),
+            FormatError::Truncated { .. } => fl!("format-advice-copy-again"),
             FormatError::ForbiddenEntryType { .. }
             | FormatError::ForbiddenPath { .. }
             | FormatError::Limit { .. }
-            | FormatError::BadSignature => "refuse this bundle".into(),
-            FormatError::UnsupportedFormat { .. } => "install the same bemx version as the sender".into(),
-            FormatError::BadReceipt { .. } => "ask the receiver to send the receipt file again".into(),
+            | FormatError::BadSignature => fl!("format-advice-refuse"),
+            FormatError::UnsupportedFormat { .. } => fl!("format-advice-same-version"),
+            FormatError::BadReceipt { .. } => fl!("format-advice-receipt-again"),
             // A bug of the writer: nothing the user could do differently.
             FormatError::WriterLength { .. } => return None,
             FormatError::Io(e) => crate::durable::io_advice(e).into(),
@@ -231,7 +291,7 @@ impl FormatError {
                     Err(other) => return FormatError::Io(io::Error::other(other)),
                 }
             }
-            return FormatError::Damaged { part, detail: "unreadable".into() };
+            return FormatError::Damaged { part, detail: fl!("format-unreadable") };
         }
         // By kind only: age's and zstd's own errors were already named by
         // `layers` (which knows which library raised them), so what is left
@@ -270,7 +330,10 @@ mod tests {
     fn advice_is_kept_apart_from_the_message() {
         check(&FormatError::NotABundle, Some("check that you picked the right file"));
         check(&FormatError::NotForThisInstallation, Some("ask the sender to export it again to your contact card"));
-        check(&FormatError::Damaged { part: Part::AgePayload, detail: "x".into() }, Some(DAMAGED_HINT));
+        check(
+            &FormatError::Damaged { part: Part::AgePayload, detail: "x".into() },
+            Some("the file was damaged in transit or altered: ask the sender for a new bundle"),
+        );
         check(
             &FormatError::Truncated { part: Part::Compression },
             Some("copy the file again completely, or ask the sender for a new one"),

@@ -42,7 +42,7 @@ impl<W: Write> Write for BundleWriter<W> {
     /// refuses bytes beyond its announced size.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let Some(open) = self.open.as_mut() else {
-            return Err(io::Error::other("no archive entry is open"));
+            return Err(io::Error::other(crate::i18n::fl!("format-no-entry-open")));
         };
         if open.count + buf.len() as u64 > open.size {
             return Err(FormatError::WriterLength {
@@ -250,7 +250,10 @@ impl<R: Read> Read for AgePayload<R> {
             }
             let named = match e.kind() {
                 io::ErrorKind::UnexpectedEof => FormatError::Truncated { part: Part::AgePayload },
-                _ => FormatError::Damaged { part: Part::AgePayload, detail: "authentication failed".into() },
+                _ => FormatError::Damaged {
+                    part: Part::AgePayload,
+                    detail: crate::i18n::fl!("format-authentication-failed"),
+                },
             };
             named.into_io()
         })
@@ -274,7 +277,9 @@ fn map_age_error(e: age::DecryptError) -> FormatError {
         D::NoMatchingKeys => FormatError::NotForThisInstallation,
         // The magic line was checked before age saw the header, so an
         // unparsable header here is damage, not a foreign file.
-        D::UnknownFormat => FormatError::Damaged { part: Part::AgeHeader, detail: "header does not parse".into() },
+        D::UnknownFormat => {
+            FormatError::Damaged { part: Part::AgeHeader, detail: crate::i18n::fl!("format-header-unparsable") }
+        }
         D::InvalidMac | D::InvalidHeader | D::DecryptionFailed | D::KeyDecryptionFailed => {
             FormatError::Damaged { part: Part::AgeHeader, detail: e.to_string() }
         }

@@ -22,7 +22,7 @@ pub mod time;
 pub mod trust;
 pub mod ustar;
 
-pub use error::{FormatError, Part};
+pub use error::{FormatError, Part, path_rule, term};
 pub use manifest::{Entry, Manifest, Party, SchemaInfo, TableCount};
 
 /// §1: the format version this crate writes and the only one it reads.

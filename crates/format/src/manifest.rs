@@ -11,6 +11,7 @@ use minicbor::{Decoder, Encoder};
 
 use crate::entry::DataPath;
 use crate::error::FormatError;
+use crate::i18n::fl;
 use crate::{
     FORMAT_VERSION, MANIFEST_PATH, MAX_CLIENTS, MAX_ENTRIES, MAX_ENTRY_SIZE, MAX_MANIFEST_SIZE, MAX_PATH_LEN,
     MAX_TABLES, MAX_TEXT_LEN, SIGNATURE_PATH,
@@ -135,27 +136,30 @@ impl Manifest {
                 || party.age.len() > 100
                 || !party.age.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             {
-                return Err(FormatError::manifest("an age recipient is not of the form age1…"));
+                return Err(FormatError::manifest(fl!("format-manifest-bad-age-recipient")));
             }
         }
         if self.sender.installation == self.recipient.installation {
-            return Err(FormatError::manifest("sender and recipient are the same installation"));
+            return Err(FormatError::manifest(fl!("format-manifest-same-installation")));
         }
         check_text("application version", &self.schema.app)?;
         limit("client count", self.clients.len(), MAX_CLIENTS)?;
         if self.clients.is_empty() {
-            return Err(FormatError::manifest("the bundle lists no clients"));
+            return Err(FormatError::manifest(fl!("format-manifest-no-clients")));
         }
         if !self.clients.windows(2).all(|w| w[0] < w[1]) {
-            return Err(FormatError::manifest("client ids are not strictly ascending (duplicate client?)"));
+            return Err(FormatError::manifest(fl!("format-manifest-clients-not-ascending")));
         }
         limit("table count", self.tables.len(), MAX_TABLES)?;
         for (i, t) in self.tables.iter().enumerate() {
             if !is_identifier(&t.name) {
-                return Err(FormatError::manifest(format!("table name {:?} is not an identifier", t.name)));
+                return Err(FormatError::manifest(fl!(
+                    "format-manifest-bad-table-name",
+                    name = format!("{:?}", t.name)
+                )));
             }
             if self.tables[..i].iter().any(|o| o.name == t.name) {
-                return Err(FormatError::manifest(format!("table {} is listed twice", t.name)));
+                return Err(FormatError::manifest(fl!("format-manifest-table-twice", name = t.name.as_str())));
             }
         }
         limit("entry count", self.entries.len(), MAX_ENTRIES)?;
@@ -171,9 +175,10 @@ impl Manifest {
                 DataPath::Table { index, table } => {
                     let expected = self.tables.get(tables_seen).map(|t| t.name.as_str());
                     if documents_seen || index != tables_seen || expected != Some(table.as_str()) {
-                        return Err(FormatError::manifest(format!(
-                            "entry {} is not table number {tables_seen} of the manifest's table list",
-                            entry.path
+                        return Err(FormatError::manifest(fl!(
+                            "format-manifest-entry-not-table",
+                            path = entry.path.as_str(),
+                            number = tables_seen.to_string()
                         )));
                     }
                     tables_seen += 1;
@@ -184,13 +189,14 @@ impl Manifest {
                 return Err(FormatError::Limit { what: "entry size", value: entry.size, limit: MAX_ENTRY_SIZE });
             }
             if !seen.insert(entry.path.as_str()) {
-                return Err(FormatError::manifest(format!("entry {} is listed twice", entry.path)));
+                return Err(FormatError::manifest(fl!("format-manifest-entry-twice", path = entry.path.as_str())));
             }
         }
         if tables_seen != self.tables.len() {
-            return Err(FormatError::manifest(format!(
-                "the manifest lists {} tables but {tables_seen} table entries",
-                self.tables.len()
+            return Err(FormatError::manifest(fl!(
+                "format-manifest-table-entries",
+                tables = self.tables.len().to_string(),
+                entries = tables_seen.to_string()
             )));
         }
         Ok(())
@@ -216,8 +222,10 @@ fn limit(what: &'static str, value: usize, max: usize) -> Result<(), FormatError
 
 fn check_text(what: &str, s: &str) -> Result<(), FormatError> {
     if s.is_empty() || s.len() > MAX_TEXT_LEN || s.chars().any(char::is_control) {
-        return Err(FormatError::manifest(format!(
-            "{what} must be 1 to {MAX_TEXT_LEN} bytes without control characters"
+        return Err(FormatError::manifest(fl!(
+            "format-manifest-bad-text",
+            what = crate::term(what),
+            max = MAX_TEXT_LEN.to_string()
         )));
     }
     Ok(())
@@ -312,7 +320,7 @@ fn cbor_err(e: minicbor::decode::Error) -> FormatError {
     if e.is_end_of_input() {
         FormatError::Truncated { part: crate::Part::Manifest }
     } else {
-        FormatError::manifest(format!("invalid CBOR: {e}"))
+        FormatError::manifest(fl!("format-manifest-invalid-cbor", error = e.to_string()))
     }
 }
 
@@ -320,7 +328,12 @@ fn cbor_err(e: minicbor::decode::Error) -> FormatError {
 fn expect_map(d: &mut Decoder<'_>, n: u64, what: &str) -> Result<(), FormatError> {
     match d.map().map_err(cbor_err)? {
         Some(len) if len == n => Ok(()),
-        Some(len) => Err(FormatError::manifest(format!("{what} has {len} fields, expected {n}"))),
+        Some(len) => Err(FormatError::manifest(fl!(
+            "format-manifest-field-count",
+            what = crate::term(what),
+            found = len.to_string(),
+            expected = n.to_string()
+        ))),
         None => Err(FormatError::NonCanonical),
     }
 }
@@ -342,9 +355,10 @@ fn expect_array(d: &mut Decoder<'_>, max: usize, min_item: usize, what: &'static
 fn expect_key(d: &mut Decoder<'_>, key: &str) -> Result<(), FormatError> {
     let found = d.str().map_err(cbor_err)?;
     if found != key {
-        return Err(FormatError::manifest(format!(
-            "expected field {key:?}, found {:?}",
-            found.escape_debug().to_string()
+        return Err(FormatError::manifest(fl!(
+            "format-manifest-expected-field",
+            expected = format!("{key:?}"),
+            found = format!("{:?}", found.escape_debug().to_string())
         )));
     }
     Ok(())
@@ -352,12 +366,19 @@ fn expect_key(d: &mut Decoder<'_>, key: &str) -> Result<(), FormatError> {
 
 fn read_fixed<const N: usize>(d: &mut Decoder<'_>, what: &str) -> Result<[u8; N], FormatError> {
     let b = d.bytes().map_err(cbor_err)?;
-    b.try_into().map_err(|_| FormatError::manifest(format!("{what} must be {N} bytes, found {}", b.len())))
+    b.try_into().map_err(|_| {
+        FormatError::manifest(fl!(
+            "format-manifest-fixed-size",
+            what = crate::term(what),
+            size = N.to_string(),
+            found = b.len().to_string()
+        ))
+    })
 }
 
 fn read_text(d: &mut Decoder<'_>) -> Result<String, FormatError> {
     if d.datatype().map_err(cbor_err)? != Type::String {
-        return Err(FormatError::manifest("expected a definite-length text string"));
+        return Err(FormatError::manifest(fl!("format-manifest-expected-text")));
     }
     Ok(d.str().map_err(cbor_err)?.to_owned())
 }
@@ -365,7 +386,7 @@ fn read_text(d: &mut Decoder<'_>) -> Result<String, FormatError> {
 fn read_uint(d: &mut Decoder<'_>) -> Result<u64, FormatError> {
     match d.datatype().map_err(cbor_err)? {
         Type::U8 | Type::U16 | Type::U32 | Type::U64 => d.u64().map_err(cbor_err),
-        other => Err(FormatError::manifest(format!("expected an unsigned integer, found {other}"))),
+        other => Err(FormatError::manifest(fl!("format-manifest-expected-uint", found = other.to_string()))),
     }
 }
 
@@ -392,7 +413,12 @@ fn read_manifest(d: &mut Decoder<'_>) -> Result<Manifest, FormatError> {
         return Err(FormatError::UnsupportedFormat { found: format, supported: FORMAT_VERSION });
     }
     if pairs != 9 {
-        return Err(FormatError::manifest(format!("manifest has {pairs} fields, expected 9")));
+        return Err(FormatError::manifest(fl!(
+            "format-manifest-field-count",
+            what = crate::term("manifest"),
+            found = pairs.to_string(),
+            expected = "9"
+        )));
     }
     expect_key(d, "schema")?;
     expect_map(d, 3, "schema")?;

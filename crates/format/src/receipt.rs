@@ -8,6 +8,7 @@ use ed25519_dalek::SigningKey;
 use minicbor::{Decoder, Encoder};
 
 use crate::error::FormatError;
+use crate::i18n::fl;
 use crate::signature::{SIGNATURE_LEN, sign, verify};
 use crate::{FORMAT_VERSION, RECEIPT_SIGNATURE_CONTEXT};
 
@@ -89,46 +90,48 @@ impl Receipt {
     /// [`Receipt::verify_file`]. Use this only to find out which bundle a
     /// receipt talks about.
     pub fn parse_unverified(file: &[u8]) -> Result<(Receipt, Vec<u8>, Vec<u8>), FormatError> {
-        let bad = |detail: &str| FormatError::BadReceipt { detail: detail.to_string() };
+        let bad = |detail: String| FormatError::BadReceipt { detail };
         if file.len() > MAX_RECEIPT_SIZE {
-            return Err(bad("file too large to be a receipt"));
+            return Err(bad(fl!("format-receipt-too-large")));
         }
         let mut d = Decoder::new(file);
-        if d.array().map_err(|_| bad("not a bemx receipt"))? != Some(2) {
-            return Err(bad("not a bemx receipt"));
+        let not_a_receipt = || bad(fl!("format-receipt-not-a-receipt"));
+        if d.array().map_err(|_| not_a_receipt())? != Some(2) {
+            return Err(not_a_receipt());
         }
-        let body = d.bytes().map_err(|_| bad("not a bemx receipt"))?.to_vec();
-        let sig = d.bytes().map_err(|_| bad("missing signature"))?.to_vec();
+        let body = d.bytes().map_err(|_| not_a_receipt())?.to_vec();
+        let sig = d.bytes().map_err(|_| bad(fl!("format-receipt-no-signature")))?.to_vec();
         if d.position() != file.len() || sig.len() != SIGNATURE_LEN {
-            return Err(bad("unexpected data"));
+            return Err(bad(fl!("format-receipt-unexpected-data")));
         }
         let mut b = Decoder::new(&body);
+        // What is wrong, named by the English key `term` translates.
+        let wrong = |what: &str| minicbor::decode::Error::message(crate::term(what));
         let r = (|| -> Result<Receipt, minicbor::decode::Error> {
             if b.map()? != Some(9) {
-                return Err(minicbor::decode::Error::message("field count"));
+                return Err(wrong("field count"));
             }
             let mut key = |k: &str| -> Result<(), minicbor::decode::Error> {
-                if b.str()? == k { Ok(()) } else { Err(minicbor::decode::Error::message("field order")) }
+                if b.str()? == k { Ok(()) } else { Err(wrong("field order")) }
             };
             key("rows")?;
             let rows = b.u64()?;
             b.str()?;
             let format = b.u64()?;
             b.str()?;
-            let sender = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("sender"))?;
+            let sender = b.bytes()?.try_into().map_err(|_| wrong("sender"))?;
             b.str()?;
             let clients = b.u64()?;
             b.str()?;
-            let receiver = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("receiver"))?;
+            let receiver = b.bytes()?.try_into().map_err(|_| wrong("receiver"))?;
             b.str()?;
-            let bundle_id = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("bundle id"))?;
+            let bundle_id = b.bytes()?.try_into().map_err(|_| wrong("bundle id"))?;
             b.str()?;
             let imported_at = b.u64()?;
             b.str()?;
-            let clients_sha256 = b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("clients hash"))?;
+            let clients_sha256 = b.bytes()?.try_into().map_err(|_| wrong("clients hash"))?;
             b.str()?;
-            let manifest_sha256 =
-                b.bytes()?.try_into().map_err(|_| minicbor::decode::Error::message("manifest hash"))?;
+            let manifest_sha256 = b.bytes()?.try_into().map_err(|_| wrong("manifest hash"))?;
             Ok(Receipt {
                 rows,
                 format,
@@ -141,13 +144,17 @@ impl Receipt {
                 manifest_sha256,
             })
         })()
-        .map_err(|e| bad(&format!("malformed body: {e}")))?;
+        .map_err(|e| bad(fl!("format-receipt-malformed-body", error = e.to_string())))?;
         if r.format != FORMAT_VERSION {
-            return Err(bad(&format!("format version {} is not {FORMAT_VERSION}", r.format)));
+            return Err(bad(fl!(
+                "format-receipt-wrong-format",
+                found = r.format.to_string(),
+                supported = FORMAT_VERSION.to_string()
+            )));
         }
         // Field names are checked through the canonical re-encoding.
         if r.encode_body() != body {
-            return Err(bad("body is not in canonical form"));
+            return Err(bad(fl!("format-receipt-not-canonical")));
         }
         Ok((r, body, sig))
     }
@@ -156,9 +163,8 @@ impl Receipt {
     /// Ed25519 key over the exact body bytes.
     pub fn verify_file(file: &[u8], receiver_key: &[u8; 32]) -> Result<Receipt, FormatError> {
         let (receipt, body, sig) = Self::parse_unverified(file)?;
-        verify(receiver_key, RECEIPT_SIGNATURE_CONTEXT, &body, &sig).map_err(|_| FormatError::BadReceipt {
-            detail: "the signature does not match the receiver's key".into(),
-        })?;
+        verify(receiver_key, RECEIPT_SIGNATURE_CONTEXT, &body, &sig)
+            .map_err(|_| FormatError::BadReceipt { detail: fl!("format-receipt-bad-signature") })?;
         Ok(receipt)
     }
 }

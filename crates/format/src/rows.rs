@@ -13,6 +13,7 @@ use std::io::{self, Read, Write};
 
 pub use crate::entry::Role;
 use crate::error::FormatError;
+use crate::i18n::fl;
 use crate::manifest::is_identifier;
 
 /// Most columns a table may have.
@@ -99,7 +100,7 @@ pub fn encode_value(out: &mut Vec<u8>, v: &Value) {
 /// Encodes a table header.
 pub fn encode_header(h: &TableHeader) -> Result<Vec<u8>, FormatError> {
     if !is_identifier(&h.name) || h.columns.is_empty() || h.columns.len() > MAX_COLUMNS {
-        return Err(FormatError::rows(format!("invalid table header for {:?}", h.name)));
+        return Err(FormatError::rows(fl!("format-rows-bad-header", table = format!("{:?}", h.name))));
     }
     let mut out = Vec::new();
     head(&mut out, 5, 2);
@@ -111,7 +112,11 @@ pub fn encode_header(h: &TableHeader) -> Result<Vec<u8>, FormatError> {
         // A Role is valid by construction, but its table name is only
         // checked by the parser: a writer could build Ref("Bad Name").
         if !is_identifier(&c.name) || Role::parse(&c.role.to_string()).as_ref() != Some(&c.role) {
-            return Err(FormatError::rows(format!("invalid column {:?} role {}", c.name, c.role)));
+            return Err(FormatError::rows(fl!(
+                "format-rows-bad-column",
+                column = format!("{:?}", c.name),
+                role = c.role.to_string()
+            )));
         }
         head(&mut out, 4, 2);
         text(&mut out, &c.name);
@@ -148,7 +153,11 @@ impl<W: Write> RowWriter<W> {
     /// Writes one row.
     pub fn row(&mut self, values: &[Value]) -> Result<(), FormatError> {
         if values.len() != self.arity {
-            return Err(FormatError::rows(format!("row has {} values, header {}", values.len(), self.arity)));
+            return Err(FormatError::rows(fl!(
+                "format-rows-arity",
+                values = values.len().to_string(),
+                columns = self.arity.to_string()
+            )));
         }
         self.buf.clear();
         head(&mut self.buf, 4, values.len() as u64);
@@ -187,7 +196,7 @@ fn read_byte_opt<R: Read>(r: &mut R) -> Result<Option<u8>, FormatError> {
 
 fn read_exact<R: Read>(r: &mut R, buf: &mut [u8]) -> Result<(), FormatError> {
     r.read_exact(buf).map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => FormatError::rows("a row ends early"),
+        io::ErrorKind::UnexpectedEof => FormatError::rows(fl!("format-rows-row-ends-early")),
         _ => FormatError::from_read(e, crate::Part::Archive),
     })
 }
@@ -211,17 +220,17 @@ fn read_head_after<R: Read>(r: &mut R, first: u8) -> Result<(u8, u64), FormatErr
             };
             // Float64 (major 7, ai 27) carries bits, not a length: no minimum.
             if v < min && major != 7 {
-                return Err(FormatError::rows("integer or length not in shortest form"));
+                return Err(FormatError::rows(fl!("format-rows-not-shortest")));
             }
             v
         }
-        _ => return Err(FormatError::rows("indefinite length or reserved encoding")),
+        _ => return Err(FormatError::rows(fl!("format-rows-indefinite"))),
     };
     Ok((major, arg))
 }
 
 fn read_head<R: Read>(r: &mut R) -> Result<(u8, u64), FormatError> {
-    let first = read_byte_opt(r)?.ok_or_else(|| FormatError::rows("a row ends early"))?;
+    let first = read_byte_opt(r)?.ok_or_else(|| FormatError::rows(fl!("format-rows-row-ends-early")))?;
     read_head_after(r, first)
 }
 
@@ -236,7 +245,7 @@ fn read_bytes<R: Read>(r: &mut R, len: u64) -> Result<Vec<u8>, FormatError> {
     if len <= DIRECT {
         let mut buf = vec![0u8; len as usize];
         read_exact(r, &mut buf).map_err(|e| match e {
-            FormatError::Rows { .. } => FormatError::rows("a value ends early"),
+            FormatError::Rows { .. } => FormatError::rows(fl!("format-rows-value-ends-early")),
             other => other,
         })?;
         return Ok(buf);
@@ -245,15 +254,15 @@ fn read_bytes<R: Read>(r: &mut R, len: u64) -> Result<Vec<u8>, FormatError> {
     let got =
         r.by_ref().take(len).read_to_end(&mut buf).map_err(|e| FormatError::from_read(e, crate::Part::Archive))?;
     if got as u64 != len {
-        return Err(FormatError::rows("a value ends early"));
+        return Err(FormatError::rows(fl!("format-rows-value-ends-early")));
     }
     Ok(buf)
 }
 
 fn read_text<R: Read>(r: &mut R) -> Result<String, FormatError> {
     match read_head(r)? {
-        (3, len) => String::from_utf8(read_bytes(r, len)?).map_err(|_| FormatError::rows("text is not UTF-8")),
-        _ => Err(FormatError::rows("expected text")),
+        (3, len) => String::from_utf8(read_bytes(r, len)?).map_err(|_| FormatError::rows(fl!("format-rows-not-utf8"))),
+        _ => Err(FormatError::rows(fl!("format-rows-expected-text"))),
     }
 }
 
@@ -262,14 +271,16 @@ fn read_value_after<R: Read>(r: &mut R, first: u8) -> Result<Value, FormatError>
         return Ok(Value::Null);
     }
     match read_head_after(r, first)? {
-        (0, n) => i64::try_from(n).map(Value::Integer).map_err(|_| FormatError::rows("integer out of range")),
-        (1, n) => i64::try_from(n).map(|n| Value::Integer(!n)).map_err(|_| FormatError::rows("integer out of range")),
+        (0, n) => i64::try_from(n).map(Value::Integer).map_err(|_| FormatError::rows(fl!("format-rows-integer-range"))),
+        (1, n) => i64::try_from(n)
+            .map(|n| Value::Integer(!n))
+            .map_err(|_| FormatError::rows(fl!("format-rows-integer-range"))),
         (2, len) => read_bytes(r, len).map(Value::Bytes),
-        (3, len) => {
-            String::from_utf8(read_bytes(r, len)?).map(Value::Text).map_err(|_| FormatError::rows("text is not UTF-8"))
-        }
+        (3, len) => String::from_utf8(read_bytes(r, len)?)
+            .map(Value::Text)
+            .map_err(|_| FormatError::rows(fl!("format-rows-not-utf8"))),
         (7, bits) if first == 0xfb => Ok(Value::Real(f64::from_bits(bits))),
-        (major, _) => Err(FormatError::rows(format!("unsupported CBOR item (major type {major})"))),
+        (major, _) => Err(FormatError::rows(fl!("format-rows-unsupported-item", major = major.to_string()))),
     }
 }
 
@@ -277,25 +288,30 @@ impl<R: Read> RowReader<R> {
     /// Reads and checks the header.
     pub fn new(mut input: R) -> Result<Self, FormatError> {
         if read_head(&mut input)? != (5, 2) || read_text(&mut input)? != "name" {
-            return Err(FormatError::rows("table header must be a map of name and columns"));
+            return Err(FormatError::rows(fl!("format-rows-header-shape")));
         }
         let name = read_text(&mut input)?;
         if read_text(&mut input)? != "columns" {
-            return Err(FormatError::rows("table header must be a map of name and columns"));
+            return Err(FormatError::rows(fl!("format-rows-header-shape")));
         }
         let n = match read_head(&mut input)? {
             (4, n) if (1..=MAX_COLUMNS as u64).contains(&n) => n as usize,
-            _ => return Err(FormatError::rows("column list missing or too long")),
+            _ => return Err(FormatError::rows(fl!("format-rows-columns"))),
         };
         let mut columns = Vec::with_capacity(n);
         for _ in 0..n {
             if read_head(&mut input)? != (4, 2) {
-                return Err(FormatError::rows("a column must be [name, role]"));
+                return Err(FormatError::rows(fl!("format-rows-column-shape")));
             }
             let name = read_text(&mut input)?;
             let role_text = read_text(&mut input)?;
-            let role = Role::parse(&role_text)
-                .ok_or_else(|| FormatError::rows(format!("invalid column {name:?} role {role_text:?}")))?;
+            let role = Role::parse(&role_text).ok_or_else(|| {
+                FormatError::rows(fl!(
+                    "format-rows-bad-column",
+                    column = format!("{name:?}"),
+                    role = format!("{role_text:?}")
+                ))
+            })?;
             columns.push(Column { name, role });
         }
         let header = TableHeader { name, columns };
@@ -319,10 +335,10 @@ impl<R: Read> RowReader<R> {
         let Some(first) = read_byte_opt(&mut self.input)? else { return Ok(None) };
         let (major, n) = read_head_after(&mut self.input, first)?;
         if major != 4 || n as usize != self.header.columns.len() {
-            return Err(FormatError::rows(format!(
-                "a row of {} must be an array of {} values",
-                self.header.name,
-                self.header.columns.len()
+            return Err(FormatError::rows(fl!(
+                "format-rows-row-shape",
+                table = self.header.name.as_str(),
+                columns = self.header.columns.len().to_string()
             )));
         }
         Ok(Some(n))
@@ -333,7 +349,8 @@ impl<R: Read> RowReader<R> {
         let Some(n) = self.row_head()? else { return Ok(None) };
         let mut row = Vec::with_capacity(self.header.columns.len());
         for _ in 0..n {
-            let first = read_byte_opt(&mut self.input)?.ok_or_else(|| FormatError::rows("a row ends early"))?;
+            let first =
+                read_byte_opt(&mut self.input)?.ok_or_else(|| FormatError::rows(fl!("format-rows-row-ends-early")))?;
             row.push(read_value_after(&mut self.input, first)?);
         }
         Ok(Some(row))
@@ -346,13 +363,14 @@ impl<R: Read> RowReader<R> {
     pub fn skip_row(&mut self, scratch: &mut Vec<u8>) -> Result<bool, FormatError> {
         let Some(n) = self.row_head()? else { return Ok(false) };
         for _ in 0..n {
-            let first = read_byte_opt(&mut self.input)?.ok_or_else(|| FormatError::rows("a row ends early"))?;
+            let first =
+                read_byte_opt(&mut self.input)?.ok_or_else(|| FormatError::rows(fl!("format-rows-row-ends-early")))?;
             if first == 0xf6 {
                 continue;
             }
             match read_head_after(&mut self.input, first)? {
                 (0, n) | (1, n) if i64::try_from(n).is_ok() => {}
-                (0 | 1, _) => return Err(FormatError::rows("integer out of range")),
+                (0 | 1, _) => return Err(FormatError::rows(fl!("format-rows-integer-range"))),
                 (major @ (2 | 3), len) => {
                     if len > MAX_VALUE_LEN {
                         return Err(FormatError::Limit { what: "row value length", value: len, limit: MAX_VALUE_LEN });
@@ -363,14 +381,16 @@ impl<R: Read> RowReader<R> {
                         .read_to_end(scratch)
                         .map_err(|e| FormatError::from_read(e, crate::Part::Archive))?;
                     if got as u64 != len {
-                        return Err(FormatError::rows("a value ends early"));
+                        return Err(FormatError::rows(fl!("format-rows-value-ends-early")));
                     }
                     if major == 3 && std::str::from_utf8(scratch).is_err() {
-                        return Err(FormatError::rows("text is not UTF-8"));
+                        return Err(FormatError::rows(fl!("format-rows-not-utf8")));
                     }
                 }
                 (7, _) if first == 0xfb => {}
-                (major, _) => return Err(FormatError::rows(format!("unsupported CBOR item (major type {major})"))),
+                (major, _) => {
+                    return Err(FormatError::rows(fl!("format-rows-unsupported-item", major = major.to_string())));
+                }
             }
         }
         Ok(true)

@@ -9,6 +9,7 @@ use std::io::{self, Read};
 
 use crate::BLOCK;
 use crate::error::{FormatError, Part};
+use crate::i18n::fl;
 use crate::manifest::check_path;
 
 /// Builds the header a writer uses for an entry (§2.3): ustar, regular
@@ -56,30 +57,30 @@ fn parse_octal(field: &[u8], what: &str) -> Result<u64, FormatError> {
         let rest = &field[start..];
         let end = rest.iter().position(|&b| b == 0 || b == b' ').unwrap_or(rest.len());
         if rest[end..].iter().any(|&b| b != 0 && b != b' ') {
-            return Err(damaged(format!("{what} field is not octal")));
+            return Err(damaged(fl!("format-archive-not-octal", field = crate::term(what))));
         }
         &rest[..end]
     };
     if trimmed.is_empty() || trimmed.len() > 11 || !trimmed.iter().all(|b| (b'0'..=b'7').contains(b)) {
-        return Err(damaged(format!("{what} field is not octal")));
+        return Err(damaged(fl!("format-archive-not-octal", field = crate::term(what))));
     }
     Ok(trimmed.iter().fold(0u64, |acc, &d| acc * 8 + u64::from(d - b'0')))
 }
 
 fn type_name(flag: u8) -> String {
     match flag {
-        b'1' => "hard link".into(),
-        b'2' => "symbolic link".into(),
-        b'3' => "character device".into(),
-        b'4' => "block device".into(),
-        b'5' => "directory".into(),
-        b'6' => "FIFO".into(),
-        b'7' => "contiguous file".into(),
-        b'x' => "PAX extended header".into(),
-        b'g' => "PAX global header".into(),
-        b'L' | b'K' => "GNU long name".into(),
-        0 => "old-style file (no type)".into(),
-        other => format!("unknown type {:?}", char::from(other)),
+        b'1' => fl!("format-entry-type-hard-link"),
+        b'2' => fl!("format-entry-type-symbolic-link"),
+        b'3' => fl!("format-entry-type-character-device"),
+        b'4' => fl!("format-entry-type-block-device"),
+        b'5' => fl!("format-entry-type-directory"),
+        b'6' => fl!("format-entry-type-fifo"),
+        b'7' => fl!("format-entry-type-contiguous-file"),
+        b'x' => fl!("format-entry-type-pax-extended-header"),
+        b'g' => fl!("format-entry-type-pax-global-header"),
+        b'L' | b'K' => fl!("format-entry-type-gnu-long-name"),
+        0 => fl!("format-entry-type-old-style"),
+        other => fl!("format-entry-type-unknown", flag = format!("{:?}", char::from(other))),
     }
 }
 
@@ -101,14 +102,14 @@ impl<R: Read> ArchiveReader<R> {
             return Ok(None);
         }
         if self.remaining != 0 {
-            return Err(FormatError::EntryMismatch { detail: "an entry was not read to its end".into() });
+            return Err(FormatError::EntryMismatch { detail: fl!("format-archive-not-read-to-end") });
         }
         let mut block = [0u8; BLOCK];
         if self.padding > 0 {
             let pad = self.padding as usize;
             self.fill(&mut block[..pad])?;
             if block[..pad].iter().any(|&b| b != 0) {
-                return Err(damaged("non-zero padding after an entry"));
+                return Err(damaged(fl!("format-archive-bad-padding")));
             }
             self.padding = 0;
         }
@@ -116,7 +117,7 @@ impl<R: Read> ArchiveReader<R> {
         if block.iter().all(|&b| b == 0) {
             self.fill(&mut block)?;
             if block.iter().any(|&b| b != 0) {
-                return Err(damaged("a single zero block inside the archive"));
+                return Err(damaged(fl!("format-archive-lone-zero-block")));
             }
             self.ended = true;
             return Ok(None);
@@ -125,10 +126,10 @@ impl<R: Read> ArchiveReader<R> {
         let computed: u64 =
             block.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u64::from(b) }).sum();
         if stored != computed {
-            return Err(damaged("header checksum mismatch"));
+            return Err(damaged(fl!("format-archive-checksum")));
         }
         if &block[257..263] != b"ustar\0" || &block[263..265] != b"00" {
-            return Err(damaged("not a POSIX ustar header"));
+            return Err(damaged(fl!("format-archive-not-ustar")));
         }
         let name_len = block[..100].iter().position(|&b| b == 0).unwrap_or(100);
         let path = String::from_utf8_lossy(&block[..name_len]).into_owned();
@@ -146,13 +147,18 @@ impl<R: Read> ArchiveReader<R> {
             });
         }
         if block[157..257].iter().any(|&b| b != 0) {
-            return Err(damaged("a regular file entry carries a link name"));
+            return Err(damaged(fl!("format-archive-link-name")));
         }
         check_path(&path)?;
         let size = parse_octal(&block[124..136], "size")?;
         if size > max_size {
             return Err(FormatError::EntryMismatch {
-                detail: format!("entry {path} is {size} bytes, the manifest allows {max_size}"),
+                detail: fl!(
+                    "format-archive-entry-too-large",
+                    path = path.as_str(),
+                    size = size.to_string(),
+                    max = max_size.to_string()
+                ),
             });
         }
         self.remaining = size;
@@ -184,7 +190,7 @@ impl<R: Read> Read for ArchiveReader<R> {
         let want = buf.len().min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
         if n == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "archive entry truncated"));
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, fl!("format-archive-entry-truncated")));
         }
         self.remaining -= n as u64;
         Ok(n)

@@ -8,9 +8,9 @@
 
 use std::io;
 
-use bemx_format::{FormatError, Part};
+use bemx_format::{FormatError, Part, path_rule, term};
 
-const NEW_BUNDLE: &str = "ask the sender to export a new bundle";
+use crate::i18n::fl;
 
 /// Everything that can make a bundle unreadable or refused.
 ///
@@ -21,17 +21,23 @@ const NEW_BUNDLE: &str = "ask the sender to export a new bundle";
 #[non_exhaustive]
 pub enum UnpackError {
     /// The file is not a bemx bundle at all (not age-encrypted, or not in the shape of a bundle).
-    #[error("this file is not a bemx bundle ({detail})")]
+    #[error("{}", fl!("unpack-not-a-bundle", detail = detail.as_str()))]
     NotABundle {
         /// What the file is instead.
         detail: String,
     },
     /// The bundle is encrypted for another installation's key.
-    #[error("this bundle is not addressed to this installation: it was encrypted for another PC")]
+    #[error("{}", fl!("unpack-not-for-this-installation"))]
     NotForThisInstallation,
     /// The signed manifest names another recipient than this installation (forwarded bundle).
     #[error(
-        "this bundle was made for {named_name:?} (installation {named}), not for this installation ({this}): it may have been forwarded by someone else"
+        "{}",
+        fl!(
+            "unpack-recipient-mismatch",
+            name = format!("{named_name:?}"),
+            named = named.as_str(),
+            this = this.as_str()
+        )
     )]
     RecipientMismatch {
         /// The recipient's name as the manifest states it.
@@ -42,26 +48,20 @@ pub enum UnpackError {
         this: String,
     },
     /// The signer is not among the trusted contacts.
-    #[error(
-        "the bundle is signed by someone who is not among your trusted contacts (the bundle says {name:?}, unverified)"
-    )]
+    #[error("{}", fl!("unpack-untrusted-sender", name = format!("{name:?}")))]
     UntrustedSender {
         /// The sender name as the manifest claims it (unverified).
         name: String,
     },
     /// A known contact's name, but signed with a different key than the one on file.
-    #[error(
-        "the bundle claims to come from your contact {name:?} but is signed with a different key (not the one you have on file): someone else may have made it"
-    )]
+    #[error("{}", fl!("unpack-sender-key-changed", name = format!("{name:?}")))]
     SenderKeyChanged {
         /// The contact name as the manifest claims it.
         name: String,
     },
     /// Signed with a trusted contact's key, but the manifest describes
     /// another sender (installation id, age key or name): §5.
-    #[error(
-        "the bundle is signed by your contact {name:?} but names another sender ({fields} differ from their contact card): it pretends to come from someone else"
-    )]
+    #[error("{}", fl!("unpack-sender-claims-differ", name = format!("{name:?}"), fields = term(fields)))]
     SenderClaimsDiffer {
         /// The signing contact's name on file.
         name: String,
@@ -69,10 +69,10 @@ pub enum UnpackError {
         fields: &'static str,
     },
     /// The manifest signature does not verify.
-    #[error("the bundle's signature is invalid: its table of contents was altered or not signed by its sender")]
+    #[error("{}", fl!("unpack-bad-signature"))]
     BadSignature,
     /// Authentication or structure failed: a flipped bit or a deliberate change.
-    #[error("the bundle is damaged or has been tampered with ({part}: {detail})")]
+    #[error("{}", fl!("unpack-damaged", part = part.to_string(), detail = detail.as_str()))]
     Damaged {
         /// Where the damage was found.
         part: Part,
@@ -80,19 +80,19 @@ pub enum UnpackError {
         detail: String,
     },
     /// The file ends early (or its very end is damaged, which age cannot tell apart).
-    #[error("the bundle is incomplete ({part} ends early or its last part is damaged)")]
+    #[error("{}", fl!("unpack-truncated", part = part.to_string()))]
     Truncated {
         /// Where the stream ended.
         part: Part,
     },
     /// Bytes follow the logical end of a layer.
-    #[error("the bundle has unexpected extra data after the end of its {part}")]
+    #[error("{}", fl!("unpack-trailing-data", part = part.to_string()))]
     TrailingData {
         /// The layer that should have ended.
         part: Part,
     },
     /// The bundle was written by a format version this bemx does not read.
-    #[error("the bundle uses format version {found}, this bemx reads format version {supported}")]
+    #[error("{}", fl!("unpack-unsupported-format", found = found.to_string(), supported = supported.to_string()))]
     UnsupportedFormat {
         /// Version in the bundle.
         found: u64,
@@ -100,21 +100,19 @@ pub enum UnpackError {
         supported: u64,
     },
     /// The archive does not start with the manifest and its signature.
-    #[error(
-        "this file decrypts but does not start with a bemx table of contents (found {found}): it was not made by bemx or was altered"
-    )]
+    #[error("{}", fl!("unpack-manifest-missing", found = found.as_str()))]
     ManifestMissing {
         /// What was found instead.
         found: String,
     },
     /// The manifest is not the structure the format defines.
-    #[error("the bundle's table of contents is malformed ({detail})")]
+    #[error("{}", fl!("unpack-bad-manifest", detail = detail.as_str()))]
     BadManifest {
         /// What is wrong.
         detail: String,
     },
     /// A count or size exceeds a format limit.
-    #[error("the bundle exceeds a format limit ({what} is {value}, the limit is {limit})")]
+    #[error("{}", fl!("unpack-limit", what = term(what), value = value.to_string(), limit = limit.to_string()))]
     Limit {
         /// What was measured.
         what: &'static str,
@@ -124,7 +122,7 @@ pub enum UnpackError {
         limit: u64,
     },
     /// An archive entry is not a plain file (link, directory, device, extension header).
-    #[error("the bundle holds a forbidden item {path:?} of type {kind}: only plain files are allowed")]
+    #[error("{}", fl!("unpack-forbidden-entry-type", path = format!("{path:?}"), kind = kind.as_str()))]
     ForbiddenEntryType {
         /// The path as found (never used on a filesystem).
         path: String,
@@ -132,7 +130,7 @@ pub enum UnpackError {
         kind: String,
     },
     /// An archive entry path breaks the path rules (`..`, absolute, odd characters).
-    #[error("the bundle holds an item with a forbidden name {path:?} ({reason})")]
+    #[error("{}", fl!("unpack-forbidden-path", path = format!("{path:?}"), reason = path_rule(reason)))]
     ForbiddenPath {
         /// The path, escaped.
         path: String,
@@ -140,21 +138,19 @@ pub enum UnpackError {
         reason: &'static str,
     },
     /// The archive ends before an entry the manifest lists.
-    #[error("the bundle is missing {path:?}, which its signed table of contents lists")]
+    #[error("{}", fl!("unpack-missing-entry", path = format!("{path:?}")))]
     MissingEntry {
         /// The missing entry.
         path: String,
     },
     /// The archive holds an entry the manifest does not list.
-    #[error("the bundle holds {path:?}, which its signed table of contents does not list: it was altered")]
+    #[error("{}", fl!("unpack-extra-entry", path = format!("{path:?}")))]
     ExtraEntry {
         /// The unlisted entry.
         path: String,
     },
     /// Entries are not in the manifest's order (or one in between is missing).
-    #[error(
-        "the bundle's items are out of order ({found:?} came where {expected:?} belongs; an item is missing or was moved)"
-    )]
+    #[error("{}", fl!("unpack-out-of-order", found = format!("{found:?}"), expected = format!("{expected:?}")))]
     OutOfOrder {
         /// The entry the manifest lists at this position.
         expected: String,
@@ -162,14 +158,20 @@ pub enum UnpackError {
         found: String,
     },
     /// An entry occurs a second time.
-    #[error("the bundle holds {path:?} twice: it was altered")]
+    #[error("{}", fl!("unpack-duplicate-entry", path = format!("{path:?}")))]
     DuplicateEntry {
         /// The repeated entry.
         path: String,
     },
     /// The archive header's size of an entry differs from the manifest's.
     #[error(
-        "the bundle's item {path:?} has {archive} bytes but its signed table of contents says {manifest}: it was altered"
+        "{}",
+        fl!(
+            "unpack-size-mismatch",
+            path = format!("{path:?}"),
+            archive = archive.to_string(),
+            manifest = manifest.to_string()
+        )
     )]
     SizeMismatch {
         /// The entry.
@@ -180,21 +182,27 @@ pub enum UnpackError {
         archive: u64,
     },
     /// An entry's SHA-256 differs from the manifest's.
-    #[error(
-        "the bundle's item {path:?} does not match its checksum in the signed table of contents: it was altered or damaged"
-    )]
+    #[error("{}", fl!("unpack-hash-mismatch", path = format!("{path:?}")))]
     HashMismatch {
         /// The entry.
         path: String,
     },
     /// A table entry does not follow the row encoding.
-    #[error("a table in the bundle is malformed ({detail})")]
+    #[error("{}", fl!("unpack-bad-rows", detail = detail.as_str()))]
     BadRows {
         /// What is wrong.
         detail: String,
     },
     /// The rows of a table do not add up to the count the manifest states.
-    #[error("the bundle's table {table:?} holds {found} rows but its signed table of contents says {manifest}")]
+    #[error(
+        "{}",
+        fl!(
+            "unpack-row-count-mismatch",
+            table = format!("{table:?}"),
+            found = found.to_string(),
+            manifest = manifest.to_string()
+        )
+    )]
     RowCountMismatch {
         /// Table name.
         table: String,
@@ -204,19 +212,17 @@ pub enum UnpackError {
         found: u64,
     },
     /// Program error: the caller asked for the next entry before reading the current one to its end.
-    #[error(
-        "internal error: entry {path:?} was not read to its end before the next was requested; nothing was imported"
-    )]
+    #[error("{}", fl!("unpack-entry-not-finished", path = format!("{path:?}")))]
     EntryNotFinished {
         /// The unfinished entry.
         path: String,
     },
     /// Program error: the reader was used again after it had already reported an error.
-    #[error("internal error: the bundle reader was used after an earlier error; nothing was imported")]
+    #[error("{}", fl!("unpack-already-failed"))]
     AlreadyFailed,
     /// Reading the file failed. The OS error is shown in the message, so it
     /// is not also a `source()`: a `{:#}` chain would print it twice.
-    #[error("the file could not be read ({0})")]
+    #[error("{}", fl!("unpack-io", error = .0.to_string()))]
     Io(io::Error),
     /// Any other format-level failure.
     #[error(transparent)]
@@ -271,31 +277,22 @@ impl UnpackError {
 
     /// What the user can do about it, kept apart from the message.
     pub fn advice(&self) -> Option<String> {
-        const TELL_THE_SENDER: &str = "do not import it and tell the sender";
         Some(match self {
-            UnpackError::NotABundle { .. } => "check that you picked the right file".into(),
-            UnpackError::NotForThisInstallation => "ask the sender to export it again to your contact card".into(),
+            UnpackError::NotABundle { .. } => fl!("unpack-advice-check-file"),
+            UnpackError::NotForThisInstallation => fl!("unpack-advice-export-again"),
             UnpackError::RecipientMismatch { .. }
             | UnpackError::ForbiddenEntryType { .. }
-            | UnpackError::ForbiddenPath { .. } => TELL_THE_SENDER.into(),
-            UnpackError::UntrustedSender { .. } => {
-                "check the sender's fingerprint with them (by phone), add their contact card, then try again".into()
-            }
-            UnpackError::SenderKeyChanged { .. } => "do not import it, call the sender and compare fingerprints".into(),
-            UnpackError::SenderClaimsDiffer { .. } => "do not import it and call the sender".into(),
+            | UnpackError::ForbiddenPath { .. } => fl!("unpack-advice-tell-sender"),
+            UnpackError::UntrustedSender { .. } => fl!("unpack-advice-untrusted-sender"),
+            UnpackError::SenderKeyChanged { .. } => fl!("unpack-advice-sender-key-changed"),
+            UnpackError::SenderClaimsDiffer { .. } => fl!("unpack-advice-sender-claims-differ"),
             UnpackError::BadSignature
             | UnpackError::TrailingData { .. }
             | UnpackError::ExtraEntry { .. }
-            | UnpackError::DuplicateEntry { .. } => format!("do not import it, {NEW_BUNDLE}"),
-            UnpackError::Damaged { .. } => {
-                format!("copy it again from the original; if that does not help, {NEW_BUNDLE}")
-            }
-            UnpackError::Truncated { .. } => {
-                format!("copy the file again completely from the original; if that does not help, {NEW_BUNDLE}")
-            }
-            UnpackError::UnsupportedFormat { .. } => {
-                "install the same bemx version as the sender, or ask the sender to use yours".into()
-            }
+            | UnpackError::DuplicateEntry { .. } => fl!("unpack-advice-refuse-new-bundle"),
+            UnpackError::Damaged { .. } => fl!("unpack-advice-copy-again"),
+            UnpackError::Truncated { .. } => fl!("unpack-advice-copy-completely"),
+            UnpackError::UnsupportedFormat { .. } => fl!("unpack-advice-same-version"),
             UnpackError::ManifestMissing { .. }
             | UnpackError::BadManifest { .. }
             | UnpackError::MissingEntry { .. }
@@ -303,13 +300,19 @@ impl UnpackError {
             | UnpackError::SizeMismatch { .. }
             | UnpackError::HashMismatch { .. }
             | UnpackError::BadRows { .. }
-            | UnpackError::RowCountMismatch { .. } => NEW_BUNDLE.into(),
-            UnpackError::Limit { .. } => "do not import it".into(),
+            | UnpackError::RowCountMismatch { .. } => fl!("unpack-advice-new-bundle"),
+            UnpackError::Limit { .. } => fl!("unpack-advice-do-not-import"),
             // Program errors: nothing the user could do differently.
             UnpackError::EntryNotFinished { .. } | UnpackError::AlreadyFailed => return None,
             UnpackError::Io(e) => bemx_format::durable::read_advice(e).into(),
             UnpackError::Format(e) => return e.advice(),
         })
+    }
+
+    /// [`UnpackError::NotABundle`] for a file that does not start with an
+    /// age header, its detail in the chosen language.
+    pub fn not_age_encrypted() -> Self {
+        UnpackError::NotABundle { detail: fl!("unpack-no-age-header") }
     }
 
     /// Whether the bundle itself is at fault (damaged, tampered, malformed),
@@ -354,23 +357,23 @@ impl UnpackError {
 impl From<FormatError> for UnpackError {
     fn from(e: FormatError) -> Self {
         match e {
-            FormatError::NotABundle => UnpackError::NotABundle { detail: "it has no age encryption header".into() },
-            FormatError::RecipientStanzas { found } => UnpackError::NotABundle {
-                detail: format!("it is age-encrypted, but with {found} instead of exactly one X25519 recipient"),
-            },
+            FormatError::NotABundle => UnpackError::not_age_encrypted(),
+            FormatError::RecipientStanzas { found } => {
+                UnpackError::NotABundle { detail: fl!("unpack-wrong-recipients", found = found.as_str()) }
+            }
             FormatError::NotForThisInstallation => UnpackError::NotForThisInstallation,
             FormatError::RecipientMismatch { named, this } => {
-                UnpackError::RecipientMismatch { named_name: "another installation".into(), named, this }
+                UnpackError::RecipientMismatch { named_name: fl!("unpack-another-installation"), named, this }
             }
             FormatError::Damaged { part, detail } => UnpackError::Damaged { part, detail },
             // The manifest was read to its full announced size: CBOR that
             // ends early inside it is malformed, not a short file.
             FormatError::Truncated { part: Part::Manifest } => {
-                UnpackError::BadManifest { detail: "the encoding ends early".into() }
+                UnpackError::BadManifest { detail: fl!("unpack-manifest-ends-early") }
             }
             FormatError::Truncated { part } => UnpackError::Truncated { part },
             FormatError::TrailingData { part: Part::Manifest } => {
-                UnpackError::BadManifest { detail: "bytes after the end of the encoding".into() }
+                UnpackError::BadManifest { detail: fl!("unpack-manifest-trailing-bytes") }
             }
             FormatError::TrailingData { part } => UnpackError::TrailingData { part },
             FormatError::ForbiddenEntryType { path, kind } => UnpackError::ForbiddenEntryType { path, kind },
@@ -378,7 +381,7 @@ impl From<FormatError> for UnpackError {
             FormatError::EntryMismatch { detail } => UnpackError::Damaged { part: Part::Archive, detail },
             FormatError::Limit { what, value, limit } => UnpackError::Limit { what, value, limit },
             FormatError::Manifest { detail } => UnpackError::BadManifest { detail },
-            FormatError::NonCanonical => UnpackError::BadManifest { detail: "not deterministically encoded".into() },
+            FormatError::NonCanonical => UnpackError::BadManifest { detail: fl!("unpack-manifest-not-canonical") },
             FormatError::UnsupportedFormat { found, supported } => UnpackError::UnsupportedFormat { found, supported },
             FormatError::BadSignature => UnpackError::BadSignature,
             FormatError::Rows { detail } => UnpackError::BadRows { detail },

@@ -12,6 +12,7 @@ use bemx_format::{MANIFEST_PATH, MAX_MANIFEST_SIZE, Manifest, Part, SIGNATURE_PA
 use sha2::{Digest, Sha256};
 
 use crate::error::UnpackError;
+use crate::i18n::fl;
 
 /// The receiving installation: the age identity that opens the bundle and
 /// the installation id the manifest must name.
@@ -124,21 +125,23 @@ impl<S: Read> Checked<S> {
     fn open_inner(stream: S, eof: Option<Arc<AtomicBool>>) -> Result<Self, UnpackError> {
         let mut archive = ArchiveReader::new(stream);
         let Some(header) = archive.next_entry(u64::MAX)? else {
-            return Err(UnpackError::ManifestMissing { found: "an empty archive".into() });
+            return Err(UnpackError::ManifestMissing { found: fl!("unpack-empty-archive") });
         };
         if header.path != MANIFEST_PATH {
-            return Err(UnpackError::ManifestMissing { found: format!("{:?} first", header.path) });
+            return Err(UnpackError::ManifestMissing {
+                found: fl!("unpack-first-entry", path = format!("{:?}", header.path)),
+            });
         }
         if header.size > MAX_MANIFEST_SIZE {
             return Err(UnpackError::Limit { what: "manifest size", value: header.size, limit: MAX_MANIFEST_SIZE });
         }
         let manifest_bytes = read_exact_entry(&mut archive, header.size, Part::Manifest)?;
         let Some(sig_header) = archive.next_entry(u64::MAX)? else {
-            return Err(UnpackError::BadManifest { detail: "the signature entry is missing".into() });
+            return Err(UnpackError::BadManifest { detail: fl!("unpack-signature-missing") });
         };
         if sig_header.path != SIGNATURE_PATH {
             return Err(UnpackError::BadManifest {
-                detail: format!("the second entry must be {SIGNATURE_PATH}, found {:?}", sig_header.path),
+                detail: fl!("unpack-second-entry", expected = SIGNATURE_PATH, found = format!("{:?}", sig_header.path)),
             });
         }
         if sig_header.size != SIGNATURE_LEN as u64 {
@@ -274,7 +277,7 @@ impl<S: Read> Checked<S> {
         let want = buf.len().min(usize::try_from(cur.remaining).unwrap_or(usize::MAX));
         let n = self.archive.read(&mut buf[..want])?;
         if n == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "entry ends early"));
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, fl!("unpack-entry-ends-early")));
         }
         cur.hasher.update(&buf[..n]);
         cur.remaining -= n as u64;

@@ -12,6 +12,7 @@ use bemx_format::rows::{RowReader, TableHeader, Value};
 use bemx_format::{Manifest, Part};
 
 use crate::error::UnpackError;
+use crate::i18n::fl;
 use crate::reader::{BundleReader, Checked, EntryReader};
 
 /// What a reader of the data entries does with them.
@@ -221,7 +222,11 @@ fn read_table<V: EntryVisitor>(
         // §7: the header names the table its path names.
         if rows.header().name != table {
             return Err(UnpackError::BadRows {
-                detail: format!("entry {} holds table {:?}", DataPath::table(index, table), rows.header().name),
+                detail: fl!(
+                    "unpack-table-mismatch",
+                    path = DataPath::table(index, table),
+                    table = format!("{:?}", rows.header().name)
+                ),
             }
             .into());
         }
