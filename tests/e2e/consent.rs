@@ -4,7 +4,7 @@
 //! and each change is audited without personal data.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Inst, World, assert_unchanged, exchange, snapshot};
+use crate::support::{Inst, assert_unchanged, pair, snapshot};
 
 fn consent_of(inst: &Inst, bem_id: &str) -> serde_json::Value {
     let list = inst.run(&["clients", "list", "--json"]).success().json();
@@ -22,11 +22,7 @@ fn refused(inst: &Inst, args: &[&str], cause: &str) {
 
 #[test]
 fn consent_recorded_opens_the_export_gate_and_revoked_closes_it() {
-    let world = World::new();
-    let anna = world.init("Anna");
-    let bernd = world.init("Bernd");
-    exchange(&anna, &bernd);
-    anna.seed(30);
+    let (_world, anna, _bernd) = pair(30);
     let without = anna.clients_with_consent(false);
     assert!(without.len() >= 2, "30 demo clients include two without handover consent");
     let (a, b) = (&without[0], &without[1]);
@@ -106,11 +102,7 @@ fn consent_recorded_opens_the_export_gate_and_revoked_closes_it() {
 /// form or as a blob neither blocks the revocation nor breaks the list.
 #[test]
 fn revoke_closes_every_consent_in_force_whatever_was_stored() {
-    let world = World::new();
-    let anna = world.init("Anna");
-    let bernd = world.init("Bernd");
-    exchange(&anna, &bernd);
-    anna.seed(30);
+    let (_world, anna, _bernd) = pair(30);
     let client = anna.clients_with_consent(false).remove(0);
     let uuid = anna.uuid_of(&client);
     anna.run(&["clients", "consent", "record", &client, "--date", "2026-03-01"]).success();

@@ -2,17 +2,7 @@
 //! Refusals leave the database byte-identical and no file behind.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Inst, World, assert_unchanged, exchange, files_outside, files_under, snapshot};
-
-/// Two installations that trust each other; Anna has `clients` demo clients.
-fn pair(clients: u32) -> (World, Inst, Inst) {
-    let world = World::new();
-    let anna = world.init("Anna");
-    let bernd = world.init("Bernd");
-    exchange(&anna, &bernd);
-    anna.seed(clients);
-    (world, anna, bernd)
-}
+use crate::support::{Inst, World, assert_unchanged, exchange, files_outside, files_under, pair, snapshot};
 
 #[test]
 fn export_writes_the_bundle_and_hides_the_clients() {
@@ -91,16 +81,25 @@ fn export_by_contact_fingerprint_and_clients_file() {
 /// stdout, database byte-identical, no file at `target`, no new file anywhere.
 #[track_caller]
 fn assert_export_refused(world: &World, anna: &Inst, args: &[&str], target: &str, cause: &str) {
-    let db = snapshot(&anna.db_path());
-    let files = files_under(world.path());
-    let mut all = vec!["export", "--json"];
+    let mut all = vec!["--json"];
     all.extend_from_slice(args);
-    all.extend_from_slice(&["-o", target]);
-    let run = anna.run(&all).refused_with(cause);
+    let run = export_refused(world, anna, &all, target);
+    assert!(run.stderr.to_lowercase().contains(&cause.to_lowercase()), "expected {cause:?}:\n{}", run.stderr);
     // The one JSON document on a refusal is the error object (issue 15.6).
     let v = run.json();
     assert!(v["error"]["code"].as_str().is_some_and(|c| c.contains('.')), "an error object with a code: {v}");
     assert_eq!(v.as_object().unwrap().len(), 1, "nothing but the error: {v}");
+}
+
+/// `bemx export ARGS -o TARGET` on Anna, refused: the database
+/// byte-identical and no file left behind (the lock file aside).
+fn export_refused(world: &World, anna: &Inst, args: &[&str], target: &str) -> crate::support::Run {
+    let db = snapshot(&anna.db_path());
+    let files = files_under(world.path());
+    let mut all = vec!["export"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-o", target]);
+    let run = anna.run(&all).refused();
     assert_unchanged(&anna.db_path(), &db);
     let mut now = files_under(world.path());
     // The lock file is part of the installation and may be created by the attempt.
@@ -108,6 +107,7 @@ fn assert_export_refused(world: &World, anna: &Inst, args: &[&str], target: &str
     let mut before = files;
     before.remove(std::path::Path::new("Anna/bemx.lock"));
     assert_eq!(now, before, "a refused export leaves no file behind");
+    run
 }
 
 #[test]
@@ -244,12 +244,12 @@ fn export_to_a_unique_prefix_and_refusals_that_list_the_candidates() {
     let bernhard = world.init("Bernhard");
     exchange(&anna, &bernhard);
     let clients = anna.clients_with_consent(true);
-    let run = assert_export_refused_run(&world, &anna, &["--to", "bern", "--client", &clients[0]], "x.bemx");
+    let run = export_refused(&world, &anna, &["--to", "bern", "--client", &clients[0]], "x.bemx").stderr;
     assert!(run.contains("\"bern\" fits more than one contact"), "{run}");
     assert!(run.contains(&format!("Bernd ({})", bernd.fingerprint())), "{run}");
     assert!(run.contains(&format!("Bernhard ({})", bernhard.fingerprint())), "{run}");
     assert!(run.contains("hint: type more of the name"), "{run}");
-    let run = assert_export_refused_run(&world, &anna, &["--to", "Zoe", "--client", &clients[0]], "x.bemx");
+    let run = export_refused(&world, &anna, &["--to", "Zoe", "--client", &clients[0]], "x.bemx").stderr;
     assert!(run.contains("the contacts are: Bernd ("), "{run}");
 
     let report =
@@ -264,21 +264,4 @@ fn export_to_a_unique_prefix_and_refusals_that_list_the_candidates() {
 fn recipient_of(anna: &Inst, report: &serde_json::Value) -> String {
     let bundle = report["bundle_id"].as_str().unwrap();
     anna.sql().query_row("SELECT recipient_name FROM handovers WHERE bundle_id = ?1", [bundle], |r| r.get(0)).unwrap()
-}
-
-/// [`assert_export_refused`] with any cause; returns stderr.
-fn assert_export_refused_run(world: &World, anna: &Inst, args: &[&str], target: &str) -> String {
-    let db = snapshot(&anna.db_path());
-    let files = files_under(world.path());
-    let mut all = vec!["export"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["-o", target]);
-    let run = anna.run(&all).refused();
-    assert_unchanged(&anna.db_path(), &db);
-    let mut now = files_under(world.path());
-    now.remove(std::path::Path::new("Anna/bemx.lock"));
-    let mut before = files;
-    before.remove(std::path::Path::new("Anna/bemx.lock"));
-    assert_eq!(now, before, "a refused export leaves no file behind");
-    run.stderr
 }

@@ -381,14 +381,16 @@ fn inspect_with_the_receivers_installation_shows_the_manifest() {
     let run = h.bernd.run(&["inspect", h.bundle_arg()]).success();
     let out = &run.stdout;
     let fp = h.anna.fingerprint();
-    assert!(out.contains(&format!("bundle id:   {}", h.bundle_id)), "{out}");
+    assert!(out.contains(&format!("bundle id:   {}", &h.bundle_id[..12])), "{out}");
     assert!(out.contains(&format!("sender:      Anna, trusted, fingerprint {fp}")), "{out}");
     assert!(out.contains("recipient:   this installation"), "{out}");
     assert!(out.contains("schema:      version 1 (matches this database)"), "{out}");
     assert!(out.contains("imported:    not yet"), "{out}");
     assert!(out.contains(&format!("clients:     {}", h.uuids.len())), "{out}");
-    for u in &h.uuids {
-        assert!(out.lines().any(|l| l.trim() == u), "client {u} listed:\n{out}");
+    // Issue 15.3: each client by BEM-ID with its case status (the UUIDs
+    // are in --json).
+    for b in &h.bem_ids {
+        assert!(out.lines().any(|l| l.trim().starts_with(&format!("{b} (case: "))), "client {b} listed:\n{out}");
     }
     let docs: i64 = {
         let conn = h.anna.sql();
@@ -463,7 +465,7 @@ fn inspect_of_an_untrusted_sender_prints_the_fingerprint_and_refuses() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains(&id), "the manifest is still shown: {}", run.stdout);
+    assert!(run.stdout.contains(&id[..12]), "the manifest is still shown: {}", run.stdout);
     let v = bernd.run(&["inspect", "carla.bemx", "--json"]).refused_with(&fp).json();
     assert_eq!(v["manifest"]["sender"]["trust"], "not trusted");
     assert_eq!(v["manifest"]["sender"]["fingerprint"], fp.as_str());
@@ -498,7 +500,7 @@ fn inspect_reads_only_the_start_while_verify_reads_everything() {
     for (name, bytes) in [("appended.bemx", appended), ("overwritten.bemx", overwritten), ("half.bemx", half)] {
         std::fs::write(world.path().join(name), bytes).unwrap();
         let run = bernd.run(&["inspect", name]).success();
-        assert!(run.stdout.contains(&format!("bundle id:   {id}")), "{name}: {}", run.stdout);
+        assert!(run.stdout.contains(&format!("bundle id:   {}", &id[..12])), "{name}: {}", run.stdout);
         assert!(run.stdout.contains("imported:    not yet"), "{name}: {}", run.stdout);
         let run = bernd.run(&["verify", name]).refused();
         assert!(!run.stdout.contains("verified"), "{name}: {}", run.stdout);
@@ -516,7 +518,7 @@ fn verify_checks_everything_and_writes_nothing() {
     let before = tree(h.world.path());
     let run = h.bernd.run(&["verify", h.bundle_arg()]).success();
     assert!(run.stdout.starts_with("verified: bundle "), "{}", run.stdout);
-    assert!(run.stdout.contains(&h.bundle_id) && run.stdout.contains("from Anna"), "{}", run.stdout);
+    assert!(run.stdout.contains(&h.bundle_id[..12]) && run.stdout.contains("from Anna"), "{}", run.stdout);
     assert!(run.stdout.contains(&format!("{} clients", h.uuids.len())), "{}", run.stdout);
     let v = h.bernd.run(&["verify", h.bundle_arg(), "--json"]).success().json();
     assert_eq!(v["verified"], true);
@@ -579,7 +581,7 @@ fn import_takes_a_safety_backup_merges_renames_and_writes_a_receipt() {
     let run = h.import(&[]).success();
     let out = &run.stdout;
     assert!(out.contains(&format!("Imported {} clients", h.uuids.len())), "{out}");
-    assert!(out.contains(&format!("bundle id:      {}", h.bundle_id)), "{out}");
+    assert!(out.contains(&format!("bundle id:      {}", &h.bundle_id[..12])), "{out}");
     let safety = out
         .lines()
         .find_map(|l| l.trim().strip_prefix("safety backup:  "))
@@ -591,6 +593,16 @@ fn import_takes_a_safety_backup_merges_renames_and_writes_a_receipt() {
             out.contains(&format!("BEM-ID \"{b}\" already existed here: the imported client is now \"{b} (2)\"")),
             "rename of {b} reported:\n{out}"
         );
+        // Issue 15.3: and announced before the question, the same.
+        assert!(
+            run.stderr.contains(&format!("- {b} (case: "))
+                && run.stderr.contains(&format!("will be stored as {b} (2)")),
+            "rename of {b} previewed:\n{}",
+            run.stderr
+        );
+    }
+    for b in h.bem_ids.iter().filter(|b| !clashing.contains(b)) {
+        assert!(run.stderr.contains(&format!("- {b} (case: ")), "{b} previewed:\n{}", run.stderr);
     }
     let receipt = h.receipt();
     assert!(out.contains(&format!("receipt:        {}", receipt.display())), "{out}");
@@ -809,7 +821,9 @@ fn rows_mentioning(inst: &Inst, needles: &[String]) -> Vec<String> {
 fn handover_confirm_purges_the_clients_from_every_table() {
     let h = handover(3);
     let list = h.anna.run(&["handover", "list"]).success();
-    let line = list.stdout.lines().find(|l| l.starts_with(&h.bundle_id)).unwrap_or_else(|| panic!("{}", list.stdout));
+    // Human output shows the start of the id (issue 15).
+    let line =
+        list.stdout.lines().find(|l| l.starts_with(&h.bundle_id[..12])).unwrap_or_else(|| panic!("{}", list.stdout));
     assert_eq!(line.split_whitespace().nth(1), Some("open"), "{line}");
     assert_eq!(line.split_whitespace().nth(2), Some(h.uuids.len().to_string().as_str()), "{line}");
     assert!(line.contains("Bernd"), "{line}");
@@ -832,7 +846,7 @@ fn handover_confirm_purges_the_clients_from_every_table() {
 
     let run = h.anna.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).success();
     assert!(
-        run.stdout.contains(&format!("Handover {} confirmed: {} clients", h.bundle_id, h.uuids.len())),
+        run.stdout.contains(&format!("Handover {} confirmed: {} clients", &h.bundle_id[..12], h.uuids.len())),
         "{}",
         run.stdout
     );
@@ -945,7 +959,7 @@ fn handover_refuses_tampered_and_foreign_receipts() {
     let client = carla.clients_with_consent(true).remove(0);
     let carla_id = export(&carla, "Bernd", &[client], "carla.bemx");
     h.bernd.run(&["import", "carla.bemx", "--yes"]).success();
-    h.anna.run(&["handover", "confirm", "carla.receipt"]).refused_with(&carla_id);
+    h.anna.run(&["handover", "confirm", "carla.receipt"]).refused_with(&carla_id[..12]);
     // And Anna's receipt on Carla's installation.
     let carla_db = snapshot(&carla.db_path());
     carla.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).refused_with("no handover with bundle id");
@@ -971,7 +985,7 @@ fn handover_cancel_returns_the_clients_and_flags_a_later_receipt() {
 
     let run = h.anna.run(&["handover", "cancel", &h.bundle_id, "--yes"]).success();
     assert!(
-        run.stdout.contains(&format!("Handover {} cancelled: {} clients are back", h.bundle_id, h.uuids.len())),
+        run.stdout.contains(&format!("Handover {} cancelled: {} clients are back", &h.bundle_id[..12], h.uuids.len())),
         "{}",
         run.stdout
     );
@@ -992,7 +1006,7 @@ fn handover_cancel_returns_the_clients_and_flags_a_later_receipt() {
     h.import(&[]).success();
     let db = snapshot(&h.anna.db_path());
     let run = h.anna.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).refused_with("WARNING");
-    assert!(run.stderr.contains(&h.bundle_id) && run.stderr.contains("two PCs"), "{}", run.stderr);
+    assert!(run.stderr.contains(&h.bundle_id[..12]) && run.stderr.contains("two PCs"), "{}", run.stderr);
     assert_unchanged(&h.anna.db_path(), &db);
     assert!(h.uuids.iter().all(|u| client_uuids(&h.anna).contains(u)), "the clients stay");
     h.anna.run(&["handover", "cancel", &h.bundle_id, "--yes"]).refused_with("is cancelled");

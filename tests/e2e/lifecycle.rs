@@ -252,3 +252,21 @@ fn the_records_are_never_applied_to_another_installations_database() {
     anna.run(&["backup", "create", "--db", db]).refused_with("belongs to installation");
     assert!(snapshot(&bernd_db) == before, "a refused command changed it");
 }
+
+/// Issue 15.2: people are shown the first 12 characters of a bundle id;
+/// `handover cancel` takes them (at least 8), and a start that fits no
+/// handover is refused.
+#[test]
+fn a_handover_is_cancelled_by_the_start_of_its_id() {
+    let Pair { world: _world, anna, bernd: _bernd, client, uuid } = pair();
+    let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
+    let _ = out;
+    let list = anna.run(&["handover", "list", "--json"]).success().json();
+    let full = list[0]["bundle_id"].as_str().unwrap().to_owned();
+    let shown = anna.run(&["handover", "list"]).success().stdout;
+    assert!(shown.contains(&full[..12]) && !shown.contains(&full), "{shown}");
+    anna.run(&["handover", "cancel", &full[..7], "--yes"]).refused_with("no handover");
+    anna.run(&["handover", "cancel", "ffffffffffff", "--yes"]).refused_with("no handover");
+    anna.run(&["handover", "cancel", &full[..12], "--yes"]).success();
+    assert!(has_client(&anna, &uuid), "the client is back");
+}

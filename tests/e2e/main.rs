@@ -34,6 +34,9 @@
 //! | usage errors exit 2; `--help`/`--version` exit 0 | `cli::usage_errors_exit_2`, `cli::help_and_version_exit_0` |
 //! | global options work after the command; `BEMX_HOME`; `--db`; default home | `cli::global_options_work_after_the_command`, `cli::home_from_the_environment`, `cli::db_option_points_at_another_database_file`, `cli::default_home_is_the_platform_data_folder` |
 //! | errors go to stderr (`error:` + `hint:`); with `--json` stdout holds one error object `{"error": {code, message, hint}}` with a stable code (docs/ERRORS.md), also for usage errors (exit 2) | `cli::errors_go_to_stderr_with_json` |
+//! | issue 15: a whole handover (init, cards, consent, export by a name prefix, inspect, verify, import, a second import refused, handover list and confirm, backups, db check, --help) with `BEMX_LANG=de` prints no English word from a list, no raw table name, no hex id over 12 characters and no ISO timestamp | `german::a_whole_handover_speaks_german` |
+//! | issue 15: every refusal of the attack suite (`attacks::refused`) is run a second time with `BEMX_LANG=de`: exit 1, German by the same checks, nothing changed | `attacks::*` through `attacks::refused_env` |
+//! | issue 15.2: human output names a bundle by the first 12 characters of its id (`--json` the whole id); `handover cancel` takes that start | `lifecycle::a_handover_is_cancelled_by_the_start_of_its_id` |
 //! | issue 15.6: `completions SHELL` (bash, zsh, fish, powershell, elvish) and `manpage` name every command and option, need no installation | `cli::completions_and_manpage_are_generated_from_the_commands` |
 //! | a file that cannot be read (bundle for `import`/`verify`, contact card) names its OS error once, with a hint for reading (no free space, no write access) | `cli::a_missing_bundle_names_the_os_error_once_with_advice_for_reading`, `cli::a_missing_card_names_the_os_error_once_with_advice` |
 //! | `inspect` without an installation shows only the age header (age, recipient stanzas, size), exit 0, creates nothing | `flow::inspect_without_installation_shows_only_the_age_header` |
@@ -140,6 +143,7 @@ mod db;
 mod disk;
 mod export;
 mod flow;
+mod german;
 mod guard;
 mod identity;
 mod lifecycle;

@@ -350,7 +350,7 @@ fn report(e: &anyhow::Error, json: bool) {
     // `{:#}` joins the context chain: "what we did: what went wrong".
     let message = format!("{e:#}");
     let hint = advice_of(e);
-    eprintln!("{}", fl!("cli-error-line", message = message.as_str()));
+    eprintln!("{}", fl!("cli-error-line", message = output::short_ids(&message)));
     if let Some(hint) = &hint {
         eprintln!("{}", output::hint_line(hint));
     }

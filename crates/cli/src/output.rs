@@ -37,8 +37,8 @@ impl Output {
         if self.json {
             return Ok(());
         }
-        let text = text.as_ref();
-        if text.ends_with('\n') { write_stdout(text) } else { write_stdout(&format!("{text}\n")) }
+        let text = short_ids(text.as_ref());
+        if text.ends_with('\n') { write_stdout(&text) } else { write_stdout(&format!("{text}\n")) }
     }
 
     /// Prints advice about what to do next (text mode, not with `--quiet`).
@@ -65,9 +65,37 @@ impl Output {
     /// the JSON document.
     pub fn note(&self, text: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", text.as_ref());
+            eprintln!("{}", short_ids(text.as_ref()));
         }
     }
+}
+
+/// Human output shows a bundle id (64 hex characters) by its first
+/// [`bemx_i18n::SHORT_ID`], which every command that takes an id accepts;
+/// `--json` keeps the whole id (issue 15, item 2).
+pub fn short_ids(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let is_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..].iter().take_while(|b| is_hex(**b)).count();
+        let bounded = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let after = bytes.get(i + run).is_none_or(|b| !b.is_ascii_alphanumeric());
+        if run == 64 && bounded && after {
+            out.push_str(&text[i..i + bemx_i18n::SHORT_ID]);
+            i += run;
+        } else if run > 0 {
+            out.push_str(&text[i..i + run]);
+            i += run;
+        } else {
+            // Not hex: copy one whole character.
+            let len = text[i..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&text[i..i + len]);
+            i += len;
+        }
+    }
+    out
 }
 
 fn write_stdout(text: &str) -> anyhow::Result<()> {
@@ -86,6 +114,9 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> anyhow::Result<()> {
 
 /// Formats rows as left-aligned columns under a header.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    // Cells as they will be shown (ids shortened), so the columns line up.
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| short_ids(c)).collect()).collect();
+    let rows = rows.as_slice();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -123,12 +154,12 @@ pub static JSON_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::Atom
 /// A `warning: …` line on stderr (printed even with `--quiet` and `--json`:
 /// a warning is not advice).
 pub fn warning(text: impl AsRef<str>) {
-    eprintln!("{}", fl!("cli-warning-line", warning = text.as_ref()));
+    eprintln!("{}", fl!("cli-warning-line", warning = short_ids(text.as_ref())));
 }
 
 /// The `hint: …` line that follows an error or a warning.
 pub fn hint_line(text: impl AsRef<str>) -> String {
-    fl!("cli-hint-line", hint = text.as_ref())
+    fl!("cli-hint-line", hint = short_ids(text.as_ref()))
 }
 
 /// A date for people: `YYYY-MM-DD` as the language writes it (German
@@ -148,7 +179,48 @@ pub fn date(iso: &str) -> String {
     }
 }
 
+/// A table or catalogue of the host database as people call it
+/// ("Förderanträge", "Katalog: Abteilungen"), from the catalogue's
+/// `cli-table-<table>`; a table without a label shows its name.
+pub fn table_label(table: &str) -> String {
+    let id = format!("cli-table-{}", table.replace('_', "-"));
+    let loader = &*crate::i18n::LANGUAGE_LOADER;
+    if loader.has(&id) { loader.get(&id) } else { table.to_owned() }
+}
+
 /// A byte count for people: "812 bytes", "1.4 MB".
 pub fn bytes(n: u64) -> String {
     bemx_install::space::human_bytes(n)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every table of the reference schema has a label in both languages
+    /// (the catalogue test proves the German one exists).
+    #[test]
+    fn every_reference_table_has_a_label() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = bemx_db::Database::create(dir.path().join("x.sqlite"), "01010101-0101-0101-0101-010101010101")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let specs = bemx_db::stream_tables(db.conn()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(specs.len() > 10);
+        for t in specs {
+            let id = format!("cli-table-{}", t.name.replace('_', "-"));
+            assert!(crate::i18n::LANGUAGE_LOADER.has(&id), "{} has no label", t.name);
+        }
+        assert_eq!(super::table_label("host_table"), "host_table");
+    }
+
+    #[test]
+    fn only_whole_bundle_ids_are_shortened() {
+        let id = "0123456789abcdef".repeat(4);
+        assert_eq!(super::short_ids(&format!("bundle {id}: ok")), "bundle 0123456789ab: ok");
+        assert_eq!(super::short_ids(&format!("Übergabe {id}.")), "Übergabe 0123456789ab.");
+        // Not 64, or part of a longer word: left alone.
+        let longer = format!("{id}0");
+        assert_eq!(super::short_ids(&longer), longer);
+        assert_eq!(super::short_ids(&id[..63]), &id[..63]);
+        assert_eq!(super::short_ids(&format!("x{id}")), format!("x{id}"));
+        assert_eq!(super::short_ids("ünïcödé 12"), "ünïcödé 12");
+    }
 }

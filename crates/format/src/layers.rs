@@ -271,6 +271,21 @@ impl<R: Read> std::fmt::Debug for PayloadReader<R> {
     }
 }
 
+/// age's own words for a damaged header, in English; age has no German
+/// catalogue, so German output gets ours.
+fn age_detail(e: &age::DecryptError) -> String {
+    use age::DecryptError as D;
+    if bemx_i18n::current() == bemx_i18n::Lang::En {
+        return e.to_string();
+    }
+    match e {
+        D::InvalidMac => crate::i18n::fl!("format-age-invalid-mac"),
+        D::InvalidHeader => crate::i18n::fl!("format-age-invalid-header"),
+        D::KeyDecryptionFailed => crate::i18n::fl!("format-age-key-decryption-failed"),
+        _ => crate::i18n::fl!("format-age-decryption-failed"),
+    }
+}
+
 fn map_age_error(e: age::DecryptError) -> FormatError {
     use age::DecryptError as D;
     match e {
@@ -281,10 +296,10 @@ fn map_age_error(e: age::DecryptError) -> FormatError {
             FormatError::Damaged { part: Part::AgeHeader, detail: crate::i18n::fl!("format-header-unparsable") }
         }
         D::InvalidMac | D::InvalidHeader | D::DecryptionFailed | D::KeyDecryptionFailed => {
-            FormatError::Damaged { part: Part::AgeHeader, detail: e.to_string() }
+            FormatError::Damaged { part: Part::AgeHeader, detail: age_detail(&e) }
         }
         D::Io(io) => FormatError::from_read(io, Part::AgeHeader),
-        other => FormatError::Damaged { part: Part::AgeHeader, detail: other.to_string() },
+        other => FormatError::Damaged { part: Part::AgeHeader, detail: age_detail(&other) },
     }
 }
 
@@ -300,7 +315,12 @@ fn classify(e: io::Error) -> FormatError {
         FormatError::Truncated { part: Part::Compression }
     } else if e.get_ref().is_some_and(|inner| inner.is::<zstd::Error>()) || e.kind() == io::ErrorKind::InvalidData {
         // zstd's codec refused the frame (corrupt block, window too large, …).
-        FormatError::Damaged { part: Part::Compression, detail: e.to_string() }
+        // zstd speaks English only; other languages get our words.
+        let detail = match bemx_i18n::current() {
+            bemx_i18n::Lang::En => e.to_string(),
+            _ => crate::i18n::fl!("format-zstd-damaged"),
+        };
+        FormatError::Damaged { part: Part::Compression, detail }
     } else {
         FormatError::Io(e)
     }

@@ -204,8 +204,8 @@ macro_rules! catalogue {
         /// checked at compile time against the English catalogue.
         #[allow(unused_macros)]
         macro_rules! fl {
-                            ($d($d arg:tt)*) => { $crate::fl!(crate::i18n::LANGUAGE_LOADER, $d($d arg)*) };
-                        }
+                                    ($d($d arg:tt)*) => { $crate::fl!(crate::i18n::LANGUAGE_LOADER, $d($d arg)*) };
+                                }
         #[allow(unused_imports)]
         pub(crate) use fl;
 

@@ -118,7 +118,7 @@ pub enum ImportError {
         fields: &'static str,
     },
     /// The bundle was already imported here.
-    #[error("{}", fl!("import-already-imported", bundle = bundle.as_str(), at = at.as_str()))]
+    #[error("{}", fl!("import-already-imported", bundle = bundle.as_str(), at = bemx_i18n::datetime_of(at)))]
     AlreadyImported {
         /// Bundle id, hex.
         bundle: String,

@@ -89,6 +89,11 @@ pub struct Preview {
     pub documents: usize,
     /// Target database.
     pub database: PathBuf,
+    /// The clients, by BEM-ID with their case status, in the order the
+    /// merge takes them.
+    pub incoming: Vec<IncomingClient>,
+    /// BEM-IDs taken here, so renamed: (incoming, stored).
+    pub renames: Vec<(String, String)>,
     /// Backups the import will delete: SICHERHEITSBACKUPs of earlier
     /// attempts at this bundle, and what the retention removes.
     pub backups_to_delete: Vec<String>,
@@ -231,6 +236,99 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// A client as a bundle carries it: what people check before an import.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IncomingClient {
+    /// The client's UUID.
+    pub uuid: String,
+    /// Its BEM-ID on the sender's PC.
+    pub bem_id: String,
+    /// The status of its latest case (by start date), as stored.
+    pub case_status: Option<String>,
+}
+
+/// Reads the table entries (they come first, FORMAT.md §3) far enough to
+/// list the clients with their latest case's status; stops at the first
+/// document, so a bundle of gigabytes of scans is not read for it. Every
+/// check of the walker applies to what is read.
+pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<IncomingClient>, ImportError> {
+    use bemx_format::rows::Value;
+    /// Stops the walk at the first document; carries reading errors.
+    enum Stop {
+        AtDocuments,
+        Failed(ImportError),
+    }
+    impl From<UnpackError> for Stop {
+        fn from(e: UnpackError) -> Self {
+            Stop::Failed(unpack(e))
+        }
+    }
+    #[derive(Default)]
+    struct Peek {
+        /// (sender's row id, uuid, bem_id)
+        clients: Vec<(i64, String, String)>,
+        /// sender's client id → (start date, status) of its latest case
+        cases: std::collections::HashMap<i64, (String, Option<String>)>,
+    }
+    fn text(v: &Value) -> Option<String> {
+        match v {
+            Value::Text(t) => Some(t.clone()),
+            _ => None,
+        }
+    }
+    impl bemx_unpack::EntryVisitor for Peek {
+        type Error = Stop;
+        fn table(&mut self, rows: &mut bemx_unpack::Rows<'_>) -> Result<(), Stop> {
+            let columns: Vec<String> = rows.header().columns.iter().map(|c| c.name.clone()).collect();
+            let at = |name: &str| columns.iter().position(|c| c == name);
+            match rows.header().name.as_str() {
+                "clients" => {
+                    let (Some(id), Some(uuid), Some(bem)) = (at("id"), at("uuid"), at("bem_id")) else { return Ok(()) };
+                    while let Some(row) = rows.next_row()? {
+                        if let (Some(Value::Integer(i)), Some(u), Some(b)) =
+                            (row.get(id), row.get(uuid).and_then(text), row.get(bem).and_then(text))
+                        {
+                            self.clients.push((*i, u, b));
+                        }
+                    }
+                }
+                "bem_cases" => {
+                    let (Some(client), Some(status), Some(start)) = (at("client_id"), at("status"), at("start_date"))
+                    else {
+                        return Ok(());
+                    };
+                    while let Some(row) = rows.next_row()? {
+                        let (Some(Value::Integer(c)), Some(start)) = (row.get(client), row.get(start).and_then(text))
+                        else {
+                            continue;
+                        };
+                        let status = row.get(status).and_then(text);
+                        let latest = self.cases.entry(*c).or_insert_with(|| (start.clone(), status.clone()));
+                        if start > latest.0 {
+                            *latest = (start, status);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+        fn document(&mut self, _: &bemx_unpack::Document<'_>, _: &mut dyn Read) -> Result<(), Stop> {
+            Err(Stop::AtDocuments)
+        }
+    }
+    let mut peek = Peek::default();
+    match bemx_unpack::walk(reader, &mut peek) {
+        Ok(_) | Err(Stop::AtDocuments) => {}
+        Err(Stop::Failed(e)) => return Err(e),
+    }
+    let Peek { clients, mut cases } = peek;
+    Ok(clients
+        .into_iter()
+        .map(|(id, uuid, bem_id)| IncomingClient { uuid, bem_id, case_status: cases.remove(&id).and_then(|c| c.1) })
+        .collect())
+}
+
 /// The backups of imports that committed, by name: never abandoned.
 fn committed_backups(conn: &rusqlite::Connection, home: &Home) -> Result<Vec<String>, ImportError> {
     let mut names: Vec<String> = ledger::db_ledger(conn)?.into_iter().map(|e| e.backup_name).collect();
@@ -264,10 +362,14 @@ fn space_needed(
 /// Opens the bundle and runs the preflight checks; reads only the start of
 /// the bundle and writes nothing.
 pub fn preview(path: &Path, inst: &Installation<'_>, retention: Retention) -> Result<Preview, ImportError> {
-    let (reader, _) = open_bundle(path, inst)?;
+    let (mut reader, _) = open_bundle(path, inst)?;
     let session = open_session(inst)?;
+    preflight(session.db.conn(), inst.home, reader.manifest())?;
+    let manifest_hash = manifest_sha256(&reader);
+    let incoming = bundle_clients(&mut reader)?;
+    let bem_ids: Vec<String> = incoming.iter().map(|c| c.bem_id.clone()).collect();
+    let renames = bemx_db::planned_renames(session.db.conn(), &bem_ids)?;
     let manifest = reader.manifest();
-    preflight(session.db.conn(), inst.home, manifest)?;
     let dir = inst.home.backups_dir();
     let abandoned = backup::abandoned_safety_backups(
         &dir,
@@ -293,8 +395,10 @@ pub fn preview(path: &Path, inst: &Installation<'_>, retention: Retention) -> Re
         tables: manifest.tables.iter().map(|t| (t.name.clone(), t.rows)).collect(),
         documents: manifest.entries.iter().filter(|e| e.path.starts_with(BLOBS_PREFIX)).count(),
         database: absolute(inst.home.db_path()),
+        incoming,
+        renames,
         backups_to_delete,
-        manifest_sha256: manifest_sha256(&reader),
+        manifest_sha256: manifest_hash,
     })
 }
 
@@ -581,10 +685,17 @@ impl Drop for UnneededBackup {
 
 /// Writes the signed receipt of an earlier import again (it is kept in the
 /// import ledger), for a sender whose receipt got lost.
+/// `bundle_hex` may be the start of the id people are shown.
 pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Result<(), ImportError> {
-    let bundle_hex = bundle_hex.trim().to_ascii_lowercase();
-    let receipt_file = ReceiptFile::create(target)?;
     let session = Session::open(home)?;
+    let bundle_hex = match bemx_install::handover::resolve_bundle_id(session.db.conn(), "import_ledger", bundle_hex) {
+        Ok(id) => id,
+        Err(bemx_install::InstallError::UnknownHandover(given)) => {
+            return Err(bemx_install::InstallError::Receipt(ReceiptProblem::NeverImported(given)).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let receipt_file = ReceiptFile::create(target)?;
     let stored: Option<Option<Vec<u8>>> = session
         .db
         .conn()

@@ -41,6 +41,14 @@ pub enum InstallError {
     /// No handover with that bundle id.
     #[error("{}", fl!("install-unknown-handover", bundle = .0.as_str()))]
     UnknownHandover(String),
+    /// The start of a bundle id given fits several bundles.
+    #[error("{}", fl!("install-ambiguous-bundle", query = query.as_str(), matches = matches.join(", ")))]
+    AmbiguousBundle {
+        /// What was given.
+        query: String,
+        /// The ids it fits.
+        matches: Vec<String>,
+    },
     /// The handover is not in a state that allows this.
     #[error("{}", fl!("install-handover-state", bundle = bundle.as_str(), state = state.as_str()))]
     HandoverState {
@@ -449,6 +457,7 @@ impl InstallError {
                 ReceiptProblem::NeverImported(_) => fl!("install-receipt-never-imported-advice"),
             },
             InstallError::UnknownHandover(_) => fl!("install-unknown-handover-advice"),
+            InstallError::AmbiguousBundle { .. } => fl!("install-ambiguous-bundle-advice"),
             InstallError::HandoverState { state, attempted, .. } => match (*attempted, state.as_str()) {
                 ("confirm", "confirmed") => fl!("install-handover-state-already-confirmed-advice"),
                 ("cancel", _) => fl!("install-handover-state-cancel-advice"),

@@ -281,12 +281,39 @@ fn confirm_in(
     })
 }
 
+/// The whole bundle id that `query` names in `table`: the id itself, or
+/// its start as people are shown it (at least [`MIN_ID_PREFIX`] hex
+/// characters) when exactly one id begins so. `table` is a constant of
+/// ours (`handovers`, `import_ledger`), never input.
+pub fn resolve_bundle_id(conn: &rusqlite::Connection, table: &str, query: &str) -> Result<String, InstallError> {
+    let query = query.trim().to_ascii_lowercase();
+    let hex = !query.is_empty() && query.bytes().all(|b| b.is_ascii_hexdigit());
+    if !hex || query.len() < MIN_ID_PREFIX || query.len() > 64 {
+        return Err(InstallError::UnknownHandover(query));
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT DISTINCT bundle_id FROM {table} WHERE substr(bundle_id, 1, ?1) = ?2 ORDER BY bundle_id LIMIT 10"
+    ))?;
+    let found: Vec<String> =
+        stmt.query_map(rusqlite::params![query.len() as i64, query], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(InstallError::UnknownHandover(query)),
+        _ => Err(InstallError::AmbiguousBundle { query, matches: found }),
+    }
+}
+
+/// Fewest hex characters of a bundle id that name it (people are shown
+/// [`bemx_i18n::SHORT_ID`]).
+pub const MIN_ID_PREFIX: usize = 8;
+
 /// Gives the clients of an open handover back and records the bundle as
 /// revoked; the journal's `cancelled` line is written first (invariant X1).
+/// `bundle_id` may be the start shown to people (see [`resolve_bundle_id`]).
 pub fn cancel(home: &Home, lock: &InstallLock, bundle_id: &str) -> Result<usize, InstallError> {
-    let bundle_id = bundle_id.trim().to_ascii_lowercase();
     let (mut session, _) = Session::open_locked(home, lock)?;
     let tx = session.begin()?;
+    let bundle_id = resolve_bundle_id(&tx, "handovers", bundle_id)?;
     let (state, _, uuids) = handover_row(&tx, &bundle_id)?;
     if state != "open" {
         return Err(InstallError::HandoverState { bundle: bundle_id, state, attempted: "cancel" });

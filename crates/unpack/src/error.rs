@@ -42,9 +42,9 @@ pub enum UnpackError {
     RecipientMismatch {
         /// The recipient's name as the manifest states it.
         named_name: String,
-        /// The installation id the manifest names, hex.
+        /// The installation id the manifest names, as a card shows it.
         named: String,
-        /// This installation's id, hex.
+        /// This installation's id, as a card shows it.
         this: String,
     },
     /// The signer is not among the trusted contacts.

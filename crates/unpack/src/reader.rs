@@ -448,8 +448,8 @@ impl<R: Read> BundleReader<R> {
         if manifest.recipient.installation != me.installation_id || manifest.recipient.age != ours {
             return Err(UnpackError::RecipientMismatch {
                 named_name: manifest.recipient.name.clone(),
-                named: hex::encode(manifest.recipient.installation),
-                this: hex::encode(me.installation_id),
+                named: installation_id(&manifest.recipient.installation),
+                this: installation_id(&me.installation_id),
             });
         }
         let verdict = trust.sender_trust(&manifest.sender);
@@ -511,4 +511,11 @@ impl<R: Read> BundleReader<R> {
         payload.finish().map_err(|e| classify_with(eof.as_ref(), UnpackError::from(e)))?;
         Ok(VerifiedBundle { manifest, manifest_bytes, sender_trust: trust, entries, data_bytes, tables: Vec::new() })
     }
+}
+
+/// An installation id as people and contact cards show it:
+/// `8d7ce832-0365-4e4c-a257-2434fc603af6`.
+fn installation_id(bytes: &[u8; 16]) -> String {
+    let h = hex::encode(bytes);
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
 }

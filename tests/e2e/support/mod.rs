@@ -50,7 +50,7 @@ impl Run {
         self.assert_no_panic();
         assert_eq!(self.code, 1, "expected a refusal (exit 1):\n{}", self.describe());
         assert!(
-            self.stderr.lines().any(|l| l.starts_with("error: ")),
+            self.stderr.lines().any(|l| l.starts_with("error: ") || l.starts_with("Fehler: ")),
             "refusal without an error line:\n{}",
             self.describe()
         );
@@ -265,6 +265,16 @@ impl Inst {
     pub fn uuid_of(&self, bem_id: &str) -> String {
         self.sql().query_row("SELECT uuid FROM clients WHERE bem_id = ?1", [bem_id], |r| r.get(0)).expect("client")
     }
+}
+
+/// Anna and Bernd, who trust each other; Anna has `clients` demo clients.
+pub fn pair(clients: u32) -> (World, Inst, Inst) {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed(clients);
+    (world, anna, bernd)
 }
 
 /// Makes `a` and `b` trust each other.
@@ -519,4 +529,206 @@ pub fn age_header_len(file: &[u8]) -> usize {
     let end = at + 5 + 43;
     assert_eq!(file[end], b'\n', "43 base64 characters of MAC, then a newline");
     end + 1
+}
+
+// --- German output (issue 15) ---
+
+/// English words that must not appear in German output (matched as whole
+/// lowercase words, outside `backticks` and OS error texts).
+const ENGLISH_WORDS: &[&str] = &[
+    "the",
+    "and",
+    "not",
+    "cannot",
+    "could",
+    "were",
+    "is",
+    "are",
+    "has",
+    "have",
+    "with",
+    "without",
+    "this",
+    "that",
+    "from",
+    "into",
+    "for",
+    "nothing",
+    "changed",
+    "file",
+    "bundle",
+    "receipt",
+    "client",
+    "clients",
+    "handover",
+    "handed",
+    "database",
+    "backup",
+    "backups",
+    "contact",
+    "installation's",
+    "error",
+    "hint",
+    "warning",
+    "note",
+    "please",
+    "again",
+    "check",
+    "run",
+    "written",
+    "found",
+    "missing",
+    "refused",
+    "damaged",
+    "signed",
+    "sender",
+    "recipient",
+    "imported",
+    "exported",
+    "cancelled",
+    "confirmed",
+    "free",
+    "space",
+    "disk",
+    "yes",
+    "no",
+    "created",
+    "size",
+    "kind",
+    "name",
+    "signature",
+    "trusted",
+    "fingerprint",
+];
+
+/// Raw table names of the reference schema that people never see.
+const TABLE_NAMES: &[&str] = &[
+    "cat_action_type",
+    "cat_department",
+    "cat_funding_body",
+    "cat_funding_type",
+    "cat_job_function",
+    "cat_measure",
+    "bem_cases",
+    "action_participants",
+    "action_results",
+    "action_tasks",
+    "deletion_schedule",
+    "funding_applications",
+    "sick_days_after",
+    "sick_leave_periods",
+    "survey_answers",
+    "import_ledger",
+    "handover_clients",
+];
+
+/// What a German check looks at: the text without `quoted commands`,
+/// paths given by the test, and OS error texts (the OS's language).
+fn checked_part(text: &str, skip: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, piece) in text.split('`').enumerate() {
+        if i % 2 == 0 {
+            out.push_str(piece);
+        }
+        out.push(' ');
+    }
+    // A path the test made (the world folder and below) is the test's,
+    // to its end: `/tmp/x/Bernd/backups` holds no word of bemx's.
+    for s in skip.iter().filter(|s| !s.is_empty()) {
+        while let Some(start) = out.find(s) {
+            let end = out[start..].find(char::is_whitespace).map_or(out.len(), |e| start + e);
+            out.replace_range(start..end, " ");
+        }
+    }
+    // An entry name quoted from the bundle (`"tables/000-cat_….cbor"`) is
+    // the file's own content, shown as evidence, like a file name.
+    for prefix in ["\"tables/", "\"blobs/"] {
+        while let Some(start) = out.find(prefix) {
+            let end = out[start + 1..].find('"').map_or(out.len(), |e| start + e + 2);
+            out.replace_range(start..end, " ");
+        }
+    }
+    // Options as typed (`--yes`, `-o`), file names (`h.receipt`,
+    // `*.receipt`) and backup names (`backup-20261130T…`) are no words of
+    // either language; nor are the command names in a help screen's list.
+    let is_name = |w: &str| {
+        let w = w.trim_matches(|c: char| matches!(c, ',' | ';' | ')' | '(' | ']' | '[' | ':'));
+        (w.starts_with('-') && w.len() > 1)
+            || w.rsplit_once('.').is_some_and(|(stem, ext)| {
+                !stem.is_empty() && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_lowercase())
+            })
+            || ["backup-", "before-restore-", "SICHERHEITSBACKUP-"].iter().any(|p| w.starts_with(p))
+    };
+    let mut lines = Vec::new();
+    let mut in_commands = false;
+    for line in out.lines() {
+        if line.ends_with(':') && !line.starts_with(' ') {
+            in_commands = line == "Befehle:" || line == "Commands:";
+        }
+        let line = if in_commands && line.starts_with("  ") {
+            // "  handover     Die abgebende Seite …": the first word is a command.
+            line.trim_start().split_once(' ').map_or("", |(_, rest)| rest)
+        } else {
+            line
+        };
+        lines.push(line.split(' ').map(|w| if is_name(w) { "" } else { w }).collect::<Vec<_>>().join(" "));
+    }
+    out = lines.join("\n");
+    // "…: No such file or directory (os error 2)": the OS speaks.
+    let mut cleaned = String::new();
+    // The contact card is data in its own parsed format, the same in every
+    // language (`bemx contacts add` reads it back).
+    const CARD_LINES: [&str; 6] =
+        ["bemx contact card v1", "name: ", "installation: ", "age-recipient: ", "ed25519: ", "fingerprint: "];
+    for line in out.lines().filter(|l| !CARD_LINES.iter().any(|p| l.trim_start().starts_with(p))) {
+        let mut line = line.to_owned();
+        while let Some(end) = line.find("(os error") {
+            let start = line[..end].rfind(": ").map_or(0, |s| s + 2);
+            let close = line[end..].find(')').map_or(line.len(), |c| end + c + 1);
+            line.replace_range(start..close, " ");
+        }
+        cleaned.push_str(&line);
+        cleaned.push('\n');
+    }
+    cleaned
+}
+
+/// Fails when `text` (human output of `what`) has an English word, a raw
+/// table name, a hex id longer than 12 characters or an ISO timestamp.
+/// `skip`: strings the test itself put there (paths, names).
+#[track_caller]
+pub fn assert_german(what: &str, text: &str, skip: &[&str]) {
+    let problems = german_problems(text, skip);
+    assert!(problems.is_empty(), "{what}: {} in German output:\n{text}", problems.join(", "));
+}
+
+/// What [`assert_german`] finds, one entry per finding.
+pub fn german_problems(text: &str, skip: &[&str]) -> Vec<String> {
+    let part = checked_part(text, skip);
+    let mut problems = Vec::new();
+    let words: Vec<&str> =
+        part.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '_')).filter(|w| !w.is_empty()).collect();
+    for w in &words {
+        if ENGLISH_WORDS.contains(w) {
+            problems.push(format!("English word {w:?}"));
+        }
+        if TABLE_NAMES.contains(w) {
+            problems.push(format!("table name {w:?}"));
+        }
+        let hex = w.chars().filter(|c| c.is_ascii_hexdigit()).count();
+        if hex == w.len() && w.len() > 12 && w.chars().any(|c| c.is_ascii_digit()) {
+            problems.push(format!("hex id {w}"));
+        }
+    }
+    let bytes = part.as_bytes();
+    for i in 0..bytes.len().saturating_sub(13) {
+        if bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+            && bytes[i + 4] == b'-'
+            && bytes[i + 7] == b'-'
+            && bytes[i + 10] == b'T'
+        {
+            problems.push("an ISO timestamp".into());
+        }
+    }
+    problems
 }

@@ -388,6 +388,10 @@ cli-import-preview =
       Datenbank:     { $database }
     Zuerst wird ein SICHERHEITSBACKUP der Datenbank angelegt.
 # Eine Zeile unter cli-import-preview.
+# Eine Zeile je Klient unter cli-import-preview (nach "  - "), und die
+# Umbenennung, wenn die BEM-ID hier schon vergeben ist.
+cli-import-preview-client = { $bem_id } (Verfahren: { $status })
+cli-import-preview-renamed = → wird als { $stored } gespeichert, die BEM-ID ist hier schon vergeben
 cli-import-preview-deletes = Ältere Sicherungen, die gelöscht werden: { $backups }
 cli-import-confirm = Diese Klienten jetzt übernehmen?
 cli-import-confirm-hint = prüfen Sie die Übergabedatei mit `bemx inspect` und geben Sie dann --yes an
@@ -503,3 +507,27 @@ cli-handover-cancelled = Übergabe { $id } zurückgenommen: { $clients ->
         [one] 1 Klient ist
        *[other] { $clients } Klienten sind
     } wieder in dieser Installation. Eine Empfangsbestätigung für diese Übergabedatei wird ab jetzt beanstandet.
+
+## Tables and catalogues of the reference schema by their labels (cli-table-<table>),
+## looked up at run time by `output::table_label`; other tables show their name.
+cli-table-clients = Klienten
+cli-table-bem-cases = BEM-Verfahren
+cli-table-actions = Aktionen
+cli-table-action-participants = Teilnehmende an Aktionen
+cli-table-action-results = Ergebnisse von Aktionen
+cli-table-action-tasks = Aufgaben aus Aktionen
+cli-table-deletion-schedule = Löschfristen
+cli-table-documents = Dokumente
+cli-table-consents = Einwilligungen
+cli-table-funding-applications = Förderanträge
+cli-table-measures = Maßnahmen
+cli-table-sick-days-after = Fehltage nach dem Verfahren
+cli-table-sick-leave-periods = Arbeitsunfähigkeitszeiten
+cli-table-surveys = Befragungen
+cli-table-survey-answers = Antworten der Befragungen
+cli-table-cat-action-type = Katalog: Arten von Aktionen
+cli-table-cat-department = Katalog: Abteilungen
+cli-table-cat-funding-body = Katalog: Kostenträger
+cli-table-cat-funding-type = Katalog: Arten der Förderung
+cli-table-cat-job-function = Katalog: Tätigkeiten
+cli-table-cat-measure = Katalog: Maßnahmen

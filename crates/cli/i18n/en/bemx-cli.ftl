@@ -321,6 +321,10 @@ cli-import-preview =
       clients:   { $clients }, documents: { $documents }
       into:      { $database }
     A SICHERHEITSBACKUP of the database is made first.
+# One line per client below cli-import-preview (after "  - "), and the
+# rename the merge will make when its BEM-ID is taken here.
+cli-import-preview-client = { $bem_id } (case: { $status })
+cli-import-preview-renamed = → will be stored as { $stored }, the BEM-ID is taken here
 # A line added below cli-import-preview.
 cli-import-preview-deletes = Older backups that will be deleted: { $backups }
 cli-import-confirm = Import these clients now?
@@ -425,3 +429,27 @@ cli-handover-cancel-question = Take the clients of handover { $id } back? Do thi
 cli-handover-cancel-hint = make sure the receiver never imported the bundle, then pass --yes
 cli-handover-nothing-changed = Nothing changed.
 cli-handover-cancelled = Handover { $id } cancelled: { $clients } clients are back in this installation. A receipt for this bundle will now be flagged.
+
+## Tables and catalogues of the reference schema by their labels (cli-table-<table>),
+## looked up at run time by `output::table_label`; other tables show their name.
+cli-table-clients = clients
+cli-table-bem-cases = BEM cases
+cli-table-actions = actions
+cli-table-action-participants = action participants
+cli-table-action-results = action results
+cli-table-action-tasks = action tasks
+cli-table-deletion-schedule = deletion schedule
+cli-table-documents = documents
+cli-table-consents = consents
+cli-table-funding-applications = funding applications
+cli-table-measures = measures
+cli-table-sick-days-after = sick days after the case
+cli-table-sick-leave-periods = sick leave periods
+cli-table-surveys = surveys
+cli-table-survey-answers = survey answers
+cli-table-cat-action-type = catalogue: action types
+cli-table-cat-department = catalogue: departments
+cli-table-cat-funding-body = catalogue: funding bodies
+cli-table-cat-funding-type = catalogue: funding types
+cli-table-cat-job-function = catalogue: job functions
+cli-table-cat-measure = catalogue: measures

@@ -50,6 +50,9 @@ struct ManifestView {
     schema_version: u64,
     schema_matches_local: Option<bool>,
     clients: Vec<String>,
+    /// The clients by BEM-ID with their case status (issue 15.3), when the
+    /// table entries could be read.
+    incoming: Option<Vec<bemx_import::import::IncomingClient>>,
     tables: Vec<TableView>,
     entries: Vec<EntryView>,
     payload_bytes: u64,
@@ -131,6 +134,7 @@ fn manifest_view(ctx: &Ctx, reader: &BundleReader<std::fs::File>) -> anyhow::Res
         schema_version: m.schema.version,
         schema_matches_local,
         clients: m.clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect(),
+        incoming: None,
         tables: m.tables.iter().map(|t| TableView { name: t.name.clone(), rows: t.rows }).collect(),
         entries: m.entries.iter().map(|e| EntryView { path: e.path.clone(), size: e.size }).collect(),
         payload_bytes: m.payload_size(),
@@ -173,8 +177,13 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
             .map_err(UnpackError::Io)
             .and_then(|f| BundleReader::open(f, me(&identity), &contacts, false));
         match opened {
-            Ok(reader) => {
-                let m = manifest_view(ctx, &reader)?;
+            Ok(mut reader) => {
+                let mut m = manifest_view(ctx, &reader)?;
+                // Issue 15.3: the clients by BEM-ID with their case status,
+                // read from the table entries at the start. Best effort:
+                // inspect shows what it can of a damaged or cut bundle
+                // (verify says what is wrong with it).
+                m.incoming = bemx_import::import::bundle_clients(&mut reader).ok();
                 if m.sender.trust != "trusted" {
                     failure = Some(
                         Failure::new(
@@ -232,7 +241,7 @@ fn print_inspect(ctx: &Ctx, v: &InspectView) -> anyhow::Result<()> {
         return Ok(());
     };
     out.line(fl!("cli-inspect-bundle-id", id = m.bundle_id.as_str()))?;
-    out.line(fl!("cli-inspect-created", created = m.created.as_str()))?;
+    out.line(fl!("cli-inspect-created", created = bemx_i18n::datetime_of(&m.created)))?;
     let who = m
         .sender
         .contact
@@ -252,14 +261,29 @@ fn print_inspect(ctx: &Ctx, v: &InspectView) -> anyhow::Result<()> {
     };
     out.line(fl!("cli-inspect-schema", version = m.schema_version, comparison = schema))?;
     match &m.already_imported {
-        Some(at) => out.line(fl!("cli-inspect-already-imported", at = at.as_str()))?,
+        Some(at) => out.line(fl!("cli-inspect-already-imported", at = bemx_i18n::datetime_of(at)))?,
         None => out.line(fl!("cli-inspect-not-imported"))?,
     }
     out.line(fl!("cli-inspect-clients", count = m.clients.len()))?;
-    for c in &m.clients {
-        out.line(format!("  {c}"))?;
+    match &m.incoming {
+        Some(list) => {
+            for c in list {
+                let status =
+                    c.case_status.as_deref().map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = s));
+                out.line(format!(
+                    "  {}",
+                    fl!("cli-import-preview-client", bem_id = c.bem_id.as_str(), status = status)
+                ))?;
+            }
+        }
+        None => {
+            for c in &m.clients {
+                out.line(format!("  {c}"))?;
+            }
+        }
     }
-    let rows: Vec<Vec<String>> = m.tables.iter().map(|t| vec![t.name.clone(), t.rows.to_string()]).collect();
+    let rows: Vec<Vec<String>> =
+        m.tables.iter().map(|t| vec![crate::output::table_label(&t.name), t.rows.to_string()]).collect();
     let header = [fl!("cli-inspect-column-table"), fl!("cli-inspect-column-rows")];
     out.line(table(&header.each_ref().map(String::as_str), &rows))?;
     let docs = m.entries.iter().filter(|e| e.path.starts_with(bemx_format::BLOBS_PREFIX)).count();

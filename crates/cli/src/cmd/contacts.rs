@@ -140,7 +140,7 @@ fn list(ctx: &Ctx) -> anyhow::Result<()> {
                 c.name().to_owned(),
                 c.fingerprint().to_string(),
                 c.card.installation_id.hyphenated().to_string(),
-                c.added_at.clone(),
+                bemx_i18n::datetime_of(&c.added_at),
             ]
         })
         .collect();

@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                         state_text(&h.state),
                         h.clients.to_string(),
                         h.recipient_name.clone(),
-                        h.created_at.clone(),
+                        bemx_i18n::datetime_of(&h.created_at),
                     ]
                 })
                 .collect();

@@ -64,16 +64,34 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
         bundle = preview.bundle_path.display().to_string(),
         sender = preview.sender_name.as_str(),
         fingerprint = preview.sender_fingerprint.as_str(),
-        created = preview.created.as_str(),
+        created = bemx_i18n::datetime_of(&preview.created),
         clients = preview.clients,
         documents = preview.documents,
         database = preview.database.display().to_string()
     );
+    // Issue 15.3: each client by BEM-ID with its case status, and the
+    // renames the merge will make, before the question.
+    for c in &preview.incoming {
+        let status = c.case_status.as_deref().map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = s));
+        text.push('\n');
+        text.push_str(&format!(
+            "  - {}",
+            fl!("cli-import-preview-client", bem_id = c.bem_id.as_str(), status = status)
+        ));
+        if let Some((_, stored)) = preview.renames.iter().find(|(wanted, _)| *wanted == c.bem_id) {
+            text.push_str(&format!(" {}", fl!("cli-import-preview-renamed", stored = stored.as_str())));
+        }
+    }
     if !preview.backups_to_delete.is_empty() {
         text.push('\n');
         text.push_str(&fl!("cli-import-preview-deletes", backups = preview.backups_to_delete.join(", ")));
     }
-    ctx.out.note(text);
+    // What the user is asked about is shown even with --quiet.
+    if ctx.yes {
+        ctx.out.note(text)
+    } else {
+        eprintln!("{}", crate::output::short_ids(&text))
+    }
     if !prompt::confirm(ctx.yes, &fl!("cli-import-confirm"), &fl!("cli-import-confirm-hint"))? {
         ctx.out.note(fl!("cli-import-nothing"));
         return Ok(());
@@ -117,7 +135,14 @@ fn print_report(ctx: &Ctx, r: &ImportReport, sender: &str) -> anyhow::Result<()>
         added.entry(catalogue.as_str()).or_default().push(code.as_str());
     }
     for (catalogue, codes) in added {
-        out.line(format!("  {}", fl!("cli-import-done-catalogue", catalogue = catalogue, codes = codes.join(", "))))?;
+        out.line(format!(
+            "  {}",
+            fl!(
+                "cli-import-done-catalogue",
+                catalogue = crate::output::table_label(catalogue),
+                codes = codes.join(", ")
+            )
+        ))?;
     }
     if !r.backups_deleted.is_empty() {
         out.line(format!("  {}", fl!("cli-import-done-backups-deleted", count = r.backups_deleted.len())))?;

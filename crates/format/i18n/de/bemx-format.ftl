@@ -184,3 +184,12 @@ format-entry-type-pax-global-header = globaler PAX-Kopf
 format-entry-type-gnu-long-name = langer GNU-Name
 format-entry-type-old-style = Datei im alten Stil (ohne Typ)
 format-entry-type-unknown = unbekannter Typ { $flag }
+
+# What age reports about a damaged header. English output shows age's own
+# words; these are shown in the other languages (age has no German).
+format-age-invalid-mac = der Prüfcode des Verschlüsselungskopfs stimmt nicht
+format-age-invalid-header = der Verschlüsselungskopf ist ungültig
+format-age-key-decryption-failed = ein verschlüsselter Schlüssel ließ sich nicht entschlüsseln
+format-age-decryption-failed = die Entschlüsselung ist fehlgeschlagen
+# What zstd reports, shown in languages other than English (zstd speaks English).
+format-zstd-damaged = die komprimierten Daten lassen sich nicht entpacken

@@ -184,3 +184,12 @@ format-entry-type-pax-global-header = PAX global header
 format-entry-type-gnu-long-name = GNU long name
 format-entry-type-old-style = old-style file (no type)
 format-entry-type-unknown = unknown type { $flag }
+
+# What age reports about a damaged header. English output shows age's own
+# words; these are shown in the other languages (age has no German).
+format-age-invalid-mac = the header MAC is invalid
+format-age-invalid-header = the header is invalid
+format-age-key-decryption-failed = an encrypted key could not be decrypted
+format-age-decryption-failed = decryption failed
+# What zstd reports, shown in languages other than English (zstd speaks English).
+format-zstd-damaged = the compressed data cannot be unpacked

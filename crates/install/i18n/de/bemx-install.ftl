@@ -134,3 +134,7 @@ install-backup-usage-warning = { $count ->
 
 # A size under 1000 bytes (larger ones: 3.1 GB, with the decimal comma in German).
 install-size-bytes = { $n } Bytes
+
+# The start of a bundle id that fits several (handover cancel, receipt).
+install-ambiguous-bundle = die Kennung { $query } passt zu mehr als einer Übergabe: { $matches }
+install-ambiguous-bundle-advice = geben Sie mehr Zeichen der Kennung an

@@ -126,3 +126,7 @@ install-backup-usage-warning = the { $count } backups take { $total } and only {
 
 # A size under 1000 bytes (larger ones: 3.1 GB, with the decimal comma in German).
 install-size-bytes = { $n } bytes
+
+# The start of a bundle id that fits several (handover cancel, receipt).
+install-ambiguous-bundle = the bundle id { $query } fits more than one bundle: { $matches }
+install-ambiguous-bundle-advice = give more of the id
