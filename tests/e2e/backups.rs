@@ -145,3 +145,46 @@ fn db_check_names_a_planted_trigger() {
     assert_eq!(v.code, 1);
     assert_eq!(v.json()["ok"], false);
 }
+
+/// Issue 15.3: before `backup restore` asks, it says which clients will
+/// disappear (made here after the backup) and which come back (deleted
+/// here after it); said no, nothing changes.
+#[test]
+fn restore_says_which_clients_disappear_or_come_back_before_it_asks() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    anna.seed_with(3, 1, DOCS);
+    let name = anna.run(&["backup", "create", "--json"]).success().json()["name"].as_str().unwrap().to_owned();
+    let gone: String =
+        anna.sql().query_row("SELECT bem_id FROM clients ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    anna.sql_rw().execute("DELETE FROM clients WHERE bem_id = ?1", [&gone]).unwrap();
+    anna.seed_with(2, 5, DOCS);
+    let added: Vec<String> = {
+        let conn = anna.sql();
+        let mut stmt = conn.prepare("SELECT bem_id FROM clients ORDER BY id DESC LIMIT 2").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    // No terminal, no --yes: the changes are shown, then the question is refused.
+    let db = snapshot(&anna.db_path());
+    let backups = contents_under(&backups_dir(&anna));
+    let asked = anna.run(&["backup", "restore", &name]).refused_with("not a terminal");
+    assert!(asked.stderr.contains("will come back") && asked.stderr.contains(&gone), "{}", asked.stderr);
+    assert!(asked.stderr.contains("will disappear"), "{}", asked.stderr);
+    for b in &added {
+        assert!(asked.stderr.contains(b.as_str()), "{b} not named:\n{}", asked.stderr);
+    }
+    assert_unchanged(&anna.db_path(), &db);
+    assert_eq!(contents_under(&backups_dir(&anna)), backups, "the backups folder changed");
+    assert!(
+        !anna.home.join("restore.partial").exists()
+            && std::fs::read_dir(&anna.home)
+                .unwrap()
+                .all(|e| { !e.unwrap().file_name().to_string_lossy().contains("restore") }),
+        "the decrypted copy was removed"
+    );
+    // With --yes it is done, and the client is back.
+    anna.run(&["backup", "restore", &name, "--yes"]).success();
+    let back: i64 =
+        anna.sql().query_row("SELECT count(*) FROM clients WHERE bem_id = ?1", [&gone], |r| r.get(0)).unwrap();
+    assert_eq!(back, 1);
+}

@@ -128,6 +128,65 @@ pub fn restore(
     identity: &bemx_identity::Identity,
     name: &str,
 ) -> Result<RestoreReport, InstallError> {
+    prepare_restore(home, lock, identity, name)?.commit(home, lock, identity)
+}
+
+/// What a restore will change in the client list, for the question before
+/// it (issue 15, item 3): BEM-IDs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RestoreChanges {
+    /// Clients here now that the backup does not hold: made or brought
+    /// back here after it was taken (an imported one refuses the restore).
+    pub disappear: Vec<String>,
+    /// Clients the backup holds that are not here now: deleted here after
+    /// it was taken (handed-over ones are purged again, never back).
+    pub come_back: Vec<String>,
+}
+
+/// A restore checked and ready: the backup decrypted beside the database,
+/// verified and brought up to date with the records, not yet swapped in.
+/// Dropped without [`PreparedRestore::commit`], its file is removed and
+/// nothing has changed.
+#[derive(Debug)]
+pub struct PreparedRestore {
+    name: String,
+    guard: bemx_format::durable::TempFile,
+    applied: journal::Applied,
+    /// What the restore will change.
+    pub changes: RestoreChanges,
+}
+
+impl PreparedRestore {
+    /// Backs up the current state and swaps the restored database in.
+    pub fn commit(
+        self,
+        home: &Home,
+        lock: &InstallLock,
+        identity: &bemx_identity::Identity,
+    ) -> Result<RestoreReport, InstallError> {
+        let db_path = home.db_path();
+        let previous =
+            if db_path.exists() { Some(create_backup(home, lock, identity, PRE_RESTORE_PREFIX)?.name) } else { None };
+        self.guard.persist(db_path).map_err(|e| InstallError::io(crate::IoAction::ReplacingDatabase, db_path, e))?;
+        Ok(RestoreReport {
+            restored: self.name,
+            previous_state_backup: previous,
+            clients_purged_again: self.applied.purged.len(),
+            handovers_reopened: self.applied.reopened.len(),
+        })
+    }
+}
+
+/// Everything of [`restore`] up to the swap: the signature checked, the
+/// backup decrypted into a temporary file and compared with the signed
+/// hash, the records applied to it, the loss of an imported client
+/// refused, and what the client list will look like afterwards.
+pub fn prepare_restore(
+    home: &Home,
+    lock: &InstallLock,
+    identity: &bemx_identity::Identity,
+    name: &str,
+) -> Result<PreparedRestore, InstallError> {
     let source = backup::backup_path(&home.backups_dir(), name)?;
     if !source.is_file() {
         return Err(InstallError::Backup { name: name.to_string(), problem: BackupProblem::Missing });
@@ -186,23 +245,32 @@ pub fn restore(
         // Purging again left the clients' original pages in the temp
         // file's journal; overwrite them before the journal is removed.
         bemx_db::scrub_journal(restored.conn())?;
-        Ok::<_, InstallError>(applied)
+        let after = restored.clients_list(true)?;
+        Ok::<_, InstallError>((applied, after))
     })();
     // The temp file's journal must not outlive it, whether the check passed
     // or not: after a refusal it is still kept (PERSIST) and holds pages.
     let wiped = bemx_db::wipe_file(&bemx_db::journal_path(&temp));
-    let applied = checked?;
+    let (applied, after) = checked?;
     wiped?;
+    let before = match &current {
+        Some(s) => s.db.clients_list(true)?,
+        None => Vec::new(),
+    };
     drop(current);
-    let previous =
-        if db_path.exists() { Some(create_backup(home, lock, identity, PRE_RESTORE_PREFIX)?.name) } else { None };
-    guard.persist(db_path).map_err(|e| InstallError::io(crate::IoAction::ReplacingDatabase, db_path, e))?;
-    Ok(RestoreReport {
-        restored: name.to_string(),
-        previous_state_backup: previous,
-        clients_purged_again: applied.purged.len(),
-        handovers_reopened: applied.reopened.len(),
-    })
+    let changes = RestoreChanges {
+        disappear: before
+            .iter()
+            .filter(|c| !after.iter().any(|a| a.uuid == c.uuid))
+            .map(|c| c.bem_id.clone())
+            .collect(),
+        come_back: after
+            .iter()
+            .filter(|a| !before.iter().any(|c| c.uuid == a.uuid))
+            .map(|a| a.bem_id.clone())
+            .collect(),
+    };
+    Ok(PreparedRestore { name: name.to_string(), guard, applied, changes })
 }
 
 #[cfg(test)]

@@ -180,6 +180,10 @@ cli-backup-written = Sicherung { $name } geschrieben ({ $size }), verschlüsselt
 cli-backup-delete-question = Sicherung { $name } endgültig löschen? Sie kann danach nicht mehr wiederhergestellt werden. Fortfahren?
 cli-backup-check-name-hint = prüfen Sie den Namen der Sicherung mit `bemx backup list` und geben Sie dann --yes an
 cli-backup-deleted = Sicherung { $name } gelöscht.
+# Before the restore question: which clients disappear or come back, and why.
+cli-backup-restore-disappear = diese Klienten sind jetzt hier, aber nicht in der Sicherung, und verschwinden daher (nach der Sicherung hier angelegt oder zurückgeholt; sie bleiben in der Sicherung des jetzigen Stands erhalten): { $clients }
+cli-backup-restore-come-back = diese Klienten sind in der Sicherung, aber jetzt nicht hier, und kommen daher zurück (nach der Sicherung hier gelöscht): { $clients }
+cli-backup-restore-same-clients = die Sicherung enthält dieselben Klienten wie dieser PC jetzt (ihre Daten können sich unterscheiden)
 cli-backup-restore-question = Wiederherstellen ERSETZT die ganze Datenbank durch die Sicherung { $name } (eine Übernahme würde stattdessen hinzufügen). Der aktuelle Stand wird vorher gesichert. Fortfahren?
 cli-backup-restored = Datenbank aus { $name } wiederhergestellt.
 # Eingerückt unter cli-backup-restored.

@@ -146,6 +146,10 @@ cli-backup-written = Backup { $name } written ({ $size }), encrypted to and sign
 cli-backup-delete-question = Delete backup { $name } for good? It cannot be restored afterwards. Continue?
 cli-backup-check-name-hint = check the backup name with `bemx backup list`, then pass --yes
 cli-backup-deleted = Backup { $name } deleted.
+# Before the restore question: which clients disappear or come back, and why.
+cli-backup-restore-disappear = these clients are here now and not in the backup, so they will disappear (made or brought back here after it was taken; they stay in the backup of the current state): { $clients }
+cli-backup-restore-come-back = these clients are in the backup and not here now, so they will come back (deleted here after it was taken): { $clients }
+cli-backup-restore-same-clients = the backup holds the same clients as this PC now (their records may differ)
 cli-backup-restore-question = Restore REPLACES the whole database with backup { $name } (an import would add to it instead). The current state is backed up first. Continue?
 cli-backup-restored = Database restored from { $name }.
 # Indented under cli-backup-restored.

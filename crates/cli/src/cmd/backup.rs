@@ -103,6 +103,27 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
         BackupCommand::Restore { name } => {
             let lock = home::lock(home)?;
             let identity = home::load_identity(home)?;
+            // Issue 15.3: checked and decrypted first, so the question can
+            // say which clients will disappear or come back, and what is
+            // confirmed is what is swapped in.
+            let prepared = bemx_install::restore::prepare_restore(home, &lock, &identity, name)?;
+            let mut preview = Vec::new();
+            if !prepared.changes.disappear.is_empty() {
+                preview.push(fl!("cli-backup-restore-disappear", clients = prepared.changes.disappear.join(", ")));
+            }
+            if !prepared.changes.come_back.is_empty() {
+                preview.push(fl!("cli-backup-restore-come-back", clients = prepared.changes.come_back.join(", ")));
+            }
+            if preview.is_empty() {
+                preview.push(fl!("cli-backup-restore-same-clients"));
+            }
+            let preview = preview.join("\n");
+            // What the user is asked about is shown even with --quiet.
+            if ctx.yes {
+                ctx.out.note(&preview)
+            } else {
+                eprintln!("{preview}")
+            }
             if !prompt::confirm(
                 ctx.yes,
                 &fl!("cli-backup-restore-question", name = name.as_str()),
@@ -111,7 +132,7 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
                 ctx.out.note(fl!("cli-nothing-changed"));
                 return Ok(());
             }
-            let report = bemx_install::restore::restore(home, &lock, &identity, name)?;
+            let report = prepared.commit(home, &lock, &identity)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&report);
             }
