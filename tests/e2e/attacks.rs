@@ -603,12 +603,12 @@ fn forgery_a_trusted_colleague_cannot_consume_or_confirm_another_senders_handove
     s.bernd.run(&["import", "--yes", "--receipt", path_str(&receipt), path_str(&same_id)]).success();
     // Her receipt names her as the sender and her manifest: Anna refuses it.
     let anna_db = snapshot(&s.anna.db_path());
-    s.anna.run(&["handover", "confirm", path_str(&receipt)]).refused_with("does not match this handover");
+    s.anna.run(&["handover", "confirm", "--yes", path_str(&receipt)]).refused_with("does not match this handover");
     assert!(snapshot(&s.anna.db_path()) == anna_db, "the refused receipt changed nothing");
     // Anna's real bundle still imports, and its receipt confirms her handover.
     let real = s.world.path().join("anna.receipt");
     s.bernd.run(&["import", "--yes", "--receipt", path_str(&real), path_str(&s.bundle)]).success();
-    s.anna.run(&["handover", "confirm", path_str(&real)]).success();
+    s.anna.run(&["handover", "confirm", "--yes", path_str(&real)]).success();
 }
 
 #[test]
@@ -770,10 +770,10 @@ fn replay_after_restoring_an_older_backup_is_refused() {
     assert!(snapshot(&s.bernd.db_path()) == db, "the refused restore changed nothing");
 
     // Anna confirms; Bernd hands the clients back to her and she confirms his receipt.
-    s.anna.run(&["handover", "confirm", path_str(&s.bundle.with_extension("receipt"))]).success();
+    s.anna.run(&["handover", "confirm", "--yes", path_str(&s.bundle.with_extension("receipt"))]).success();
     let back = export(&s.bernd, "Anna", &s.exported, "back.bemx");
     s.anna.run(&["import", "--yes", path_str(&back)]).success();
-    s.bernd.run(&["handover", "confirm", path_str(&back.with_extension("receipt"))]).success();
+    s.bernd.run(&["handover", "confirm", "--yes", path_str(&back.with_extension("receipt"))]).success();
     s.bernd.run(&["backup", "restore", &name, "--yes"]).success();
     // The restored database predates the import; the ledger file outside it does not.
     let id = bundle_id(&s);

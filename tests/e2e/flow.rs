@@ -844,7 +844,17 @@ fn handover_confirm_purges_the_clients_from_every_table() {
     h.import(&[]).success();
     let counts_before = table_counts(&h.anna);
 
-    let run = h.anna.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).success();
+    // Issue 15.3: the clients that will go are named before the question;
+    // without a terminal and --yes, nothing is removed.
+    let db = snapshot(&h.anna.db_path());
+    let asked = h.anna.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).refused_with("not a terminal");
+    assert!(asked.stderr.contains("removes these clients from this PC for good"), "{}", asked.stderr);
+    for b in &h.bem_ids {
+        assert!(asked.stderr.contains(b.as_str()), "{b} named:\n{}", asked.stderr);
+    }
+    assert_unchanged(&h.anna.db_path(), &db);
+
+    let run = h.anna.run(&["handover", "confirm", "--yes", h.receipt().to_str().unwrap()]).success();
     assert!(
         run.stdout.contains(&format!("Handover {} confirmed: {} clients", &h.bundle_id[..12], h.uuids.len())),
         "{}",
@@ -885,7 +895,7 @@ fn handover_confirm_purges_the_clients_from_every_table() {
 
     // Confirming again, or cancelling a confirmed handover, is refused.
     let db = snapshot(&h.anna.db_path());
-    h.anna.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).refused_with("already confirmed");
+    h.anna.run(&["handover", "confirm", "--yes", h.receipt().to_str().unwrap()]).refused_with("already confirmed");
     h.anna.run(&["handover", "cancel", &h.bundle_id, "--yes"]).refused_with("only an open handover can be cancelled");
     assert_unchanged(&h.anna.db_path(), &db);
 }
@@ -913,7 +923,7 @@ fn handover_confirm_leaves_no_trace_in_the_database_file() {
     };
     assert!(!samples.is_empty());
     h.import(&[]).success();
-    h.anna.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).success();
+    h.anna.run(&["handover", "confirm", "--yes", h.receipt().to_str().unwrap()]).success();
     let file = snapshot(&h.anna.db_path());
     let left = samples.iter().filter(|s| file.windows(s.len()).any(|w| w == s.as_slice())).count();
     assert_eq!(
@@ -940,17 +950,17 @@ fn handover_refuses_tampered_and_foreign_receipts() {
         let mut bytes = receipt.clone();
         bytes[pos] ^= 0x01;
         std::fs::write(&tampered, bytes).unwrap();
-        let run = h.anna.run(&["handover", "confirm", tampered.to_str().unwrap()]).refused();
+        let run = h.anna.run(&["handover", "confirm", "--yes", tampered.to_str().unwrap()]).refused();
         assert!(run.stdout.is_empty(), "byte {pos}: {}", run.stdout);
         assert_unchanged(&h.anna.db_path(), &db);
     }
-    let run = h.anna.run(&["handover", "confirm", tampered.to_str().unwrap()]).refused_with("receipt");
+    let run = h.anna.run(&["handover", "confirm", "--yes", tampered.to_str().unwrap()]).refused_with("receipt");
     assert!(run.stderr.contains("signature"), "the last byte is the signature's: {}", run.stderr);
     // Cut short, or not a receipt at all.
     std::fs::write(&tampered, &receipt[..receipt.len() / 2]).unwrap();
-    h.anna.run(&["handover", "confirm", tampered.to_str().unwrap()]).refused_with("receipt");
-    h.anna.run(&["handover", "confirm", h.bundle_arg()]).refused_with("receipt");
-    h.anna.run(&["handover", "confirm", "no-such.receipt"]).refused_with("cannot read the receipt");
+    h.anna.run(&["handover", "confirm", "--yes", tampered.to_str().unwrap()]).refused_with("receipt");
+    h.anna.run(&["handover", "confirm", "--yes", h.bundle_arg()]).refused_with("receipt");
+    h.anna.run(&["handover", "confirm", "--yes", "no-such.receipt"]).refused_with("cannot read the receipt");
 
     // A receipt from another handover: Carla's bundle imported by Bernd.
     let carla = h.world.init("Carla");
@@ -959,17 +969,17 @@ fn handover_refuses_tampered_and_foreign_receipts() {
     let client = carla.clients_with_consent(true).remove(0);
     let carla_id = export(&carla, "Bernd", &[client], "carla.bemx");
     h.bernd.run(&["import", "carla.bemx", "--yes"]).success();
-    h.anna.run(&["handover", "confirm", "carla.receipt"]).refused_with(&carla_id[..12]);
+    h.anna.run(&["handover", "confirm", "--yes", "carla.receipt"]).refused_with(&carla_id[..12]);
     // And Anna's receipt on Carla's installation.
     let carla_db = snapshot(&carla.db_path());
-    carla.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).refused_with("no handover with bundle id");
+    carla.run(&["handover", "confirm", "--yes", h.receipt().to_str().unwrap()]).refused_with("no handover with bundle id");
     assert_unchanged(&carla.db_path(), &carla_db);
     assert_unchanged(&h.anna.db_path(), &db);
     let v = h.anna.run(&["handover", "list", "--json"]).success().json();
     assert_eq!(v[0]["state"], "open");
 
     // The genuine receipt still works.
-    h.anna.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).success();
+    h.anna.run(&["handover", "confirm", "--yes", h.receipt().to_str().unwrap()]).success();
 }
 
 #[test]
@@ -1005,7 +1015,7 @@ fn handover_cancel_returns_the_clients_and_flags_a_later_receipt() {
     // The receiver imported it anyway: the receipt raises the alarm.
     h.import(&[]).success();
     let db = snapshot(&h.anna.db_path());
-    let run = h.anna.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).refused_with("WARNING");
+    let run = h.anna.run(&["handover", "confirm", "--yes", h.receipt().to_str().unwrap()]).refused_with("WARNING");
     assert!(run.stderr.contains(&h.bundle_id[..12]) && run.stderr.contains("two PCs"), "{}", run.stderr);
     assert_unchanged(&h.anna.db_path(), &db);
     assert!(h.uuids.iter().all(|u| client_uuids(&h.anna).contains(u)), "the clients stay");
@@ -1081,7 +1091,7 @@ fn restore_never_brings_back_handed_over_clients_nor_reenables_a_bundle() {
     let anna_backup = h.anna.run(&["backup", "create", "--json"]).success().json()["name"].as_str().unwrap().to_owned();
     let v = h.import(&["--json"]).success().json();
     let bernd_safety = v["safety_backup"].as_str().unwrap().to_owned();
-    h.anna.run(&["handover", "confirm", h.receipt().to_str().unwrap()]).success();
+    h.anna.run(&["handover", "confirm", "--yes", h.receipt().to_str().unwrap()]).success();
     assert!(h.uuids.iter().all(|u| !client_uuids(&h.anna).contains(u)));
 
     let run = h.anna.run(&["backup", "restore", &anna_backup, "--yes"]).success();
@@ -1143,7 +1153,7 @@ fn restore_of_a_backup_from_before_an_export_keeps_the_handover_open() {
     let open = list.as_array().unwrap().iter().any(|h| h["bundle_id"] == id.as_str() && h["state"] == "open");
     assert!(open, "the handover is open after the restore: {list}");
     bernd.run(&["import", "h.bemx", "--yes"]).success();
-    anna.run(&["handover", "confirm", "h.receipt"]).success();
+    anna.run(&["handover", "confirm", "--yes", "h.receipt"]).success();
     assert!(!client_uuids(&anna).contains(&uuid));
 }
 

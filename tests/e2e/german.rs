@@ -58,7 +58,7 @@ fn a_whole_handover_speaks_german() {
     de(&world, &bernd, &["import", "--yes", "h.bemx"]).success();
     de(&world, &bernd, &["import", "--yes", "h.bemx"]).refused();
     de(&world, &anna, &["handover", "list"]).success();
-    de(&world, &anna, &["handover", "confirm", "h.receipt"]).success();
+    de(&world, &anna, &["handover", "confirm", "--yes", "h.receipt"]).success();
     de(&world, &bernd, &["backup", "list"]).success();
     de(&world, &bernd, &["backup", "create"]).success();
     de(&world, &bernd, &["db", "check"]).success();

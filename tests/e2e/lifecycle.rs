@@ -56,11 +56,11 @@ fn a_client_who_came_back_survives_a_restore_on_either_side() {
 
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     bernd.run(&["import", "--yes", path_str(&out)]).success();
-    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    anna.run(&["handover", "confirm", "--yes", path_str(&out.with_extension("receipt"))]).success();
     assert!(!has_client(&anna, &uuid));
     let back = export(&bernd, "Anna", std::slice::from_ref(&client), "back.bemx");
     anna.run(&["import", "--yes", path_str(&back)]).success();
-    bernd.run(&["handover", "confirm", path_str(&back.with_extension("receipt"))]).success();
+    bernd.run(&["handover", "confirm", "--yes", path_str(&back.with_extension("receipt"))]).success();
     assert!(has_client(&anna, &uuid) && !has_client(&bernd, &uuid));
 
     let backup = anna.run(&["backup", "create", "--json"]).success().json()["name"].as_str().unwrap().to_owned();
@@ -81,7 +81,7 @@ fn a_restore_outside_bemx_is_repaired_at_the_next_open() {
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     let before_confirm = snapshot(&anna.db_path());
     bernd.run(&["import", "--yes", path_str(&out)]).success();
-    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    anna.run(&["handover", "confirm", "--yes", path_str(&out.with_extension("receipt"))]).success();
     assert!(!has_client(&anna, &uuid));
 
     std::fs::write(anna.db_path(), &before_confirm).unwrap();
@@ -148,7 +148,7 @@ fn a_confirmed_purge_leaves_the_client_in_no_file_of_the_installation() {
 
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     bernd.run(&["import", "--yes", path_str(&out)]).success();
-    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    anna.run(&["handover", "confirm", "--yes", path_str(&out.with_extension("receipt"))]).success();
     assert!(!has_client(&anna, &uuid));
     let journal = bemx_db::journal_path(&anna.db_path());
     assert!(!journal.exists(), "the kept journal was overwritten, then removed");
@@ -181,7 +181,7 @@ fn confirm_names_the_backups_that_still_hold_the_clients_and_delete_removes_them
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     bernd.run(&["import", "--yes", path_str(&out)]).success();
 
-    let run = anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    let run = anna.run(&["handover", "confirm", "--yes", path_str(&out.with_extension("receipt"))]).success();
     assert!(run.stdout.contains("still exist, encrypted, in these backups"), "{}", run.stdout);
     assert!(run.stdout.contains(&before), "names the backup taken before: {}", run.stdout);
     let json = anna.run(&["backup", "list", "--json"]).success().json();
@@ -229,7 +229,7 @@ fn an_export_killed_before_its_commit_is_known_to_the_journal() {
     // The handover rebuilt from the journal line carries the exported
     // manifest's hash, so the receiver's receipt confirms it.
     bernd.run(&["import", "--yes", path_str(&out)]).success();
-    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    anna.run(&["handover", "confirm", "--yes", path_str(&out.with_extension("receipt"))]).success();
     assert!(!has_client(&anna, &uuid) && has_client(&bernd, &uuid), "the client lives on exactly one PC");
 }
 
@@ -241,7 +241,7 @@ fn the_records_are_never_applied_to_another_installations_database() {
     let Pair { world: _world, anna, bernd, client, .. } = pair();
     let out = export(&anna, "Bernd", std::slice::from_ref(&client), "out.bemx");
     bernd.run(&["import", "--yes", path_str(&out)]).success();
-    anna.run(&["handover", "confirm", path_str(&out.with_extension("receipt"))]).success();
+    anna.run(&["handover", "confirm", "--yes", path_str(&out.with_extension("receipt"))]).success();
     // Bernd's database now holds the client Anna's journal says is gone.
     let bernd_db = bernd.db_path();
     let before = snapshot(&bernd_db);

@@ -210,6 +210,28 @@ pub fn confirm(
     Ok(report)
 }
 
+/// What [`confirm`] with `receipt_file` will remove, for the question
+/// before it (issue 15, item 3): the bundle id the receipt names and the
+/// BEM-IDs of that open handover's clients. Reads only; the receipt is
+/// not verified here (`confirm` does, and refuses what this showed if it
+/// fails), and the clients listed are this installation's own records.
+pub fn clients_to_remove(
+    home: &Home,
+    lock: &InstallLock,
+    receipt_file: &[u8],
+) -> Result<(String, Vec<String>), InstallError> {
+    let (unverified, _, _) = Receipt::parse_unverified(receipt_file)?;
+    let bundle_id = hex::encode(unverified.bundle_id);
+    let (session, _) = Session::open_locked(home, lock)?;
+    let (state, _, uuids) = handover_row(session.db.conn(), &bundle_id)?;
+    if state != "open" {
+        // `confirm` gives the full refusal (a cancelled one is flagged).
+        return Ok((bundle_id, Vec::new()));
+    }
+    let bem_ids = bemx_db::existing_client_uuids(session.db.conn(), &uuids)?.into_iter().map(|(_, b)| b).collect();
+    Ok((bundle_id, bem_ids))
+}
+
 /// [`confirm`] inside its transaction.
 fn confirm_in(
     home: &Home,

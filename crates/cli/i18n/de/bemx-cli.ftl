@@ -498,6 +498,10 @@ cli-handover-state-confirmed = abgeschlossen
 cli-handover-state-cancelled = zurückgenommen
 cli-handover-cannot-read-receipt = die Empfangsbestätigung { $path } kann nicht gelesen werden
 cli-handover-receipt-not-found-hint = prüfen Sie den Dateinamen; die Übernahme beim Empfänger hat sie als *.receipt gespeichert
+# Before the question of handover confirm: the clients that will be removed.
+cli-handover-confirm-preview = Mit dem Abschluss der Übergabe { $id } werden diese Klienten endgültig von diesem PC entfernt (der Empfänger hat sie): { $clients }
+cli-handover-confirm-question = Übergabe abschließen und die Klienten entfernen?
+cli-handover-confirm-hint = prüfen Sie Empfangsbestätigung und Klienten, dann geben Sie --yes an
 cli-handover-confirmed = Übergabe { $id } abgeschlossen: { $clients ->
         [one] 1 Klient und alle seine
        *[other] { $clients } Klienten und alle ihre

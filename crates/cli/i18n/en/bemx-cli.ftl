@@ -426,6 +426,10 @@ cli-handover-state-confirmed = confirmed
 cli-handover-state-cancelled = cancelled
 cli-handover-cannot-read-receipt = cannot read the receipt { $path }
 cli-handover-receipt-not-found-hint = check the file name; the receiver's import wrote it as *.receipt
+# Before the question of handover confirm: the clients that will be removed.
+cli-handover-confirm-preview = Confirming handover { $id } removes these clients from this PC for good (the receiver has them): { $clients }
+cli-handover-confirm-question = Confirm the handover and remove the clients?
+cli-handover-confirm-hint = check the receipt and the clients, then pass --yes
 cli-handover-confirmed = Handover { $id } confirmed: { $clients } clients and all their { $rows } records were removed from this installation's database.
 cli-handover-still-in-backups = Their records still exist, encrypted, in these backups until they are deleted: { $backups }
 cli-handover-delete-backups = Delete each with `bemx backup delete NAME` once you no longer need it to go back to a state before this handover.

@@ -77,6 +77,17 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                         _ => failure,
                     }
                 })?;
+            // Issue 15.3: which clients will be removed, before the question.
+            let (bundle, bem_ids) = bemx_install::handover::clients_to_remove(home, &_lock, &bytes)?;
+            if !bem_ids.is_empty() {
+                let preview = fl!("cli-handover-confirm-preview", id = bundle.as_str(), clients = bem_ids.join(", "));
+                // What the user is asked about is shown even with --quiet.
+                if ctx.yes { ctx.out.note(&preview) } else { eprintln!("{}", crate::output::short_ids(&preview)) }
+            }
+            if !prompt::confirm(ctx.yes, &fl!("cli-handover-confirm-question"), &fl!("cli-handover-confirm-hint"))? {
+                ctx.out.note(fl!("cli-nothing-changed"));
+                return Ok(());
+            }
             let report =
                 bemx_install::handover::confirm(home, &_lock, &contacts, *card.installation_id.as_bytes(), &bytes)?;
             if ctx.out.is_json() {
