@@ -48,7 +48,7 @@ hand "$DIR/l2w.bemx"
 win verify l2w.bemx
 win import l2w.bemx --receipt l2w.receipt
 [ "$(win clients list --json | count)" -eq 2 ] || fail "Windows does not list the 2 imported clients"
-lin handover confirm "$DIR/l2w.receipt"
+lin handover confirm --yes "$DIR/l2w.receipt"
 [ "$(lin clients list --all --json | count)" -eq 4 ] || fail "Linux still holds the handed-over clients"
 
 echo "--- Windows exports, Linux imports"
@@ -60,7 +60,7 @@ lin verify "$DIR/w2l.bemx"
 lin import "$DIR/w2l.bemx" --receipt "$DIR/w2l.receipt"
 [ "$(lin clients list --json | count)" -eq 7 ] || fail "Linux does not list 4 + 3 clients"
 hand "$DIR/w2l.receipt"
-win handover confirm w2l.receipt
+win handover confirm --yes w2l.receipt
 [ "$(win clients list --all --json | count)" -eq 3 ] || fail "Windows still holds the handed-over clients"
 lin db check >/dev/null
 win db check >/dev/null
