@@ -972,7 +972,9 @@ fn handover_refuses_tampered_and_foreign_receipts() {
     h.anna.run(&["handover", "confirm", "--yes", "carla.receipt"]).refused_with(&carla_id[..12]);
     // And Anna's receipt on Carla's installation.
     let carla_db = snapshot(&carla.db_path());
-    carla.run(&["handover", "confirm", "--yes", h.receipt().to_str().unwrap()]).refused_with("no handover with bundle id");
+    carla
+        .run(&["handover", "confirm", "--yes", h.receipt().to_str().unwrap()])
+        .refused_with("no handover with bundle id");
     assert_unchanged(&carla.db_path(), &carla_db);
     assert_unchanged(&h.anna.db_path(), &db);
     let v = h.anna.run(&["handover", "list", "--json"]).success().json();
@@ -1454,6 +1456,12 @@ fn ctrl_c_during_the_merge_cancels_before_commit() {
                 assert!(stderr.contains("error: import cancelled before it was committed"), "{what}: {stderr}");
                 assert!(!is_after, "{what}: cancelled but committed");
                 assert!(!inst.home.with_extension("receipt").exists(), "{what}: no receipt after a cancel");
+                // Issue 20: the cancelled import's safety backup is gone too.
+                let left: Vec<_> = files_under(&backups)
+                    .into_iter()
+                    .filter(|p| p.to_string_lossy().contains("SICHERHEITSBACKUP"))
+                    .collect();
+                assert!(left.is_empty(), "{what}: a cancelled import left {left:?}");
                 cancelled += 1;
                 // The import can simply be run again (a second later: safety
                 // backup names have one-second resolution).

@@ -64,6 +64,10 @@ fn a_whole_handover_speaks_german() {
     de(&world, &bernd, &["db", "check"]).success();
     de(&world, &bernd, &["--help"]).success();
     de(&world, &bernd, &["import", "--help"]).success();
+    // `--lang de` chooses German as BEMX_LANG does, and wins over it.
+    let flagged = bernd.run_env(&["--lang", "de", "clients", "list"], &[("BEMX_LANG", "en")]).success();
+    let problems = german_problems(&flagged.stdout, &[world.path().to_str().unwrap()]);
+    assert!(problems.is_empty() && flagged.stdout.contains("EINWILLIGUNG"), "{problems:?}\n{}", flagged.stdout);
     let found = FOUND.with(|f| f.borrow().join("\n----\n"));
     assert!(found.is_empty(), "English, table names, long ids or ISO times in German output:\n{found}");
 }
