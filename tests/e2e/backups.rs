@@ -28,7 +28,7 @@ fn restore_refused(inst: &Inst, name: &str, cause: &str) {
     let strays: Vec<_> = std::fs::read_dir(&inst.home)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("restore"))
+        .filter(|n| n.contains(".bemx-restoring"))
         .collect();
     assert!(strays.is_empty(), "a decrypted file stayed behind: {strays:?}");
 }
@@ -175,13 +175,10 @@ fn restore_says_which_clients_disappear_or_come_back_before_it_asks() {
     }
     assert_unchanged(&anna.db_path(), &db);
     assert_eq!(contents_under(&backups_dir(&anna)), backups, "the backups folder changed");
-    assert!(
-        !anna.home.join("restore.partial").exists()
-            && std::fs::read_dir(&anna.home)
-                .unwrap()
-                .all(|e| { !e.unwrap().file_name().to_string_lossy().contains("restore") }),
-        "the decrypted copy was removed"
-    );
+    // The decrypted copy (`RESTORE_TEMP_FILE`) and its journal are gone.
+    for leftover in [".bemx-restoring.sqlite", ".bemx-restoring.sqlite-journal"] {
+        assert!(!anna.home.join(leftover).exists(), "{leftover} stayed behind");
+    }
     // With --yes it is done, and the client is back.
     anna.run(&["backup", "restore", &name, "--yes"]).success();
     let back: i64 =

@@ -1481,3 +1481,40 @@ fn ctrl_c_during_the_merge_cancels_before_commit() {
     }
     assert!(cancelled > 0, "Ctrl-C during the merge never cancelled the import");
 }
+
+/// Review of issue 15.3: a BEM-ID and a case status come from the sender's
+/// database; control characters in them (which could rewrite what the
+/// terminal shows, e.g. the sender line) reach the preview and inspect
+/// only escaped.
+#[test]
+fn text_from_a_bundle_cannot_steer_the_terminal() {
+    let world = World::new();
+    let anna = world.init("Anna");
+    let bernd = world.init("Bernd");
+    exchange(&anna, &bernd);
+    anna.seed_with(3, 7, DOCS);
+    let victim: String = anna.sql().query_row("SELECT bem_id FROM clients LIMIT 1", [], |r| r.get(0)).unwrap();
+    let evil = "Evil\u{1b}[2K\r\u{202e}x";
+    anna.sql_rw().execute("UPDATE clients SET bem_id = ?1 WHERE bem_id = ?2", [evil, &victim]).unwrap();
+    anna.run(&[
+        "export",
+        "--to",
+        "Bernd",
+        "--client",
+        evil,
+        "-o",
+        "evil.bemx",
+        "--without-consent",
+        "demo data of an attack test",
+    ])
+    .success();
+    let inspected = bernd.run(&["inspect", "evil.bemx"]).success();
+    let asked = bernd.run(&["import", "evil.bemx"]).refused_with("not a terminal");
+    for (what, text) in [("inspect", &inspected.stdout), ("import preview", &asked.stderr)] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\r') && !text.contains('\u{202e}'),
+            "{what}: raw control text"
+        );
+        assert!(text.contains("Evil\\u{1b}[2K\\u{d}\\u{202e}x"), "{what}: the name shown escaped:\n{text}");
+    }
+}

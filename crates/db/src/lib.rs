@@ -19,7 +19,7 @@ pub use extract::{
 pub use graph::{
     CLIENTS_TABLE, ColumnRole, ColumnSpec, TableKind, TableSpec, catalogue_tables, export_tables, stream_tables,
 };
-pub use merge::{MergeReport, Merger, PurgeReport, check_specs, existing_client_uuids, planned_renames, purge_clients};
+pub use merge::{MergeReport, Merger, PurgeReport, check_specs, existing_client_uuids, planned_bem_ids, purge_clients};
 pub use schema::{
     ClientSummary, Database, LOCAL_TABLES, SCHEMA_VERSION, configure_connection, find_client, journal_is_hot,
     journal_path, keep_journal_for_purge, migrate, schema_fingerprint, scrub_journal, wipe_file,

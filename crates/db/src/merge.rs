@@ -99,27 +99,28 @@ pub fn existing_client_uuids(conn: &Connection, uuids: &[String]) -> Result<Vec<
     Ok(out)
 }
 
-/// The BEM-IDs incoming clients will get here, in the order the merge
-/// inserts them: (incoming, stored) for each one that must be renamed
-/// because the name is taken, here or by an earlier one of them. What an
-/// import's question shows before anything is written (issue 15, item 3).
-pub fn planned_renames(conn: &Connection, incoming: &[String]) -> Result<Vec<(String, String)>> {
+/// The BEM-ID each incoming client will get here, in the order the merge
+/// inserts them: `None` where it keeps its own, `Some(stored)` where the
+/// name is taken, here or by an earlier one of them, and it is renamed.
+/// What an import's question shows before anything is written (issue 15,
+/// item 3). Each name's next free number is remembered, so many clients
+/// of one name cost one lookup each, not one per number tried before.
+pub fn planned_bem_ids(conn: &Connection, incoming: &[String]) -> Result<Vec<Option<String>>> {
     let mut stmt = conn.prepare_cached("SELECT 1 FROM clients WHERE bem_id = ?1")?;
     let mut taken_now = std::collections::HashSet::new();
-    let mut renames = Vec::new();
+    let mut next_number: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(incoming.len());
     for wanted in incoming {
         let mut candidate = wanted.clone();
-        let mut n = 2u64;
+        let n = next_number.entry(wanted.as_str()).or_insert(2);
         while taken_now.contains(&candidate) || stmt.exists([&candidate])? {
             candidate = format!("{wanted} ({n})");
-            n += 1;
+            *n += 1;
         }
-        if candidate != *wanted {
-            renames.push((wanted.clone(), candidate.clone()));
-        }
+        out.push((candidate != *wanted).then(|| candidate.clone()));
         taken_now.insert(candidate);
     }
-    Ok(renames)
+    Ok(out)
 }
 
 fn free_bem_id(conn: &Connection, wanted: &str) -> Result<String> {

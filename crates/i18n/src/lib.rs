@@ -142,6 +142,37 @@ pub fn datetime_of(rfc3339: &str) -> String {
     }
 }
 
+/// Most characters of a text from a bundle or a database shown in one
+/// line: a crafted BEM-ID must not fill the screen.
+pub const PRINTABLE_MAX: usize = 80;
+
+/// A text that came from a bundle or another program (a BEM-ID, a case
+/// status), made safe for a terminal: control characters (which could
+/// move the cursor, rewrite lines already printed or set the window
+/// title) and invisible or direction-changing characters (which could make
+/// one name look like another) are shown escaped as `\u{…}`, and the text
+/// is cut at [`PRINTABLE_MAX`] characters with `…`.
+pub fn printable(text: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+    };
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == PRINTABLE_MAX {
+            out.push('…');
+            break;
+        }
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A decimal number for people: `3.1` in English, `3,1` in German.
 pub fn decimal(text: &str) -> String {
     match current() {
@@ -343,6 +374,18 @@ mod tests {
         assert_eq!(short_id(&"ab".repeat(32)), "abababababab");
         assert_eq!(short_id("abc"), "abc");
         assert_eq!(datetime_of("not a time"), "not a time");
+    }
+
+    #[test]
+    fn texts_from_outside_cannot_steer_the_terminal() {
+        assert_eq!(printable("Anna (2)"), "Anna (2)");
+        assert_eq!(printable("Jürgen"), "Jürgen");
+        assert_eq!(printable("A\u{1b}[2K\rB"), "A\\u{1b}[2K\\u{d}B");
+        assert_eq!(printable("Ann\u{202e}a"), "Ann\\u{202e}a");
+        assert_eq!(printable("a\u{9b}b"), "a\\u{9b}b");
+        let long = "x".repeat(500);
+        assert_eq!(printable(&long).chars().count(), PRINTABLE_MAX + 1);
+        assert!(printable(&long).ends_with('…'));
     }
 
     #[test]

@@ -92,8 +92,9 @@ pub struct Preview {
     /// The clients, by BEM-ID with their case status, in the order the
     /// merge takes them.
     pub incoming: Vec<IncomingClient>,
-    /// BEM-IDs taken here, so renamed: (incoming, stored).
-    pub renames: Vec<(String, String)>,
+    /// For each of `incoming`, the BEM-ID it will be stored under when its
+    /// own is taken here (`None`: it keeps its own).
+    pub stored_as: Vec<Option<String>>,
     /// Backups the import will delete: SICHERHEITSBACKUPs of earlier
     /// attempts at this bundle, and what the retention removes.
     pub backups_to_delete: Vec<String>,
@@ -265,14 +266,20 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
     }
     #[derive(Default)]
     struct Peek {
+        /// The manifest's client count: more client rows is a bundle the
+        /// import refuses, and no reason to hold more in memory.
+        limit: usize,
         /// (sender's row id, uuid, bem_id)
         clients: Vec<(i64, String, String)>,
+        /// The sender's row ids of `clients`.
+        ids: std::collections::HashSet<i64>,
         /// sender's client id → (start date, status) of its latest case
         cases: std::collections::HashMap<i64, (String, Option<String>)>,
     }
+    /// A text value, cut to what a person is shown (a value may be 16 MiB).
     fn text(v: &Value) -> Option<String> {
         match v {
-            Value::Text(t) => Some(t.clone()),
+            Value::Text(t) => Some(t.chars().take(256).collect()),
             _ => None,
         }
     }
@@ -285,11 +292,18 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
                 "clients" => {
                     let (Some(id), Some(uuid), Some(bem)) = (at("id"), at("uuid"), at("bem_id")) else { return Ok(()) };
                     while let Some(row) = rows.next_row()? {
-                        if let (Some(Value::Integer(i)), Some(u), Some(b)) =
+                        let (Some(Value::Integer(i)), Some(u), Some(b)) =
                             (row.get(id), row.get(uuid).and_then(text), row.get(bem).and_then(text))
-                        {
-                            self.clients.push((*i, u, b));
+                        else {
+                            // A client the list could not name: the merge
+                            // would store it, so the preview must not hide it.
+                            return Err(Stop::Failed(inconsistent("a client row without a text BEM-ID")));
+                        };
+                        if self.clients.len() == self.limit {
+                            return Err(Stop::Failed(inconsistent("more client rows than the manifest lists")));
                         }
+                        self.ids.insert(*i);
+                        self.clients.push((*i, u, b));
                     }
                 }
                 "bem_cases" => {
@@ -302,6 +316,11 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
                         else {
                             continue;
                         };
+                        // Only cases of clients listed (the clients entry
+                        // comes first), so the map is bounded by them.
+                        if !self.ids.contains(c) {
+                            continue;
+                        }
                         let status = row.get(status).and_then(text);
                         let latest = self.cases.entry(*c).or_insert_with(|| (start.clone(), status.clone()));
                         if start > latest.0 {
@@ -317,12 +336,12 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
             Err(Stop::AtDocuments)
         }
     }
-    let mut peek = Peek::default();
+    let mut peek = Peek { limit: reader.manifest().clients.len(), ..Peek::default() };
     match bemx_unpack::walk(reader, &mut peek) {
         Ok(_) | Err(Stop::AtDocuments) => {}
         Err(Stop::Failed(e)) => return Err(e),
     }
-    let Peek { clients, mut cases } = peek;
+    let Peek { clients, mut cases, .. } = peek;
     Ok(clients
         .into_iter()
         .map(|(id, uuid, bem_id)| IncomingClient { uuid, bem_id, case_status: cases.remove(&id).and_then(|c| c.1) })
@@ -368,7 +387,7 @@ pub fn preview(path: &Path, inst: &Installation<'_>, retention: Retention) -> Re
     let manifest_hash = manifest_sha256(&reader);
     let incoming = bundle_clients(&mut reader)?;
     let bem_ids: Vec<String> = incoming.iter().map(|c| c.bem_id.clone()).collect();
-    let renames = bemx_db::planned_renames(session.db.conn(), &bem_ids)?;
+    let stored_as = bemx_db::planned_bem_ids(session.db.conn(), &bem_ids)?;
     let manifest = reader.manifest();
     let dir = inst.home.backups_dir();
     let abandoned = backup::abandoned_safety_backups(
@@ -396,7 +415,7 @@ pub fn preview(path: &Path, inst: &Installation<'_>, retention: Retention) -> Re
         documents: manifest.entries.iter().filter(|e| e.path.starts_with(BLOBS_PREFIX)).count(),
         database: absolute(inst.home.db_path()),
         incoming,
-        renames,
+        stored_as,
         backups_to_delete,
         manifest_sha256: manifest_hash,
     })
@@ -686,7 +705,8 @@ impl Drop for UnneededBackup {
 /// Writes the signed receipt of an earlier import again (it is kept in the
 /// import ledger), for a sender whose receipt got lost.
 /// `bundle_hex` may be the start of the id people are shown.
-pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Result<(), ImportError> {
+/// Returns the whole bundle id.
+pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Result<String, ImportError> {
     let session = Session::open(home)?;
     let bundle_hex = match bemx_install::handover::resolve_bundle_id(session.db.conn(), "import_ledger", bundle_hex) {
         Ok(id) => id,
@@ -703,7 +723,7 @@ pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Resu
         .map(Some)
         .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
     match stored {
-        Some(Some(bytes)) => receipt_file.write(&bytes),
+        Some(Some(bytes)) => receipt_file.write(&bytes).map(|()| bundle_hex),
         Some(None) => Err(bemx_install::InstallError::Receipt(ReceiptProblem::ImportRestoredAway(bundle_hex)).into()),
         None => Err(bemx_install::InstallError::Receipt(ReceiptProblem::NeverImported(bundle_hex)).into()),
     }

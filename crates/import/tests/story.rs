@@ -132,7 +132,7 @@ fn cancelled_handover_gives_clients_back_and_flags_a_late_receipt() {
     let exported = export(&a, &b, 2, &bundle);
     assert_eq!(client_count(&a, false), 1);
     let lock = a.home.lock().unwrap();
-    assert_eq!(handover::cancel(&a.home, &lock, &exported.bundle_id).unwrap(), 2);
+    assert_eq!(handover::cancel(&a.home, &lock, &exported.bundle_id).unwrap(), (exported.bundle_id.clone(), 2));
     assert_eq!(client_count(&a, false), 3);
     drop(lock);
     let receipt = dir.join("x.receipt");

@@ -41,6 +41,12 @@ pub enum InstallError {
     /// No handover with that bundle id.
     #[error("{}", fl!("install-unknown-handover", bundle = .0.as_str()))]
     UnknownHandover(String),
+    /// The database changed between a restore's question and its swap.
+    #[error("{}", fl!("install-database-changed", database = database.display().to_string()))]
+    DatabaseChanged {
+        /// The database file.
+        database: PathBuf,
+    },
     /// The start of a bundle id given fits several bundles.
     #[error("{}", fl!("install-ambiguous-bundle", query = query.as_str(), matches = matches.join(", ")))]
     AmbiguousBundle {
@@ -458,6 +464,7 @@ impl InstallError {
             },
             InstallError::UnknownHandover(_) => fl!("install-unknown-handover-advice"),
             InstallError::AmbiguousBundle { .. } => fl!("install-ambiguous-bundle-advice"),
+            InstallError::DatabaseChanged { .. } => fl!("install-database-changed-advice"),
             InstallError::HandoverState { state, attempted, .. } => match (*attempted, state.as_str()) {
                 ("confirm", "confirmed") => fl!("install-handover-state-already-confirmed-advice"),
                 ("cancel", _) => fl!("install-handover-state-cancel-advice"),

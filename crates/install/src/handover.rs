@@ -212,37 +212,40 @@ pub fn confirm(
 
 /// What [`confirm`] with `receipt_file` will remove, for the question
 /// before it (issue 15, item 3): the bundle id the receipt names and the
-/// BEM-IDs of that open handover's clients. Reads only; the receipt is
-/// not verified here (`confirm` does, and refuses what this showed if it
-/// fails), and the clients listed are this installation's own records.
+/// BEM-IDs of that open handover's clients, after every check `confirm`
+/// makes (so a refusal comes before the question). Reads only.
 pub fn clients_to_remove(
     home: &Home,
     lock: &InstallLock,
+    contacts: &Contacts,
+    own_installation: [u8; 16],
     receipt_file: &[u8],
 ) -> Result<(String, Vec<String>), InstallError> {
     let (unverified, _, _) = Receipt::parse_unverified(receipt_file)?;
     let bundle_id = hex::encode(unverified.bundle_id);
     let (session, _) = Session::open_locked(home, lock)?;
-    let (state, _, uuids) = handover_row(session.db.conn(), &bundle_id)?;
-    if state != "open" {
-        // `confirm` gives the full refusal (a cancelled one is flagged).
-        return Ok((bundle_id, Vec::new()));
-    }
+    // The same checks as the confirm itself, so a refusal (a cancelled
+    // handover's alarm above all) comes before any question.
+    let uuids = check_receipt(home, session.db.conn(), contacts, own_installation, receipt_file, &bundle_id)?;
     let bem_ids = bemx_db::existing_client_uuids(session.db.conn(), &uuids)?.into_iter().map(|(_, b)| b).collect();
     Ok((bundle_id, bem_ids))
 }
 
-/// [`confirm`] inside its transaction.
-fn confirm_in(
+/// Every check of a receipt before its purge (C2), reading only: the
+/// handover open, the receipt signed by its recorded recipient, for these
+/// two parties, this exact manifest and these clients. Returns the
+/// handover's client UUIDs. [`confirm`] runs it inside its transaction,
+/// [`clients_to_remove`] before the question.
+fn check_receipt(
     home: &Home,
-    session: &mut Session,
+    conn: &rusqlite::Connection,
     contacts: &Contacts,
     own_installation: [u8; 16],
     receipt_file: &[u8],
-    bundle_id: String,
-) -> Result<ConfirmReport, InstallError> {
-    let tx = session.begin()?;
-    let (state, fingerprint, uuids) = handover_row(&tx, &bundle_id)?;
+    bundle_id: &str,
+) -> Result<Vec<String>, InstallError> {
+    let bundle_id = bundle_id.to_owned();
+    let (state, fingerprint, uuids) = handover_row(conn, &bundle_id)?;
     match state.as_str() {
         "open" => {}
         "cancelled" => {
@@ -276,6 +279,20 @@ fn confirm_in(
     if ours.len() != uuids.len() || receipt.clients_sha256 != Receipt::clients_digest(&ours) {
         return Err(mismatch(ReceiptFacts::Clients));
     }
+    Ok(uuids)
+}
+
+/// [`confirm`] inside its transaction.
+fn confirm_in(
+    home: &Home,
+    session: &mut Session,
+    contacts: &Contacts,
+    own_installation: [u8; 16],
+    receipt_file: &[u8],
+    bundle_id: String,
+) -> Result<ConfirmReport, InstallError> {
+    let tx = session.begin()?;
+    let uuids = check_receipt(home, &tx, contacts, own_installation, receipt_file, &bundle_id)?;
     // Read before anything changes: an unreadable backups folder must
     // refuse the confirm, not fail it after the purge has committed. Named
     // by their files alone: checking signatures would need the identity.
@@ -331,8 +348,9 @@ pub const MIN_ID_PREFIX: usize = 8;
 
 /// Gives the clients of an open handover back and records the bundle as
 /// revoked; the journal's `cancelled` line is written first (invariant X1).
-/// `bundle_id` may be the start shown to people (see [`resolve_bundle_id`]).
-pub fn cancel(home: &Home, lock: &InstallLock, bundle_id: &str) -> Result<usize, InstallError> {
+/// `bundle_id` may be the start shown to people (see [`resolve_bundle_id`]);
+/// returns the whole id and the number of clients given back.
+pub fn cancel(home: &Home, lock: &InstallLock, bundle_id: &str) -> Result<(String, usize), InstallError> {
     let (mut session, _) = Session::open_locked(home, lock)?;
     let tx = session.begin()?;
     let bundle_id = resolve_bundle_id(&tx, "handovers", bundle_id)?;
@@ -345,5 +363,5 @@ pub fn cancel(home: &Home, lock: &InstallLock, bundle_id: &str) -> Result<usize,
     tx.execute("UPDATE handovers SET state = 'cancelled' WHERE bundle_id = ?1", [&bundle_id])?;
     audit::record(&tx, &now, Event::HandoverCancelled, &bundle_id, &format!("clients={}", uuids.len()))?;
     tx.commit()?;
-    Ok(uuids.len())
+    Ok((bundle_id, uuids.len()))
 }

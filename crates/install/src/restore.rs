@@ -150,26 +150,74 @@ pub struct RestoreChanges {
 #[derive(Debug)]
 pub struct PreparedRestore {
     name: String,
-    guard: bemx_format::durable::TempFile,
+    /// `None` once committed.
+    guard: Option<bemx_format::durable::TempFile>,
     applied: journal::Applied,
+    /// The database as it was when the changes were worked out.
+    seen: Option<DbStamp>,
     /// What the restore will change.
     pub changes: RestoreChanges,
+}
+
+/// SQLite's file change counter (header bytes 24..28, raised by every
+/// committed write in rollback-journal mode) and the file's size: what
+/// tells whether another program wrote to the database meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DbStamp {
+    counter: [u8; 4],
+    len: u64,
+}
+
+fn stamp(db: &std::path::Path) -> Result<Option<DbStamp>, InstallError> {
+    use std::io::Read as _;
+    let mut file = match std::fs::File::open(db) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(InstallError::io(crate::IoAction::Reading, db, e)),
+    };
+    let len = file.metadata().map_err(|e| InstallError::io(crate::IoAction::Reading, db, e))?.len();
+    let mut header = [0u8; 28];
+    file.read_exact(&mut header).map_err(|e| InstallError::io(crate::IoAction::Reading, db, e))?;
+    Ok(Some(DbStamp { counter: [header[24], header[25], header[26], header[27]], len }))
+}
+
+impl Drop for PreparedRestore {
+    /// Not committed (the user said no, or an error): the plaintext copy
+    /// is overwritten before it is removed, as every leftover of it is.
+    fn drop(&mut self) {
+        if let Some(guard) = self.guard.take() {
+            let _ = bemx_db::wipe_file(guard.path());
+        }
+    }
 }
 
 impl PreparedRestore {
     /// Backs up the current state and swaps the restored database in.
     pub fn commit(
-        self,
+        mut self,
         home: &Home,
         lock: &InstallLock,
         identity: &bemx_identity::Identity,
     ) -> Result<RestoreReport, InstallError> {
         let db_path = home.db_path();
+        // What the user confirmed was worked out against the database as
+        // it was then; another program may have written since (the
+        // installation lock keeps out only bemx). R3 again, too.
+        if stamp(db_path)? != self.seen {
+            return Err(InstallError::DatabaseChanged { database: db_path.to_path_buf() });
+        }
+        let pending = home.db_journal_path();
+        if bemx_db::journal_is_hot(db_path).map_err(|e| InstallError::io(crate::IoAction::Reading, &pending, e))? {
+            return Err(InstallError::PendingJournal { journal: pending });
+        }
         let previous =
             if db_path.exists() { Some(create_backup(home, lock, identity, PRE_RESTORE_PREFIX)?.name) } else { None };
-        self.guard.persist(db_path).map_err(|e| InstallError::io(crate::IoAction::ReplacingDatabase, db_path, e))?;
+        let Some(guard) = self.guard.take() else {
+            return Err(InstallError::DatabaseChanged { database: db_path.to_path_buf() });
+        };
+        guard.persist(db_path).map_err(|e| InstallError::io(crate::IoAction::ReplacingDatabase, db_path, e))?;
         Ok(RestoreReport {
-            restored: self.name,
+            restored: self.name.clone(),
             previous_state_backup: previous,
             clients_purged_again: self.applied.purged.len(),
             handovers_reopened: self.applied.reopened.len(),
@@ -270,7 +318,8 @@ pub fn prepare_restore(
             .map(|a| a.bem_id.clone())
             .collect(),
     };
-    Ok(PreparedRestore { name: name.to_string(), guard, applied, changes })
+    let seen = stamp(db_path)?;
+    Ok(PreparedRestore { name: name.to_string(), guard: Some(guard), applied, seen, changes })
 }
 
 #[cfg(test)]
@@ -308,6 +357,30 @@ mod tests {
             InstallError::Backup { problem, .. } => problem,
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Issue 15.3 review: what the restore question showed was worked out
+    /// against the database as it was; a write by another program before
+    /// the answer refuses the swap, and the decrypted copy is wiped.
+    #[test]
+    fn a_database_written_while_asked_is_not_replaced() {
+        let (_dir, home, id, lock) = site();
+        let b = create_backup(&home, &lock, &id, "backup").unwrap();
+        let prepared = prepare_restore(&home, &lock, &id, &b.name).unwrap();
+        assert!(home.restore_temp_path().exists());
+        // Another program (BEMdok) writes meanwhile.
+        let other = rusqlite::Connection::open(home.db_path()).unwrap();
+        other.execute("INSERT INTO meta (key, value) VALUES ('written-by', 'another program')", []).unwrap();
+        drop(other);
+        let before = std::fs::read(home.db_path()).unwrap();
+        match prepared.commit(&home, &lock, &id) {
+            Err(InstallError::DatabaseChanged { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read(home.db_path()).unwrap(), before, "the database was replaced");
+        assert!(!home.restore_temp_path().exists(), "the decrypted copy stayed");
+        // Asked again, the restore goes through.
+        prepare_restore(&home, &lock, &id, &b.name).unwrap().commit(&home, &lock, &id).unwrap();
     }
 
     #[test]

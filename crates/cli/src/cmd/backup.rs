@@ -109,10 +109,12 @@ pub fn run(ctx: &Ctx, cmd: &BackupCommand) -> anyhow::Result<()> {
             let prepared = bemx_install::restore::prepare_restore(home, &lock, &identity, name)?;
             let mut preview = Vec::new();
             if !prepared.changes.disappear.is_empty() {
-                preview.push(fl!("cli-backup-restore-disappear", clients = prepared.changes.disappear.join(", ")));
+                let names: Vec<String> = prepared.changes.disappear.iter().map(|b| bemx_i18n::printable(b)).collect();
+                preview.push(fl!("cli-backup-restore-disappear", clients = names.join(", ")));
             }
             if !prepared.changes.come_back.is_empty() {
-                preview.push(fl!("cli-backup-restore-come-back", clients = prepared.changes.come_back.join(", ")));
+                let names: Vec<String> = prepared.changes.come_back.iter().map(|b| bemx_i18n::printable(b)).collect();
+                preview.push(fl!("cli-backup-restore-come-back", clients = names.join(", ")));
             }
             if preview.is_empty() {
                 preview.push(fl!("cli-backup-restore-same-clients"));

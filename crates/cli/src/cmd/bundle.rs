@@ -183,7 +183,11 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
                 // read from the table entries at the start. Best effort:
                 // inspect shows what it can of a damaged or cut bundle
                 // (verify says what is wrong with it).
-                m.incoming = bemx_import::import::bundle_clients(&mut reader).ok();
+                // Only a trusted sender's rows are read: the header and
+                // manifest say who it is from before any content is shown.
+                if m.sender.trust == "trusted" {
+                    m.incoming = bemx_import::import::bundle_clients(&mut reader).ok();
+                }
                 if m.sender.trust != "trusted" {
                     failure = Some(
                         Failure::new(
@@ -268,12 +272,14 @@ fn print_inspect(ctx: &Ctx, v: &InspectView) -> anyhow::Result<()> {
     match &m.incoming {
         Some(list) => {
             for c in list {
-                let status =
-                    c.case_status.as_deref().map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = s));
-                out.line(format!(
-                    "  {}",
-                    fl!("cli-import-preview-client", bem_id = c.bem_id.as_str(), status = status)
-                ))?;
+                // From the sender's database: shown escaped (no control
+                // characters reach the terminal).
+                let status = c
+                    .case_status
+                    .as_deref()
+                    .map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = bemx_i18n::printable(s)));
+                let bem_id = bemx_i18n::printable(&c.bem_id);
+                out.line(format!("  {}", fl!("cli-import-preview-client", bem_id = bem_id, status = status)))?;
             }
         }
         None => {

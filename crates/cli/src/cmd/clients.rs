@@ -113,7 +113,7 @@ fn list(ctx: &Ctx, all: bool) -> anyhow::Result<()> {
         .iter()
         .map(|c| {
             vec![
-                c.bem_id.clone(),
+                bemx_i18n::printable(&c.bem_id),
                 c.uuid.clone(),
                 c.case_status.as_deref().map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = s)),
                 consent_state(c),

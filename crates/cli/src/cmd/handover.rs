@@ -78,9 +78,16 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                     }
                 })?;
             // Issue 15.3: which clients will be removed, before the question.
-            let (bundle, bem_ids) = bemx_install::handover::clients_to_remove(home, &_lock, &bytes)?;
+            let (bundle, bem_ids) = bemx_install::handover::clients_to_remove(
+                home,
+                &_lock,
+                &contacts,
+                *card.installation_id.as_bytes(),
+                &bytes,
+            )?;
             if !bem_ids.is_empty() {
-                let preview = fl!("cli-handover-confirm-preview", id = bundle.as_str(), clients = bem_ids.join(", "));
+                let names: Vec<String> = bem_ids.iter().map(|b| bemx_i18n::printable(b)).collect();
+                let preview = fl!("cli-handover-confirm-preview", id = bundle.as_str(), clients = names.join(", "));
                 // What the user is asked about is shown even with --quiet.
                 if ctx.yes { ctx.out.note(&preview) } else { eprintln!("{}", crate::output::short_ids(&preview)) }
             }
@@ -118,7 +125,7 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                 ctx.out.note(fl!("cli-handover-nothing-changed"));
                 return Ok(());
             }
-            let n = bemx_install::handover::cancel(home, &_lock, bundle_id)?;
+            let (bundle_id, n) = bemx_install::handover::cancel(home, &_lock, bundle_id)?;
             if ctx.out.is_json() {
                 return ctx.out.json(&serde_json::json!({ "bundle_id": bundle_id, "clients_returned": n }));
             }

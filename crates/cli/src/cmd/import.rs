@@ -71,15 +71,16 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
     );
     // Issue 15.3: each client by BEM-ID with its case status, and the
     // renames the merge will make, before the question.
-    for c in &preview.incoming {
-        let status = c.case_status.as_deref().map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = s));
+    for (c, stored) in preview.incoming.iter().zip(&preview.stored_as) {
+        let status = c
+            .case_status
+            .as_deref()
+            .map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = bemx_i18n::printable(s)));
+        let line = fl!("cli-import-preview-client", bem_id = bemx_i18n::printable(&c.bem_id), status = status);
         text.push('\n');
-        text.push_str(&format!(
-            "  - {}",
-            fl!("cli-import-preview-client", bem_id = c.bem_id.as_str(), status = status)
-        ));
-        if let Some((_, stored)) = preview.renames.iter().find(|(wanted, _)| *wanted == c.bem_id) {
-            text.push_str(&format!(" {}", fl!("cli-import-preview-renamed", stored = stored.as_str())));
+        text.push_str(&format!("  - {line}"));
+        if let Some(stored) = stored {
+            text.push_str(&format!(" {}", fl!("cli-import-preview-renamed", stored = bemx_i18n::printable(stored))));
         }
     }
     if !preview.backups_to_delete.is_empty() {
@@ -174,7 +175,7 @@ pub fn receipt(ctx: &Ctx, args: &ReceiptArgs) -> anyhow::Result<()> {
     let id = args.bundle_id.trim().to_ascii_lowercase();
     let short: String = id.chars().take(8).collect();
     let target = args.output.clone().unwrap_or_else(|| PathBuf::from(format!("bemx-{short}.receipt")));
-    bemx_import::import::write_receipt_again(home, &id, &target)?;
+    let id = bemx_import::import::write_receipt_again(home, &id, &target)?;
     if ctx.out.is_json() {
         return ctx.out.json(&serde_json::json!({ "bundle_id": id, "receipt": target }));
     }

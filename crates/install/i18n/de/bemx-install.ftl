@@ -138,3 +138,7 @@ install-size-bytes = { $n } Bytes
 # The start of a bundle id that fits several (handover cancel, receipt).
 install-ambiguous-bundle = die Kennung { $query } passt zu mehr als einer Übergabe: { $matches }
 install-ambiguous-bundle-advice = geben Sie mehr Zeichen der Kennung an
+
+# A restore whose database changed between its question and its swap.
+install-database-changed = ein anderes Programm hat in die Datenbank { $database } geschrieben, während Sie gefragt wurden; es wurde nichts wiederhergestellt
+install-database-changed-advice = schließen Sie BEMdok und starten Sie die Wiederherstellung erneut; sie zeigt dann, was sie jetzt ändert

@@ -130,3 +130,7 @@ install-size-bytes = { $n } bytes
 # The start of a bundle id that fits several (handover cancel, receipt).
 install-ambiguous-bundle = the bundle id { $query } fits more than one bundle: { $matches }
 install-ambiguous-bundle-advice = give more of the id
+
+# A restore whose database changed between its question and its swap.
+install-database-changed = another program wrote to the database { $database } while you were asked; nothing was restored
+install-database-changed-advice = close BEMdok and run the restore again; it will show what it changes now
