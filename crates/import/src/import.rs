@@ -269,6 +269,9 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
         /// The manifest's client count: more client rows is a bundle the
         /// import refuses, and no reason to hold more in memory.
         limit: usize,
+        /// The clients the signed manifest lists (hyphenated UUIDs): a row
+        /// of another is refused as the import refuses it (check_clients).
+        listed: std::collections::HashSet<String>,
         /// (sender's row id, uuid, bem_id)
         clients: Vec<(i64, String, String)>,
         /// The sender's row ids of `clients`.
@@ -299,8 +302,12 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
                             // would store it, so the preview must not hide it.
                             return Err(Stop::Failed(inconsistent("a client row without a text BEM-ID")));
                         };
-                        if self.clients.len() == self.limit {
-                            return Err(Stop::Failed(inconsistent("more client rows than the manifest lists")));
+                        let hyphenated = uuid::Uuid::parse_str(&u).map_or_else(|_| u.clone(), |x| x.hyphenated().to_string());
+                        if self.clients.len() == self.limit || !self.listed.contains(&hyphenated) {
+                            return Err(Stop::Failed(ImportError::ClientsDiffer {
+                                listed_not_carried: Vec::new(),
+                                carried_not_listed: vec![hyphenated],
+                            }));
                         }
                         self.ids.insert(*i);
                         self.clients.push((*i, u, b));
@@ -336,7 +343,9 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
             Err(Stop::AtDocuments)
         }
     }
-    let mut peek = Peek { limit: reader.manifest().clients.len(), ..Peek::default() };
+    let listed: std::collections::HashSet<String> =
+        reader.manifest().clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect();
+    let mut peek = Peek { limit: listed.len(), listed, ..Peek::default() };
     match bemx_unpack::walk(reader, &mut peek) {
         Ok(_) | Err(Stop::AtDocuments) => {}
         Err(Stop::Failed(e)) => return Err(e),
