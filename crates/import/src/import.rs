@@ -302,7 +302,8 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
                             // would store it, so the preview must not hide it.
                             return Err(Stop::Failed(inconsistent("a client row without a text BEM-ID")));
                         };
-                        let hyphenated = uuid::Uuid::parse_str(&u).map_or_else(|_| u.clone(), |x| x.hyphenated().to_string());
+                        let hyphenated =
+                            uuid::Uuid::parse_str(&u).map_or_else(|_| u.clone(), |x| x.hyphenated().to_string());
                         if self.clients.len() == self.limit || !self.listed.contains(&hyphenated) {
                             return Err(Stop::Failed(ImportError::ClientsDiffer {
                                 listed_not_carried: Vec::new(),
