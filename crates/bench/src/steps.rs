@@ -186,7 +186,8 @@ fn backup(root: &Path) -> Result<Measure> {
 fn floor_copy(source: &Path, target: &Path) -> Result<Measure> {
     let start = Instant::now();
     let bytes = std::fs::copy(source, target)?;
-    File::open(target)?.sync_all()?;
+    // Windows syncs only a handle opened for writing (FlushFileBuffers).
+    std::fs::OpenOptions::new().write(true).open(target)?.sync_all()?;
     let secs = start.elapsed().as_secs_f64();
     std::fs::remove_file(target)?;
     Ok(Measure { secs, bytes, rows: 0, hwm_kib: None, extra: vec![] })
