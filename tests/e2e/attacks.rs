@@ -195,7 +195,10 @@ pub(crate) fn refused_env(world: &World, on: &Inst, args: &[&str], env: &[(&str,
     }
     let mut cmd = on.command(args);
     cmd.envs(env.iter().copied()).env("BEMX_LANG", "de");
-    let german = crate::support::run_of(&on_args(on, args), cmd.output().expect("run bemx"));
+    // Started through the harness, which retries Wine's occasional failure
+    // to create a process (ERROR_INTERNAL_ERROR).
+    let child = crate::support::spawn(&mut cmd);
+    let german = crate::support::run_of(&on_args(on, args), child.wait_with_output().expect("wait for bemx"));
     assert_eq!(german.code, 1, "`bemx {}` in German:\n{}", args.join(" "), german.stderr);
     crate::support::assert_german(
         &format!("`bemx {}`", args.join(" ")),
