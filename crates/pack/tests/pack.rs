@@ -264,6 +264,18 @@ fn cancel_leaves_nothing_behind() {
     assert!(files_in(&f.out_dir).is_empty());
 }
 
+/// `n` incompressible, deterministic bytes (xorshift from `seed`).
+fn noise(mut x: u64, n: usize) -> Vec<u8> {
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
 /// A fixed in-memory source, for the file mechanics alone.
 struct Bytes(Vec<(String, Vec<u8>)>);
 impl EntrySource for Bytes {
@@ -284,15 +296,7 @@ impl EntrySource for Bytes {
 fn full_disk_at_any_point_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let key = age::x25519::Identity::generate();
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    let data: Vec<u8> = (0..300_000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let data = noise(0x2545_f491_4f6c_dd1d, 300_000);
     let write = |target: &Path, limit: Option<u64>| {
         let mut source = Bytes(vec![("tables/000-clients.cbor".into(), data.clone())]);
         let recipient = key.to_public();
@@ -449,16 +453,10 @@ fn consent_is_checked_inside_the_exports_exclusive_transaction() {
 fn the_bundle_size_bound_holds_for_incompressible_data() {
     let dir = tempfile::tempdir().unwrap();
     let key = age::x25519::Identity::generate();
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
-    let mut random = |n: usize| -> Vec<u8> {
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut random = |n: usize| {
+        seed = seed.wrapping_add(1);
+        noise(seed, n)
     };
     let sizes = [0usize, 1, 511, 512, 513, 65_536, 65_537, 300_001, 1 << 20];
     let entries: Vec<(String, Vec<u8>)> =
