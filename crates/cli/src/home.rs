@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use bemx_db::Database;
-use bemx_identity::{ContactCard, Identity, IdentityPaths};
+use bemx_identity::{ContactCard, Identity};
 use bemx_install::{Home, InstallLock};
 
 use crate::i18n::fl;
@@ -21,8 +21,7 @@ pub fn default_root() -> anyhow::Result<PathBuf> {
 
 /// Whether any part of an installation (identity or database) exists.
 pub fn has_installation(home: &Home) -> bool {
-    let paths = IdentityPaths::new(home.root());
-    paths.dir.exists() || home.db_path().exists()
+    home.exists()
 }
 
 /// The installation's public card; refuses a folder without an identity.
@@ -62,38 +61,13 @@ pub fn load_identity(home: &Home) -> anyhow::Result<Identity> {
     Ok(Identity::load(home.root(), &crate::passphrase::for_loading(home.root())?)?)
 }
 
-/// Removes what a killed bemx left behind — above all a restore's
-/// plaintext copy of the database — at the start of every command, not
-/// only of those that take the lock anyway (issue 13.16: no plaintext
-/// temp file outlives a crash past the next start). Taking the lock is
-/// what makes the files provably stale; while another bemx process holds
-/// it they may be its own work in progress, so they are left alone.
+/// Removes what a killed bemx left behind (see [`Home::clean_leftovers`]).
 pub fn clean_leftovers(home: &Home) {
-    if home.root().is_dir() && home.has_leftovers() {
-        // Failing to lock (busy, read-only folder) must not stop a
-        // command that does not need the lock; the next start tries again.
-        let _ = home.lock();
-    }
+    home.clean_leftovers();
 }
 
-/// Brings the database and the installation's record files into agreement
-/// (see `bemx_install::Session::open_locked`), so that what a listing shows
-/// is never a state the journal has overtaken — after a restore made by
-/// hand, say. Skipped while another bemx process holds the installation:
-/// that one reconciles before it acts.
+/// Brings the database and the record files into agreement before a
+/// listing (see [`Home::reconcile`]).
 pub fn reconcile(home: &Home) -> anyhow::Result<()> {
-    if !home.root().is_dir() || !home.db_path().exists() {
-        return Ok(());
-    }
-    let lock = match home.lock() {
-        Ok(lock) => lock,
-        Err(bemx_install::InstallError::Busy) => return Ok(()),
-        Err(e) => return Err(e.into()),
-    };
-    match bemx_install::Session::open_locked(home, &lock) {
-        // Listing another installation's database (`--db`) stays read-only:
-        // this installation's records are not applied to it.
-        Ok(_) | Err(bemx_install::InstallError::ForeignDatabase { .. }) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
+    Ok(home.reconcile()?)
 }

@@ -981,7 +981,7 @@ mod codes {
         add("format", bemx_format::FormatError::VARIANTS, &[]);
         add("identity", bemx_identity::IdentityError::VARIANTS, &[]);
         add("import", bemx_import::ImportError::VARIANTS, &["unpack", "format", "db", "install"]);
-        add("install", bemx_install::InstallError::VARIANTS, &["format", "db", "backup", "receipt"]);
+        add("install", bemx_install::InstallError::VARIANTS, &["format", "db", "identity", "backup", "receipt"]);
         add("install.backup", bemx_install::BackupProblem::VARIANTS, &[]);
         add("install.receipt", bemx_install::ReceiptProblem::VARIANTS, &[]);
         add("pack", bemx_pack::PackError::VARIANTS, &["db", "install", "format"]);

@@ -56,3 +56,50 @@ pub fn record(
     )?;
     Ok(())
 }
+
+/// One entry of the log, as [`list`] reads it back.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Entry {
+    /// When, RFC 3339 (UTC).
+    pub at: String,
+    /// The event name ([`Event::as_str`]).
+    pub event: String,
+    /// The bundle the event is about; empty for none.
+    pub bundle_id: String,
+    /// Ids and counts (never personal data, see the module comment).
+    pub detail: String,
+}
+
+/// The newest `limit` entries, newest first: what the desktop app's
+/// Protokoll shows.
+pub fn list(conn: &rusqlite::Connection, limit: u32) -> Result<Vec<Entry>, crate::InstallError> {
+    let mut stmt = conn.prepare(
+        "SELECT at, event, COALESCE(bundle_id, ''), COALESCE(detail, '') FROM audit_log ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok(Entry { at: r.get(0)?, event: r.get(1)?, bundle_id: r.get(2)?, detail: r.get(3)? })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_entries_come_first_and_are_capped() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, event TEXT NOT NULL, bundle_id TEXT, detail TEXT NOT NULL)",
+        )
+        .unwrap();
+        record(&conn, "2026-01-01T00:00:00Z", Event::Export, "ab", "clients=2").unwrap();
+        record(&conn, "2026-01-02T00:00:00Z", Event::ConsentRecorded, "", "client=u").unwrap();
+        record(&conn, "2026-01-03T00:00:00Z", Event::HandoverConfirmed, "ab", "clients=2").unwrap();
+        let all = list(&conn, 10).unwrap();
+        let events: Vec<&str> = all.iter().map(|e| e.event.as_str()).collect();
+        assert_eq!(events, ["handover_confirmed", "consent_recorded", "export"]);
+        assert_eq!(all[1].bundle_id, "");
+        assert_eq!(list(&conn, 2).unwrap().len(), 2);
+    }
+}

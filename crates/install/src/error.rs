@@ -197,6 +197,9 @@ pub enum InstallError {
     /// The database refused.
     #[error(transparent)]
     Db(bemx_db::DbError),
+    /// The installation's keys or contacts refused (setting one up).
+    #[error(transparent)]
+    Identity(#[from] bemx_identity::IdentityError),
 }
 
 /// Why a line of a record file (ledger, journal) cannot be read.
@@ -418,6 +421,7 @@ impl InstallError {
         match self {
             InstallError::Format(e) => e.code(),
             InstallError::Db(e) => e.code(),
+            InstallError::Identity(e) => e.code(),
             InstallError::Backup { problem, .. } => format!("install.backup.{}", <&'static str>::from(problem)),
             InstallError::Receipt(e) => format!("install.receipt.{}", <&'static str>::from(e)),
             other => format!("install.{}", <&'static str>::from(other)),
@@ -476,6 +480,7 @@ impl InstallError {
             InstallError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),
             InstallError::Format(e) => return e.advice(),
             InstallError::Db(e) => return e.advice(),
+            InstallError::Identity(e) => return e.advice(),
         })
     }
 }

@@ -44,6 +44,49 @@ impl Home {
         }
     }
 
+    /// Whether any part of an installation (identity or database) is here:
+    /// a new one must not be set up over it.
+    pub fn exists(&self) -> bool {
+        bemx_identity::IdentityPaths::new(&self.root).dir.exists() || self.db.exists()
+    }
+
+    /// Removes what a killed bemx left behind — above all a restore's
+    /// plaintext copy of the database — at the start of every command and
+    /// of the app, not only of those that take the lock anyway (issue
+    /// 13.16: no plaintext temp file outlives a crash past the next start).
+    /// Taking the lock is what makes the files provably stale; while
+    /// another bemx process holds it they may be its own work in progress,
+    /// so they are left alone.
+    pub fn clean_leftovers(&self) {
+        if self.root.is_dir() && self.has_leftovers() {
+            // Failing to lock (busy, read-only folder) must not stop a
+            // command that does not need the lock; the next start tries again.
+            let _ = self.lock();
+        }
+    }
+
+    /// Brings the database and the installation's record files into
+    /// agreement (see [`crate::Session::open_locked`]), so that what a
+    /// listing shows is never a state the journal has overtaken — after a
+    /// restore made by hand, say. Skipped while another bemx process holds
+    /// the installation: that one reconciles before it acts. Another
+    /// installation's database (`--db`) is left as it is: this
+    /// installation's records are not applied to it.
+    pub fn reconcile(&self) -> Result<(), crate::InstallError> {
+        if !self.root.is_dir() || !self.db.exists() {
+            return Ok(());
+        }
+        let lock = match self.lock() {
+            Ok(lock) => lock,
+            Err(crate::InstallError::Busy) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        match crate::Session::open_locked(self, &lock) {
+            Ok(_) | Err(crate::InstallError::ForeignDatabase { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The installation folder.
     pub fn root(&self) -> &Path {
         &self.root

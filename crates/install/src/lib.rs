@@ -23,6 +23,7 @@ pub mod lock;
 pub mod restore;
 pub mod schema;
 pub mod session;
+pub mod setup;
 pub mod space;
 
 pub use error::{BackupProblem, InstallError, IoAction, ReceiptFacts, ReceiptProblem, RecordFault};

@@ -2,8 +2,6 @@
 
 use std::path::Path;
 
-use bemx_db::Database;
-use bemx_identity::{Identity, IdentityPaths};
 use clap::Args;
 
 use crate::i18n::fl;
@@ -43,21 +41,18 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
         .hint(fl!("cli-init-db-folder-missing-hint"))
         .into());
     }
-    // A folder that exists already (made by hand, say) must be as private
-    // as one init makes: every later command that trusts a contact refuses
-    // it otherwise, so refuse it now, before anything is created.
+    // Refused before the passphrase is asked for; set-up checks it again.
     bemx_identity::check_installation_folder(home.root())?;
-    let identity = Identity::generate(&args.name)?;
     let secret = if args.passphrase { Some(passphrase::new_passphrase()?) } else { None };
-
-    create_private_dir(home.root())?;
+    let identity = bemx_install::setup::create(home, &args.name, secret.as_ref()).map_err(|e| match e {
+        // The folder could not be made: the same words as before.
+        bemx_install::InstallError::Io { path, error, .. } => anyhow::Error::from(Failure::write(
+            fl!("cli-init-create-failed", folder = path.display().to_string()),
+            &error,
+        )),
+        other => other.into(),
+    })?;
     warn_if_parent_is_shared(home.root());
-    identity.save(home.root(), secret.as_ref())?;
-    if let Err(e) = Database::create(home.db_path(), &identity.installation_id().hyphenated().to_string()) {
-        remove_identity(home.root());
-        return Err(e.into());
-    }
-
     let card = identity.contact_card();
     if ctx.out.is_json() {
         return ctx.out.json(&card.to_json_value());
@@ -66,17 +61,6 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     ctx.out.line(format!("{}\n", fl!("cli-init-card")))?;
     ctx.out.line(card.to_text())?;
     ctx.out.advice(format!("\n{}", fl!("cli-init-advice", fingerprint = card.fingerprint().to_string())))
-}
-
-/// Creates the installation folder, readable only by the user on unix.
-fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| Failure::write(fl!("cli-init-create-failed", folder = dir.display().to_string()), &e).into())
 }
 
 /// Warns when others may write the folder the installation lies in: they
@@ -93,14 +77,4 @@ fn warn_if_parent_is_shared(home: &Path) {
         output::warning(fl!("cli-init-shared-parent", folder = folder.as_str(), mode = format!("{mode:03o}")));
         eprintln!("{}", output::hint_line(fl!("cli-init-shared-parent-hint", folder = folder.as_str())));
     }
-}
-
-/// Undoes `Identity::save` after a later step of `init` failed, so a second
-/// `init` can start clean.
-fn remove_identity(home: &Path) {
-    let paths = IdentityPaths::new(home);
-    for file in [&paths.age_key, &paths.signing_key, &paths.installation] {
-        let _ = std::fs::remove_file(file);
-    }
-    let _ = std::fs::remove_dir(&paths.dir);
 }
