@@ -13,14 +13,14 @@ use bemx_install::Home;
 use bemx_install::audit::Entry;
 use bemx_install::backup::{BackupInfo, BackupKind, BackupUsage};
 use bemx_install::handover::{ConfirmReport, HandoverSummary};
-use bemx_install::restore::{PreparedRestore, RestoreReport};
+use bemx_install::restore::RestoreReport;
 use bemx_pack::ExportReport;
 use egui::{RichText, Ui};
 
 use crate::Problem;
 use crate::i18n::fl;
 use crate::job::{Job, Shown};
-use crate::ops::{self, ExportOrder};
+use crate::ops::{self, ExportOrder, PendingRestore};
 
 /// The screens of the navigation, and the two before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,11 +82,12 @@ enum Outcome {
     Exported(ExportReport),
     Previewed(Box<Preview>),
     Imported(ImportReport),
+    Burned,
     ReceiptChecked { bundle: String, clients: Vec<String> },
     Confirmed(ConfirmReport),
     Cancelled { bundle: String, clients: usize },
     BackedUp(BackupInfo),
-    RestorePrepared(Box<PreparedRestore>),
+    RestorePrepared(Box<PendingRestore>),
     Restored(RestoreReport),
 }
 
@@ -188,7 +189,6 @@ pub struct App {
     // Klienten übernehmen.
     import_step: ImportStep,
     bundle_path: String,
-    burn: bool,
 
     // Empfangsbestätigung.
     confirm_step: ConfirmStep,
@@ -198,7 +198,8 @@ pub struct App {
     cancel_asked: Option<String>,
 
     // Sicherungen.
-    restore: Option<Box<PreparedRestore>>,
+    /// A restore waiting for its answer (it holds the installation lock).
+    restore: Option<Box<PendingRestore>>,
 
     // Kontakte.
     card_path: String,
@@ -245,7 +246,6 @@ impl App {
             reason: String::new(),
             import_step: ImportStep::Pick,
             bundle_path: String::new(),
-            burn: false,
             confirm_step: ConfirmStep::Pick,
             receipt_path: String::new(),
             cancel_asked: None,
@@ -329,6 +329,11 @@ impl App {
 
     /// Switches to `screen` and loads what it lists.
     fn go(&mut self, screen: Screen) {
+        if screen != Screen::Backups {
+            // Leaving the question is "no": the lock it holds is released
+            // and the decrypted copy wiped.
+            self.restore = None;
+        }
         self.screen = screen;
         self.refresh();
     }
@@ -412,9 +417,12 @@ impl App {
                 self.refresh();
             }
             Outcome::Previewed(preview) => self.import_step = ImportStep::Preview(preview),
-            Outcome::Imported(report) => {
-                self.burn = false;
-                self.import_step = ImportStep::Done(Box::new(report));
+            Outcome::Imported(report) => self.import_step = ImportStep::Done(Box::new(report)),
+            Outcome::Burned => {
+                if let ImportStep::Done(report) = &mut self.import_step {
+                    report.burned = true;
+                }
+                self.notice = Some(Notice::Done(fl!("app-import-done-burned")));
             }
             Outcome::ReceiptChecked { bundle, clients } => {
                 // The bytes that were checked are the ones confirm gets.
@@ -474,7 +482,8 @@ impl App {
             egui::Panel::left("bemx-navigation").resizable(false).show(ui, |ui| self.navigation(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            // Both ways: a wide table is scrolled to, never cut off.
+            egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
                 ui.heading(self.screen.title());
                 ui.add_space(6.0);
                 self.notice_area(ui);
@@ -906,6 +915,11 @@ impl App {
                 );
                 if report.burned {
                     ui.label(fl!("app-import-done-burned"));
+                } else if ui.button(fl!("app-import-burn")).clicked() {
+                    let bundle = report.bundle_file.clone();
+                    self.start(ui.ctx(), fl!("app-import-burning"), false, move |_, _, _, _| {
+                        ops::burn(&bundle).map(|()| Outcome::Burned)
+                    });
                 }
                 for w in &report.warnings {
                     ui.label(fl!("app-warning", warning = w.as_str()));
@@ -966,7 +980,6 @@ impl App {
             ui.label(fl!("app-import-preview-deletes", backups = p.backups_to_delete.join(", ")));
         }
         ui.label(fl!("app-import-preview-backup"));
-        ui.checkbox(&mut self.burn, fl!("app-import-burn"));
         ui.add_space(8.0);
         let mut next = None;
         ui.horizontal(|ui| {
@@ -974,10 +987,10 @@ impl App {
                 next = Some(ImportStep::Pick);
             }
             if ui.button(fl!("app-import-start")).clicked() {
-                let (path, seen, burn) = (p.bundle_path.clone(), p.manifest_sha256, self.burn);
+                let (path, seen) = (p.bundle_path.clone(), p.manifest_sha256);
                 self.start(ui.ctx(), fl!("app-import-running"), true, move |home, identity, progress, cancel| {
                     let identity = identity.ok_or_else(locked)?;
-                    ops::import(home, identity, &path, seen, burn, progress, cancel).map(Outcome::Imported)
+                    ops::import(home, identity, &path, seen, progress, cancel).map(Outcome::Imported)
                 });
             }
         });
@@ -1176,7 +1189,12 @@ impl App {
                 ui.label(if b.created.is_empty() { String::new() } else { bemx_i18n::datetime_of(&b.created) });
                 ui.label(RichText::new(bemx_install::space::human_bytes(b.size)).monospace());
                 ui.label(if b.signed { fl!("app-yes") } else { fl!("app-no") });
-                if ui.button(fl!("app-backup-restore", name = b.name.as_str())).clicked() {
+                // Short on screen; the accessible label names the backup,
+                // so a screen reader (and a test) can tell the rows apart.
+                let label = fl!("app-backup-restore", name = b.name.as_str());
+                let button =
+                    ui.button(fl!("app-backup-restore-short")).on_hover_text(&label).widget_info_override(&label);
+                if button.clicked() {
                     restore = Some(b.name.clone());
                 }
                 ui.end_row();
@@ -1190,9 +1208,9 @@ impl App {
         }
     }
 
-    fn restore_question(&mut self, ui: &mut Ui, prepared: Box<PreparedRestore>) {
+    fn restore_question(&mut self, ui: &mut Ui, prepared: Box<PendingRestore>) {
         ui.label(RichText::new(fl!("app-restore-question")).strong());
-        let changes = &prepared.changes;
+        let changes = prepared.changes();
         if changes.disappear.is_empty() && changes.come_back.is_empty() {
             ui.label(fl!("app-restore-same-clients"));
         }
@@ -1414,6 +1432,19 @@ fn progress_area(ui: &mut Ui, running: &Running) {
         } else if ui.button(fl!("app-cancel-work")).clicked() {
             running.job.cancel();
         }
+    }
+}
+
+/// Gives a widget an accessible label other than its visible text.
+trait AccessibleLabel {
+    fn widget_info_override(self, label: &str) -> Self;
+}
+
+impl AccessibleLabel for egui::Response {
+    fn widget_info_override(self, label: &str) -> Self {
+        let label = label.to_owned();
+        self.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &label));
+        self
     }
 }
 

@@ -17,6 +17,7 @@ use bemx_install::audit::Entry;
 use bemx_install::backup::{BackupInfo, BackupUsage, Retention};
 use bemx_install::handover::{ConfirmReport, HandoverSummary};
 use bemx_install::restore::{PreparedRestore, RestoreReport};
+
 use bemx_pack::{ExportReport, ExportRequest, Recipient, Sender};
 
 use crate::Problem;
@@ -122,7 +123,6 @@ pub fn import(
     identity: &Identity,
     bundle: &Path,
     seen: [u8; 32],
-    burn: bool,
     progress: &mut dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<ImportReport, Problem> {
@@ -131,12 +131,21 @@ pub fn import(
     let inst = Installation { home, identity, contacts: &contacts };
     let options = ImportOptions {
         receipt: None,
-        burn,
+        // Offered after the import instead (see `burn`), once the user has
+        // seen that the clients are in.
+        burn: false,
         retention: default_retention(),
         cancel: Some(cancel),
         expected_manifest: Some(seen),
     };
     Ok(bemx_import::import(bundle, &inst, &lock, &options, progress)?)
+}
+
+/// Overwrites and deletes the imported bundle (`bemx import --burn`, offered
+/// after the import): only the very file the import read, never through a
+/// link or a file put in its place since.
+pub fn burn(bundle: &(PathBuf, bemx_import::FileId)) -> Result<(), Problem> {
+    Ok(bemx_import::burn(&bundle.0, &bundle.1)?)
 }
 
 /// The CLI's default: keep the newest SICHERHEITSBACKUPs only.
@@ -201,16 +210,35 @@ pub fn create_backup(home: &Home, identity: &Identity) -> Result<BackupInfo, Pro
     Ok(bemx_install::restore::create_backup(home, &lock, identity, bemx_install::backup::MANUAL_PREFIX)?)
 }
 
+/// A restore checked and decrypted, waiting for the user's answer. It holds
+/// the installation lock until then, as `bemx backup restore` does while it
+/// asks: a new lock would remove the decrypted copy as a killed process's
+/// leftover, and no other bemx may change the database meanwhile.
+/// Dropping it wipes the decrypted copy.
+#[derive(Debug)]
+pub struct PendingRestore {
+    prepared: PreparedRestore,
+    lock: bemx_install::InstallLock,
+}
+
+impl PendingRestore {
+    /// The clients that would disappear or come back.
+    pub fn changes(&self) -> &bemx_install::restore::RestoreChanges {
+        &self.prepared.changes
+    }
+}
+
 /// The first half of `bemx backup restore`: checked and decrypted, with
 /// the clients that would disappear or come back.
-pub fn prepare_restore(home: &Home, identity: &Identity, name: &str) -> Result<PreparedRestore, Problem> {
+pub fn prepare_restore(home: &Home, identity: &Identity, name: &str) -> Result<PendingRestore, Problem> {
     let lock = home.lock()?;
-    Ok(bemx_install::restore::prepare_restore(home, &lock, identity, name)?)
+    let prepared = bemx_install::restore::prepare_restore(home, &lock, identity, name)?;
+    Ok(PendingRestore { prepared, lock })
 }
 
 /// The second half: refused when the database changed since the preview.
-pub fn commit_restore(home: &Home, identity: &Identity, prepared: PreparedRestore) -> Result<RestoreReport, Problem> {
-    let lock = home.lock()?;
+pub fn commit_restore(home: &Home, identity: &Identity, pending: PendingRestore) -> Result<RestoreReport, Problem> {
+    let PendingRestore { prepared, lock } = pending;
     Ok(prepared.commit(home, &lock, identity)?)
 }
 

@@ -139,6 +139,12 @@ pub struct ImportReport {
     pub burned: bool,
     /// Trouble after the commit (the clients are in; these need a hand).
     pub warnings: Vec<String>,
+    /// The bundle file that was read and its id, taken from the handle
+    /// the import read it through: what [`burn`] may overwrite later,
+    /// when the user is offered it only after the import (the desktop
+    /// app's result page).
+    #[serde(skip)]
+    pub bundle_file: (PathBuf, FileId),
 }
 
 /// Opens the bundle; also returns the id of the file read, taken from the
@@ -694,6 +700,7 @@ pub fn import(
         receipt: absolute(&receipt_path),
         burned,
         warnings,
+        bundle_file: (path.to_path_buf(), bundle_file),
     })
 }
 

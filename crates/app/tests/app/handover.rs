@@ -100,6 +100,10 @@ fn a_whole_handover_through_the_app_alone() {
     click(&mut bernd, "Import starten");
     assert_shows(&bernd, "2 Klienten wurden übernommen.");
     screenshot(&mut bernd, "09-import-done", &[base.clone(), bernd_fp.clone()]);
+    // Offered once the clients are in: the bundle overwritten and gone.
+    click(&mut bernd, "Übergabedatei jetzt sicher löschen");
+    assert_shows(&bernd, "Die Übergabedatei wurde überschrieben und gelöscht.");
+    assert!(!bundle.exists(), "the bundle is still on the stick");
     let receipt = std::fs::read_dir(&stick)
         .unwrap()
         .map(|e| e.unwrap().path())

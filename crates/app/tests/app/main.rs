@@ -9,6 +9,9 @@
 //!   and leaves the database as it was.
 //! - `access`: keyboard-only use, labels, 125 % and 150 % scaling,
 //!   closing the window while an import runs.
+//! - `screens`: the other screens' work — a protected installation
+//!   unlocked, a handover taken back, a backup made and restored with its
+//!   consequences shown first.
 //!
 //! Rendering needs a Vulkan driver (Mesa's lavapipe in CI, package
 //! `mesa-vulkan-drivers`); without one the screenshot tests fail.
@@ -16,4 +19,5 @@
 mod access;
 mod handover;
 mod refusals;
+mod screens;
 mod support;

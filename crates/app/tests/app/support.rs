@@ -107,7 +107,7 @@ pub fn assert_german(text: &str) {
         assert!(!format!(" {lower} ").contains(english), "English in {text:?}");
     }
     assert!(
-        ["die ", "der ", "das ", "nicht", "ist", "wurde", "kein", "bitte", "datei", "sie "]
+        ["die ", "der ", "das ", "nicht", "ist", "wurde", "kein", "bitte", "datei", "sie ", "falsch"]
             .iter()
             .any(|w| lower.contains(w)),
         "no German word in {text:?}"
