@@ -1443,7 +1443,7 @@ trait AccessibleLabel {
 impl AccessibleLabel for egui::Response {
     fn widget_info_override(self, label: &str) -> Self {
         let label = label.to_owned();
-        self.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &label));
+        self.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
         self
     }
 }
