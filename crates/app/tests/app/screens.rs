@@ -39,7 +39,7 @@ fn a_protected_installation_asks_for_its_passphrase() {
 fn an_open_handover_is_taken_back_after_a_question() {
     let p = pair();
     let (uuid, bem_id) = consenting_clients(&p.anna).remove(0);
-    export(&p.anna, &p.bernd, &[uuid.clone()], &p.dir.path().join("back.bemx"));
+    export(&p.anna, &p.bernd, std::slice::from_ref(&uuid), &p.dir.path().join("back.bemx"));
     let mut anna = open(&p.anna);
     assert!(anna.query_by_label(&bem_id).is_none(), "a handed-over client is not offered");
     click(&mut anna, "Übergaben");
@@ -84,7 +84,7 @@ fn a_restore_that_would_lose_an_imported_client_is_refused() {
     let p = pair();
     let mut bernd = open(&p.bernd);
     let (uuid, _) = consenting_clients(&p.anna).remove(0);
-    let bundle = export(&p.anna, &p.bernd, &[uuid.clone()], &p.dir.path().join("after.bemx"));
+    let bundle = export(&p.anna, &p.bernd, std::slice::from_ref(&uuid), &p.dir.path().join("after.bemx"));
     click(&mut bernd, "Klienten übernehmen");
     type_into(&mut bernd, "Übergabedatei", &bundle.display().to_string());
     click(&mut bernd, "Datei prüfen");
