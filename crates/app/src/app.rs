@@ -16,6 +16,7 @@ use bemx_install::handover::{ConfirmReport, HandoverSummary};
 use bemx_install::restore::RestoreReport;
 use bemx_pack::ExportReport;
 use egui::{RichText, Ui};
+use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::Problem;
 use crate::i18n::fl;
@@ -163,10 +164,11 @@ pub struct App {
     // First start and unlock.
     setup_name: String,
     setup_protect: bool,
-    setup_pass: String,
-    setup_pass2: String,
+    /// Typed passphrases: zeroized when used or dropped (see `forget_secrets`).
+    setup_pass: Zeroizing<String>,
+    setup_pass2: Zeroizing<String>,
     setup_done: bool,
-    unlock_pass: String,
+    unlock_pass: Zeroizing<String>,
 
     // Lists, loaded when their screen opens.
     clients: Vec<ClientSummary>,
@@ -226,10 +228,10 @@ impl App {
             styled: false,
             setup_name: String::new(),
             setup_protect: false,
-            setup_pass: String::new(),
-            setup_pass2: String::new(),
+            setup_pass: secret_buffer(),
+            setup_pass2: secret_buffer(),
             setup_done: false,
-            unlock_pass: String::new(),
+            unlock_pass: secret_buffer(),
             clients: Vec::new(),
             contacts: Vec::new(),
             handovers: Vec::new(),
@@ -402,11 +404,8 @@ impl App {
                 self.card = Some(identity.contact_card());
                 self.identity = Some(Arc::new(identity));
                 self.setup_done = true;
-                self.setup_pass.clear();
-                self.setup_pass2.clear();
             }
             Outcome::Unlocked(identity) => {
-                self.unlock_pass.clear();
                 self.unlocked(identity);
             }
             Outcome::Exported(report) => {
@@ -622,11 +621,11 @@ impl App {
                     self.notice = Some(Notice::Failed(Problem::new(fl!("app-setup-passphrase-differ"), None)));
                     return;
                 }
-                Some(SecretString::from(std::mem::take(&mut self.setup_pass)))
+                Some(SecretString::from(self.setup_pass.as_str()))
             } else {
                 None
             };
-            self.setup_pass2.clear();
+            forget_secrets(ui.ctx(), &mut [&mut self.setup_pass, &mut self.setup_pass2]);
             self.start(ui.ctx(), fl!("app-setup-running"), false, move |home, _, _, _| {
                 ops::setup(home, &name, passphrase.as_ref()).map(Outcome::SetUp)
             });
@@ -637,7 +636,8 @@ impl App {
         ui.label(fl!("app-unlock-intro"));
         text_field(ui, &fl!("app-unlock-passphrase"), &mut self.unlock_pass, true);
         if ui.button(fl!("app-unlock-button")).clicked() {
-            let secret = SecretString::from(std::mem::take(&mut self.unlock_pass));
+            let secret = SecretString::from(self.unlock_pass.as_str());
+            forget_secrets(ui.ctx(), &mut [&mut self.unlock_pass]);
             // The key derivation takes a second or two: off the UI thread.
             self.start(ui.ctx(), fl!("app-unlock-running"), false, move |home, _, _, _| {
                 ops::unlock(home, Some(secret)).map(Outcome::Unlocked)
@@ -1448,12 +1448,43 @@ impl AccessibleLabel for egui::Response {
     }
 }
 
-/// A text field with its label, joined for screen readers.
+/// A text field with its label, joined for screen readers. A secret one
+/// shows dots, and its widget state (egui keeps an undo history of the
+/// text) is dropped by [`forget_secrets`].
 fn text_field(ui: &mut Ui, label: &str, value: &mut String, secret: bool) {
     ui.horizontal_wrapped(|ui| {
         let l = ui.label(label);
-        ui.add(egui::TextEdit::singleline(value).password(secret).desired_width(320.0)).labelled_by(l.id);
+        let mut edit = egui::TextEdit::singleline(value).password(secret).desired_width(320.0);
+        if secret {
+            edit = edit.id(secret_field_id(label));
+        }
+        ui.add(edit).labelled_by(l.id);
     });
+}
+
+/// The widget id of the secret field labelled `label`.
+fn secret_field_id(label: &str) -> egui::Id {
+    egui::Id::unique(("bemx-secret", label))
+}
+
+/// A buffer for a typed passphrase, large enough that typing does not
+/// make it reallocate (which would leave copies behind in freed memory).
+fn secret_buffer() -> Zeroizing<String> {
+    Zeroizing::new(String::with_capacity(1024))
+}
+
+/// Zeroizes typed passphrases once they were used, and drops what egui
+/// keeps of the secret fields (their undo history holds copies of the
+/// text). egui frees those copies without overwriting them: a residue in
+/// the process's own memory, which only someone who can read that memory —
+/// and so the unlocked keys too — could see.
+fn forget_secrets(ctx: &egui::Context, fields: &mut [&mut Zeroizing<String>]) {
+    for field in fields {
+        field.zeroize();
+    }
+    for label in [fl!("app-setup-passphrase"), fl!("app-setup-passphrase-again"), fl!("app-unlock-passphrase")] {
+        ctx.data_mut(|d| d.remove::<egui::text_edit::TextEditState>(secret_field_id(&label)));
+    }
 }
 
 /// What the "Durchsuchen…" button of a path field opens.
