@@ -160,6 +160,8 @@ pub struct App {
     demo_other: Option<Home>,
     /// The theme and text sizes were set.
     styled: bool,
+    /// The screen a file opened with the app asks for, once unlocked.
+    opened: Option<Screen>,
 
     // First start and unlock.
     setup_name: String,
@@ -226,6 +228,7 @@ impl App {
             close_when_done: false,
             demo_other: None,
             styled: false,
+            opened: None,
             setup_name: String::new(),
             setup_protect: false,
             setup_pass: secret_buffer(),
@@ -267,14 +270,22 @@ impl App {
         self
     }
 
-    /// Opens a bundle given on the command line (a double-click in the
-    /// file manager): the import screen with its path filled in, checked
-    /// as soon as the installation is unlocked.
-    pub fn open_bundle(&mut self, path: PathBuf) {
-        self.bundle_path = path.display().to_string();
-        self.import_step = ImportStep::Pick;
+    /// Opens a file given on the command line (a double-click in the file
+    /// manager) or dropped onto the window: a receipt goes to the confirm
+    /// screen, anything else to the import, with its path filled in. The
+    /// user still presses the button that checks it.
+    pub fn open_file(&mut self, path: PathBuf) {
+        let is_receipt = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("receipt"));
+        if is_receipt {
+            self.receipt_path = path.display().to_string();
+            self.confirm_step = ConfirmStep::Pick;
+        } else {
+            self.bundle_path = path.display().to_string();
+            self.import_step = ImportStep::Pick;
+        }
+        self.opened = Some(if is_receipt { Screen::Confirm } else { Screen::Import });
         if self.identity.is_some() {
-            self.screen = Screen::Import;
+            self.go(if is_receipt { Screen::Confirm } else { Screen::Import });
         }
     }
 
@@ -325,7 +336,8 @@ impl App {
     fn unlocked(&mut self, identity: Identity) {
         self.card = Some(identity.contact_card());
         self.identity = Some(Arc::new(identity));
-        let first = if self.bundle_path.is_empty() { Screen::Export } else { Screen::Import };
+        // A file opened with the app decides where it starts.
+        let first = self.opened.take().unwrap_or(Screen::Export);
         self.go(first);
     }
 
@@ -865,16 +877,8 @@ impl App {
         if self.running.is_some() || self.identity.is_none() {
             return;
         }
-        let is_receipt = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("receipt"));
-        if is_receipt {
-            self.receipt_path = path.display().to_string();
-            self.confirm_step = ConfirmStep::Pick;
-            self.screen = Screen::Confirm;
-        } else {
-            self.bundle_path = path.display().to_string();
-            self.import_step = ImportStep::Pick;
-            self.screen = Screen::Import;
-        }
+        self.notice = None;
+        self.open_file(path);
     }
 
     fn import_screen(&mut self, ui: &mut Ui) {

@@ -47,7 +47,7 @@ fn main() -> anyhow::Result<()> {
         };
         let mut app = App::new(Home::new(root, None));
         if let Some(file) = args.file {
-            app.open_bundle(file);
+            app.open_file(file);
         }
         run(app, None)
     }

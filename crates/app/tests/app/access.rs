@@ -113,3 +113,29 @@ fn closing_the_window_during_an_import_asks_and_cancels_safely() {
     let failure = failure(&bernd);
     assert_german(&failure.message);
 }
+
+#[test]
+fn a_file_opened_with_the_app_lands_on_its_screen_with_its_path() {
+    let p = pair();
+    let client = consenting_clients(&p.anna).remove(0).0;
+    let bundle = export(&p.anna, &p.bernd, &[client], &p.dir.path().join("double-click.bemx"));
+    // As the file association starts it: `bemx-app FILE`.
+    let mut app = bemx_app::App::new(p.bernd.clone());
+    app.open_file(bundle.clone());
+    let mut bernd = window(app, 1.0);
+    assert_eq!(bernd.state().screen(), bemx_app::Screen::Import);
+    assert_eq!(bernd.get_by_label("Übergabedatei").value().as_deref(), Some(bundle.display().to_string().as_str()));
+    // Nothing is imported until the user checks and starts it.
+    click(&mut bernd, "Datei prüfen");
+    assert_shows(&bernd, "Bitte prüfen Sie vor dem Import:");
+
+    let receipt = p.dir.path().join("x.receipt");
+    let mut app = bemx_app::App::new(p.anna.clone());
+    app.open_file(receipt.clone());
+    let anna = window(app, 1.0);
+    assert_eq!(anna.state().screen(), bemx_app::Screen::Confirm);
+    assert_eq!(
+        anna.get_by_label("Empfangsbestätigung").value().as_deref(),
+        Some(receipt.display().to_string().as_str())
+    );
+}

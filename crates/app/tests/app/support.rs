@@ -26,7 +26,11 @@ pub fn open(home: &Home) -> Harness<'static, App> {
 /// The same at a display scaling (1.25 for 125 %).
 pub fn open_scaled(home: &Home, scale: f32) -> Harness<'static, App> {
     german();
-    let app = App::new(home.clone());
+    window(App::new(home.clone()), scale)
+}
+
+/// A window on `app`.
+pub fn window(app: App, scale: f32) -> Harness<'static, App> {
     Harness::builder()
         .with_size(egui::Vec2::from(bemx_app::WINDOW_SIZE))
         .with_pixels_per_point(scale)
