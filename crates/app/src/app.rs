@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bemx_db::ClientSummary;
 use bemx_identity::{AddOutcome, Contact, ContactCard, Fingerprint, Identity, SecretString};
-use bemx_import::{ImportReport, Preview};
+use bemx_import::ImportReport;
 use bemx_install::Home;
 use bemx_install::audit::Entry;
 use bemx_install::backup::{BackupInfo, BackupKind, BackupUsage};
@@ -21,7 +21,7 @@ use zeroize::{Zeroize as _, Zeroizing};
 use crate::Problem;
 use crate::i18n::fl;
 use crate::job::{Job, Shown};
-use crate::ops::{self, ExportOrder, PendingRestore};
+use crate::ops::{self, ExportOrder, PendingImport, PendingRestore};
 
 /// The screens of the navigation, and the two before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,15 +81,28 @@ enum Outcome {
     SetUp(Identity),
     Unlocked(Identity),
     Exported(ExportReport),
-    Previewed(Box<Preview>),
+    Previewed(Box<PendingImport>),
     Imported(ImportReport),
     Burned,
-    ReceiptChecked { bundle: String, clients: Vec<String> },
+    ReceiptChecked { bundle: String, clients: Vec<String>, receipt: Arc<Vec<u8>> },
+    CardRead(Box<ContactCard>),
     Confirmed(ConfirmReport),
     Cancelled { bundle: String, clients: usize },
     BackedUp(BackupInfo),
     RestorePrepared(Box<PendingRestore>),
     Restored(RestoreReport),
+}
+
+/// What a piece of work allows while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Quick or read-only work.
+    Plain,
+    /// An import or export: warned about, and cancellable before its
+    /// commit through the library's cancel flag.
+    Cancellable,
+    /// A restore's commit: warned about, not cancellable.
+    Careful,
 }
 
 /// The one piece of work in flight, with what to call it.
@@ -98,9 +111,7 @@ struct Running {
     job: Job<Outcome>,
     /// Shown above the bar.
     label: String,
-    /// An import or export: its progress bar warns not to interrupt, and
-    /// closing the window asks first.
-    guarded: bool,
+    kind: Kind,
 }
 
 /// A message above the screen: the result of the last action, or why it failed.
@@ -126,7 +137,7 @@ enum ExportStep {
 enum ImportStep {
     #[default]
     Pick,
-    Preview(Box<Preview>),
+    Preview(Box<PendingImport>),
     Done(Box<ImportReport>),
 }
 
@@ -187,6 +198,7 @@ pub struct App {
     selected: std::collections::BTreeSet<String>,
     recipient: Option<Fingerprint>,
     target_folder: String,
+    drives: Vec<crate::drives::Drive>,
     file_name: String,
     reason: String,
 
@@ -247,6 +259,7 @@ impl App {
             selected: Default::default(),
             recipient: None,
             target_folder: String::new(),
+            drives: Vec::new(),
             file_name: String::new(),
             reason: String::new(),
             import_step: ImportStep::Pick,
@@ -348,6 +361,15 @@ impl App {
             // and the decrypted copy wiped.
             self.restore = None;
         }
+        if screen != Screen::Import {
+            // Leaving a preview releases its lock (a new preview shows the
+            // installation as it is then); leaving a result ends its offer
+            // to burn the bundle.
+            self.import_step = ImportStep::Pick;
+        }
+        if screen != Screen::Confirm && !matches!(self.confirm_step, ConfirmStep::Pick) {
+            self.confirm_step = ConfirmStep::Pick;
+        }
         self.screen = screen;
         self.refresh();
     }
@@ -356,7 +378,12 @@ impl App {
     fn refresh(&mut self) {
         let result = match self.screen {
             Screen::Export => ops::clients(&self.home, self.show_handed_over)
-                .map(|c| self.clients = c)
+                .map(|c| {
+                    self.clients = c;
+                    // Asked once per visit, not every frame: probing disks
+                    // can wake sleeping ones.
+                    self.drives = crate::drives::removable();
+                })
                 .and_then(|()| ops::contacts(&self.home).map(|c| self.contacts = c)),
             Screen::Handovers => ops::handovers(&self.home).map(|h| self.handovers = h),
             Screen::Backups => match &self.identity {
@@ -380,7 +407,7 @@ impl App {
         &mut self,
         ctx: &egui::Context,
         label: String,
-        guarded: bool,
+        kind: Kind,
         work: impl FnOnce(
             &Home,
             Option<&Identity>,
@@ -397,13 +424,19 @@ impl App {
         let home = self.home.clone();
         let identity = self.identity.clone();
         let job = Job::start(ctx, move |progress, cancel| work(&home, identity.as_deref(), progress, cancel));
-        self.running = Some(Running { job, label, guarded });
+        self.running = Some(Running { job, label, kind });
     }
 
     /// Takes the result of finished work.
     fn poll(&mut self) {
         let Some(result) = self.running.as_ref().and_then(|r| r.job.poll()) else { return };
-        self.running = None;
+        let finished = self.running.take();
+        if self.close_when_done && result.is_ok() && finished.is_some_and(|r| r.kind == Kind::Cancellable) {
+            // The work got past its commit before the cancel reached it:
+            // the user must see what was done, so the window stays open.
+            self.close_when_done = false;
+            self.notice = Some(Notice::Done(fl!("app-close-too-late")));
+        }
         match result {
             Ok(outcome) => self.apply(outcome),
             Err(problem) => self.notice = Some(Notice::Failed(problem)),
@@ -427,7 +460,7 @@ impl App {
                 self.export_step = ExportStep::Done(report);
                 self.refresh();
             }
-            Outcome::Previewed(preview) => self.import_step = ImportStep::Preview(preview),
+            Outcome::Previewed(pending) => self.import_step = ImportStep::Preview(pending),
             Outcome::Imported(report) => self.import_step = ImportStep::Done(Box::new(report)),
             Outcome::Burned => {
                 if let ImportStep::Done(report) = &mut self.import_step {
@@ -435,12 +468,11 @@ impl App {
                 }
                 self.notice = Some(Notice::Done(fl!("app-import-done-burned")));
             }
-            Outcome::ReceiptChecked { bundle, clients } => {
-                // The bytes that were checked are the ones confirm gets.
-                if let ConfirmStep::Preview { receipt, .. } = std::mem::take(&mut self.confirm_step) {
-                    self.confirm_step = ConfirmStep::Preview { bundle, clients, receipt };
-                }
+            // The bytes that were checked are the ones confirm gets.
+            Outcome::ReceiptChecked { bundle, clients, receipt } => {
+                self.confirm_step = ConfirmStep::Preview { bundle, clients, receipt };
             }
+            Outcome::CardRead(card) => self.card_offered = Some(*card),
             Outcome::Confirmed(report) => self.confirm_step = ConfirmStep::Done(report),
             Outcome::Cancelled { bundle, clients } => {
                 self.notice = Some(Notice::Done(fl!(
@@ -547,6 +579,8 @@ impl App {
         self.recipient = None;
         self.restore = None;
         self.card_offered = None;
+        self.cancel_asked = None;
+        self.remove_asked = None;
         self.notice = None;
     }
 
@@ -638,7 +672,7 @@ impl App {
                 None
             };
             forget_secrets(ui.ctx(), &mut [&mut self.setup_pass, &mut self.setup_pass2]);
-            self.start(ui.ctx(), fl!("app-setup-running"), false, move |home, _, _, _| {
+            self.start(ui.ctx(), fl!("app-setup-running"), Kind::Plain, move |home, _, _, _| {
                 ops::setup(home, &name, passphrase.as_ref()).map(Outcome::SetUp)
             });
         }
@@ -651,7 +685,7 @@ impl App {
             let secret = SecretString::from(self.unlock_pass.as_str());
             forget_secrets(ui.ctx(), &mut [&mut self.unlock_pass]);
             // The key derivation takes a second or two: off the UI thread.
-            self.start(ui.ctx(), fl!("app-unlock-running"), false, move |home, _, _, _| {
+            self.start(ui.ctx(), fl!("app-unlock-running"), Kind::Plain, move |home, _, _, _| {
                 ops::unlock(home, Some(secret)).map(Outcome::Unlocked)
             });
         }
@@ -757,8 +791,8 @@ impl App {
 
         // Target folder: removable drives first.
         ui.add_space(4.0);
-        let drives = crate::drives::removable();
-        if !drives.is_empty() {
+        if !self.drives.is_empty() {
+            let drives = self.drives.clone();
             ui.horizontal_wrapped(|ui| {
                 ui.label(fl!("app-export-drives"));
                 for d in &drives {
@@ -841,6 +875,14 @@ impl App {
             fingerprint_large(ui, &contact.fingerprint());
         }
         ui.label(fl!("app-export-summary-file", path = output.display().to_string()));
+        // Who goes without a recorded consent, and why: bound to the
+        // export, which refuses if it finds another set.
+        let unconsented: Vec<&ClientSummary> = chosen.iter().filter(|c| c.consent_given.is_none()).collect();
+        if !unconsented.is_empty() {
+            let names: Vec<String> = unconsented.iter().map(|c| bemx_i18n::printable(&c.bem_id)).collect();
+            ui.label(RichText::new(fl!("app-export-without-consent", clients = names.join(", "))).strong());
+            ui.label(fl!("app-export-summary-reason", reason = bemx_i18n::printable(&self.reason)));
+        }
         ui.label(fl!("app-export-summary-after"));
         ui.add_space(8.0);
         let mut back = false;
@@ -851,17 +893,24 @@ impl App {
             if ui.button(fl!("app-export-start")).clicked()
                 && let Some(recipient) = self.recipient
             {
-                let without = chosen.iter().any(|c| c.consent_given.is_none());
+                let confirmed: Vec<String> =
+                    chosen.iter().filter(|c| c.consent_given.is_none()).map(|c| c.uuid.clone()).collect();
                 let order = ExportOrder {
                     clients: chosen.iter().map(|c| c.uuid.clone()).collect(),
                     recipient,
                     output: output.clone(),
-                    without_consent: without.then(|| self.reason.clone()),
+                    without_consent: (!confirmed.is_empty()).then(|| self.reason.clone()),
+                    confirmed_without_consent: confirmed,
                 };
-                self.start(ui.ctx(), fl!("app-export-running"), true, move |home, identity, progress, cancel| {
-                    let identity = identity.ok_or_else(locked)?;
-                    ops::export(home, identity, &order, progress, cancel).map(Outcome::Exported)
-                });
+                self.start(
+                    ui.ctx(),
+                    fl!("app-export-running"),
+                    Kind::Cancellable,
+                    move |home, identity, progress, cancel| {
+                        let identity = identity.ok_or_else(locked)?;
+                        ops::export(home, identity, &order, progress, cancel).map(Outcome::Exported)
+                    },
+                );
             }
         });
         self.export_step = if back { ExportStep::Choose } else { ExportStep::Summary };
@@ -891,22 +940,19 @@ impl App {
                 ui.add_space(8.0);
                 if ui.button(fl!("app-import-check")).clicked() {
                     let path = PathBuf::from(self.bundle_path.trim());
-                    self.start(ui.ctx(), fl!("app-import-checking"), false, move |home, identity, _, _| {
+                    self.start(ui.ctx(), fl!("app-import-checking"), Kind::Plain, move |home, identity, _, _| {
                         let identity = identity.ok_or_else(locked)?;
                         ops::preview_import(home, identity, &path).map(|p| Outcome::Previewed(Box::new(p)))
                     });
                 }
             }
-            ImportStep::Preview(preview) => {
-                if let Some(step) = self.import_preview(ui, &preview) {
-                    self.import_step = step;
-                } else {
-                    self.import_step = ImportStep::Preview(preview);
-                }
-            }
+            ImportStep::Preview(pending) => self.import_preview(ui, pending),
             ImportStep::Done(report) => {
                 ui.label(RichText::new(fl!("app-import-done", clients = report.clients.len())).strong());
                 ui.label(fl!("app-import-done-backup", name = report.safety_backup.as_str()));
+                if !report.backups_deleted.is_empty() {
+                    ui.label(fl!("app-import-done-backups-deleted", backups = report.backups_deleted.join(", ")));
+                }
                 for (old, new) in &report.renamed {
                     ui.label(fl!(
                         "app-import-renamed",
@@ -921,7 +967,7 @@ impl App {
                     ui.label(fl!("app-import-done-burned"));
                 } else if ui.button(fl!("app-import-burn")).clicked() {
                     let bundle = report.bundle_file.clone();
-                    self.start(ui.ctx(), fl!("app-import-burning"), false, move |_, _, _, _| {
+                    self.start(ui.ctx(), fl!("app-import-burning"), Kind::Plain, move |_, _, _, _| {
                         ops::burn(&bundle).map(|()| Outcome::Burned)
                     });
                 }
@@ -941,8 +987,10 @@ impl App {
         }
     }
 
-    /// The preview; returns the next step when a button was pressed.
-    fn import_preview(&mut self, ui: &mut Ui, p: &Preview) -> Option<ImportStep> {
+    /// The preview, holding the lock until the answer: "Abbrechen"
+    /// drops it, "Import starten" hands it to the import.
+    fn import_preview(&mut self, ui: &mut Ui, pending: Box<PendingImport>) {
+        let p = pending.preview();
         ui.label(RichText::new(fl!("app-import-preview")).strong());
         egui::Grid::new("import-preview").num_columns(2).show(ui, |ui| {
             ui.label(fl!("app-import-preview-file"));
@@ -985,20 +1033,30 @@ impl App {
         }
         ui.label(fl!("app-import-preview-backup"));
         ui.add_space(8.0);
-        let mut next = None;
+        let mut answer = None;
         ui.horizontal(|ui| {
             if ui.button(fl!("app-cancel")).clicked() {
-                next = Some(ImportStep::Pick);
+                answer = Some(false);
             }
             if ui.button(fl!("app-import-start")).clicked() {
-                let (path, seen) = (p.bundle_path.clone(), p.manifest_sha256);
-                self.start(ui.ctx(), fl!("app-import-running"), true, move |home, identity, progress, cancel| {
-                    let identity = identity.ok_or_else(locked)?;
-                    ops::import(home, identity, &path, seen, progress, cancel).map(Outcome::Imported)
-                });
+                answer = Some(true);
             }
         });
-        next
+        match answer {
+            Some(false) => {}
+            Some(true) => {
+                self.start(
+                    ui.ctx(),
+                    fl!("app-import-running"),
+                    Kind::Cancellable,
+                    move |home, identity, progress, cancel| {
+                        let identity = identity.ok_or_else(locked)?;
+                        ops::import(home, identity, *pending, progress, cancel).map(Outcome::Imported)
+                    },
+                );
+            }
+            None => self.import_step = ImportStep::Preview(pending),
+        }
     }
 
     // --- Empfangsbestätigung ---------------------------------------------
@@ -1010,29 +1068,13 @@ impl App {
                 path_field(ui, &fl!("app-confirm-file"), &mut self.receipt_path, Browse::Open("receipt"));
                 if ui.button(fl!("app-confirm-check")).clicked() {
                     let path = PathBuf::from(self.receipt_path.trim());
-                    match ops::read_receipt(&path) {
-                        Ok(bytes) => {
-                            let bytes = Arc::new(bytes);
-                            let receipt = Arc::clone(&bytes);
-                            self.start(ui.ctx(), fl!("app-confirm-checking"), false, move |home, identity, _, _| {
-                                let identity = identity.ok_or_else(locked)?;
-                                let (bundle, clients) = ops::receipt_clients(home, identity, &receipt)?;
-                                Ok(Outcome::ReceiptChecked { bundle, clients })
-                            });
-                            // The receipt's bytes wait here for the answer.
-                            self.confirm_step =
-                                ConfirmStep::Preview { bundle: String::new(), clients: Vec::new(), receipt: bytes };
-                        }
-                        Err(p) => self.notice = Some(Notice::Failed(p)),
-                    }
-                }
-            }
-            ConfirmStep::Preview { bundle, clients, receipt } if bundle.is_empty() => {
-                // Waiting for the check, or it failed (the notice says why).
-                if self.notice.is_some() {
-                    self.confirm_step = ConfirmStep::Pick;
-                } else {
-                    self.confirm_step = ConfirmStep::Preview { bundle, clients, receipt };
+                    self.start(ui.ctx(), fl!("app-confirm-checking"), Kind::Plain, move |home, identity, _, _| {
+                        let identity = identity.ok_or_else(locked)?;
+                        // Read once: these bytes are previewed and confirmed.
+                        let receipt = Arc::new(ops::read_receipt(&path)?);
+                        let (bundle, clients) = ops::receipt_clients(home, identity, &receipt)?;
+                        Ok(Outcome::ReceiptChecked { bundle, clients, receipt })
+                    });
                 }
             }
             ConfirmStep::Preview { bundle, clients, receipt } => {
@@ -1052,7 +1094,7 @@ impl App {
                     }
                     if ui.button(fl!("app-confirm-start")).clicked() {
                         let bytes = Arc::clone(&receipt);
-                        self.start(ui.ctx(), fl!("app-confirm-running"), false, move |home, identity, _, _| {
+                        self.start(ui.ctx(), fl!("app-confirm-running"), Kind::Plain, move |home, identity, _, _| {
                             let identity = identity.ok_or_else(locked)?;
                             ops::confirm(home, identity, &bytes).map(Outcome::Confirmed)
                         });
@@ -1134,7 +1176,7 @@ impl App {
                 }
                 if ui.button(fl!("app-handover-cancel-yes")).clicked() {
                     self.cancel_asked = None;
-                    self.start(ui.ctx(), fl!("app-handover-cancelling"), false, move |home, _, _, _| {
+                    self.start(ui.ctx(), fl!("app-handover-cancelling"), Kind::Plain, move |home, _, _, _| {
                         ops::cancel_handover(home, &id).map(|(bundle, clients)| Outcome::Cancelled { bundle, clients })
                     });
                 }
@@ -1162,7 +1204,7 @@ impl App {
             }
         }
         if ui.button(fl!("app-backup-create")).clicked() {
-            self.start(ui.ctx(), fl!("app-backup-creating"), false, |home, identity, _, _| {
+            self.start(ui.ctx(), fl!("app-backup-creating"), Kind::Plain, |home, identity, _, _| {
                 let identity = identity.ok_or_else(locked)?;
                 ops::create_backup(home, identity).map(Outcome::BackedUp)
             });
@@ -1205,7 +1247,7 @@ impl App {
             }
         });
         if let Some(name) = restore {
-            self.start(ui.ctx(), fl!("app-backup-preparing"), false, move |home, identity, _, _| {
+            self.start(ui.ctx(), fl!("app-backup-preparing"), Kind::Plain, move |home, identity, _, _| {
                 let identity = identity.ok_or_else(locked)?;
                 ops::prepare_restore(home, identity, &name).map(|p| Outcome::RestorePrepared(Box::new(p)))
             });
@@ -1213,7 +1255,7 @@ impl App {
     }
 
     fn restore_question(&mut self, ui: &mut Ui, prepared: Box<PendingRestore>) {
-        ui.label(RichText::new(fl!("app-restore-question")).strong());
+        ui.label(RichText::new(fl!("app-restore-question", name = prepared.name())).strong());
         let changes = prepared.changes();
         if changes.disappear.is_empty() && changes.come_back.is_empty() {
             ui.label(fl!("app-restore-same-clients"));
@@ -1240,10 +1282,12 @@ impl App {
         match answer {
             // Dropping the prepared restore wipes its decrypted copy.
             Some(false) => drop(prepared),
-            Some(true) => self.start(ui.ctx(), fl!("app-restore-running"), true, move |home, identity, _, _| {
-                let identity = identity.ok_or_else(locked)?;
-                ops::commit_restore(home, identity, *prepared).map(Outcome::Restored)
-            }),
+            Some(true) => {
+                self.start(ui.ctx(), fl!("app-restore-running"), Kind::Careful, move |home, identity, _, _| {
+                    let identity = identity.ok_or_else(locked)?;
+                    ops::commit_restore(home, identity, *prepared).map(Outcome::Restored)
+                })
+            }
             None => self.restore = Some(prepared),
         }
     }
@@ -1284,10 +1328,10 @@ impl App {
         } else {
             path_field(ui, &fl!("app-contacts-card-file"), &mut self.card_path, Browse::Open("txt"));
             if ui.button(fl!("app-contacts-read")).clicked() {
-                match ops::read_card(&PathBuf::from(self.card_path.trim())) {
-                    Ok(card) => self.card_offered = Some(card),
-                    Err(p) => self.notice = Some(Notice::Failed(p)),
-                }
+                let path = PathBuf::from(self.card_path.trim());
+                self.start(ui.ctx(), fl!("app-contacts-reading"), Kind::Plain, move |_, _, _, _| {
+                    ops::read_card(&path).map(|c| Outcome::CardRead(Box::new(c)))
+                });
             }
         }
         ui.separator();
@@ -1361,7 +1405,9 @@ impl App {
         if !ctx.input(|i| i.viewport().close_requested()) {
             return;
         }
-        if self.running.as_ref().is_some_and(|r| r.guarded) {
+        // No work is cut off by closing: a killed restore would leave its
+        // decrypted copy behind, a killed set-up half its keys.
+        if self.running.is_some() {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             if !self.close_when_done {
                 self.close_asked = true;
@@ -1377,20 +1423,25 @@ impl App {
         if !self.close_asked {
             return;
         }
-        if self.running.is_none() {
+        let Some(kind) = self.running.as_ref().map(|r| r.kind) else {
             self.close_asked = false;
             return;
-        }
-        egui::Window::new(fl!("app-close-title"))
+        };
+        let window = egui::Window::new(fl!("app-close-title"))
             .collapsible(false)
             .resizable(false)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            .show(ctx, |ui| {
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]);
+        window.show(ctx, |ui| {
+            if kind == Kind::Cancellable {
                 ui.label(fl!("app-close-question"));
-                ui.horizontal(|ui| {
-                    if ui.button(fl!("app-close-keep")).clicked() {
-                        self.close_asked = false;
-                    }
+            } else {
+                ui.label(fl!("app-close-wait"));
+            }
+            ui.horizontal(|ui| {
+                if ui.button(fl!("app-close-keep")).clicked() {
+                    self.close_asked = false;
+                }
+                if kind == Kind::Cancellable {
                     if ui.button(fl!("app-close-cancel")).clicked() {
                         self.close_asked = false;
                         self.close_when_done = true;
@@ -1398,8 +1449,12 @@ impl App {
                             r.job.cancel();
                         }
                     }
-                });
+                } else if ui.button(fl!("app-close-after")).clicked() {
+                    self.close_asked = false;
+                    self.close_when_done = true;
+                }
             });
+        });
     }
 
     /// Asks to close the window, as the window's close button does (the
@@ -1429,8 +1484,10 @@ fn progress_area(ui: &mut Ui, running: &Running) {
             ui.spinner();
         }
     }
-    if running.guarded {
+    if running.kind != Kind::Plain {
         ui.label(RichText::new(fl!("app-do-not-interrupt")).strong());
+    }
+    if running.kind == Kind::Cancellable {
         if running.job.cancelling() {
             ui.label(fl!("app-cancelling"));
         } else if ui.button(fl!("app-cancel-work")).clicked() {
@@ -1460,11 +1517,17 @@ fn text_field(ui: &mut Ui, label: &str, value: &mut String, secret: bool) {
         let l = ui.label(label);
         let mut edit = egui::TextEdit::singleline(value).password(secret).desired_width(320.0);
         if secret {
-            edit = edit.id(secret_field_id(label));
+            // Within the buffer's capacity: a longer paste would make it
+            // reallocate and leave a copy in freed memory.
+            edit = edit.id(secret_field_id(label)).char_limit(SECRET_MAX_CHARS);
         }
         ui.add(edit).labelled_by(l.id);
     });
 }
+
+/// The longest passphrase the fields take (the buffer holds 1024 bytes,
+/// four per character at most).
+const SECRET_MAX_CHARS: usize = 256;
 
 /// The widget id of the secret field labelled `label`.
 fn secret_field_id(label: &str) -> egui::Id {

@@ -74,6 +74,9 @@ pub struct ExportOrder {
     pub output: PathBuf,
     /// Why clients without a recorded consent go anyway.
     pub without_consent: Option<String>,
+    /// The clients (UUIDs) the summary showed as going without consent:
+    /// the export refuses if it finds others.
+    pub confirmed_without_consent: Vec<String>,
 }
 
 /// `bemx export`.
@@ -96,6 +99,7 @@ pub fn export(
     let request = ExportRequest {
         clients: order.clients.clone(),
         without_consent: order.without_consent.clone(),
+        confirmed_without_consent: Some(order.confirmed_without_consent.clone()),
         output: order.output.clone(),
         workers: WORKERS,
         cancel: Some(cancel),
@@ -108,25 +112,44 @@ pub fn check_consent_reason(reason: &str) -> Result<String, Problem> {
     Ok(bemx_pack::check_consent_reason(reason)?)
 }
 
-/// The preview of `bemx import`: everything it shows comes from the signed
-/// manifest, whose hash binds the import to it.
-pub fn preview_import(home: &Home, identity: &Identity, bundle: &Path) -> Result<Preview, Problem> {
-    let _lock = home.lock()?;
-    let contacts = Contacts::load(home.root())?;
-    let inst = Installation { home, identity, contacts: &contacts };
-    Ok(bemx_import::preview(bundle, &inst, default_retention())?)
+/// An import previewed and waiting for the user's answer. It holds the
+/// installation lock from the preview to the import, as `bemx import`
+/// does while it asks: nothing (another bemx, a backup made meanwhile)
+/// can change what the preview said — the renames, the backups the
+/// retention will delete. Dropping it releases the lock.
+#[derive(Debug)]
+pub struct PendingImport {
+    preview: Preview,
+    lock: bemx_install::InstallLock,
 }
 
-/// `bemx import`, bound to the manifest the user saw.
+impl PendingImport {
+    /// What the import will do, from the signed manifest.
+    pub fn preview(&self) -> &Preview {
+        &self.preview
+    }
+}
+
+/// The preview of `bemx import`: everything it shows comes from the signed
+/// manifest, whose hash binds the import to it.
+pub fn preview_import(home: &Home, identity: &Identity, bundle: &Path) -> Result<PendingImport, Problem> {
+    let lock = home.lock()?;
+    let contacts = Contacts::load(home.root())?;
+    let inst = Installation { home, identity, contacts: &contacts };
+    let preview = bemx_import::preview(bundle, &inst, default_retention())?;
+    Ok(PendingImport { preview, lock })
+}
+
+/// `bemx import`, bound to the manifest the user saw, under the lock the
+/// preview took.
 pub fn import(
     home: &Home,
     identity: &Identity,
-    bundle: &Path,
-    seen: [u8; 32],
+    pending: PendingImport,
     progress: &mut dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<ImportReport, Problem> {
-    let lock = home.lock()?;
+    let PendingImport { preview, lock } = pending;
     let contacts = Contacts::load(home.root())?;
     let inst = Installation { home, identity, contacts: &contacts };
     let options = ImportOptions {
@@ -136,9 +159,9 @@ pub fn import(
         burn: false,
         retention: default_retention(),
         cancel: Some(cancel),
-        expected_manifest: Some(seen),
+        expected_manifest: Some(preview.manifest_sha256),
     };
-    Ok(bemx_import::import(bundle, &inst, &lock, &options, progress)?)
+    Ok(bemx_import::import(&preview.bundle_path, &inst, &lock, &options, progress)?)
 }
 
 /// Overwrites and deletes the imported bundle (`bemx import --burn`, offered
@@ -159,10 +182,20 @@ pub fn read_receipt(path: &Path) -> Result<Vec<u8>, Problem> {
         .map_err(|e| Problem::read(fl!("app-receipt-read-failed", path = path.display().to_string()), &e))
 }
 
-/// Reads at most `cap` + 1 bytes: the parser refuses anything longer.
+/// Reads at most `cap` + 1 bytes of a regular file: the parser refuses
+/// anything longer. Opened without blocking (a FIFO put there must not
+/// hang the work) and checked through the handle before it is read.
 fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, fl!("app-not-a-file")));
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?.take(cap + 1).read_to_end(&mut bytes)?;
+    file.take(cap + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -219,9 +252,15 @@ pub fn create_backup(home: &Home, identity: &Identity) -> Result<BackupInfo, Pro
 pub struct PendingRestore {
     prepared: PreparedRestore,
     lock: bemx_install::InstallLock,
+    name: String,
 }
 
 impl PendingRestore {
+    /// The backup asked about.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The clients that would disappear or come back.
     pub fn changes(&self) -> &bemx_install::restore::RestoreChanges {
         &self.prepared.changes
@@ -233,12 +272,12 @@ impl PendingRestore {
 pub fn prepare_restore(home: &Home, identity: &Identity, name: &str) -> Result<PendingRestore, Problem> {
     let lock = home.lock()?;
     let prepared = bemx_install::restore::prepare_restore(home, &lock, identity, name)?;
-    Ok(PendingRestore { prepared, lock })
+    Ok(PendingRestore { prepared, lock, name: name.to_owned() })
 }
 
 /// The second half: refused when the database changed since the preview.
 pub fn commit_restore(home: &Home, identity: &Identity, pending: PendingRestore) -> Result<RestoreReport, Problem> {
-    let PendingRestore { prepared, lock } = pending;
+    let PendingRestore { prepared, lock, .. } = pending;
     Ok(prepared.commit(home, &lock, identity)?)
 }
 

@@ -119,6 +119,7 @@ fn export(sender_root: &Path, receiver_root: &Path, out: &Path) -> Result<Measur
     let recipient = bemx_pack::Recipient::new(&card);
     let from = bemx_pack::Sender::new(&sender);
     let request = bemx_pack::ExportRequest {
+        confirmed_without_consent: None,
         clients,
         without_consent: Some("benchmark of demo data, no real clients".into()),
         output: out.to_path_buf(),

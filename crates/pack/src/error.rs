@@ -28,6 +28,10 @@ pub enum PackError {
     /// Clients lack an unrevoked handover consent.
     #[error("{}", fl!("pack-missing-consent", clients = .0.join(", ")))]
     MissingConsent(Vec<String>),
+    /// The clients without a recorded consent are not the ones the user
+    /// confirmed (a consent was revoked or recorded since the summary).
+    #[error("{}", fl!("pack-consent-changed", clients = .0.join(", ")))]
+    ConsentChanged(Vec<String>),
     /// The reason given for exporting without consent says nothing.
     #[error("{}", fl!("pack-weak-reason", detail = .0.as_str()))]
     WeakReason(String),
@@ -169,6 +173,7 @@ impl PackError {
             PackError::DuplicateClient(_) => fl!("pack-duplicate-client-advice"),
             PackError::AlreadyHandedOver { .. } => fl!("pack-already-handed-over-advice"),
             PackError::MissingConsent(_) => fl!("pack-missing-consent-advice"),
+            PackError::ConsentChanged(_) => fl!("pack-consent-changed-advice"),
             PackError::BadClientUuid(_) => fl!("pack-bad-client-uuid-advice"),
             PackError::KeyMismatch => fl!("pack-key-mismatch-advice"),
             PackError::BadRecipient(_) => fl!("pack-bad-recipient-advice"),

@@ -84,6 +84,13 @@ pub struct ExportRequest<'a> {
     /// Export clients without an unrevoked handover consent, for this reason
     /// (written to the audit log).
     pub without_consent: Option<String>,
+    /// The clients (UUIDs) the user was shown as going without consent,
+    /// when a summary was confirmed before the export (the desktop app):
+    /// the export refuses if its transaction finds another set
+    /// ([`PackError::ConsentChanged`]), so the reason covers exactly the
+    /// clients it was given for. `None`: not checked (the CLI, which asks
+    /// nothing between its check and the export).
+    pub confirmed_without_consent: Option<Vec<String>>,
     /// Where the bundle goes. Must not exist yet.
     pub output: PathBuf,
     /// zstd worker threads (0 = single-threaded).
@@ -266,6 +273,14 @@ pub fn export(
     // Inside the transaction: what is checked is what is exported.
     let (client_ids, missing_consent) = resolve_clients(&tx, &request.clients, reason.as_deref())?;
     let (without_consent, without_consent_uuids): (Vec<String>, Vec<String>) = missing_consent.into_iter().unzip();
+    if let Some(confirmed) = &request.confirmed_without_consent {
+        let found: std::collections::BTreeSet<&String> = without_consent_uuids.iter().collect();
+        let shown: std::collections::BTreeSet<&String> = confirmed.iter().collect();
+        if found != shown {
+            let differ: Vec<String> = found.symmetric_difference(&shown).map(|u| (*u).clone()).collect();
+            return Err(PackError::ConsentChanged(differ));
+        }
+    }
     let selection = bemx_db::select_clients(&tx, &client_ids)?;
     let plan = Plan::compute(&tx, &selection, request.cancel)?;
 

@@ -63,6 +63,7 @@ fn fixture(clients: u32) -> Fixture {
 
 fn request(f: &Fixture, clients: Vec<String>, name: &str) -> ExportRequest<'static> {
     ExportRequest {
+        confirmed_without_consent: None,
         clients,
         without_consent: Some("test export, consent not needed".into()),
         output: f.out_dir.join(name),
@@ -180,6 +181,7 @@ fn refusals_change_nothing() {
         (request(&f, vec![], "c.bemx"), "no clients"),
         (
             ExportRequest {
+                confirmed_without_consent: None,
                 output: f.out_dir.join("missing-folder").join("d.bemx"),
                 ..request(&f, vec![first.clone()], "")
             },
@@ -245,6 +247,12 @@ fn missing_consent_needs_an_override() {
         assert!(!req.output.exists());
     }
     req.without_consent = Some("coordinator leaves, consent form follows".into());
+    // Confirmed for another set of clients than the export finds: refused,
+    // so the reason never covers a client it was not given for.
+    req.confirmed_without_consent = Some(Vec::new());
+    assert!(matches!(run(&f, &req), Err(PackError::ConsentChanged(c)) if c == vec![uuid.clone()]));
+    assert!(!req.output.exists());
+    req.confirmed_without_consent = Some(vec![uuid.clone()]);
     let report = run(&f, &req).unwrap();
     assert_eq!(report.without_consent.len(), 1);
 }

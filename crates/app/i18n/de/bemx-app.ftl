@@ -227,7 +227,7 @@ app-kind-other = andere
 app-backup-restore = { $name } wiederherstellen
 app-backup-restore-short = Wiederherstellen …
 app-backup-preparing = Sicherung wird geprüft und entschlüsselt …
-app-restore-question = Diese Sicherung wiederherstellen?
+app-restore-question = Sicherung { $name } wiederherstellen?
 app-restore-same-clients = Dieselben Klienten wie jetzt.
 app-restore-disappear = Diese Klienten verschwinden: { $clients }
 app-restore-come-back = Diese Klienten kommen zurück: { $clients }
@@ -280,3 +280,13 @@ app-case-status =
         [refused] abgelehnt
        *[other] { $status }
     }
+
+## Added after review
+
+app-export-summary-reason = Begründung: { $reason }
+app-import-done-backups-deleted = Ältere Sicherungen gelöscht: { $backups }
+app-contacts-reading = Kontaktkarte wird gelesen …
+app-not-a-file = keine gewöhnliche Datei
+app-close-wait = Diese Arbeit kann nicht mittendrin abgebrochen werden. Das Fenster schließt, sobald sie fertig ist.
+app-close-after = Nach dem Ende schließen
+app-close-too-late = Die Arbeit war schon zu weit, um sie abzubrechen; sie ist abgeschlossen, siehe unten.

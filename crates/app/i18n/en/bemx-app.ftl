@@ -227,7 +227,7 @@ app-kind-other = other
 app-backup-restore = Restore { $name }
 app-backup-restore-short = Restore…
 app-backup-preparing = Checking and decrypting the backup…
-app-restore-question = Restore this backup?
+app-restore-question = Restore backup { $name }?
 app-restore-same-clients = The same clients as now.
 app-restore-disappear = These clients disappear: { $clients }
 app-restore-come-back = These clients come back: { $clients }
@@ -272,3 +272,13 @@ app-event-consent-revoked = consent revoked
 
 app-receipt-read-failed = could not read the receipt { $path }
 app-case-status = { $status }
+
+## Added after review
+
+app-export-summary-reason = Reason: { $reason }
+app-import-done-backups-deleted = Older backups deleted: { $backups }
+app-contacts-reading = Reading the contact card…
+app-not-a-file = not a regular file
+app-close-wait = This work cannot be cancelled midway. The window closes as soon as it is done.
+app-close-after = Close when done
+app-close-too-late = The work was already past the point where it could be cancelled; it is done, see below.

@@ -66,7 +66,8 @@ fn a_restore_names_the_clients_that_come_back_before_it_runs() {
     let name = backup[0].name.clone();
     let before = db_state(&p.anna);
     click(&mut anna, &format!("{name} wiederherstellen"));
-    assert_shows(&anna, "Diese Sicherung wiederherstellen?");
+    // The question names the backup the user picked.
+    assert_shows(&anna, &format!("Sicherung {name} wiederherstellen?"));
     assert_shows(&anna, "Dieselben Klienten wie jetzt.");
     screenshot(&mut anna, "16-restore-question", &[p.dir.path().display().to_string(), name.clone()]);
     // "Abbrechen" leaves everything, the decrypted copy included.
@@ -108,4 +109,68 @@ fn a_restore_that_would_lose_an_imported_client_is_refused() {
         "{problem:?}"
     );
     assert_eq!(db_state(&p.bernd), before);
+}
+
+#[test]
+fn the_import_preview_holds_the_installation_until_answered() {
+    let p = pair();
+    let client = consenting_clients(&p.anna).remove(0).0;
+    let bundle = export(&p.anna, &p.bernd, &[client], &p.dir.path().join("held.bemx"));
+    let mut bernd = open(&p.bernd);
+    click(&mut bernd, "Klienten übernehmen");
+    type_into(&mut bernd, "Übergabedatei", &bundle.display().to_string());
+    click(&mut bernd, "Datei prüfen");
+    assert_shows(&bernd, "Bitte prüfen Sie vor dem Import:");
+    // Meanwhile nothing else may change what the preview said (a backup
+    // that the import's retention would delete unannounced, say).
+    let mut second = open(&p.bernd);
+    click(&mut second, "Sicherungen");
+    click(&mut second, "Jetzt sichern");
+    assert_german(&failure(&second).message);
+    assert!(bemx_app::ops::backups(&p.bernd, &bemx_app::ops::unlock(&p.bernd, None).unwrap()).unwrap().0.is_empty());
+    // Leaving the preview releases it; coming back means checking anew.
+    click(&mut bernd, "Sicherungen");
+    click(&mut second, "Jetzt sichern");
+    assert!(matches!(second.state().notice(), Some(bemx_app::Notice::Done(_))), "{:?}", second.state().notice());
+    click(&mut bernd, "Klienten übernehmen");
+    assert!(bernd.query_by_label("Import starten").is_none(), "the old preview is gone");
+    click(&mut bernd, "Datei prüfen");
+    assert_shows(&bernd, "Danach gelöschte Sicherungen:");
+}
+
+#[test]
+fn an_export_is_refused_when_a_consent_changed_after_the_summary() {
+    let p = pair();
+    // One client without a recorded consent (a reason is given for it),
+    // one with.
+    let clients = bemx_app::ops::clients(&p.anna, false).unwrap();
+    let without = clients.iter().find(|c| c.consent_given.is_none()).expect("a client without consent").clone();
+    let with = clients.iter().find(|c| c.consent_given.is_some()).expect("a client with consent").clone();
+    let mut anna = open(&p.anna);
+    click(&mut anna, &without.bem_id);
+    click(&mut anna, &with.bem_id);
+    click(&mut anna, "Empfänger");
+    click(&mut anna, "Bernd Krüger (Werk Süd)");
+    type_into(&mut anna, "Zielordner", &p.dir.path().display().to_string());
+    type_into(&mut anna, "Begründung (kommt ins Protokoll)", "Koordinatorin wechselt den Standort, Formular folgt");
+    click(&mut anna, "Weiter");
+    // The summary names who goes without consent, and why.
+    assert_shows(&anna, &format!("Ohne erfasstes Einverständnis zur Übergabe: {}", without.bem_id));
+    assert_shows(&anna, "Begründung: Koordinatorin wechselt den Standort, Formular folgt");
+    // The other client's consent is revoked elsewhere (the CLI, another
+    // window) while the summary is on screen: the reason must not cover it.
+    {
+        let lock = p.anna.lock().unwrap();
+        bemx_install::consent::revoke(&p.anna, &lock, &with.uuid, bemx_install::consent::Date::today()).unwrap();
+    }
+    let before = db_state(&p.anna);
+    click(&mut anna, "Übergabe starten");
+    let problem = failure(&anna);
+    assert_german(&problem.message);
+    assert!(problem.message.contains(&with.uuid), "{problem:?}");
+    assert_eq!(db_state(&p.anna), before);
+    let written = std::fs::read_dir(p.dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "bemx"));
+    assert_eq!(written.count(), 0, "no bundle is left behind");
 }

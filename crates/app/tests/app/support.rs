@@ -177,6 +177,7 @@ pub fn export(from: &Home, to: &Home, clients: &[String], out: &Path) -> PathBuf
         recipient: card.fingerprint(),
         output: out.to_path_buf(),
         without_consent: None,
+        confirmed_without_consent: Vec::new(),
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     bemx_app::ops::export(from, &identity, &order, &mut bemx_format::progress::NoProgress, &cancel).unwrap();

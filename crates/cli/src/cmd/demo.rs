@@ -138,6 +138,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> anyhow::Result<()> {
         let sender = bemx_pack::Sender::new(&anna);
         let recipient = bemx_pack::Recipient::new(&bernd.contact_card());
         let request = bemx_pack::ExportRequest {
+            confirmed_without_consent: None,
             clients: chosen,
             without_consent: None,
             output: bundle.clone(),

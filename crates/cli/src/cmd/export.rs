@@ -76,6 +76,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
     let sender = Sender::new(&identity);
     let recipient = Recipient::new(&contact.card);
     let request = ExportRequest {
+        confirmed_without_consent: None,
         clients,
         without_consent: args.without_consent.clone(),
         output: args.output.clone(),

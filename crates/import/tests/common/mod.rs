@@ -43,6 +43,7 @@ pub fn export(from: &Site, to: &Site, n: usize, out: &Path) -> bemx_pack::Export
     let sender = bemx_pack::Sender::new(&from.identity);
     let recipient = bemx_pack::Recipient::new(&to.identity.contact_card());
     let request = bemx_pack::ExportRequest {
+        confirmed_without_consent: None,
         clients,
         without_consent: Some("test export, consent not needed".into()),
         output: out.to_path_buf(),

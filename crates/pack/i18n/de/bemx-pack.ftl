@@ -11,6 +11,8 @@ pack-already-handed-over-advice = schließen Sie diese Übergabe zuerst ab oder 
 # { $clients }: BEM-IDs, durch Kommas getrennt.
 pack-missing-consent = für diese Klienten ist keine gültige Einwilligung in die Übergabe erfasst: { $clients }
 pack-missing-consent-advice = erfassen Sie zuerst die unterschriebene Einwilligung oder verwenden Sie --without-consent "Begründung" (die Begründung wird protokolliert)
+pack-consent-changed = die erfassten Einwilligungen in die Übergabe haben sich geändert, seit sie angezeigt wurden; bei diesen Klienten weichen sie jetzt ab: { $clients }
+pack-consent-changed-advice = prüfen Sie die Auswahl erneut und starten Sie den Export neu; es wurde nichts geschrieben
 # { $detail } ist eine der pack-reason-…-Meldungen unten.
 pack-weak-reason = die angegebene Begründung für eine Übergabe ohne erfasste Einwilligung reicht nicht aus ({ $detail })
 pack-weak-reason-advice = schreiben Sie in Worten, warum diese Klienten ohne Einwilligung übergeben werden, z. B. --without-consent "Einverständniserklärung beim Büroumzug verloren, Klient telefonisch informiert" (die Begründung wird im Audit-Protokoll festgehalten)

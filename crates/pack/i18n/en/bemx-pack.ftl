@@ -11,6 +11,8 @@ pack-already-handed-over-advice = confirm or cancel that handover first
 # { $clients }: BEM-IDs separated by commas.
 pack-missing-consent = no valid handover consent recorded for client(s) { $clients }
 pack-missing-consent-advice = record the signed consent first, or use --without-consent "reason" (the reason is logged)
+pack-consent-changed = the recorded handover consents changed since they were shown; these clients now differ: { $clients }
+pack-consent-changed-advice = check the selection again and start the export anew; nothing was written
 # { $detail } is one of the pack-reason-… messages below.
 pack-weak-reason = the reason given for exporting without a recorded consent is not enough ({ $detail })
 pack-weak-reason-advice = write in words why these clients are handed over without it, e.g. --without-consent "consent form lost in the office move, client informed by phone" (the reason goes into the audit log)
