@@ -1613,8 +1613,8 @@ fn case_status(status: &str) -> String {
 
 fn consent_text(c: &ClientSummary) -> String {
     match (&c.consent_given, &c.consent_revoked) {
-        (Some(given), _) => fl!("app-consent-given", date = bemx_i18n::printable(given)),
-        (None, Some(revoked)) => fl!("app-consent-revoked", date = bemx_i18n::printable(revoked)),
+        (Some(given), _) => fl!("app-consent-given", date = bemx_i18n::printable(&bemx_i18n::date(given))),
+        (None, Some(revoked)) => fl!("app-consent-revoked", date = bemx_i18n::printable(&bemx_i18n::date(revoked))),
         (None, None) => fl!("app-consent-none"),
     }
 }

@@ -165,18 +165,7 @@ pub fn hint_line(text: impl AsRef<str>) -> String {
 /// A date for people: `YYYY-MM-DD` as the language writes it (German
 /// `12.03.2026`); anything else as it is.
 pub fn date(iso: &str) -> String {
-    let mut parts = iso.splitn(3, '-');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(year), Some(month), Some(day))
-            if year.len() == 4
-                && month.len() == 2
-                && day.len() == 2
-                && iso.chars().all(|c| c.is_ascii_digit() || c == '-') =>
-        {
-            fl!("cli-date", year = year, month = month, day = day)
-        }
-        _ => iso.to_owned(),
-    }
+    bemx_i18n::date(iso)
 }
 
 /// A table or catalogue of the host database as people call it

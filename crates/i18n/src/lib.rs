@@ -133,6 +133,30 @@ fn datetime_in(secs: u64, lang: Lang, zone: &jiff::tz::TimeZone) -> String {
     }
 }
 
+/// A date for people: `YYYY-MM-DD` (as bemx stores dates) written as the
+/// language writes it, `12.03.2026` in German; anything else as it is.
+pub fn date(iso: &str) -> String {
+    date_in(iso, current())
+}
+
+fn date_in(iso: &str, lang: Lang) -> String {
+    let mut parts = iso.splitn(3, '-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(year), Some(month), Some(day))
+            if year.len() == 4
+                && month.len() == 2
+                && day.len() == 2
+                && iso.chars().all(|c| c.is_ascii_digit() || c == '-') =>
+        {
+            match lang {
+                Lang::De => format!("{day}.{month}.{year}"),
+                Lang::En => iso.to_owned(),
+            }
+        }
+        _ => iso.to_owned(),
+    }
+}
+
 /// [`datetime`] of an RFC 3339 time as bemx records it
 /// (`2026-11-30T12:01:00Z`); anything else is shown as it is.
 pub fn datetime_of(rfc3339: &str) -> String {

@@ -17,7 +17,6 @@ cli-usage-hint = rufen Sie `bemx --help` auf
 cli-manpage-failed = die Handbuchseite kann nicht erzeugt werden
 
 # Ein Datum für Menschen, aus den Teilen von JJJJ-MM-TT.
-cli-date = { $day }.{ $month }.{ $year }
 
 # Ausgabe.
 cli-json-encode-failed = die JSON-Ausgabe kann nicht erzeugt werden
@@ -167,7 +166,7 @@ cli-backup-kind-safety = SICHERHEITSBACKUP vor einer Übernahme
 cli-backup-kind-manual = mit backup create angelegt
 cli-backup-kind-before-restore = Stand vor einem Wiederherstellen
 cli-backup-kind-other = sonstige
-# $date aus cli-date, $time HH:MM.
+# $date aus bemx_i18n::date, $time HH:MM.
 cli-backup-written-at = { $date }, { $time } UTC
 cli-backup-signed = signiert
 cli-backup-not-signed = NICHT SIGNIERT

@@ -17,7 +17,6 @@ cli-usage-hint = run `bemx --help`
 cli-manpage-failed = cannot render the manual page
 
 # A date for people, from the parts of YYYY-MM-DD.
-cli-date = { $year }-{ $month }-{ $day }
 
 # Output.
 cli-json-encode-failed = cannot encode the JSON output
@@ -137,7 +136,7 @@ cli-backup-kind-safety = SICHERHEITSBACKUP before an import
 cli-backup-kind-manual = made with backup create
 cli-backup-kind-before-restore = state before a restore
 cli-backup-kind-other = other
-# $date from cli-date, $time HH:MM.
+# $date from bemx_i18n::date, $time HH:MM.
 cli-backup-written-at = { $date } { $time } UTC
 cli-backup-signed = signed
 cli-backup-not-signed = NOT SIGNED
