@@ -11,7 +11,8 @@
 //!   closing the window while an import runs.
 //! - `screens`: the other screens' work — a protected installation
 //!   unlocked, a handover taken back, a backup made and restored with its
-//!   consequences shown first.
+//!   consequences shown first, a contact removed, the import preview
+//!   holding the installation, a consent changed after the summary.
 //!
 //! Rendering needs a Vulkan driver (Mesa's lavapipe in CI, package
 //! `mesa-vulkan-drivers`); without one the screenshot tests fail.

@@ -174,3 +174,22 @@ fn an_export_is_refused_when_a_consent_changed_after_the_summary() {
         .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "bemx"));
     assert_eq!(written.count(), 0, "no bundle is left behind");
 }
+
+#[test]
+fn a_contact_is_removed_after_a_question() {
+    let p = pair();
+    let mut anna = open(&p.anna);
+    click(&mut anna, "Kontakte");
+    click(&mut anna, "Bernd Krüger (Werk Süd) entfernen");
+    assert_shows(&anna, "Bernd Krüger (Werk Süd) aus den Kontakten entfernen?");
+    // "nein" keeps the contact.
+    click(&mut anna, "nein");
+    assert_eq!(bemx_app::ops::contacts(&p.anna).unwrap().len(), 1);
+    click(&mut anna, "Bernd Krüger (Werk Süd) entfernen");
+    click(&mut anna, "Entfernen");
+    assert_shows(&anna, "Bernd Krüger (Werk Süd) wurde aus den Kontakten entfernt.");
+    assert!(bemx_app::ops::contacts(&p.anna).unwrap().is_empty());
+    // Without the contact, the export offers no recipient.
+    click(&mut anna, "Klienten übergeben");
+    assert_shows(&anna, "Noch keine Kontakte");
+}
