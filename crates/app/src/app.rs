@@ -201,6 +201,10 @@ pub struct App {
     drives: Vec<crate::drives::Drive>,
     file_name: String,
     reason: String,
+    /// The client whose consent is being recorded (UUID, BEM-ID), and the
+    /// date typed for it.
+    consent_for: Option<(String, String)>,
+    consent_date: String,
 
     // Klienten übernehmen.
     import_step: ImportStep,
@@ -262,6 +266,8 @@ impl App {
             drives: Vec::new(),
             file_name: String::new(),
             reason: String::new(),
+            consent_for: None,
+            consent_date: String::new(),
             import_step: ImportStep::Pick,
             bundle_path: String::new(),
             confirm_step: ConfirmStep::Pick,
@@ -745,7 +751,8 @@ impl App {
         if visible.is_empty() {
             ui.label(fl!("app-export-no-clients"));
         }
-        egui::Grid::new("clients").striped(true).num_columns(4).show(ui, |ui| {
+        let mut record = None;
+        egui::Grid::new("clients").striped(true).num_columns(5).show(ui, |ui| {
             ui.label(RichText::new(fl!("app-column-bem-id")).strong());
             ui.label(RichText::new(fl!("app-column-case")).strong());
             ui.label(RichText::new(fl!("app-column-consent")).strong());
@@ -768,9 +775,23 @@ impl App {
                     Some(b) => fl!("app-handed-over", id = bemx_i18n::short_id(b)),
                     None => "–".to_owned(),
                 });
+                if free && c.consent_given.is_none() {
+                    let label = fl!("app-consent-record-for", client = shown_id(&c.bem_id));
+                    let button = ui.button(fl!("app-consent-record")).widget_info_override(&label);
+                    if button.clicked() {
+                        record = Some((c.uuid.clone(), c.bem_id.clone()));
+                    }
+                } else {
+                    ui.label("");
+                }
                 ui.end_row();
             }
         });
+        if record.is_some() {
+            self.consent_for = record;
+            self.consent_date.clear();
+        }
+        self.consent_form(ui);
         ui.add_space(8.0);
         ui.label(fl!("app-export-selected", count = self.selected.len()));
         ui.add_space(8.0);
@@ -823,6 +844,33 @@ impl App {
                 Err(p) => self.notice = Some(Notice::Failed(p)),
             }
         }
+    }
+
+    /// Records a client's signed consent, on the date of the form.
+    fn consent_form(&mut self, ui: &mut Ui) {
+        let Some((uuid, bem_id)) = self.consent_for.clone() else { return };
+        ui.add_space(6.0);
+        ui.label(RichText::new(fl!("app-consent-record-title", client = shown_id(&bem_id))).strong());
+        text_field(ui, &fl!("app-consent-date"), &mut self.consent_date, false);
+        ui.horizontal(|ui| {
+            if ui.button(fl!("app-cancel")).clicked() {
+                self.consent_for = None;
+            }
+            if ui.button(fl!("app-consent-record-yes")).clicked() {
+                self.notice = Some(match ops::record_consent(&self.home, &uuid, &self.consent_date) {
+                    Ok(change) => {
+                        self.consent_for = None;
+                        Notice::Done(fl!(
+                            "app-consent-recorded",
+                            client = shown_id(&change.bem_id),
+                            date = bemx_i18n::date(&change.date)
+                        ))
+                    }
+                    Err(p) => Notice::Failed(p),
+                });
+                self.refresh();
+            }
+        });
     }
 
     /// What "Weiter" refuses before the summary; the export checks all
@@ -1604,6 +1652,11 @@ fn locked() -> Problem {
 /// that the columns do not move with its letters.
 fn id_text(id: &str) -> RichText {
     RichText::new(bemx_i18n::short_id(id)).monospace()
+}
+
+/// A BEM-ID from the database or a bundle, made safe to show.
+fn shown_id(bem_id: &str) -> String {
+    bemx_i18n::printable(bem_id)
 }
 
 /// A case status (data, in English) in the user's language.

@@ -58,6 +58,18 @@ pub fn clients(home: &Home, all: bool) -> Result<Vec<ClientSummary>, Problem> {
     Ok(Database::open(home.db_path())?.clients_list(all)?)
 }
 
+/// `bemx clients consent record`: the client's signed consent to the
+/// handover, on the date of the form (`12.03.2026` or `2026-03-12`).
+pub fn record_consent(
+    home: &Home,
+    client_uuid: &str,
+    date: &str,
+) -> Result<bemx_install::consent::ConsentChange, Problem> {
+    let date = bemx_install::consent::Date::parse(date)?;
+    let lock = home.lock()?;
+    Ok(bemx_install::consent::record(home, &lock, client_uuid, date, None)?)
+}
+
 /// The trusted contacts.
 pub fn contacts(home: &Home) -> Result<Vec<Contact>, Problem> {
     Ok(Contacts::load(home.root())?.list().to_vec())

@@ -193,3 +193,26 @@ fn a_contact_is_removed_after_a_question() {
     click(&mut anna, "Klienten übergeben");
     assert_shows(&anna, "Noch keine Kontakte");
 }
+
+#[test]
+fn a_consent_is_recorded_in_the_client_list() {
+    let p = pair();
+    let without = bemx_app::ops::clients(&p.anna, false)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.consent_given.is_none())
+        .expect("a client without consent");
+    let mut anna = open(&p.anna);
+    click(&mut anna, &format!("Einverständnis für {} erfassen", without.bem_id));
+    assert_shows(&anna, &format!("Einverständnis von {} in die Übergabe erfassen", without.bem_id));
+    // A date that is none is refused in German; nothing is recorded.
+    type_into(&mut anna, "Datum auf dem Formular (z. B. 12.03.2026)", "gestern");
+    click(&mut anna, "Einverständnis erfassen");
+    assert_german(&failure(&anna).message);
+    type_into(&mut anna, "Datum auf dem Formular (z. B. 12.03.2026)", "12.03.2026");
+    click(&mut anna, "Einverständnis erfassen");
+    assert_shows(&anna, &format!("Einverständnis von {} erfasst, erteilt am 12.03.2026.", without.bem_id));
+    let now = bemx_app::ops::clients(&p.anna, false).unwrap().into_iter().find(|c| c.uuid == without.uuid).unwrap();
+    assert_eq!(now.consent_given.as_deref(), Some("2026-03-12"));
+    assert_shows(&anna, "erteilt am 12.03.2026");
+}
