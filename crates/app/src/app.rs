@@ -218,6 +218,8 @@ pub struct App {
     cancel_asked: Option<String>,
 
     // Sicherungen.
+    /// A backup the user asked to delete, waiting for the answer.
+    delete_asked: Option<String>,
     /// A restore waiting for its answer (it holds the installation lock).
     restore: Option<Box<PendingRestore>>,
 
@@ -273,6 +275,7 @@ impl App {
             confirm_step: ConfirmStep::Pick,
             receipt_path: String::new(),
             cancel_asked: None,
+            delete_asked: None,
             restore: None,
             card_path: String::new(),
             card_save_path: String::new(),
@@ -586,6 +589,7 @@ impl App {
         self.restore = None;
         self.card_offered = None;
         self.cancel_asked = None;
+        self.delete_asked = None;
         self.remove_asked = None;
         self.notice = None;
     }
@@ -1263,7 +1267,8 @@ impl App {
             return;
         }
         let mut restore = None;
-        egui::Grid::new("backups").striped(true).num_columns(5).show(ui, |ui| {
+        let mut delete = None;
+        egui::Grid::new("backups").striped(true).num_columns(7).show(ui, |ui| {
             for h in [
                 fl!("app-column-backup"),
                 fl!("app-column-kind"),
@@ -1291,9 +1296,33 @@ impl App {
                 if button.clicked() {
                     restore = Some(b.name.clone());
                 }
+                let label = fl!("app-backup-delete", name = b.name.as_str());
+                if ui.button(fl!("app-backup-delete-short")).widget_info_override(&label).clicked() {
+                    delete = Some(b.name.clone());
+                }
                 ui.end_row();
             }
         });
+        if delete.is_some() {
+            self.delete_asked = delete;
+        }
+        if let Some(name) = self.delete_asked.clone() {
+            ui.add_space(8.0);
+            ui.label(RichText::new(fl!("app-backup-delete-question", name = name.as_str())).strong());
+            ui.horizontal(|ui| {
+                if ui.button(fl!("app-no")).clicked() {
+                    self.delete_asked = None;
+                }
+                if ui.button(fl!("app-backup-delete-yes")).clicked() {
+                    self.delete_asked = None;
+                    self.notice = Some(match ops::delete_backup(&self.home, &name) {
+                        Ok(()) => Notice::Done(fl!("app-backup-deleted", name = name.as_str())),
+                        Err(p) => Notice::Failed(p),
+                    });
+                    self.refresh();
+                }
+            });
+        }
         if let Some(name) = restore {
             self.start(ui.ctx(), fl!("app-backup-preparing"), Kind::Plain, move |home, identity, _, _| {
                 let identity = identity.ok_or_else(locked)?;

@@ -279,6 +279,12 @@ impl PendingRestore {
     }
 }
 
+/// `bemx backup delete`: removes a backup and its signature.
+pub fn delete_backup(home: &Home, name: &str) -> Result<(), Problem> {
+    let lock = home.lock()?;
+    Ok(bemx_install::backup::delete_backup(&home.backups_dir(), &lock, name)?)
+}
+
 /// The first half of `bemx backup restore`: checked and decrypted, with
 /// the clients that would disappear or come back.
 pub fn prepare_restore(home: &Home, identity: &Identity, name: &str) -> Result<PendingRestore, Problem> {

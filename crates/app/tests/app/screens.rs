@@ -216,3 +216,22 @@ fn a_consent_is_recorded_in_the_client_list() {
     assert_eq!(now.consent_given.as_deref(), Some("2026-03-12"));
     assert_shows(&anna, "erteilt am 12.03.2026");
 }
+
+#[test]
+fn a_backup_is_deleted_after_a_question() {
+    let p = pair();
+    let mut anna = open(&p.anna);
+    click(&mut anna, "Sicherungen");
+    click(&mut anna, "Jetzt sichern");
+    let identity = bemx_app::ops::unlock(&p.anna, None).unwrap();
+    let name = bemx_app::ops::backups(&p.anna, &identity).unwrap().0[0].name.clone();
+    click(&mut anna, &format!("{name} löschen"));
+    assert_shows(&anna, &format!("Sicherung {name} endgültig löschen?"));
+    click(&mut anna, "nein");
+    assert_eq!(bemx_app::ops::backups(&p.anna, &identity).unwrap().0.len(), 1);
+    click(&mut anna, &format!("{name} löschen"));
+    click(&mut anna, "Sicherung löschen");
+    assert_shows(&anna, &format!("Sicherung {name} gelöscht."));
+    assert!(bemx_app::ops::backups(&p.anna, &identity).unwrap().0.is_empty());
+    assert!(std::fs::read_dir(p.anna.backups_dir()).unwrap().next().is_none(), "backup and signature are gone");
+}
