@@ -707,6 +707,262 @@ pub(crate) mod tests {
         }
     }
 
+    /// A sample with `n` clients, ascending by construction.
+    fn with_clients(n: usize) -> Manifest {
+        let mut m = sample();
+        m.clients = (0..n as u32)
+            .map(|i| {
+                let mut id = [0u8; 16];
+                id[..4].copy_from_slice(&i.to_be_bytes());
+                id
+            })
+            .collect();
+        m
+    }
+
+    /// A sample with `n` tables and their `n` table entries.
+    fn with_tables(n: usize) -> Manifest {
+        let mut m = sample();
+        m.tables = (0..n).map(|i| TableCount { name: format!("t{i}"), rows: 1 }).collect();
+        m.entries =
+            (0..n).map(|i| Entry { path: DataPath::table(i, &format!("t{i}")), size: 1, sha256: [0; 32] }).collect();
+        m
+    }
+
+    /// §6 "A reader MUST reject any value above its limit": every list may
+    /// be exactly as long as its limit, and not one longer — for the writer
+    /// (validate) and for the reader (decode, which checks the length
+    /// before it allocates).
+    #[test]
+    fn every_list_may_reach_its_limit_and_not_pass_it() {
+        let limit_of = |e: FormatError| match e {
+            FormatError::Limit { what, value, limit } => (what, value, limit),
+            other => panic!("expected a limit, got {other:?}"),
+        };
+
+        let at = with_clients(MAX_CLIENTS);
+        assert_eq!(Manifest::decode(&at.encode().unwrap()).unwrap().clients.len(), MAX_CLIENTS);
+        let over = with_clients(MAX_CLIENTS + 1);
+        assert_eq!(limit_of(over.validate().unwrap_err()), ("client count", 100_001, 100_000));
+        assert_eq!(
+            limit_of(Manifest::decode(&over.encode_unchecked()).unwrap_err()),
+            ("client count", 100_001, 100_000)
+        );
+
+        let at = with_tables(MAX_TABLES);
+        assert_eq!(Manifest::decode(&at.encode().unwrap()).unwrap().tables.len(), MAX_TABLES);
+        let over = with_tables(MAX_TABLES + 1);
+        assert_eq!(limit_of(over.validate().unwrap_err()), ("table count", 257, 256));
+        assert_eq!(limit_of(Manifest::decode(&over.encode_unchecked()).unwrap_err()), ("table count", 257, 256));
+
+        // MAX_ENTRIES documents: the list is checked before any entry is.
+        let mut at = sample();
+        at.entries.extend((0..MAX_ENTRIES as i64 - 1).map(|id| Entry {
+            path: DataPath::blob("t", "c", id),
+            size: 0,
+            sha256: [0; 32],
+        }));
+        at.validate().unwrap();
+        let mut over = at.clone();
+        over.entries.push(Entry { path: DataPath::blob("t", "c", -1), size: 0, sha256: [0; 32] });
+        assert_eq!(limit_of(over.validate().unwrap_err()), ("entry count", 200_001, 200_000));
+        assert_eq!(
+            limit_of(Manifest::decode(&over.encode_unchecked()).unwrap_err()),
+            ("entry count", 200_001, 200_000)
+        );
+    }
+
+    /// §4.2 "Table names and column names are identifiers
+    /// `[a-z_][a-z0-9_]*` of at most 64 bytes".
+    #[test]
+    fn identifiers() {
+        let longest = format!("_{}", "a9".repeat(31)) + "z";
+        assert_eq!(longest.len(), 64);
+        for good in ["a", "_", "_9", "clients", "cat_2", longest.as_str()] {
+            assert!(is_identifier(good), "{good:?} refused");
+        }
+        let too_long = format!("{longest}a");
+        for bad in ["", "9a", "Clients", "a-b", "a b", "ä", "a.b", too_long.as_str()] {
+            assert!(!is_identifier(bad), "{bad:?} accepted");
+        }
+    }
+
+    /// §4.1 party "name": "display name, 1–256 bytes, no control
+    /// characters" — 256 bytes are allowed (the rest is in
+    /// `every_other_section_4_2_rule_is_enforced`).
+    #[test]
+    fn a_name_may_be_max_text_len_bytes() {
+        let mut m = sample();
+        m.sender.name = "ü".repeat(MAX_TEXT_LEN / 2);
+        assert_eq!(m.sender.name.len(), MAX_TEXT_LEN);
+        assert_eq!(Manifest::decode(&m.encode().unwrap()).unwrap(), m);
+    }
+
+    /// §4 "a missing, extra ... key": a nested map (a party, the schema, a
+    /// table count, an entry) with a pair too many or too few is named as
+    /// such, by its own field count, before any of its keys is read.
+    #[test]
+    fn a_nested_map_with_another_field_count_is_named() {
+        let bytes = sample().encode().unwrap();
+        for (head, want) in [(0xa5u8, "5 fields, expected 4"), (0xa3, "3 fields, expected 4")] {
+            let key = b"\x66sender\xa4";
+            let at = bytes.windows(key.len()).position(|w| w == key).unwrap() + key.len() - 1;
+            let mut bad = bytes.clone();
+            bad[at] = head;
+            match Manifest::decode(&bad) {
+                Err(FormatError::Manifest { detail }) => assert!(detail.contains(want), "{detail}"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    /// §3: the two reserved names are never data entries, each refused as
+    /// reserved; and a path with an empty component ("a//b", "a/") is
+    /// refused as such by the rules for any entry path.
+    #[test]
+    fn reserved_names_and_empty_components() {
+        for reserved in [MANIFEST_PATH, SIGNATURE_PATH] {
+            match check_data_path(reserved) {
+                Err(FormatError::ForbiddenPath { reason, .. }) => assert!(reason.contains("reserved"), "{reason}"),
+                other => panic!("{reserved}: {other:?}"),
+            }
+        }
+        for empty in ["a//b", "a/", "tables//x"] {
+            match check_path(empty) {
+                Err(FormatError::ForbiddenPath { reason, .. }) => assert_eq!(reason, "empty path component"),
+                other => panic!("{empty}: {other:?}"),
+            }
+        }
+    }
+
+    /// §4 "lists are checked ... against the bytes remaining, before
+    /// anything is allocated": a list is refused as truncated when even its
+    /// smallest encoding (17 bytes a client id) cannot fit in what is left,
+    /// and not when it just fits — then its items are read and judged.
+    #[test]
+    fn a_list_is_truncated_only_when_it_cannot_fit() {
+        let bytes = sample().encode().unwrap();
+        let key = b"\x67clients\x82";
+        let head = bytes.windows(key.len()).position(|w| w == key).unwrap() + key.len() - 1;
+        // Two client ids' worth of bytes left, the first id empty.
+        let mut fits = bytes[..head].to_vec();
+        fits.push(0x82);
+        fits.push(0x40);
+        fits.extend_from_slice(&[0; 33]);
+        match Manifest::decode(&fits) {
+            Err(FormatError::Manifest { detail }) => assert!(detail.contains("16"), "{detail}"),
+            other => panic!("{other:?}"),
+        }
+        fits.pop();
+        assert!(matches!(Manifest::decode(&fits), Err(FormatError::Truncated { part: crate::Part::Manifest })));
+    }
+
+    /// §4.2 "sizes are at most `MAX_ENTRY_SIZE`": the largest size a tar
+    /// header can state is allowed, one more is not (the latter is in
+    /// `every_other_section_4_2_rule_is_enforced`).
+    #[test]
+    fn an_entry_may_be_exactly_max_entry_size() {
+        let mut m = sample();
+        m.entries[0].size = MAX_ENTRY_SIZE;
+        assert_eq!(Manifest::decode(&m.encode().unwrap()).unwrap().entries[0].size, MAX_ENTRY_SIZE);
+    }
+
+    /// The bundle id as the ledger records it and users see it: 64
+    /// lowercase hex digits, and the payload as the space check counts it:
+    /// the sum of the entry sizes, saturating rather than wrapping.
+    #[test]
+    fn bundle_id_hex_and_payload_size() {
+        let mut m = sample();
+        m.bundle_id[0] = 0xab;
+        m.bundle_id[31] = 0x0f;
+        let hex = m.bundle_id_hex();
+        assert_eq!(hex.len(), 64);
+        assert!(hex.starts_with("ab06") && hex.ends_with("060f"), "{hex}");
+        m.entries.push(Entry { path: "blobs/t.c/1".into(), size: 32, sha256: [0; 32] });
+        assert_eq!(m.payload_size(), 42);
+        m.entries[1].size = u64::MAX;
+        assert_eq!(m.payload_size(), u64::MAX);
+    }
+
+    /// §4 "larger than `MAX_MANIFEST_SIZE`": a manifest of exactly
+    /// MAX_MANIFEST_SIZE bytes is read; one byte more is refused for its
+    /// size, before it is parsed.
+    #[test]
+    fn a_manifest_may_be_exactly_max_manifest_size() {
+        let max = MAX_MANIFEST_SIZE as usize;
+        // Entries of 55 + path bytes each (paths of 24 to 99 bytes have a
+        // two-byte text head): fill with 99-byte paths
+        // "blobs/<table>.<column>/<id>" (a 64-byte table name and the column
+        // that makes 99 bytes), then shorten the table names of the last
+        // ones until the total is exact.
+        let path = |table_len: usize, id: i64| {
+            let digits = id.to_string().len();
+            let column = "c".repeat(MAX_PATH_LEN - "blobs/./".len() - 64 - digits);
+            DataPath::blob(&"t".repeat(table_len), &column, id)
+        };
+        let mut m = sample();
+        let mut id = 0i64;
+        let mut grow = (max - m.encode_unchecked().len()) / (55 + MAX_PATH_LEN) + 1;
+        while grow > 0 {
+            m.entries.extend((0..grow).map(|_| {
+                id += 1;
+                Entry { path: path(64, id), size: 0, sha256: [0; 32] }
+            }));
+            grow = if m.encode_unchecked().len() < max { 1 } else { 0 };
+        }
+        let mut excess = m.encode_unchecked().len() - max;
+        for e in m.entries.iter_mut().rev() {
+            if excess == 0 {
+                break;
+            }
+            let Ok(DataPath::Blob { table, rowid, .. }) = DataPath::parse(&e.path) else { continue };
+            // Never below 24 bytes, where the text head would shrink too.
+            let cut = excess.min(table.len() - 1).min(e.path.len() - 24);
+            e.path = path(table.len() - cut, rowid);
+            excess -= cut;
+        }
+        let bytes = m.encode().unwrap();
+        assert_eq!(bytes.len(), max);
+        assert_eq!(Manifest::decode(&bytes).unwrap(), m);
+
+        let mut over = bytes;
+        over.push(0);
+        match Manifest::decode(&over) {
+            Err(FormatError::Limit { what: "manifest size", value, limit }) => {
+                assert_eq!((value, limit), (MAX_MANIFEST_SIZE + 1, MAX_MANIFEST_SIZE));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// §4.2 (party): `age` is an age X25519 recipient, "age1" followed by
+    /// lowercase letters and digits, at most 100 bytes.
+    #[test]
+    fn the_age_recipient_has_one_form() {
+        let with_age = |age: &str| {
+            let mut m = sample();
+            m.recipient.age = age.to_string();
+            m
+        };
+        let longest = format!("age1{}", "q".repeat(96));
+        assert_eq!(longest.len(), 100);
+        Manifest::decode(&with_age(&longest).encode().unwrap()).unwrap();
+        Manifest::decode(&with_age("age1").encode().unwrap()).unwrap();
+        for bad in [
+            format!("{longest}q"),
+            "age2qqqq".to_string(),
+            "qqqqage1".to_string(),
+            "age1QQQQ".to_string(),
+            "age1qq-q".to_string(),
+            "AGE1qqqq".to_string(),
+        ] {
+            match refused_both_ways(&with_age(&bad)) {
+                FormatError::Manifest { detail } => assert!(detail.contains("age"), "{bad}: {detail}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn path_rules() {
         let too_long = format!("tables/{}", "x".repeat(MAX_PATH_LEN - 6));

@@ -255,6 +255,48 @@ mod tests {
         }
     }
 
+    /// §9 "larger than 4 KiB": a file of exactly MAX_RECEIPT_SIZE bytes is
+    /// judged by its shape; one byte more is refused for its size alone.
+    #[test]
+    fn max_receipt_size_is_the_largest_file_read() {
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let mut file = sample().sign_to_file(&key);
+        file.resize(MAX_RECEIPT_SIZE, 0);
+        let detail = |f: &[u8]| match Receipt::parse_unverified(f) {
+            Err(FormatError::BadReceipt { detail }) => detail,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(detail(&file), "unexpected data");
+        file.push(0);
+        assert_eq!(detail(&file), "file too large to be a receipt");
+    }
+
+    /// §9 "not of this exact shape": `[body, signature]` and nothing after
+    /// it, the signature exactly 64 bytes — each refused on its own.
+    #[test]
+    fn the_file_is_exactly_body_and_signature() {
+        let key = SigningKey::from_bytes(&[5; 32]);
+        let file = sample().sign_to_file(&key);
+        let mut trailing = file.clone();
+        trailing.push(0);
+        let body = sample().encode_body();
+        let short_sig = {
+            let mut e = Encoder::new(Vec::new());
+            let _: EncResult = (|| {
+                e.array(2)?.bytes(&body)?.bytes(&[0u8; SIGNATURE_LEN - 1])?;
+                Ok(())
+            })();
+            e.into_writer()
+        };
+        for (what, f) in [("a byte after the signature", trailing), ("a 63-byte signature", short_sig)] {
+            match Receipt::parse_unverified(&f) {
+                Err(FormatError::BadReceipt { detail }) => assert_eq!(detail, "unexpected data", "{what}"),
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+        Receipt::parse_unverified(&file).unwrap();
+    }
+
     #[test]
     fn the_clients_digest_ignores_order_and_binds_every_uuid() {
         let a = Receipt::clients_digest(&[[1; 16], [2; 16]]);
