@@ -456,15 +456,14 @@ impl<R: Read> BundleReader<R> {
         if require_trusted {
             match &verdict {
                 SenderTrust::Trusted { .. } => {}
-                SenderTrust::Untrusted => {
-                    return Err(UnpackError::UntrustedSender { name: manifest.sender.name.clone() });
-                }
                 SenderTrust::KeyChanged { name } => {
                     return Err(UnpackError::SenderKeyChanged { name: name.clone() });
                 }
                 SenderTrust::ClaimsDiffer { name, fields } => {
                     return Err(UnpackError::SenderClaimsDiffer { name: name.clone(), fields });
                 }
+                // Untrusted, and any verdict a later version adds: only
+                // Trusted passes.
                 _ => return Err(UnpackError::UntrustedSender { name: manifest.sender.name.clone() }),
             }
         }

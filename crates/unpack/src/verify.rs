@@ -81,7 +81,7 @@ pub fn verify_reader<R: Read>(
     require_trusted: bool,
 ) -> Result<VerifiedBundle, UnpackError> {
     let mut reader = BundleReader::open(input, me, trust, require_trusted)?;
-    let tables = walk(&mut reader, &mut Count::new())?;
+    let tables = walk(&mut reader, &mut Count)?;
     let mut verified = reader.finish()?;
     verified.tables = tables;
     Ok(verified)
@@ -96,7 +96,7 @@ pub fn verify_reader<R: Read>(
 #[doc(hidden)]
 pub fn read_plain_archive<R: Read>(archive: R) -> Result<VerifiedBundle, UnpackError> {
     let mut checked = Checked::open(archive, None)?;
-    let tables = walk_checked(&mut checked, &mut Count::new())?;
+    let tables = walk_checked(&mut checked, &mut Count)?;
     let Finished { mut stream, manifest, manifest_bytes, entries, data_bytes } = checked.finish()?;
     let mut probe = [0u8; 1];
     let extra = loop {
@@ -112,38 +112,19 @@ pub fn read_plain_archive<R: Read>(archive: R) -> Result<VerifiedBundle, UnpackE
     Ok(VerifiedBundle { manifest, manifest_bytes, sender_trust: SenderTrust::Untrusted, entries, data_bytes, tables })
 }
 
-/// Reads every entry to its end: rows are validated without allocating
-/// them, documents are hashed by the entry reader.
-struct Count {
-    scratch: Vec<u8>,
-    buf: Vec<u8>,
-}
-
-impl Count {
-    fn new() -> Self {
-        Self { scratch: Vec::new(), buf: vec![0u8; 64 * 1024] }
-    }
-}
+/// Looks at nothing: [`walk_checked`] itself validates every row the
+/// visitor leaves (without allocating it) and drains every document through
+/// the hash, so verifying needs no more than the walk.
+struct Count;
 
 impl EntryVisitor for Count {
     type Error = UnpackError;
 
-    fn table(&mut self, rows: &mut Rows<'_>) -> Result<(), UnpackError> {
-        while rows.skip_row(&mut self.scratch)? {}
+    fn table(&mut self, _: &mut Rows<'_>) -> Result<(), UnpackError> {
         Ok(())
     }
 
-    fn document(&mut self, doc: &Document<'_>, data: &mut dyn Read) -> Result<(), UnpackError> {
-        loop {
-            match data.read(&mut self.buf) {
-                Ok(0) => return Ok(()),
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let part = Part::Entry(bemx_format::entry::DataPath::blob(doc.table, doc.column, doc.rowid));
-                    return Err(UnpackError::from_io(e, part));
-                }
-            }
-        }
+    fn document(&mut self, _: &Document<'_>, _: &mut dyn Read) -> Result<(), UnpackError> {
+        Ok(())
     }
 }
