@@ -561,3 +561,51 @@ fn the_plain_archive_reader_retries_interruptions_and_reports_read_errors() {
     let err = read_plain_archive(ThenFails(&good[..])).unwrap_err();
     assert!(err.to_string().contains("device gone"), "{err}");
 }
+
+/// What a visitor is told about each entry, the way import uses `walk`.
+#[derive(Default)]
+struct Seen {
+    tables: Vec<(usize, u64, u64, String)>,
+    documents: Vec<(String, i64, u64, Vec<u8>)>,
+}
+
+impl bemx_unpack::EntryVisitor for Seen {
+    type Error = UnpackError;
+
+    fn table(&mut self, rows: &mut bemx_unpack::Rows<'_>) -> Result<(), UnpackError> {
+        while rows.next_row()?.is_some() {}
+        self.tables.push((rows.index(), rows.size(), rows.count(), format!("{rows:?}")));
+        Ok(())
+    }
+
+    fn document(&mut self, doc: &bemx_unpack::Document<'_>, data: &mut dyn Read) -> Result<(), UnpackError> {
+        let mut bytes = Vec::new();
+        data.read_to_end(&mut bytes).map_err(|e| UnpackError::from_io(e, Part::Archive))?;
+        self.documents.push((format!("{}.{}", doc.table, doc.column), doc.rowid, doc.size, bytes));
+        Ok(())
+    }
+}
+
+/// `walk` tells a visitor each table's position, size and rows, and hands
+/// it each document's bytes — also when the device interrupts reads, which
+/// are retried on the way through the rows decoder.
+#[test]
+fn walk_tells_the_visitor_what_each_entry_is() {
+    let keys = Keys::committed();
+    let entries = data_entries();
+    let file = seal(&keys, &valid_tar(&keys, &entries));
+    let trust = keys.trust();
+    let source = Interrupting { inner: &file[..], interrupt: false };
+    let mut reader = BundleReader::open(source, keys.me(), &trust, true).unwrap();
+    let mut seen = Seen::default();
+    let tables = bemx_unpack::walk(&mut reader, &mut seen).unwrap();
+    reader.finish().unwrap();
+    assert_eq!(tables.iter().map(|t| t.rows).collect::<Vec<_>>(), [2, 2]);
+    let sizes: Vec<u64> = entries.iter().map(|(_, d)| d.len() as u64).collect();
+    assert_eq!(
+        seen.tables.iter().map(|(i, size, rows, _)| (*i, *size, *rows)).collect::<Vec<_>>(),
+        [(0, sizes[0], 2), (1, sizes[1], 2)]
+    );
+    assert!(seen.tables[1].3.contains("bem_cases") && seen.tables[1].3.contains('2'), "{}", seen.tables[1].3);
+    assert_eq!(seen.documents, [("bem_cases.document".to_string(), 3, sizes[2], entries[2].1.clone())]);
+}
