@@ -609,3 +609,67 @@ fn walk_tells_the_visitor_what_each_entry_is() {
     assert!(seen.tables[1].3.contains("bem_cases") && seen.tables[1].3.contains('2'), "{}", seen.tables[1].3);
     assert_eq!(seen.documents, [("bem_cases.document".to_string(), 3, sizes[2], entries[2].1.clone())]);
 }
+
+/// A zstd frame (RFC 8878 §3.1.1) of `blocks` raw blocks holding `data`,
+/// closed by an empty last block of three bytes: no content size, checksum
+/// or dictionary, a window of 2^17 bytes.
+fn raw_zstd_frame(data: &[u8], blocks: usize) -> Vec<u8> {
+    let mut frame = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38];
+    let (base, longer) = (data.len() / blocks, data.len() % blocks);
+    let mut rest = data;
+    for i in 0..blocks {
+        let (block, after) = rest.split_at(base + usize::from(i < longer));
+        // Block_Header: Last_Block 0, Block_Type 0 (raw), Block_Size.
+        frame.extend_from_slice(&((block.len() as u32) << 3).to_le_bytes()[..3]);
+        frame.extend_from_slice(block);
+        rest = after;
+    }
+    frame.extend_from_slice(&[1, 0, 0]);
+    frame
+}
+
+/// A bundle whose last age chunk holds nothing but the zstd frame's closing
+/// block: every entry and the archive's end are read before it, so a copy
+/// that lost that chunk shows it only when `finish` reads the frame's and
+/// age's ends.
+fn frame_ending_in_its_own_chunk(keys: &Keys) -> Vec<u8> {
+    const CHUNK: usize = 64 * 1024;
+    // The frame is 6 + 3 x blocks + archive + 3 bytes; the archive is whole
+    // 512-byte records. 510 blocks and an archive of 64,000 bytes past a
+    // multiple of a chunk make the frame whole chunks and three bytes.
+    const BLOCKS: usize = 510;
+    let mut entries = data_entries();
+    for records in 128..512 {
+        entries[2].1 = vec![0x42; records * 512];
+        let tar_bytes = valid_tar(keys, &entries);
+        if tar_bytes.len() % CHUNK == CHUNK - 6 - 3 * BLOCKS {
+            let frame = raw_zstd_frame(&tar_bytes, BLOCKS);
+            assert_eq!(frame.len() % CHUNK, 3);
+            return age_encrypt(&[&keys.receiver_age.to_public()], &frame);
+        }
+    }
+    panic!("no document size makes the archive the length wanted");
+}
+
+/// A copy that lost its last age chunk, or only the end of it, lost only the
+/// zstd frame's closing block: it is refused at `finish`, and as cut short —
+/// the device ran out of bytes — not as a damaged bundle. (A chunk cut in
+/// its tag fails to authenticate like a damaged one: that the file ended is
+/// what tells them apart.)
+#[test]
+fn a_copy_cut_in_its_last_chunk_is_truncated_at_finish() {
+    let keys = Keys::committed();
+    let file = frame_ending_in_its_own_chunk(&keys);
+    assert!(read_bundle(&keys, &file).is_ok());
+    let trust = keys.trust();
+    // The last chunk: three bytes of plaintext and age's 16-byte tag.
+    for lost in [1, 10, 3 + 16] {
+        let cut = &file[..file.len() - lost];
+        let mut reader = BundleReader::open(cut, keys.me(), &trust, true).unwrap();
+        while let Some(entry) = reader.next_entry().unwrap() {
+            entry.finish().unwrap();
+        }
+        let err = reader.finish().unwrap_err();
+        assert!(matches!(err, UnpackError::Truncated { part: Part::AgePayload }), "{lost} bytes lost: {err:?}");
+    }
+}
