@@ -164,6 +164,7 @@ mod tests {
             "blobs/documents.content/",
             "blobs/documents.content/9223372036854775808",
             "blobs/Documents.content/1",
+            "blobs/documents.Content/1",
             "blobs/documents.content/1/2",
             "other/x",
             "manifest.cbor",

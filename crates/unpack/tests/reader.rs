@@ -633,7 +633,7 @@ fn raw_zstd_frame(data: &[u8], blocks: usize) -> Vec<u8> {
 /// that lost that chunk shows it only when `finish` reads the frame's and
 /// age's ends.
 fn frame_ending_in_its_own_chunk(keys: &Keys) -> Vec<u8> {
-    const CHUNK: usize = 64 * 1024;
+    const CHUNK: usize = bemx_format::AGE_CHUNK_SIZE;
     // The frame is 6 + 3 x blocks + archive + 3 bytes; the archive is whole
     // 512-byte records. 510 blocks and an archive of 64,000 bytes past a
     // multiple of a chunk make the frame whole chunks and three bytes.
