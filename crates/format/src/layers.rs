@@ -630,4 +630,62 @@ mod tests {
         let mut w = BundleWriter::new(Vec::new(), &id.to_public(), 0, 0).unwrap();
         assert!(matches!(w.append("tables/x", 10, &mut &b"abc"[..]), Err(FormatError::WriterLength { .. })));
     }
+
+    /// An output that keeps its bytes and counts the flushes reaching it.
+    struct Flushes {
+        bytes: Vec<u8>,
+        flushes: std::rc::Rc<std::cell::Cell<usize>>,
+    }
+
+    impl Write for Flushes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            self.flushes.set(self.flushes.get() + 1);
+            Ok(())
+        }
+    }
+
+    fn flushes() -> (Flushes, std::rc::Rc<std::cell::Cell<usize>>) {
+        let count = std::rc::Rc::default();
+        (Flushes { bytes: Vec::new(), flushes: std::rc::Rc::clone(&count) }, count)
+    }
+
+    /// A write past the entry's announced size is refused naming how many
+    /// bytes it would have made; a flush reaches the output through zstd and
+    /// age; the writer debugs without its contents.
+    #[test]
+    fn a_streamed_entry_refuses_excess_names_it_and_flushes_through() {
+        let id = key();
+        let (out, flushed) = flushes();
+        let mut w = BundleWriter::new(out, &id.to_public(), 7, 0).unwrap();
+        w.begin_entry("tables/a", 4).unwrap();
+        w.write_all(b"abc").unwrap();
+        let err = w.write(b"de").unwrap_err();
+        let inner = err.get_ref().and_then(|e| e.downcast_ref::<FormatError>());
+        assert!(matches!(inner, Some(FormatError::WriterLength { announced: 4, supplied: 5, .. })), "{err:?}");
+        assert_eq!(flushed.get(), 0);
+        w.flush().unwrap();
+        assert_eq!(flushed.get(), 1);
+        assert_eq!(format!("{w:?}"), "BundleWriter { mtime: 7, .. }");
+    }
+
+    /// What a [`HashingWriter`] reports is exactly what reached its output,
+    /// written in pieces; flushes pass through.
+    #[test]
+    fn a_hashing_writer_counts_and_hashes_what_went_through() {
+        let (out, flushed) = flushes();
+        let mut h = HashingWriter::new(out);
+        h.write_all(b"hello ").unwrap();
+        h.write_all(b"world").unwrap();
+        h.flush().unwrap();
+        assert_eq!(flushed.get(), 1);
+        let (out, count, digest) = h.finish();
+        assert_eq!(out.bytes, b"hello world");
+        assert_eq!(count, 11);
+        assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(b"hello world")));
+    }
 }
