@@ -224,16 +224,6 @@ impl<R: Read> Read for FileInput<R> {
     }
 }
 
-impl<R: Read> BufRead for FileInput<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.0.fill_buf().map_err(input_error)
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.0.consume(amt);
-    }
-}
-
 /// age's payload stream, whose own errors are named here, where it is
 /// certain that age raised them: age 0.12 reports a stream that ends before
 /// its final chunk as `UnexpectedEof`, and a chunk that fails
@@ -337,7 +327,11 @@ pub fn open_payload<R: Read>(
     let (header, header_bytes) = read_header(&mut buffered)?;
     header.check_bundle_recipients()?;
     let chained = Cursor::new(header_bytes).chain(FileInput(buffered));
-    let decryptor = age::Decryptor::new_buffered(chained).map_err(map_age_error)?;
+    // `new`, not `new_buffered`: age parses the header from the cursor,
+    // which holds exactly the header read above, and then reads the payload
+    // in whole chunks; a buffered variant would add a BufRead layer over the
+    // file that nothing reads through.
+    let decryptor = age::Decryptor::new(chained).map_err(map_age_error)?;
     let stream = AgePayload(decryptor.decrypt(std::iter::once(identity)).map_err(map_age_error)?);
     let mut zstd =
         zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(128 * 1024, stream))?.single_frame();
