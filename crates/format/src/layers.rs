@@ -264,8 +264,12 @@ impl<R: Read> std::fmt::Debug for PayloadReader<R> {
 /// age's own words for a damaged header, in English; age has no German
 /// catalogue, so German output gets ours.
 fn age_detail(e: &age::DecryptError) -> String {
+    age_detail_in(e, bemx_i18n::current())
+}
+
+fn age_detail_in(e: &age::DecryptError, lang: bemx_i18n::Lang) -> String {
     use age::DecryptError as D;
-    if bemx_i18n::current() == bemx_i18n::Lang::En {
+    if lang == bemx_i18n::Lang::En {
         return e.to_string();
     }
     match e {
@@ -681,5 +685,40 @@ mod tests {
         assert_eq!(out.bytes, b"hello world");
         assert_eq!(count, 11);
         assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(b"hello world")));
+    }
+
+    /// A damaged age header is told in age's own English words, or — in
+    /// any other language — by our message for that failure, the generic
+    /// one only for the rest.
+    #[test]
+    fn a_damaged_age_header_is_told_in_age_words_or_ours() {
+        use age::DecryptError as D;
+        let detail = |e: D| match map_age_error(e) {
+            FormatError::Damaged { part: Part::AgeHeader, detail } => detail,
+            other => panic!("{other:?}"),
+        };
+        let cases: [(fn() -> D, String); 4] = [
+            (|| D::InvalidMac, crate::i18n::fl!("format-age-invalid-mac")),
+            (|| D::InvalidHeader, crate::i18n::fl!("format-age-invalid-header")),
+            (|| D::KeyDecryptionFailed, crate::i18n::fl!("format-age-key-decryption-failed")),
+            (|| D::DecryptionFailed, crate::i18n::fl!("format-age-decryption-failed")),
+        ];
+        for (make, ours) in cases {
+            // The tests of this crate run in English.
+            assert_eq!(detail(make()), make().to_string());
+            assert_eq!(age_detail_in(&make(), bemx_i18n::Lang::De), ours, "{}", make());
+        }
+        let generic = crate::i18n::fl!("format-age-decryption-failed");
+        for specific in ["format-age-invalid-mac", "format-age-invalid-header", "format-age-key-decryption-failed"] {
+            assert_ne!(crate::i18n::LANGUAGE_LOADER.get(specific), generic);
+        }
+    }
+
+    #[test]
+    fn a_payload_reader_debugs_without_its_state() {
+        let id = key();
+        let file = bundle(&id, &[("tables/a", b"x".to_vec())]);
+        let (_, payload) = open_payload(&file[..], &id).unwrap();
+        assert_eq!(format!("{payload:?}"), "PayloadReader { .. }");
     }
 }
