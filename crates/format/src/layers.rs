@@ -307,8 +307,9 @@ fn classify(e: io::Error) -> FormatError {
     if e.kind() == io::ErrorKind::UnexpectedEof {
         // zstd's "incomplete frame": its input ended inside the frame.
         FormatError::Truncated { part: Part::Compression }
-    } else if e.get_ref().is_some_and(|inner| inner.is::<zstd::Error>()) || e.kind() == io::ErrorKind::InvalidData {
-        // zstd's codec refused the frame (corrupt block, window too large, …).
+    } else if e.get_ref().is_some_and(|inner| inner.is::<zstd::Error>()) {
+        // zstd's codec refused the frame (corrupt block, window too large, …);
+        // the zstd crate raises every such refusal as its `Error`.
         // zstd speaks English only; other languages get our words.
         let detail = match bemx_i18n::current() {
             bemx_i18n::Lang::En => e.to_string(),
@@ -720,5 +721,19 @@ mod tests {
         let file = bundle(&id, &[("tables/a", b"x".to_vec())]);
         let (_, payload) = open_payload(&file[..], &id).unwrap();
         assert_eq!(format!("{payload:?}"), "PayloadReader { .. }");
+    }
+
+    /// A frame zstd's codec refuses is damage of the compressed layer, told
+    /// in zstd's own words in English.
+    #[test]
+    fn a_frame_zstd_refuses_is_damaged_compression_in_its_words() {
+        let id = key();
+        let file = age_file(&id, b"not a zstd frame at all");
+        match read_all(&id, &file) {
+            Err(FormatError::Damaged { part: Part::Compression, detail }) => {
+                assert!(detail.contains("Unknown frame descriptor"), "{detail}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
