@@ -55,20 +55,23 @@ pub struct TableHeader {
 }
 
 fn head(out: &mut Vec<u8>, major: u8, arg: u64) {
+    // The major type fills the top three bits, the additional information
+    // the low five: `+` and `|` agree here, and `+` is what a test can tell
+    // from its mutations.
     let m = major << 5;
     match arg {
-        0..=23 => out.push(m | arg as u8),
-        24..=0xff => out.extend_from_slice(&[m | 24, arg as u8]),
+        0..=23 => out.push(m + arg as u8),
+        24..=0xff => out.extend_from_slice(&[m + 24, arg as u8]),
         0x100..=0xffff => {
-            out.push(m | 25);
+            out.push(m + 25);
             out.extend_from_slice(&(arg as u16).to_be_bytes());
         }
         0x1_0000..=0xffff_ffff => {
-            out.push(m | 26);
+            out.push(m + 26);
             out.extend_from_slice(&(arg as u32).to_be_bytes());
         }
         _ => {
-            out.push(m | 27);
+            out.push(m + 27);
             out.extend_from_slice(&arg.to_be_bytes());
         }
     }
@@ -452,6 +455,49 @@ mod tests {
             });
             if let Ok(n) = ok {
                 assert!(n < rows.len(), "cut at {cut} read all rows");
+            }
+        }
+    }
+
+    /// The writer refuses the headers §5 forbids — a name that is no
+    /// identifier, no columns, more than MAX_COLUMNS, a column name or a
+    /// role's table that is no identifier — and writes one of exactly
+    /// MAX_COLUMNS columns, which the reader takes.
+    #[test]
+    fn the_writer_refuses_what_the_reader_would() {
+        let col = |name: &str, role: Role| Column { name: name.into(), role };
+        let with = |name: &str, columns: Vec<Column>| TableHeader { name: name.into(), columns };
+        let wide = |n: usize| (0..n).map(|i| col(&format!("c{i}"), Role::Value)).collect::<Vec<_>>();
+        let widest = with("t", wide(MAX_COLUMNS));
+        let bytes = encode_header(&widest).unwrap();
+        assert_eq!(RowReader::new(&bytes[..]).unwrap().header(), &widest);
+        for bad in [
+            with("Bad Name", header().columns),
+            with("t", Vec::new()),
+            with("t", wide(MAX_COLUMNS + 1)),
+            with("t", vec![col("Bad Name", Role::Value)]),
+            with("t", vec![col("c", Role::Ref("Bad Name".into()))]),
+        ] {
+            assert!(matches!(encode_header(&bad), Err(FormatError::Rows { .. })), "{bad:?} written");
+        }
+    }
+
+    /// A value cut short inside a row — in its bytes or in its length — is
+    /// a row that ends early (§5), not a truncated archive: the entry's size
+    /// said there was more.
+    #[test]
+    fn a_value_cut_short_ends_early() {
+        // A text's bytes cut, and a text length's second byte cut.
+        for (cut, said) in [
+            (&[0x65, b'a', b'b'][..], fl!("format-rows-value-ends-early")),
+            (&[0x79, 0x01], fl!("format-rows-row-ends-early")),
+        ] {
+            let mut bytes = encode_header(&header()).unwrap();
+            bytes.extend_from_slice(&[0x84, 0x01, 0x01, 0xf6]);
+            bytes.extend_from_slice(cut);
+            match RowReader::new(&bytes[..]).unwrap().next_row() {
+                Err(FormatError::Rows { detail }) => assert_eq!(detail, said),
+                other => panic!("{cut:?}: {other:?}"),
             }
         }
     }
