@@ -395,6 +395,11 @@ impl<R: Read> Read for Interrupting<R> {
     }
 }
 
+/// A reader over `file` through a device that interrupts every other read.
+fn open_interrupted<'a>(keys: &'a Keys, file: &'a [u8], trust: &'a TestTrust) -> BundleReader<Interrupting<&'a [u8]>> {
+    BundleReader::open(Interrupting { inner: file, interrupt: false }, keys.me(), trust, true).unwrap()
+}
+
 /// An interrupted read is retried, not a failure: std's `Read` contract,
 /// which `read_to_end` and `io::copy` rely on. The reader hands it through
 /// without failing, and the bundle verifies.
@@ -404,8 +409,7 @@ fn an_interrupted_read_is_handed_through_and_retried() {
     let entries = data_entries();
     let file = seal(&keys, &valid_tar(&keys, &entries));
     let trust = keys.trust();
-    let source = Interrupting { inner: &file[..], interrupt: false };
-    let mut reader = BundleReader::open(source, keys.me(), &trust, true).unwrap();
+    let mut reader = open_interrupted(&keys, &file, &trust);
     let mut got = Vec::new();
     while let Some(mut entry) = reader.next_entry().unwrap() {
         let mut bytes = Vec::new();
@@ -595,8 +599,7 @@ fn walk_tells_the_visitor_what_each_entry_is() {
     let entries = data_entries();
     let file = seal(&keys, &valid_tar(&keys, &entries));
     let trust = keys.trust();
-    let source = Interrupting { inner: &file[..], interrupt: false };
-    let mut reader = BundleReader::open(source, keys.me(), &trust, true).unwrap();
+    let mut reader = open_interrupted(&keys, &file, &trust);
     let mut seen = Seen::default();
     let tables = bemx_unpack::walk(&mut reader, &mut seen).unwrap();
     reader.finish().unwrap();
