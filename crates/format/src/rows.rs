@@ -502,6 +502,47 @@ mod tests {
         }
     }
 
+    /// A value of exactly MAX_VALUE_LEN bytes is read, one byte more is
+    /// refused before anything is read; a value longer than the reader's
+    /// first buffer is read whole, and refused when cut short — through
+    /// `next_row` and `skip_row` alike.
+    #[test]
+    fn a_value_may_be_exactly_max_value_len_and_long_ones_read_whole() {
+        let row = |value: Value| {
+            let mut bytes = encode_header(&header()).unwrap();
+            bytes.extend_from_slice(&encode_row(&[Value::Integer(1), Value::Null, Value::Null, value]));
+            bytes
+        };
+        let read = |bytes: &[u8]| RowReader::new(bytes).unwrap().next_row();
+        let skip = |bytes: &[u8]| RowReader::new(bytes).unwrap().skip_row(&mut Vec::new());
+        let largest = row(Value::Bytes(vec![7; MAX_VALUE_LEN as usize]));
+        assert_eq!(read(&largest).unwrap().unwrap()[3], Value::Bytes(vec![7; MAX_VALUE_LEN as usize]));
+        assert!(skip(&largest).unwrap());
+        let mut too_long = encode_header(&header()).unwrap();
+        too_long.extend_from_slice(&[0x84, 0x01, 0xf6, 0xf6, 0x5a]);
+        too_long.extend_from_slice(&(MAX_VALUE_LEN as u32 + 1).to_be_bytes());
+        assert!(matches!(read(&too_long), Err(FormatError::Limit { value, .. }) if value == MAX_VALUE_LEN + 1));
+        assert!(matches!(skip(&too_long), Err(FormatError::Limit { .. })));
+        let long = row(Value::Text("ä".repeat(40_000)));
+        assert_eq!(read(&long).unwrap().unwrap()[3], Value::Text("ä".repeat(40_000)));
+        let cut = &long[..long.len() - 1];
+        assert!(matches!(read(cut), Err(FormatError::Rows { .. })));
+        assert!(matches!(skip(cut), Err(FormatError::Rows { .. })));
+    }
+
+    /// §5 allows one simple value, null, and one float, the 64-bit one:
+    /// false, true, undefined and the shorter floats are refused.
+    #[test]
+    fn only_null_and_64_bit_floats_are_simple_values() {
+        for item in [&[0xf4][..], &[0xf5], &[0xf7], &[0xf9, 0x3c, 0x00], &[0xfa, 0x3f, 0x80, 0x00, 0x00]] {
+            let mut bytes = encode_header(&header()).unwrap();
+            bytes.extend_from_slice(&[0x84, 0x01, 0xf6, 0xf6]);
+            bytes.extend_from_slice(item);
+            let got = RowReader::new(&bytes[..]).unwrap().next_row();
+            assert!(matches!(got, Err(FormatError::Rows { .. })), "{item:x?}: {got:?}");
+        }
+    }
+
     #[test]
     fn huge_declared_length_is_capped_before_allocation() {
         let mut bytes = encode_header(&header()).unwrap();
