@@ -540,6 +540,8 @@ mod tests {
             bytes.extend_from_slice(item);
             let got = RowReader::new(&bytes[..]).unwrap().next_row();
             assert!(matches!(got, Err(FormatError::Rows { .. })), "{item:x?}: {got:?}");
+            let skipped = RowReader::new(&bytes[..]).unwrap().skip_row(&mut Vec::new());
+            assert!(matches!(skipped, Err(FormatError::Rows { .. })), "{item:x?}: {skipped:?}");
         }
     }
 

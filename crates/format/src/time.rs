@@ -43,4 +43,12 @@ mod tests {
         assert_eq!(super::rfc3339(1_795_833_579), "2026-11-28T02:39:39Z");
         assert_eq!(super::compact(1_795_833_579), "20261128T023939Z");
     }
+
+    /// `now` is the system clock's, in seconds since 1970.
+    #[test]
+    fn now_is_the_clock_in_seconds() {
+        let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let now = super::now();
+        assert!(now >= before && now <= before + 1, "{now} against {before}");
+    }
 }
