@@ -44,6 +44,36 @@ mod tests {
         assert_eq!(super::compact(1_795_833_579), "20261128T023939Z");
     }
 
+    /// Every day from 1970 to 2500 against a calendar that counts days one
+    /// by one with the Gregorian leap rule: the centuries (2100 is no leap
+    /// year, 2000 and 2400 are) and the last day of a 400-year era included.
+    #[test]
+    fn every_day_to_2500_follows_the_calendar() {
+        let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let (mut y, mut m, mut d) = (1970i64, 1u32, 1u32);
+        for days in 0..(2500 - 1970) * 366 {
+            if y == 2500 {
+                break;
+            }
+            let want = format!("{y:04}-{m:02}-{d:02}T00:00:00Z");
+            assert_eq!(super::rfc3339(days as u64 * 86_400), want);
+            let len = match m {
+                2 if leap(y) => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            d += 1;
+            if d > len {
+                (d, m) = (1, m + 1);
+                if m > 12 {
+                    (m, y) = (1, y + 1);
+                }
+            }
+        }
+        assert_eq!(y, 2500);
+    }
+
     /// `now` is the system clock's, in seconds since 1970.
     #[test]
     fn now_is_the_clock_in_seconds() {
