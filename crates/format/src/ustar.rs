@@ -105,14 +105,14 @@ impl<R: Read> ArchiveReader<R> {
             return Err(FormatError::EntryMismatch { detail: fl!("format-archive-not-read-to-end") });
         }
         let mut block = [0u8; BLOCK];
-        if self.padding > 0 {
-            let pad = self.padding as usize;
-            self.fill(&mut block[..pad])?;
-            if block[..pad].iter().any(|&b| b != 0) {
-                return Err(damaged(fl!("format-archive-bad-padding")));
-            }
-            self.padding = 0;
+        // The previous entry's padding (none before the first entry or after
+        // a whole number of blocks: then nothing is read).
+        let pad = self.padding as usize;
+        self.fill(&mut block[..pad])?;
+        if block[..pad].iter().any(|&b| b != 0) {
+            return Err(damaged(fl!("format-archive-bad-padding")));
         }
+        self.padding = 0;
         self.fill(&mut block)?;
         if block.iter().all(|&b| b == 0) {
             self.fill(&mut block)?;
@@ -316,15 +316,20 @@ mod tests {
         }
     }
 
-    /// §2.3: a header with a link name, a non-octal size, or another magic
-    /// (GNU's `ustar  \0`) is refused, each with a checksum that matches.
+    /// §2.3: a header with a link name, a non-octal or empty size, or another
+    /// magic (GNU's `ustar  \0`) or version is refused, each with a checksum
+    /// that matches.
     #[test]
     fn link_name_size_and_magic_are_checked() {
         type Edit = fn(&mut [u8]);
-        let edits: [(&str, Edit); 3] = [
+        let edits: [(&str, Edit); 5] = [
             ("a regular file entry carries a link name", |h| h[157..161].copy_from_slice(b"evil")),
             ("size field is not octal", |h| h[124..135].copy_from_slice(b"0000000000x")),
+            // An empty field is not 0.
+            ("size field is not octal", |h| h[124..136].fill(0)),
             ("not a POSIX ustar header", |h| h[257..265].copy_from_slice(b"ustar  \0")),
+            // The right magic with another version.
+            ("not a POSIX ustar header", |h| h[263..265].copy_from_slice(b"01")),
         ];
         for (want, edit) in edits {
             let mut bytes = archive(&[("tables/x", b"hello")]);
