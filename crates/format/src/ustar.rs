@@ -166,11 +166,6 @@ impl<R: Read> ArchiveReader<R> {
         Ok(Some(EntryHeader { path, size }))
     }
 
-    /// Bytes of the current entry not yet read.
-    pub fn remaining(&self) -> u64 {
-        self.remaining
-    }
-
     /// Whether the end-of-archive marker has been read.
     pub fn ended(&self) -> bool {
         self.ended
@@ -214,8 +209,10 @@ mod tests {
     fn reads_what_the_writer_wrote() {
         let bytes = archive(&[("manifest.cbor", b"abc"), ("tables/x", &[7u8; 1000])]);
         let mut r = ArchiveReader::new(&bytes[..]);
+        assert!(!r.ended());
         let e = r.next_entry(10).unwrap().unwrap();
         assert_eq!((e.path.as_str(), e.size), ("manifest.cbor", 3));
+        assert!(!r.ended());
         let mut s = Vec::new();
         r.by_ref().read_to_end(&mut s).unwrap();
         assert_eq!(s, b"abc");
