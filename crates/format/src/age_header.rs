@@ -153,6 +153,27 @@ mod tests {
         }
     }
 
+    /// A header of exactly MAX_HEADER_LEN bytes (a long stanza body) is
+    /// read whole; the limit is not a byte shorter.
+    #[test]
+    fn a_header_of_exactly_64_kib_is_read() {
+        let mut h = b"age-encryption.org/v1\n-> X25519 a\n".to_vec();
+        let body = format!("{}\n", "A".repeat(64));
+        let end = b"--- mac\n";
+        while MAX_HEADER_LEN - h.len() - end.len() > body.len() {
+            h.extend_from_slice(body.as_bytes());
+        }
+        // The stanza's final line: shorter than 64 columns, then the MAC.
+        let last = MAX_HEADER_LEN - h.len() - end.len();
+        h.extend_from_slice("A".repeat(last - 1).as_bytes());
+        h.push(b'\n');
+        h.extend_from_slice(end);
+        h.extend_from_slice(b"PAYLOAD");
+        let (hdr, bytes) = read_header(&mut &h[..]).unwrap();
+        assert_eq!(bytes.len(), MAX_HEADER_LEN);
+        assert_eq!(hdr.stanza_types, ["X25519"]);
+    }
+
     #[test]
     fn a_header_longer_than_64_kib_is_refused() {
         let mut h = b"age-encryption.org/v1\n-> X25519 a\n".to_vec();
