@@ -131,7 +131,7 @@ record)
     # checked file's SHA-256, which `changed` compares against.
     git diff --quiet HEAD -- $(group_files) || die "commit the checked files first: the record names a commit"
     {
-        printf '%s full run of ci/mutants.sh (MUTANTS.md)\n' "$(git rev-parse HEAD)"
+        printf '%s base of ci/mutants.sh changed: what was run on it is in MUTANTS.md\n' "$(git rev-parse HEAD)"
         group_files | xargs sha256sum
     } >ci/mutants.base
     printf 'wrote ci/mutants.base\n'
