@@ -676,3 +676,22 @@ fn a_copy_cut_in_its_last_chunk_is_truncated_at_finish() {
         assert!(matches!(err, UnpackError::Truncated { part: Part::AgePayload }), "{lost} bytes lost: {err:?}");
     }
 }
+
+/// A table entry whose rows decode but whose bytes are not the signed ones
+/// is a hash mismatch when walked, as when read: the row decoder sees the
+/// reader's error only as an `io::Error`, and `walk` hands on the reader's
+/// own, which the hash makes authoritative.
+#[test]
+fn walking_a_table_whose_hash_differs_is_a_hash_mismatch() {
+    let keys = Keys::committed();
+    let entries = data_entries();
+    let (bytes, sig) = signed(&keys, &manifest(&keys, &entries));
+    let mut tampered = entries.clone();
+    let at = tampered[0].1.windows(5).position(|w| w == b"Erika").unwrap();
+    tampered[0].1[at + 4] = b'o';
+    let file = seal(&keys, &tar(&items(&bytes, &sig, &tampered)));
+    let trust = keys.trust();
+    let mut reader = open_interrupted(&keys, &file, &trust);
+    let err = bemx_unpack::walk(&mut reader, &mut Seen::default()).unwrap_err();
+    assert_eq!(err.class(), "HashMismatch", "{err}");
+}
