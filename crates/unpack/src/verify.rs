@@ -81,7 +81,7 @@ pub fn verify_reader<R: Read>(
     require_trusted: bool,
 ) -> Result<VerifiedBundle, UnpackError> {
     let mut reader = BundleReader::open(input, me, trust, require_trusted)?;
-    let tables = walk(&mut reader, &mut Count)?;
+    let tables = walk(&mut reader, &mut WalkOnly)?;
     let mut verified = reader.finish()?;
     verified.tables = tables;
     Ok(verified)
@@ -96,7 +96,7 @@ pub fn verify_reader<R: Read>(
 #[doc(hidden)]
 pub fn read_plain_archive<R: Read>(archive: R) -> Result<VerifiedBundle, UnpackError> {
     let mut checked = Checked::open(archive, None)?;
-    let tables = walk_checked(&mut checked, &mut Count)?;
+    let tables = walk_checked(&mut checked, &mut WalkOnly)?;
     let Finished { mut stream, manifest, manifest_bytes, entries, data_bytes } = checked.finish()?;
     let mut probe = [0u8; 1];
     let extra = loop {
@@ -115,9 +115,9 @@ pub fn read_plain_archive<R: Read>(archive: R) -> Result<VerifiedBundle, UnpackE
 /// Looks at nothing: [`walk_checked`] itself validates every row the
 /// visitor leaves (without allocating it) and drains every document through
 /// the hash, so verifying needs no more than the walk.
-struct Count;
+struct WalkOnly;
 
-impl EntryVisitor for Count {
+impl EntryVisitor for WalkOnly {
     type Error = UnpackError;
 
     fn table(&mut self, _: &mut Rows<'_>) -> Result<(), UnpackError> {
