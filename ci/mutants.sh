@@ -29,7 +29,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Files left out (error.rs, i18n.rs, progress.rs and the like) hold messages
 # and plumbing, not checks; MUTANTS.md says which and why.
 GROUPS_TABLE='
-format|bemx-format|crates/format/src/manifest.rs crates/format/src/signature.rs crates/format/src/receipt.rs crates/format/src/rows.rs crates/format/src/layers.rs crates/format/src/entry.rs crates/format/src/ustar.rs crates/format/src/trust.rs crates/format/src/time.rs crates/format/src/lib.rs|bemx-format bemx-unpack|--lib --test reader --test vectors --test corpus
+format|bemx-format|crates/format/src/manifest.rs crates/format/src/signature.rs crates/format/src/receipt.rs crates/format/src/rows.rs crates/format/src/layers.rs crates/format/src/entry.rs crates/format/src/ustar.rs crates/format/src/trust.rs crates/format/src/time.rs crates/format/src/lib.rs crates/format/src/durable.rs|bemx-format bemx-unpack|--lib --test reader --test vectors --test corpus
 format-age|bemx-format|crates/format/src/age_header.rs|bemx-format bemx-unpack|
 unpack|bemx-unpack|crates/unpack/src/reader.rs crates/unpack/src/verify.rs crates/unpack/src/walk.rs|bemx-unpack|--lib --test reader --test vectors --test corpus
 identity|bemx-identity|crates/identity/src/card.rs crates/identity/src/contacts.rs crates/identity/src/identity.rs crates/identity/src/name.rs crates/identity/src/sign.rs crates/identity/src/fsutil.rs|bemx-identity|

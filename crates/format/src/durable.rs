@@ -20,28 +20,19 @@ pub fn create_private_file(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
-/// Creates the folder `dir` and its parents; on unix the last component,
-/// when new, gets mode 0700.
+/// Creates the folder `dir` and any missing parents; on unix each folder
+/// it creates gets mode 0700 (an existing one is left as it is). A folder
+/// that exists already, or that another process creates at the same
+/// moment, is success; a file in its place is not.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent()
-        && !parent.as_os_str().is_empty()
-    {
-        fs::create_dir_all(parent)?;
-    }
-    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    match builder.create(dir) {
-        Err(e) if !(e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir()) => Err(e),
-        _ => Ok(()),
-    }
+    builder.create(dir)
 }
 
 /// Syncs a folder so a new or renamed entry survives a crash. POSIX only;
@@ -172,6 +163,127 @@ fn advice(which: Advice) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
+
+    fn kinds_advice(f: fn(&io::Error) -> &'static str, kinds: &[io::ErrorKind]) -> Vec<&'static str> {
+        kinds.iter().map(|&k| f(&io::Error::from(k))).collect()
+    }
+
+    /// Each kind of failure gets the advice for its cause: kinds with one
+    /// cause share a text, and no two causes share one.
+    #[test]
+    fn every_failure_kind_gets_the_advice_for_its_cause() {
+        use io::ErrorKind as K;
+        let causes: [&[K]; 6] = [
+            &[K::NotFound],
+            &[K::PermissionDenied, K::ReadOnlyFilesystem],
+            &[K::StorageFull, K::QuotaExceeded, K::FileTooLarge],
+            &[K::AlreadyExists],
+            &[K::IsADirectory, K::NotADirectory],
+            &[K::UnexpectedEof, K::Other, K::Interrupted],
+        ];
+        let mut texts = Vec::new();
+        for kinds in causes {
+            let advice = kinds_advice(io_advice, kinds);
+            assert!(advice.iter().all(|a| *a == advice[0]), "{kinds:?}: {advice:?}");
+            assert!(!advice[0].is_empty());
+            texts.push(advice[0]);
+        }
+        let mut distinct = texts.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), texts.len(), "two causes share an advice: {texts:?}");
+    }
+
+    /// A failed read is advised as a read: refused means not the user's
+    /// file; what io_advice says about missing files and mixed-up folders
+    /// holds for reads too; anything else is the drive.
+    #[test]
+    fn a_failed_read_gets_advice_about_reading() {
+        use io::ErrorKind as K;
+        let denied = read_advice(&io::Error::from(K::PermissionDenied));
+        assert_ne!(denied, io_advice(&io::Error::from(K::PermissionDenied)));
+        assert_ne!(denied, io_advice(&io::Error::from(K::Other)));
+        for kind in [K::NotFound, K::IsADirectory, K::NotADirectory] {
+            assert_eq!(read_advice(&io::Error::from(kind)), io_advice(&io::Error::from(kind)), "{kind:?}");
+        }
+        for kind in [K::StorageFull, K::AlreadyExists, K::ReadOnlyFilesystem, K::UnexpectedEof] {
+            assert_eq!(read_advice(&io::Error::from(kind)), io_advice(&io::Error::from(K::Other)), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_private_file_is_new_and_only_the_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        let mut file = create_private_file(&path).unwrap();
+        file.write_all(b"secret").unwrap();
+        drop(file);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        // An existing file is never overwritten or truncated.
+        let e = create_private_file(&path).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&path).unwrap(), b"secret");
+    }
+
+    #[test]
+    fn a_private_folder_is_made_with_its_parents_and_only_the_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("a").join("b");
+        create_private_dir(&deep).unwrap();
+        assert!(deep.is_dir());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for made in [dir.path().join("a"), deep.clone()] {
+                assert_eq!(fs::metadata(&made).unwrap().permissions().mode() & 0o777, 0o700, "{}", made.display());
+            }
+        }
+        // Again: nothing to do, no error.
+        create_private_dir(&deep).unwrap();
+        // A file where the folder should be is refused.
+        let file = dir.path().join("file");
+        fs::write(&file, b"x").unwrap();
+        assert!(create_private_dir(&file).is_err());
+    }
+
+    #[test]
+    fn a_temporary_file_gets_its_name_only_when_persisted() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = dir.path().join("bundle.tmp");
+        let target = dir.path().join("bundle");
+
+        // Dropped unpersisted: gone.
+        let (guard, mut file) = TempFile::create(temp.clone()).unwrap();
+        assert_eq!(guard.path(), temp);
+        file.write_all(b"half").unwrap();
+        drop(file);
+        drop(guard);
+        assert!(!temp.exists());
+
+        // A second writer cannot share the temporary file.
+        let (guard, mut file) = TempFile::create(temp.clone()).unwrap();
+        assert_eq!(TempFile::create(temp.clone()).unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        file.write_all(b"whole").unwrap();
+        file.sync_all().unwrap();
+        drop(file);
+        guard.persist(&target).unwrap();
+        assert!(!temp.exists());
+        let mut read = String::new();
+        File::open(&target).unwrap().read_to_string(&mut read).unwrap();
+        assert_eq!(read, "whole");
+    }
+
+    #[test]
+    fn the_folder_of_a_bare_file_name_is_the_current_one() {
+        assert_eq!(parent_dir(Path::new("bundle.bemx")), Path::new("."));
+        assert_eq!(parent_dir(Path::new("stick/bundle.bemx")), Path::new("stick"));
+        assert_eq!(parent_dir(Path::new("/")), Path::new("."));
+    }
 
     #[test]
     fn reading_never_advises_free_space_or_write_access() {
