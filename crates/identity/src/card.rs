@@ -21,6 +21,9 @@
 //! fingerprint: ABCD-EFGH-…
 //! ```
 //!
+//! A card of either form is at most 16 KiB (16,384 bytes), checked before
+//! it is parsed.
+//!
 //! JSON: `{"bemx_contact": 1, "name": …, "installation_id": …, "age_recipient": …,
 //! "ed25519": <base64>, "fingerprint": …}` (no other keys).
 
@@ -85,7 +88,8 @@ impl Fingerprint {
             if chars > 32 {
                 return Err(bad());
             }
-            bits = (bits << 5) | v as u64;
+            // The shift leaves the low five bits zero: `+` fills them.
+            bits = (bits << 5) + v as u64;
             nbits += 5;
             if nbits >= 8 {
                 nbits -= 8;
@@ -94,7 +98,8 @@ impl Fingerprint {
                 bits &= (1u64 << nbits) - 1;
             }
         }
-        if chars != 32 || n != 20 {
+        // 32 characters are 160 bits: exactly the 20 bytes.
+        if chars != 32 {
             return Err(bad());
         }
         Ok(Fingerprint(out))
@@ -106,7 +111,7 @@ impl Fingerprint {
         for chunk in self.0.chunks(5) {
             let mut acc: u64 = 0;
             for &b in chunk {
-                acc = (acc << 8) | u64::from(b);
+                acc = (acc << 8) + u64::from(b);
             }
             for i in (0..8).rev() {
                 let idx = ((acc >> (i * 5)) & 31) as usize;

@@ -215,11 +215,7 @@ impl Contacts {
         // a terminal that writes umlauts decomposed must still match.
         let normalized = crate::name::normalize_name(query).ok();
         let folded = normalized.as_deref().unwrap_or(query).to_lowercase();
-        let exact: Vec<&Contact> = self
-            .contacts
-            .iter()
-            .filter(|c| Some(&c.card.name) == normalized.as_ref() || c.card.name == query)
-            .collect();
+        let exact: Vec<&Contact> = self.contacts.iter().filter(|c| Some(&c.card.name) == normalized.as_ref()).collect();
         let same_name: Vec<&Contact> = self.contacts.iter().filter(|c| c.card.name.to_lowercase() == folded).collect();
         let by_name: Vec<&Contact> = if !exact.is_empty() {
             exact
@@ -290,11 +286,7 @@ impl Contacts {
             reason: fl!("identity-reason-cannot-serialize", error = e.to_string()),
         })?;
         text.push('\n');
-        if let Some(dir) = self.path.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(|e| IdentityError::io("create folder", dir, e))?;
-        }
+        fsutil::create_private_dir(bemx_format::durable::parent_dir(&self.path))?;
         fsutil::write_atomic(&self.path, text.as_bytes())
     }
 }

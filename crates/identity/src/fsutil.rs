@@ -34,10 +34,7 @@ pub(crate) fn write_new_private(path: &Path, contents: &[u8]) -> Result<()> {
 /// Replaces `path` atomically with `contents`: writes a temporary file in the
 /// same folder, fsyncs it, renames it over `path` and fsyncs the folder.
 pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = bemx_format::durable::parent_dir(path);
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_owned());
     let mut suffix = [0u8; 8];
     getrandom::getrandom(&mut suffix).map_err(|e| IdentityError::Random { reason: e.to_string() })?;
@@ -298,6 +295,53 @@ mod tests {
         #[cfg(unix)]
         assert!(resolve_for_check(&dir.path().join("x").join("..").join("a")).is_none());
         assert!(is_within(&resolve_for_check(&dir.path().join("a")).unwrap(), &base));
+    }
+
+    /// The non-UTF-8 names unix allows are compared byte for byte.
+    #[cfg(unix)]
+    #[test]
+    fn within_compares_names_that_are_no_text_exactly() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let name = |b: &[u8]| Path::new("/home").join(std::ffi::OsStr::from_bytes(b));
+        assert!(is_within(&name(b"a\xff").join("bemx"), &name(b"a\xff")));
+        assert!(!is_within(&name(b"a\xfe").join("bemx"), &name(b"a\xff")));
+    }
+
+    /// The warning at set-up: a folder its group or others may write to,
+    /// unless it is sticky (they cannot rename or delete what is not theirs).
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_others_may_write_to_is_reported_unless_sticky() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("f");
+        fs::create_dir(&folder).unwrap();
+        for (mode, reported) in [
+            (0o700, None),
+            (0o755, None),
+            (0o750, None),
+            (0o770, Some(0o770)),
+            (0o702, Some(0o702)),
+            (0o720, Some(0o720)),
+            (0o1777, None),
+        ] {
+            fs::set_permissions(&folder, fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(folder_writable_by_others(&folder), reported, "mode {mode:o}");
+        }
+        assert_eq!(folder_writable_by_others(&dir.path().join("missing")), None);
+    }
+
+    /// A folder that does not exist holds nothing to trust; one that cannot
+    /// be looked at is an error, not a pass.
+    #[cfg(unix)]
+    #[test]
+    fn an_installation_folder_that_cannot_be_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        check_installation_folder(&dir.path().join("new")).unwrap();
+        let file = dir.path().join("file");
+        fs::write(&file, b"x").unwrap();
+        let e = check_installation_folder(&file.join("home")).unwrap_err();
+        assert!(matches!(e, IdentityError::Io { .. }), "{e}");
     }
 
     #[test]

@@ -449,17 +449,11 @@ pub fn needs_passphrase(home: &Path) -> Result<bool> {
     let paths = IdentityPaths::new(home);
     check_complete(home, &paths)?;
     for path in [&paths.age_key, &paths.signing_key] {
-        let mut file = std::fs::File::open(path).map_err(|e| IdentityError::io("read", path, e))?;
-        let mut head = [0u8; AGE_MAGIC.len()];
-        let mut n = 0;
-        while n < head.len() {
-            let got = file.read(&mut head[n..]).map_err(|e| IdentityError::io("read", path, e))?;
-            if got == 0 {
-                break;
-            }
-            n += got;
-        }
-        if head[..n] == *AGE_MAGIC {
+        let file = std::fs::File::open(path).map_err(|e| IdentityError::io("read", path, e))?;
+        let mut head = Vec::with_capacity(AGE_MAGIC.len());
+        let magic_len = u64::try_from(AGE_MAGIC.len()).unwrap_or(u64::MAX);
+        file.take(magic_len).read_to_end(&mut head).map_err(|e| IdentityError::io("read", path, e))?;
+        if head == AGE_MAGIC {
             return Ok(true);
         }
     }

@@ -191,6 +191,26 @@ mod tests {
         }
     }
 
+    /// The refusal says what kind of character hides in the name, and
+    /// which one, so the user can find it.
+    #[test]
+    fn a_hidden_character_is_named_by_its_kind() {
+        for (bad, kind, code) in [
+            ("a\tb", "a tab or line break", "U+0009"),
+            ("a\u{85}b", "a tab or line break", "U+0085"),
+            ("Bernd\u{200b}", "an invisible zero-width character", "U+200B"),
+            ("\u{feff}Bernd", "an invisible zero-width character", "U+FEFF"),
+            ("\u{202e}dnreB", "a right-to-left or other text-direction control character", "U+202E"),
+            ("Bernd\u{61c}", "a right-to-left or other text-direction control character", "U+061C"),
+            ("a\u{7f}b", "a control character", "U+007F"),
+            ("Bernd\u{ad}", "an invisible formatting character", "U+00AD"),
+            ("Bernd\u{3164}", "an invisible formatting character", "U+3164"),
+        ] {
+            let err = normalize_name(bad).unwrap_err().to_string();
+            assert!(err.contains(&format!("contains {kind} ({code})")), "{bad:?}: {err}");
+        }
+    }
+
     #[test]
     fn look_alikes_are_one_name() {
         assert!(names_look_alike("Bernd", "BERND"));

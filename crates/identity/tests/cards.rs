@@ -256,6 +256,33 @@ fn size_is_capped_before_parsing() {
     assert!(matches!(ContactCard::parse_bytes(big.as_bytes()), Err(IdentityError::CardTooLarge { .. })));
 }
 
+/// A card is at most 16 KiB: padded with white space to exactly 16,384
+/// bytes it is read, one byte more and it is refused unread.
+#[test]
+fn a_card_of_16_kib_is_read_and_one_byte_more_is_not() {
+    let card = card();
+    let text = card.to_text();
+    let at_limit = format!("{text}{}", "\n".repeat(16_384 - text.len()));
+    assert_eq!(at_limit.len(), 16_384);
+    assert_eq!(ContactCard::parse(&at_limit).unwrap(), card);
+    assert_eq!(ContactCard::parse_bytes(at_limit.as_bytes()).unwrap(), card);
+    let over = format!("{at_limit}\n");
+    for result in [ContactCard::parse(&over), ContactCard::parse_bytes(over.as_bytes())] {
+        match result {
+            Err(IdentityError::CardTooLarge { size, max }) => assert_eq!((size, max), (16_385, 16_384)),
+            other => panic!("expected CardTooLarge, got {other:?}"),
+        }
+    }
+}
+
+/// A fingerprint in a debug print (assertions, logs of tests) shows its
+/// groups, as the user compares them.
+#[test]
+fn a_fingerprint_debugs_as_its_groups() {
+    let fp = Fingerprint::from_bytes(core::array::from_fn(|i| i as u8));
+    assert_eq!(format!("{fp:?}"), "Fingerprint(AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT)");
+}
+
 #[test]
 fn validate_rejects_hand_built_garbage() {
     let mut c = card();
@@ -301,4 +328,23 @@ proptest! {
         prop_assert_eq!(ContactCard::parse(&c.to_text()).unwrap(), c.clone());
         prop_assert_eq!(ContactCard::parse(&c.to_json()).unwrap(), c);
     }
+}
+
+/// What a card states is quoted in an error up to 60 characters; longer
+/// input is cut there and marked with an ellipsis, so a hostile card
+/// cannot flood the message.
+#[test]
+fn stated_text_is_quoted_up_to_60_characters() {
+    let text = card().to_text();
+    let stated_as = |fingerprint: &str| {
+        let bad = replace_line(&text, "fingerprint", fingerprint);
+        match ContactCard::parse(&bad) {
+            Err(IdentityError::FingerprintMismatch { stated, .. }) => stated,
+            other => panic!("expected FingerprintMismatch, got {other:?}"),
+        }
+    };
+    let sixty = "Z".repeat(60);
+    assert_eq!(stated_as(&sixty), sixty);
+    assert_eq!(stated_as(&format!("{sixty}Y")), format!("{sixty}…"));
+    assert_eq!(stated_as("ABCD"), "ABCD");
 }

@@ -311,3 +311,106 @@ fn a_name_shaped_like_a_fingerprint_prefix_makes_the_query_ambiguous() {
     assert_eq!(contacts.find(&bernd.fingerprint().to_string()).unwrap().card, bernd);
     assert_eq!(contacts.find_fingerprint(&bernd.fingerprint()).unwrap().card, bernd);
 }
+
+/// A damaged entry is named by its place in the file, counting from 1 as
+/// a reader of the file does.
+#[test]
+fn a_damaged_entry_is_named_by_its_place_from_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(CONTACTS_FILE);
+    let mut contacts = Contacts::load(dir.path()).unwrap();
+    contacts.add(card("Anna")).unwrap();
+    contacts.add(card("Bernd")).unwrap();
+    let good: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    for (index, place) in [(0, "entry 1:"), (1, "entry 2:")] {
+        let mut v = good.clone();
+        v["contacts"][index]["age_recipient"] = card("X").age_recipient.into();
+        fs::write(&path, v.to_string()).unwrap();
+        let err = Contacts::load(dir.path()).unwrap_err();
+        assert!(matches!(err, IdentityError::CorruptContacts { .. }), "{err}");
+        assert!(err.to_string().contains(place), "{place}: {err}");
+    }
+}
+
+/// The contacts file is read up to 16 MiB: a file of exactly 16,777,216
+/// bytes loads, one byte more is refused as too large.
+#[test]
+fn a_contacts_file_of_16_mib_is_read_and_one_byte_more_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(CONTACTS_FILE);
+    Contacts::load(dir.path()).unwrap().add(card("Anna")).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    let limit = 16 * 1024 * 1024;
+    let mut at_limit = text.clone().into_bytes();
+    at_limit.resize(limit, b' ');
+    fs::write(&path, &at_limit).unwrap();
+    assert_eq!(Contacts::load(dir.path()).unwrap().list().len(), 1);
+    at_limit.push(b' ');
+    fs::write(&path, &at_limit).unwrap();
+    let err = Contacts::load(dir.path()).unwrap_err();
+    assert!(matches!(err, IdentityError::CorruptContacts { .. }), "{err}");
+    assert!(err.to_string().contains("large"), "{err}");
+}
+
+/// Trusting a contact in a folder that does not exist yet makes the folder,
+/// private to the user.
+#[test]
+fn contacts_saved_into_a_new_folder_make_it_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("new").join("home");
+    Contacts::load(&home).unwrap().add(card("Anna")).unwrap();
+    assert_eq!(Contacts::load(&home).unwrap().list().len(), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(fs::metadata(&home).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+}
+
+/// §5: a bundle is trusted only when its signing key is a contact's and the
+/// sender it names is that contact's card, field by field; a name counts in
+/// its normal form. A known installation signing with an unknown key is a
+/// changed key; anyone else is untrusted.
+#[test]
+fn the_sender_is_trusted_only_as_its_card_describes_it() {
+    use bemx_format::Party;
+    use bemx_format::trust::{SenderTrust, TrustStore as _};
+    let dir = tempfile::tempdir().unwrap();
+    let anna = card("Anna Schmidt");
+    let mut contacts = Contacts::load(dir.path()).unwrap();
+    contacts.add(anna.clone()).unwrap();
+    let as_card = Party {
+        installation: *anna.installation_id.as_bytes(),
+        name: anna.name.clone(),
+        age: anna.age_recipient.clone(),
+        ed25519: anna.signing_key,
+    };
+    let trusted = SenderTrust::Trusted { name: "Anna Schmidt".into() };
+    assert_eq!(contacts.sender_trust(&as_card), trusted);
+    let spaced = Party { name: " Anna  Schmidt ".into(), ..as_card.clone() };
+    assert_eq!(contacts.sender_trust(&spaced), trusted);
+
+    let other = card("Bernd");
+    let differs = |fields: &'static str| SenderTrust::ClaimsDiffer { name: "Anna Schmidt".into(), fields };
+    let cases = [
+        (Party { installation: *other.installation_id.as_bytes(), ..as_card.clone() }, differs("installation id")),
+        (Party { age: other.age_recipient.clone(), ..as_card.clone() }, differs("age key")),
+        (Party { name: "Bernd".into(), ..as_card.clone() }, differs("name")),
+        (
+            Party { ed25519: other.signing_key, ..as_card.clone() },
+            SenderTrust::KeyChanged { name: "Anna Schmidt".into() },
+        ),
+        (
+            Party {
+                installation: *other.installation_id.as_bytes(),
+                name: other.name.clone(),
+                age: other.age_recipient.clone(),
+                ed25519: other.signing_key,
+            },
+            SenderTrust::Untrusted,
+        ),
+    ];
+    for (party, expected) in cases {
+        assert_eq!(contacts.sender_trust(&party), expected, "{party:?}");
+    }
+}

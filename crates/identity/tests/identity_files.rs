@@ -473,6 +473,31 @@ fn debug_and_errors_hold_no_secrets() {
     }
 }
 
+/// A key file or installation.json is read up to 64 KiB: padded (with a
+/// comment, or white space for the JSON) to exactly 65,536 bytes it loads;
+/// one byte more and it is refused, naming the file.
+#[test]
+fn key_files_of_64_kib_are_read_and_one_byte_more_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    save_plain(dir.path());
+    let paths = IdentityPaths::new(dir.path());
+    for (path, pad) in [(&paths.age_key, "\n#"), (&paths.signing_key, "\n#"), (&paths.installation, "\n")] {
+        let orig = fs::read(path).unwrap();
+        let mut at_limit = orig.clone();
+        at_limit.extend_from_slice(pad.as_bytes());
+        at_limit.resize(65_536, b' ');
+        write_private(path, &at_limit);
+        Identity::load(dir.path(), &PassphraseSource::None).unwrap();
+        at_limit.push(b' ');
+        write_private(path, &at_limit);
+        match Identity::load(dir.path(), &PassphraseSource::None) {
+            Err(IdentityError::CorruptKeyFile { path: p, .. }) => assert_eq!(&p, path),
+            other => panic!("{}: expected CorruptKeyFile, got {:?}", path.display(), other.map(|_| ())),
+        }
+        write_private(path, &orig);
+    }
+}
+
 fn write_private(path: &Path, bytes: &[u8]) {
     fs::write(path, bytes).unwrap();
     #[cfg(unix)]
