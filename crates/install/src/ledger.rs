@@ -285,6 +285,139 @@ mod tests {
         assert_eq!(LedgerEntry::parse(&format!("{} extra", e.to_line())), None, "trailing fields are refused");
     }
 
+    fn entry(sender: &str, bundle: &str, at: &str) -> LedgerEntry {
+        LedgerEntry {
+            sender_installation: sender.repeat(16),
+            bundle_id: bundle.repeat(32),
+            imported_at: at.into(),
+            sender_fingerprint: "ABCD-EFGH".into(),
+            client_uuids: vec!["u1".into()],
+            rows: 1,
+            backup_name: "b".into(),
+        }
+    }
+
+    /// A bundle id is its sender's nonce: the ledger keeps one entry per
+    /// (sender, bundle id), so two senders' equal ids never share one.
+    #[test]
+    fn the_ledger_is_keyed_by_sender_and_bundle_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.log");
+        append_ledger(&p, &entry("11", "ab", "2026-01-01T00:00:00Z")).unwrap();
+        append_ledger(&p, &entry("22", "ab", "2026-02-02T00:00:00Z")).unwrap();
+        let ledger = read_ledger(&p).unwrap();
+        assert_eq!(ledger.len(), 2);
+        let at = |sender: &str| ledger.get(&(sender.repeat(16), "ab".repeat(32))).map(|e| e.imported_at.as_str());
+        assert_eq!(at("11"), Some("2026-01-01T00:00:00Z"));
+        assert_eq!(at("22"), Some("2026-02-02T00:00:00Z"));
+    }
+
+    /// A fresh database with the ledger table, in a temporary folder.
+    fn db() -> (tempfile::TempDir, rusqlite::Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bemx.sqlite");
+        drop(bemx_db::Database::create(&path, "6f1c2b3a-0000-4000-8000-000000000001").unwrap());
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        (dir, conn)
+    }
+
+    /// When a bundle was imported is read from the database's ledger, or,
+    /// after a restore of an older database, from the ledger file; a bundle
+    /// of another sender with the same id, or one never imported, was not.
+    #[test]
+    fn an_import_is_found_in_the_database_or_else_in_the_file() {
+        let (dir, conn) = db();
+        let file = dir.path().join("import-ledger.log");
+        insert_db_ledger(&conn, &entry("11", "ab", "2026-01-01T00:00:00Z")).unwrap();
+        append_ledger(&file, &entry("22", "cd", "2026-02-02T00:00:00Z")).unwrap();
+        let at =
+            |sender: &str, bundle: &str| imported_at(&conn, &file, &sender.repeat(16), &bundle.repeat(32)).unwrap();
+        assert_eq!(at("11", "ab").as_deref(), Some("2026-01-01T00:00:00Z"));
+        assert_eq!(at("22", "cd").as_deref(), Some("2026-02-02T00:00:00Z"));
+        assert_eq!(at("22", "ab"), None);
+        assert_eq!(at("11", "ef"), None);
+    }
+
+    /// The ledger's two copies agree after reconciling: a row the file
+    /// lacks (a crash after the commit) is appended, an entry the database
+    /// lacks (a restore) is inserted, each once however often it runs.
+    #[test]
+    fn the_ledger_file_and_table_are_reconciled_both_ways_once() {
+        let (dir, conn) = db();
+        let file = dir.path().join("import-ledger.log");
+        let in_db = entry("11", "ab", "2026-01-01T00:00:00Z");
+        let in_file = entry("22", "cd", "2026-02-02T00:00:00Z");
+        insert_db_ledger(&conn, &in_db).unwrap();
+        append_ledger(&file, &in_file).unwrap();
+        for _ in 0..2 {
+            reconcile_ledger(&conn, &file).unwrap();
+            assert_eq!(db_ledger(&conn).unwrap(), [in_db.clone(), in_file.clone()]);
+            let from_file: Vec<LedgerEntry> = read_ledger(&file).unwrap().into_values().collect();
+            assert_eq!(from_file, [in_db.clone(), in_file.clone()]);
+            assert_eq!(read_lines(&file).unwrap().len(), 2);
+        }
+    }
+
+    /// An import's bookkeeping in its transaction: the ledger row, the
+    /// signed receipt kept with it, and the audit entry.
+    #[test]
+    fn an_import_records_its_ledger_row_receipt_and_audit_entry() {
+        let (_dir, mut conn) = db();
+        let e = entry("11", "ab", "2026-01-01T00:00:00Z");
+        let tx = conn.transaction().unwrap();
+        record_import(&tx, &e, b"signed receipt", "clients=1").unwrap();
+        tx.commit().unwrap();
+        assert_eq!(db_ledger(&conn).unwrap(), [e.clone()]);
+        let receipt: Vec<u8> = conn.query_row("SELECT receipt FROM import_ledger", [], |r| r.get(0)).unwrap();
+        assert_eq!(receipt, b"signed receipt");
+        let audit: (String, String, String) = conn
+            .query_row("SELECT event, bundle_id, detail FROM audit_log", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        assert_eq!(audit, ("import".to_owned(), e.bundle_id.clone(), "clients=1".to_owned()));
+    }
+
+    /// A missing record file holds no records; one that cannot be opened
+    /// for another reason is an error, never an empty record.
+    #[test]
+    fn only_a_missing_record_file_reads_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read_lines(&dir.path().join("missing.log")).unwrap().is_empty());
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        let e = read_lines(&file.join("l.log")).unwrap_err();
+        assert!(matches!(e, InstallError::Io { .. }), "{e:?}");
+    }
+
+    /// Record files are read up to 64 MiB: a file of exactly 67,108,864
+    /// bytes is read, one byte more is refused as too large (line 0).
+    #[test]
+    fn a_record_file_of_64_mib_is_read_and_one_byte_more_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.log");
+        let mut bytes = vec![b'#'; 67_108_864];
+        bytes[67_108_863] = b'\n';
+        std::fs::write(&p, &bytes).unwrap();
+        assert!(read_lines(&p).unwrap().is_empty());
+        bytes.push(b'\n');
+        std::fs::write(&p, &bytes).unwrap();
+        match read_lines(&p) {
+            Err(InstallError::RecordFile { line: 0, reason: crate::RecordFault::TooLarge, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A line that is not UTF-8 is named by its number, counting from 1.
+    #[test]
+    fn a_line_that_is_not_utf8_is_named_by_its_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.log");
+        std::fs::write(&p, b"# one\n# two\n# thr\xffee\n").unwrap();
+        match read_lines(&p) {
+            Err(InstallError::RecordFile { line: 3, reason: crate::RecordFault::NotUtf8, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn a_malformed_line_is_refused_and_a_torn_last_line_is_not_a_record() {
         let dir = tempfile::tempdir().unwrap();
