@@ -34,8 +34,9 @@ pub const BACKUP_EXT: &str = "bemxbak";
 pub const SIGNATURE_EXT: &str = "bemxsig";
 /// First line of a signed backup statement; it names the layout.
 const STATEMENT_HEADER: &str = "bemx backup v1";
-/// A statement is about 250 bytes; anything far larger is not one, and is
-/// not read into memory.
+/// A signature file is read no further than this, so a huge or endless one
+/// never fills memory. A genuine one is at most 437 bytes: the statement of
+/// a valid name (128 bytes at most) and its signature line.
 const MAX_SIGNATURE_FILE: u64 = 4096;
 /// Name prefix of the safety backup taken before every import.
 pub const SAFETY_PREFIX: &str = "SICHERHEITSBACKUP";
@@ -194,12 +195,13 @@ pub fn verify_signature(
         Err(e) => return Err(InstallError::io(crate::IoAction::OpeningSignature, &path, e)),
     };
     let mut raw = Vec::new();
-    file.take(MAX_SIGNATURE_FILE + 1)
+    // A longer file needs no refusal of its own, as no input could tell one
+    // from this: cut at the limit, it fails the checks below as BadSignature
+    // like any other bad file, since nothing near 4096 bytes can hold a
+    // statement we signed for this name.
+    file.take(MAX_SIGNATURE_FILE)
         .read_to_end(&mut raw)
         .map_err(|e| InstallError::io(crate::IoAction::ReadingSignature, &path, e))?;
-    if raw.len() as u64 > MAX_SIGNATURE_FILE {
-        return Err(bad(BackupProblem::BadSignature));
-    }
     let text = String::from_utf8(raw).map_err(|_| bad(BackupProblem::BadSignature))?;
     // The statement is everything before the last line; that line holds the signature.
     let body = text.strip_suffix('\n').ok_or_else(|| bad(BackupProblem::BadSignature))?;
@@ -604,13 +606,351 @@ pub fn need(db: &DbFileHandle, dir: &Path) -> Result<crate::space::Need, Install
     })
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), InstallError> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), InstallError> {
     bemx_format::durable::create_private_dir(dir).map_err(|e| InstallError::io(crate::IoAction::Creating, dir, e))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Home, InstallLock, Session};
+
+    /// An installation with a fresh database, its identity and lock.
+    fn site() -> (tempfile::TempDir, Home, bemx_identity::Identity, InstallLock) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::new(dir.path().join("home"), None);
+        fs::create_dir_all(home.root()).unwrap();
+        let identity = bemx_identity::Identity::generate("Praxis").unwrap();
+        bemx_db::Database::create(home.db_path(), &identity.installation_id().to_string()).unwrap();
+        let lock = home.lock().unwrap();
+        (dir, home, identity, lock)
+    }
+
+    /// Takes backup `name` as every command does: under the lock, inside
+    /// a transaction that has written nothing yet.
+    fn take(home: &Home, lock: &InstallLock, id: &bemx_identity::Identity, name: &str) -> BackupInfo {
+        let (mut session, _) = Session::open_locked(home, lock).unwrap();
+        let Session { db, file } = &mut session;
+        let tx = crate::lock::begin_exclusive(db.conn_mut()).unwrap();
+        let info = create_backup(&tx, file, &home.backups_dir(), name, id).unwrap();
+        tx.commit().unwrap();
+        info
+    }
+
+    fn problem(e: InstallError) -> BackupProblem {
+        match e {
+            InstallError::Backup { problem, .. } => problem,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// What `dir` holds, names and contents, to show a refusal left it as it was.
+    fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let path = e.unwrap().path();
+                let bytes = if path.is_dir() { b"(folder)".to_vec() } else { fs::read(&path).unwrap() };
+                (path.file_name().unwrap().to_string_lossy().into_owned(), bytes)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Whether `name` passes as a backup name, for the path of the backup
+    /// and of its signature alike.
+    fn name_ok(name: &str) -> bool {
+        let dir = Path::new("backups");
+        let verdicts = [backup_path(dir, name), signature_path(dir, name)].map(|r| match r {
+            Ok(_) => true,
+            Err(InstallError::Backup { problem: BackupProblem::BadName, .. }) => false,
+            Err(other) => panic!("{other:?}"),
+        });
+        assert_eq!(verdicts[0], verdicts[1], "{name:?}");
+        verdicts[0]
+    }
+
+    /// DESIGN.md §3: backup names are 1–128 bytes.
+    #[test]
+    fn a_backup_name_is_1_to_128_bytes_long() {
+        assert!(name_ok("a"));
+        assert!(name_ok(&"a".repeat(128)));
+        assert!(!name_ok(&"a".repeat(129)));
+        assert!(!name_ok(""));
+    }
+
+    /// DESIGN.md §3: backup names hold only `A–Z a–z 0–9 - _`.
+    #[test]
+    fn a_backup_name_holds_only_letters_digits_hyphens_and_underscores() {
+        assert!(name_ok("SICHERHEITSBACKUP-20260101T000000Z-abcdef01-2"));
+        assert!(name_ok("my_copy_2"));
+        assert!(name_ok("AZaz09-_"));
+        for bad in ["a/b", "a\\b", "..", "a.b", "a b", "a\nb", "a:b", "\u{e4}", "a\0"] {
+            assert!(!name_ok(bad), "{bad:?} passed as a backup name");
+        }
+    }
+
+    /// DESIGN.md §3: a backup name does not start with `-` (an option to
+    /// any tool it is handed to).
+    #[test]
+    fn a_backup_name_does_not_start_with_a_hyphen() {
+        assert!(!name_ok("-backup"));
+        assert!(name_ok("backup-"));
+    }
+
+    /// DESIGN.md §3: files of other names are not deleted, so no name can
+    /// reach outside the backups folder.
+    #[test]
+    fn a_backup_name_with_a_path_separator_is_refused_and_nothing_is_deleted() {
+        let (_dir, home, id, lock) = site();
+        let dir = home.backups_dir();
+        take(&home, &lock, &id, "backup-1");
+        let outside = home.root().join("victim.bemxbak");
+        fs::write(&outside, b"not a backup of ours").unwrap();
+        let before = contents(&dir);
+        let e = delete_backup(&dir, &lock, "../victim").unwrap_err();
+        assert_eq!(problem(e), BackupProblem::BadName);
+        assert!(outside.is_file(), "a file outside the folder was deleted");
+        assert_eq!(contents(&dir), before);
+    }
+
+    /// A file that is not there is the one case of an unsigned backup; any
+    /// other failure to open its signature is reported as what it is.
+    #[cfg(unix)] // Windows reports a file used as a folder as not found.
+    #[test]
+    fn a_signature_that_cannot_be_opened_is_an_error_not_an_unsigned_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("backups");
+        fs::write(&not_a_folder, b"").unwrap();
+        let id = bemx_identity::Identity::generate("Praxis").unwrap();
+        match verify_signature(&not_a_folder, "backup-1", &id) {
+            Err(InstallError::Io { action: crate::IoAction::OpeningSignature, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        // The same folder without the side file: unsigned.
+        let e = verify_signature(dir.path(), "backup-1", &id).unwrap_err();
+        assert_eq!(problem(e), BackupProblem::Unsigned);
+    }
+
+    /// A signature file is read no further than 4096 bytes: one that never
+    /// ends is refused, not read into memory.
+    #[cfg(unix)] // /dev/zero
+    #[test]
+    fn a_signature_file_that_never_ends_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("backup-1.bemxsig")).unwrap();
+        let id = bemx_identity::Identity::generate("Praxis").unwrap();
+        let e = verify_signature(dir.path(), "backup-1", &id).unwrap_err();
+        assert_eq!(problem(e), BackupProblem::BadSignature);
+    }
+
+    /// `backup delete NAME` removes the backup and its signature file.
+    #[test]
+    fn deleting_a_backup_removes_it_and_its_signature() {
+        let (_dir, home, id, lock) = site();
+        let dir = home.backups_dir();
+        let kept = take(&home, &lock, &id, "backup-1");
+        let gone = take(&home, &lock, &id, "backup-2");
+        delete_backup(&dir, &lock, &gone.name).unwrap();
+        let names: Vec<String> = contents(&dir).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, [format!("{}.bemxbak", kept.name), format!("{}.bemxsig", kept.name)]);
+    }
+
+    /// Deleting a backup that is not there is refused as missing, and
+    /// deletes nothing else.
+    #[test]
+    fn deleting_a_missing_backup_is_refused_as_missing() {
+        let (_dir, home, id, lock) = site();
+        let dir = home.backups_dir();
+        take(&home, &lock, &id, "backup-1");
+        // A signature left without its backup is no backup either.
+        fs::write(dir.join("backup-2.bemxsig"), b"left behind").unwrap();
+        let before = contents(&dir);
+        for name in ["backup-3", "backup-2"] {
+            let e = delete_backup(&dir, &lock, name).unwrap_err();
+            assert_eq!(problem(e), BackupProblem::Missing, "{name}");
+            assert_eq!(contents(&dir), before, "{name}");
+        }
+    }
+
+    /// A backup whose signature file is missing (made before B5, or by
+    /// hand) is removed all the same.
+    #[test]
+    fn a_backup_without_a_signature_is_removed_all_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("backup-1.bemxbak");
+        fs::write(&path, b"x").unwrap();
+        remove_backup(&path).unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// A signature file that cannot be removed is reported, after its
+    /// backup went (a signature alone is never listed or trusted).
+    #[test]
+    fn a_signature_that_cannot_be_removed_is_reported_after_its_backup_went() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("backup-1.bemxbak");
+        fs::write(&path, b"x").unwrap();
+        // A folder in the signature's place cannot be removed as a file.
+        fs::create_dir(dir.path().join("backup-1.bemxsig")).unwrap();
+        let e = remove_backup(&path).unwrap_err();
+        assert_ne!(e.kind(), io::ErrorKind::NotFound, "{e}");
+        assert!(!path.exists(), "the backup stayed");
+        assert!(dir.path().join("backup-1.bemxsig").is_dir());
+    }
+
+    /// What passes through the counting writer reaches the writer under it
+    /// when flushed.
+    #[test]
+    fn counting_passes_flush_to_the_writer_under_it() {
+        let mut counting = Counting { inner: BufWriter::new(Vec::new()), count: 0 };
+        counting.write_all(b"abc").unwrap();
+        assert!(counting.inner.get_ref().is_empty(), "BufWriter flushed early: the test proves nothing");
+        counting.flush().unwrap();
+        assert_eq!(counting.inner.get_ref(), b"abc");
+    }
+
+    /// A backup reports the size of its file and of the database it holds.
+    #[test]
+    fn a_backup_reports_the_size_of_its_file_and_of_its_database() {
+        let (_dir, home, id, lock) = site();
+        let info = take(&home, &lock, &id, "backup-1");
+        assert_eq!(info.size, fs::metadata(&info.path).unwrap().len());
+        assert_eq!(info.db_bytes, fs::metadata(home.db_path()).unwrap().len());
+        assert!(info.size > 0);
+    }
+
+    /// A database that fails SQLite's quick_check is refused with what
+    /// SQLite said, and no backup of it is written.
+    #[test]
+    fn a_damaged_database_is_not_backed_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("damaged.sqlite");
+        let conn = rusqlite::Connection::open(&db_path).unwrap();
+        // A NULL where the schema (rewritten behind SQLite's back) forbids one.
+        conn.execute_batch(
+            "CREATE TABLE t (x); INSERT INTO t VALUES (NULL);
+             PRAGMA writable_schema = ON;
+             UPDATE sqlite_master SET sql = 'CREATE TABLE t (x NOT NULL)' WHERE name = 't';",
+        )
+        .unwrap();
+        drop(conn);
+        let conn = rusqlite::Connection::open(&db_path).unwrap();
+        let mut file = DbFileHandle::open(&db_path).unwrap();
+        let backups = dir.path().join("backups");
+        let id = bemx_identity::Identity::generate("Praxis").unwrap();
+        match create_backup(&conn, &mut file, &backups, "backup-1", &id) {
+            Err(InstallError::Damaged { result }) => assert!(result.contains("NULL"), "{result}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!backups.exists(), "something was written");
+    }
+
+    /// A backup that decrypts to other bytes than the database's (a disk
+    /// that returns what it was not given) is refused before it is named.
+    #[test]
+    fn a_backup_that_reads_back_other_bytes_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = age::x25519::Identity::generate();
+        let db = |name: &str, byte: u8| {
+            let path = dir.path().join(name);
+            fs::write(&path, vec![byte; 10_000]).unwrap();
+            DbFileHandle::open(&path).unwrap()
+        };
+        let written = dir.path().join("written.partial");
+        let (_, len, sha) = write_and_verify(
+            &mut db("a.sqlite", b'a'),
+            File::create(&written).unwrap(),
+            &written,
+            &key.to_public(),
+            &key,
+        )
+        .unwrap();
+        assert_eq!((len, sha), (10_000, <[u8; 32]>::from(Sha256::digest([b'a'; 10_000]))));
+        // The next backup's file reads back as the first one: same length, other bytes.
+        let other = dir.path().join("other.partial");
+        let e = write_and_verify(
+            &mut db("b.sqlite", b'b'),
+            File::create(&other).unwrap(),
+            &written,
+            &key.to_public(),
+            &key,
+        )
+        .unwrap_err();
+        assert_eq!(problem(e), BackupProblem::ReadBack);
+        // What reads back the same bytes passes, wherever they came from.
+        write_and_verify(&mut db("a2.sqlite", b'a'), File::create(&other).unwrap(), &written, &key.to_public(), &key)
+            .unwrap();
+    }
+
+    /// A backups folder that is not there yet holds no backups.
+    #[test]
+    fn a_missing_backups_folder_holds_no_backups() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(scan_backups(&dir.path().join("backups")).unwrap().is_empty());
+    }
+
+    /// A backups folder that cannot be read is an error, not an empty list.
+    #[cfg(unix)] // What Windows reports for a file used as a folder varies.
+    #[test]
+    fn a_backups_folder_that_cannot_be_read_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("backups");
+        fs::write(&not_a_folder, b"").unwrap();
+        match scan_backups(&not_a_folder) {
+            Err(InstallError::Io { action: crate::IoAction::Listing, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// DESIGN.md §3: a SICHERHEITSBACKUP names its bundle by the 8 hex
+    /// digits after its time, followed by nothing but a `-N` suffix.
+    #[test]
+    fn a_safety_backup_names_its_bundle_by_8_characters_after_its_time() {
+        assert_eq!(safety_bundle("SICHERHEITSBACKUP-20260101T000000Z-abcdef01"), Some("abcdef01"));
+        assert_eq!(safety_bundle("SICHERHEITSBACKUP-20260101T000000Z-abcdef01-2"), Some("abcdef01"));
+        assert_eq!(safety_bundle("SICHERHEITSBACKUP-20260101T000000Z-abcdef0"), None);
+        assert_eq!(safety_bundle("SICHERHEITSBACKUP-20260101T000000Z-abcdef012"), None);
+        assert_eq!(safety_bundle("SICHERHEITSBACKUP-20260101T000000Z-abcdef01-x"), None);
+        assert_eq!(safety_bundle("SICHERHEITSBACKUP-20260101T000000Z-abcdef01-2-3"), None);
+        assert_eq!(safety_bundle("backup-20260101T000000Z-abcdef01"), None);
+    }
+
+    /// DESIGN.md S1: a backup needs the database's size, plus age's 16 bytes
+    /// per 64 KiB, plus 64 KiB for the headers.
+    #[test]
+    fn a_backup_needs_the_database_size_plus_16_bytes_per_64_kib_plus_64_kib() {
+        let dir = tempfile::tempdir().unwrap();
+        let need_of = |len: u64| {
+            let path = dir.path().join(format!("{len}.sqlite"));
+            File::create(&path).unwrap().set_len(len).unwrap();
+            let need = need(&DbFileHandle::open(&path).unwrap(), dir.path()).unwrap();
+            assert_eq!((need.path.as_path(), need.purpose), (dir.path(), crate::space::Purpose::Backup));
+            need.bytes
+        };
+        assert_eq!(need_of(0), 65_536);
+        assert_eq!(need_of(1_048_576), 1_048_576 + 16 * 16 + 65_536);
+        assert_eq!(need_of(1_048_576 + 65_535), 1_048_576 + 65_535 + 16 * 16 + 15 + 65_536);
+    }
+
+    /// The room asked for holds the backup of a database zstd cannot shrink.
+    #[test]
+    fn a_backup_of_incompressible_data_fits_the_room_it_needs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("random.sqlite");
+        // SHA-256 in counter mode: bytes zstd finds nothing in.
+        let bytes: Vec<u8> = (0u32..32_768).flat_map(|i| Sha256::digest(i.to_le_bytes())).collect();
+        fs::write(&path, &bytes).unwrap();
+        let mut db = DbFileHandle::open(&path).unwrap();
+        let key = age::x25519::Identity::generate();
+        let out = dir.path().join("backup.partial");
+        let (size, len, _) =
+            write_and_verify(&mut db, File::create(&out).unwrap(), &out, &key.to_public(), &key).unwrap();
+        assert_eq!(len, 1_048_576);
+        assert!(size > len, "the data was compressible: the test proves nothing");
+        assert!(size <= need(&db, dir.path()).unwrap().bytes, "{size}");
+    }
 
     #[test]
     fn backups_crowd_the_disk_past_half_the_free_space() {

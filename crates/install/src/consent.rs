@@ -91,25 +91,24 @@ pub struct ConsentChange {
     pub form: Option<i64>,
 }
 
-/// The client's handover consent in force: (id, given on), if any.
-fn in_force(conn: &rusqlite::Connection, client_id: i64) -> Result<Option<(i64, String)>, InstallError> {
+/// When the client's handover consent in force was given, if one is.
+fn in_force(conn: &rusqlite::Connection, client_id: i64) -> Result<Option<String>, InstallError> {
     use rusqlite::OptionalExtension as _;
     Ok(conn
         .query_row(
-            "SELECT id, given_on FROM consents WHERE client_id = ?1 AND kind = ?2 AND revoked_on IS NULL
+            "SELECT given_on FROM consents WHERE client_id = ?1 AND kind = ?2 AND revoked_on IS NULL
              ORDER BY given_on DESC, id DESC LIMIT 1",
             rusqlite::params![client_id, HANDOVER],
             // Read whatever was stored (another program's blob, a
             // number): a withdrawal must never fail on it.
             |r| {
                 use rusqlite::types::ValueRef;
-                let given = match r.get_ref(1)? {
+                Ok(match r.get_ref(0)? {
                     ValueRef::Text(b) | ValueRef::Blob(b) => String::from_utf8_lossy(b).into_owned(),
                     ValueRef::Integer(n) => n.to_string(),
                     ValueRef::Real(x) => x.to_string(),
                     ValueRef::Null => String::new(),
-                };
-                Ok((r.get(0)?, given))
+                })
             },
         )
         .optional()?)
@@ -148,7 +147,7 @@ pub fn record(
     let (mut session, _) = Session::open_locked(home, lock)?;
     let tx = crate::lock::begin_exclusive(session.db.conn_mut())?;
     let found = client_here(&tx, client)?;
-    if let Some((_, since)) = in_force(&tx, found.id)? {
+    if let Some(since) = in_force(&tx, found.id)? {
         return Err(InstallError::ConsentExists { bem_id: found.bem_id, since });
     }
     if let Some(doc) = form {
@@ -183,7 +182,7 @@ pub fn revoke(home: &Home, lock: &InstallLock, client: &str, revoked_on: Date) -
     let (mut session, _) = Session::open_locked(home, lock)?;
     let tx = crate::lock::begin_exclusive(session.db.conn_mut())?;
     let found = client_here(&tx, client)?;
-    let Some((_, given_on)) = in_force(&tx, found.id)? else {
+    let Some(given_on) = in_force(&tx, found.id)? else {
         return Err(InstallError::NoConsent { bem_id: found.bem_id });
     };
     // Compared as dates; a date another program stored in another form,
@@ -239,6 +238,260 @@ mod tests {
                 Date::parse(bad)
             );
         }
+    }
+
+    /// Whether `text` is refused as a date, naming what was given.
+    fn refused(text: &str) -> bool {
+        match Date::parse(text) {
+            Ok(_) => false,
+            Err(InstallError::BadDate { given }) => {
+                assert_eq!(given, text.escape_debug().to_string());
+                true
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    /// DESIGN.md §4.4: a date is a real day from 2000 on (bemx did not exist
+    /// before; 12.03.1026 is a typo).
+    #[test]
+    fn a_date_before_the_year_2000_is_refused() {
+        assert_eq!(Date::parse("2000-01-01").unwrap().iso(), "2000-01-01");
+        assert_eq!(Date::parse("01.01.2000").unwrap().iso(), "2000-01-01");
+        for bad in ["1999-12-31", "31.12.1999", "12.03.1026", "0999-01-01", "999-01-01", "1.1.1"] {
+            assert!(refused(bad), "{bad:?} was accepted");
+        }
+    }
+
+    /// A month or a day has one or two digits, and nothing else (no sign,
+    /// no leading zeros beyond two places).
+    #[test]
+    fn a_month_or_a_day_is_one_or_two_digits() {
+        assert_eq!(Date::parse("2026-3-1").unwrap().iso(), "2026-03-01");
+        assert_eq!(Date::parse("01.03.2026").unwrap().iso(), "2026-03-01");
+        for bad in ["2026-003-12", "2026-03-012", "012.03.2026", "12.003.2026", "2026-+3-12", "+1.3.2026", "2026--12"] {
+            assert!(refused(bad), "{bad:?} was accepted");
+        }
+    }
+
+    /// April, June, September and November have 30 days.
+    #[test]
+    fn april_june_september_and_november_have_30_days() {
+        for month in ["04", "06", "09", "11"] {
+            assert_eq!(Date::parse(&format!("30.{month}.2026")).unwrap().iso(), format!("2026-{month}-30"));
+            assert!(refused(&format!("31.{month}.2026")), "{month}");
+        }
+    }
+
+    /// An installation with a fresh database and its lock, holding the
+    /// clients BEM-1 and BEM-2, each with one document (ids 1 and 2), and
+    /// no consent.
+    fn site() -> (tempfile::TempDir, Home, InstallLock) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::new(dir.path().join("home"), None);
+        std::fs::create_dir_all(home.root()).unwrap();
+        let identity = bemx_identity::Identity::generate("Praxis").unwrap();
+        let db = bemx_db::Database::create(home.db_path(), &identity.installation_id().to_string()).unwrap();
+        db.conn()
+            .execute_batch(
+                "INSERT INTO clients (id, uuid, bem_id) VALUES
+                   (1, '00000000-0000-4000-8000-000000000001', 'BEM-1'),
+                   (2, '00000000-0000-4000-8000-000000000002', 'BEM-2');
+                 INSERT INTO documents (id, client_id, name, mime_type, size, sha256, content) VALUES
+                   (1, 1, 'form.pdf', 'application/pdf', 1, '', x'00'),
+                   (2, 2, 'form.pdf', 'application/pdf', 1, '', x'00');",
+            )
+            .unwrap();
+        drop(db);
+        let lock = home.lock().unwrap();
+        (dir, home, lock)
+    }
+
+    /// A row of `consents`: client, kind, given on, revoked on, form.
+    type Consent = (i64, String, String, Option<String>, Option<i64>);
+
+    /// The consents table and the audit log, to show what a change did and
+    /// that a refusal did nothing.
+    #[derive(Debug, PartialEq)]
+    struct State {
+        consents: Vec<Consent>,
+        /// (event, detail)
+        audit: Vec<(String, String)>,
+    }
+
+    fn state(home: &Home) -> State {
+        let conn = rusqlite::Connection::open(home.db_path()).unwrap();
+        let consents = conn
+            .prepare("SELECT client_id, kind, given_on, revoked_on, document_id FROM consents ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let audit = conn
+            .prepare("SELECT event, detail FROM audit_log ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        State { consents, audit }
+    }
+
+    fn consent(client: i64, given: &str, revoked: Option<&str>, form: Option<i64>) -> Consent {
+        (client, HANDOVER.into(), given.into(), revoked.map(String::from), form)
+    }
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    const UUID_1: &str = "00000000-0000-4000-8000-000000000001";
+
+    /// A consent is recorded, with its audit entry, for a client who has none.
+    #[test]
+    fn a_consent_is_recorded_for_a_client_without_one() {
+        let (_dir, home, lock) = site();
+        let change = record(&home, &lock, "BEM-1", date("12.03.2024"), None).unwrap();
+        assert_eq!(
+            change,
+            ConsentChange { bem_id: "BEM-1".into(), uuid: UUID_1.into(), date: "2024-03-12".into(), form: None }
+        );
+        let after = state(&home);
+        assert_eq!(after.consents, [consent(1, "2024-03-12", None, None)]);
+        assert_eq!(after.audit, [("consent_recorded".to_string(), format!("client={UUID_1} given_on=2024-03-12"))]);
+    }
+
+    /// DESIGN.md §4.4: a consent is recorded only while none is in force.
+    #[test]
+    fn a_second_consent_is_refused_while_one_is_in_force() {
+        let (_dir, home, lock) = site();
+        record(&home, &lock, "BEM-1", date("12.03.2024"), None).unwrap();
+        let before = state(&home);
+        match record(&home, &lock, "BEM-1", date("13.03.2024"), None) {
+            Err(InstallError::ConsentExists { bem_id, since }) => {
+                assert_eq!((bem_id.as_str(), since.as_str()), ("BEM-1", "2024-03-12"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(state(&home), before);
+        // Once it is revoked, a new one can be recorded.
+        revoke(&home, &lock, "BEM-1", date("14.03.2024")).unwrap();
+        record(&home, &lock, "BEM-1", date("15.03.2024"), None).unwrap();
+        assert_eq!(
+            state(&home).consents,
+            [consent(1, "2024-03-12", Some("2024-03-14"), None), consent(1, "2024-03-15", None, None)]
+        );
+    }
+
+    /// DESIGN.md §4.4: the form, if named, is a document of that client.
+    #[test]
+    fn a_consent_names_a_document_of_the_client_as_its_form() {
+        let (_dir, home, lock) = site();
+        let change = record(&home, &lock, "BEM-1", date("12.03.2024"), Some(1)).unwrap();
+        assert_eq!(change.form, Some(1));
+        let after = state(&home);
+        assert_eq!(after.consents, [consent(1, "2024-03-12", None, Some(1))]);
+        assert_eq!(after.audit[0].1, format!("client={UUID_1} given_on=2024-03-12 form_document=1"));
+    }
+
+    /// DESIGN.md §4.4: another client's document, or none, is refused as the
+    /// form, and nothing is recorded.
+    #[test]
+    fn a_form_that_is_not_the_clients_document_is_refused() {
+        let (_dir, home, lock) = site();
+        let before = state(&home);
+        for doc in [2, 3] {
+            match record(&home, &lock, "BEM-1", date("12.03.2024"), Some(doc)) {
+                Err(InstallError::NotTheClientsDocument { bem_id, document }) => {
+                    assert_eq!((bem_id.as_str(), document), ("BEM-1", doc));
+                }
+                other => panic!("{other:?}"),
+            }
+            assert_eq!(state(&home), before);
+        }
+    }
+
+    /// Revoking is refused, and changes nothing, when no consent is in force.
+    #[test]
+    fn revoking_without_a_consent_in_force_is_refused() {
+        let (_dir, home, lock) = site();
+        let before = state(&home);
+        match revoke(&home, &lock, "BEM-1", date("12.03.2024")) {
+            Err(InstallError::NoConsent { bem_id }) => assert_eq!(bem_id, "BEM-1"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(state(&home), before);
+    }
+
+    /// DESIGN.md §4.4: a consent can be revoked on the day it was given.
+    #[test]
+    fn a_consent_can_be_revoked_on_the_day_it_was_given() {
+        let (_dir, home, lock) = site();
+        record(&home, &lock, "BEM-1", date("12.03.2024"), None).unwrap();
+        let change = revoke(&home, &lock, "BEM-1", date("12.03.2024")).unwrap();
+        assert_eq!(
+            change,
+            ConsentChange { bem_id: "BEM-1".into(), uuid: UUID_1.into(), date: "2024-03-12".into(), form: None }
+        );
+        let after = state(&home);
+        assert_eq!(after.consents, [consent(1, "2024-03-12", Some("2024-03-12"), None)]);
+        assert_eq!(after.audit[1], ("consent_revoked".to_string(), format!("client={UUID_1} revoked_on=2024-03-12")));
+    }
+
+    /// DESIGN.md §4.4: a revocation is not dated before the consent it revokes.
+    #[test]
+    fn a_revocation_before_the_consent_was_given_is_refused() {
+        let (_dir, home, lock) = site();
+        record(&home, &lock, "BEM-1", date("12.03.2024"), None).unwrap();
+        let before = state(&home);
+        match revoke(&home, &lock, "BEM-1", date("11.03.2024")) {
+            Err(InstallError::RevokedBeforeGiven { given_on, revoked_on }) => {
+                assert_eq!((given_on.as_str(), revoked_on.as_str()), ("2024-03-12", "2024-03-11"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(state(&home), before);
+    }
+
+    /// A consent stored by another program with a date after tomorrow (which
+    /// bemx would not record) never blocks its withdrawal; one dated
+    /// tomorrow, the last day bemx accepts, does.
+    #[test]
+    fn a_consent_dated_after_tomorrow_never_blocks_its_withdrawal() {
+        let (_dir, home, lock) = site();
+        let tomorrow = Date::today().next_day();
+        let store = |client: i64, given: Date| {
+            let conn = rusqlite::Connection::open(home.db_path()).unwrap();
+            conn.execute(
+                "INSERT INTO consents (client_id, kind, given_on) VALUES (?1, 'handover', ?2)",
+                rusqlite::params![client, given.iso()],
+            )
+            .unwrap();
+        };
+        store(1, tomorrow);
+        store(2, tomorrow.next_day());
+        let before = state(&home);
+        match revoke(&home, &lock, "BEM-1", Date::today()) {
+            Err(InstallError::RevokedBeforeGiven { given_on, .. }) => assert_eq!(given_on, tomorrow.iso()),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(state(&home), before);
+        revoke(&home, &lock, "BEM-2", Date::today()).unwrap();
+        assert_eq!(state(&home).consents[1].3, Some(Date::today().iso()));
+    }
+
+    /// A consent date stored in another form (by BEMdok or a bundle) never
+    /// blocks its withdrawal.
+    #[test]
+    fn a_consent_date_in_another_form_never_blocks_its_withdrawal() {
+        let (_dir, home, lock) = site();
+        let conn = rusqlite::Connection::open(home.db_path()).unwrap();
+        conn.execute("INSERT INTO consents (client_id, kind, given_on) VALUES (1, 'handover', 'March 2030')", [])
+            .unwrap();
+        drop(conn);
+        revoke(&home, &lock, "BEM-1", date("12.03.2024")).unwrap();
+        assert_eq!(state(&home).consents, [consent(1, "March 2030", Some("2024-03-12"), None)]);
     }
 
     #[test]

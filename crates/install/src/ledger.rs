@@ -367,7 +367,7 @@ mod tests {
         let tx = conn.transaction().unwrap();
         record_import(&tx, &e, b"signed receipt", "clients=1").unwrap();
         tx.commit().unwrap();
-        assert_eq!(db_ledger(&conn).unwrap(), [e.clone()]);
+        assert_eq!(db_ledger(&conn).unwrap(), std::slice::from_ref(&e));
         let receipt: Vec<u8> = conn.query_row("SELECT receipt FROM import_ledger", [], |r| r.get(0)).unwrap();
         assert_eq!(receipt, b"signed receipt");
         let audit: (String, String, String) = conn

@@ -7,7 +7,7 @@ use std::path::Path;
 use bemx_db::Database;
 use bemx_identity::{Identity, IdentityPaths, SecretString};
 
-use crate::{Home, InstallError, IoAction};
+use crate::{Home, InstallError};
 
 /// Creates the installation at `home`: the folder (private to the user on
 /// unix), a fresh identity named `name` (its keys under `passphrase` when
@@ -24,22 +24,14 @@ use crate::{Home, InstallError, IoAction};
 pub fn create(home: &Home, name: &str, passphrase: Option<&SecretString>) -> Result<Identity, InstallError> {
     bemx_identity::check_installation_folder(home.root())?;
     let identity = Identity::generate(name)?;
-    create_private_dir(home.root())?;
+    // Readable only by the user on unix.
+    crate::backup::create_private_dir(home.root())?;
     identity.save(home.root(), passphrase)?;
     if let Err(e) = Database::create(home.db_path(), &identity.installation_id().hyphenated().to_string()) {
         remove_identity(home.root());
         return Err(e.into());
     }
     Ok(identity)
-}
-
-/// Creates the installation folder, readable only by the user on unix.
-fn create_private_dir(dir: &Path) -> Result<(), InstallError> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| InstallError::io(IoAction::Creating, dir, e))
 }
 
 /// Undoes `Identity::save` after a later step failed.

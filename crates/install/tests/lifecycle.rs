@@ -421,7 +421,7 @@ fn a_handover_older_than_the_restored_database_is_opened_again() {
     assert_eq!(s.held_by(&all[0]), None);
 
     let applied = s.open_locked();
-    assert_eq!(applied.reopened, [bundle.clone()]);
+    assert_eq!(applied.reopened, std::slice::from_ref(&bundle));
     assert_eq!(s.held_by(&all[0]).as_deref(), Some(bundle.as_str()));
     assert_eq!(s.held_by(&all[1]), None);
     assert_eq!(s.state(&bundle), "open");
