@@ -45,3 +45,35 @@ pub fn begin_exclusive(conn: &mut rusqlite::Connection) -> Result<rusqlite::Tran
     no_waiting(conn)?;
     Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database another program holds is refused at once with
+    /// [`InstallError::Busy`], whatever busy timeout the connection came
+    /// with: bemx never waits for the other program.
+    #[test]
+    fn a_database_held_by_another_program_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other.execute_batch("CREATE TABLE t (x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);").unwrap();
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let waits = std::time::Duration::from_secs(5);
+        conn.busy_timeout(waits).unwrap();
+
+        let asked = std::time::Instant::now();
+        match begin_exclusive(&mut conn) {
+            Err(InstallError::Busy) => {}
+            other => panic!("{other:?}"),
+        }
+        let took = asked.elapsed();
+        assert!(took < waits / 2, "refused only after {took:?}");
+        // The other program's transaction is untouched; once it is done,
+        // the database is ours.
+        other.execute_batch("COMMIT").unwrap();
+        let tx = begin_exclusive(&mut conn).unwrap();
+        assert_eq!(tx.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap(), 1);
+    }
+}

@@ -10,48 +10,39 @@ use sha2::{Digest, Sha256};
 
 use crate::{BackupProblem, Home, InstallError, InstallLock, Session, journal, ledger};
 
-/// Keeps the first error of writing the restored database. Decryption
-/// reports every failure of its copy loop as a damaged backup; a full disk
-/// on the writing side must be reported as what it is, with its advice.
-struct NoteWriteError<W> {
+/// Where the decrypted backup passes on its way into the file: it is
+/// hashed, so the restored bytes can be compared with the signed statement
+/// without decrypting the backup twice, and the first error of writing it
+/// is kept. Decryption reports every failure of its copy loop as a damaged
+/// backup; a full disk on the writing side must be reported as what it is,
+/// with its advice.
+struct RestoreSink<W> {
     inner: W,
+    hasher: Sha256,
     error: Option<std::io::Error>,
 }
 
-impl<W: std::io::Write> std::io::Write for NoteWriteError<W> {
+impl<W: std::io::Write> std::io::Write for RestoreSink<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.inner.write(buf).map_err(|e| {
-            let kind = e.kind();
-            self.error.get_or_insert(e);
-            std::io::Error::from(kind)
-        })
+        match self.inner.write(buf) {
+            Ok(n) => {
+                self.hasher.update(&buf[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                let kind = e.kind();
+                self.error.get_or_insert(e);
+                Err(std::io::Error::from(kind))
+            }
+        }
     }
 
+    /// Nothing to pass on: `decrypt_backup` copies with `io::copy`, which
+    /// never flushes, into a file that holds no buffer of its own (the
+    /// restore syncs it after). A flush handed through to it could not be
+    /// told from this one by anything, so it is not written.
     fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush().map_err(|e| {
-            let kind = e.kind();
-            self.error.get_or_insert(e);
-            std::io::Error::from(kind)
-        })
-    }
-}
-
-/// Hashes what passes through, so the restored bytes can be compared with
-/// the signed statement without decrypting the backup twice.
-struct Hashing<W> {
-    inner: W,
-    hasher: Sha256,
-}
-
-impl<W: std::io::Write> std::io::Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
+        Ok(())
     }
 }
 
@@ -64,10 +55,10 @@ fn decrypt_into(
     out: impl std::io::Write,
     target: &std::path::Path,
 ) -> Result<([u8; 32], u64), InstallError> {
-    let mut noted = NoteWriteError { inner: Hashing { inner: out, hasher: Sha256::new() }, error: None };
-    match backup::decrypt_backup(source, identity, &mut noted) {
-        Ok(n) => Ok((noted.inner.hasher.finalize().into(), n)),
-        Err(e) => Err(match noted.error {
+    let mut sink = RestoreSink { inner: out, hasher: Sha256::new(), error: None };
+    match backup::decrypt_backup(source, identity, &mut sink) {
+        Ok(n) => Ok((sink.hasher.finalize().into(), n)),
+        Err(e) => Err(match sink.error {
             Some(write) => InstallError::io(crate::IoAction::Writing, target, write),
             None => e,
         }),
@@ -260,11 +251,25 @@ pub fn prepare_restore(
     space::ensure(&needs, Margin::Installation)?;
     // Only the lock holder writes it, so a file of that name is stale.
     let _ = std::fs::remove_file(&temp);
-    let (guard, mut out) = bemx_format::durable::TempFile::create(temp.clone())
+    let (guard, out) = bemx_format::durable::TempFile::create(temp.clone())
         .map_err(|e| InstallError::io(crate::IoAction::Creating, &temp, e))?;
+    // Held from here on, so every refusal below overwrites the plaintext
+    // before it is removed (the guard alone would only unlink it), as the
+    // drop of a restore the user said no to does.
+    let mut prepared = PreparedRestore {
+        name: name.to_string(),
+        guard: Some(guard),
+        applied: journal::Applied::default(),
+        seen: None,
+        changes: RestoreChanges::default(),
+    };
+    // Bound after `prepared`: on the way out the file is closed before it
+    // is wiped.
+    let mut out = out;
     let (sha256, len) = decrypt_into(&source, identity.age_identity(), &mut out, &temp)?;
     // Before SQLite sees the file: a swapped content under a genuine
-    // signature file is refused here, and the guard removes the temp file.
+    // signature file is refused here, and dropping `prepared` wipes the
+    // temp file.
     if sha256 != statement.sha256 || len != statement.db_bytes {
         return Err(InstallError::Backup { name: name.to_string(), problem: BackupProblem::ContentMismatch });
     }
@@ -301,12 +306,13 @@ pub fn prepare_restore(
     let wiped = bemx_db::wipe_file(&bemx_db::journal_path(&temp));
     let (applied, after) = checked?;
     wiped?;
+    prepared.applied = applied;
     let before = match &current {
         Some(s) => s.db.clients_list(true)?,
         None => Vec::new(),
     };
     drop(current);
-    let changes = RestoreChanges {
+    prepared.changes = RestoreChanges {
         disappear: before
             .iter()
             .filter(|c| !after.iter().any(|a| a.uuid == c.uuid))
@@ -318,8 +324,8 @@ pub fn prepare_restore(
             .map(|a| a.bem_id.clone())
             .collect(),
     };
-    let seen = stamp(db_path)?;
-    Ok(PreparedRestore { name: name.to_string(), guard: Some(guard), applied, seen, changes })
+    prepared.seen = stamp(db_path)?;
+    Ok(prepared)
 }
 
 #[cfg(test)]
@@ -352,6 +358,38 @@ mod tests {
         (dir, home, identity, lock)
     }
 
+    /// Adds `n` demo clients (small documents) to the site's database.
+    fn seed(home: &Home, n: u32, seed: u64) {
+        let mut db = bemx_db::Database::open(home.db_path()).unwrap();
+        let options = bemx_demo::SeedOptions { document_bytes: (16, 256), ..bemx_demo::SeedOptions::new(n, seed) };
+        bemx_demo::seed_with(&mut db, &options).unwrap();
+    }
+
+    /// The clients in the database, as `(uuid, bem_id)`, by UUID.
+    fn clients(home: &Home) -> Vec<(String, String)> {
+        let db = bemx_db::Database::open(home.db_path()).unwrap();
+        let mut list: Vec<_> = db.clients_list(true).unwrap().into_iter().map(|c| (c.uuid, c.bem_id)).collect();
+        list.sort();
+        list
+    }
+
+    /// Deletes clients from the database, as a purge does.
+    fn purge(home: &Home, uuids: &[String]) {
+        let mut db = bemx_db::Database::open(home.db_path()).unwrap();
+        let tx = db.conn_mut().transaction().unwrap();
+        bemx_db::purge_clients(&tx, uuids).unwrap();
+        tx.commit().unwrap();
+    }
+
+    fn backup_names(home: &Home) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(home.backups_dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     fn problem(e: InstallError) -> BackupProblem {
         match e {
             InstallError::Backup { problem, .. } => problem,
@@ -381,6 +419,109 @@ mod tests {
         assert!(!home.restore_temp_path().exists(), "the decrypted copy stayed");
         // Asked again, the restore goes through.
         prepare_restore(&home, &lock, &id, &b.name).unwrap().commit(&home, &lock, &id).unwrap();
+    }
+
+    /// The records applied again purge every client the handover journal
+    /// says was confirmed away, and report how many they purged.
+    #[test]
+    fn reapplying_the_records_purges_the_clients_confirmed_away_and_counts_them() {
+        let (_dir, home, _id, lock) = site();
+        seed(&home, 3, 7);
+        let all: Vec<String> = clients(&home).into_iter().map(|(u, _)| u).collect();
+        let confirmed = journal::JournalEntry::Confirmed { bundle_id: "ab".repeat(32), clients: all[..2].to_vec() };
+        journal::append_journal(&home.handover_journal_path(), &confirmed).unwrap();
+
+        assert_eq!(reapply_records(&home, &lock).unwrap(), 2);
+        assert_eq!(clients(&home).into_iter().map(|(u, _)| u).collect::<Vec<_>>(), &all[2..]);
+        // Once applied, there is nothing left to purge.
+        assert_eq!(reapply_records(&home, &lock).unwrap(), 0);
+    }
+
+    /// The question before a restore names exactly the clients that
+    /// disappear (here now, not in the backup) and those that come back
+    /// (in the backup, deleted here since), and the restore does just that.
+    #[test]
+    fn a_restore_names_the_clients_that_disappear_and_those_that_come_back() {
+        let (_dir, home, id, lock) = site();
+        seed(&home, 3, 7);
+        let all = clients(&home);
+        let (kept, back, gone) = (all[0].clone(), all[1].clone(), all[2].clone());
+        assert!(kept.1 != back.1 && kept.1 != gone.1 && back.1 != gone.1, "the list tells them apart: {all:?}");
+        let with_all_three = std::fs::read(home.db_path()).unwrap();
+        // The backup holds `kept` and `back`.
+        purge(&home, std::slice::from_ref(&gone.0));
+        let b = create_backup(&home, &lock, &id, "backup").unwrap();
+        // Here now: `kept` and `gone`.
+        std::fs::write(home.db_path(), &with_all_three).unwrap();
+        purge(&home, std::slice::from_ref(&back.0));
+        assert_eq!(clients(&home), [kept.clone(), gone.clone()]);
+
+        let prepared = prepare_restore(&home, &lock, &id, &b.name).unwrap();
+        assert_eq!(prepared.changes, RestoreChanges { disappear: vec![gone.1], come_back: vec![back.1.clone()] });
+        prepared.commit(&home, &lock, &id).unwrap();
+        assert_eq!(clients(&home), [kept, back]);
+    }
+
+    /// A restore prepared but not committed (the user said no) leaves
+    /// nothing of its plaintext copy: the file is overwritten before it is
+    /// removed, not merely unlinked, and the database stays as it was.
+    #[test]
+    fn a_restore_not_committed_overwrites_its_decrypted_copy() {
+        let (dir, home, id, lock) = site();
+        let b = create_backup(&home, &lock, &id, "backup").unwrap();
+        let before = std::fs::read(home.db_path()).unwrap();
+        let prepared = prepare_restore(&home, &lock, &id, &b.name).unwrap();
+        // A second name for the copy's blocks, as the freed blocks of an
+        // unlinked file are to anyone who reads the disk.
+        let peek = dir.path().join("peek");
+        std::fs::hard_link(home.restore_temp_path(), &peek).unwrap();
+        assert!(std::fs::read(&peek).unwrap().starts_with(b"SQLite format 3\0"));
+
+        drop(prepared);
+        assert!(!home.restore_temp_path().exists(), "the decrypted copy stayed");
+        let left = std::fs::read(&peek).unwrap();
+        assert!(left.iter().all(|&b| b == 0), "{} bytes of the copy were left as they were", left.len());
+        assert_eq!(std::fs::read(home.db_path()).unwrap(), before, "the database changed");
+    }
+
+    /// A backup restores an installation whose database file is gone:
+    /// there is no state to back up first, and the backup takes its place.
+    #[test]
+    fn a_backup_restores_an_installation_whose_database_is_gone() {
+        let (_dir, home, id, lock) = site();
+        seed(&home, 2, 7);
+        let all = clients(&home);
+        let b = create_backup(&home, &lock, &id, "backup").unwrap();
+        std::fs::remove_file(home.db_path()).unwrap();
+
+        let report = restore(&home, &lock, &id, &b.name).unwrap();
+        assert_eq!(report.restored, b.name);
+        assert_eq!(report.previous_state_backup, None);
+        assert_eq!(clients(&home), all);
+        assert_eq!(backup_names(&home), [format!("{}.bemxbak", b.name), format!("{}.bemxsig", b.name)]);
+    }
+
+    /// Only a database that is not there counts as missing: one that is
+    /// there but cannot be opened (a symbolic link to itself) refuses the
+    /// restore with the error of reading it, and nothing is replaced or
+    /// left behind.
+    #[cfg(unix)]
+    #[test]
+    fn a_database_that_cannot_be_read_is_not_taken_for_a_missing_one() {
+        let (_dir, home, id, lock) = site();
+        let b = create_backup(&home, &lock, &id, "backup").unwrap();
+        let backups = backup_names(&home);
+        std::fs::remove_file(home.db_path()).unwrap();
+        let name = home.db_path().file_name().unwrap().to_owned();
+        std::os::unix::fs::symlink(&name, home.db_path()).unwrap();
+
+        match restore(&home, &lock, &id, &b.name) {
+            Err(InstallError::Io { action: crate::IoAction::Reading, path, .. }) => assert_eq!(path, home.db_path()),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read_link(home.db_path()).unwrap(), std::path::Path::new(&name), "the link was replaced");
+        assert!(!home.restore_temp_path().exists(), "the decrypted copy stayed");
+        assert_eq!(backup_names(&home), backups);
     }
 
     #[test]

@@ -108,3 +108,44 @@ fn reconcile_in(home: &Home, conn: &mut rusqlite::Connection) -> Result<crate::j
     tx.commit()?;
     Ok(applied)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{self, JournalEntry};
+
+    /// The records are this installation's: another installation's
+    /// database (`--db`) is refused as foreign, and neither that database
+    /// nor the records are touched; the installation's own one opens.
+    #[test]
+    fn another_installations_database_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::new(dir.path().join("home"), None);
+        let id = crate::setup::create(&home, "Anna Schmidt", None).unwrap();
+        let other_id = uuid::Uuid::new_v4();
+        let other = Home::new(home.root(), Some(dir.path().join("other.sqlite")));
+        let mut db = Database::create(other.db_path(), &other_id.to_string()).unwrap();
+        let options = bemx_demo::SeedOptions { document_bytes: (16, 256), ..bemx_demo::SeedOptions::new(2, 7) };
+        bemx_demo::seed_with(&mut db, &options).unwrap();
+        let theirs: Vec<String> = db.clients_list(true).unwrap().into_iter().map(|c| c.uuid).collect();
+        drop(db);
+        // Applied there, this journal would purge that database's clients.
+        let confirmed = JournalEntry::Confirmed { bundle_id: "ab".repeat(32), clients: theirs };
+        journal::append_journal(&home.handover_journal_path(), &confirmed).unwrap();
+        let lock = home.lock().unwrap();
+        let bytes = std::fs::read(other.db_path()).unwrap();
+        let records = [home.handover_journal_path(), home.import_ledger_path()].map(|p| std::fs::read(p).ok());
+
+        match Session::open_locked(&other, &lock) {
+            Err(InstallError::ForeignDatabase { database, found, ours }) => {
+                assert_eq!(database, other.db_path());
+                assert_eq!(found, other_id.hyphenated().to_string());
+                assert_eq!(ours, id.installation_id().hyphenated().to_string());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read(other.db_path()).unwrap(), bytes, "the foreign database changed");
+        assert_eq!([home.handover_journal_path(), home.import_ledger_path()].map(|p| std::fs::read(p).ok()), records);
+        Session::open_locked(&home, &lock).unwrap();
+    }
+}

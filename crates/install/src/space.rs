@@ -272,6 +272,113 @@ mod tests {
         assert_eq!(plain.shown, PathBuf::from(r"C:\"));
     }
 
+    /// Where the child half of the hook's test finds its folder, and what
+    /// it expects of the hook set in its environment.
+    const CHILD_DIR_VAR: &str = "BEMX_SPACE_TEST_DIR";
+    const CHILD_EXPECT_VAR: &str = "BEMX_SPACE_TEST_EXPECT";
+
+    /// The child half of
+    /// [`the_test_hook_lowers_the_free_space_reported_and_never_raises_it`]:
+    /// does nothing unless that test started it with the hook set (the
+    /// environment is the whole process's, so the hook is set only in a
+    /// child running this one test).
+    #[test]
+    fn free_space_hook_child() {
+        let Some(dir) = std::env::var_os(CHILD_DIR_VAR) else {
+            return;
+        };
+        let dir = Path::new(&dir);
+        let free = available(dir).unwrap();
+        match std::env::var(CHILD_EXPECT_VAR).unwrap().as_str() {
+            "lowered" => {
+                assert_eq!(free, 4096);
+                let need = Need { path: dir.join("x"), bytes: 0, purpose: Purpose::Bundle };
+                match ensure(&[need], Margin::Target) {
+                    Err(InstallError::DiskFull { free: 4096, needed, .. }) => assert_eq!(needed, 1 << 20),
+                    other => panic!("{other:?}"),
+                }
+            }
+            "not raised" => {
+                let total = fs4::total_space(dir).unwrap();
+                assert!(free <= total, "free {free} of {total}");
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    /// The test hook caps the free space the probe reports: set below it,
+    /// bemx sees (and refuses with) the number set; set above it, bemx
+    /// still sees no more than the disk holds.
+    #[test]
+    fn the_test_hook_lowers_the_free_space_reported_and_never_raises_it() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(fs4::available_space(dir.path()).unwrap() > 4096, "the test needs more than 4 KB free");
+        let child = |hook: &str, expect: &str| {
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "space::tests::free_space_hook_child", "--test-threads=1"])
+                .env(TEST_FREE_SPACE_VAR, hook)
+                .env(CHILD_DIR_VAR, dir.path())
+                .env(CHILD_EXPECT_VAR, expect)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "hook {hook:?}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+            assert!(stdout.contains("1 passed"), "the child ran no test: {stdout}");
+        };
+        child("4096", "lowered");
+        child(&u64::MAX.to_string(), "not raised");
+    }
+
+    /// Folders that are mount points of their own on most unix systems,
+    /// containers included.
+    #[cfg(unix)]
+    const OTHER_DEVICES: [&str; 5] = ["/proc", "/sys", "/dev", "/dev/shm", "/run"];
+
+    #[cfg(unix)]
+    fn device(path: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::dev(&std::fs::metadata(path).unwrap())
+    }
+
+    /// A disk is named by its mount point: the topmost folder of the path
+    /// that is still on the path's device.
+    #[cfg(unix)]
+    #[test]
+    fn a_disk_is_shown_by_its_mount_point() {
+        // A mount point with something on its own device inside.
+        let found = OTHER_DEVICES.iter().map(Path::new).find_map(|mount| {
+            let dev = std::fs::metadata(mount).ok().map(|m| std::os::unix::fs::MetadataExt::dev(&m))?;
+            if device(mount.parent()?) == dev {
+                return None;
+            }
+            std::fs::read_dir(mount)
+                .ok()?
+                .flatten()
+                .map(|e| e.path())
+                .find(|inside| std::fs::metadata(inside).is_ok_and(|m| std::os::unix::fs::MetadataExt::dev(&m) == dev))
+                .map(|inside| (mount, inside, dev))
+        });
+        let Some((mount, inside, dev)) = found else {
+            panic!("none of {OTHER_DEVICES:?} is a mount point with an entry on its own device");
+        };
+        let volume = volume_of(&inside.join("not-yet-there")).unwrap();
+        assert_eq!(volume, Volume { key: VolumeKey::Device(dev), shown: mount.to_path_buf() }, "{inside:?}");
+    }
+
+    /// Two paths on different devices are not one disk, whichever is
+    /// named first.
+    #[cfg(unix)]
+    #[test]
+    fn paths_on_two_devices_are_not_one_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = device(dir.path());
+        let Some(elsewhere) = OTHER_DEVICES.iter().map(Path::new).find(|p| p.exists() && device(p) != here) else {
+            panic!("none of {OTHER_DEVICES:?} is on another device than {:?}", dir.path());
+        };
+        assert!(!same_disk(dir.path(), elsewhere).unwrap(), "{elsewhere:?}");
+        assert!(!same_disk(elsewhere, dir.path()).unwrap(), "{elsewhere:?}");
+        assert!(same_disk(elsewhere, elsewhere).unwrap(), "{elsewhere:?}");
+    }
+
     #[test]
     fn needs_on_one_disk_add_up() {
         let dir = tempfile::tempdir().unwrap();
