@@ -62,7 +62,7 @@ pub fn read_header<R: BufRead>(input: &mut R) -> Result<(AgeHeader, Vec<u8>), Fo
     let malformed = |detail: String| FormatError::Damaged { part: crate::Part::AgeHeader, detail };
     loop {
         let start = bytes.len();
-        let n = limited.read_until(b'\n', &mut bytes)?;
+        limited.read_until(b'\n', &mut bytes)?;
         let line = &bytes[start..];
         if first {
             if line != AGE_MAGIC {
@@ -71,7 +71,8 @@ pub fn read_header<R: BufRead>(input: &mut R) -> Result<(AgeHeader, Vec<u8>), Fo
             first = false;
             continue;
         }
-        if n == 0 || !line.ends_with(b"\n") {
+        // The end of input (nothing read) is a line without its newline too.
+        if !line.ends_with(b"\n") {
             return Err(if bytes.len() >= MAX_HEADER_LEN {
                 FormatError::Damaged { part: crate::Part::AgeHeader, detail: fl!("format-header-too-long") }
             } else {

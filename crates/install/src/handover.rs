@@ -326,7 +326,8 @@ fn confirm_in(
 /// ours (`handovers`, `import_ledger`), never input.
 pub fn resolve_bundle_id(conn: &rusqlite::Connection, table: &str, query: &str) -> Result<String, InstallError> {
     let query = query.trim().to_ascii_lowercase();
-    let hex = !query.is_empty() && query.bytes().all(|b| b.is_ascii_hexdigit());
+    // An empty query is hex by this test and refused by its length.
+    let hex = query.bytes().all(|b| b.is_ascii_hexdigit());
     if !hex || query.len() < MIN_ID_PREFIX || query.len() > 64 {
         return Err(InstallError::UnknownHandover(query));
     }
