@@ -382,10 +382,15 @@ mod tests {
     fn only_a_missing_record_file_reads_as_empty() {
         let dir = tempfile::tempdir().unwrap();
         assert!(read_lines(&dir.path().join("missing.log")).unwrap().is_empty());
-        let file = dir.path().join("file");
-        std::fs::write(&file, b"x").unwrap();
-        let e = read_lines(&file.join("l.log")).unwrap_err();
-        assert!(matches!(e, InstallError::Io { .. }), "{e:?}");
+        // Windows reports a file used as a folder as not found: only unix
+        // can show the other failure this way.
+        #[cfg(unix)]
+        {
+            let file = dir.path().join("file");
+            std::fs::write(&file, b"x").unwrap();
+            let e = read_lines(&file.join("l.log")).unwrap_err();
+            assert!(matches!(e, InstallError::Io { .. }), "{e:?}");
+        }
     }
 
     /// Record files are read up to 64 MiB: a file of exactly 67,108,864
