@@ -179,7 +179,6 @@ impl ReceiptFile {
             Err(e) => Err(match e.kind() {
                 io::ErrorKind::NotFound => refuse(fl!("import-receipt-no-folder")),
                 io::ErrorKind::NotADirectory => refuse(fl!("import-receipt-folder-is-file")),
-                io::ErrorKind::AlreadyExists => refuse(fl!("import-receipt-file-exists")),
                 _ => ImportError::ReceiptUnwritable { path: path.to_path_buf(), source: e },
             }),
         }

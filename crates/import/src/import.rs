@@ -337,7 +337,10 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
                         }
                         let status = row.get(status).and_then(text);
                         let latest = self.cases.entry(*c).or_insert_with(|| (start.clone(), status.clone()));
-                        if start > latest.0 {
+                        // Rows come in the sender's id order; of cases that
+                        // start the same day the last one wins, as in the
+                        // client list (latest start date, then highest id).
+                        if start >= latest.0 {
                             *latest = (start, status);
                         }
                     }
@@ -732,21 +735,70 @@ pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Resu
         }
         Err(e) => return Err(e.into()),
     };
-    let receipt_file = ReceiptFile::create(target)?;
-    let stored: Option<Option<Vec<u8>>> = session
-        .db
-        .conn()
-        .query_row("SELECT receipt FROM import_ledger WHERE bundle_id = ?1", [&bundle_hex], |r| r.get(0))
-        .map(Some)
-        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
-    match stored {
-        Some(Some(bytes)) => receipt_file.write(&bytes).map(|()| bundle_hex),
-        Some(None) => Err(bemx_install::InstallError::Receipt(ReceiptProblem::ImportRestoredAway(bundle_hex)).into()),
-        None => Err(bemx_install::InstallError::Receipt(ReceiptProblem::NeverImported(bundle_hex)).into()),
-    }
+    // resolve_bundle_id found the row, and ledger rows are never deleted
+    // (a restore replaces the whole file; this connection reads the one it
+    // opened): a row gone by now is a database error like any other.
+    let stored: Option<Vec<u8>> =
+        session
+            .db
+            .conn()
+            .query_row("SELECT receipt FROM import_ledger WHERE bundle_id = ?1", [&bundle_hex], |r| r.get(0))?;
+    let Some(bytes) = stored else {
+        return Err(bemx_install::InstallError::Receipt(ReceiptProblem::ImportRestoredAway(bundle_hex)).into());
+    };
+    ReceiptFile::create(target)?.write(&bytes).map(|()| bundle_hex)
 }
 
 /// `handover.bemx` → `handover.receipt` in the same folder.
 pub fn default_receipt_path(bundle: &Path) -> PathBuf {
     bundle.with_extension("receipt")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use bemx_format::manifest::{Entry, SchemaInfo};
+    use bemx_install::space::Purpose;
+
+    fn party(n: u8) -> Party {
+        Party { installation: [n; 16], name: format!("P{n}"), age: String::new(), ed25519: [n; 32] }
+    }
+
+    /// DESIGN.md S1: the safety backup (the database file, its age
+    /// overhead and a header) beside the backups, and the merge in the
+    /// database: documents as they are, rows one and a half times.
+    #[test]
+    fn an_import_needs_room_for_its_safety_backup_and_the_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::new(dir.path(), None);
+        std::fs::write(home.db_path(), vec![0u8; 10_000]).unwrap();
+        let file = bemx_install::session::DbFileHandle::open(home.db_path()).unwrap();
+        let entry = |path: &str, size| Entry { path: path.into(), size, sha256: [0; 32] };
+        let manifest = Manifest {
+            format: bemx_format::FORMAT_VERSION,
+            schema: SchemaInfo { app: "bemx".into(), version: 1, fingerprint: [0; 32] },
+            sender: party(1),
+            tables: Vec::new(),
+            clients: Vec::new(),
+            created: 0,
+            entries: vec![
+                entry("tables/000-clients", 4000),
+                entry("blobs/documents/content/1", 1000),
+                entry("tables/001-bem_cases", 1),
+                entry("blobs/documents/content/2", 24),
+            ],
+            bundle_id: [0; 32],
+            recipient: party(2),
+        };
+        let needs = space_needed(&file, &home, &manifest).unwrap();
+        let got: Vec<_> = needs.iter().map(|n| (n.path.clone(), n.bytes, n.purpose)).collect();
+        assert_eq!(
+            got,
+            [
+                (home.backups_dir(), 10_000 + 10_000 / 4096 + 65_536, Purpose::Backup),
+                (home.db_path().to_path_buf(), 1024 + 4001 + 2000, Purpose::Merge),
+            ]
+        );
+    }
 }

@@ -240,3 +240,44 @@ fn burn_through_a_link_given_from_the_start_is_refused_before_anything_changes()
     import_with(&b, &link, &options(&receipt, false, None), &mut NoProgress).unwrap();
     assert!(real.is_file());
 }
+
+/// A bundle that is still the file read but cannot be opened for writing (a
+/// write-protected stick, a file in use) is reported with the OS's reason,
+/// not as replaced: the user must learn why it could not be overwritten.
+/// As root (CI) no permission stops the open; a running program's file
+/// does (Linux refuses to write it: ETXTBSY).
+#[cfg(target_os = "linux")]
+#[test]
+fn burn_reports_why_the_very_file_read_cannot_be_overwritten() {
+    let (_t, dir) = scratch();
+    let bundle = dir.join("busy.bemx");
+    std::fs::copy("/bin/sleep", &bundle).unwrap();
+    let mut perms = std::fs::metadata(&bundle).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o700);
+    std::fs::set_permissions(&bundle, perms).unwrap();
+    let before = std::fs::read(&bundle).unwrap();
+    let read = bemx_import::FileId::of(&std::fs::File::open(&bundle).unwrap()).unwrap();
+    let mut running = std::process::Command::new(&bundle).arg("30").spawn().unwrap();
+    // The exec has happened once the kernel shows the file as the child's.
+    for _ in 0..200 {
+        if std::fs::read_link(format!("/proc/{}/exe", running.id())).is_ok_and(|p| p == bundle) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let err = bemx_import::burn(&bundle, &read).unwrap_err();
+    running.kill().unwrap();
+    running.wait().unwrap();
+    match &err {
+        ImportError::Io { action: bemx_import::FileAction::OverwritingBundle, path, error } => {
+            assert_eq!(path, &bundle);
+            assert_eq!(error.raw_os_error(), Some(ETXTBSY), "{error}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(std::fs::read(&bundle).unwrap(), before, "nothing was written");
+}
+
+/// "Text file busy" on Linux (asm-generic/errno-base.h).
+#[cfg(target_os = "linux")]
+const ETXTBSY: i32 = 26;
