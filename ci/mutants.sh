@@ -34,6 +34,7 @@ format-age|bemx-format|crates/format/src/age_header.rs|bemx-format bemx-unpack|
 unpack|bemx-unpack|crates/unpack/src/reader.rs crates/unpack/src/verify.rs crates/unpack/src/walk.rs|bemx-unpack|--lib --test reader --test vectors --test corpus
 identity|bemx-identity|crates/identity/src/card.rs crates/identity/src/contacts.rs crates/identity/src/identity.rs crates/identity/src/name.rs crates/identity/src/sign.rs crates/identity/src/fsutil.rs|bemx-identity|
 install|bemx-install|crates/install/src/ledger.rs crates/install/src/journal.rs crates/install/src/handover.rs crates/install/src/restore.rs crates/install/src/backup.rs crates/install/src/space.rs crates/install/src/consent.rs crates/install/src/session.rs crates/install/src/lock.rs|bemx-install|
+import|bemx-import|crates/import/src/import.rs crates/import/src/files.rs|bemx-import|
 '
 
 JOBS="${BEMX_MUTANTS_JOBS:-2}"
