@@ -20,6 +20,14 @@ use crate::{MAX_WINDOW_LOG, ZSTD_LEVEL};
 /// reader's [`MAX_WINDOW_LOG`] always has headroom.
 pub const WRITER_WINDOW_LOG: u32 = 21;
 
+/// Bytes each zstd worker compresses at a time (1 MiB). zstd's own choice
+/// for window log 21 is 8 MiB, and it keeps about five such jobs of input
+/// and their output buffers in memory: 55–68 MiB of a pack's peak. With
+/// 1 MiB jobs a pack peaks at 17–18 MiB, as fast within the noise, the
+/// bundle 0.1–0.4 % larger (BENCHMARKS.md, "Memory"). Not part of the
+/// format: a reader sees one frame either way.
+pub const WRITER_JOB_SIZE: u32 = 0x10_0000;
+
 type ZstdOut<W> = zstd::stream::write::Encoder<'static, age::stream::StreamWriter<W>>;
 
 /// Streams entries into a bundle. Call [`BundleWriter::finish`]: it is the
@@ -129,6 +137,7 @@ impl<W: Write> BundleWriter<W> {
         zstd_out.window_log(WRITER_WINDOW_LOG)?;
         if workers > 0 {
             zstd_out.multithread(workers)?;
+            zstd_out.set_parameter(zstd::zstd_safe::CParameter::JobSize(WRITER_JOB_SIZE))?;
         }
         let mut tar = tar::Builder::new(zstd_out);
         tar.mode(tar::HeaderMode::Deterministic);
