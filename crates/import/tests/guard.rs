@@ -8,39 +8,17 @@ mod common;
 
 use std::path::Path;
 
-use bemx_identity::Contacts;
 use bemx_import::import::{NoProgress, Progress};
-use bemx_import::{ImportError, ImportOptions, ImportReport, Installation};
-use bemx_install::InstallLock;
+use bemx_import::{ImportError, ImportOptions};
 use bemx_install::backup::Retention;
-use common::{Site, client_count, export, scratch, site, trust};
+use common::{Site, client_count, export, import_with, scratch, site, trust};
 
 fn options(receipt: &Path, burn: bool, expected_manifest: Option<[u8; 32]>) -> ImportOptions<'static> {
-    ImportOptions {
-        receipt: Some(receipt.to_path_buf()),
-        burn,
-        retention: Retention::default(),
-        cancel: None,
-        expected_manifest,
-    }
-}
-
-fn import_with(
-    to: &Site,
-    bundle: &Path,
-    options: &ImportOptions<'_>,
-    progress: &mut dyn Progress,
-) -> Result<ImportReport, ImportError> {
-    let contacts = Contacts::load(to.home.root()).unwrap();
-    let inst = Installation { home: &to.home, identity: &to.identity, contacts: &contacts };
-    let lock = InstallLock::acquire(&to.home.lock_path()).unwrap();
-    bemx_import::import(bundle, &inst, &lock, options, progress)
+    ImportOptions { burn, expected_manifest, ..common::options(receipt) }
 }
 
 fn preview(to: &Site, bundle: &Path) -> bemx_import::Preview {
-    let contacts = Contacts::load(to.home.root()).unwrap();
-    let inst = Installation { home: &to.home, identity: &to.identity, contacts: &contacts };
-    bemx_import::preview(bundle, &inst, Retention::default()).unwrap()
+    common::preview_with(to, bundle, Retention::default()).unwrap()
 }
 
 /// Anna (`clients` clients) and Bernd (`own` clients) trust each other.

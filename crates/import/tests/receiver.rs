@@ -21,48 +21,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use bemx_format::Manifest;
 use bemx_identity::{ContactCard, Contacts, Identity};
 use bemx_import::import::{NoProgress, Progress};
-use bemx_import::{ImportError, ImportOptions, ImportReport, Installation, Preview};
+use bemx_import::{ImportError, ImportOptions, Preview};
 use bemx_install::backup::Retention;
-use bemx_install::{InstallError, InstallLock, ReceiptProblem};
-use common::{Site, client_count, export, scratch, site, trust};
+use bemx_install::{InstallError, ReceiptProblem};
+use common::{Site, client_count, export, import, import_with, options, preview_with, scratch, site, trust};
 
 // ---------------------------------------------------------------------------
 // Helpers
 
-fn options(receipt: &Path) -> ImportOptions<'static> {
-    ImportOptions {
-        receipt: Some(receipt.to_path_buf()),
-        burn: false,
-        retention: Retention::default(),
-        cancel: None,
-        expected_manifest: None,
-    }
-}
-
-fn import_with(
-    to: &Site,
-    bundle: &Path,
-    options: &ImportOptions<'_>,
-    progress: &mut dyn Progress,
-) -> Result<ImportReport, ImportError> {
-    let contacts = Contacts::load(to.home.root()).unwrap();
-    let inst = Installation { home: &to.home, identity: &to.identity, contacts: &contacts };
-    let lock = InstallLock::acquire(&to.home.lock_path()).unwrap();
-    bemx_import::import(bundle, &inst, &lock, options, progress)
-}
-
-fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<ImportReport, ImportError> {
-    import_with(to, bundle, &options(receipt), &mut NoProgress)
-}
-
-fn preview_with(to: &Site, bundle: &Path, retention: Retention) -> Result<Preview, ImportError> {
-    let contacts = Contacts::load(to.home.root()).unwrap();
-    let inst = Installation { home: &to.home, identity: &to.identity, contacts: &contacts };
-    bemx_import::preview(bundle, &inst, retention)
-}
-
 fn preview(to: &Site, bundle: &Path) -> Result<Preview, ImportError> {
     preview_with(to, bundle, Retention::default())
+}
+
+/// What the preview and then the import say of the same bundle.
+fn both(to: &Site, bundle: &Path, receipt: &Path) -> [Result<(), ImportError>; 2] {
+    [preview(to, bundle).map(drop), import(to, bundle, receipt).map(drop)]
 }
 
 /// Anna (`clients` clients) and Bernd (`own` clients) trust each other.
@@ -346,7 +319,7 @@ fn a_bundle_imported_once_is_refused_by_preview_and_import() {
     let db = std::fs::read(b.home.db_path()).unwrap();
     let backups = backup_names(&b);
     let again = dir.join("again.receipt");
-    for result in [preview(&b, &bundle).map(drop), import(&b, &bundle, &again).map(drop)] {
+    for result in both(&b, &bundle, &again) {
         match result {
             Err(ImportError::AlreadyImported { bundle, at }) => {
                 assert_eq!(bundle, exported.bundle_id);
@@ -372,7 +345,7 @@ fn a_bundle_of_another_schema_version_is_refused_with_both_versions() {
     let before = Untouched::take(&b);
     let receipt = dir.join("newer.receipt");
     let ours = u64::from(bemx_db::SCHEMA_VERSION);
-    for result in [preview(&b, &newer).map(drop), import(&b, &newer, &receipt).map(drop)] {
+    for result in both(&b, &newer, &receipt) {
         match result {
             Err(ImportError::SchemaVersion { theirs, ours: o }) => assert_eq!((theirs, o), (ours + 1, ours)),
             other => panic!("{other:?}"),
@@ -394,7 +367,7 @@ fn a_bundle_from_a_database_of_other_tables_is_refused_with_both_fingerprints() 
         .unwrap();
     let before = Untouched::take(&b);
     let receipt = dir.join("x.receipt");
-    for result in [preview(&b, &bundle).map(drop), import(&b, &bundle, &receipt).map(drop)] {
+    for result in both(&b, &bundle, &receipt) {
         match result {
             Err(ImportError::SchemaFingerprint { version, theirs, ours }) => {
                 assert_eq!(version, u64::from(bemx_db::SCHEMA_VERSION));
@@ -430,7 +403,7 @@ fn clients_already_here_are_refused_by_their_bem_ids() {
         .map(|c| c.bem_id)
         .collect();
     assert_eq!(stored.len(), 2);
-    for result in [preview(&b, &again).map(drop), import(&b, &again, &receipt).map(drop)] {
+    for result in both(&b, &again, &receipt) {
         match result {
             Err(ImportError::ClientsExist { mut bem_ids }) => {
                 bem_ids.sort();
@@ -458,7 +431,7 @@ fn a_database_of_another_installation_is_refused() {
     std::fs::copy(c.home.db_path(), b.home.db_path()).unwrap();
     let before = Untouched::take(&b);
     let receipt = dir.join("x.receipt");
-    for result in [preview(&b, &bundle).map(drop), import(&b, &bundle, &receipt).map(drop)] {
+    for result in both(&b, &bundle, &receipt) {
         match result {
             Err(ImportError::ForeignDatabase { database, found, ours }) => {
                 assert_eq!(database, std::path::absolute(b.home.db_path()).unwrap());
@@ -493,7 +466,7 @@ fn a_sender_whose_key_or_claims_differ_from_the_contact_is_refused() {
     let mut contacts = Contacts::load(b.home.root()).unwrap();
     contacts.add(old.clone()).unwrap();
     let before = Untouched::take(&b);
-    for result in [preview(&b, &bundle).map(drop), import(&b, &bundle, &receipt).map(drop)] {
+    for result in both(&b, &bundle, &receipt) {
         match result {
             Err(ImportError::SenderKeyChanged { name, fingerprint }) => {
                 assert_eq!(name, "Anna");
@@ -507,7 +480,7 @@ fn a_sender_whose_key_or_claims_differ_from_the_contact_is_refused() {
 
     // Anna's keys, under another name.
     contacts.add(ContactCard { name: "Anna Other".into(), ..card.clone() }).unwrap();
-    for result in [preview(&b, &bundle).map(drop), import(&b, &bundle, &receipt).map(drop)] {
+    for result in both(&b, &bundle, &receipt) {
         match result {
             Err(ImportError::SenderClaimsDiffer { name, fields }) => {
                 assert_eq!((name.as_str(), fields), ("Anna Other", "name"));
@@ -519,7 +492,7 @@ fn a_sender_whose_key_or_claims_differ_from_the_contact_is_refused() {
     contacts.remove(&card.fingerprint()).unwrap();
 
     // No contact at all: the claimed name and the fingerprint are shown.
-    for result in [preview(&b, &bundle).map(drop), import(&b, &bundle, &receipt).map(drop)] {
+    for result in both(&b, &bundle, &receipt) {
         match result {
             Err(ImportError::UntrustedSender { claimed, fingerprint }) => {
                 assert_eq!((claimed.as_str(), fingerprint.as_str()), ("Anna", claimed_fp.as_str()));
@@ -571,7 +544,7 @@ fn rows_of_a_client_the_manifest_does_not_name_are_refused_by_preview_and_import
         let forged = dir.join("hidden.bemx");
         forge(&a, &b, &bundle, &forged, |m| m.clients.retain(|c| *c != uuid_bytes(left_out)));
         let receipt = dir.join("hidden.receipt");
-        for result in [preview(&b, &forged).map(drop), import(&b, &forged, &receipt).map(drop)] {
+        for result in both(&b, &forged, &receipt) {
             match result {
                 Err(ImportError::ClientsDiffer { listed_not_carried, carried_not_listed }) => {
                     assert!(listed_not_carried.is_empty(), "{listed_not_carried:?}");

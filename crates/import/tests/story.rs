@@ -5,29 +5,11 @@
 
 mod common;
 
-use std::path::Path;
-
 use bemx_db::Database;
 use bemx_identity::Contacts;
-use bemx_import::import::NoProgress;
-use bemx_import::{ImportError, ImportOptions, Installation};
-use bemx_install::backup::Retention;
+use bemx_import::ImportError;
 use bemx_install::{InstallError, InstallLock, handover, restore};
-use common::{Site, client_count, export, scratch, site, trust};
-
-fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<bemx_import::ImportReport, ImportError> {
-    let contacts = Contacts::load(to.home.root()).unwrap();
-    let inst = Installation { home: &to.home, identity: &to.identity, contacts: &contacts };
-    let lock = InstallLock::acquire(&to.home.lock_path()).unwrap();
-    let options = ImportOptions {
-        receipt: Some(receipt.to_path_buf()),
-        burn: false,
-        retention: Retention::default(),
-        cancel: None,
-        expected_manifest: None,
-    };
-    bemx_import::import(bundle, &inst, &lock, &options, &mut NoProgress)
-}
+use common::{client_count, export, import, scratch, site, trust};
 
 #[test]
 fn full_handover_story() {

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use bemx_db::Database;
 use bemx_demo::SeedOptions;
 use bemx_identity::{Contacts, Identity};
-use bemx_import::import::NoProgress;
-use bemx_install::Home;
+use bemx_import::import::{NoProgress, Progress};
+use bemx_import::{ImportError, ImportOptions, ImportReport, Installation, Preview};
+use bemx_install::backup::Retention;
+use bemx_install::{Home, InstallLock};
 
 pub struct Site {
     pub home: Home,
@@ -61,4 +63,38 @@ pub fn scratch() -> (tempfile::TempDir, PathBuf) {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().to_path_buf();
     (d, p)
+}
+
+/// An import's options with the receipt at `receipt` and nothing else set.
+pub fn options(receipt: &Path) -> ImportOptions<'static> {
+    ImportOptions {
+        receipt: Some(receipt.to_path_buf()),
+        burn: false,
+        retention: Retention::default(),
+        cancel: None,
+        expected_manifest: None,
+    }
+}
+
+/// Imports into `to` under its lock, as the CLI and the app do.
+pub fn import_with(
+    to: &Site,
+    bundle: &Path,
+    options: &ImportOptions<'_>,
+    progress: &mut dyn Progress,
+) -> Result<ImportReport, ImportError> {
+    let contacts = Contacts::load(to.home.root()).unwrap();
+    let inst = Installation { home: &to.home, identity: &to.identity, contacts: &contacts };
+    let lock = InstallLock::acquire(&to.home.lock_path()).unwrap();
+    bemx_import::import(bundle, &inst, &lock, options, progress)
+}
+
+pub fn import(to: &Site, bundle: &Path, receipt: &Path) -> Result<ImportReport, ImportError> {
+    import_with(to, bundle, &options(receipt), &mut NoProgress)
+}
+
+pub fn preview_with(to: &Site, bundle: &Path, retention: Retention) -> Result<Preview, ImportError> {
+    let contacts = Contacts::load(to.home.root()).unwrap();
+    let inst = Installation { home: &to.home, identity: &to.identity, contacts: &contacts };
+    bemx_import::preview(bundle, &inst, retention)
 }
