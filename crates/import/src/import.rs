@@ -337,9 +337,10 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
                         }
                         let status = row.get(status).and_then(text);
                         let latest = self.cases.entry(*c).or_insert_with(|| (start.clone(), status.clone()));
-                        // Rows come in the sender's id order; of cases that
-                        // start the same day the last one wins, as in the
-                        // client list (latest start date, then highest id).
+                        // Of cases that start the same day the last row
+                        // wins: the merge inserts rows in bundle order, so
+                        // the last gets the highest id here, and the client
+                        // list takes the latest start date, then that id.
                         if start >= latest.0 {
                             *latest = (start, status);
                         }
@@ -735,15 +736,26 @@ pub fn write_receipt_again(home: &Home, bundle_hex: &str, target: &Path) -> Resu
         }
         Err(e) => return Err(e.into()),
     };
-    // resolve_bundle_id found the row, and ledger rows are never deleted
-    // (a restore replaces the whole file; this connection reads the one it
-    // opened): a row gone by now is a database error like any other.
-    let stored: Option<Vec<u8>> =
-        session
-            .db
-            .conn()
-            .query_row("SELECT receipt FROM import_ledger WHERE bundle_id = ?1", [&bundle_hex], |r| r.get(0))?;
-    let Some(bytes) = stored else {
+    // The ledger is keyed by sender and bundle: a sender who reused another
+    // sender's id leaves two rows, and the id alone then names no receipt.
+    let mut stmt = session
+        .db
+        .conn()
+        .prepare("SELECT sender_fingerprint, receipt FROM import_ledger WHERE bundle_id = ?1 ORDER BY imported_at")?;
+    let mut rows: Vec<(String, Option<Vec<u8>>)> =
+        stmt.query_map([&bundle_hex], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    if rows.len() > 1 {
+        let senders = rows.into_iter().map(|(fp, _)| fp).collect();
+        return Err(bemx_install::InstallError::Receipt(ReceiptProblem::SeveralSenders {
+            bundle: bundle_hex,
+            senders,
+        })
+        .into());
+    }
+    // resolve_bundle_id found it; ledger rows are never deleted (a restore
+    // replaces the whole file, and this connection reads the one it opened).
+    let Some((_, Some(bytes))) = rows.pop() else {
         return Err(bemx_install::InstallError::Receipt(ReceiptProblem::ImportRestoredAway(bundle_hex)).into());
     };
     ReceiptFile::create(target)?.write(&bytes).map(|()| bundle_hex)

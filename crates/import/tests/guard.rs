@@ -235,7 +235,18 @@ fn burn_reports_why_the_very_file_read_cannot_be_overwritten() {
     std::fs::set_permissions(&bundle, perms).unwrap();
     let before = std::fs::read(&bundle).unwrap();
     let read = bemx_import::FileId::of(&std::fs::File::open(&bundle).unwrap()).unwrap();
-    let mut running = std::process::Command::new(&bundle).arg("30").spawn().unwrap();
+    // Another test's child may still hold the copy's write handle between
+    // its fork and exec for a moment, which makes this exec ETXTBSY too.
+    let mut tries = 0;
+    let mut running = loop {
+        match std::process::Command::new(&bundle).arg("30").spawn() {
+            Err(e) if e.raw_os_error() == Some(ETXTBSY) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other.unwrap(),
+        }
+    };
     // The exec has happened once the kernel shows the file as the child's.
     for _ in 0..200 {
         if std::fs::read_link(format!("/proc/{}/exe", running.id())).is_ok_and(|p| p == bundle) {

@@ -270,12 +270,18 @@ fn cases_that_start_the_same_day_show_the_status_the_client_list_shows() {
     let (_t, dir) = scratch();
     let bundle = dir.join("x.bemx");
     let exported = export(&a, &b, 6, &bundle);
-    let sender = bemx_db::Database::open(a.home.db_path()).unwrap().clients_list(true).unwrap();
     let p = preview(&b, &bundle).unwrap();
     assert_eq!(p.incoming.len(), exported.clients.len());
     assert!(differing > 0, "the seed must give some client cases of different statuses");
+    // What the preview promised is what the receiver's list shows after the
+    // import (and what the sender's showed).
+    import(&b, &bundle, &dir.join("x.receipt")).unwrap();
+    let sender = bemx_db::Database::open(a.home.db_path()).unwrap().clients_list(true).unwrap();
+    let receiver = bemx_db::Database::open(b.home.db_path()).unwrap().clients_list(true).unwrap();
     for c in &p.incoming {
+        let here = receiver.iter().find(|s| s.uuid == c.uuid).unwrap();
         let there = sender.iter().find(|s| s.uuid == c.uuid).unwrap();
+        assert_eq!(c.case_status, here.case_status, "{}", c.bem_id);
         assert_eq!(c.case_status, there.case_status, "{}", c.bem_id);
     }
 }
@@ -849,6 +855,45 @@ fn a_receipt_is_not_written_again_for_an_import_a_restore_took_away() {
         }
         other => panic!("{other:?}"),
     }
+    assert!(!target.exists(), "no file for a receipt that cannot be written");
+    // Said before the target is looked at: a file there is not the problem.
+    std::fs::write(&target, b"kept").unwrap();
+    match bemx_import::import::write_receipt_again(&b.home, &exported.bundle_id, &target) {
+        Err(ImportError::Install(InstallError::Receipt(ReceiptProblem::ImportRestoredAway(_)))) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(std::fs::read(&target).unwrap(), b"kept");
+}
+
+#[test]
+fn a_bundle_id_two_senders_used_names_no_single_receipt() {
+    let (a, b) = pair(4, 0);
+    let c = site("Carla", 38, 3);
+    trust(&c, &b);
+    trust(&b, &c);
+    let (_t, dir) = scratch();
+    let from_a = dir.join("a.bemx");
+    let exported = export(&a, &b, 1, &from_a);
+    import(&b, &from_a, &dir.join("a.receipt")).unwrap();
+    // Carla, trusted, signs a bundle of her own client under Anna's id.
+    let plain = dir.join("c-plain.bemx");
+    export(&c, &b, 1, &plain);
+    let reused = dir.join("c.bemx");
+    let id: [u8; 32] = hex::decode(&exported.bundle_id).unwrap().try_into().unwrap();
+    forge(&c, &b, &plain, &reused, |m| m.bundle_id = id);
+    import(&b, &reused, &dir.join("c.receipt")).unwrap();
+
+    let target = dir.join("again.receipt");
+    match bemx_import::import::write_receipt_again(&b.home, &exported.bundle_id, &target) {
+        Err(ImportError::Install(InstallError::Receipt(ReceiptProblem::SeveralSenders { bundle, mut senders }))) => {
+            assert_eq!(bundle, exported.bundle_id);
+            senders.sort();
+            let mut want = vec![a.identity.fingerprint().to_string(), c.identity.fingerprint().to_string()];
+            want.sort();
+            assert_eq!(senders, want);
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(!target.exists());
 }
 
@@ -930,7 +975,9 @@ fn a_failed_import_removes_its_receipt_file_but_not_one_put_in_its_place() {
         fn advance(&mut self, _: u64) {}
         fn step(&mut self, step: &'static str) {
             if step == "merge" {
-                std::fs::remove_file(self.receipt).unwrap();
+                // Moved aside, not deleted: Windows keeps the name of a
+                // deleted file that is still open.
+                std::fs::rename(self.receipt, self.receipt.with_extension("moved")).unwrap();
                 std::fs::write(self.receipt, b"someone else's").unwrap();
                 self.cancel.store(true, Ordering::Relaxed);
             }

@@ -389,6 +389,15 @@ pub enum ReceiptProblem {
     /// Never imported here.
     #[error("{}", fl!("install-receipt-never-imported", bundle = .0.as_str()))]
     NeverImported(String),
+    /// Imported from more than one sender under the same id: a sender
+    /// reused another's id, so the id alone does not say whose receipt.
+    #[error("{}", fl!("install-receipt-several-senders", bundle = bundle.as_str(), senders = senders.join(", ")))]
+    SeveralSenders {
+        /// Bundle id.
+        bundle: String,
+        /// The senders' fingerprints.
+        senders: Vec<String>,
+    },
 }
 
 /// The facts a receipt vouches for, of which one differs from the handover.
@@ -465,6 +474,7 @@ impl InstallError {
                 ReceiptProblem::Mismatch { .. } => fl!("install-receipt-mismatch-advice"),
                 ReceiptProblem::ImportRestoredAway(_) => fl!("install-receipt-import-restored-away-advice"),
                 ReceiptProblem::NeverImported(_) => fl!("install-receipt-never-imported-advice"),
+                ReceiptProblem::SeveralSenders { .. } => fl!("install-receipt-several-senders-advice"),
             },
             InstallError::UnknownHandover(_) => fl!("install-unknown-handover-advice"),
             InstallError::AmbiguousBundle { .. } => fl!("install-ambiguous-bundle-advice"),
@@ -665,6 +675,11 @@ mod english {
             "bundle b is recorded as imported, but this database no longer holds that import (it was restored from an older backup)"
         );
         assert_eq!(receipt(ReceiptProblem::NeverImported("b".into())), "bundle b was never imported here");
+        assert_eq!(
+            receipt(ReceiptProblem::SeveralSenders { bundle: "b".into(), senders: vec!["F1".into(), "F2".into()] }),
+            "bundle b was imported here from more than one sender (F1, F2); a bundle id is used once, so one of them \
+             reused another's"
+        );
         let usage = crate::backup::BackupUsage { count: 1, total: 2_000_000, free: 1000 };
         assert_eq!(
             usage.warning(),

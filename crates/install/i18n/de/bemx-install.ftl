@@ -113,6 +113,8 @@ install-receipt-import-restored-away = die Übergabe { $bundle } ist als überno
 install-receipt-import-restored-away-advice = ihre Klienten fehlen hier möglicherweise: bitten Sie den Absender, diese Übergabe zurückzunehmen und die Klienten erneut zu übergeben
 install-receipt-never-imported = die Übergabe { $bundle } wurde hier nie übernommen
 install-receipt-never-imported-advice = führen Sie `bemx inspect` für die Übergabedatei aus, um ihre Kennung zu sehen
+install-receipt-several-senders = die Übergabe { $bundle } wurde hier von mehr als einem Absender übernommen ({ $senders }); eine Kennung gilt nur einmal, einer von ihnen hat also die eines anderen wiederverwendet
+install-receipt-several-senders-advice = es wird keine Empfangsbestätigung geschrieben: bitten Sie Ihre IT-Betreuung, beide Übernahmen zu prüfen (`bemx handover list` auf dem PC jedes Absenders zeigt, wessen Übergabe es ist)
 
 ## Freier Speicherplatz
 

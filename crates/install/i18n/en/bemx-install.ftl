@@ -108,6 +108,8 @@ install-receipt-import-restored-away = bundle { $bundle } is recorded as importe
 install-receipt-import-restored-away-advice = its clients may be missing here: ask the sender to cancel that handover and export the clients again
 install-receipt-never-imported = bundle { $bundle } was never imported here
 install-receipt-never-imported-advice = run `bemx inspect` on the bundle to see its id
+install-receipt-several-senders = bundle { $bundle } was imported here from more than one sender ({ $senders }); a bundle id is used once, so one of them reused another's
+install-receipt-several-senders-advice = no receipt is written: ask your IT admin to look at both imports (`bemx handover list` on each sender's PC shows whose handover it is)
 
 ## Free space
 
