@@ -424,7 +424,7 @@ pub fn run_of(args: &[&str], out: std::process::Output) -> Run {
 
 /// Runs `cmd` (stdout and stderr piped) and polls its peak resident set size
 /// (`VmHWM` in /proc/<pid>/status, Linux) until it exits. Returns the run,
-/// the peak in KiB (0 where /proc is unavailable) and the wall time.
+/// the peak in KiB (0 off Linux) and the wall time.
 pub fn run_measured(mut cmd: Command, args: &[&str]) -> (Run, u64, std::time::Duration) {
     use std::io::Read as _;
     let start = std::time::Instant::now();
@@ -441,11 +441,14 @@ pub fn run_measured(mut cmd: Command, args: &[&str]) -> (Run, u64, std::time::Du
         let _ = err.read_to_end(&mut v);
         v
     });
-    let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
+    // Linux only: under Wine the child's id is a Windows process id, and
+    // "/proc/<id>/status" on the Z: drive is whichever Linux process has
+    // that number (once a build's rustc at 279 MiB).
+    let status_file = cfg!(target_os = "linux").then(|| PathBuf::from(format!("/proc/{}/status", child.id())));
     let mut peak = 0u64;
     let status = loop {
         // Read before reaping: a reaped child has no status file.
-        if let Ok(text) = std::fs::read_to_string(&status_file)
+        if let Some(text) = status_file.as_ref().and_then(|f| std::fs::read_to_string(f).ok())
             && let Some(line) = text.lines().find(|l| l.starts_with("VmHWM:"))
         {
             let kb: u64 = line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
