@@ -207,7 +207,7 @@ fn quote(ident: &str) -> String {
 fn floor_insert(source: &Path, target: &Path) -> Result<Measure> {
     let src = Database::open(source)?;
     let owned = bemx_db::export_tables(src.conn())?;
-    let catalogues = bemx_db::catalogue_tables(src.conn(), &owned)?;
+    let catalogues = bemx_db::catalogue_tables(src.conn())?;
     let mut tgt = Database::create(target, &uuid::Uuid::new_v4().to_string())?;
     let source_text = source.to_str().ok_or_else(|| anyhow!("non-UTF-8 path"))?;
     tgt.conn().execute("ATTACH DATABASE ?1 AS src", [source_text])?;

@@ -289,6 +289,31 @@ pub enum DbError {
         remaining: u64,
     },
 
+    /// A profile file cannot be read as a profile.
+    #[error("{}", fl!("db-profile-invalid", detail = detail.as_str()))]
+    ProfileInvalid {
+        /// What is wrong, with the place in the file where known.
+        detail: String,
+    },
+
+    /// A profile file of a format this build does not read.
+    #[error("{}", fl!("db-profile-format", found = found.as_str(), supported = supported.to_string()))]
+    ProfileFormat {
+        /// The `format` value found.
+        found: String,
+        /// The format this build reads.
+        supported: u32,
+    },
+
+    /// A profile does not describe this database.
+    #[error("{}", fl!("db-profile-mismatch", table = table.as_str(), detail = detail.as_str()))]
+    ProfileMismatch {
+        /// Table concerned.
+        table: String,
+        /// What does not fit.
+        detail: String,
+    },
+
     /// A selected row disappeared between selection and extraction.
     #[error("{}", fl!("db-changed-during-export", table = table.as_str(), rowid = rowid.to_string()))]
     ChangedDuringExport {
@@ -330,6 +355,8 @@ impl DbError {
             DbError::ForeignKeyViolation { .. } => fl!("db-foreign-key-violation-advice"),
             DbError::DocumentMismatch { .. } => fl!("db-document-mismatch-advice"),
             DbError::ChangedDuringExport { .. } => fl!("db-changed-during-export-advice"),
+            DbError::ProfileInvalid { .. } | DbError::ProfileFormat { .. } => fl!("db-profile-invalid-advice"),
+            DbError::ProfileMismatch { .. } => fl!("db-profile-mismatch-advice"),
             DbError::Sqlite(_)
             | DbError::UnsupportedSchema { .. }
             | DbError::UnexpectedValue { .. }

@@ -20,7 +20,7 @@ use rusqlite::{Connection, MAIN_DB};
 use sha2::{Digest, Sha256};
 
 use crate::error::{DbError, Result};
-use crate::graph::{ColumnRole, TableKind, TableSpec, catalogue_tables, q};
+use crate::graph::{ColumnRole, TableKind, TableSpec, q};
 use crate::i18n::fl;
 use crate::ownership::{OwnedRows, check_blobs};
 
@@ -187,10 +187,9 @@ pub fn select_clients(conn: &Connection, client_ids: &[i64]) -> Result<Selection
     }
     refuse_foreign_key_violations(conn, &owned)?;
 
-    let cats = catalogue_tables(conn, &owned.tables)?;
     let mut tables = Vec::new();
     let mut ids = Vec::new();
-    for c in cats {
+    for c in std::mem::take(&mut owned.catalogues) {
         let mut v: Vec<i64> = owned.cat_refs.get(&c.name).map(|m| m.keys().copied().collect()).unwrap_or_default();
         v.sort_unstable();
         tables.push(c);

@@ -9,9 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::Connection;
 
+use rusqlite::types::Value;
+use sha2::{Digest, Sha256};
+
 use crate::error::{DbError, Result};
 use crate::i18n::fl;
-use crate::schema::{CATALOGUE_PREFIX, LOCAL_TABLES};
+use crate::profile::{ColumnRef, Consent, Identity, Profile};
 
 /// The root of every client-owned row.
 pub const CLIENTS_TABLE: &str = "clients";
@@ -100,6 +103,7 @@ struct RawColumn {
     name: String,
     decl_type: String,
     not_null: bool,
+    has_default: bool,
     pk: i64,
 }
 
@@ -110,129 +114,615 @@ struct RawFk {
     to: Option<String>,
 }
 
-fn table_names(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
+/// One table as `sqlite_master` and the pragmas describe it.
+#[derive(Debug, Clone)]
+struct RawTable {
+    columns: Vec<RawColumn>,
+    fks: Vec<RawFk>,
+}
+
+impl RawTable {
+    fn column(&self, name: &str) -> Option<&RawColumn> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The single `INTEGER PRIMARY KEY` column: the one key the remap can
+    /// give a new value on the receiving side.
+    fn integer_key(&self) -> Option<&RawColumn> {
+        let mut pk = self.columns.iter().filter(|c| c.pk > 0);
+        match (pk.next(), pk.next()) {
+            (Some(c), None) if c.decl_type.eq_ignore_ascii_case("INTEGER") => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// Every table of the database but SQLite's own, with columns and foreign keys.
+fn read_schema(conn: &Connection) -> Result<BTreeMap<String, RawTable>> {
+    let mut names = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table'
            AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
     )?;
-    let names = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(names)
-}
-
-fn raw_columns(conn: &Connection, table: &str) -> Result<Vec<RawColumn>> {
-    let mut stmt = conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid")?;
-    let cols = stmt
-        .query_map([table], |r| {
-            Ok(RawColumn { name: r.get(0)?, decl_type: r.get(1)?, not_null: r.get::<_, i64>(2)? != 0, pk: r.get(3)? })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(cols)
-}
-
-fn raw_fks(conn: &Connection, table: &str) -> Result<Vec<RawFk>> {
-    let mut stmt = conn.prepare("SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?1)")?;
-    let fks = stmt
-        .query_map([table], |r| Ok(RawFk { from: r.get(0)?, table: r.get(1)?, to: r.get(2)? }))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(fks)
-}
-
-fn is_catalogue(name: &str) -> bool {
-    name.starts_with(CATALOGUE_PREFIX)
-}
-
-fn is_local(name: &str) -> bool {
-    LOCAL_TABLES.contains(&name)
-}
-
-/// The client-owned tables, parents before children (ties broken by name),
-/// with column roles. `clients` comes first.
-pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
-    let names = table_names(conn)?;
-    let mut fks: BTreeMap<String, Vec<RawFk>> = BTreeMap::new();
-    for n in &names {
-        fks.insert(n.clone(), raw_fks(conn, n)?);
+    let names = names.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    let mut cols = conn.prepare(
+        "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk FROM pragma_table_info(?1) ORDER BY cid",
+    )?;
+    let mut fks = conn.prepare("SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?1)")?;
+    let mut out = BTreeMap::new();
+    for n in names {
+        let columns = cols
+            .query_map([&n], |r| {
+                Ok(RawColumn {
+                    name: r.get(0)?,
+                    decl_type: r.get(1)?,
+                    not_null: r.get::<_, i64>(2)? != 0,
+                    has_default: r.get(3)?,
+                    pk: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let fks = fks
+            .query_map([&n], |r| Ok(RawFk { from: r.get(0)?, table: r.get(1)?, to: r.get(2)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        out.insert(n, RawTable { columns, fks });
     }
-    if !names.iter().any(|n| n == CLIENTS_TABLE) {
-        return Err(DbError::UnsupportedSchema { table: CLIENTS_TABLE.into(), detail: fl!("db-detail-table-missing") });
+    Ok(out)
+}
+
+/// A catalogue that travels: its table and the natural key that matches
+/// its rows on the receiving side.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct CatalogueSpec {
+    /// The table, its travelling columns and their roles.
+    pub spec: TableSpec,
+    /// The natural key's columns, in the profile's order.
+    pub key: Vec<String>,
+    /// Whether a unique index enforces the key (if not, a duplicate added
+    /// later makes exports stop until it is removed).
+    pub key_enforced: bool,
+}
+
+/// What a profile derives from a database: everything that travels, how
+/// it is matched and in what order (spec/DESIGN.md, "Host database profiles").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Graph {
+    /// The profile's name.
+    pub profile: String,
+    /// The profile's version.
+    pub profile_version: u32,
+    /// The client table.
+    pub root: String,
+    /// How a client is recognised on another PC.
+    pub identity: Identity,
+    /// Whether a unique index enforces the identity.
+    pub identity_enforced: bool,
+    /// The column shown to the user.
+    pub display: String,
+    /// Catalogues that travel, each after the catalogues it references,
+    /// ties by name.
+    pub catalogues: Vec<CatalogueSpec>,
+    /// Client-owned tables, the root first, parents before children, ties by name.
+    pub owned: Vec<TableSpec>,
+    /// Document columns and their hash column (`table`, `column`, `sha256`).
+    pub documents: Vec<(String, String, Option<String>)>,
+    /// Columns of travelling tables that stay here (`table.column`).
+    pub local_columns: Vec<String>,
+}
+
+impl Graph {
+    /// Everything that travels, in stream order: catalogues, then
+    /// client-owned tables.
+    pub fn stream_tables(&self) -> Vec<TableSpec> {
+        self.catalogues.iter().map(|c| c.spec.clone()).chain(self.owned.iter().cloned()).collect()
     }
 
-    // Fixed point: a table is owned once one of its foreign keys reaches an
-    // owned table; iterating until nothing changes covers chains of any
-    // length.
-    let mut owned: BTreeSet<String> = BTreeSet::from([CLIENTS_TABLE.to_owned()]);
-    loop {
-        let before = owned.len();
-        for (t, list) in &fks {
-            if owned.contains(t) || is_local(t) || is_catalogue(t) {
+    /// SHA-256 of what travels and how it is matched: the tables in stream
+    /// order with their columns and roles, the catalogue keys, the client
+    /// identity and the document hash columns. Two installations whose
+    /// hashes agree read each other's bundles the same way. The profile's
+    /// name and version are not part of it (a manifest records them
+    /// beside it), nor is anything that stays on this PC.
+    pub fn hash(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        let mut field = |s: &str| {
+            h.update((s.len() as u64).to_be_bytes());
+            h.update(s.as_bytes());
+        };
+        field("bemx graph 1");
+        field(&self.root);
+        match &self.identity {
+            Identity::Uuid(c) => {
+                field("uuid");
+                field(c);
+            }
+            Identity::NaturalKey(k) => {
+                field("natural");
+                field(&k.len().to_string());
+                k.iter().for_each(|c| field(c));
+            }
+        }
+        for (kind, spec, key) in self
+            .catalogues
+            .iter()
+            .map(|c| ("catalogue", &c.spec, c.key.as_slice()))
+            .chain(self.owned.iter().map(|t| ("owned", t, &[][..])))
+        {
+            field(kind);
+            field(&spec.name);
+            field(&spec.columns.len().to_string());
+            for c in &spec.columns {
+                field(&c.name);
+                field(&c.role.wire_name());
+                field(if c.not_null { "not null" } else { "null" });
+            }
+            field(&key.len().to_string());
+            key.iter().for_each(|c| field(c));
+        }
+        for (t, c, sha) in &self.documents {
+            field(t);
+            field(c);
+            field(sha.as_deref().unwrap_or(""));
+        }
+        h.finalize().into()
+    }
+}
+
+/// A profile checked against a database: the derived graph if nothing was
+/// refused, every refusal, and what deserves a look without being wrong.
+#[derive(Debug)]
+pub struct ProfileCheck {
+    /// The graph, when `problems` is empty.
+    pub graph: Option<Graph>,
+    /// Every refusal, in the order found: each names its table.
+    pub problems: Vec<DbError>,
+    /// Notes for the reviewer.
+    pub warnings: Vec<Warning>,
+}
+
+/// Something `profile check` shows without refusing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    /// Table concerned.
+    pub table: String,
+    /// What to look at.
+    pub message: String,
+}
+
+/// Derives the graph the profile describes, refusing with the first
+/// problem [`check_profile`] would list.
+///
+/// Unlike [`check_profile`] it reads the data only where the schema does
+/// not enforce a key itself, so deriving the reference graph costs a few
+/// pragmas whatever the number of clients.
+pub fn derive(conn: &Connection, profile: &Profile) -> Result<Graph> {
+    let mut check = examine(conn, profile, false)?;
+    match check.graph.take() {
+        Some(g) if check.problems.is_empty() => Ok(g),
+        _ => Err(check.problems.into_iter().next().unwrap_or_else(|| DbError::ProfileMismatch {
+            table: profile.root.table.clone(),
+            detail: fl!("db-detail-table-missing"),
+        })),
+    }
+}
+
+/// The graph of bemx's reference schema, derived through the built-in
+/// profile like any other.
+pub fn reference_graph(conn: &Connection) -> Result<Graph> {
+    derive(conn, Profile::reference())
+}
+
+/// Checks a profile against a database and derives its graph: every table
+/// and column it names exists, the client identity and every catalogue key
+/// are unique and never empty, every reference of a travelling table leads
+/// to client data or a catalogue, keys can be remapped, and the owned
+/// tables and the catalogues can each be ordered. An `Err` is a database
+/// that could not be read; what is wrong with the profile is in `problems`.
+pub fn check_profile(conn: &Connection, profile: &Profile) -> Result<ProfileCheck> {
+    examine(conn, profile, true)
+}
+
+fn examine(conn: &Connection, profile: &Profile, thorough: bool) -> Result<ProfileCheck> {
+    let schema = read_schema(conn)?;
+    let mut d = Deriver { schema: &schema, profile, thorough, problems: Vec::new(), warnings: Vec::new() };
+    d.names_exist();
+    if !d.problems.is_empty() {
+        return Ok(ProfileCheck { graph: None, problems: d.problems, warnings: d.warnings });
+    }
+    let owned = d.owned_tables();
+    let catalogues = d.catalogue_tables(conn, &owned)?;
+    let identity_enforced = d.root_identity(conn)?;
+    d.consent_table(&owned);
+    let root = &profile.root;
+    let graph = Graph {
+        profile: profile.name.clone(),
+        profile_version: profile.version,
+        root: root.table.clone(),
+        identity: root.identity(),
+        identity_enforced,
+        display: root.display.clone(),
+        catalogues,
+        documents: profile
+            .documents
+            .iter()
+            .filter_map(|doc| {
+                let c = ColumnRef::parse(&doc.column).ok()?;
+                let sha = doc.sha256.as_deref().and_then(|h| ColumnRef::parse(h).ok()).map(|h| h.column);
+                Some((c.table, c.column, sha))
+            })
+            .collect(),
+        local_columns: profile
+            .local
+            .columns
+            .iter()
+            .filter(|c| {
+                ColumnRef::parse(c)
+                    .is_ok_and(|c| owned.iter().any(|t| t.name == c.table) || profile.catalogue(&c.table).is_some())
+            })
+            .cloned()
+            .collect(),
+        owned,
+    };
+    let problems = d.problems;
+    Ok(ProfileCheck { graph: problems.is_empty().then_some(graph), problems, warnings: d.warnings })
+}
+
+struct Deriver<'a> {
+    schema: &'a BTreeMap<String, RawTable>,
+    profile: &'a Profile,
+    /// Read the data even where the schema enforces a key (`profile check`).
+    thorough: bool,
+    problems: Vec<DbError>,
+    warnings: Vec<Warning>,
+}
+
+impl Deriver<'_> {
+    fn mismatch(&mut self, table: &str, detail: String) {
+        self.problems.push(DbError::ProfileMismatch { table: table.to_owned(), detail });
+    }
+
+    fn unsupported(&mut self, table: &str, detail: String) {
+        self.problems.push(DbError::UnsupportedSchema { table: table.to_owned(), detail });
+    }
+
+    fn warn(&mut self, table: &str, message: String) {
+        self.warnings.push(Warning { table: table.to_owned(), message });
+    }
+
+    /// Every table and column the profile names exists.
+    fn names_exist(&mut self) {
+        let p = self.profile;
+        let mut wanted: Vec<(String, Option<String>)> = Vec::new();
+        let root = &p.root;
+        wanted.push((root.table.clone(), Some(root.display.clone())));
+        match root.identity() {
+            Identity::Uuid(c) => wanted.push((root.table.clone(), Some(c))),
+            Identity::NaturalKey(k) => wanted.extend(k.into_iter().map(|c| (root.table.clone(), Some(c)))),
+        }
+        for c in &p.catalogues {
+            wanted.push((c.table.clone(), None));
+            wanted.extend(c.key.iter().map(|k| (c.table.clone(), Some(k.clone()))));
+        }
+        wanted.extend(p.local.tables.iter().map(|t| (t.clone(), None)));
+        let columns = p
+            .local
+            .columns
+            .iter()
+            .chain(p.documents.iter().flat_map(|d| std::iter::once(&d.column).chain(d.sha256.as_ref())));
+        wanted.extend(columns.filter_map(|c| ColumnRef::parse(c).ok()).map(|c| (c.table, Some(c.column))));
+        if let Consent::Table { table, client, kind_column, given, revoked, .. } = &p.consent {
+            for c in [client, kind_column, given, revoked] {
+                wanted.push((table.clone(), Some(c.clone())));
+            }
+        }
+        let mut reported = BTreeSet::new();
+        for (table, column) in wanted {
+            let (missing, detail) = match (self.schema.get(&table), column) {
+                (None, _) => (table.clone(), fl!("db-detail-table-missing")),
+                (Some(t), Some(c)) if t.column(&c).is_none() => {
+                    (format!("{table}.{c}"), fl!("db-detail-column-missing", column = c.as_str()))
+                }
+                _ => continue,
+            };
+            if reported.insert(missing) {
+                self.mismatch(&table, detail);
+            }
+        }
+    }
+
+    /// Whether a foreign key of `table` is followed: not when its column stays here.
+    fn follows(&self, table: &str, fk: &RawFk) -> bool {
+        !self.profile.is_local_column(table, &fk.from)
+    }
+
+    /// The client-owned tables in order, with their column roles.
+    fn owned_tables(&mut self) -> Vec<TableSpec> {
+        let p = self.profile;
+        let root = p.root.table.clone();
+        // Fixed point: a table is owned once one of its foreign keys
+        // reaches an owned table; iterating until nothing changes covers
+        // chains of any length.
+        let mut owned: BTreeSet<String> = BTreeSet::from([root.clone()]);
+        loop {
+            let before = owned.len();
+            for (t, raw) in self.schema {
+                if owned.contains(t) || p.is_local_table(t) || p.catalogue(t).is_some() {
+                    continue;
+                }
+                if raw.fks.iter().any(|fk| owned.contains(&fk.table) && self.follows(t, fk)) {
+                    owned.insert(t.clone());
+                }
+            }
+            if owned.len() == before {
+                break;
+            }
+        }
+        let mut specs: BTreeMap<String, TableSpec> = BTreeMap::new();
+        let mut parents: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for t in &owned {
+            let Some(raw) = self.schema.get(t) else { continue };
+            let mut deps = BTreeSet::new();
+            if let Some(columns) = self.travelling_columns(t, raw, &owned, TableKind::Owned, &mut deps) {
+                parents.insert(t.clone(), deps);
+                specs.insert(t.clone(), TableSpec { name: t.clone(), kind: TableKind::Owned, columns });
+            }
+        }
+        for doc in &p.documents {
+            if let Ok(c) = ColumnRef::parse(&doc.column)
+                && !owned.contains(&c.table)
+            {
+                self.mismatch(&c.table, fl!("db-detail-document-not-client-data", column = c.column.as_str()));
+            }
+        }
+        let (order, stuck) = topological(specs, parents);
+        if let Some(t) = stuck.first() {
+            self.unsupported(t, fl!("db-detail-cycle-among", tables = stuck.join(", ")));
+        }
+        order
+    }
+
+    /// The columns of a travelling table with their roles; `None` (and a
+    /// problem) where the table cannot travel. Adds the tables of the same
+    /// kind it references to `deps`.
+    fn travelling_columns(
+        &mut self,
+        t: &str,
+        raw: &RawTable,
+        owned: &BTreeSet<String>,
+        kind: TableKind,
+        deps: &mut BTreeSet<String>,
+    ) -> Option<Vec<ColumnSpec>> {
+        let p = self.profile;
+        if raw.integer_key().is_none() {
+            self.unsupported(t, fl!("db-detail-single-integer-key"));
+            return None;
+        }
+        let mut columns = Vec::new();
+        let mut ok = true;
+        for c in &raw.columns {
+            if p.is_local_column(t, &c.name) {
+                if c.pk > 0 {
+                    self.mismatch(t, fl!("db-detail-primary-key-local", column = c.name.as_str()));
+                    ok = false;
+                } else if c.not_null && !c.has_default {
+                    self.mismatch(t, fl!("db-detail-local-not-null", column = c.name.as_str()));
+                    ok = false;
+                }
                 continue;
             }
-            if list.iter().any(|fk| owned.contains(&fk.table)) {
-                owned.insert(t.clone());
-            }
-        }
-        if owned.len() == before {
-            break;
-        }
-    }
-
-    let mut specs: BTreeMap<String, TableSpec> = BTreeMap::new();
-    let mut parents: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for t in &owned {
-        let list = fks.get(t).map(Vec::as_slice).unwrap_or_default();
-        let mut deps = BTreeSet::new();
-        let mut columns = Vec::new();
-        let pk_cols = raw_columns(conn, t)?;
-        let pk_count = pk_cols.iter().filter(|c| c.pk > 0).count();
-        for c in pk_cols {
-            let fk = list.iter().find(|fk| fk.from == c.name);
+            let fk = raw.fks.iter().find(|fk| fk.from == c.name);
             let role = if c.pk > 0 {
-                if pk_count != 1 || !c.decl_type.eq_ignore_ascii_case("INTEGER") {
-                    return Err(DbError::UnsupportedSchema {
-                        table: t.clone(),
-                        detail: fl!("db-detail-single-integer-key"),
-                    });
+                // A catalogue's own key stays here: its rows are matched by
+                // their natural key and get this PC's ids.
+                if kind == TableKind::Catalogue {
+                    continue;
                 }
                 ColumnRole::PrimaryKey
             } else if let Some(fk) = fk {
-                if fk.to.as_deref().is_some_and(|to| to != "id") {
-                    return Err(DbError::UnsupportedSchema {
-                        table: t.clone(),
-                        detail: fl!("db-detail-foreign-key-not-id", column = c.name.as_str()),
-                    });
+                let target_key = self.schema.get(&fk.table).and_then(RawTable::integer_key).map(|k| k.name.as_str());
+                if fk.to.is_some() && fk.to.as_deref() != target_key {
+                    self.unsupported(
+                        t,
+                        fl!("db-detail-foreign-key-not-key", column = c.name.as_str(), target = fk.table.as_str()),
+                    );
+                    ok = false;
+                    continue;
                 }
-                if owned.contains(&fk.table) {
-                    if fk.table != *t {
+                if fk.table == t {
+                    self.unsupported(t, fl!("db-detail-self-reference-column", column = c.name.as_str()));
+                    ok = false;
+                    continue;
+                }
+                if kind == TableKind::Owned && owned.contains(&fk.table) {
+                    deps.insert(fk.table.clone());
+                    ColumnRole::OwnedRef { table: fk.table.clone() }
+                } else if p.catalogue(&fk.table).is_some() {
+                    if kind == TableKind::Catalogue {
                         deps.insert(fk.table.clone());
                     }
-                    ColumnRole::OwnedRef { table: fk.table.clone() }
-                } else if is_catalogue(&fk.table) {
                     ColumnRole::CatalogueRef { table: fk.table.clone() }
-                } else {
-                    return Err(DbError::UnsupportedSchema {
-                        table: t.clone(),
-                        detail: fl!(
-                            "db-detail-reference-neither",
+                } else if kind == TableKind::Catalogue && owned.contains(&fk.table) {
+                    self.mismatch(
+                        t,
+                        fl!(
+                            "db-detail-catalogue-references-client",
                             column = c.name.as_str(),
                             target = fk.table.as_str()
                         ),
-                    });
+                    );
+                    ok = false;
+                    continue;
+                } else {
+                    self.unsupported(
+                        t,
+                        fl!("db-detail-reference-neither", column = c.name.as_str(), target = fk.table.as_str()),
+                    );
+                    ok = false;
+                    continue;
                 }
-            } else if c.decl_type.eq_ignore_ascii_case("BLOB") {
+            } else if p.document(t, &c.name).is_some() {
+                if kind == TableKind::Catalogue {
+                    self.mismatch(t, fl!("db-detail-document-not-client-data", column = c.name.as_str()));
+                    ok = false;
+                    continue;
+                }
                 ColumnRole::Blob
             } else {
+                if c.decl_type.eq_ignore_ascii_case("BLOB") {
+                    self.warn(t, fl!("db-warning-blob-in-row", column = c.name.as_str()));
+                }
                 ColumnRole::Value
             };
-            columns.push(ColumnSpec { name: c.name, role, not_null: c.not_null || c.pk > 0 });
+            columns.push(ColumnSpec { name: c.name.clone(), role, not_null: c.not_null || c.pk > 0 });
         }
-        if list.iter().any(|fk| fk.table == *t) {
-            return Err(DbError::UnsupportedSchema { table: t.clone(), detail: fl!("db-detail-self-reference") });
-        }
-        parents.insert(t.clone(), deps);
-        specs.insert(t.clone(), TableSpec { name: t.clone(), kind: TableKind::Owned, columns });
+        ok.then_some(columns)
     }
 
-    // Kahn's algorithm; the BTreeSet makes the tie-break "smallest name".
+    /// The catalogues the owned tables reach, directly or through other
+    /// catalogues, each after those it references; their keys checked
+    /// against the data.
+    fn catalogue_tables(&mut self, conn: &Connection, owned: &[TableSpec]) -> Result<Vec<CatalogueSpec>> {
+        let owned_names: BTreeSet<String> = owned.iter().map(|t| t.name.clone()).collect();
+        let mut todo: Vec<String> = owned.iter().flat_map(|t| t.columns.iter()).filter_map(cat_target).collect();
+        let mut specs: BTreeMap<String, TableSpec> = BTreeMap::new();
+        let mut parents: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut seen = BTreeSet::new();
+        while let Some(name) = todo.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(raw) = self.schema.get(&name) else { continue };
+            let mut deps = BTreeSet::new();
+            let Some(columns) = self.travelling_columns(&name, raw, &owned_names, TableKind::Catalogue, &mut deps)
+            else {
+                continue;
+            };
+            todo.extend(columns.iter().filter_map(cat_target));
+            parents.insert(name.clone(), deps);
+            specs.insert(name.clone(), TableSpec { name, kind: TableKind::Catalogue, columns });
+        }
+        let (order, stuck) = topological(specs, parents);
+        if let Some(t) = stuck.first() {
+            self.unsupported(t, fl!("db-detail-cycle-among", tables = stuck.join(", ")));
+        }
+        let mut out = Vec::with_capacity(order.len());
+        for spec in order {
+            let Some(cat) = self.profile.catalogue(&spec.name) else { continue };
+            let key = cat.key.clone();
+            for k in &key {
+                if !spec.columns.iter().any(|c| &c.name == k) {
+                    self.mismatch(&spec.name, fl!("db-detail-key-column-local", column = k.as_str()));
+                }
+            }
+            let (wrong, key_enforced) = self.unique(conn, &spec.name, &key)?;
+            for detail in wrong {
+                self.mismatch(&spec.name, fl!("db-detail-catalogue-key", detail = detail));
+            }
+            if !key_enforced {
+                self.warn(&spec.name, fl!("db-warning-key-not-enforced", key = key.join(", ")));
+            }
+            out.push(CatalogueSpec { spec, key, key_enforced });
+        }
+        Ok(out)
+    }
+
+    /// Checks that `key` identifies every row of `table`: no row lacks a
+    /// value, no value occurs twice. Where a unique index and `NOT NULL`
+    /// enforce both, the data is only read by a thorough check. Returns
+    /// what is wrong and whether the schema enforces the key.
+    fn unique(&self, conn: &Connection, table: &str, key: &[String]) -> Result<(Vec<String>, bool)> {
+        let enforced = unique_index(conn, table, key)?;
+        let not_null = self
+            .schema
+            .get(table)
+            .is_some_and(|t| key.iter().all(|k| t.column(k).is_some_and(|c| c.not_null || c.pk > 0)));
+        let mut wrong = Vec::new();
+        if enforced && not_null && !self.thorough {
+            return Ok((wrong, true));
+        }
+        let cols: Vec<String> = key.iter().map(|k| q(k)).collect();
+        let any_null = cols.iter().map(|c| format!("{c} IS NULL")).collect::<Vec<_>>().join(" OR ");
+        let empty: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {} WHERE {any_null}", q(table)), [], |r| r.get(0))?;
+        let twice: i64 = conn.query_row(
+            &format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {} GROUP BY {} HAVING count(*) > 1)",
+                q(table),
+                cols.join(", ")
+            ),
+            [],
+            |r| r.get(0),
+        )?;
+        let key_text = key.join(", ");
+        if empty > 0 {
+            wrong.push(fl!("db-detail-key-empty", key = key_text.as_str(), rows = empty));
+        }
+        if twice > 0 {
+            wrong.push(fl!("db-detail-key-repeats", key = key_text.as_str(), values = twice));
+        }
+        Ok((wrong, enforced && not_null))
+    }
+
+    /// Checks the client identity against the data; returns whether a
+    /// unique index enforces it.
+    fn root_identity(&mut self, conn: &Connection) -> Result<bool> {
+        let root = &self.profile.root;
+        let key = match root.identity() {
+            Identity::Uuid(c) if self.thorough => {
+                let mut stmt = conn.prepare(&format!("SELECT {} FROM {}", q(&c), q(&root.table)))?;
+                let mut rows = stmt.query([])?;
+                let mut bad = 0u64;
+                while let Some(r) = rows.next()? {
+                    let v: Value = r.get(0)?;
+                    if !matches!(&v, Value::Text(s) if uuid::Uuid::parse_str(s).is_ok()) && v != Value::Null {
+                        bad += 1;
+                    }
+                }
+                if bad > 0 {
+                    self.mismatch(&root.table, fl!("db-detail-not-uuids", column = c.as_str(), rows = bad));
+                }
+                vec![c]
+            }
+            Identity::Uuid(c) => vec![c],
+            Identity::NaturalKey(k) => k,
+        };
+        let (wrong, enforced) = self.unique(conn, &root.table, &key)?;
+        for detail in wrong {
+            self.mismatch(&root.table, fl!("db-detail-root-identity", detail = detail));
+        }
+        if !enforced {
+            self.warn(&root.table, fl!("db-warning-key-not-enforced", key = key.join(", ")));
+        }
+        Ok(enforced)
+    }
+
+    /// The consent table is client data, and its client column points at
+    /// the root.
+    fn consent_table(&mut self, owned: &[TableSpec]) {
+        let Consent::Table { table, client, .. } = &self.profile.consent else { return };
+        let root = &self.profile.root.table;
+        let points_at_root = owned.iter().find(|t| &t.name == table).is_some_and(|t| {
+            t.columns.iter().any(|c| &c.name == client && c.role == ColumnRole::OwnedRef { table: root.clone() })
+        });
+        if !points_at_root {
+            self.mismatch(table, fl!("db-detail-consent-not-client", column = client.as_str(), root = root.as_str()));
+        }
+    }
+}
+
+fn cat_target(c: &ColumnSpec) -> Option<String> {
+    match &c.role {
+        ColumnRole::CatalogueRef { table } => Some(table.clone()),
+        _ => None,
+    }
+}
+
+/// Kahn's algorithm; the BTreeSet makes the tie-break "smallest name".
+/// Returns the ordered tables and, if the references form a cycle, the
+/// tables left in it.
+fn topological(
+    mut specs: BTreeMap<String, TableSpec>,
+    mut parents: BTreeMap<String, BTreeSet<String>>,
+) -> (Vec<TableSpec>, Vec<String>) {
     let mut order = Vec::with_capacity(specs.len());
     let mut ready: BTreeSet<String> = parents.iter().filter(|(_, d)| d.is_empty()).map(|(t, _)| t.clone()).collect();
     while let Some(t) = ready.pop_first() {
@@ -246,49 +736,48 @@ pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
             order.push(spec);
         }
     }
-    if let Some((t, _)) = parents.into_iter().next() {
-        return Err(DbError::UnsupportedSchema { table: t, detail: fl!("db-detail-cycle") });
-    }
-    Ok(order)
+    (order, parents.into_keys().collect())
 }
 
-/// The catalogue tables referenced by `owned`, sorted by name. Their
-/// columns exclude the local `id`; `code` must exist.
-pub fn catalogue_tables(conn: &Connection, owned: &[TableSpec]) -> Result<Vec<TableSpec>> {
-    let referenced: BTreeSet<&str> = owned
-        .iter()
-        .flat_map(|t| t.columns.iter())
-        .filter_map(|c| match &c.role {
-            ColumnRole::CatalogueRef { table } => Some(table.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut out = Vec::new();
-    for name in referenced {
-        let cols = raw_columns(conn, name)?;
-        if !cols.iter().any(|c| c.name == "code") {
-            return Err(DbError::UnsupportedSchema { table: name.into(), detail: fl!("db-detail-no-code-column") });
+/// Whether a unique index (or UNIQUE / PRIMARY KEY constraint) covers
+/// exactly the columns of `key`.
+fn unique_index(conn: &Connection, table: &str, key: &[String]) -> Result<bool> {
+    let want: BTreeSet<&str> = key.iter().map(String::as_str).collect();
+    let mut list = conn.prepare("SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND partial = 0")?;
+    let indexes = list.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    let mut info = conn.prepare("SELECT name FROM pragma_index_info(?1)")?;
+    for index in indexes {
+        let cols =
+            info.query_map([&index], |r| r.get::<_, Option<String>>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let cols: BTreeSet<&str> = cols.iter().map(|c| c.as_deref().unwrap_or("")).collect();
+        if cols == want {
+            return Ok(true);
         }
-        out.push(TableSpec {
-            name: name.to_owned(),
-            kind: TableKind::Catalogue,
-            columns: cols
-                .into_iter()
-                .filter(|c| c.pk == 0)
-                .map(|c| ColumnSpec { name: c.name, role: ColumnRole::Value, not_null: c.not_null })
-                .collect(),
-        });
     }
-    Ok(out)
+    // An INTEGER PRIMARY KEY is the rowid and has no index of its own.
+    let pk: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0")?
+        .query_map([table], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(pk.len() == 1 && want.len() == 1 && want.contains(pk[0].as_str()))
 }
 
-/// Everything that travels, in stream order: referenced catalogues (by
-/// name), then client-owned tables (topological).
+/// The client-owned tables of bemx's reference schema, parents before
+/// children (ties broken by name), with column roles. The root comes first.
+pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
+    Ok(reference_graph(conn)?.owned)
+}
+
+/// The catalogue tables of the reference schema that its client data
+/// reaches, in dependency order. Their columns exclude the local key.
+pub fn catalogue_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
+    Ok(reference_graph(conn)?.catalogues.into_iter().map(|c| c.spec).collect())
+}
+
+/// Everything that travels, in stream order: catalogues, then
+/// client-owned tables (topological).
 pub fn stream_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
-    let owned = export_tables(conn)?;
-    let mut all = catalogue_tables(conn, &owned)?;
-    all.extend(owned);
-    Ok(all)
+    Ok(reference_graph(conn)?.stream_tables())
 }
 
 /// Quotes an identifier for SQL.

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod i18n;
 pub mod merge;
 mod ownership;
+pub mod profile;
 pub mod schema;
 
 pub use error::{DbError, Result};
@@ -17,10 +18,12 @@ pub use extract::{
     for_each_blob, for_each_blob_hashed_by_caller, select_clients,
 };
 pub use graph::{
-    CLIENTS_TABLE, ColumnRole, ColumnSpec, TableKind, TableSpec, catalogue_tables, export_tables, stream_tables,
+    CLIENTS_TABLE, CatalogueSpec, ColumnRole, ColumnSpec, Graph, ProfileCheck, TableKind, TableSpec, Warning,
+    catalogue_tables, check_profile, derive, export_tables, reference_graph, stream_tables,
 };
 pub use merge::{MergeReport, Merger, PurgeReport, check_specs, existing_client_uuids, planned_bem_ids, purge_clients};
+pub use profile::Profile;
 pub use schema::{
-    ClientSummary, Database, LOCAL_TABLES, SCHEMA_VERSION, configure_connection, find_client, journal_is_hot,
-    journal_path, keep_journal_for_purge, migrate, schema_fingerprint, scrub_journal, wipe_file,
+    ClientSummary, Database, SCHEMA_VERSION, configure_connection, find_client, journal_is_hot, journal_path,
+    keep_journal_for_purge, migrate, schema_fingerprint, scrub_journal, wipe_file,
 };

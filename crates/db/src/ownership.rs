@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::{DbError, Result};
 use crate::extract::Value;
-use crate::graph::{ColumnRole, TableSpec, export_tables, q};
+use crate::graph::{ColumnRole, TableSpec, q, reference_graph};
 use crate::i18n::fl;
 
 /// Per catalogue: referenced id -> the first row referencing it (table,
@@ -24,6 +24,8 @@ pub(crate) type CatalogueRefs = BTreeMap<String, BTreeMap<i64, (String, i64, Str
 #[derive(Debug)]
 pub(crate) struct OwnedRows {
     pub(crate) tables: Vec<TableSpec>,
+    /// The catalogues of the same graph, in stream order.
+    pub(crate) catalogues: Vec<TableSpec>,
     /// Per table walked so far: row id -> owning client id.
     pub(crate) owners: Vec<HashMap<i64, i64>>,
     pub(crate) cat_refs: CatalogueRefs,
@@ -31,8 +33,10 @@ pub(crate) struct OwnedRows {
 
 impl OwnedRows {
     pub(crate) fn new(conn: &Connection) -> Result<Self> {
-        let tables = export_tables(conn)?;
-        Ok(OwnedRows { owners: Vec::with_capacity(tables.len()), tables, cat_refs: CatalogueRefs::new() })
+        let graph = reference_graph(conn)?;
+        let catalogues = graph.catalogues.into_iter().map(|c| c.spec).collect();
+        let tables = graph.owned;
+        Ok(OwnedRows { owners: Vec::with_capacity(tables.len()), tables, catalogues, cat_refs: CatalogueRefs::new() })
     }
 
     /// Where table `t` keeps its references. Walk the tables in order:

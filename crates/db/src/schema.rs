@@ -18,14 +18,6 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// disagree on [`schema_fingerprint`].
 const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
 
-/// Tables that stay on this PC: never exported, never reachable by
-/// extraction, and (for the handover/import records) re-applied by the
-/// importer after a restore.
-pub const LOCAL_TABLES: &[&str] = &["meta", "audit_log", "handovers", "handover_clients", "import_ledger"];
-
-/// Prefix of catalogue tables; their rows are matched by `code`.
-pub const CATALOGUE_PREFIX: &str = "cat_";
-
 /// Meta key the purge sets (inside its own transaction) so that the
 /// read-only trigger lets handed-over clients be deleted.
 pub(crate) const PURGING_KEY: &str = "purging";

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use bemx_db::{
-    ColumnRole, Database, DbError, LOCAL_TABLES, SCHEMA_VERSION, TableKind, check_database, count_rows,
+    ColumnRole, Database, DbError, Profile, SCHEMA_VERSION, TableKind, check_database, count_rows,
     existing_client_uuids, export_tables, purge_clients, schema_fingerprint, select_clients,
 };
 use common::*;
@@ -68,7 +68,7 @@ fn export_tables_are_topological_and_exclude_local_tables() {
     assert_eq!(names[0], "clients");
     for t in &tables {
         assert_eq!(t.kind, TableKind::Owned);
-        assert!(!LOCAL_TABLES.contains(&t.name.as_str()));
+        assert!(!Profile::reference().is_local_table(&t.name));
         assert!(!t.name.starts_with("cat_"));
         for c in &t.columns {
             if let ColumnRole::OwnedRef { table } = &c.role {

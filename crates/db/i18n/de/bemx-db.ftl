@@ -35,6 +35,31 @@ db-purge-incomplete = Löschen unvollständig: in { $table } { $remaining ->
        *[other] sind noch { $remaining } Datensätze
     } der gelöschten Klienten übrig; das Löschen wurde rückgängig gemacht
 db-changed-during-export = Datensatz { $rowid } in { $table } hat sich geändert, während die Übergabedatei erstellt wurde
+db-profile-invalid = das Profil kann nicht gelesen werden: { $detail }
+db-profile-format = das Profil ist im Format { $found } geschrieben; dieses bemx liest Format { $supported }
+db-profile-mismatch = das Profil passt nicht zur Tabelle { $table }: { $detail }
+
+## Details zu db-profile-invalid.
+
+db-profile-not-table-column = { $value } hat nicht die Form tabelle.spalte
+db-profile-too-large = die Datei ist größer als { $limit } KiB
+db-profile-key-missing = der Schlüssel { $key } fehlt
+db-profile-parse-at = { $detail } (bei Byte { $offset })
+db-profile-bad-name = der Name muss aus 1 bis { $max } ASCII-Buchstaben, Ziffern, Punkten, Unterstrichen oder Bindestrichen bestehen
+db-profile-version-zero = version muss 1 oder größer sein
+db-profile-root-identity = root braucht entweder uuid oder natural_key, nicht beides und nicht keins
+db-profile-table-twice = die Tabelle { $table } ist zweimal genannt (als root, Katalog oder lokale Tabelle)
+db-profile-column-twice = die Spalte { $column } ist zweimal genannt
+db-profile-hash-elsewhere = die sha256-Spalte des Dokuments { $column } muss in derselben Tabelle stehen
+db-profile-triggers-untouched = read_only.method "triggers" verlangt host_schema "bemx": ein unverändertes Schema des Hostprogramms bekommt eine Sperrliste
+db-profile-empty-name = { $field } ist leer
+db-profile-empty-key = { $field } hat einen leeren Schlüssel
+db-profile-key-repeats = { $field } nennt die Spalte { $column } zweimal im Schlüssel
+
+## Was `profile check` zeigt, ohne abzulehnen.
+
+db-warning-blob-in-row = die Spalte { $column } ist als BLOB deklariert, aber kein Dokument: sie wird innerhalb ihres Datensatzes übergeben
+db-warning-key-not-enforced = kein eindeutiger Index mit NOT NULL sichert ({ $key }): ein später hinzugefügtes Duplikat würde Übergaben anhalten
 
 ## Was gerade geschah, als ein Dateizugriff scheiterte ($context oben), passend nach „beim“.
 
@@ -48,12 +73,23 @@ db-io-writing-document = Schreiben eines Dokuments in die Datenbank
 ## Einzelheiten ($detail oben).
 
 db-detail-table-missing = die Tabelle fehlt
-db-detail-single-integer-key = Tabellen mit Klientendaten brauchen genau einen INTEGER PRIMARY KEY
-db-detail-foreign-key-not-id = der Fremdschlüssel { $column } muss auf eine id-Spalte verweisen
+db-detail-single-integer-key = Tabellen, die übergeben werden, brauchen genau einen INTEGER PRIMARY KEY
+db-detail-column-missing = die Spalte { $column } fehlt
+db-detail-document-not-client-data = die Dokumentspalte { $column } gehört nicht zu den Klientendaten
+db-detail-cycle-among = die Fremdschlüssel bilden einen Kreis zwischen { $tables }
+db-detail-primary-key-local = der Primärschlüssel { $column } kann nicht auf diesem PC bleiben
+db-detail-key-column-local = die Schlüsselspalte { $column } wird nicht übergeben
+db-detail-local-not-null = die Spalte { $column } bleibt auf diesem PC, ist aber NOT NULL ohne Vorgabewert: die Empfangsseite könnte den Datensatz nicht speichern
+db-detail-foreign-key-not-key = der Fremdschlüssel { $column } muss auf den Primärschlüssel von { $target } verweisen
+db-detail-self-reference-column = die Spalte { $column } verweist auf ihre eigene Tabelle; solche Verweise werden nicht unterstützt
+db-detail-catalogue-references-client = die Katalogspalte { $column } verweist auf Klientendaten in { $target }
+db-detail-key-empty = { $rows } Datensatz/Datensätze haben keinen Wert in ({ $key })
+db-detail-key-repeats = { $values } Wert(e) von ({ $key }) kommen mehrfach vor
+db-detail-catalogue-key = der Katalogschlüssel bestimmt die Einträge nicht eindeutig: { $detail }
+db-detail-root-identity = die Klientenkennung bestimmt Klienten nicht eindeutig: { $detail }
+db-detail-not-uuids = { $rows } Wert(e) von { $column } sind keine UUIDs
+db-detail-consent-not-client = die Einwilligungsspalte { $column } muss auf { $root } verweisen
 db-detail-reference-neither = die Spalte { $column } verweist auf { $target }, das weder ein Katalog noch Klientendaten ist
-db-detail-self-reference = Verweise einer Tabelle auf sich selbst werden nicht unterstützt
-db-detail-cycle = die Fremdschlüssel bilden einen Kreis
-db-detail-no-code-column = der Katalog hat keine Spalte code
 db-detail-table-not-here = die Tabelle gibt es hier nicht
 # $bundle, $local: die Spaltennamen, mit „, “ verbunden.
 db-detail-columns-differ = die Spalten weichen ab: die Übergabedatei hat [{ $bundle }], diese Datenbank hat [{ $local }]
@@ -124,3 +160,5 @@ db-check-advice = führen Sie `bemx db check` aus und reparieren Sie die Datenba
 db-foreign-key-violation-advice = führen Sie `bemx db check` aus und reparieren Sie die Datenbank
 db-document-mismatch-advice = stellen Sie die Datenbank aus einer Sicherung wieder her, bevor Sie Klienten übergeben
 db-changed-during-export-advice = starten Sie die Übergabe einfach noch einmal (oder führen Sie sie in einer einzigen Transaktion aus)
+db-profile-invalid-advice = berichtigen Sie die Profildatei; `bemx profile suggest` entwirft eines aus einer Datenbank
+db-profile-mismatch-advice = berichtigen Sie das Profil oder verwenden Sie das für diese Datenbank gemachte; `bemx profile check` listet alle Probleme auf

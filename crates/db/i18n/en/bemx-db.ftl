@@ -32,6 +32,34 @@ db-duplicate-client = client { $uuid } already exists in this database: it was i
 db-blob-length = document length mismatch for { $table } source row { $source_rowid }: announced { $expected } bytes, got { $actual }; the bundle is damaged, nothing was imported
 db-purge-incomplete = purge incomplete: { $remaining } row(s) of the purged clients remain in { $table }; the purge was rolled back
 db-changed-during-export = { $table } row { $rowid } changed during the export
+db-profile-invalid = the profile cannot be read: { $detail }
+# $found: the value of the file's format key, as written there.
+db-profile-format = the profile is written in format { $found }; this bemx reads format { $supported }
+db-profile-mismatch = the profile does not fit table { $table }: { $detail }
+
+## Details of db-profile-invalid ($detail above).
+
+db-profile-not-table-column = { $value } is not of the form table.column
+db-profile-too-large = the file is larger than { $limit } KiB
+db-profile-key-missing = the key { $key } is missing
+# $detail: the TOML reader's message (English); $offset: a byte offset in the file.
+db-profile-parse-at = { $detail } (at byte { $offset })
+db-profile-bad-name = name must be 1 to { $max } ASCII letters, digits, dots, underscores or hyphens
+db-profile-version-zero = version must be 1 or higher
+db-profile-root-identity = root needs either a uuid or a natural_key, not both and not neither
+db-profile-table-twice = table { $table } is named twice (as root, catalogue or local table)
+db-profile-column-twice = column { $column } is named twice
+db-profile-hash-elsewhere = the sha256 column of document { $column } must be in the same table
+db-profile-triggers-untouched = read_only.method "triggers" needs host_schema "bemx": an untouched host schema gets a refusal list
+# $field: the profile key, e.g. consent.kind.
+db-profile-empty-name = { $field } is empty
+db-profile-empty-key = { $field } has an empty key
+db-profile-key-repeats = { $field } names column { $column } twice in its key
+
+## What `profile check` shows without refusing.
+
+db-warning-blob-in-row = column { $column } is declared BLOB but is not a document: it travels inside its row
+db-warning-key-not-enforced = no unique index with NOT NULL enforces ({ $key }): a duplicate added later would stop exports
 
 ## What was being done when a file operation failed ($context above).
 
@@ -45,12 +73,26 @@ db-io-writing-document = writing a document into the database
 ## Details ($detail above).
 
 db-detail-table-missing = table is missing
-db-detail-single-integer-key = client-owned tables need a single INTEGER PRIMARY KEY
-db-detail-foreign-key-not-id = foreign key { $column } must reference an id column
+db-detail-single-integer-key = tables that travel need a single INTEGER PRIMARY KEY
+db-detail-column-missing = column { $column } is missing
+db-detail-document-not-client-data = document column { $column } is not in client data
+# $tables: table names joined by ", ".
+db-detail-cycle-among = foreign keys form a cycle among { $tables }
+db-detail-primary-key-local = the primary key { $column } cannot stay on this PC
+db-detail-key-column-local = key column { $column } does not travel
+db-detail-local-not-null = column { $column } stays on this PC but is NOT NULL without a default: the receiving side could not store the row
+db-detail-foreign-key-not-key = foreign key { $column } must reference the primary key of { $target }
+db-detail-self-reference-column = column { $column } references its own table; self-references are not supported
+db-detail-catalogue-references-client = catalogue column { $column } references client data in { $target }
+# $key: the key's columns joined by ", ".
+db-detail-key-empty = { $rows } row(s) have no value in ({ $key })
+db-detail-key-repeats = { $values } value(s) of ({ $key }) occur more than once
+# $detail: db-detail-key-empty or db-detail-key-repeats.
+db-detail-catalogue-key = the catalogue key does not identify its rows: { $detail }
+db-detail-root-identity = the client identity does not identify a client: { $detail }
+db-detail-not-uuids = { $rows } value(s) of { $column } are not UUIDs
+db-detail-consent-not-client = consent column { $column } must reference { $root }
 db-detail-reference-neither = column { $column } references { $target }, which is neither a catalogue nor client data
-db-detail-self-reference = self-references are not supported
-db-detail-cycle = foreign keys form a cycle
-db-detail-no-code-column = catalogue has no code column
 db-detail-table-not-here = table does not exist here
 # $bundle, $local: the column names, joined by ", ".
 db-detail-columns-differ = columns differ: bundle has [{ $bundle }], this database has [{ $local }]
@@ -103,3 +145,5 @@ db-check-advice = run `bemx db check` and repair the database before exporting
 db-foreign-key-violation-advice = run `bemx db check` and repair the database
 db-document-mismatch-advice = restore it from a backup before exporting
 db-changed-during-export-advice = run the export inside one transaction, or simply again
+db-profile-invalid-advice = correct the profile file; `bemx profile suggest` drafts one from a database
+db-profile-mismatch-advice = correct the profile, or use the one made for this database; `bemx profile check` lists every problem
