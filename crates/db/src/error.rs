@@ -357,8 +357,8 @@ impl DbError {
             DbError::ChangedDuringExport { .. } => fl!("db-changed-during-export-advice"),
             DbError::ProfileInvalid { .. } | DbError::ProfileFormat { .. } => fl!("db-profile-invalid-advice"),
             DbError::ProfileMismatch { .. } => fl!("db-profile-mismatch-advice"),
+            DbError::UnsupportedSchema { .. } => fl!("db-unsupported-schema-advice"),
             DbError::Sqlite(_)
-            | DbError::UnsupportedSchema { .. }
             | DbError::UnexpectedValue { .. }
             | DbError::MergeProtocol { .. }
             | DbError::UnresolvedReference { .. }

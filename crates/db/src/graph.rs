@@ -331,6 +331,11 @@ fn examine(conn: &Connection, profile: &Profile, thorough: bool) -> Result<Profi
     let owned = d.owned_tables();
     let catalogues = d.catalogue_tables(conn, &owned)?;
     let identity_enforced = d.root_identity(conn)?;
+    for t in schema.keys() {
+        if !owned.iter().any(|o| &o.name == t) && profile.catalogue(t).is_none() && !profile.is_local_table(t) {
+            d.warn(t, fl!("db-warning-table-stays"));
+        }
+    }
     d.consent_table(&owned);
     let root = &profile.root;
     let graph = Graph {
@@ -582,7 +587,20 @@ impl Deriver<'_> {
     /// against the data.
     fn catalogue_tables(&mut self, conn: &Connection, owned: &[TableSpec]) -> Result<Vec<CatalogueSpec>> {
         let owned_names: BTreeSet<String> = owned.iter().map(|t| t.name.clone()).collect();
+        // Only what client data reaches travels, but every catalogue the
+        // profile declares is checked: a wrong key is wrong before the
+        // first client that uses it.
+        let mut reached: BTreeSet<String> = BTreeSet::new();
         let mut todo: Vec<String> = owned.iter().flat_map(|t| t.columns.iter()).filter_map(cat_target).collect();
+        while let Some(name) = todo.pop() {
+            if reached.insert(name.clone())
+                && let Some(raw) = self.schema.get(&name)
+            {
+                todo.extend(raw.fks.iter().filter(|fk| self.follows(&name, fk)).map(|fk| fk.table.clone()));
+            }
+        }
+        reached.retain(|t| self.profile.catalogue(t).is_some());
+        let mut todo: Vec<String> = self.profile.catalogues.iter().map(|c| c.table.clone()).collect();
         let mut specs: BTreeMap<String, TableSpec> = BTreeMap::new();
         let mut parents: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut seen = BTreeSet::new();
@@ -608,6 +626,9 @@ impl Deriver<'_> {
         for spec in order {
             let Some(cat) = self.profile.catalogue(&spec.name) else { continue };
             let key = cat.key.clone();
+            if !reached.contains(&spec.name) {
+                self.warn(&spec.name, fl!("db-warning-catalogue-unused"));
+            }
             for k in &key {
                 if !spec.columns.iter().any(|c| &c.name == k) {
                     self.mismatch(&spec.name, fl!("db-detail-key-column-local", column = k.as_str()));
@@ -620,7 +641,9 @@ impl Deriver<'_> {
             if !key_enforced {
                 self.warn(&spec.name, fl!("db-warning-key-not-enforced", key = key.join(", ")));
             }
-            out.push(CatalogueSpec { spec, key, key_enforced });
+            if reached.contains(&spec.name) {
+                out.push(CatalogueSpec { spec, key, key_enforced });
+            }
         }
         Ok(out)
     }
@@ -630,13 +653,9 @@ impl Deriver<'_> {
     /// enforce both, the data is only read by a thorough check. Returns
     /// what is wrong and whether the schema enforces the key.
     fn unique(&self, conn: &Connection, table: &str, key: &[String]) -> Result<(Vec<String>, bool)> {
-        let enforced = unique_index(conn, table, key)?;
-        let not_null = self
-            .schema
-            .get(table)
-            .is_some_and(|t| key.iter().all(|k| t.column(k).is_some_and(|c| c.not_null || c.pk > 0)));
+        let enforced = self.enforced_by_schema(conn, table, key)?;
         let mut wrong = Vec::new();
-        if enforced && not_null && !self.thorough {
+        if enforced && !self.thorough {
             return Ok((wrong, true));
         }
         let cols: Vec<String> = key.iter().map(|k| q(k)).collect();
@@ -645,7 +664,7 @@ impl Deriver<'_> {
             conn.query_row(&format!("SELECT count(*) FROM {} WHERE {any_null}", q(table)), [], |r| r.get(0))?;
         let twice: i64 = conn.query_row(
             &format!(
-                "SELECT count(*) FROM (SELECT 1 FROM {} GROUP BY {} HAVING count(*) > 1)",
+                "SELECT count(*) FROM (SELECT 1 FROM {} WHERE NOT ({any_null}) GROUP BY {} HAVING count(*) > 1)",
                 q(table),
                 cols.join(", ")
             ),
@@ -659,15 +678,26 @@ impl Deriver<'_> {
         if twice > 0 {
             wrong.push(fl!("db-detail-key-repeats", key = key_text.as_str(), values = twice));
         }
-        Ok((wrong, enforced && not_null))
+        Ok((wrong, enforced))
+    }
+
+    /// Whether a unique index and `NOT NULL` make `key` identify every row.
+    fn enforced_by_schema(&self, conn: &Connection, table: &str, key: &[String]) -> Result<bool> {
+        let not_null = self
+            .schema
+            .get(table)
+            .is_some_and(|t| key.iter().all(|k| t.column(k).is_some_and(|c| c.not_null || c.pk > 0)));
+        Ok(not_null && unique_index(conn, table, key)?)
     }
 
     /// Checks the client identity against the data; returns whether a
     /// unique index enforces it.
     fn root_identity(&mut self, conn: &Connection) -> Result<bool> {
         let root = &self.profile.root;
+        let scan =
+            self.thorough || !self.enforced_by_schema(conn, &root.table, &[root.uuid.clone().unwrap_or_default()])?;
         let key = match root.identity() {
-            Identity::Uuid(c) if self.thorough => {
+            Identity::Uuid(c) if scan => {
                 let mut stmt = conn.prepare(&format!("SELECT {} FROM {}", q(&c), q(&root.table)))?;
                 let mut rows = stmt.query([])?;
                 let mut bad = 0u64;
@@ -723,6 +753,11 @@ fn topological(
     mut specs: BTreeMap<String, TableSpec>,
     mut parents: BTreeMap<String, BTreeSet<String>>,
 ) -> (Vec<TableSpec>, Vec<String>) {
+    // A reference to a table refused elsewhere is that table's problem,
+    // not a cycle.
+    for deps in parents.values_mut() {
+        deps.retain(|d| specs.contains_key(d));
+    }
     let mut order = Vec::with_capacity(specs.len());
     let mut ready: BTreeSet<String> = parents.iter().filter(|(_, d)| d.is_empty()).map(|(t, _)| t.clone()).collect();
     while let Some(t) = ready.pop_first() {

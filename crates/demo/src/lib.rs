@@ -21,6 +21,7 @@ mod catalogues;
 mod client;
 mod error;
 mod generator;
+pub mod hosts;
 pub mod i18n;
 mod rng;
 mod words;

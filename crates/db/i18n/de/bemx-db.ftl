@@ -19,7 +19,7 @@ db-invalid-installation-id = die Installationskennung { $value } ist keine UUID
 db-unknown-client = kein Klient mit der UUID oder BEM-ID { $query }
 db-unknown-client-id = der Klienten-Datensatz { $id } ist nicht vorhanden
 # $detail: einer der db-detail-…-Texte unten.
-db-unsupported-schema = nicht unterstützter Aufbau der Tabelle { $table }: { $detail }; die Datenbank wurde vermutlich von einem anderen Programm verändert
+db-unsupported-schema = nicht unterstützter Aufbau der Tabelle { $table }: { $detail }
 db-dangling-reference = Verweis ins Leere: Datensatz { $rowid } in { $table }, Spalte { $column }, verweist auf Datensatz { $value } in { $target }, den es nicht gibt
 db-cross-client-reference = Verweis auf einen anderen Klienten: Datensatz { $rowid } in { $table }, Spalte { $column }, verweist auf Datensatz { $value } in { $target }, der zu einem anderen Klienten gehört
 db-foreign-key-violation = verletzter Fremdschlüssel: zu Datensatz { $rowid } in { $table } fehlt der zugehörige Datensatz in { $parent }
@@ -58,6 +58,8 @@ db-profile-key-repeats = { $field } nennt die Spalte { $column } zweimal im Schl
 
 ## Was `profile check` zeigt, ohne abzulehnen.
 
+db-warning-catalogue-unused = keine Klientendaten verweisen auf diesen Katalog: er wird nicht übergeben
+db-warning-table-stays = keine Klientendaten erreichen diese Tabelle, und das Profil nennt sie weder Katalog noch lokal: sie bleibt auf diesem PC
 db-warning-blob-in-row = die Spalte { $column } ist als BLOB deklariert, aber kein Dokument: sie wird innerhalb ihres Datensatzes übergeben
 db-warning-key-not-enforced = kein eindeutiger Index mit NOT NULL sichert ({ $key }): ein später hinzugefügtes Duplikat würde Übergaben anhalten
 
@@ -160,5 +162,6 @@ db-check-advice = führen Sie `bemx db check` aus und reparieren Sie die Datenba
 db-foreign-key-violation-advice = führen Sie `bemx db check` aus und reparieren Sie die Datenbank
 db-document-mismatch-advice = stellen Sie die Datenbank aus einer Sicherung wieder her, bevor Sie Klienten übergeben
 db-changed-during-export-advice = starten Sie die Übergabe einfach noch einmal (oder führen Sie sie in einer einzigen Transaktion aus)
+db-unsupported-schema-advice = beschreiben Sie die Tabelle bei einer Datenbank eines Hostprogramms in deren Profil (als Katalog oder als lokal); `bemx profile check` listet alle Probleme auf. Die eigene Datenbank von bemx hat diesen Aufbau nur, wenn ein anderes Programm sie verändert hat: spielen Sie eine Sicherung zurück
 db-profile-invalid-advice = berichtigen Sie die Profildatei; `bemx profile suggest` entwirft eines aus einer Datenbank
 db-profile-mismatch-advice = berichtigen Sie das Profil oder verwenden Sie das für diese Datenbank gemachte; `bemx profile check` listet alle Probleme auf

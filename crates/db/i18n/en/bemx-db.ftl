@@ -19,7 +19,7 @@ db-invalid-installation-id = installation id { $value } is not a uuid
 db-unknown-client = no client with uuid or bem-id { $query }
 db-unknown-client-id = client row { $id } does not exist
 # $detail: one of the db-detail-… texts below.
-db-unsupported-schema = unsupported schema at table { $table }: { $detail }; the database was probably modified by another program
+db-unsupported-schema = unsupported schema at table { $table }: { $detail }
 db-dangling-reference = dangling reference: { $table } row { $rowid } column { $column } points at { $target } id { $value }, which does not exist
 db-cross-client-reference = cross-client reference: { $table } row { $rowid } column { $column } points at { $target } id { $value }, which belongs to another client
 db-foreign-key-violation = foreign key violation: { $table } row { $rowid } has no matching row in { $parent }
@@ -58,6 +58,8 @@ db-profile-key-repeats = { $field } names column { $column } twice in its key
 
 ## What `profile check` shows without refusing.
 
+db-warning-catalogue-unused = no client data references this catalogue: it does not travel
+db-warning-table-stays = no client data reaches this table and the profile names it neither catalogue nor local: it stays on this PC
 db-warning-blob-in-row = column { $column } is declared BLOB but is not a document: it travels inside its row
 db-warning-key-not-enforced = no unique index with NOT NULL enforces ({ $key }): a duplicate added later would stop exports
 
@@ -145,5 +147,6 @@ db-check-advice = run `bemx db check` and repair the database before exporting
 db-foreign-key-violation-advice = run `bemx db check` and repair the database
 db-document-mismatch-advice = restore it from a backup before exporting
 db-changed-during-export-advice = run the export inside one transaction, or simply again
+db-unsupported-schema-advice = for a host database, describe the table in its profile (as a catalogue, or kept local); `bemx profile check` lists every problem. bemx's own database has this shape only if another program changed it: restore a backup
 db-profile-invalid-advice = correct the profile file; `bemx profile suggest` drafts one from a database
 db-profile-mismatch-advice = correct the profile, or use the one made for this database; `bemx profile check` lists every problem

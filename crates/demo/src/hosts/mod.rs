@@ -1,0 +1,18 @@
+//! Host databases bemx did not design: publicly known sample schemas with
+//! generated rows and a profile for each, so the tests hand clients over
+//! between two copies of a schema written elsewhere (issue 17, item 5).
+//!
+//! The schemas keep their authors' tables, columns, types and keys (each
+//! `.sql` file names its source and licence); the rows are generated, with
+//! the same PRNG as the rest of this crate, so equal seeds give equal data.
+
+pub mod chinook;
+
+/// What to generate in a host database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostOptions {
+    /// Number of clients (the profile's root rows) to add.
+    pub clients: u32,
+    /// PRNG seed; equal seeds give equal data.
+    pub seed: u64,
+}
