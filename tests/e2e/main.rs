@@ -37,6 +37,11 @@
 //! | issue 15: a whole handover (init, cards, consent, export by a name prefix, inspect, verify, import, a second import refused, handover list and confirm, backups, db check, --help) with `BEMX_LANG=de` prints no English word from a list, no raw table name, no hex id over 12 characters and no ISO timestamp | `german::a_whole_handover_speaks_german` |
 //! | issue 15: every refusal of the attack suite (`attacks::refused`) is run a second time with `BEMX_LANG=de`: exit 1, German by the same checks, nothing changed | `attacks::*` through `attacks::refused_env` |
 //! | issue 15.2: human output names a bundle by the first 12 characters of its id (`--json` the whole id); `handover cancel` takes that start | `lifecycle::a_handover_is_cancelled_by_the_start_of_its_id` |
+//! | issue 17: `profile check` derives bemx's own graph through the built-in profile (text, JSON, and the text `profile show` prints) | `profile::the_built_in_profile_checks_bemx_own_database` |
+//! | issue 17: `profile check --db HOST --profile FILE` on a schema written elsewhere (Chinook) shows what travels, keys and notes, and writes nothing | `profile::a_host_database_is_checked_through_its_profile_and_left_untouched` |
+//! | issue 17: every problem is listed, exit 1, one code per problem in JSON | `profile::every_problem_of_a_profile_is_listed_and_the_check_fails` |
+//! | issue 17: a file that is no profile (missing key, other format, not TOML, too large, missing) or no database is refused with its reason and advice | `profile::a_profile_file_that_is_no_profile_is_refused_with_its_reason` |
+//! | issue 17: `profile suggest` drafts a profile `check` reads; on bemx's own database it derives the built-in graph | `profile::suggest_drafts_a_profile_that_check_reads` |
 //! | issue 15.6: `completions SHELL` (bash, zsh, fish, powershell, elvish) and `manpage` name every command and option, need no installation | `cli::completions_and_manpage_are_generated_from_the_commands` |
 //! | a file that cannot be read (bundle for `import`/`verify`, contact card) names its OS error once, with a hint for reading (no free space, no write access) | `cli::a_missing_bundle_names_the_os_error_once_with_advice_for_reading`, `cli::a_missing_card_names_the_os_error_once_with_advice` |
 //! | `inspect` without an installation shows only the age header (age, recipient stanzas, size), exit 0, creates nothing | `flow::inspect_without_installation_shows_only_the_age_header` |
@@ -148,4 +153,5 @@ mod german;
 mod guard;
 mod identity;
 mod lifecycle;
+mod profile;
 mod trust;

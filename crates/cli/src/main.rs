@@ -131,6 +131,9 @@ enum Command {
     /// Encrypted backups of the database, and restore (which replaces the database)
     #[command(subcommand)]
     Backup(cmd::backup::BackupCommand),
+    /// Host database profiles: check one against a database, draft one, show the built-in one
+    #[command(subcommand)]
+    Profile(cmd::profile::ProfileCommand),
     /// Run a whole handover between two new demo installations
     Demo(cmd::demo::DemoArgs),
     /// Print the shell completion script (e.g. `bemx completions bash > /etc/bash_completion.d/bemx`)
@@ -187,6 +190,8 @@ pub enum Code {
     WouldBeRefused,
     /// `db check` found problems.
     DatabaseProblems,
+    /// `profile check` found problems.
+    ProfileProblems,
     /// The platform's data folder is unknown.
     NoDataFolder,
     /// A file the user named cannot be read.
@@ -339,6 +344,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Receipt(args) => cmd::import::receipt(&ctx, &args),
         Command::Handover(c) => cmd::handover::run(&ctx, &c),
         Command::Backup(c) => cmd::backup::run(&ctx, &c),
+        Command::Profile(c) => cmd::profile::run(&ctx, &c),
         Command::Demo(args) => cmd::demo::run(&ctx, &args),
         Command::Completions { .. } | Command::Manpage => Ok(()),
     }

@@ -99,36 +99,36 @@ impl TableSpec {
 }
 
 #[derive(Debug, Clone)]
-struct RawColumn {
-    name: String,
-    decl_type: String,
-    not_null: bool,
-    has_default: bool,
-    pk: i64,
+pub(crate) struct RawColumn {
+    pub(crate) name: String,
+    pub(crate) decl_type: String,
+    pub(crate) not_null: bool,
+    pub(crate) has_default: bool,
+    pub(crate) pk: i64,
 }
 
 #[derive(Debug, Clone)]
-struct RawFk {
-    from: String,
-    table: String,
-    to: Option<String>,
+pub(crate) struct RawFk {
+    pub(crate) from: String,
+    pub(crate) table: String,
+    pub(crate) to: Option<String>,
 }
 
 /// One table as `sqlite_master` and the pragmas describe it.
 #[derive(Debug, Clone)]
-struct RawTable {
-    columns: Vec<RawColumn>,
-    fks: Vec<RawFk>,
+pub(crate) struct RawTable {
+    pub(crate) columns: Vec<RawColumn>,
+    pub(crate) fks: Vec<RawFk>,
 }
 
 impl RawTable {
-    fn column(&self, name: &str) -> Option<&RawColumn> {
+    pub(crate) fn column(&self, name: &str) -> Option<&RawColumn> {
         self.columns.iter().find(|c| c.name == name)
     }
 
     /// The single `INTEGER PRIMARY KEY` column: the one key the remap can
     /// give a new value on the receiving side.
-    fn integer_key(&self) -> Option<&RawColumn> {
+    pub(crate) fn integer_key(&self) -> Option<&RawColumn> {
         let mut pk = self.columns.iter().filter(|c| c.pk > 0);
         match (pk.next(), pk.next()) {
             (Some(c), None) if c.decl_type.eq_ignore_ascii_case("INTEGER") => Some(c),
@@ -138,7 +138,7 @@ impl RawTable {
 }
 
 /// Every table of the database but SQLite's own, with columns and foreign keys.
-fn read_schema(conn: &Connection) -> Result<BTreeMap<String, RawTable>> {
+pub(crate) fn read_schema(conn: &Connection) -> Result<BTreeMap<String, RawTable>> {
     let mut names = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table'
            AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",

@@ -11,6 +11,7 @@ pub mod merge;
 mod ownership;
 pub mod profile;
 pub mod schema;
+mod suggest;
 
 pub use error::{DbError, Result};
 pub use extract::{
@@ -25,5 +26,6 @@ pub use merge::{MergeReport, Merger, PurgeReport, check_specs, existing_client_u
 pub use profile::Profile;
 pub use schema::{
     ClientSummary, Database, SCHEMA_VERSION, configure_connection, find_client, journal_is_hot, journal_path,
-    keep_journal_for_purge, migrate, schema_fingerprint, scrub_journal, wipe_file,
+    keep_journal_for_purge, migrate, open_read_only, schema_fingerprint, scrub_journal, wipe_file,
 };
+pub use suggest::suggest;

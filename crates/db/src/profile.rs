@@ -232,6 +232,21 @@ impl Profile {
         REFERENCE
     }
 
+    /// Reads a profile file: opened once, at most [`MAX_PROFILE_BYTES`]
+    /// read, then parsed and validated.
+    pub fn load(path: &std::path::Path) -> Result<Self> {
+        use std::io::Read;
+        let err = |e| DbError::io(fl!("db-io-reading-profile", path = path.display().to_string()), e);
+        let file = std::fs::File::open(path).map_err(err)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_PROFILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(err)?;
+        if bytes.len() > MAX_PROFILE_BYTES {
+            return Err(invalid(fl!("db-profile-too-large", limit = (MAX_PROFILE_BYTES / 1024).to_string())));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| invalid(fl!("db-profile-not-utf8")))?;
+        Self::from_toml(&text)
+    }
+
     /// Reads and validates a profile's text.
     pub fn from_toml(text: &str) -> Result<Self> {
         if text.len() > MAX_PROFILE_BYTES {

@@ -84,6 +84,22 @@ pub fn configure_connection(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Opens any SQLite database read-only, for looking at its schema (`bemx
+/// profile check` and `suggest` on a host program's database): nothing is
+/// created, nothing written, and a lock held by another program is
+/// reported at once.
+pub fn open_read_only(path: &Path) -> Result<Connection> {
+    if !path.is_file() {
+        return Err(DbError::NotFound { path: path.to_path_buf() });
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    // Reading the schema proves the file is a database at all.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    Ok(conn)
+}
+
 /// The rollback journal SQLite keeps beside the database file `db`.
 pub fn journal_path(db: &Path) -> PathBuf {
     let mut s = db.as_os_str().to_owned();

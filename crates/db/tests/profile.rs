@@ -342,3 +342,47 @@ fn what_would_silently_stay_here_is_pointed_out() {
     );
     refused_once(&conn, &p, "colour", "1 value(s) of (name) occur more than once");
 }
+
+#[test]
+fn a_suggested_profile_of_the_reference_schema_derives_its_graph() {
+    let (_dir, db) = reference_db();
+    let draft = bemx_db::suggest(db.conn(), "drafted").unwrap();
+    let profile = Profile::from_toml(&draft).unwrap_or_else(|e| panic!("{e}\n{draft}"));
+    assert_eq!(profile.name, "drafted");
+    assert!(!draft.contains("REVIEW: no"), "{draft}");
+    let g = derive(db.conn(), &profile).unwrap();
+    assert_eq!(g.hash(), reference_graph(db.conn()).unwrap().hash(), "{draft}");
+    assert_eq!(profile.consent, Profile::reference().consent);
+    assert_eq!(profile.host_schema, Profile::reference().host_schema);
+}
+
+#[test]
+fn a_suggested_profile_of_a_host_schema_is_a_draft_to_review() {
+    let conn = chinook_db(10);
+    let draft = bemx_db::suggest(&conn, "chinook-draft").unwrap();
+    let profile = Profile::from_toml(&draft).unwrap_or_else(|e| panic!("{e}\n{draft}"));
+    assert_eq!(profile.root.table, "Customer");
+    assert_eq!(profile.root.natural_key.as_deref(), Some(&["Email".to_string()][..]));
+    assert_eq!(profile.root.display, "LastName");
+    assert_eq!(profile.local.tables, ["Playlist", "PlaylistTrack"]);
+    assert_eq!(profile.local.columns, ["Employee.ReportsTo"]);
+    assert_eq!(profile.consent, bemx_db::profile::Consent::None);
+    assert!(draft.contains("REVIEW: no unique index"), "{draft}");
+    // What the draft derives has the hand-written profile's shape; only
+    // the catalogue keys it could not know may differ.
+    let check = check_profile(&conn, &profile).unwrap();
+    for p in &check.problems {
+        assert!(p.to_string().contains("catalogue key"), "{p}\n{draft}");
+    }
+    let mut cats: Vec<&str> = profile.catalogues.iter().map(|c| c.table.as_str()).collect();
+    cats.sort_unstable();
+    assert_eq!(cats, ["Album", "Artist", "Employee", "Genre", "MediaType", "Track"]);
+}
+
+#[test]
+fn an_empty_database_gets_a_draft_that_says_what_is_missing() {
+    let conn = Connection::open_in_memory().unwrap();
+    let draft = bemx_db::suggest(&conn, "empty").unwrap();
+    assert!(draft.contains("REVIEW: no table"), "{draft}");
+    assert!(Profile::from_toml(&draft).is_err());
+}

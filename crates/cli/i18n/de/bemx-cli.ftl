@@ -155,6 +155,24 @@ cli-check-failed =
     }
 cli-check-failed-hint = übergeben und übernehmen Sie nichts, bis sie behoben sind; stellen Sie im Zweifel die letzte gute Sicherung wieder her
 
+## bemx profile check
+
+cli-profile-checked = Profil { $name }, Version { $version }, für { $db }:
+cli-profile-root = Klienten: { $table }, erkannt an { $identity }, angezeigt als { $display }
+cli-profile-identity-uuid = den UUIDs in { $column }
+cli-profile-identity-key = ({ $key })
+cli-profile-catalogues = Kataloge, die mitgehen, zugeordnet über ihren Schlüssel ({ $count }):
+cli-profile-catalogue = {"  "}{ $table }: Schlüssel ({ $key }); Spalten { $columns }
+cli-profile-owned = Klientendaten, in der Reihenfolge, in der sie geschrieben werden ({ $count } Tabellen):
+cli-profile-table = {"  "}{ $table }: { $columns }
+cli-profile-document = Dokumente: { $table }.{ $column }
+cli-profile-document-hashed = Dokumente: { $table }.{ $column }, geprüft gegen { $table }.{ $sha256 }
+cli-profile-local-columns = Spalten, die auf diesem PC bleiben: { $columns }
+cli-profile-graph = Fingerabdruck des Graphen: { $hash }
+cli-profile-warning = Hinweis: { $table }: { $warning }
+cli-profile-failed = das Profil passt nicht zur Datenbank: { $count } Problem(e)
+cli-profile-failed-hint = berichtigen Sie das Profil (oder die Datenbank), bis `bemx profile check` nichts mehr findet; `bemx profile suggest` entwirft ein Profil aus dem Schema
+
 # bemx backup
 cli-backup-none = Noch keine Sicherungen.
 cli-backup-header-name = Name
@@ -366,6 +384,12 @@ help-backup-delete-name = Der Name der Sicherung (siehe `bemx backup list`)
 help-backup-restore-name = Der Name der Sicherung (siehe `bemx backup list`)
 
 help-demo = Eine ganze Übergabe zwischen zwei neuen Demo-Installationen durchspielen
+help-profile = Profile für Datenbanken von Hostprogrammen: eines gegen eine Datenbank prüfen, eines entwerfen, das eingebaute zeigen
+help-profile-check = Ein Profil gegen die Datenbank (--db) prüfen und zeigen, was mitgeht: Tabellen, Schlüssel, Spalten
+help-profile-check-profile = Die Profildatei [Vorgabe: das eingebaute Profil der eigenen Datenbank von bemx]
+help-profile-suggest = Ein Profil aus dem Schema der Datenbank (--db) entwerfen, zur Durchsicht durch einen Menschen
+help-profile-suggest-name = Der Name des Entwurfs (wird in jeder damit erstellten Übergabedatei vermerkt)
+help-profile-show = Das eingebaute Profil der eigenen Datenbank von bemx ausgeben
 help-demo-clients = Anzahl der Klienten auf der abgebenden Installation
 help-demo-dir = Ordner für die beiden Demo-Installationen und die Übergabedatei [Standard: ein neuer Ordner im Ordner für temporäre Dateien]
 help-demo-hand-over = Anzahl der Klienten, die übergeben werden

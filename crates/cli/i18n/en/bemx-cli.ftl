@@ -125,6 +125,27 @@ cli-check-consistent = The database is consistent: { $records } records checked,
 cli-check-failed = the database check found { $count } problem(s)
 cli-check-failed-hint = do not export or import until they are repaired; restore the last good backup if unsure
 
+## bemx profile check
+
+cli-profile-checked = Profile { $name }, version { $version }, on { $db }:
+# $identity: cli-profile-identity-uuid or cli-profile-identity-key.
+cli-profile-root = Clients: { $table }, recognised by { $identity }, shown as { $display }
+cli-profile-identity-uuid = the UUIDs in { $column }
+# $key: column names joined by ", ".
+cli-profile-identity-key = ({ $key })
+cli-profile-catalogues = Catalogues that travel, matched by their key ({ $count }):
+# $columns: each column, with its role in brackets unless it is a plain value.
+cli-profile-catalogue = {"  "}{ $table }: key ({ $key }); columns { $columns }
+cli-profile-owned = Client data, in the order it is written ({ $count } tables):
+cli-profile-table = {"  "}{ $table }: { $columns }
+cli-profile-document = Documents: { $table }.{ $column }
+cli-profile-document-hashed = Documents: { $table }.{ $column }, checked against { $table }.{ $sha256 }
+cli-profile-local-columns = Columns that stay on this PC: { $columns }
+cli-profile-graph = Graph fingerprint: { $hash }
+cli-profile-warning = note: { $table }: { $warning }
+cli-profile-failed = the profile does not fit the database: { $count } problem(s)
+cli-profile-failed-hint = correct the profile (or the database) until `bemx profile check` finds nothing; `bemx profile suggest` drafts a profile from the schema
+
 # bemx backup
 cli-backup-none = No backups yet.
 cli-backup-header-name = name
@@ -301,6 +322,12 @@ help-backup-delete-name = The backup's name (see `bemx backup list`)
 help-backup-restore-name = The backup's name (see `bemx backup list`)
 
 help-demo = Run a whole handover between two new demo installations
+help-profile = Host database profiles: check one against a database, draft one, show the built-in one
+help-profile-check = Check a profile against the database (--db) and show what travels: tables, keys, columns
+help-profile-check-profile = The profile file [default: the built-in profile of bemx's own database]
+help-profile-suggest = Draft a profile from the database's schema (--db), for a person to review
+help-profile-suggest-name = The draft's name (recorded in every bundle made with it)
+help-profile-show = Print the built-in profile of bemx's own database
 help-demo-clients = Clients seeded on the giving installation
 help-demo-dir = Folder for the two demo installations and the bundle [default: a new folder in the temp directory]
 help-demo-hand-over = Clients handed over

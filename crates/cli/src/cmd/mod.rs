@@ -11,3 +11,4 @@ pub mod handover;
 pub mod id;
 pub mod import;
 pub mod init;
+pub mod profile;

@@ -42,6 +42,7 @@ db-profile-mismatch = das Profil passt nicht zur Tabelle { $table }: { $detail }
 ## Details zu db-profile-invalid.
 
 db-profile-not-table-column = { $value } hat nicht die Form tabelle.spalte
+db-profile-not-utf8 = die Datei ist kein UTF-8-Text
 db-profile-too-large = die Datei ist größer als { $limit } KiB
 db-profile-key-missing = der Schlüssel { $key } fehlt
 db-profile-parse-at = { $detail } (bei Byte { $offset })
@@ -71,6 +72,7 @@ db-io-removing = Entfernen von { $path }
 db-io-overwriting-journal = Überschreiben des Rollback-Journals { $path }
 db-io-reading-bundle-document = Lesen eines Dokuments aus der Übergabedatei
 db-io-writing-document = Schreiben eines Dokuments in die Datenbank
+db-io-reading-profile = Lesen des Profils { $path }
 
 ## Einzelheiten ($detail oben).
 

@@ -40,6 +40,7 @@ db-profile-mismatch = the profile does not fit table { $table }: { $detail }
 ## Details of db-profile-invalid ($detail above).
 
 db-profile-not-table-column = { $value } is not of the form table.column
+db-profile-not-utf8 = the file is not UTF-8 text
 db-profile-too-large = the file is larger than { $limit } KiB
 db-profile-key-missing = the key { $key } is missing
 # $detail: the TOML reader's message (English); $offset: a byte offset in the file.
@@ -71,6 +72,7 @@ db-io-removing = removing { $path }
 db-io-overwriting-journal = overwriting the rollback journal { $path }
 db-io-reading-bundle-document = reading a document from the bundle
 db-io-writing-document = writing a document into the database
+db-io-reading-profile = reading the profile { $path }
 
 ## Details ($detail above).
 
