@@ -20,9 +20,10 @@ use rusqlite::{Connection, MAIN_DB};
 use sha2::{Digest, Sha256};
 
 use crate::error::{DbError, Result};
-use crate::graph::{ColumnRole, TableKind, TableSpec, q};
+use crate::graph::{ColumnRole, Graph, TableKind, TableSpec, q, reference_graph};
 use crate::i18n::fl;
 use crate::ownership::{OwnedRows, check_blobs};
+use crate::profile::Identity;
 
 pub use rusqlite::types::Value;
 
@@ -86,6 +87,8 @@ impl<E: std::error::Error + 'static> std::error::Error for ExtractError<E> {
 #[derive(Debug, Clone)]
 pub struct Selection {
     tables: Vec<TableSpec>,
+    /// Document columns and their hash column: (table, column, sha256).
+    documents: Vec<(String, String, Option<String>)>,
     ids: Vec<Vec<i64>>,
     client_uuids: Vec<String>,
     blob_count: u64,
@@ -112,6 +115,11 @@ impl Selection {
     /// Selected local row ids of one table, ascending.
     pub fn row_ids(&self, table: &str) -> Option<&[i64]> {
         self.tables.iter().position(|t| t.name == table).map(|i| self.ids[i].as_slice())
+    }
+    /// The column holding the SHA-256 (hex) of the documents in
+    /// `table.column`, if the host keeps one.
+    pub fn hash_column(&self, table: &str, column: &str) -> Option<&str> {
+        self.documents.iter().find(|(t, c, _)| t == table && c == column).and_then(|(_, _, h)| h.as_deref())
     }
 }
 
@@ -176,12 +184,18 @@ const MAX_PROBLEMS: usize = 1000;
 /// references into other clients' rows and documents whose stored size
 /// disagrees with their content.
 pub fn select_clients(conn: &Connection, client_ids: &[i64]) -> Result<Selection> {
-    let mut owned = OwnedRows::new(conn)?;
+    select_clients_in(conn, &reference_graph(conn)?, client_ids)
+}
+
+/// [`select_clients`] over the graph a profile derived.
+pub fn select_clients_in(conn: &Connection, graph: &Graph, client_ids: &[i64]) -> Result<Selection> {
+    let mut owned = OwnedRows::new(graph);
     let mut blobs = (0u64, 0u64);
     for t in 0..owned.tables.len() {
         let rows = select_table_rows(conn, &mut owned, t, client_ids, &mut blobs)?;
         owned.owners.push(rows);
     }
+    owned.close_catalogue_refs(conn)?;
     if let Some(e) = owned.missing_catalogue_rows(conn)?.into_iter().next() {
         return Err(e);
     }
@@ -199,17 +213,44 @@ pub fn select_clients(conn: &Connection, client_ids: &[i64]) -> Result<Selection
     for (spec, sel) in owned.tables.into_iter().zip(owned.owners) {
         let mut v: Vec<i64> = sel.into_keys().collect();
         v.sort_unstable();
-        if spec.name == crate::graph::CLIENTS_TABLE {
-            let mut stmt = conn.prepare_cached("SELECT uuid FROM clients WHERE id = ?1")?;
-            for id in &v {
-                client_uuids.push(stmt.query_row([id], |r| r.get(0))?);
-            }
+        if spec.name == graph.root {
+            client_uuids = client_ids_of(conn, graph, &v)?;
         }
         tables.push(spec);
         ids.push(v);
     }
     let (blob_count, blob_bytes) = blobs;
-    Ok(Selection { tables, ids, client_uuids, blob_count, blob_bytes })
+    Ok(Selection { tables, documents: graph.documents.clone(), ids, client_uuids, blob_count, blob_bytes })
+}
+
+/// The id each client (root row `ids`, in order) travels under: its UUID,
+/// or for a host without UUIDs the id derived from its natural key
+/// ([`crate::graph::derived_client_id`]).
+fn client_ids_of(conn: &Connection, graph: &Graph, ids: &[i64]) -> Result<Vec<String>> {
+    let key = match &graph.identity {
+        Identity::Uuid(c) => vec![c.clone()],
+        Identity::NaturalKey(k) => k.clone(),
+    };
+    let root = graph.owned.first().map_or("rowid", TableSpec::key_name);
+    let cols: Vec<String> = key.iter().map(|k| q(k)).collect();
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {} FROM {} WHERE {} = ?1", cols.join(", "), q(&graph.root), q(root)))?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let values: Vec<Value> = stmt.query_row([id], |r| (0..key.len()).map(|i| r.get(i)).collect())?;
+        out.push(match (&graph.identity, values.first()) {
+            (Identity::Uuid(_), Some(Value::Text(u))) => u.clone(),
+            (Identity::Uuid(c), _) => {
+                return Err(DbError::UnexpectedValue {
+                    table: graph.root.clone(),
+                    column: c.clone(),
+                    detail: fl!("db-detail-client-without-uuid"),
+                });
+            }
+            (Identity::NaturalKey(_), _) => crate::graph::derived_client_id(&graph.root, &values),
+        });
+    }
+    Ok(out)
 }
 
 /// The rows of owned table `t` that belong to `client_ids` (row id ->
@@ -289,24 +330,19 @@ pub fn extract<S: RowSink>(
     sink: &mut S,
 ) -> Result<(), ExtractError<S::Error>> {
     for (spec, ids) in selection.tables.iter().zip(&selection.ids) {
-        let mut select = Vec::new();
-        let mut checks: Vec<(usize, usize, &str, &str)> = Vec::new();
+        // Every reference travels as the sender's key of a row carried
+        // earlier (spec/FORMAT.md §7.1); the selection has refused a
+        // reference to a row that does not exist.
         let n = spec.columns.len();
-        for c in &spec.columns {
-            let col = format!("t.{}", q(&c.name));
-            select.push(match &c.role {
-                ColumnRole::CatalogueRef { table } => {
-                    checks.push((select.len(), n + checks.len(), c.name.as_str(), table.as_str()));
-                    format!("(SELECT code FROM {} WHERE id = {col})", q(table))
-                }
-                ColumnRole::Blob => format!("length({col})"),
-                _ => col,
-            });
-        }
-        for (_, _, name, _) in &checks {
-            select.push(format!("t.{}", q(name)));
-        }
-        let sql = format!("SELECT {} FROM {} t WHERE t.id = ?1", select.join(", "), q(&spec.name));
+        let select: Vec<String> = spec
+            .columns
+            .iter()
+            .map(|c| {
+                let col = format!("t.{}", q(&c.name));
+                if c.role == ColumnRole::Blob { format!("length({col})") } else { col }
+            })
+            .collect();
+        let sql = format!("SELECT {} FROM {} t WHERE t.{} = ?1", select.join(", "), q(&spec.name), q(spec.key_name()));
         let mut stmt = conn.prepare(&sql)?;
         sink.begin_table(spec, ids.len() as u64).map_err(ExtractError::Sink)?;
         let mut values: Vec<Value> = Vec::with_capacity(n);
@@ -318,18 +354,6 @@ pub fn extract<S: RowSink>(
             values.clear();
             for i in 0..n {
                 values.push(r.get(i)?);
-            }
-            for &(vi, ri, name, table) in &checks {
-                if let (Value::Null, Value::Integer(raw)) = (&values[vi], r.get::<_, Value>(ri)?) {
-                    return Err(DbError::DanglingReference {
-                        table: spec.name.clone(),
-                        rowid: id,
-                        column: name.into(),
-                        target: table.into(),
-                        value: raw,
-                    }
-                    .into());
-                }
             }
             sink.row(&values).map_err(ExtractError::Sink)?;
         }
@@ -402,13 +426,15 @@ where
         if spec.kind != TableKind::Owned {
             continue;
         }
-        let has_hash = verify && spec.columns.iter().any(|c| c.name == "sha256");
         for col in spec.columns.iter().filter(|c| c.role == ColumnRole::Blob) {
+            let hash = selection.hash_column(&spec.name, &col.name).filter(|_| verify);
+            let has_hash = hash.is_some();
             let meta_sql = format!(
-                "SELECT length({c}), {h} FROM {t} WHERE id = ?1",
+                "SELECT length({c}), {h} FROM {t} WHERE {k} = ?1",
                 c = q(&col.name),
-                h = if has_hash { "\"sha256\"" } else { "NULL" },
-                t = q(&spec.name)
+                h = hash.map_or_else(|| "NULL".to_owned(), q),
+                t = q(&spec.name),
+                k = q(spec.key_name())
             );
             let mut meta = conn.prepare(&meta_sql)?;
             for &id in ids {
@@ -449,10 +475,11 @@ where
 /// reach no client, every document's size and SHA-256, and triggers, views
 /// and indexes the reference schema does not define.
 pub fn check_database(conn: &Connection) -> Result<CheckReport> {
+    let graph = reference_graph(conn)?;
     let mut report = CheckReport { integrity: integrity_problems(conn)?, ..CheckReport::default() };
     let schema = schema_problems(conn)?;
     let mut findings = Findings::default();
-    let owned = check_ownership(conn, &mut findings)?;
+    let owned = check_ownership(conn, &graph, &mut findings)?;
     let violations: Vec<(String, Option<i64>, String)> = {
         let mut stmt = conn.prepare("SELECT \"table\", rowid, \"parent\" FROM pragma_foreign_key_check")?;
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
@@ -471,7 +498,7 @@ pub fn check_database(conn: &Connection) -> Result<CheckReport> {
             conn.query_row(&format!("SELECT count(*) FROM {}", q(&spec.name)), [], |r| r.get::<_, i64>(0))? as u64,
         ));
     }
-    report.documents_verified = verify_documents(conn, &owned, &mut findings)?;
+    report.documents_verified = verify_documents(conn, &graph, &owned, &mut findings)?;
     // Schema problems first: a planted trigger outranks any row finding.
     report.problems = schema;
     report.problems.extend(findings.problems);
@@ -572,12 +599,13 @@ impl Findings {
 }
 
 /// Walks every owned table, noting each problem; returns the tables.
-fn check_ownership(conn: &Connection, findings: &mut Findings) -> Result<Vec<TableSpec>> {
-    let mut owned = OwnedRows::new(conn)?;
+fn check_ownership(conn: &Connection, graph: &Graph, findings: &mut Findings) -> Result<Vec<TableSpec>> {
+    let mut owned = OwnedRows::new(graph);
     for t in 0..owned.tables.len() {
         let rows = check_table_rows(conn, &mut owned, t, findings)?;
         owned.owners.push(rows);
     }
+    owned.close_catalogue_refs(conn)?;
     for e in owned.missing_catalogue_rows(conn)? {
         findings.record(e);
     }
@@ -619,7 +647,7 @@ fn check_table_rows(
                     table: cols.table.clone(),
                     rowid: id,
                     column: cols.first_ref().into(),
-                    target: "clients".into(),
+                    target: owned.tables.first().map(|t| t.name.clone()).unwrap_or_default(),
                     value: 0,
                 });
             }
@@ -637,16 +665,18 @@ fn check_table_rows(
 
 /// Streams every document, owned or orphaned, through [`for_each_blob`]'s
 /// hash check; returns how many matched.
-fn verify_documents(conn: &Connection, owned: &[TableSpec], findings: &mut Findings) -> Result<u64> {
+fn verify_documents(conn: &Connection, graph: &Graph, owned: &[TableSpec], findings: &mut Findings) -> Result<u64> {
     let mut verified = 0u64;
     for spec in owned.iter().filter(|s| s.columns.iter().any(|c| c.role == ColumnRole::Blob)) {
         let ids = {
-            let mut stmt = conn.prepare(&format!("SELECT id FROM {} ORDER BY id", q(&spec.name)))?;
+            let key = q(spec.key_name());
+            let mut stmt = conn.prepare(&format!("SELECT {key} FROM {} ORDER BY {key}", q(&spec.name)))?;
             stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?
         };
         for id in ids {
             let one = Selection {
                 tables: vec![spec.clone()],
+                documents: graph.documents.clone(),
                 ids: vec![vec![id]],
                 client_uuids: Vec::new(),
                 blob_count: 0,

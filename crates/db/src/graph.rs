@@ -96,6 +96,12 @@ impl TableSpec {
     pub fn primary_key(&self) -> Option<usize> {
         self.columns.iter().position(|c| c.role == ColumnRole::PrimaryKey)
     }
+
+    /// The primary key column's name: every table the graph derives has
+    /// one (a single `INTEGER PRIMARY KEY`), whatever the host calls it.
+    pub fn key_name(&self) -> &str {
+        self.primary_key().map_or("rowid", |i| self.columns[i].name.as_str())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -198,6 +204,12 @@ pub struct Graph {
     pub identity_enforced: bool,
     /// The column shown to the user.
     pub display: String,
+    /// Whether read-only triggers in the database guard handed-over
+    /// clients (the profile's `read_only.method`); a purge then lifts them.
+    pub read_only_triggers: bool,
+    /// Whether a unique index covers it: then a client whose name is taken
+    /// on the receiving side is stored under a numbered one.
+    pub display_unique: bool,
     /// Catalogues that travel, each after the catalogues it references,
     /// ties by name.
     pub catalogues: Vec<CatalogueSpec>,
@@ -265,6 +277,41 @@ impl Graph {
         }
         h.finalize().into()
     }
+}
+
+/// The id a client of a host without UUIDs travels under: a UUID (version
+/// 8) made from the SHA-256 of its root table's name and its natural key's
+/// values, so sender and receiver compute the same id from the same row.
+///
+/// It names no one by itself, but it is a hash of the key: whoever holds
+/// a list of candidate keys (e-mail addresses) can test them. bemx keeps
+/// such ids only where it keeps UUIDs: in signed bundles and receipts and
+/// in its own private files (spec/DESIGN.md, threat model).
+pub fn derived_client_id(root: &str, key: &[Value]) -> String {
+    let mut h = Sha256::new();
+    let mut field = |tag: u8, bytes: &[u8]| {
+        h.update([tag]);
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    };
+    field(b'R', b"bemx client id 1");
+    field(b'T', root.as_bytes());
+    for v in key {
+        match v {
+            Value::Null => field(b'N', &[]),
+            Value::Integer(i) => field(b'I', &i.to_be_bytes()),
+            Value::Real(r) => field(b'F', &r.to_bits().to_be_bytes()),
+            Value::Text(t) => field(b'S', t.as_bytes()),
+            Value::Blob(b) => field(b'B', b),
+        }
+    }
+    let digest: [u8; 32] = h.finalize().into();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    // RFC 9562: version 8 (custom), variant 10.
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    uuid::Uuid::from_bytes(b).hyphenated().to_string()
 }
 
 /// A profile checked against a database: the derived graph if nothing was
@@ -345,6 +392,8 @@ fn examine(conn: &Connection, profile: &Profile, thorough: bool) -> Result<Profi
         identity: root.identity(),
         identity_enforced,
         display: root.display.clone(),
+        read_only_triggers: profile.read_only.method == crate::profile::ReadOnlyMethod::Triggers,
+        display_unique: unique_index(conn, &root.table, std::slice::from_ref(&root.display))?,
         catalogues,
         documents: profile
             .documents
@@ -516,11 +565,10 @@ impl Deriver<'_> {
             }
             let fk = raw.fks.iter().find(|fk| fk.from == c.name);
             let role = if c.pk > 0 {
-                // A catalogue's own key stays here: its rows are matched by
-                // their natural key and get this PC's ids.
-                if kind == TableKind::Catalogue {
-                    continue;
-                }
+                // For a catalogue too: the sender's key names the row that
+                // other rows of the bundle reference; the receiver matches
+                // the row by its natural key and maps the sender's key to
+                // its own.
                 ColumnRole::PrimaryKey
             } else if let Some(fk) = fk {
                 let target_key = self.schema.get(&fk.table).and_then(RawTable::integer_key).map(|k| k.name.as_str());
@@ -630,8 +678,12 @@ impl Deriver<'_> {
                 self.warn(&spec.name, fl!("db-warning-catalogue-unused"));
             }
             for k in &key {
-                if !spec.columns.iter().any(|c| &c.name == k) {
-                    self.mismatch(&spec.name, fl!("db-detail-key-column-local", column = k.as_str()));
+                match spec.columns.iter().find(|c| &c.name == k) {
+                    None => self.mismatch(&spec.name, fl!("db-detail-key-column-local", column = k.as_str())),
+                    Some(c) if c.role == ColumnRole::PrimaryKey => {
+                        self.mismatch(&spec.name, fl!("db-detail-key-is-local-id", column = k.as_str()));
+                    }
+                    Some(_) => {}
                 }
             }
             let (wrong, key_enforced) = self.unique(conn, &spec.name, &key)?;

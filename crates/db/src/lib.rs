@@ -16,13 +16,16 @@ mod suggest;
 pub use error::{DbError, Result};
 pub use extract::{
     BlobInfo, CheckReport, ExtractError, Problem, RowSink, Selection, Value, check_database, count_rows, extract,
-    for_each_blob, for_each_blob_hashed_by_caller, select_clients,
+    for_each_blob, for_each_blob_hashed_by_caller, select_clients, select_clients_in,
 };
 pub use graph::{
     CLIENTS_TABLE, CatalogueSpec, ColumnRole, ColumnSpec, Graph, ProfileCheck, TableKind, TableSpec, Warning,
-    catalogue_tables, check_profile, derive, export_tables, reference_graph, stream_tables,
+    catalogue_tables, check_profile, derive, derived_client_id, export_tables, reference_graph, stream_tables,
 };
-pub use merge::{MergeReport, Merger, PurgeReport, check_specs, existing_client_uuids, planned_bem_ids, purge_clients};
+pub use merge::{
+    MergeReport, Merger, PurgeReport, check_specs, existing_client_uuids, planned_bem_ids, purge_clients,
+    purge_clients_in,
+};
 pub use profile::Profile;
 pub use schema::{
     ClientSummary, Database, SCHEMA_VERSION, configure_connection, find_client, journal_is_hot, journal_path,

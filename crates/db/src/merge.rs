@@ -17,9 +17,10 @@ use rusqlite::{Connection, MAIN_DB, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
 use crate::error::{DbError, Result};
-use crate::extract::{Value, select_clients};
-use crate::graph::{CLIENTS_TABLE, ColumnRole, TableKind, TableSpec, q, stream_tables};
+use crate::extract::{Value, select_clients_in};
+use crate::graph::{ColumnRole, Graph, TableKind, TableSpec, derived_client_id, q, reference_graph, stream_tables};
 use crate::i18n::fl;
+use crate::profile::Identity;
 use crate::schema::PURGING_KEY;
 
 /// What a merge did.
@@ -46,14 +47,16 @@ struct Current {
 /// Inserts a stream of rows inside a caller-provided transaction.
 pub struct Merger<'t> {
     conn: &'t Connection,
+    graph: Rc<Graph>,
     // Shared so a row can hold its spec while `self` is borrowed mutably.
     specs: Rc<Vec<TableSpec>>,
+    /// Per stream table: its catalogue key's column positions (empty for
+    /// client data).
+    keys: Rc<Vec<Vec<usize>>>,
     started: Vec<bool>,
     current: Option<Current>,
-    /// Per owned table: source id -> new local id.
+    /// Per table (client data and catalogues): sender key -> local key.
     ids: HashMap<String, HashMap<i64, i64>>,
-    /// Per catalogue: code -> local id.
-    codes: HashMap<String, HashMap<String, i64>>,
     /// Blobs announced by rows and not yet written: (table, column, source id) -> len.
     pending_blobs: BTreeMap<(String, String, i64), u64>,
     report: MergeReport,
@@ -123,8 +126,11 @@ pub fn planned_bem_ids(conn: &Connection, incoming: &[String]) -> Result<Vec<Opt
     Ok(out)
 }
 
-fn free_bem_id(conn: &Connection, wanted: &str) -> Result<String> {
-    let mut stmt = conn.prepare_cached("SELECT 1 FROM clients WHERE bem_id = ?1")?;
+/// `wanted`, or the first of `wanted (2)`, `wanted (3)`, … not yet in the
+/// root's display column.
+fn free_display_name(conn: &Connection, graph: &Graph, wanted: &str) -> Result<String> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT 1 FROM {} WHERE {} = ?1", q(&graph.root), q(&graph.display)))?;
     if !stmt.exists([wanted])? {
         return Ok(wanted.to_owned());
     }
@@ -138,28 +144,65 @@ fn free_bem_id(conn: &Connection, wanted: &str) -> Result<String> {
     }
 }
 
+/// Whether a client with these identity values exists here.
+fn client_exists(conn: &Connection, graph: &Graph, columns: &[String], values: &[Value]) -> Result<bool> {
+    let cond: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{} = ?{}", q(c), i + 1)).collect();
+    let mut stmt = conn.prepare_cached(&format!("SELECT 1 FROM {} WHERE {}", q(&graph.root), cond.join(" AND ")))?;
+    Ok(stmt.exists(rusqlite::params_from_iter(values.iter()))?)
+}
+
+/// A catalogue key as the report shows it: its values, references to
+/// other catalogues left out (they are local ids).
+fn key_text(spec: &TableSpec, key: &[usize], values: &[Value]) -> String {
+    key.iter()
+        .filter(|&&i| !matches!(spec.columns[i].role, ColumnRole::CatalogueRef { .. }))
+        .map(|&i| match &values[i] {
+            Value::Text(t) => t.clone(),
+            Value::Integer(n) => n.to_string(),
+            Value::Real(x) => x.to_string(),
+            Value::Null => String::new(),
+            Value::Blob(b) => hex::encode(b),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl<'t> Merger<'t> {
-    /// Starts a merge; the local schema decides column roles.
+    /// Starts a merge into bemx's own schema, through its built-in profile.
     pub fn new(tx: &'t Transaction<'_>) -> Result<Self> {
+        Self::with_graph(tx, reference_graph(tx)?)
+    }
+
+    /// Starts a merge; the graph a profile derived from the local database
+    /// decides the column roles and how catalogue rows are matched.
+    pub fn with_graph(tx: &'t Transaction<'_>, graph: Graph) -> Result<Self> {
         let conn: &'t Connection = tx;
         // Room for a document's pages while it is written (documents are
         // mostly under 2 MB); the default 2 MB cache spilled them to disk.
         conn.pragma_update(None, "cache_size", -16_384)?;
-        let specs = stream_tables(conn)?;
+        let specs = graph.stream_tables();
+        let keys = specs
+            .iter()
+            .map(|s| {
+                let key = graph.catalogues.iter().find(|c| c.spec.name == s.name).map(|c| c.key.as_slice());
+                key.unwrap_or_default().iter().filter_map(|k| s.columns.iter().position(|c| &c.name == k)).collect()
+            })
+            .collect();
         Ok(Merger {
             conn,
+            graph: Rc::new(graph),
             started: vec![false; specs.len()],
             specs: Rc::new(specs),
+            keys: Rc::new(keys),
             current: None,
             ids: HashMap::new(),
-            codes: HashMap::new(),
             pending_blobs: BTreeMap::new(),
             report: MergeReport::default(),
         })
     }
 
-    /// Starts a table. `columns` must equal the local columns in order
-    /// (for catalogues: all columns but `id`). Each table at most once.
+    /// Starts a table. `columns` must equal the local columns in order.
+    /// Each table at most once.
     pub fn begin_table<S: AsRef<str>>(&mut self, name: &str, columns: &[S]) -> Result<()> {
         if let Some(c) = &self.current {
             return Err(DbError::MergeProtocol {
@@ -189,52 +232,19 @@ impl<'t> Merger<'t> {
             return Err(DbError::MergeProtocol { detail: fl!("db-detail-table-twice", table = name) });
         }
         self.started[i] = true;
-        let insert_sql = match spec.kind {
-            TableKind::Catalogue => {
-                let cols: Vec<String> = spec.columns.iter().map(|c| q(&c.name)).collect();
-                let marks: Vec<String> = (1..=cols.len()).map(|k| format!("?{k}")).collect();
-                format!("INSERT INTO {} ({}) VALUES ({})", q(name), cols.join(", "), marks.join(", "))
-            }
-            TableKind::Owned => {
-                let cols: Vec<String> =
-                    spec.columns.iter().filter(|c| c.role != ColumnRole::PrimaryKey).map(|c| q(&c.name)).collect();
-                let marks: Vec<String> = (1..=cols.len()).map(|k| format!("?{k}")).collect();
-                self.ids.entry(name.to_owned()).or_default();
-                format!("INSERT INTO {} ({}) VALUES ({})", q(name), cols.join(", "), marks.join(", "))
-            }
-        };
+        // Every row gets a new local key: the sender's is only remembered.
+        let cols: Vec<String> =
+            spec.columns.iter().filter(|c| c.role != ColumnRole::PrimaryKey).map(|c| q(&c.name)).collect();
+        let marks: Vec<String> = (1..=cols.len()).map(|k| format!("?{k}")).collect();
+        let insert_sql = format!("INSERT INTO {} ({}) VALUES ({})", q(name), cols.join(", "), marks.join(", "));
+        self.ids.entry(name.to_owned()).or_default();
         self.current = Some(Current { spec_index: i, insert_sql: insert_sql.into() });
         Ok(())
     }
 
-    fn catalogue_id(&mut self, table: &str, code: &str, label: Option<&str>, system: Option<&Value>) -> Result<i64> {
-        if let Some(id) = self.codes.get(table).and_then(|m| m.get(code)) {
-            return Ok(*id);
-        }
-        let found: Option<i64> = self
-            .conn
-            .prepare_cached(&format!("SELECT id FROM {} WHERE code = ?1", q(table)))?
-            .query_row([code], |r| r.get(0))
-            .optional()?;
-        let id = match found {
-            Some(id) => id,
-            None => {
-                let sys = match system {
-                    Some(Value::Integer(s)) => *s,
-                    _ => 0,
-                };
-                self.conn
-                    .prepare_cached(&format!("INSERT INTO {} (code, label, system) VALUES (?1, ?2, ?3)", q(table)))?
-                    .execute(rusqlite::params![code, label.unwrap_or(code), sys])?;
-                self.report.catalogue_codes_added.push((table.to_owned(), code.to_owned()));
-                self.conn.last_insert_rowid()
-            }
-        };
-        self.codes.entry(table.to_owned()).or_default().insert(code.to_owned(), id);
-        Ok(id)
-    }
-
-    /// Inserts one row of the current table (values encoded as extracted).
+    /// Inserts one row of the current table (values encoded as extracted),
+    /// or for a catalogue, finds the local row with the same key and
+    /// inserts the row only where there is none.
     pub fn row(&mut self, values: &[Value]) -> Result<()> {
         let Some(cur) = self.current.as_ref() else {
             return Err(DbError::MergeProtocol { detail: fl!("db-detail-row-outside-table") });
@@ -258,25 +268,9 @@ impl<'t> Merger<'t> {
             detail,
         };
 
-        if spec.kind == TableKind::Catalogue {
-            let pos = |n: &str| spec.columns.iter().position(|c| c.name == n);
-            let Some(Value::Text(code)) = pos("code").map(|p| &values[p]) else {
-                return Err(unexpected("code", fl!("db-detail-code-not-text")));
-            };
-            let label = match pos("label").map(|p| &values[p]) {
-                Some(Value::Text(l)) => Some(l.as_str()),
-                _ => None,
-            };
-            let system = pos("system").map(|p| &values[p]);
-            let code = code.clone();
-            self.catalogue_id(&spec.name, &code, label, system)?;
-            return Ok(());
-        }
-
         let mut params: Vec<ToSqlOutput<'_>> = Vec::with_capacity(values.len());
         let mut source_id = None;
         let mut blobs: Vec<(String, u64)> = Vec::new();
-        let mut new_uuid = None;
         for (c, v) in spec.columns.iter().zip(values) {
             if c.not_null && *v == Value::Null {
                 return Err(unexpected(&c.name, fl!("db-detail-null")));
@@ -289,20 +283,19 @@ impl<'t> Merger<'t> {
                 (ColumnRole::OwnedRef { .. } | ColumnRole::CatalogueRef { .. } | ColumnRole::Blob, Value::Null) => {
                     params.push(ToSqlOutput::Owned(Value::Null));
                 }
-                (ColumnRole::OwnedRef { table }, Value::Integer(src)) => {
-                    let Some(new) = self.ids.get(table).and_then(|m| m.get(src)) else {
+                (
+                    ColumnRole::OwnedRef { table: target } | ColumnRole::CatalogueRef { table: target },
+                    Value::Integer(src),
+                ) => {
+                    let Some(new) = self.ids.get(target).and_then(|m| m.get(src)) else {
                         return Err(DbError::UnresolvedReference {
                             table: spec.name.clone(),
                             column: c.name.clone(),
-                            target: table.clone(),
+                            target: target.clone(),
                             source_id: *src,
                         });
                     };
                     params.push(ToSqlOutput::Owned(Value::Integer(*new)));
-                }
-                (ColumnRole::CatalogueRef { table }, Value::Text(code)) => {
-                    let id = self.catalogue_id(table, code, None, None)?;
-                    params.push(ToSqlOutput::Owned(Value::Integer(id)));
                 }
                 (ColumnRole::Blob, Value::Integer(len)) => {
                     // SQLite's default maximum blob size is 1 GB.
@@ -317,28 +310,17 @@ impl<'t> Merger<'t> {
                     // and back before its bytes come.
                     params.push(ToSqlOutput::ZeroBlob(0));
                 }
-                (ColumnRole::OwnedRef { .. }, _) => {
+                (ColumnRole::OwnedRef { .. } | ColumnRole::CatalogueRef { .. }, _) => {
                     return Err(unexpected(&c.name, fl!("db-detail-reference-integer")));
-                }
-                (ColumnRole::CatalogueRef { .. }, _) => {
-                    return Err(unexpected(&c.name, fl!("db-detail-catalogue-reference-text")));
                 }
                 (ColumnRole::Blob, _) => {
                     return Err(unexpected(&c.name, fl!("db-detail-document-by-length")));
                 }
-                (ColumnRole::Value, v) => {
-                    if spec.name == CLIENTS_TABLE
-                        && c.name == "uuid"
-                        && let Value::Text(u) = v
-                    {
-                        new_uuid = Some(u.clone());
-                    }
-                    params.push(ToSqlOutput::Owned(v.clone()));
-                }
+                (ColumnRole::Value, v) => params.push(ToSqlOutput::Owned(v.clone())),
             }
         }
         let Some(source_id) = source_id else {
-            return Err(unexpected("id", fl!("db-detail-no-primary-key")));
+            return Err(unexpected(spec.key_name(), fl!("db-detail-no-primary-key")));
         };
         if self.ids.get(&spec.name).is_some_and(|m| m.contains_key(&source_id)) {
             return Err(DbError::MergeProtocol {
@@ -349,24 +331,83 @@ impl<'t> Merger<'t> {
                 ),
             });
         }
-
-        if spec.name == CLIENTS_TABLE {
-            let uuid = new_uuid.ok_or_else(|| unexpected("uuid", fl!("db-detail-client-without-uuid")))?;
-            if !existing_client_uuids(self.conn, std::slice::from_ref(&uuid))?.is_empty() {
-                return Err(DbError::DuplicateClient { uuid });
+        // The values as they will be stored, in column order without the key.
+        let stored = |params: &[ToSqlOutput<'_>], column: usize| -> Value {
+            let at = column - usize::from(spec.primary_key().is_some_and(|pk| pk < column));
+            match params.get(at) {
+                Some(ToSqlOutput::Owned(v)) => v.clone(),
+                _ => Value::Null,
             }
-            let bem_pos =
-                spec.columns.iter().filter(|c| c.role != ColumnRole::PrimaryKey).position(|c| c.name == "bem_id");
-            if let Some(p) = bem_pos
-                && let ToSqlOutput::Owned(Value::Text(b)) = &params[p]
+        };
+
+        if spec.kind == TableKind::Catalogue {
+            let keys = Rc::clone(&self.keys);
+            let key = &keys[i];
+            let key_values: Vec<Value> = key.iter().map(|&k| stored(&params, k)).collect();
+            if let Some(k) = key.iter().zip(&key_values).find(|(_, v)| **v == Value::Null).map(|(k, _)| *k) {
+                return Err(unexpected(&spec.columns[k].name, fl!("db-detail-catalogue-key-null")));
+            }
+            let cond: Vec<String> =
+                key.iter().enumerate().map(|(n, &k)| format!("{} = ?{}", q(&spec.columns[k].name), n + 1)).collect();
+            let found: Option<i64> = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT {} FROM {} WHERE {}",
+                    q(spec.key_name()),
+                    q(&spec.name),
+                    cond.join(" AND ")
+                ))?
+                .query_row(rusqlite::params_from_iter(key_values.iter()), |r| r.get(0))
+                .optional()?;
+            // A row known here keeps its local values (users rename labels).
+            let id = match found {
+                Some(id) => id,
+                None => {
+                    self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params.iter()))?;
+                    self.report.catalogue_codes_added.push((spec.name.clone(), key_text(spec, key, values)));
+                    self.conn.last_insert_rowid()
+                }
+            };
+            if let Some(m) = self.ids.get_mut(&spec.name) {
+                m.insert(source_id, id);
+            }
+            return Ok(());
+        }
+
+        let graph = Rc::clone(&self.graph);
+        if spec.name == graph.root {
+            let (columns, uuid) = match &graph.identity {
+                Identity::Uuid(c) => (vec![c.clone()], true),
+                Identity::NaturalKey(k) => (k.clone(), false),
+            };
+            let positions: Vec<usize> =
+                columns.iter().filter_map(|k| spec.columns.iter().position(|c| &c.name == k)).collect();
+            let identity: Vec<Value> = positions.iter().map(|&p| stored(&params, p)).collect();
+            let id = match (uuid, identity.first()) {
+                (true, Some(Value::Text(u))) => u.clone(),
+                (true, _) => {
+                    return Err(unexpected(&columns[0], fl!("db-detail-client-without-uuid")));
+                }
+                (false, _) => derived_client_id(&graph.root, &identity),
+            };
+            if identity.len() != columns.len() || identity.contains(&Value::Null) {
+                return Err(unexpected(&columns[0], fl!("db-detail-client-without-uuid")));
+            }
+            if client_exists(self.conn, &graph, &columns, &identity)? {
+                return Err(DbError::DuplicateClient { uuid: id });
+            }
+            if graph.display_unique
+                && let Some(p) = spec.columns.iter().position(|c| c.name == graph.display)
+                && let Value::Text(b) = stored(&params, p)
             {
-                let free = free_bem_id(self.conn, b)?;
-                if free != *b {
+                let free = free_display_name(self.conn, &graph, &b)?;
+                if free != b {
                     self.report.renamed.push((b.clone(), free.clone()));
-                    params[p] = ToSqlOutput::Owned(Value::Text(free));
+                    let at = p - usize::from(spec.primary_key().is_some_and(|pk| pk < p));
+                    params[at] = ToSqlOutput::Owned(Value::Text(free));
                 }
             }
-            self.report.client_uuids.push(uuid);
+            self.report.client_uuids.push(id);
         }
 
         self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params.iter()))?;
@@ -454,7 +495,8 @@ impl<'t> Merger<'t> {
             self.ids.get(table).and_then(|m| m.get(&source_rowid)).copied().ok_or_else(|| DbError::MergeProtocol {
                 detail: fl!("db-detail-source-row-unknown", table = table, source_rowid = source_rowid.to_string()),
             })?;
-        let reserve = format!("UPDATE {} SET {} = zeroblob(?2) WHERE id = ?1", q(table), q(column));
+        let key = self.specs.iter().find(|s| s.name == table).map_or("rowid", TableSpec::key_name);
+        let reserve = format!("UPDATE {} SET {} = zeroblob(?2) WHERE {} = ?1", q(table), q(column), q(key));
         self.conn.prepare_cached(&reserve)?.execute(rusqlite::params![new_id, announced as i64])?;
         let mut blob = self.conn.blob_open(MAIN_DB, table, column, new_id, false)?;
         let mut hasher = Sha256::new();
@@ -480,11 +522,13 @@ impl<'t> Merger<'t> {
         }
         drop(blob);
         let digest: [u8; 32] = known.unwrap_or_else(|| hasher.finalize().into());
-        let spec = self.specs.iter().find(|s| s.name == table);
-        if spec.is_some_and(|s| s.columns.iter().any(|c| c.name == "sha256")) {
-            let stored: Option<String> =
-                self.conn
-                    .query_row(&format!("SELECT \"sha256\" FROM {} WHERE id = ?1", q(table)), [new_id], |r| r.get(0))?;
+        let hash_column = self.graph.documents.iter().find(|(t, c, _)| t == table && c == column);
+        if let Some((_, _, Some(hash_column))) = hash_column {
+            let stored: Option<String> = self.conn.query_row(
+                &format!("SELECT {} FROM {} WHERE {} = ?1", q(hash_column), q(table), q(key)),
+                [new_id],
+                |r| r.get(0),
+            )?;
             if stored.is_some_and(|s| !s.eq_ignore_ascii_case(&hex::encode(digest))) {
                 return Err(DbError::DocumentMismatch {
                     table: table.into(),
@@ -536,37 +580,39 @@ pub struct PurgeReport {
 /// crash rolls it back with everything else) and the read-only trigger
 /// lets deletes through while it is set.
 pub fn purge_clients(tx: &Transaction<'_>, client_uuids: &[String]) -> Result<PurgeReport> {
+    purge_clients_in(tx, &reference_graph(tx)?, client_uuids)
+}
+
+/// [`purge_clients`] over the graph a profile derived. Rows are deleted
+/// one by one, children before parents, so the purge needs no `ON DELETE
+/// CASCADE` in the host's schema, and every row is checked gone afterwards.
+pub fn purge_clients_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[String]) -> Result<PurgeReport> {
     let mut report = PurgeReport::default();
-    let mut ids = Vec::new();
-    {
-        let mut stmt = tx.prepare_cached("SELECT id FROM clients WHERE uuid = ?1")?;
-        for u in client_uuids {
-            match stmt.query_row([u], |r| r.get::<_, i64>(0)).optional()? {
-                Some(id) => ids.push(id),
-                None => report.not_found.push(u.clone()),
-            }
-        }
+    let ids = root_rows_of(tx, graph, client_uuids, &mut report.not_found)?;
+    let selection = select_clients_in(tx, graph, &ids)?;
+    if graph.read_only_triggers {
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, '1')
+             ON CONFLICT(key) DO UPDATE SET value = '1'",
+            [PURGING_KEY],
+        )?;
     }
-    let selection = select_clients(tx, &ids)?;
-    tx.execute(
-        "INSERT INTO meta (key, value) VALUES (?1, '1')
-         ON CONFLICT(key) DO UPDATE SET value = '1'",
-        [PURGING_KEY],
-    )?;
-    {
-        let mut del = tx.prepare_cached("DELETE FROM clients WHERE id = ?1")?;
-        for id in &ids {
+    for spec in selection.tables().iter().rev().filter(|t| t.kind == TableKind::Owned) {
+        let mut del = tx.prepare(&format!("DELETE FROM {} WHERE {} = ?1", q(&spec.name), q(spec.key_name())))?;
+        for id in selection.row_ids(&spec.name).unwrap_or_default() {
             del.execute([id])?;
         }
     }
-    tx.execute("DELETE FROM meta WHERE key = ?1", [PURGING_KEY])?;
+    if graph.read_only_triggers {
+        tx.execute("DELETE FROM meta WHERE key = ?1", [PURGING_KEY])?;
+    }
 
     for spec in selection.tables() {
         if spec.kind != TableKind::Owned {
             continue;
         }
         let rows = selection.row_ids(&spec.name).unwrap_or_default();
-        let mut stmt = tx.prepare(&format!("SELECT 1 FROM {} WHERE id = ?1", q(&spec.name)))?;
+        let mut stmt = tx.prepare(&format!("SELECT 1 FROM {} WHERE {} = ?1", q(&spec.name), q(spec.key_name())))?;
         let mut remaining = 0u64;
         for id in rows {
             if stmt.exists([id])? {
@@ -578,9 +624,50 @@ pub fn purge_clients(tx: &Transaction<'_>, client_uuids: &[String]) -> Result<Pu
         }
         report.rows_per_table.insert(spec.name.clone(), rows.len() as u64);
     }
-    let left = existing_client_uuids(tx, client_uuids)?;
-    if !left.is_empty() {
-        return Err(DbError::PurgeIncomplete { table: CLIENTS_TABLE.into(), remaining: left.len() as u64 });
-    }
     Ok(report)
+}
+
+/// The root rows of the clients with these ids, in the order given; ids
+/// not found go to `not_found`. A derived id is found by computing every
+/// client's: a purge is rare and reads the root table once.
+fn root_rows_of(
+    conn: &Connection,
+    graph: &Graph,
+    client_ids: &[String],
+    not_found: &mut Vec<String>,
+) -> Result<Vec<i64>> {
+    let key = graph.owned.first().map_or("rowid", TableSpec::key_name);
+    let mut found: HashMap<String, i64> = HashMap::new();
+    match &graph.identity {
+        Identity::Uuid(c) => {
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {} FROM {} WHERE {} = ?1", q(key), q(&graph.root), q(c)))?;
+            for u in client_ids {
+                if let Some(id) = stmt.query_row([u], |r| r.get::<_, i64>(0)).optional()? {
+                    found.insert(u.clone(), id);
+                }
+            }
+        }
+        Identity::NaturalKey(k) => {
+            let wanted: std::collections::HashSet<&str> = client_ids.iter().map(String::as_str).collect();
+            let cols: Vec<String> = k.iter().map(|c| q(c)).collect();
+            let mut stmt = conn.prepare(&format!("SELECT {}, {} FROM {}", q(key), cols.join(", "), q(&graph.root)))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let values: Vec<Value> = (1..=k.len()).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+                let id = derived_client_id(&graph.root, &values);
+                if wanted.contains(id.as_str()) {
+                    found.insert(id, r.get(0)?);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for u in client_ids {
+        match found.get(u) {
+            Some(&id) => out.push(id),
+            None => not_found.push(u.clone()),
+        }
+    }
+    Ok(out)
 }

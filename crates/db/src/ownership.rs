@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::{DbError, Result};
 use crate::extract::Value;
-use crate::graph::{ColumnRole, TableSpec, q, reference_graph};
+use crate::graph::{ColumnRole, Graph, TableSpec, q};
 use crate::i18n::fl;
 
 /// Per catalogue: referenced id -> the first row referencing it (table,
@@ -32,11 +32,10 @@ pub(crate) struct OwnedRows {
 }
 
 impl OwnedRows {
-    pub(crate) fn new(conn: &Connection) -> Result<Self> {
-        let graph = reference_graph(conn)?;
-        let catalogues = graph.catalogues.into_iter().map(|c| c.spec).collect();
-        let tables = graph.owned;
-        Ok(OwnedRows { owners: Vec::with_capacity(tables.len()), tables, catalogues, cat_refs: CatalogueRefs::new() })
+    pub(crate) fn new(graph: &Graph) -> Self {
+        let catalogues = graph.catalogues.iter().map(|c| c.spec.clone()).collect();
+        let tables = graph.owned.clone();
+        OwnedRows { owners: Vec::with_capacity(tables.len()), tables, catalogues, cat_refs: CatalogueRefs::new() }
     }
 
     /// Where table `t` keeps its references. Walk the tables in order:
@@ -86,7 +85,7 @@ impl OwnedRows {
         let column = cols.refs[u.column].0.clone();
         let target = self.tables[u.parent].name.clone();
         let value = u.value;
-        Ok(if row_exists(conn, &target, value)? {
+        Ok(if row_exists(conn, &self.tables[u.parent], value)? {
             DbError::CrossClientReference { table, rowid: id, column, target, value }
         } else {
             DbError::DanglingReference { table, rowid: id, column, target, value }
@@ -107,13 +106,59 @@ impl OwnedRows {
         Ok(())
     }
 
+    /// Adds the catalogue rows that referenced catalogue rows reference in
+    /// turn (an album's artist), so that every row a carried row needs is
+    /// carried. The catalogues come in stream order, each after those it
+    /// references: walked backwards, each is complete when it is read.
+    pub(crate) fn close_catalogue_refs(&mut self, conn: &Connection) -> Result<()> {
+        for spec in self.catalogues.iter().rev() {
+            let refs: Vec<(usize, &str)> = spec
+                .columns
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| match &c.role {
+                    ColumnRole::CatalogueRef { table } => Some((i, table.as_str())),
+                    _ => None,
+                })
+                .collect();
+            let Some(ids) = self.cat_refs.get(&spec.name) else { continue };
+            if refs.is_empty() {
+                continue;
+            }
+            let ids: Vec<i64> = ids.keys().copied().collect();
+            let cols: Vec<String> = refs.iter().map(|(i, _)| q(&spec.columns[*i].name)).collect();
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {} FROM {} WHERE {} = ?1",
+                cols.join(", "),
+                q(&spec.name),
+                q(spec.key_name())
+            ))?;
+            for id in ids {
+                let mut rows = stmt.query([id])?;
+                // A missing row is reported by missing_catalogue_rows.
+                let Some(r) = rows.next()? else { continue };
+                for (k, (i, target)) in refs.iter().enumerate() {
+                    if let Value::Integer(v) = r.get::<_, Value>(k)? {
+                        self.cat_refs
+                            .entry((*target).to_owned())
+                            .or_default()
+                            .entry(v)
+                            .or_insert_with(|| (spec.name.clone(), id, spec.columns[*i].name.clone()));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A dangling-reference problem for each referenced catalogue row that
     /// does not exist.
     pub(crate) fn missing_catalogue_rows(&self, conn: &Connection) -> Result<Vec<DbError>> {
         let mut problems = Vec::new();
         for (cat, ids) in &self.cat_refs {
+            let Some(spec) = self.catalogues.iter().find(|c| &c.name == cat) else { continue };
             for (id, (table, rowid, column)) in ids {
-                if !row_exists(conn, cat, *id)? {
+                if !row_exists(conn, spec, *id)? {
                     problems.push(DbError::DanglingReference {
                         table: table.clone(),
                         rowid: *rowid,
@@ -133,6 +178,8 @@ impl OwnedRows {
 #[derive(Debug)]
 pub(crate) struct ScanColumns {
     pub(crate) table: String,
+    /// The table's primary key column.
+    key: String,
     /// Owned-reference columns and the index of the parent table.
     refs: Vec<(String, usize)>,
     /// Catalogue-reference columns and their catalogue table.
@@ -168,7 +215,7 @@ impl ScanColumns {
         let blobs: Vec<String> =
             spec.columns.iter().filter(|c| c.role == ColumnRole::Blob).map(|c| c.name.clone()).collect();
         let has_size = blobs.len() == 1 && spec.columns.iter().any(|c| c.name == "size");
-        ScanColumns { table: spec.name.clone(), refs, cats, blobs, has_size }
+        ScanColumns { table: spec.name.clone(), key: spec.key_name().to_owned(), refs, cats, blobs, has_size }
     }
 
     /// The root table (clients) references no owned table.
@@ -178,13 +225,13 @@ impl ScanColumns {
 
     /// Name of the first owned-reference column, for a row that reaches no client.
     pub(crate) fn first_ref(&self) -> &str {
-        self.refs.first().map_or("id", |r| r.0.as_str())
+        self.refs.first().map_or(self.key.as_str(), |r| r.0.as_str())
     }
 
-    /// `id`, the references, the catalogue references, type and length of
+    /// The key, the references, the catalogue references, type and length of
     /// each blob, and `size`; every row by ascending id.
     pub(crate) fn sql(&self) -> String {
-        let mut cols = vec!["id".to_owned()];
+        let mut cols = vec![q(&self.key)];
         cols.extend(self.refs.iter().map(|(c, _)| q(c)));
         cols.extend(self.cats.iter().map(|(c, _)| q(c)));
         for b in &self.blobs {
@@ -193,7 +240,7 @@ impl ScanColumns {
         if self.has_size {
             cols.push("\"size\"".into());
         }
-        format!("SELECT {} FROM {} ORDER BY id", cols.join(", "), q(&self.table))
+        format!("SELECT {} FROM {} ORDER BY {}", cols.join(", "), q(&self.table), q(&self.key))
     }
 
     fn ref_pos(&self, i: usize) -> usize {
@@ -277,9 +324,9 @@ pub(crate) fn check_blobs(cols: &ScanColumns, r: &Row<'_>, id: i64) -> Result<Bl
     Ok(found)
 }
 
-pub(crate) fn row_exists(conn: &Connection, table: &str, id: i64) -> Result<bool> {
+pub(crate) fn row_exists(conn: &Connection, table: &TableSpec, id: i64) -> Result<bool> {
     Ok(conn
-        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", q(table)))?
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE {} = ?1", q(&table.name), q(table.key_name())))?
         .query_row([id], |_| Ok(()))
         .optional()?
         .is_some())

@@ -132,9 +132,10 @@ fn a_schema_written_elsewhere_is_derived_through_its_profile() {
     assert_eq!(role(&g, "InvoiceLine", "TrackId"), &ColumnRole::CatalogueRef { table: "Track".into() });
     assert_eq!(role(&g, "Track", "AlbumId"), &ColumnRole::CatalogueRef { table: "Album".into() });
     assert_eq!(role(&g, "Album", "ArtistId"), &ColumnRole::CatalogueRef { table: "Artist".into() });
-    // A catalogue's own key stays here; so does the column the profile keeps local.
+    // A catalogue's own key travels as the sender's, to be mapped; the
+    // column the profile keeps local does not travel.
     let employee = &g.catalogues.iter().find(|c| c.spec.name == "Employee").unwrap().spec;
-    assert!(!employee.column_names().contains(&"EmployeeId"));
+    assert_eq!(role(&g, "Employee", "EmployeeId"), &ColumnRole::PrimaryKey);
     assert!(!employee.column_names().contains(&"ReportsTo"));
     assert_eq!(g.local_columns, ["Employee.ReportsTo"]);
     assert_eq!(g.catalogues.iter().find(|c| c.spec.name == "Album").unwrap().key, ["ArtistId", "Title"]);

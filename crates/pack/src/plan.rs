@@ -132,14 +132,15 @@ impl RowSink for Planner<'_> {
 /// planned hash; the write pass re-hashes the bytes and must agree.
 fn plan_blobs(conn: &Connection, selection: &Selection, entries: &mut Vec<PlannedEntry>) -> Result<(), PackError> {
     for spec in selection.tables().iter().filter(|t| t.kind == TableKind::Owned) {
-        let has_hash = spec.columns.iter().any(|c| c.name == "sha256");
         let ids = selection.row_ids(&spec.name).unwrap_or_default();
         for col in spec.columns.iter().filter(|c| c.role == ColumnRole::Blob) {
+            let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
             let sql = format!(
-                "SELECT length(\"{c}\"), {h} FROM \"{t}\" WHERE id = ?1",
-                c = col.name,
-                h = if has_hash { "\"sha256\"" } else { "NULL" },
-                t = spec.name
+                "SELECT length({c}), {h} FROM {t} WHERE {k} = ?1",
+                c = quote(&col.name),
+                h = selection.hash_column(&spec.name, &col.name).map_or_else(|| "NULL".to_owned(), quote),
+                t = quote(&spec.name),
+                k = quote(spec.key_name())
             );
             let mut stmt = conn.prepare(&sql)?;
             for &id in ids {

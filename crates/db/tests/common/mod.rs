@@ -6,10 +6,11 @@ use std::io::Read;
 use std::path::Path;
 
 use bemx_db::{
-    ColumnRole, Database, MergeReport, Merger, RowSink, Selection, TableKind, TableSpec, Value, extract, for_each_blob,
-    select_clients,
+    ColumnRole, Database, Graph, MergeReport, Merger, Profile, RowSink, Selection, TableKind, TableSpec, Value,
+    extract, for_each_blob, select_clients_in,
 };
 use bemx_demo::{SeedOptions, seed_with};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 pub fn small_opts(clients: u32, seed: u64) -> SeedOptions {
@@ -58,11 +59,16 @@ pub struct Extracted {
 }
 
 pub fn extract_all(db: &Database, ids: &[i64]) -> Extracted {
-    let selection = select_clients(db.conn(), ids).unwrap();
+    extract_in(db.conn(), &bemx_db::reference_graph(db.conn()).unwrap(), ids)
+}
+
+/// Extracts the clients with root rows `ids` through `graph`, into memory.
+pub fn extract_in(conn: &Connection, graph: &Graph, ids: &[i64]) -> Extracted {
+    let selection = select_clients_in(conn, graph, ids).unwrap();
     let mut rows = Collect::default();
-    extract(db.conn(), &selection, &mut rows).unwrap();
+    extract(conn, &selection, &mut rows).unwrap();
     let mut blobs = Vec::new();
-    for_each_blob(db.conn(), &selection, |info, r: &mut dyn Read| {
+    for_each_blob(conn, &selection, |info, r: &mut dyn Read| {
         let mut v = Vec::new();
         r.read_to_end(&mut v).unwrap();
         assert_eq!(v.len() as u64, info.len);
@@ -74,9 +80,15 @@ pub fn extract_all(db: &Database, ids: &[i64]) -> Extracted {
 }
 
 pub fn merge(dst: &mut Database, ex: &Extracted) -> bemx_db::Result<MergeReport> {
-    let tx = dst.conn_mut().transaction()?;
+    let graph = bemx_db::reference_graph(dst.conn())?;
+    merge_in(dst.conn_mut(), graph, ex)
+}
+
+/// Merges what [`extract_in`] read into `dst` through `graph`, in one transaction.
+pub fn merge_in(dst: &mut Connection, graph: Graph, ex: &Extracted) -> bemx_db::Result<MergeReport> {
+    let tx = dst.transaction()?;
     let report = {
-        let mut m = Merger::new(&tx)?;
+        let mut m = Merger::with_graph(&tx, graph)?;
         for (spec, rows) in &ex.rows.tables {
             m.begin_table(&spec.name, &spec.column_names())?;
             for r in rows {
@@ -94,17 +106,50 @@ pub fn merge(dst: &mut Database, ex: &Extracted) -> bemx_db::Result<MergeReport>
     Ok(report)
 }
 
+pub fn normalise(ex: &Extracted, bem_rename: &HashMap<String, String>) -> Vec<(String, Vec<Vec<String>>)> {
+    normalise_in(&Profile::reference().clone(), ex, bem_rename)
+}
+
 /// Rows with local ids replaced by their position in the stream, so two
 /// databases can be compared; the blobs by hash in stream order.
-pub fn normalise(ex: &Extracted, bem_rename: &HashMap<String, String>) -> Vec<(String, Vec<Vec<String>>)> {
+/// Catalogue rows are named by their natural key (references to other
+/// catalogues by theirs), client rows by their position in the stream.
+pub fn normalise_in(
+    profile: &Profile,
+    ex: &Extracted,
+    display_rename: &HashMap<String, String>,
+) -> Vec<(String, Vec<Vec<String>>)> {
     let mut ordinal: HashMap<String, HashMap<i64, usize>> = HashMap::new();
+    // Per catalogue: the sender's key of each row -> its code.
+    let mut codes: HashMap<String, HashMap<i64, String>> = HashMap::new();
     let mut out = Vec::new();
     for (spec, rows) in &ex.rows.tables {
         if spec.kind == TableKind::Catalogue {
-            // Labels are local; only codes must agree.
-            let mut codes: Vec<Vec<String>> = rows.iter().map(|r| vec![format!("{:?}", r[0])]).collect();
-            codes.sort();
-            out.push((spec.name.clone(), codes));
+            // Labels and ids are local; only keys must agree.
+            let pk = spec.primary_key().unwrap();
+            let key: Vec<usize> = profile
+                .catalogue(&spec.name)
+                .unwrap()
+                .key
+                .iter()
+                .map(|k| spec.columns.iter().position(|c| &c.name == k).unwrap())
+                .collect();
+            let mut mine = HashMap::new();
+            for r in rows {
+                let Value::Integer(id) = &r[pk] else { panic!("{r:?}") };
+                let parts: Vec<String> = key
+                    .iter()
+                    .map(|&k| match (&spec.columns[k].role, &r[k]) {
+                        (ColumnRole::CatalogueRef { table }, Value::Integer(v)) => format!("({})", codes[table][v]),
+                        (_, v) => format!("{v:?}"),
+                    })
+                    .collect();
+                mine.insert(*id, parts.join(" "));
+            }
+            let mut list: Vec<Vec<String>> = mine.values().map(|c| vec![c.clone()]).collect();
+            list.sort();
+            codes.insert(spec.name.clone(), mine);
+            out.push((spec.name.clone(), list));
             continue;
         }
         let mut norm_rows = Vec::new();
@@ -120,8 +165,11 @@ pub fn normalise(ex: &Extracted, bem_rename: &HashMap<String, String>) -> Vec<(S
                     (ColumnRole::OwnedRef { table }, Value::Integer(id)) => {
                         format!("{table}#{}", ordinal[table][id])
                     }
-                    (_, Value::Text(t)) if spec.name == "clients" && c.name == "bem_id" => {
-                        bem_rename.get(t).cloned().unwrap_or_else(|| t.clone())
+                    (ColumnRole::CatalogueRef { table }, Value::Integer(id)) => {
+                        format!("{table}:{}", codes[table][id])
+                    }
+                    (_, Value::Text(t)) if spec.name == profile.root.table && c.name == profile.root.display => {
+                        display_rename.get(t).cloned().unwrap_or_else(|| t.clone())
                     }
                     (_, v) => format!("{v:?}"),
                 });

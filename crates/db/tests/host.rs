@@ -1,0 +1,195 @@
+//! Clients handed over between two copies of a schema written elsewhere
+//! (Chinook: integer keys named <Table>Id, no UUIDs, no ON DELETE CASCADE,
+//! catalogues nested three deep) through its profile, at the database
+//! layer: the closure against an independent SQL query, the round trip row
+//! for row, catalogues matched by their natural key, keys remapped, a
+//! second merge refused, the purge complete (issue 17, item 5).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+
+use bemx_db::{DbError, Graph, Profile, derive, derived_client_id, purge_clients_in, select_clients_in};
+use bemx_demo::hosts::{HostOptions, chinook};
+use common::*;
+use rusqlite::Connection;
+
+fn chinook_db(clients: u32, seed: u64) -> Connection {
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    chinook::create(&mut conn, &HostOptions { clients, seed }).unwrap();
+    conn
+}
+
+fn profile() -> Profile {
+    Profile::from_toml(chinook::PROFILE).unwrap()
+}
+
+fn graph(conn: &Connection) -> Graph {
+    derive(conn, &profile()).unwrap()
+}
+
+fn ids(conn: &Connection, sql: &str) -> Vec<i64> {
+    let mut v: Vec<i64> = conn.prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The rows belonging to `customers`, written by hand from the schema.
+fn expected_closure(conn: &Connection, customers: &[i64]) -> BTreeMap<&'static str, Vec<i64>> {
+    let list = customers.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let invoices = format!("SELECT InvoiceId FROM Invoice WHERE CustomerId IN ({list})");
+    let lines = format!("SELECT InvoiceLineId FROM InvoiceLine WHERE InvoiceId IN ({invoices})");
+    let tracks = format!("SELECT TrackId FROM InvoiceLine WHERE InvoiceLineId IN ({lines})");
+    let albums = format!("SELECT AlbumId FROM Track WHERE TrackId IN ({tracks}) AND AlbumId IS NOT NULL");
+    BTreeMap::from([
+        ("Customer", ids(conn, &format!("SELECT CustomerId FROM Customer WHERE CustomerId IN ({list})"))),
+        ("Invoice", ids(conn, &invoices)),
+        ("InvoiceLine", ids(conn, &lines)),
+        ("Track", ids(conn, &tracks)),
+        ("Album", ids(conn, &albums)),
+        ("Artist", ids(conn, &format!("SELECT ArtistId FROM Album WHERE AlbumId IN ({albums})"))),
+        ("Genre", ids(conn, &format!("SELECT GenreId FROM Track WHERE TrackId IN ({tracks}) AND GenreId IS NOT NULL"))),
+        ("MediaType", ids(conn, &format!("SELECT MediaTypeId FROM Track WHERE TrackId IN ({tracks})"))),
+        (
+            "Employee",
+            ids(
+                conn,
+                &format!("SELECT SupportRepId FROM Customer WHERE CustomerId IN ({list}) AND SupportRepId IS NOT NULL"),
+            ),
+        ),
+    ])
+}
+
+fn count(conn: &Connection, table: &str) -> i64 {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn the_closure_is_what_an_independent_query_finds() {
+    let conn = chinook_db(30, 1);
+    let g = graph(&conn);
+    for chosen in [vec![1], vec![2, 5, 9], (1..=30).collect::<Vec<i64>>()] {
+        let sel = select_clients_in(&conn, &g, &chosen).unwrap();
+        for (table, want) in expected_closure(&conn, &chosen) {
+            assert_eq!(sel.row_ids(table).unwrap_or_default(), want.as_slice(), "{table} for {chosen:?}");
+        }
+        assert_eq!(sel.client_uuids().len(), chosen.len());
+    }
+}
+
+#[test]
+fn customers_round_trip_with_catalogues_matched_by_their_keys() {
+    let a = chinook_db(12, 1);
+    let mut b = chinook_db(5, 2);
+    let ga = graph(&a);
+    let all: Vec<i64> = (1..=12).collect();
+    let ex = extract_in(&a, &ga, &all);
+    let artists_before = count(&b, "Artist");
+    let artists_known: Vec<String> = b
+        .prepare("SELECT Name FROM Artist")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let tracks_before = count(&b, "Track");
+    let gb = graph(&b);
+    let report = merge_in(&mut b, gb, &ex).unwrap();
+    assert_eq!(report.rows_per_table["Customer"], 12);
+    assert_eq!(report.client_uuids, ex.selection.client_uuids());
+
+    // The ids are derived from the e-mail addresses, the same on both sides.
+    let email: String = a.query_row("SELECT Email FROM Customer WHERE CustomerId = 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(report.client_uuids[0], derived_client_id("Customer", &[bemx_db::Value::Text(email)]));
+
+    // Catalogue rows B knew by their key are reused, the others added once.
+    let carried = ex.selection.row_ids("Artist").unwrap().len() as i64;
+    // Those B did not know by name before.
+    let names: Vec<String> = ex
+        .rows
+        .tables
+        .iter()
+        .find(|(t, _)| t.name == "Artist")
+        .unwrap()
+        .1
+        .iter()
+        .map(|r| match &r[1] {
+            bemx_db::Value::Text(t) => t.clone(),
+            v => panic!("{v:?}"),
+        })
+        .collect();
+    let unknown = names.iter().filter(|n| !artists_known.contains(n)).count();
+    let added_artists = report.catalogue_codes_added.iter().filter(|(t, _)| t == "Artist").count() as i64;
+    assert_eq!(count(&b, "Artist"), artists_before + added_artists);
+    assert_eq!(added_artists, unknown as i64);
+    assert!(added_artists < carried && added_artists > 0, "seeds 1 and 2 share some artists, not all: {names:?}");
+    assert!(count(&b, "Track") > tracks_before);
+    // Every key is unique still: nothing was added twice.
+    for (t, k) in [("Artist", "Name"), ("Album", "ArtistId, Title"), ("Track", "AlbumId, Name"), ("Employee", "Email")]
+    {
+        let dups: i64 = b
+            .query_row(&format!("SELECT count(*) FROM (SELECT 1 FROM {t} GROUP BY {k} HAVING count(*) > 1)"), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(dups, 0, "{t}");
+    }
+
+    // Read back from B, every row is the same apart from local ids: the
+    // references were remapped to B's rows of the same keys.
+    let gb = graph(&b);
+    let new_ids: Vec<i64> = report
+        .client_uuids
+        .iter()
+        .map(|id| {
+            ids(&b, "SELECT CustomerId FROM Customer")
+                .into_iter()
+                .find(|c| {
+                    let e: String =
+                        b.query_row("SELECT Email FROM Customer WHERE CustomerId = ?1", [c], |r| r.get(0)).unwrap();
+                    derived_client_id("Customer", &[bemx_db::Value::Text(e)]) == *id
+                })
+                .unwrap()
+        })
+        .collect();
+    let back = extract_in(&b, &gb, &new_ids);
+    let p = profile();
+    assert_eq!(normalise_in(&p, &ex, &HashMap::new()), normalise_in(&p, &back, &HashMap::new()));
+    b.execute_batch("PRAGMA foreign_key_check").unwrap();
+    let violations: i64 = b.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(violations, 0);
+
+    // A second merge of the same customers is refused, and changes nothing.
+    let invoices = count(&b, "Invoice");
+    let gb = graph(&b);
+    let err = merge_in(&mut b, gb, &ex).unwrap_err();
+    assert!(matches!(err, DbError::DuplicateClient { .. }), "{err}");
+    assert_eq!(count(&b, "Invoice"), invoices);
+}
+
+#[test]
+fn a_purge_removes_every_row_without_cascades() {
+    let mut a = chinook_db(10, 1);
+    let g = graph(&a);
+    let sel = select_clients_in(&a, &g, &[2, 3]).unwrap();
+    let uuids = sel.client_uuids().to_vec();
+    let (invoices, lines, tracks) = (count(&a, "Invoice"), count(&a, "InvoiceLine"), count(&a, "Track"));
+    let carried_invoices = sel.row_ids("Invoice").unwrap().len() as i64;
+    let carried_lines = sel.row_ids("InvoiceLine").unwrap().len() as i64;
+    let tx = a.transaction().unwrap();
+    let report = purge_clients_in(&tx, &g, &uuids).unwrap();
+    tx.commit().unwrap();
+    assert!(report.not_found.is_empty());
+    assert_eq!(report.rows_per_table["Customer"], 2);
+    assert_eq!(count(&a, "Customer"), 8);
+    assert_eq!(count(&a, "Invoice"), invoices - carried_invoices);
+    assert_eq!(count(&a, "InvoiceLine"), lines - carried_lines);
+    assert_eq!(count(&a, "Track"), tracks, "catalogues stay");
+    // Gone is gone: a second purge finds nothing.
+    let tx = a.transaction().unwrap();
+    let again = purge_clients_in(&tx, &g, &uuids).unwrap();
+    assert_eq!(again.not_found, uuids);
+}
