@@ -1246,15 +1246,15 @@ fn version_other_format_version_is_refused_naming_both() {
     let m = &mut entries[0].1;
     // A map of nine keys, then "format" (a 6-byte text) and the value 1.
     assert_eq!(&m[..8], b"\xa9\x66format", "format is the first key");
-    assert_eq!(m[8], 0x01);
-    m[8] = 0x02;
+    assert_eq!(m[8], 0x02);
+    m[8] = 0x03;
     entries[1].1 = sign(&s.anna, &entries[0].1);
-    let path = put(&s.world, "format-2.bemx", &bundle_of(&entries, &s.bernd));
+    let path = put(&s.world, "format-3.bemx", &bundle_of(&entries, &s.bernd));
     for r in [
-        verify_refused(&s.world, &s.bernd, &path, &["format version 2"]),
-        import_refused(&s.world, &s.bernd, &path, &["format version 2"]),
+        verify_refused(&s.world, &s.bernd, &path, &["format version 3"]),
+        import_refused(&s.world, &s.bernd, &path, &["format version 3"]),
     ] {
-        assert!(r.run.stderr.contains("format version 1"), "names both versions:\n{}", r.run.stderr);
+        assert!(r.run.stderr.contains("format version 2"), "names both versions:\n{}", r.run.stderr);
     }
 }
 

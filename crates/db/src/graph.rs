@@ -550,6 +550,11 @@ impl Deriver<'_> {
             self.unsupported(t, fl!("db-detail-single-integer-key"));
             return None;
         }
+        // A bundle names tables and columns by identifiers only (spec/FORMAT.md §3).
+        if !bemx_format::manifest::is_identifier(t) {
+            self.unsupported(t, fl!("db-detail-name-cannot-travel", name = t));
+            return None;
+        }
         let mut columns = Vec::new();
         let mut ok = true;
         for c in &raw.columns {
@@ -561,6 +566,11 @@ impl Deriver<'_> {
                     self.mismatch(t, fl!("db-detail-local-not-null", column = c.name.as_str()));
                     ok = false;
                 }
+                continue;
+            }
+            if !bemx_format::manifest::is_identifier(&c.name) {
+                self.unsupported(t, fl!("db-detail-name-cannot-travel", name = c.name.as_str()));
+                ok = false;
                 continue;
             }
             let fk = raw.fks.iter().find(|fk| fk.from == c.name);

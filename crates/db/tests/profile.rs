@@ -387,3 +387,15 @@ fn an_empty_database_gets_a_draft_that_says_what_is_missing() {
     assert!(draft.contains("REVIEW: no table"), "{draft}");
     assert!(Profile::from_toml(&draft).is_err());
 }
+
+#[test]
+fn a_name_a_bundle_cannot_carry_is_refused() {
+    let conn = tiny("CREATE TABLE \"visit log\" (id INTEGER PRIMARY KEY, person_id INTEGER REFERENCES person(id));");
+    refused_once(&conn, &tiny_profile(""), "visit log", "the name visit log cannot travel");
+    let conn =
+        tiny("CREATE TABLE visit (id INTEGER PRIMARY KEY, person_id INTEGER REFERENCES person(id), \"when?\" TEXT);");
+    refused_once(&conn, &tiny_profile(""), "visit", "the name when? cannot travel");
+    // Kept local, it does not travel and is no problem.
+    let p = tiny_profile("[local]\ncolumns = [\"visit.when?\"]");
+    assert!(problems(&conn, &p).is_empty());
+}

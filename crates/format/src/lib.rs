@@ -26,7 +26,7 @@ pub use error::{FormatError, Part, path_rule, term};
 pub use manifest::{Entry, Manifest, Party, SchemaInfo, TableCount};
 
 /// §1: the format version this crate writes and the only one it reads.
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
 
 /// §3: path of the first entry, the deterministic CBOR manifest.
 pub const MANIFEST_PATH: &str = "manifest.cbor";

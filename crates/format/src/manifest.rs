@@ -39,6 +39,13 @@ pub struct SchemaInfo {
     pub version: u64,
     /// SHA-256 fingerprint of the schema.
     pub fingerprint: [u8; 32],
+    /// Name of the profile that describes the database (§8).
+    pub profile: String,
+    /// That profile's version.
+    pub profile_version: u64,
+    /// SHA-256 of the graph the profile derived: what travels and how it
+    /// is matched (§8).
+    pub graph: [u8; 32],
 }
 
 /// Row count of one table.
@@ -143,6 +150,12 @@ impl Manifest {
             return Err(FormatError::manifest(fl!("format-manifest-same-installation")));
         }
         check_text("application version", &self.schema.app)?;
+        if !is_profile_name(&self.schema.profile) {
+            return Err(FormatError::manifest(fl!(
+                "format-manifest-bad-profile-name",
+                name = format!("{:?}", self.schema.profile)
+            )));
+        }
         limit("client count", self.clients.len(), MAX_CLIENTS)?;
         if self.clients.is_empty() {
             return Err(FormatError::manifest(fl!("format-manifest-no-clients")));
@@ -231,13 +244,20 @@ fn check_text(what: &str, s: &str) -> Result<(), FormatError> {
     Ok(())
 }
 
-/// A table or column name: `[a-z_][a-z0-9_]*`, at most 64 bytes.
+/// A profile name: 1 to 64 ASCII letters, digits, `.`, `_` and `-`.
+pub fn is_profile_name(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+/// A table or column name: `[A-Za-z_][A-Za-z0-9_]*`, at most 64 bytes.
+/// Host databases name their tables as they like (`InvoiceLine`); a name
+/// outside this grammar cannot travel, and `bemx profile check` says so.
 pub fn is_identifier(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 64
-        && (b[0].is_ascii_lowercase() || b[0] == b'_')
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && (b[0].is_ascii_alphabetic() || b[0] == b'_')
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
 }
 
 /// §3 path rules for any entry path. The path is never used on a
@@ -291,10 +311,14 @@ fn write_party(e: &mut Encoder<Vec<u8>>, p: &Party) -> EncResult {
 fn write_manifest(e: &mut Encoder<Vec<u8>>, m: &Manifest) -> EncResult {
     e.map(9)?;
     e.str("format")?.u64(m.format)?;
-    e.str("schema")?.map(3)?;
+    // Keys in deterministic order (§4.1): shorter first, then bytewise.
+    e.str("schema")?.map(6)?;
     e.str("app")?.str(&m.schema.app)?;
+    e.str("graph")?.bytes(&m.schema.graph)?;
+    e.str("profile")?.str(&m.schema.profile)?;
     e.str("version")?.u64(m.schema.version)?;
     e.str("fingerprint")?.bytes(&m.schema.fingerprint)?;
+    e.str("profile_version")?.u64(m.schema.profile_version)?;
     e.str("sender")?;
     write_party(e, &m.sender)?;
     e.str("tables")?.array(m.tables.len() as u64)?;
@@ -421,13 +445,19 @@ fn read_manifest(d: &mut Decoder<'_>) -> Result<Manifest, FormatError> {
         )));
     }
     expect_key(d, "schema")?;
-    expect_map(d, 3, "schema")?;
+    expect_map(d, 6, "schema")?;
     expect_key(d, "app")?;
     let app = read_text(d)?;
+    expect_key(d, "graph")?;
+    let graph = read_fixed(d, "graph hash")?;
+    expect_key(d, "profile")?;
+    let profile = read_text(d)?;
     expect_key(d, "version")?;
     let version = read_uint(d)?;
     expect_key(d, "fingerprint")?;
     let fingerprint = read_fixed(d, "schema fingerprint")?;
+    expect_key(d, "profile_version")?;
+    let profile_version = read_uint(d)?;
     expect_key(d, "sender")?;
     let sender = read_party(d, "sender")?;
     expect_key(d, "tables")?;
@@ -468,7 +498,7 @@ fn read_manifest(d: &mut Decoder<'_>) -> Result<Manifest, FormatError> {
     let recipient = read_party(d, "recipient")?;
     Ok(Manifest {
         format,
-        schema: SchemaInfo { app, version, fingerprint },
+        schema: SchemaInfo { app, version, fingerprint, profile, profile_version, graph },
         sender,
         tables,
         clients,
@@ -486,7 +516,14 @@ pub(crate) mod tests {
     pub(crate) fn sample() -> Manifest {
         Manifest {
             format: FORMAT_VERSION,
-            schema: SchemaInfo { app: "0.1.0".into(), version: 1, fingerprint: [7; 32] },
+            schema: SchemaInfo {
+                app: "0.1.0".into(),
+                version: 1,
+                fingerprint: [7; 32],
+                profile: "bemx-reference".into(),
+                profile_version: 1,
+                graph: [10; 32],
+            },
             sender: Party { installation: [1; 16], name: "Sender".into(), age: "age1sender".into(), ed25519: [2; 32] },
             tables: vec![TableCount { name: "clients".into(), rows: 2 }],
             clients: vec![[3; 16], [4; 16]],
@@ -535,10 +572,11 @@ pub(crate) mod tests {
     #[test]
     fn newer_format_is_named() {
         let mut m = sample();
-        m.format = 2;
+        m.format = FORMAT_VERSION + 1;
         let bytes = m.encode_unchecked();
         match Manifest::decode(&bytes) {
-            Err(FormatError::UnsupportedFormat { found: 2, supported: 1 }) => {}
+            Err(FormatError::UnsupportedFormat { found, supported: FORMAT_VERSION }) if found == FORMAT_VERSION + 1 => {
+            }
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -586,9 +624,11 @@ pub(crate) mod tests {
     #[test]
     fn every_other_section_4_2_rule_is_enforced() {
         type Edit = fn(&mut Manifest);
-        let cases: [(&str, Edit, &str); 11] = [
+        let cases: [(&str, Edit, &str); 13] = [
             ("clients not ascending", |m| m.clients.reverse(), "Manifest"),
-            ("table name not an identifier", |m| m.tables[0].name = "Clients".into(), "Manifest"),
+            ("table name not an identifier", |m| m.tables[0].name = "client-list".into(), "Manifest"),
+            ("profile name with a space", |m| m.schema.profile = "my profile".into(), "Manifest"),
+            ("empty profile name", |m| m.schema.profile = String::new(), "Manifest"),
             ("table name longer than 64 bytes", |m| m.tables[0].name = "t".repeat(65), "Manifest"),
             ("table listed twice", |m| m.tables.push(m.tables[0].clone()), "Manifest"),
             ("entry path outside tables/ and blobs/", |m| m.entries[0].path = "notes/x".into(), "ForbiddenPath"),
@@ -778,11 +818,11 @@ pub(crate) mod tests {
     fn identifiers() {
         let longest = format!("_{}", "a9".repeat(31)) + "z";
         assert_eq!(longest.len(), 64);
-        for good in ["a", "_", "_9", "clients", "cat_2", longest.as_str()] {
+        for good in ["a", "_", "_9", "clients", "cat_2", "InvoiceLine", "Customer", longest.as_str()] {
             assert!(is_identifier(good), "{good:?} refused");
         }
         let too_long = format!("{longest}a");
-        for bad in ["", "9a", "Clients", "a-b", "a b", "ä", "a.b", too_long.as_str()] {
+        for bad in ["", "9a", "a-b", "a b", "ä", "a.b", too_long.as_str()] {
             assert!(!is_identifier(bad), "{bad:?} accepted");
         }
     }

@@ -192,7 +192,7 @@ mod tests {
     fn sample() -> Receipt {
         Receipt {
             rows: 10,
-            format: 1,
+            format: FORMAT_VERSION,
             sender: [1; 16],
             clients: 2,
             receiver: [2; 16],
@@ -223,8 +223,8 @@ mod tests {
         let key = SigningKey::from_bytes(&[5; 32]);
         let pk = key.verifying_key().to_bytes();
         let body = sample().encode_body();
-        let mut v2 = sample();
-        v2.format = 2;
+        let mut newer = sample();
+        newer.format = FORMAT_VERSION + 1;
         let mut long_head = body.clone();
         // "rows": 10 as 0x18 0x0a instead of 0x0a.
         let at = long_head.windows(5).position(|w| w == b"\x64rows").unwrap() + 5;
@@ -233,7 +233,7 @@ mod tests {
         big.resize(MAX_RECEIPT_SIZE + 1, 0);
         let cases: Vec<(&str, Vec<u8>)> = vec![
             ("larger than 4 KiB", big),
-            ("format 2", file_with_body(&key, &v2.encode_body())),
+            ("a newer format", file_with_body(&key, &newer.encode_body())),
             ("non-shortest integer", file_with_body(&key, &long_head)),
             ("three items", {
                 let mut f = sample().sign_to_file(&key);

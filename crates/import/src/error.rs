@@ -146,6 +146,15 @@ pub enum ImportError {
         /// Ours (short hex).
         ours: String,
     },
+    /// The bundle was made through another profile, or the same profile
+    /// derived another graph from the sender's database (§8).
+    #[error("{}", fl!("import-profile-differs", theirs = theirs.as_str(), ours = ours.as_str()))]
+    Profile {
+        /// The sender's profile, version and graph (short hex).
+        theirs: String,
+        /// Ours.
+        ours: String,
+    },
     /// Clients of the bundle already exist here.
     #[error("{}", fl!("import-clients-exist", bem_ids = bem_ids.join(", ")))]
     ClientsExist {
@@ -225,6 +234,7 @@ impl ImportError {
                 fl!("import-already-imported-advice", bundle = bundle.as_str())
             }
             ImportError::SchemaVersion { .. } | ImportError::SchemaFingerprint { .. } => fl!("import-schema-advice"),
+            ImportError::Profile { .. } => fl!("import-profile-advice"),
             ImportError::ClientsExist { .. } => fl!("import-clients-exist-advice"),
             ImportError::Inconsistent { .. } => fl!("import-inconsistent-advice"),
             ImportError::Cancelled => return None,

@@ -190,6 +190,7 @@ fn preflight(conn: &rusqlite::Connection, home: &Home, manifest: &Manifest) -> R
         SchemaMatch::FingerprintDiffers { version, theirs, ours } => {
             return Err(ImportError::SchemaFingerprint { version, theirs, ours });
         }
+        SchemaMatch::ProfileDiffers { theirs, ours } => return Err(ImportError::Profile { theirs, ours }),
     }
     let uuids: Vec<String> =
         manifest.clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect();
@@ -789,7 +790,14 @@ mod tests {
         let entry = |path: &str, size| Entry { path: path.into(), size, sha256: [0; 32] };
         let manifest = Manifest {
             format: bemx_format::FORMAT_VERSION,
-            schema: SchemaInfo { app: "bemx".into(), version: 1, fingerprint: [0; 32] },
+            schema: SchemaInfo {
+                app: "bemx".into(),
+                version: 1,
+                fingerprint: [0; 32],
+                profile: "bemx-reference".into(),
+                profile_version: 1,
+                graph: [0; 32],
+            },
             sender: party(1),
             tables: Vec::new(),
             clients: Vec::new(),

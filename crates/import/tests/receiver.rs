@@ -361,15 +361,43 @@ fn a_bundle_of_another_schema_version_is_refused_with_both_versions() {
 }
 
 #[test]
-fn a_bundle_from_a_database_of_other_tables_is_refused_with_both_fingerprints() {
+fn a_bundle_from_a_database_of_other_tables_is_refused_naming_both_graphs() {
     let (a, b) = pair(3, 1);
     let (_t, dir) = scratch();
     let bundle = dir.join("x.bemx");
     export(&a, &b, 1, &bundle);
     // Same version number, another table layout: a hand-edited database.
+    // A column that would travel changes the derived graph, which names
+    // the cause more exactly than the schema's fingerprint.
     rusqlite::Connection::open(b.home.db_path())
         .unwrap()
         .execute_batch("ALTER TABLE clients ADD COLUMN note TEXT")
+        .unwrap();
+    let before = Untouched::take(&b);
+    let receipt = dir.join("x.receipt");
+    for result in both(&b, &bundle, &receipt) {
+        match result {
+            Err(ImportError::Profile { theirs, ours }) => {
+                assert!(theirs.starts_with("bemx-reference 1 (") && ours.starts_with("bemx-reference 1 ("), "{theirs}");
+                assert_ne!(theirs, ours);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    before.check(&b, &receipt, "graph");
+}
+
+#[test]
+fn a_bundle_from_a_database_of_other_indexes_is_refused_with_both_fingerprints() {
+    let (a, b) = pair(3, 1);
+    let (_t, dir) = scratch();
+    let bundle = dir.join("x.bemx");
+    export(&a, &b, 1, &bundle);
+    // What travels is the same; the schema is not (an index another
+    // program added): the fingerprint still tells them apart.
+    rusqlite::Connection::open(b.home.db_path())
+        .unwrap()
+        .execute_batch("CREATE INDEX clients_by_last_name ON clients(last_name)")
         .unwrap();
     let before = Untouched::take(&b);
     let receipt = dir.join("x.receipt");

@@ -16,6 +16,14 @@ pub enum SchemaMatch {
         /// Ours.
         ours: u64,
     },
+    /// Another profile, profile version or derived graph (§8): each side
+    /// as `name version N, graph <short hex>`.
+    ProfileDiffers {
+        /// The bundle's.
+        theirs: String,
+        /// Ours.
+        ours: String,
+    },
     /// Same version number, different schema.
     FingerprintDiffers {
         /// The version both claim.
@@ -32,6 +40,21 @@ pub fn compare(conn: &rusqlite::Connection, theirs: &SchemaInfo) -> Result<Schem
     let ours = u64::from(bemx_db::SCHEMA_VERSION);
     if theirs.version != ours {
         return Ok(SchemaMatch::VersionDiffers { theirs: theirs.version, ours });
+    }
+    // What travels and how it is matched first: it names the cause more
+    // exactly than the fingerprint of the whole schema.
+    let graph = bemx_db::reference_graph(conn)?;
+    let ours_graph = graph.hash();
+    if theirs.profile != graph.profile
+        || theirs.profile_version != u64::from(graph.profile_version)
+        || theirs.graph != ours_graph
+    {
+        let show =
+            |name: &str, version: u64, hash: &[u8; 32]| format!("{name} {version} ({})", hex::encode(&hash[..6]));
+        return Ok(SchemaMatch::ProfileDiffers {
+            theirs: show(&theirs.profile, theirs.profile_version, &theirs.graph),
+            ours: show(&graph.profile, u64::from(graph.profile_version), &ours_graph),
+        });
     }
     let fingerprint = bemx_db::schema_fingerprint(conn)?;
     if theirs.fingerprint != fingerprint {

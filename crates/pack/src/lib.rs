@@ -270,6 +270,7 @@ pub fn export(
     let conn = db.conn_mut();
     let tx = bemx_install::lock::begin_exclusive(conn)?;
     let fingerprint = bemx_db::schema_fingerprint(&tx)?;
+    let graph = bemx_db::reference_graph(&tx)?;
     // Inside the transaction: what is checked is what is exported.
     let (client_ids, missing_consent) = resolve_clients(&tx, &request.clients, reason.as_deref())?;
     let (without_consent, without_consent_uuids): (Vec<String>, Vec<String>) = missing_consent.into_iter().unzip();
@@ -281,7 +282,7 @@ pub fn export(
             return Err(PackError::ConsentChanged(differ));
         }
     }
-    let selection = bemx_db::select_clients(&tx, &client_ids)?;
+    let selection = bemx_db::select_clients_in(&tx, &graph, &client_ids)?;
     let plan = Plan::compute(&tx, &selection, request.cancel)?;
 
     let mut clients: Vec<[u8; 16]> =
@@ -290,7 +291,14 @@ pub fn export(
     let created = bemx_format::time::now();
     let manifest = Manifest {
         format: bemx_format::FORMAT_VERSION,
-        schema: SchemaInfo { app: env!("CARGO_PKG_VERSION").to_string(), version: schema_version, fingerprint },
+        schema: SchemaInfo {
+            app: env!("CARGO_PKG_VERSION").to_string(),
+            version: schema_version,
+            fingerprint,
+            profile: graph.profile.clone(),
+            profile_version: u64::from(graph.profile_version),
+            graph: graph.hash(),
+        },
         sender: sender.party.clone(),
         tables: plan.tables.iter().map(|(name, rows)| TableCount { name: name.clone(), rows: *rows }).collect(),
         clients,

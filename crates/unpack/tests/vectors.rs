@@ -657,16 +657,16 @@ fn build_all(keys: &Keys) -> Vec<Vector> {
     ));
 
     let at = mbytes.windows(7).position(|w| w == b"\x66format").unwrap() + 7;
-    assert_eq!(mbytes[at], 0x01);
-    let mut v2 = mbytes.clone();
-    v2[at] = 0x02;
+    assert_eq!(u64::from(mbytes[at]), FORMAT_VERSION);
+    let mut next = mbytes.clone();
+    next[at] = 0x03;
     out.push(v(
-        "format-version-2",
+        "format-version-3",
         "error: UnsupportedFormat",
         "manifest",
-        "a correctly signed manifest with format version 2",
+        "a correctly signed manifest with format version 3",
         keys,
-        raw_manifest(keys, &v2, &entries),
+        raw_manifest(keys, &next, &entries),
     ));
 
     out.push(v(
@@ -816,9 +816,9 @@ fn build_all(keys: &Keys) -> Vec<Vector> {
         "manifest-table-name",
         "error: BadManifest",
         "manifest",
-        "a correctly signed manifest whose tables list names the table Clients (not an identifier)",
+        "a correctly signed manifest whose tables list names the table cli-nts (not an identifier)",
         keys,
-        raw_manifest(keys, &replace_once(&mbytes, b"\x64name\x67clients", b"\x64name\x67Clients"), &entries),
+        raw_manifest(keys, &replace_once(&mbytes, b"\x64name\x67clients", b"\x64name\x67cli-nts"), &entries),
     ));
 
     out.push(v(
@@ -1235,13 +1235,13 @@ fn build_all(keys: &Keys) -> Vec<Vector> {
         receipt_file(&body, &bemx_format::signature::sign(receiver, MANIFEST_SIGNATURE_CONTEXT, &body)),
     ));
 
-    let mut v2 = valid_receipt(keys);
-    v2.format = 2;
+    let mut next = valid_receipt(keys);
+    next.format = 3;
     out.push(receipt(
-        "receipt-format-2",
+        "receipt-format-3",
         "error: BadReceipt",
-        "a correctly signed receipt with format 2",
-        v2.sign_to_file(receiver),
+        "a correctly signed receipt with format 3",
+        next.sign_to_file(receiver),
     ));
 
     let rows_at = body.windows(5).position(|w| w == b"\x64rows").unwrap() + 5;

@@ -504,6 +504,7 @@ cli-verify-no-installation = keine Installation in { $path }
 cli-verify-no-installation-hint = verify läuft auf der empfangenden Installation: geben Sie deren --home an
 cli-verify-refused-version = die Übergabedatei ist unversehrt, stammt aber aus einer Datenbank mit Schema-Version { $theirs }, und diese Installation hat Schema-Version { $ours }: die Übernahme würde abgelehnt
 cli-verify-refused-fingerprint = die Übergabedatei ist unversehrt, stammt aber aus einer Datenbank mit Schema-Version { $version } und Fingerabdruck { $theirs }, und der Fingerabdruck dieser Installation ist { $ours }: die Übernahme würde abgelehnt
+cli-verify-refused-profile = die Übergabedatei ist unversehrt, wurde aber mit dem Profil { $theirs } erstellt, und diese Installation verwendet { $ours }: die Übernahme würde abgelehnt
 cli-verify-refused-hint = installieren Sie auf beiden PCs dieselbe bemx-Version und lassen Sie die Klienten dann erneut übergeben
 cli-verify-verified = geprüft: Übergabedatei { $id } von { $sender } — { $clients ->
         [one] 1 Klient

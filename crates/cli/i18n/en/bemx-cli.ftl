@@ -438,6 +438,7 @@ cli-verify-no-installation = no installation at { $path }
 cli-verify-no-installation-hint = verify runs on the receiving installation: pass its --home
 cli-verify-refused-version = the bundle is intact, but it comes from database schema version { $theirs }, and this installation has schema version { $ours }: importing it would be refused
 cli-verify-refused-fingerprint = the bundle is intact, but it comes from database schema version { $version } with fingerprint { $theirs }, and this installation's fingerprint is { $ours }: importing it would be refused
+cli-verify-refused-profile = the bundle is intact, but it was made through profile { $theirs } and this installation uses { $ours }: importing it would be refused
 cli-verify-refused-hint = install the same bemx version on both PCs and export again
 cli-verify-verified = verified: bundle { $id } from { $sender } — { $clients } clients, { $entries } entries, { $size } of data; every hash, the signature and the end of the file check out.
 

@@ -332,6 +332,9 @@ pub fn verify(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
             SchemaMatch::FingerprintDiffers { version, theirs, ours } => {
                 Some(fl!("cli-verify-refused-fingerprint", version = version, theirs = theirs, ours = ours))
             }
+            SchemaMatch::ProfileDiffers { theirs, ours } => {
+                Some(fl!("cli-verify-refused-profile", theirs = theirs, ours = ours))
+            }
         };
         if let Some(refused) = refused {
             return Err(Failure::new(Code::WouldBeRefused, refused).hint(fl!("cli-verify-refused-hint")).into());

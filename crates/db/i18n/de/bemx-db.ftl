@@ -78,6 +78,7 @@ db-io-reading-profile = Lesen des Profils { $path }
 
 db-detail-table-missing = die Tabelle fehlt
 db-detail-single-integer-key = Tabellen, die übergeben werden, brauchen genau einen INTEGER PRIMARY KEY
+db-detail-name-cannot-travel = der Name { $name } kann nicht in einer Übergabedatei übertragen werden (nur Buchstaben, Ziffern und _, nicht mit einer Ziffer beginnend, höchstens 64): halten Sie ihn lokal oder benennen Sie ihn um
 db-detail-column-missing = die Spalte { $column } fehlt
 db-detail-document-not-client-data = die Dokumentspalte { $column } gehört nicht zu den Klientendaten
 db-detail-cycle-among = die Fremdschlüssel bilden einen Kreis zwischen { $tables }

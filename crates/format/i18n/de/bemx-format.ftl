@@ -117,6 +117,7 @@ format-manifest-same-installation = Absender und Empfänger sind dieselbe Instal
 format-manifest-no-clients = die Übergabedatei enthält keine Klienten
 format-manifest-clients-not-ascending = die Kennungen der Klienten sind nicht streng aufsteigend sortiert (ein Klient doppelt?)
 format-manifest-bad-table-name = der Tabellenname { $name } ist kein gültiger Bezeichner
+format-manifest-bad-profile-name = der Profilname { $name } besteht nicht aus 1 bis 64 ASCII-Buchstaben, Ziffern, Punkten, Unterstrichen oder Bindestrichen
 format-manifest-table-twice = die Tabelle { $name } ist doppelt aufgeführt
 format-manifest-entry-not-table = der Eintrag { $path } ist nicht Tabelle Nummer { $number } der Tabellenliste im Inhaltsverzeichnis
 format-manifest-entry-twice = der Eintrag { $path } ist doppelt aufgeführt

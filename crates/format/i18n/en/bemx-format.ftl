@@ -117,6 +117,7 @@ format-manifest-same-installation = sender and recipient are the same installati
 format-manifest-no-clients = the bundle lists no clients
 format-manifest-clients-not-ascending = client ids are not strictly ascending (duplicate client?)
 format-manifest-bad-table-name = table name { $name } is not an identifier
+format-manifest-bad-profile-name = profile name { $name } is not 1 to 64 ASCII letters, digits, dots, underscores or hyphens
 format-manifest-table-twice = table { $name } is listed twice
 format-manifest-entry-not-table = entry { $path } is not table number { $number } of the manifest's table list
 format-manifest-entry-twice = entry { $path } is listed twice

@@ -27,6 +27,7 @@ import-field-name = der Name
 import-already-imported = diese Übergabedatei ({ $bundle }) wurde hier bereits am { $at } übernommen; eine Übergabedatei kann nur einmal übernommen werden
 import-schema-version = die Übergabedatei stammt aus einer Datenbank mit Schema-Version { $theirs }, diese Installation hat Version { $ours }
 import-schema-fingerprint = das Datenbankschema der Übergabedatei (Fingerabdruck { $theirs }) unterscheidet sich von dem dieser Installation ({ $ours }), obwohl beide Version { $version } angeben
+import-profile-differs = die Übergabedatei wurde mit dem Profil { $theirs } erstellt, diese Installation verwendet { $ours }: die beiden Datenbanken würden die Datensätze nicht gleich lesen
 import-clients-exist = folgende Klienten sind in dieser Installation bereits vorhanden: { $bem_ids }
 import-inconsistent = die Daten der Übergabedatei passen nicht zu ihrem Inhaltsverzeichnis ({ $detail })
 import-cancelled = Übernahme vor dem Abschluss abgebrochen: die Datenbank ist unverändert
@@ -46,6 +47,7 @@ import-untrusted-sender-advice = vergleichen Sie diesen Fingerabdruck telefonisc
 import-sender-mismatch-advice = übernehmen Sie sie nicht; rufen Sie den Absender an und vergleichen Sie die Fingerabdrücke
 import-already-imported-advice = ihre Klienten sind in dieser Installation; führen Sie `bemx receipt { $bundle }` aus, falls der Absender die Empfangsbestätigung noch braucht
 import-schema-advice = installieren Sie auf beiden PCs dieselbe bemx-Version und lassen Sie die Klienten dann erneut übergeben
+import-profile-advice = verwenden Sie auf beiden PCs dasselbe Profil (Name und Version) und prüfen Sie beide Datenbanken mit `bemx profile check`
 import-clients-exist-advice = ihre Daten werden nie automatisch zusammengeführt; fragen Sie den Absender, welche Daten aktuell sind
 import-inconsistent-advice = bitten Sie den Absender um eine neue Übergabedatei
 

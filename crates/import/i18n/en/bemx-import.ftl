@@ -27,6 +27,7 @@ import-field-name = name
 import-already-imported = this bundle ({ $bundle }) was already imported here on { $at }; a bundle can be imported only once
 import-schema-version = the bundle comes from database schema version { $theirs }, this installation has version { $ours }
 import-schema-fingerprint = the bundle's database schema (fingerprint { $theirs }) differs from this installation's ({ $ours }) although both say version { $version }
+import-profile-differs = the bundle was made through profile { $theirs }, this installation uses { $ours }: the two databases would not read the rows alike
 import-clients-exist = client(s) { $bem_ids } already exist in this installation
 import-inconsistent = the bundle's data does not fit its manifest ({ $detail })
 import-cancelled = import cancelled before it was committed: the database is unchanged
@@ -46,6 +47,7 @@ import-untrusted-sender-advice = compare this fingerprint with the sender by pho
 import-sender-mismatch-advice = do not import it; call the sender and compare fingerprints
 import-already-imported-advice = its clients are in this installation; run `bemx receipt { $bundle }` if the sender still needs the receipt
 import-schema-advice = install the same bemx version on both PCs and export again
+import-profile-advice = use the same profile (name and version) on both PCs, and check both databases with `bemx profile check`
 import-clients-exist-advice = their records are never merged automatically; ask the sender which data is current
 import-inconsistent-advice = ask the sender for a new bundle
 

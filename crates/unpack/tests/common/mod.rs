@@ -247,7 +247,14 @@ pub fn data_entries() -> Vec<(String, Vec<u8>)> {
 pub fn manifest(keys: &Keys, entries: &[(String, Vec<u8>)]) -> Manifest {
     Manifest {
         format: FORMAT_VERSION,
-        schema: SchemaInfo { app: "bemx 0.1.0".into(), version: 1, fingerprint: Sha256::digest(b"schema v1").into() },
+        schema: SchemaInfo {
+            app: "bemx 0.1.0".into(),
+            version: 1,
+            fingerprint: Sha256::digest(b"schema v1").into(),
+            profile: "bemx-reference".into(),
+            profile_version: 1,
+            graph: Sha256::digest(b"graph v1").into(),
+        },
         sender: keys.sender(),
         tables: vec![TableCount { name: "clients".into(), rows: 2 }, TableCount { name: "bem_cases".into(), rows: 2 }],
         clients: vec![CLIENT_A, CLIENT_B],
