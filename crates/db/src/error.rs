@@ -289,6 +289,15 @@ pub enum DbError {
         remaining: u64,
     },
 
+    /// A catalogue whose rows are only matched lacks a row the bundle needs.
+    #[error("{}", fl!("db-catalogue-row-missing", table = table.as_str(), key = key.as_str()))]
+    CatalogueRowMissing {
+        /// The catalogue.
+        table: String,
+        /// The row's key, as the bundle has it.
+        key: String,
+    },
+
     /// A profile file cannot be read as a profile.
     #[error("{}", fl!("db-profile-invalid", detail = detail.as_str()))]
     ProfileInvalid {
@@ -358,6 +367,7 @@ impl DbError {
             DbError::ProfileInvalid { .. } | DbError::ProfileFormat { .. } => fl!("db-profile-invalid-advice"),
             DbError::ProfileMismatch { .. } => fl!("db-profile-mismatch-advice"),
             DbError::UnsupportedSchema { .. } => fl!("db-unsupported-schema-advice"),
+            DbError::CatalogueRowMissing { .. } => fl!("db-catalogue-row-missing-advice"),
             DbError::Sqlite(_)
             | DbError::UnexpectedValue { .. }
             | DbError::MergeProtocol { .. }

@@ -186,6 +186,9 @@ pub struct CatalogueSpec {
     /// Whether a unique index enforces the key (if not, a duplicate added
     /// later makes exports stop until it is removed).
     pub key_enforced: bool,
+    /// Whether rows the receiving side lacks are added; if not, only the
+    /// key travels and a missing row refuses the import.
+    pub add_missing: bool,
 }
 
 /// What a profile derives from a database: everything that travels, how
@@ -256,7 +259,7 @@ impl Graph {
         for (kind, spec, key) in self
             .catalogues
             .iter()
-            .map(|c| ("catalogue", &c.spec, c.key.as_slice()))
+            .map(|c| (if c.add_missing { "catalogue" } else { "catalogue matched only" }, &c.spec, c.key.as_slice()))
             .chain(self.owned.iter().map(|t| ("owned", t, &[][..])))
         {
             field(kind);
@@ -557,7 +560,16 @@ impl Deriver<'_> {
         }
         let mut columns = Vec::new();
         let mut ok = true;
+        // A catalogue matched only carries its key: nothing else of it is
+        // ever stored on the receiving side.
+        let match_only = p.catalogue(t).filter(|c| kind == TableKind::Catalogue && !c.add_missing);
         for c in &raw.columns {
+            if let Some(cat) = match_only
+                && c.pk == 0
+                && !cat.key.contains(&c.name)
+            {
+                continue;
+            }
             if p.is_local_column(t, &c.name) {
                 if c.pk > 0 {
                     self.mismatch(t, fl!("db-detail-primary-key-local", column = c.name.as_str()));
@@ -690,12 +702,13 @@ impl Deriver<'_> {
             for k in &key {
                 match spec.columns.iter().find(|c| &c.name == k) {
                     None => self.mismatch(&spec.name, fl!("db-detail-key-column-local", column = k.as_str())),
-                    Some(c) if c.role == ColumnRole::PrimaryKey => {
+                    Some(c) if c.role == ColumnRole::PrimaryKey && cat.add_missing => {
                         self.mismatch(&spec.name, fl!("db-detail-key-is-local-id", column = k.as_str()));
                     }
                     Some(_) => {}
                 }
             }
+            let add_missing = cat.add_missing;
             let (wrong, key_enforced) = self.unique(conn, &spec.name, &key)?;
             for detail in wrong {
                 self.mismatch(&spec.name, fl!("db-detail-catalogue-key", detail = detail));
@@ -704,7 +717,7 @@ impl Deriver<'_> {
                 self.warn(&spec.name, fl!("db-warning-key-not-enforced", key = key.join(", ")));
             }
             if reached.contains(&spec.name) {
-                out.push(CatalogueSpec { spec, key, key_enforced });
+                out.push(CatalogueSpec { spec, key, key_enforced, add_missing });
             }
         }
         Ok(out)

@@ -343,7 +343,19 @@ impl<'t> Merger<'t> {
         if spec.kind == TableKind::Catalogue {
             let keys = Rc::clone(&self.keys);
             let key = &keys[i];
-            let key_values: Vec<Value> = key.iter().map(|&k| stored(&params, k)).collect();
+            // The key's values as the receiving side stores them; a key of
+            // the table's own id (reference data every installation keeps
+            // alike) is the sender's id itself.
+            let key_values: Vec<Value> = key
+                .iter()
+                .map(|&k| {
+                    if spec.columns[k].role == ColumnRole::PrimaryKey {
+                        Value::Integer(source_id)
+                    } else {
+                        stored(&params, k)
+                    }
+                })
+                .collect();
             if let Some(k) = key.iter().zip(&key_values).find(|(_, v)| **v == Value::Null).map(|(k, _)| *k) {
                 return Err(unexpected(&spec.columns[k].name, fl!("db-detail-catalogue-key-null")));
             }
@@ -360,8 +372,16 @@ impl<'t> Merger<'t> {
                 .query_row(rusqlite::params_from_iter(key_values.iter()), |r| r.get(0))
                 .optional()?;
             // A row known here keeps its local values (users rename labels).
+            let add_missing =
+                self.graph.catalogues.iter().find(|c| c.spec.name == spec.name).is_none_or(|c| c.add_missing);
             let id = match found {
                 Some(id) => id,
+                None if !add_missing => {
+                    return Err(DbError::CatalogueRowMissing {
+                        table: spec.name.clone(),
+                        key: key_text(spec, key, values),
+                    });
+                }
                 None => {
                     self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params.iter()))?;
                     self.report.catalogue_codes_added.push((spec.name.clone(), key_text(spec, key, values)));

@@ -116,6 +116,21 @@ pub struct Catalogue {
     pub table: String,
     /// Columns whose values together identify a row on every PC.
     pub key: Vec<String>,
+    /// Whether a row the receiving side lacks is added (the default). If
+    /// not, the catalogue is reference data every installation keeps the
+    /// same (stores, staff, stock): its rows are only matched, only their
+    /// key travels, and a row missing on the receiving side refuses the
+    /// import. Only such a catalogue may be matched by its own id.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub add_missing: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// What stays on this PC.

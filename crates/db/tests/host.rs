@@ -11,7 +11,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 
 use bemx_db::{DbError, Graph, Profile, derive, derived_client_id, purge_clients_in, select_clients_in};
-use bemx_demo::hosts::{HostOptions, chinook};
+use bemx_demo::hosts::{HostOptions, chinook, sakila};
 use common::*;
 use rusqlite::Connection;
 
@@ -192,4 +192,171 @@ fn a_purge_removes_every_row_without_cascades() {
     let tx = a.transaction().unwrap();
     let again = purge_clients_in(&tx, &g, &uuids).unwrap();
     assert_eq!(again.not_found, uuids);
+}
+
+// ---------------------------------------------------------------------------
+// Sakila: lower-case names, a store <-> staff cycle, an address nested
+// country -> city -> address, stock without a natural key, host triggers
+// that write on every insert.
+
+fn sakila_db(clients: u32, seed: u64) -> Connection {
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    sakila::create(&mut conn, &HostOptions { clients, seed }).unwrap();
+    conn
+}
+
+fn sakila_graph(conn: &Connection) -> Graph {
+    derive(conn, &Profile::from_toml(sakila::PROFILE).unwrap()).unwrap()
+}
+
+fn sakila_closure(conn: &Connection, customers: &[i64]) -> BTreeMap<&'static str, Vec<i64>> {
+    let list = customers.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rentals = format!("SELECT rental_id FROM rental WHERE customer_id IN ({list})");
+    let payments = format!("SELECT payment_id FROM payment WHERE customer_id IN ({list})");
+    let addresses = format!("SELECT address_id FROM customer WHERE customer_id IN ({list})");
+    let cities = format!("SELECT city_id FROM address WHERE address_id IN ({addresses})");
+    BTreeMap::from([
+        ("customer", ids(conn, &format!("SELECT customer_id FROM customer WHERE customer_id IN ({list})"))),
+        ("rental", ids(conn, &rentals)),
+        ("payment", ids(conn, &payments)),
+        ("address", ids(conn, &addresses)),
+        ("city", ids(conn, &cities)),
+        ("country", ids(conn, &format!("SELECT country_id FROM city WHERE city_id IN ({cities})"))),
+        ("store", ids(conn, &format!("SELECT store_id FROM customer WHERE customer_id IN ({list})"))),
+        (
+            "staff",
+            ids(
+                conn,
+                &format!(
+                    "SELECT staff_id FROM rental WHERE rental_id IN ({rentals})
+                     UNION SELECT staff_id FROM payment WHERE payment_id IN ({payments})"
+                ),
+            ),
+        ),
+        ("inventory", ids(conn, &format!("SELECT inventory_id FROM rental WHERE rental_id IN ({rentals})"))),
+    ])
+}
+
+#[test]
+fn sakila_is_derived_with_its_cycle_left_at_home() {
+    let conn = sakila_db(5, 1);
+    let check = bemx_db::check_profile(&conn, &Profile::from_toml(sakila::PROFILE).unwrap()).unwrap();
+    assert!(check.problems.is_empty(), "{:?}", check.problems);
+    let g = check.graph.unwrap();
+    let cats: Vec<&str> = g.catalogues.iter().map(|c| c.spec.name.as_str()).collect();
+    assert_eq!(cats, ["country", "city", "address", "inventory", "staff", "store"]);
+    let owned: Vec<&str> = g.owned.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(owned, ["customer", "rental", "payment"]);
+    // A catalogue matched only carries its key and its id, nothing else.
+    let staff = &g.catalogues.iter().find(|c| c.spec.name == "staff").unwrap();
+    assert_eq!(staff.spec.column_names(), ["staff_id", "username"]);
+    assert!(!staff.add_missing);
+    // Without add_missing = false, the stores and their managers form a cycle.
+    let text = sakila::PROFILE.replace("add_missing = false\n", "");
+    let text = text
+        .replace("key = [\"store_id\"]", "key = [\"address_id\"]")
+        .replace("key = [\"inventory_id\"]", "key = [\"store_id\", \"film_id\"]");
+    let found = bemx_db::check_profile(&conn, &Profile::from_toml(&text).unwrap()).unwrap().problems;
+    assert!(found.iter().any(|p| p.to_string().contains("neither")), "{found:?}");
+}
+
+#[test]
+fn sakila_closure_is_what_an_independent_query_finds() {
+    let conn = sakila_db(25, 1);
+    let g = sakila_graph(&conn);
+    for chosen in [vec![1], vec![3, 7, 11], (1..=25).collect::<Vec<i64>>()] {
+        let sel = select_clients_in(&conn, &g, &chosen).unwrap();
+        for (table, want) in sakila_closure(&conn, &chosen) {
+            assert_eq!(sel.row_ids(table).unwrap_or_default(), want.as_slice(), "{table} for {chosen:?}");
+        }
+    }
+}
+
+#[test]
+fn sakila_customers_round_trip_and_shared_stock_is_only_matched() {
+    let a = sakila_db(10, 1);
+    let mut b = sakila_db(4, 2);
+    let all: Vec<i64> = (1..=10).collect();
+    let ex = extract_in(&a, &sakila_graph(&a), &all);
+    let (inventory, staff, stores) = (count(&b, "inventory"), count(&b, "staff"), count(&b, "store"));
+    let gb = sakila_graph(&b);
+    let report = merge_in(&mut b, gb, &ex).unwrap();
+    assert_eq!(report.rows_per_table["customer"], 10);
+    assert_eq!((count(&b, "inventory"), count(&b, "staff"), count(&b, "store")), (inventory, staff, stores));
+    assert!(report.catalogue_codes_added.iter().any(|(t, _)| t == "address"));
+    assert!(report.catalogue_codes_added.iter().all(|(t, _)| t == "address"), "{:?}", report.catalogue_codes_added);
+    let violations: i64 = b.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(violations, 0);
+
+    // Read back from B, every row is the same apart from local ids.
+    let gb = sakila_graph(&b);
+    let mut new_ids = Vec::new();
+    for id in &report.client_uuids {
+        let found = ids(&b, "SELECT customer_id FROM customer").into_iter().find(|c| {
+            let e: String =
+                b.query_row("SELECT email FROM customer WHERE customer_id = ?1", [c], |r| r.get(0)).unwrap();
+            derived_client_id("customer", &[bemx_db::Value::Text(e)]) == *id
+        });
+        new_ids.push(found.unwrap());
+    }
+    let back = extract_in(&b, &gb, &new_ids);
+    let p = Profile::from_toml(sakila::PROFILE).unwrap();
+    let strip = |mut n: Vec<(String, Vec<Vec<String>>)>| {
+        // The host's triggers stamp last_update on every insert: the one
+        // column that may differ.
+        for (table, rows) in &mut n {
+            let spec = ex
+                .rows
+                .tables
+                .iter()
+                .find(|(t, _)| &t.name == table && t.kind == bemx_db::TableKind::Owned)
+                .map(|(t, _)| t.clone());
+            if let Some(at) = spec.and_then(|s| s.columns.iter().position(|c| c.name == "last_update")) {
+                for r in rows.iter_mut() {
+                    r[at] = String::new();
+                }
+            }
+        }
+        n
+    };
+    assert_eq!(strip(normalise_in(&p, &ex, &HashMap::new())), strip(normalise_in(&p, &back, &HashMap::new())));
+}
+
+#[test]
+fn sakila_stock_missing_on_the_receiving_side_refuses_the_merge() {
+    let a = sakila_db(6, 1);
+    let mut b = sakila_db(2, 2);
+    let ex = extract_in(&a, &sakila_graph(&a), &[1, 2, 3, 4, 5, 6]);
+    let rented: i64 = a.query_row("SELECT min(inventory_id) FROM rental", [], |r| r.get(0)).unwrap();
+    b.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF; DELETE FROM rental WHERE inventory_id = {rented};
+         DELETE FROM inventory WHERE inventory_id = {rented}; PRAGMA foreign_keys = ON;"
+    ))
+    .unwrap();
+    let customers = count(&b, "customer");
+    let gb = sakila_graph(&b);
+    match merge_in(&mut b, gb, &ex) {
+        Err(DbError::CatalogueRowMissing { table, key }) => {
+            assert_eq!((table.as_str(), key), ("inventory", rented.to_string()));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count(&b, "customer"), customers, "the transaction was rolled back");
+}
+
+#[test]
+fn a_sakila_purge_removes_every_row_and_leaves_the_business() {
+    let mut a = sakila_db(8, 1);
+    let g = sakila_graph(&a);
+    let sel = select_clients_in(&a, &g, &[1, 2, 3]).unwrap();
+    let uuids = sel.client_uuids().to_vec();
+    let before = [count(&a, "rental"), count(&a, "payment"), count(&a, "inventory"), count(&a, "address")];
+    let tx = a.transaction().unwrap();
+    purge_clients_in(&tx, &g, &uuids).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(count(&a, "customer"), 5);
+    assert_eq!(count(&a, "rental"), before[0] - sel.row_ids("rental").unwrap().len() as i64);
+    assert_eq!(count(&a, "payment"), before[1] - sel.row_ids("payment").unwrap().len() as i64);
+    assert_eq!([count(&a, "inventory"), count(&a, "address")], [before[2], before[3]], "catalogues stay");
 }

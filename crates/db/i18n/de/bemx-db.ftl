@@ -35,6 +35,7 @@ db-purge-incomplete = Löschen unvollständig: in { $table } { $remaining ->
        *[other] sind noch { $remaining } Datensätze
     } der gelöschten Klienten übrig; das Löschen wurde rückgängig gemacht
 db-changed-during-export = Datensatz { $rowid } in { $table } hat sich geändert, während die Übergabedatei erstellt wurde
+db-catalogue-row-missing = der Katalog { $table } hat hier keinen Eintrag ({ $key }), und das Profil lässt bemx seine Einträge nur zuordnen; es wurde nichts übernommen
 db-profile-invalid = das Profil kann nicht gelesen werden: { $detail }
 db-profile-format = das Profil ist im Format { $found } geschrieben; dieses bemx liest Format { $supported }
 db-profile-mismatch = das Profil passt nicht zur Tabelle { $table }: { $detail }
@@ -84,7 +85,7 @@ db-detail-document-not-client-data = die Dokumentspalte { $column } gehört nich
 db-detail-cycle-among = die Fremdschlüssel bilden einen Kreis zwischen { $tables }
 db-detail-primary-key-local = der Primärschlüssel { $column } kann nicht auf diesem PC bleiben
 db-detail-key-column-local = die Schlüsselspalte { $column } wird nicht übergeben
-db-detail-key-is-local-id = die Schlüsselspalte { $column } ist die eigene Kennung der Tabelle, die sich zwischen Installationen unterscheidet
+db-detail-key-is-local-id = die Schlüsselspalte { $column } ist die eigene Kennung der Tabelle, die sich zwischen Installationen unterscheidet (nur ein Katalog mit add_missing = false, dessen Einträge alle Installationen gleich führen, darf darüber zugeordnet werden)
 db-detail-local-not-null = die Spalte { $column } bleibt auf diesem PC, ist aber NOT NULL ohne Vorgabewert: die Empfangsseite könnte den Datensatz nicht speichern
 db-detail-foreign-key-not-key = der Fremdschlüssel { $column } muss auf den Primärschlüssel von { $target } verweisen
 db-detail-self-reference-column = die Spalte { $column } verweist auf ihre eigene Tabelle; solche Verweise werden nicht unterstützt
@@ -166,5 +167,6 @@ db-foreign-key-violation-advice = führen Sie `bemx db check` aus und reparieren
 db-document-mismatch-advice = stellen Sie die Datenbank aus einer Sicherung wieder her, bevor Sie Klienten übergeben
 db-changed-during-export-advice = starten Sie die Übergabe einfach noch einmal (oder führen Sie sie in einer einzigen Transaktion aus)
 db-unsupported-schema-advice = beschreiben Sie die Tabelle bei einer Datenbank eines Hostprogramms in deren Profil (als Katalog oder als lokal); `bemx profile check` listet alle Probleme auf. Die eigene Datenbank von bemx hat diesen Aufbau nur, wenn ein anderes Programm sie verändert hat: spielen Sie eine Sicherung zurück
+db-catalogue-row-missing-advice = legen Sie den Eintrag im Hostprogramm an (beide Installationen führen diesen Katalog gleich) und übernehmen Sie dann erneut
 db-profile-invalid-advice = berichtigen Sie die Profildatei; `bemx profile suggest` entwirft eines aus einer Datenbank
 db-profile-mismatch-advice = berichtigen Sie das Profil oder verwenden Sie das für diese Datenbank gemachte; `bemx profile check` listet alle Probleme auf

@@ -32,6 +32,7 @@ db-duplicate-client = client { $uuid } already exists in this database: it was i
 db-blob-length = document length mismatch for { $table } source row { $source_rowid }: announced { $expected } bytes, got { $actual }; the bundle is damaged, nothing was imported
 db-purge-incomplete = purge incomplete: { $remaining } row(s) of the purged clients remain in { $table }; the purge was rolled back
 db-changed-during-export = { $table } row { $rowid } changed during the export
+db-catalogue-row-missing = catalogue { $table } has no row ({ $key }) here, and the profile lets bemx match its rows only; nothing was imported
 db-profile-invalid = the profile cannot be read: { $detail }
 # $found: the value of the file's format key, as written there.
 db-profile-format = the profile is written in format { $found }; this bemx reads format { $supported }
@@ -85,7 +86,7 @@ db-detail-document-not-client-data = document column { $column } is not in clien
 db-detail-cycle-among = foreign keys form a cycle among { $tables }
 db-detail-primary-key-local = the primary key { $column } cannot stay on this PC
 db-detail-key-column-local = key column { $column } does not travel
-db-detail-key-is-local-id = key column { $column } is the table's own id, which differs between installations
+db-detail-key-is-local-id = key column { $column } is the table's own id, which differs between installations (only a catalogue with add_missing = false, whose rows every installation keeps alike, may be matched by it)
 db-detail-local-not-null = column { $column } stays on this PC but is NOT NULL without a default: the receiving side could not store the row
 db-detail-foreign-key-not-key = foreign key { $column } must reference the primary key of { $target }
 db-detail-self-reference-column = column { $column } references its own table; self-references are not supported
@@ -151,5 +152,6 @@ db-foreign-key-violation-advice = run `bemx db check` and repair the database
 db-document-mismatch-advice = restore it from a backup before exporting
 db-changed-during-export-advice = run the export inside one transaction, or simply again
 db-unsupported-schema-advice = for a host database, describe the table in its profile (as a catalogue, or kept local); `bemx profile check` lists every problem. bemx's own database has this shape only if another program changed it: restore a backup
+db-catalogue-row-missing-advice = add the row in the host program (both installations keep this catalogue alike), then import again
 db-profile-invalid-advice = correct the profile file; `bemx profile suggest` drafts one from a database
 db-profile-mismatch-advice = correct the profile, or use the one made for this database; `bemx profile check` lists every problem

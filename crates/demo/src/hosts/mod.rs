@@ -7,6 +7,7 @@
 //! the same PRNG as the rest of this crate, so equal seeds give equal data.
 
 pub mod chinook;
+pub mod sakila;
 
 /// What to generate in a host database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
