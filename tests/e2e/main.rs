@@ -37,6 +37,9 @@
 //! | issue 15: a whole handover (init, cards, consent, export by a name prefix, inspect, verify, import, a second import refused, handover list and confirm, backups, db check, --help) with `BEMX_LANG=de` prints no English word from a list, no raw table name, no hex id over 12 characters and no ISO timestamp | `german::a_whole_handover_speaks_german` |
 //! | issue 15: every refusal of the attack suite (`attacks::refused`) is run a second time with `BEMX_LANG=de`: exit 1, German by the same checks, nothing changed | `attacks::*` through `attacks::refused_env` |
 //! | issue 15.2: human output names a bundle by the first 12 characters of its id (`--json` the whole id); `handover cancel` takes that start | `lifecycle::a_handover_is_cancelled_by_the_start_of_its_id` |
+//! | issue 17, item 5: clients of two host databases written elsewhere (Chinook, Sakila), each installation set up with `init --db HOST --profile FILE`: listed under ids derived from their natural key, exported (a reason where the host records no consent), verified, imported with catalogues matched by key, a second import refused, confirmed and purged on the sender; `db check` clean on both | `hosts::clients_of_a_host_database_are_handed_over_through_the_command_line` |
+//! | issue 17: a profile that does not fit, or whose host schema must stay untouched, sets up nothing and leaves the host database byte for byte | `hosts::a_profile_that_does_not_fit_sets_up_nothing` |
+//! | issue 17: an import into a host database killed (SIGKILL) at any moment leaves it exactly before or after; a retry after a kill before the commit succeeds | `hosts::an_import_into_a_host_database_killed_at_any_moment_leaves_it_before_or_after` |
 //! | issue 17: `profile check` derives bemx's own graph through the built-in profile (text, JSON, and the text `profile show` prints) | `profile::the_built_in_profile_checks_bemx_own_database` |
 //! | issue 17: `profile check --db HOST --profile FILE` on a schema written elsewhere (Chinook) shows what travels, keys and notes, and writes nothing | `profile::a_host_database_is_checked_through_its_profile_and_left_untouched` |
 //! | issue 17: every problem is listed, exit 1, one code per problem in JSON | `profile::every_problem_of_a_profile_is_listed_and_the_check_fails` |
@@ -151,6 +154,7 @@ mod export;
 mod flow;
 mod german;
 mod guard;
+mod hosts;
 mod identity;
 mod lifecycle;
 mod profile;

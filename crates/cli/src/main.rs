@@ -192,6 +192,8 @@ pub enum Code {
     DatabaseProblems,
     /// `profile check` found problems.
     ProfileProblems,
+    /// Demo data asked for on a host program's database.
+    HostDatabase,
     /// The platform's data folder is unknown.
     NoDataFolder,
     /// A file the user named cannot be read.

@@ -298,6 +298,17 @@ pub enum DbError {
         key: String,
     },
 
+    /// `init --profile` with a profile whose host schema must stay untouched.
+    #[error("{}", fl!("db-host-schema-untouched"))]
+    HostSchemaUntouched,
+
+    /// `init --profile` on a host database that has a table of bemx's names.
+    #[error("{}", fl!("db-host-name-taken", name = name.as_str()))]
+    HostNameTaken {
+        /// The table name.
+        name: String,
+    },
+
     /// A profile file cannot be read as a profile.
     #[error("{}", fl!("db-profile-invalid", detail = detail.as_str()))]
     ProfileInvalid {
@@ -368,6 +379,8 @@ impl DbError {
             DbError::ProfileMismatch { .. } => fl!("db-profile-mismatch-advice"),
             DbError::UnsupportedSchema { .. } => fl!("db-unsupported-schema-advice"),
             DbError::CatalogueRowMissing { .. } => fl!("db-catalogue-row-missing-advice"),
+            DbError::HostSchemaUntouched => fl!("db-host-schema-untouched-advice"),
+            DbError::HostNameTaken { .. } => fl!("db-host-name-taken-advice"),
             DbError::Sqlite(_)
             | DbError::UnexpectedValue { .. }
             | DbError::MergeProtocol { .. }

@@ -20,7 +20,7 @@ use rusqlite::{Connection, MAIN_DB};
 use sha2::{Digest, Sha256};
 
 use crate::error::{DbError, Result};
-use crate::graph::{ColumnRole, Graph, TableKind, TableSpec, q, reference_graph};
+use crate::graph::{ColumnRole, Graph, TableKind, TableSpec, installation_graph, q};
 use crate::i18n::fl;
 use crate::ownership::{OwnedRows, check_blobs};
 use crate::profile::Identity;
@@ -184,7 +184,7 @@ const MAX_PROBLEMS: usize = 1000;
 /// references into other clients' rows and documents whose stored size
 /// disagrees with their content.
 pub fn select_clients(conn: &Connection, client_ids: &[i64]) -> Result<Selection> {
-    select_clients_in(conn, &reference_graph(conn)?, client_ids)
+    select_clients_in(conn, &installation_graph(conn)?, client_ids)
 }
 
 /// [`select_clients`] over the graph a profile derived.
@@ -475,9 +475,11 @@ where
 /// reach no client, every document's size and SHA-256, and triggers, views
 /// and indexes the reference schema does not define.
 pub fn check_database(conn: &Connection) -> Result<CheckReport> {
-    let graph = reference_graph(conn)?;
+    let graph = installation_graph(conn)?;
     let mut report = CheckReport { integrity: integrity_problems(conn)?, ..CheckReport::default() };
-    let schema = schema_problems(conn)?;
+    // A host database's triggers and indexes are its program's; only
+    // bemx's own schema has a reference to compare with.
+    let schema = if crate::graph::installation_profile(conn)?.is_some() { Vec::new() } else { schema_problems(conn)? };
     let mut findings = Findings::default();
     let owned = check_ownership(conn, &graph, &mut findings)?;
     let violations: Vec<(String, Option<i64>, String)> = {

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use rusqlite::types::Value;
 use sha2::{Digest, Sha256};
@@ -359,6 +359,37 @@ pub fn derive(conn: &Connection, profile: &Profile) -> Result<Graph> {
 /// profile like any other.
 pub fn reference_graph(conn: &Connection) -> Result<Graph> {
     derive(conn, Profile::reference())
+}
+
+/// Meta key under which `init --profile` records a host database's profile.
+pub const PROFILE_KEY: &str = "profile";
+
+/// The profile an installation's database was set up with: the one
+/// recorded in its `meta` table by `bemx init --db PATH --profile FILE`,
+/// or `None` for bemx's own schema (the built-in profile). The database
+/// describes itself, so every connection derives the same graph.
+pub fn installation_profile(conn: &Connection) -> Result<Option<Profile>> {
+    let has_meta: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_meta {
+        return Ok(None);
+    }
+    let text: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [PROFILE_KEY], |r| r.get(0)).optional()?;
+    text.map(|t| Profile::from_toml(&t)).transpose()
+}
+
+/// The graph of the installation's database, through its recorded profile
+/// ([`installation_profile`]) or the built-in one. What export, import,
+/// purge and the checks work on.
+pub fn installation_graph(conn: &Connection) -> Result<Graph> {
+    match installation_profile(conn)? {
+        Some(p) => derive(conn, &p),
+        None => reference_graph(conn),
+    }
 }
 
 /// Checks a profile against a database and derives its graph: every table
@@ -875,19 +906,19 @@ fn unique_index(conn: &Connection, table: &str, key: &[String]) -> Result<bool> 
 /// The client-owned tables of bemx's reference schema, parents before
 /// children (ties broken by name), with column roles. The root comes first.
 pub fn export_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
-    Ok(reference_graph(conn)?.owned)
+    Ok(installation_graph(conn)?.owned)
 }
 
 /// The catalogue tables of the reference schema that its client data
 /// reaches, in dependency order. Their columns exclude the local key.
 pub fn catalogue_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
-    Ok(reference_graph(conn)?.catalogues.into_iter().map(|c| c.spec).collect())
+    Ok(installation_graph(conn)?.catalogues.into_iter().map(|c| c.spec).collect())
 }
 
 /// Everything that travels, in stream order: catalogues, then
 /// client-owned tables (topological).
 pub fn stream_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
-    Ok(reference_graph(conn)?.stream_tables())
+    Ok(installation_graph(conn)?.stream_tables())
 }
 
 /// Quotes an identifier for SQL.

@@ -19,8 +19,9 @@ pub use extract::{
     for_each_blob, for_each_blob_hashed_by_caller, select_clients, select_clients_in,
 };
 pub use graph::{
-    CLIENTS_TABLE, CatalogueSpec, ColumnRole, ColumnSpec, Graph, ProfileCheck, TableKind, TableSpec, Warning,
-    catalogue_tables, check_profile, derive, derived_client_id, export_tables, reference_graph, stream_tables,
+    CLIENTS_TABLE, CatalogueSpec, ColumnRole, ColumnSpec, Graph, PROFILE_KEY, ProfileCheck, TableKind, TableSpec,
+    Warning, catalogue_tables, check_profile, derive, derived_client_id, export_tables, installation_graph,
+    installation_profile, reference_graph, stream_tables,
 };
 pub use merge::{
     MergeReport, Merger, PurgeReport, check_specs, existing_client_uuids, planned_bem_ids, purge_clients,

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{DbError, Result};
 use crate::extract::{Value, select_clients_in};
-use crate::graph::{ColumnRole, Graph, TableKind, TableSpec, derived_client_id, q, reference_graph, stream_tables};
+use crate::graph::{ColumnRole, Graph, TableKind, TableSpec, derived_client_id, installation_graph, q, stream_tables};
 use crate::i18n::fl;
 use crate::profile::Identity;
 use crate::schema::PURGING_KEY;
@@ -92,6 +92,13 @@ pub fn check_specs(conn: &Connection, incoming: &[TableSpec]) -> Result<()> {
 
 /// Which of `uuids` already exist here, as (uuid, local bem-id).
 pub fn existing_client_uuids(conn: &Connection, uuids: &[String]) -> Result<Vec<(String, String)>> {
+    if let Some(profile) = crate::graph::installation_profile(conn)? {
+        let here = crate::schema::host_clients(conn, &profile)?;
+        return Ok(uuids
+            .iter()
+            .filter_map(|u| here.iter().find(|c| &c.uuid == u).map(|c| (u.clone(), c.bem_id.clone())))
+            .collect());
+    }
     let mut stmt = conn.prepare_cached("SELECT bem_id FROM clients WHERE uuid = ?1")?;
     let mut out = Vec::new();
     for u in uuids {
@@ -109,7 +116,13 @@ pub fn existing_client_uuids(conn: &Connection, uuids: &[String]) -> Result<Vec<
 /// item 3). Each name's next free number is remembered, so many clients
 /// of one name cost one lookup each, not one per number tried before.
 pub fn planned_bem_ids(conn: &Connection, incoming: &[String]) -> Result<Vec<Option<String>>> {
-    let mut stmt = conn.prepare_cached("SELECT 1 FROM clients WHERE bem_id = ?1")?;
+    let graph = installation_graph(conn)?;
+    // Only a display column a unique index covers makes the merge rename.
+    if !graph.display_unique {
+        return Ok(vec![None; incoming.len()]);
+    }
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT 1 FROM {} WHERE {} = ?1", q(&graph.root), q(&graph.display)))?;
     let mut taken_now = std::collections::HashSet::new();
     let mut next_number: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(incoming.len());
@@ -170,7 +183,7 @@ fn key_text(spec: &TableSpec, key: &[usize], values: &[Value]) -> String {
 impl<'t> Merger<'t> {
     /// Starts a merge into bemx's own schema, through its built-in profile.
     pub fn new(tx: &'t Transaction<'_>) -> Result<Self> {
-        Self::with_graph(tx, reference_graph(tx)?)
+        Self::with_graph(tx, installation_graph(tx)?)
     }
 
     /// Starts a merge; the graph a profile derived from the local database
@@ -600,7 +613,7 @@ pub struct PurgeReport {
 /// crash rolls it back with everything else) and the read-only trigger
 /// lets deletes through while it is set.
 pub fn purge_clients(tx: &Transaction<'_>, client_uuids: &[String]) -> Result<PurgeReport> {
-    purge_clients_in(tx, &reference_graph(tx)?, client_uuids)
+    purge_clients_in(tx, &installation_graph(tx)?, client_uuids)
 }
 
 /// [`purge_clients`] over the graph a profile derived. Rows are deleted

@@ -16,7 +16,15 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Never edit a released entry: append a new one and bump
 /// [`SCHEMA_VERSION`], otherwise installations on the same version would
 /// disagree on [`schema_fingerprint`].
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[concat!(include_str!("bookkeeping.sql"), include_str!("schema.sql"))];
+
+/// bemx's own records (`meta`, the audit log, handovers, the import
+/// ledger): part of bemx's schema, and what `bemx init --profile` adds to
+/// a host database. Never edited: a change is a new schema version.
+const BOOKKEEPING: &str = include_str!("bookkeeping.sql");
+
+/// The tables [`BOOKKEEPING`] creates.
+const BOOKKEEPING_TABLES: &[&str] = &["meta", "audit_log", "handovers", "handover_clients", "import_ledger"];
 
 /// Meta key the purge sets (inside its own transaction) so that the
 /// read-only trigger lets handed-over clients be deleted.
@@ -319,6 +327,54 @@ impl Database {
         Self::open_inner(path.as_ref(), true)
     }
 
+    /// Sets up a host program's database for bemx (`bemx init --db PATH
+    /// --profile FILE`): checks that the profile describes it, then, in one
+    /// transaction, adds bemx's record tables and records the installation
+    /// id, the schema version and the profile in `meta`. Nothing else of
+    /// the host's schema changes (`PRAGMA user_version` is the host's).
+    /// Refuses a profile that does not fit, one whose host schema must stay
+    /// untouched, and a database that already has a table of bemx's names.
+    pub fn adopt(path: impl AsRef<Path>, installation_id: &str, profile: &crate::profile::Profile) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let id = uuid::Uuid::parse_str(installation_id)
+            .map_err(|_| DbError::InvalidInstallationId { value: installation_id.to_owned() })?
+            .hyphenated()
+            .to_string();
+        if !path.is_file() {
+            return Err(DbError::NotFound { path });
+        }
+        if profile.host_schema != crate::profile::HostSchema::Bemx {
+            return Err(DbError::HostSchemaUntouched);
+        }
+        let mut conn =
+            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        configure_connection(&conn)?;
+        let tx = conn.transaction()?;
+        for table in BOOKKEEPING_TABLES {
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1 COLLATE NOCASE)",
+                [table],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(DbError::HostNameTaken { name: (*table).to_owned() });
+            }
+        }
+        // The profile must fit before anything is added.
+        crate::graph::derive(&tx, profile)?;
+        tx.execute_batch(BOOKKEEPING)?;
+        let text = profile.to_toml()?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('installation_id', ?1), ('schema_version', ?2),
+             ('app_version', ?3), (?4, ?5)",
+            params![id, SCHEMA_VERSION.to_string(), env!("CARGO_PKG_VERSION"), crate::graph::PROFILE_KEY, text],
+        )?;
+        // And it still fits with bemx's tables beside the host's.
+        crate::graph::derive(&tx, profile)?;
+        tx.commit()?;
+        Ok(Database { conn, path, installation_id: id })
+    }
+
     fn open_inner(path: &Path, upgrade: bool) -> Result<Self> {
         let path = path.to_path_buf();
         if !path.is_file() {
@@ -327,6 +383,20 @@ impl Database {
         let mut conn =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         configure_connection(&conn)?;
+        // A host database set up by `init --profile` keeps bemx's schema
+        // version in `meta`: its `user_version` is the host program's.
+        if crate::graph::installation_profile(&conn).map_err(|_| DbError::NotBemx { path: path.clone() })?.is_some() {
+            let found: Option<String> =
+                conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
+            let found = found.and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
+            if found > SCHEMA_VERSION {
+                return Err(DbError::SchemaTooNew { found, expected: SCHEMA_VERSION });
+            }
+            if found < SCHEMA_VERSION {
+                return Err(DbError::SchemaTooOld { found, expected: SCHEMA_VERSION });
+            }
+            return Self::with_installation_id(conn, path);
+        }
         let found = user_version(&conn)?;
         if found == 0 {
             return Err(DbError::NotBemx { path });
@@ -340,6 +410,10 @@ impl Database {
             }
             migrate(&mut conn)?;
         }
+        Self::with_installation_id(conn, path)
+    }
+
+    fn with_installation_id(conn: Connection, path: PathBuf) -> Result<Self> {
         let installation_id: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'installation_id'", [], |r| r.get(0))
             .optional()
@@ -372,16 +446,15 @@ impl Database {
 
     /// All clients ordered by BEM-ID; handed-over ones only if asked for.
     pub fn clients_list(&self, include_handed_over: bool) -> Result<Vec<ClientSummary>> {
-        let mut stmt = self.conn.prepare(&format!("{CLIENT_SUMMARY_SELECT} ORDER BY c.bem_id, c.id"))?;
-        let rows = stmt.query_map([], client_summary_row)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let row = row?;
-            if include_handed_over || row.handover_bundle.is_none() {
-                out.push(row);
+        let all = match crate::graph::installation_profile(&self.conn)? {
+            Some(profile) => host_clients(&self.conn, &profile)?,
+            None => {
+                let mut stmt = self.conn.prepare(&format!("{CLIENT_SUMMARY_SELECT} ORDER BY c.bem_id, c.id"))?;
+                let rows = stmt.query_map([], client_summary_row)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
             }
-        }
-        Ok(out)
+        };
+        Ok(all.into_iter().filter(|c| include_handed_over || c.handover_bundle.is_none()).collect())
     }
 
     /// Finds a client by UUID (preferred) or BEM-ID.
@@ -394,6 +467,16 @@ impl Database {
 /// caller can resolve and check clients inside the transaction that then
 /// acts on them.
 pub fn find_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
+    if let Some(profile) = crate::graph::installation_profile(conn)? {
+        let all = host_clients(conn, &profile)?;
+        let wanted = query.trim().to_ascii_lowercase();
+        return all
+            .iter()
+            .find(|c| c.uuid == wanted)
+            .or_else(|| all.iter().find(|c| c.bem_id == query))
+            .cloned()
+            .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() });
+    }
     // Cached: an export of thousands of clients looks each one up.
     let by_uuid = conn
         .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.uuid = lower(?1)"))?
@@ -406,6 +489,85 @@ pub fn find_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
         .query_row([query], client_summary_row)
         .optional()?
         .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() })
+}
+
+/// The clients of a host database set up with a profile, ordered by the
+/// display column, then by key: the client id each travels under (its
+/// UUID, or the id derived from its natural key), the display value, the
+/// open handover holding it, and its consent where the host records one.
+/// The host's cases are its own: no case status is shown.
+pub(crate) fn host_clients(conn: &Connection, profile: &crate::profile::Profile) -> Result<Vec<ClientSummary>> {
+    use crate::graph::q;
+    use crate::profile::{Consent, Identity};
+    let graph = crate::graph::derive(conn, profile)?;
+    let key = graph.owned.first().map_or("rowid", crate::graph::TableSpec::key_name).to_owned();
+    let identity = match &graph.identity {
+        Identity::Uuid(c) => vec![c.clone()],
+        Identity::NaturalKey(k) => k.clone(),
+    };
+    let cols: Vec<String> = identity.iter().map(|c| q(c)).collect();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {key}, {display}, {cols} FROM {root} ORDER BY {display}, {key}",
+        key = q(&key),
+        display = q(&graph.display),
+        cols = cols.join(", "),
+        root = q(&graph.root)
+    ))?;
+    let mut handover = conn.prepare_cached(
+        "SELECT hc.bundle_id FROM handover_clients hc JOIN handovers h ON h.bundle_id = hc.bundle_id
+         WHERE h.state = 'open' AND hc.client_uuid = ?1 ORDER BY h.created_at LIMIT 1",
+    )?;
+    let consent_sql = match &profile.consent {
+        Consent::Table { table, client, kind_column, kind: _, given, revoked } => Some((
+            format!(
+                "SELECT {g} FROM {t} WHERE {c} = ?1 AND {k} = ?2 AND {r} IS NULL ORDER BY {g} DESC LIMIT 1",
+                g = q(given),
+                t = q(table),
+                c = q(client),
+                k = q(kind_column),
+                r = q(revoked)
+            ),
+            format!(
+                "SELECT {r} FROM {t} WHERE {c} = ?1 AND {k} = ?2 AND {r} IS NOT NULL ORDER BY {r} DESC LIMIT 1",
+                t = q(table),
+                c = q(client),
+                k = q(kind_column),
+                r = q(revoked)
+            ),
+        )),
+        Consent::None => None,
+    };
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let display = shown(r, 1)?.unwrap_or_default();
+        let values: Vec<rusqlite::types::Value> =
+            (0..identity.len()).map(|i| r.get(2 + i)).collect::<rusqlite::Result<_>>()?;
+        let uuid = match (&graph.identity, values.first()) {
+            (Identity::Uuid(_), Some(rusqlite::types::Value::Text(u))) => u.to_ascii_lowercase(),
+            (Identity::Uuid(_), _) => continue,
+            (Identity::NaturalKey(_), _) => crate::graph::derived_client_id(&graph.root, &values),
+        };
+        let handover_bundle = handover.query_row([&uuid], |r| r.get(0)).optional()?;
+        let (consent_given, consent_revoked) = match (&consent_sql, &profile.consent) {
+            (Some((given, revoked)), Consent::Table { kind, .. }) => (
+                conn.prepare_cached(given)?.query_row(params![id, kind], |r| shown(r, 0)).optional()?.flatten(),
+                conn.prepare_cached(revoked)?.query_row(params![id, kind], |r| shown(r, 0)).optional()?.flatten(),
+            ),
+            _ => (None, None),
+        };
+        out.push(ClientSummary {
+            id,
+            uuid,
+            bem_id: display,
+            case_status: None,
+            handover_bundle,
+            consent_given,
+            consent_revoked,
+        });
+    }
+    Ok(out)
 }
 
 const CLIENT_SUMMARY_SELECT: &str = "SELECT c.id, c.uuid, c.bem_id,

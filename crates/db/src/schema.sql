@@ -1,8 +1,3 @@
-CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-
 CREATE TABLE cat_action_type (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, label TEXT NOT NULL, system INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE cat_job_function (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, label TEXT NOT NULL, system INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE cat_department (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, label TEXT NOT NULL, system INTEGER NOT NULL DEFAULT 0);
@@ -177,45 +172,6 @@ CREATE TABLE deletion_schedule (
     reason    TEXT
 );
 CREATE INDEX deletion_schedule_client ON deletion_schedule(client_id);
-
-CREATE TABLE audit_log (
-    id        INTEGER PRIMARY KEY,
-    at        TEXT NOT NULL,
-    event     TEXT NOT NULL,
-    bundle_id TEXT,
-    detail    TEXT
-);
-
-CREATE TABLE handovers (
-    bundle_id             TEXT PRIMARY KEY,
-    recipient_fingerprint TEXT NOT NULL,
-    recipient_name        TEXT,
-    created_at            TEXT NOT NULL,
-    state                 TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'confirmed', 'cancelled')),
-    receipt_at            TEXT
-);
-
-CREATE TABLE handover_clients (
-    bundle_id   TEXT NOT NULL REFERENCES handovers(bundle_id) ON DELETE CASCADE,
-    client_uuid TEXT NOT NULL,
-    PRIMARY KEY (bundle_id, client_uuid)
-);
-CREATE INDEX handover_clients_uuid ON handover_clients(client_uuid);
-
--- One row per imported bundle, keyed by its verified sender and its id: a
--- bundle id is the sender's nonce, so another sender cannot use it up.
-CREATE TABLE import_ledger (
-    sender_installation TEXT NOT NULL,
-    bundle_id           TEXT NOT NULL,
-    sender_fingerprint  TEXT NOT NULL,
-    imported_at         TEXT NOT NULL,
-    clients             INTEGER NOT NULL,
-    client_uuids        TEXT NOT NULL,
-    rows                INTEGER NOT NULL,
-    backup_name         TEXT,
-    receipt             BLOB,
-    PRIMARY KEY (sender_installation, bundle_id)
-);
 
 CREATE TRIGGER clients_handed_over_no_update
 BEFORE UPDATE ON clients

@@ -84,7 +84,7 @@ pub fn path_rule(reason: &str) -> String {
         "a document entry is blobs/<table>.<column>/<rowid>" => fl!("format-rule-document-entry"),
         "data entries live under tables/ or blobs/" => fl!("format-rule-data-entries"),
         "length must be 1 to 99 bytes" => fl!("format-rule-length"),
-        "only a-z, 0-9, '.', '_', '-' and '/' are allowed" => fl!("format-rule-characters"),
+        "only A-Z, a-z, 0-9, '.', '_', '-' and '/' are allowed" => fl!("format-rule-characters"),
         "absolute path" => fl!("format-rule-absolute"),
         "empty path component" => fl!("format-rule-empty-component"),
         "'.' or '..' component" => fl!("format-rule-dot-component"),

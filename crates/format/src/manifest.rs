@@ -268,8 +268,8 @@ pub fn check_path(path: &str) -> Result<(), FormatError> {
     if path.is_empty() || path.len() > MAX_PATH_LEN {
         return bad("length must be 1 to 99 bytes");
     }
-    if !path.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-/".contains(&b)) {
-        return bad("only a-z, 0-9, '.', '_', '-' and '/' are allowed");
+    if !path.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-/".contains(&b)) {
+        return bad("only A-Z, a-z, 0-9, '.', '_', '-' and '/' are allowed");
     }
     if path.starts_with('/') {
         return bad("absolute path");

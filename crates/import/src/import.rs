@@ -255,11 +255,46 @@ pub struct IncomingClient {
     pub case_status: Option<String>,
 }
 
+/// Where a bundle's client rows are and how they are named: the receiving
+/// installation's client table, its key, identity and display column.
+#[derive(Debug, Clone)]
+pub struct ClientShape {
+    table: String,
+    key: String,
+    identity: bemx_db::profile::Identity,
+    display: String,
+}
+
+impl ClientShape {
+    /// The shape the installation's graph gives its clients.
+    pub fn of(graph: &bemx_db::Graph) -> Self {
+        ClientShape {
+            table: graph.root.clone(),
+            key: graph.owned.first().map_or("rowid", bemx_db::TableSpec::key_name).to_owned(),
+            identity: graph.identity.clone(),
+            display: graph.display.clone(),
+        }
+    }
+
+    /// bemx's own schema: `clients` by `uuid`, shown by `bem_id`.
+    pub fn reference() -> Self {
+        ClientShape {
+            table: "clients".into(),
+            key: "id".into(),
+            identity: bemx_db::profile::Identity::Uuid("uuid".into()),
+            display: "bem_id".into(),
+        }
+    }
+}
+
 /// Reads the table entries (they come first, FORMAT.md §3) far enough to
 /// list the clients with their latest case's status; stops at the first
 /// document, so a bundle of gigabytes of scans is not read for it. Every
 /// check of the walker applies to what is read.
-pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<IncomingClient>, ImportError> {
+pub fn bundle_clients<R: Read>(
+    reader: &mut BundleReader<R>,
+    shape: &ClientShape,
+) -> Result<Vec<IncomingClient>, ImportError> {
     use bemx_format::rows::Value;
     /// Stops the walk at the first document; carries reading errors.
     enum Stop {
@@ -271,8 +306,8 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
             Stop::Failed(unpack(e))
         }
     }
-    #[derive(Default)]
-    struct Peek {
+    struct Peek<'s> {
+        shape: &'s ClientShape,
         /// The manifest's client count: more client rows is a bundle the
         /// import refuses, and no reason to hold more in memory.
         limit: usize,
@@ -293,21 +328,38 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
             _ => None,
         }
     }
-    impl bemx_unpack::EntryVisitor for Peek {
+    impl bemx_unpack::EntryVisitor for Peek<'_> {
         type Error = Stop;
         fn table(&mut self, rows: &mut bemx_unpack::Rows<'_>) -> Result<(), Stop> {
             let columns: Vec<String> = rows.header().columns.iter().map(|c| c.name.clone()).collect();
             let at = |name: &str| columns.iter().position(|c| c == name);
             match rows.header().name.as_str() {
-                "clients" => {
-                    let (Some(id), Some(uuid), Some(bem)) = (at("id"), at("uuid"), at("bem_id")) else { return Ok(()) };
+                name if name == self.shape.table => {
+                    let shape = self.shape;
+                    let columns = match &shape.identity {
+                        bemx_db::profile::Identity::Uuid(c) => std::slice::from_ref(c),
+                        bemx_db::profile::Identity::NaturalKey(k) => k.as_slice(),
+                    };
+                    let identity: Option<Vec<usize>> = columns.iter().map(|c| at(c)).collect();
+                    let (Some(id), Some(identity), Some(bem)) = (at(&shape.key), identity, at(&shape.display)) else {
+                        return Ok(());
+                    };
                     while let Some(row) = rows.next_row()? {
-                        let (Some(Value::Integer(i)), Some(u), Some(b)) =
-                            (row.get(id), row.get(uuid).and_then(text), row.get(bem).and_then(text))
-                        else {
+                        let (Some(Value::Integer(i)), Some(b)) = (row.get(id), row.get(bem).and_then(text)) else {
                             // A client the list could not name: the merge
                             // would store it, so the preview must not hide it.
                             return Err(Stop::Failed(inconsistent("a client row without a text BEM-ID")));
+                        };
+                        let u = match &shape.identity {
+                            bemx_db::profile::Identity::Uuid(_) => match row.get(identity[0]).and_then(text) {
+                                Some(u) => u,
+                                None => return Err(Stop::Failed(inconsistent("a client row without a text BEM-ID"))),
+                            },
+                            bemx_db::profile::Identity::NaturalKey(_) => {
+                                let values: Vec<bemx_db::Value> =
+                                    identity.iter().map(|&k| sql_value(row.get(k))).collect();
+                                bemx_db::derived_client_id(&shape.table, &values)
+                            }
                         };
                         let hyphenated =
                             uuid::Uuid::parse_str(&u).map_or_else(|_| u.clone(), |x| x.hyphenated().to_string());
@@ -357,7 +409,14 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
     }
     let listed: std::collections::HashSet<String> =
         reader.manifest().clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect();
-    let mut peek = Peek { limit: listed.len(), listed, ..Peek::default() };
+    let mut peek = Peek {
+        shape,
+        limit: listed.len(),
+        listed,
+        clients: Vec::new(),
+        ids: std::collections::HashSet::new(),
+        cases: std::collections::HashMap::new(),
+    };
     match bemx_unpack::walk(reader, &mut peek) {
         Ok(_) | Err(Stop::AtDocuments) => {}
         Err(Stop::Failed(e)) => return Err(e),
@@ -367,6 +426,18 @@ pub fn bundle_clients<R: Read>(reader: &mut BundleReader<R>) -> Result<Vec<Incom
         .into_iter()
         .map(|(id, uuid, bem_id)| IncomingClient { uuid, bem_id, case_status: cases.remove(&id).and_then(|c| c.1) })
         .collect())
+}
+
+/// A bundle's value as SQLite holds it: what a natural key is derived from.
+fn sql_value(v: Option<&bemx_format::rows::Value>) -> bemx_db::Value {
+    use bemx_format::rows::Value as V;
+    match v {
+        None | Some(V::Null) => bemx_db::Value::Null,
+        Some(V::Integer(i)) => bemx_db::Value::Integer(*i),
+        Some(V::Real(r)) => bemx_db::Value::Real(*r),
+        Some(V::Text(t)) => bemx_db::Value::Text(t.clone()),
+        Some(V::Bytes(b)) => bemx_db::Value::Blob(b.clone()),
+    }
 }
 
 /// The backups of imports that committed, by name: never abandoned.
@@ -406,7 +477,8 @@ pub fn preview(path: &Path, inst: &Installation<'_>, retention: Retention) -> Re
     let session = open_session(inst)?;
     preflight(session.db.conn(), inst.home, reader.manifest())?;
     let manifest_hash = manifest_sha256(&reader);
-    let incoming = bundle_clients(&mut reader)?;
+    let graph = bemx_db::installation_graph(session.db.conn())?;
+    let incoming = bundle_clients(&mut reader, &ClientShape::of(&graph))?;
     let bem_ids: Vec<String> = incoming.iter().map(|c| c.bem_id.clone()).collect();
     let stored_as = bemx_db::planned_bem_ids(session.db.conn(), &bem_ids)?;
     let manifest = reader.manifest();

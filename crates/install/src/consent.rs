@@ -117,6 +117,9 @@ fn in_force(conn: &rusqlite::Connection, client_id: i64) -> Result<Option<String
 /// The client, refused while it is handed over: its rows are read-only
 /// until the handover is confirmed or cancelled.
 fn client_here(conn: &rusqlite::Connection, query: &str) -> Result<bemx_db::ClientSummary, InstallError> {
+    if bemx_db::installation_profile(conn)?.is_some() {
+        return Err(InstallError::ConsentInHost);
+    }
     let client = bemx_db::find_client(conn, query)?;
     if let Some(bundle) = client.handover_bundle {
         return Err(InstallError::ClientHandedOver { bem_id: client.bem_id, bundle });

@@ -142,6 +142,10 @@ pub enum InstallError {
         /// When it was given.
         since: String,
     },
+    /// A consent recorded through bemx on a host database: the host
+    /// program records consent (or none), bemx only reads it.
+    #[error("{}", fl!("install-consent-in-host"))]
+    ConsentInHost,
     /// No handover consent in force to revoke.
     #[error("{}", fl!("install-no-consent", bem_id = bem_id.as_str()))]
     NoConsent {
@@ -451,6 +455,7 @@ impl InstallError {
             InstallError::ClientHandedOver { .. } => fl!("install-client-handed-over-advice"),
             InstallError::ConsentExists { .. } => fl!("install-consent-exists-advice"),
             InstallError::NoConsent { .. } => fl!("install-no-consent-advice"),
+            InstallError::ConsentInHost => fl!("install-consent-in-host-advice"),
             InstallError::RevokedBeforeGiven { .. } => fl!("install-revoked-before-given-advice"),
             InstallError::NotTheClientsDocument { .. } => fl!("install-not-the-clients-document-advice"),
             InstallError::DiskFull { .. } => fl!("install-disk-full-advice"),

@@ -47,7 +47,13 @@ impl Home {
     /// Whether any part of an installation (identity or database) is here:
     /// a new one must not be set up over it.
     pub fn exists(&self) -> bool {
-        bemx_identity::IdentityPaths::new(&self.root).dir.exists() || self.db.exists()
+        self.has_identity() || self.db.exists()
+    }
+
+    /// Whether the folder holds an identity: for `init --profile`, whose
+    /// database is a host program's and exists before the installation.
+    pub fn has_identity(&self) -> bool {
+        bemx_identity::IdentityPaths::new(&self.root).dir.exists()
     }
 
     /// Removes what a killed bemx left behind — above all a restore's

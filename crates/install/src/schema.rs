@@ -43,7 +43,7 @@ pub fn compare(conn: &rusqlite::Connection, theirs: &SchemaInfo) -> Result<Schem
     }
     // What travels and how it is matched first: it names the cause more
     // exactly than the fingerprint of the whole schema.
-    let graph = bemx_db::reference_graph(conn)?;
+    let graph = bemx_db::installation_graph(conn)?;
     let ours_graph = graph.hash();
     if theirs.profile != graph.profile
         || theirs.profile_version != u64::from(graph.profile_version)

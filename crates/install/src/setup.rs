@@ -22,12 +22,42 @@ use crate::{Home, InstallError};
 /// the keys just written are removed again, so the next attempt starts
 /// clean.
 pub fn create(home: &Home, name: &str, passphrase: Option<&SecretString>) -> Result<Identity, InstallError> {
+    create_with(home, name, passphrase, |id| Database::create(home.db_path(), id).map(drop))
+}
+
+/// [`create`] on a host program's existing database (`home.db_path()`)
+/// described by `profile`: instead of a new database, bemx's record tables
+/// are added to that one ([`Database::adopt`]). The profile is checked
+/// against the database before anything is written, the keys included.
+pub fn create_on_host(
+    home: &Home,
+    name: &str,
+    passphrase: Option<&SecretString>,
+    profile: &bemx_db::Profile,
+) -> Result<Identity, InstallError> {
+    // Refused before the keys are made: what the profile and the database
+    // say decides.
+    if profile.host_schema != bemx_db::profile::HostSchema::Bemx {
+        return Err(bemx_db::DbError::HostSchemaUntouched.into());
+    }
+    let conn = bemx_db::open_read_only(home.db_path())?;
+    bemx_db::derive(&conn, profile)?;
+    drop(conn);
+    create_with(home, name, passphrase, |id| Database::adopt(home.db_path(), id, profile).map(drop))
+}
+
+fn create_with(
+    home: &Home,
+    name: &str,
+    passphrase: Option<&SecretString>,
+    database: impl FnOnce(&str) -> bemx_db::Result<()>,
+) -> Result<Identity, InstallError> {
     bemx_identity::check_installation_folder(home.root())?;
     let identity = Identity::generate(name)?;
     // Readable only by the user on unix.
     crate::backup::create_private_dir(home.root())?;
     identity.save(home.root(), passphrase)?;
-    if let Err(e) = Database::create(home.db_path(), &identity.installation_id().hyphenated().to_string()) {
+    if let Err(e) = database(&identity.installation_id().hyphenated().to_string()) {
         remove_identity(home.root());
         return Err(e.into());
     }

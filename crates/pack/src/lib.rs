@@ -202,9 +202,6 @@ fn resolve_clients(
     }
     let mut ids = Vec::with_capacity(names.len());
     let mut missing_consent = Vec::new();
-    let mut consent = conn.prepare(
-        "SELECT EXISTS (SELECT 1 FROM consents WHERE client_id = ?1 AND kind = 'handover' AND revoked_on IS NULL)",
-    )?;
     for name in names {
         let client = bemx_db::find_client(conn, name)?;
         if ids.contains(&client.id) {
@@ -213,8 +210,9 @@ fn resolve_clients(
         if let Some(bundle) = &client.handover_bundle {
             return Err(PackError::AlreadyHandedOver { client: client.bem_id.clone(), bundle: bundle.clone() });
         }
-        let has_consent: bool = consent.query_row([client.id], |r| r.get(0))?;
-        if !has_consent {
+        // The consent in force, as the profile says where it is recorded;
+        // a host that records none has none, and every client needs a reason.
+        if client.consent_given.is_none() {
             missing_consent.push((client.bem_id.clone(), client.uuid.clone()));
         }
         ids.push(client.id);
@@ -270,7 +268,7 @@ pub fn export(
     let conn = db.conn_mut();
     let tx = bemx_install::lock::begin_exclusive(conn)?;
     let fingerprint = bemx_db::schema_fingerprint(&tx)?;
-    let graph = bemx_db::reference_graph(&tx)?;
+    let graph = bemx_db::installation_graph(&tx)?;
     // Inside the transaction: what is checked is what is exported.
     let (client_ids, missing_consent) = resolve_clients(&tx, &request.clients, reason.as_deref())?;
     let (without_consent, without_consent_uuids): (Vec<String>, Vec<String>) = missing_consent.into_iter().unzip();

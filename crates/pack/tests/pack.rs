@@ -428,7 +428,9 @@ fn consent_is_checked_inside_the_exports_exclusive_transaction() {
     assert!(report.without_consent.is_empty());
 
     let log = log.lock().unwrap().clone();
-    let consent = log.iter().position(|s| s.contains("FROM CONSENTS WHERE CLIENT_ID")).expect("the consent query ran");
+    // The consent in force is read with the client (the lookup's subquery).
+    let consent =
+        log.iter().position(|s| s.contains("FROM CONSENTS K WHERE K.CLIENT_ID")).expect("the consent query ran");
     let lookup = log.iter().position(|s| s.contains("WHERE C.UUID = LOWER")).expect("the client lookup ran");
     let begin = log[..lookup.min(consent)]
         .iter()

@@ -127,6 +127,8 @@ cli-case-status =
 # bemx db
 cli-seed-range-expected = erwartet wird MIN-MAX, z. B. 1000-20000
 cli-seed-range-reversed = MIN darf nicht größer als MAX sein
+cli-seed-host = Demodaten sind für die eigene Datenbank von bemx; diese Installation arbeitet mit der Datenbank eines Hostprogramms
+cli-seed-host-hint = legen Sie mit `bemx init --home ORDNER` eine Demo-Installation an und füllen Sie diese
 cli-seed-done =
     { $clients ->
         [one] 1 Demo-Klient
@@ -310,6 +312,7 @@ help-spec-possible-values = [mögliche Werte: { $values }]
 help-init = Eine neue Installation anlegen: Datenbank und Identität
 help-init-name = Name, den Kolleginnen und Kollegen sehen, wenn sie die Kontaktkarte dieser Installation hinzufügen (z. B. Ihr Name oder Ihre Dienststelle)
 help-init-passphrase = Die Schlüssel mit einer Passphrase schützen (wird im Terminal abgefragt oder aus BEMX_PASSPHRASE genommen)
+help-init-profile = Mit der vorhandenen Datenbank eines Hostprogramms (--db) arbeiten, die dieses Profil beschreibt (siehe `bemx profile`)
 
 help-id = Die Identität dieser Installation
 help-id-show = Die Kontaktkarte ausgeben, die Sie Kolleginnen und Kollegen schicken (ohne Passphrase)

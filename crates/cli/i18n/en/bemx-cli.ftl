@@ -118,6 +118,8 @@ cli-case-status = { $status }
 # bemx db
 cli-seed-range-expected = expected MIN-MAX, e.g. 1000-20000
 cli-seed-range-reversed = MIN must not be larger than MAX
+cli-seed-host = demo data is for bemx's own database; this installation works on a host program's database
+cli-seed-host-hint = make a demo installation with `bemx init --home DIR` and seed that
 cli-seed-done = Added { $clients } demo clients: { $records } records, { $documents } documents ({ $size }) in { $whole }.{ $tenths } s.
 cli-check-integrity = integrity: { $line }
 cli-check-problem = problem: { $problem }
@@ -248,6 +250,7 @@ help-spec-possible-values = [possible values: { $values }]
 help-init = Create a new installation: database and identity
 help-init-name = Name shown to colleagues who add this installation's contact card (e.g. your name or office)
 help-init-passphrase = Protect the keys with a passphrase (asked on the terminal, or taken from BEMX_PASSPHRASE)
+help-init-profile = Work on a host program's existing database (--db) described by this profile (see `bemx profile`)
 
 help-id = This installation's identity
 help-id-show = Print the contact card to send to colleagues (no passphrase needed)

@@ -186,7 +186,15 @@ pub fn inspect(ctx: &Ctx, path: &Path) -> anyhow::Result<()> {
                 // Only a trusted sender's rows are read: the header and
                 // manifest say who it is from before any content is shown.
                 if m.sender.trust == "trusted" {
-                    m.incoming = bemx_import::import::bundle_clients(&mut reader).ok();
+                    // Named as this installation names its clients, if it
+                    // has a database; else as bemx's own schema does.
+                    let shape = home::open_db(&ctx.home)
+                        .ok()
+                        .and_then(|db| bemx_db::installation_graph(db.conn()).ok())
+                        .map_or_else(bemx_import::import::ClientShape::reference, |g| {
+                            bemx_import::import::ClientShape::of(&g)
+                        });
+                    m.incoming = bemx_import::import::bundle_clients(&mut reader, &shape).ok();
                 }
                 if m.sender.trust != "trusted" {
                     failure = Some(

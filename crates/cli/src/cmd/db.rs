@@ -57,6 +57,9 @@ pub fn run(ctx: &Ctx, cmd: &DbCommand) -> anyhow::Result<()> {
 fn seed(ctx: &Ctx, args: &SeedArgs) -> anyhow::Result<()> {
     let _lock = home::lock(&ctx.home)?;
     let mut db = home::open_db(&ctx.home)?;
+    if bemx_db::installation_profile(db.conn())?.is_some() {
+        return Err(Failure::new(Code::HostDatabase, fl!("cli-seed-host")).hint(fl!("cli-seed-host-hint")).into());
+    }
     let mut opts = SeedOptions::new(args.clients, args.seed);
     opts.documents = !args.no_documents;
     if let Some(n) = args.max_documents {

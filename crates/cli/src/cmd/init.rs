@@ -18,11 +18,16 @@ pub struct InitArgs {
     /// Protect the keys with a passphrase (asked on the terminal, or taken from BEMX_PASSPHRASE)
     #[arg(long)]
     passphrase: bool,
+    /// Work on a host program's existing database (--db) described by this profile (see `bemx profile`)
+    #[arg(long, value_name = "FILE")]
+    profile: Option<std::path::PathBuf>,
 }
 
 pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     let home = &ctx.home;
-    if home::has_installation(home) {
+    // A host program's database is there before the installation is.
+    let exists = if args.profile.is_some() { home.has_identity() } else { home::has_installation(home) };
+    if exists {
         return Err(Failure::new(
             Code::InstallationExists,
             fl!("cli-init-exists", folder = home.root().display().to_string()),
@@ -43,8 +48,21 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     }
     // Refused before the passphrase is asked for; set-up checks it again.
     bemx_identity::check_installation_folder(home.root())?;
+    let profile = match &args.profile {
+        Some(file) => {
+            let profile = bemx_db::Profile::load(file)?;
+            // The host database must be there and fit, before any question.
+            bemx_db::derive(&bemx_db::open_read_only(home.db_path())?, &profile)?;
+            Some(profile)
+        }
+        None => None,
+    };
     let secret = if args.passphrase { Some(passphrase::new_passphrase()?) } else { None };
-    let identity = bemx_install::setup::create(home, &args.name, secret.as_ref()).map_err(|e| match e {
+    let made = match &profile {
+        Some(p) => bemx_install::setup::create_on_host(home, &args.name, secret.as_ref(), p),
+        None => bemx_install::setup::create(home, &args.name, secret.as_ref()),
+    };
+    let identity = made.map_err(|e| match e {
         // The folder could not be made: the same words as before.
         bemx_install::InstallError::Io { path, error, .. } => anyhow::Error::from(Failure::write(
             fl!("cli-init-create-failed", folder = path.display().to_string()),

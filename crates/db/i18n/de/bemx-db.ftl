@@ -36,6 +36,8 @@ db-purge-incomplete = Löschen unvollständig: in { $table } { $remaining ->
     } der gelöschten Klienten übrig; das Löschen wurde rückgängig gemacht
 db-changed-during-export = Datensatz { $rowid } in { $table } hat sich geändert, während die Übergabedatei erstellt wurde
 db-catalogue-row-missing = der Katalog { $table } hat hier keinen Eintrag ({ $key }), und das Profil lässt bemx seine Einträge nur zuordnen; es wurde nichts übernommen
+db-host-schema-untouched = das Profil verlangt, dass die Datenbank des Hostprogramms unverändert bleibt, aber diese Version von bemx führt ihre Aufzeichnungen (Übergaben, Übernahmeverzeichnis, Prüfprotokoll) in der Datenbank, mit der sie arbeitet
+db-host-name-taken = die Datenbank des Hostprogramms hat schon eine Tabelle namens { $name }, einen Namen, den bemx für seine Aufzeichnungen braucht
 db-profile-invalid = das Profil kann nicht gelesen werden: { $detail }
 db-profile-format = das Profil ist im Format { $found } geschrieben; dieses bemx liest Format { $supported }
 db-profile-mismatch = das Profil passt nicht zur Tabelle { $table }: { $detail }
@@ -168,5 +170,7 @@ db-document-mismatch-advice = stellen Sie die Datenbank aus einer Sicherung wied
 db-changed-during-export-advice = starten Sie die Übergabe einfach noch einmal (oder führen Sie sie in einer einzigen Transaktion aus)
 db-unsupported-schema-advice = beschreiben Sie die Tabelle bei einer Datenbank eines Hostprogramms in deren Profil (als Katalog oder als lokal); `bemx profile check` listet alle Probleme auf. Die eigene Datenbank von bemx hat diesen Aufbau nur, wenn ein anderes Programm sie verändert hat: spielen Sie eine Sicherung zurück
 db-catalogue-row-missing-advice = legen Sie den Eintrag im Hostprogramm an (beide Installationen führen diesen Katalog gleich) und übernehmen Sie dann erneut
+db-host-schema-untouched-advice = setzen Sie im Profil host_schema = "bemx", wenn bemx der Datenbank des Hostprogramms eigene Tabellen hinzufügen darf
+db-host-name-taken-advice = bemx kann auf dieser Datenbank so nicht eingerichtet werden; fragen Sie den Hersteller des Hostprogramms
 db-profile-invalid-advice = berichtigen Sie die Profildatei; `bemx profile suggest` entwirft eines aus einer Datenbank
 db-profile-mismatch-advice = berichtigen Sie das Profil oder verwenden Sie das für diese Datenbank gemachte; `bemx profile check` listet alle Probleme auf

@@ -33,6 +33,8 @@ db-blob-length = document length mismatch for { $table } source row { $source_ro
 db-purge-incomplete = purge incomplete: { $remaining } row(s) of the purged clients remain in { $table }; the purge was rolled back
 db-changed-during-export = { $table } row { $rowid } changed during the export
 db-catalogue-row-missing = catalogue { $table } has no row ({ $key }) here, and the profile lets bemx match its rows only; nothing was imported
+db-host-schema-untouched = the profile says the host database must stay untouched, but this version of bemx keeps its records (handovers, import ledger, audit log) in the database it works on
+db-host-name-taken = the host database already has a table named { $name }, a name bemx needs for its records
 db-profile-invalid = the profile cannot be read: { $detail }
 # $found: the value of the file's format key, as written there.
 db-profile-format = the profile is written in format { $found }; this bemx reads format { $supported }
@@ -153,5 +155,7 @@ db-document-mismatch-advice = restore it from a backup before exporting
 db-changed-during-export-advice = run the export inside one transaction, or simply again
 db-unsupported-schema-advice = for a host database, describe the table in its profile (as a catalogue, or kept local); `bemx profile check` lists every problem. bemx's own database has this shape only if another program changed it: restore a backup
 db-catalogue-row-missing-advice = add the row in the host program (both installations keep this catalogue alike), then import again
+db-host-schema-untouched-advice = set host_schema = "bemx" in the profile if bemx may add its own tables to the host database
+db-host-name-taken-advice = bemx cannot be set up on this database as it is; ask the host program's vendor
 db-profile-invalid-advice = correct the profile file; `bemx profile suggest` drafts one from a database
 db-profile-mismatch-advice = correct the profile, or use the one made for this database; `bemx profile check` lists every problem
