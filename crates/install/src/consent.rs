@@ -497,6 +497,29 @@ mod tests {
         assert_eq!(state(&home).consents, [consent(1, "March 2030", Some("2024-03-12"), None)]);
     }
 
+    /// A host program records consent itself (issue 17): bemx refuses to
+    /// write it there, and the database keeps every byte.
+    #[test]
+    fn consent_on_a_host_database_is_refused_and_nothing_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::new(dir.path().join("home"), Some(dir.path().join("chinook.sqlite")));
+        std::fs::create_dir_all(home.root()).unwrap();
+        let mut conn = rusqlite::Connection::open(home.db_path()).unwrap();
+        let opts = bemx_demo::hosts::HostOptions { clients: 2, seed: 1 };
+        bemx_demo::hosts::chinook::create(&mut conn, &opts).unwrap();
+        drop(conn);
+        let profile = bemx_db::Profile::from_toml(bemx_demo::hosts::chinook::PROFILE).unwrap();
+        let identity = bemx_identity::Identity::generate("Praxis").unwrap();
+        drop(bemx_db::Database::adopt(home.db_path(), &identity.installation_id().to_string(), &profile).unwrap());
+        let lock = home.lock().unwrap();
+        let before = std::fs::read(home.db_path()).unwrap();
+        let client = bemx_db::Database::open(home.db_path()).unwrap().clients_list(true).unwrap()[0].uuid.clone();
+        let refused = |e: InstallError| assert!(matches!(e, InstallError::ConsentInHost), "{e}");
+        refused(record(&home, &lock, &client, Date::today(), None).unwrap_err());
+        refused(revoke(&home, &lock, &client, Date::today()).unwrap_err());
+        assert_eq!(std::fs::read(home.db_path()).unwrap(), before);
+    }
+
     #[test]
     fn the_next_day_crosses_months_and_years() {
         assert_eq!(Date::parse("2026-01-31").unwrap().next_day().iso(), "2026-02-01");
