@@ -287,3 +287,52 @@ fn what_belongs_to_the_host_program_is_refused_on_its_database() {
     anna.run(&["clients", "consent", "record", &client, "--date", "2026-01-05"]).refused_with("records consent itself");
     assert_eq!(crate::support::snapshot(&anna.db), before, "nothing was written");
 }
+
+#[test]
+fn a_handover_whose_client_changed_its_key_in_the_host_is_not_confirmed() {
+    let world = World::new();
+    let anna = set_up(&world, &HOSTS[0], "Anna", 3, 1);
+    let bernd = set_up(&world, &HOSTS[0], "Bernd", 1, 2);
+    anna.inst.trust(&bernd.inst);
+    bernd.inst.trust(&anna.inst);
+    let client = anna.run(&["clients", "list", "--json"]).success().json()[0]["uuid"].as_str().unwrap().to_owned();
+    let bundle = world.path().join("one.bemx");
+    anna.run(&[
+        "export",
+        "--to",
+        "Bernd",
+        "-o",
+        path(&bundle),
+        "--client",
+        &client,
+        "--without-consent",
+        "consent kept on paper",
+    ])
+    .success();
+    bernd.run(&["import", path(&bundle), "--yes"]).success();
+    // The host program changes the e-mail address the client is known by.
+    let host = rusqlite::Connection::open(&anna.db).unwrap();
+    let email: String =
+        host.query_row("SELECT Email FROM Customer ORDER BY LastName, CustomerId LIMIT 1", [], |r| r.get(0)).unwrap();
+    host.execute("UPDATE Customer SET Email = 'new@example.org' WHERE Email = ?1", [&email]).unwrap();
+    let receipt = bundle.with_extension("receipt");
+    anna.run(&["handover", "confirm", "--yes", path(&receipt)]).refused_with("no longer found");
+    assert_eq!(anna.count("Customer"), 3, "nothing was purged");
+    // Put back, the handover is confirmed and the client purged.
+    host.execute("UPDATE Customer SET Email = ?1 WHERE Email = 'new@example.org'", [&email]).unwrap();
+    drop(host);
+    anna.run(&["handover", "confirm", "--yes", path(&receipt)]).success();
+    assert_eq!(anna.count("Customer"), 2);
+}
+
+#[test]
+fn a_host_database_another_program_holds_in_wal_mode_is_refused() {
+    let world = World::new();
+    let anna = set_up(&world, &HOSTS[0], "Anna", 2, 1);
+    let host = rusqlite::Connection::open(&anna.db).unwrap();
+    let mode: String = host.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    // While the host program has it open, bemx cannot switch it back.
+    let _reading: i64 = host.query_row("SELECT count(*) FROM Customer", [], |r| r.get(0)).unwrap();
+    anna.run(&["clients", "list"]).refused_with("in use by another program");
+}

@@ -239,7 +239,10 @@ fn client_ids_of(conn: &Connection, graph: &Graph, ids: &[i64]) -> Result<Vec<St
     for id in ids {
         let values: Vec<Value> = stmt.query_row([id], |r| (0..key.len()).map(|i| r.get(i)).collect())?;
         out.push(match (&graph.identity, values.first()) {
-            (Identity::Uuid(_), Some(Value::Text(u))) => u.clone(),
+            // Ids travel in one form: lower case, hyphenated.
+            (Identity::Uuid(_), Some(Value::Text(u))) if uuid::Uuid::parse_str(u).is_ok() => {
+                uuid::Uuid::parse_str(u).map(|x| x.hyphenated().to_string()).unwrap_or_default()
+            }
             (Identity::Uuid(c), _) => {
                 return Err(DbError::UnexpectedValue {
                     table: graph.root.clone(),

@@ -172,6 +172,16 @@ pub(crate) fn read_schema(conn: &Connection) -> Result<BTreeMap<String, RawTable
             .collect::<rusqlite::Result<Vec<_>>>()?;
         out.insert(n, RawTable { columns, fks });
     }
+    // A foreign key names its table as written in REFERENCES; SQLite's
+    // names are case-insensitive, the graph's are the tables' own.
+    let names: Vec<String> = out.keys().cloned().collect();
+    for t in out.values_mut() {
+        for fk in &mut t.fks {
+            if let Some(n) = names.iter().find(|n| n.eq_ignore_ascii_case(&fk.table)) {
+                fk.table = n.clone();
+            }
+        }
+    }
     Ok(out)
 }
 
@@ -418,6 +428,7 @@ fn examine(conn: &Connection, profile: &Profile, thorough: bool) -> Result<Profi
         }
     }
     d.consent_table(&owned);
+    d.root_columns(&owned);
     let root = &profile.root;
     let graph = Graph {
         profile: profile.name.clone(),
@@ -809,7 +820,11 @@ impl Deriver<'_> {
                 let mut bad = 0u64;
                 while let Some(r) = rows.next()? {
                     let v: Value = r.get(0)?;
-                    if !matches!(&v, Value::Text(s) if uuid::Uuid::parse_str(s).is_ok()) && v != Value::Null {
+                    // Hyphenated, in either case: the form ids are compared in.
+                    let canonical = |s: &str| {
+                        uuid::Uuid::parse_str(s).is_ok_and(|u| u.hyphenated().to_string().eq_ignore_ascii_case(s))
+                    };
+                    if !matches!(&v, Value::Text(s) if canonical(s)) && v != Value::Null {
                         bad += 1;
                     }
                 }
@@ -829,6 +844,23 @@ impl Deriver<'_> {
             self.warn(&root.table, fl!("db-warning-key-not-enforced", key = key.join(", ")));
         }
         Ok(enforced)
+    }
+
+    /// The columns that name a client (identity, display) travel as plain
+    /// values: not the local key, not a reference (whose value the receiver
+    /// replaces), not a document, not kept local.
+    fn root_columns(&mut self, owned: &[TableSpec]) {
+        let root = &self.profile.root;
+        let Some(spec) = owned.first().filter(|t| t.name == root.table) else { return };
+        let named: Vec<&String> = match &root.natural_key {
+            Some(k) => k.iter().chain(std::iter::once(&root.display)).collect(),
+            None => root.uuid.iter().chain(std::iter::once(&root.display)).collect(),
+        };
+        for c in named {
+            if !spec.columns.iter().any(|s| &s.name == c && s.role == ColumnRole::Value) {
+                self.mismatch(&root.table, fl!("db-detail-root-column-plain", column = c.as_str()));
+            }
+        }
     }
 
     /// The consent table is client data, and its client column points at

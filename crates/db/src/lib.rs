@@ -24,12 +24,12 @@ pub use graph::{
     installation_profile, reference_graph, stream_tables,
 };
 pub use merge::{
-    MergeReport, Merger, PurgeReport, check_specs, existing_client_uuids, planned_bem_ids, purge_clients,
-    purge_clients_in,
+    MergeReport, Merger, PurgeReport, check_specs, clients_not_found, existing_client_uuids, planned_bem_ids,
+    purge_clients, purge_clients_in,
 };
 pub use profile::Profile;
 pub use schema::{
-    ClientSummary, Database, SCHEMA_VERSION, configure_connection, find_client, journal_is_hot, journal_path,
-    keep_journal_for_purge, migrate, open_read_only, schema_fingerprint, scrub_journal, wipe_file,
+    ClientSummary, Database, SCHEMA_VERSION, configure_connection, find_client, find_clients, journal_is_hot,
+    journal_path, keep_journal_for_purge, migrate, open_read_only, schema_fingerprint, scrub_journal, wipe_file,
 };
 pub use suggest::suggest;

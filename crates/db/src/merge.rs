@@ -59,6 +59,10 @@ pub struct Merger<'t> {
     ids: HashMap<String, HashMap<i64, i64>>,
     /// Blobs announced by rows and not yet written: (table, column, source id) -> len.
     pending_blobs: BTreeMap<(String, String, i64), u64>,
+    /// Catalogue rows this merge added that no carried row has used yet:
+    /// a sender carries only the rows its clients use, so one left at the
+    /// end was planted (spec/FORMAT.md §7.1).
+    unused_added: std::collections::BTreeSet<(String, i64)>,
     report: MergeReport,
 }
 
@@ -93,11 +97,9 @@ pub fn check_specs(conn: &Connection, incoming: &[TableSpec]) -> Result<()> {
 /// Which of `uuids` already exist here, as (uuid, local bem-id).
 pub fn existing_client_uuids(conn: &Connection, uuids: &[String]) -> Result<Vec<(String, String)>> {
     if let Some(profile) = crate::graph::installation_profile(conn)? {
-        let here = crate::schema::host_clients(conn, &profile)?;
-        return Ok(uuids
-            .iter()
-            .filter_map(|u| here.iter().find(|c| &c.uuid == u).map(|c| (u.clone(), c.bem_id.clone())))
-            .collect());
+        let here: HashMap<String, String> =
+            crate::schema::host_clients(conn, &profile)?.into_iter().map(|c| (c.uuid, c.bem_id)).collect();
+        return Ok(uuids.iter().filter_map(|u| here.get(u).map(|b| (u.clone(), b.clone()))).collect());
     }
     let mut stmt = conn.prepare_cached("SELECT bem_id FROM clients WHERE uuid = ?1")?;
     let mut out = Vec::new();
@@ -159,7 +161,16 @@ fn free_display_name(conn: &Connection, graph: &Graph, wanted: &str) -> Result<S
 
 /// Whether a client with these identity values exists here.
 fn client_exists(conn: &Connection, graph: &Graph, columns: &[String], values: &[Value]) -> Result<bool> {
-    let cond: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{} = ?{}", q(c), i + 1)).collect();
+    let uuid = matches!(graph.identity, Identity::Uuid(_));
+    let cond: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(
+            |(i, c)| {
+                if uuid { format!("lower({}) = lower(?{})", q(c), i + 1) } else { format!("{} = ?{}", q(c), i + 1) }
+            },
+        )
+        .collect();
     let mut stmt = conn.prepare_cached(&format!("SELECT 1 FROM {} WHERE {}", q(&graph.root), cond.join(" AND ")))?;
     Ok(stmt.exists(rusqlite::params_from_iter(values.iter()))?)
 }
@@ -210,6 +221,7 @@ impl<'t> Merger<'t> {
             current: None,
             ids: HashMap::new(),
             pending_blobs: BTreeMap::new(),
+            unused_added: std::collections::BTreeSet::new(),
             report: MergeReport::default(),
         })
     }
@@ -300,7 +312,7 @@ impl<'t> Merger<'t> {
                     ColumnRole::OwnedRef { table: target } | ColumnRole::CatalogueRef { table: target },
                     Value::Integer(src),
                 ) => {
-                    let Some(new) = self.ids.get(target).and_then(|m| m.get(src)) else {
+                    let Some(&new) = self.ids.get(target).and_then(|m| m.get(src)) else {
                         return Err(DbError::UnresolvedReference {
                             table: spec.name.clone(),
                             column: c.name.clone(),
@@ -308,7 +320,10 @@ impl<'t> Merger<'t> {
                             source_id: *src,
                         });
                     };
-                    params.push(ToSqlOutput::Owned(Value::Integer(*new)));
+                    if !self.unused_added.is_empty() {
+                        self.unused_added.remove(&(target.clone(), new));
+                    }
+                    params.push(ToSqlOutput::Owned(Value::Integer(new)));
                 }
                 (ColumnRole::Blob, Value::Integer(len)) => {
                     // SQLite's default maximum blob size is 1 GB.
@@ -372,6 +387,11 @@ impl<'t> Merger<'t> {
             if let Some(k) = key.iter().zip(&key_values).find(|(_, v)| **v == Value::Null).map(|(k, _)| *k) {
                 return Err(unexpected(&spec.columns[k].name, fl!("db-detail-catalogue-key-null")));
             }
+            if let Some(k) =
+                key.iter().zip(&key_values).find(|(_, v)| matches!(v, Value::Blob(_) | Value::Real(_))).map(|(k, _)| *k)
+            {
+                return Err(unexpected(&spec.columns[k].name, fl!("db-detail-key-type")));
+            }
             let cond: Vec<String> =
                 key.iter().enumerate().map(|(n, &k)| format!("{} = ?{}", q(&spec.columns[k].name), n + 1)).collect();
             let found: Option<i64> = self
@@ -398,7 +418,9 @@ impl<'t> Merger<'t> {
                 None => {
                     self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params.iter()))?;
                     self.report.catalogue_codes_added.push((spec.name.clone(), key_text(spec, key, values)));
-                    self.conn.last_insert_rowid()
+                    let id = self.conn.last_insert_rowid();
+                    self.unused_added.insert((spec.name.clone(), id));
+                    id
                 }
             };
             if let Some(m) = self.ids.get_mut(&spec.name) {
@@ -416,8 +438,16 @@ impl<'t> Merger<'t> {
             let positions: Vec<usize> =
                 columns.iter().filter_map(|k| spec.columns.iter().position(|c| &c.name == k)).collect();
             let identity: Vec<Value> = positions.iter().map(|&p| stored(&params, p)).collect();
+            // Text and integers only: a blob never equals the text it
+            // spells, so it would slip past the duplicate check.
+            if let Some(i) = identity.iter().position(|v| matches!(v, Value::Blob(_) | Value::Real(_))) {
+                return Err(unexpected(&columns[i], fl!("db-detail-key-type")));
+            }
             let id = match (uuid, identity.first()) {
-                (true, Some(Value::Text(u))) => u.clone(),
+                (true, Some(Value::Text(u))) => match uuid::Uuid::parse_str(u) {
+                    Ok(parsed) => parsed.hyphenated().to_string(),
+                    Err(_) => return Err(unexpected(&columns[0], fl!("db-detail-client-without-uuid"))),
+                },
                 (true, _) => {
                     return Err(unexpected(&columns[0], fl!("db-detail-client-without-uuid")));
                 }
@@ -445,6 +475,23 @@ impl<'t> Merger<'t> {
 
         self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params.iter()))?;
         let new_id = self.conn.last_insert_rowid();
+        if spec.name == graph.root
+            && let Identity::NaturalKey(k) = &graph.identity
+            && let Some(id) = self.report.client_uuids.last()
+        {
+            // The id is what the row holds once stored: the column's
+            // affinity may have turned a value into another (an integer
+            // into text), and sender and receiver must derive alike.
+            let cols: Vec<String> = k.iter().map(|c| q(c)).collect();
+            let stored: Vec<Value> = self.conn.query_row(
+                &format!("SELECT {} FROM {} WHERE {} = ?1", cols.join(", "), q(&graph.root), q(spec.key_name())),
+                [new_id],
+                |r| (0..k.len()).map(|i| r.get(i)).collect(),
+            )?;
+            if derived_client_id(&graph.root, &stored) != *id {
+                return Err(unexpected(&k[0], fl!("db-detail-key-type")));
+            }
+        }
         if let Some(m) = self.ids.get_mut(&spec.name) {
             m.insert(source_id, new_id);
         }
@@ -583,6 +630,9 @@ impl<'t> Merger<'t> {
                 detail: fl!("db-detail-table-not-ended", table = self.specs[c.spec_index].name.as_str()),
             });
         }
+        if let Some((t, _)) = self.unused_added.iter().next() {
+            return Err(DbError::MergeProtocol { detail: fl!("db-detail-catalogue-row-unused", table = t.as_str()) });
+        }
         if let Some(((t, c, id), _)) = self.pending_blobs.iter().next() {
             return Err(DbError::MergeProtocol {
                 detail: fl!(
@@ -660,6 +710,16 @@ pub fn purge_clients_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[Str
     Ok(report)
 }
 
+/// Which of `client_ids` no client of this database has any more. On a
+/// host database the host program may have changed the values a client is
+/// recognised by (no trigger keeps it from them): a confirm must not mark
+/// such a handover done while the client's rows stay here.
+pub fn clients_not_found(conn: &Connection, client_ids: &[String]) -> Result<Vec<String>> {
+    let mut not_found = Vec::new();
+    root_rows_of(conn, &installation_graph(conn)?, client_ids, &mut not_found)?;
+    Ok(not_found)
+}
+
 /// The root rows of the clients with these ids, in the order given; ids
 /// not found go to `not_found`. A derived id is found by computing every
 /// client's: a purge is rare and reads the root table once.
@@ -673,8 +733,9 @@ fn root_rows_of(
     let mut found: HashMap<String, i64> = HashMap::new();
     match &graph.identity {
         Identity::Uuid(c) => {
+            // Ids travel in canonical form (lower case, hyphenated).
             let mut stmt =
-                conn.prepare_cached(&format!("SELECT {} FROM {} WHERE {} = ?1", q(key), q(&graph.root), q(c)))?;
+                conn.prepare_cached(&format!("SELECT {} FROM {} WHERE lower({}) = ?1", q(key), q(&graph.root), q(c)))?;
             for u in client_ids {
                 if let Some(id) = stmt.query_row([u], |r| r.get::<_, i64>(0)).optional()? {
                     found.insert(u.clone(), id);

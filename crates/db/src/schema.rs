@@ -82,7 +82,13 @@ pub fn configure_connection(conn: &Connection) -> Result<()> {
     // Purged clients must leave no trace: zero deleted content instead of
     // leaving it readable in free pages of the file.
     conn.pragma_update(None, "secure_delete", "ON")?;
-    let _mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
+    // SQLite answers with the mode in force; a database another program
+    // holds open in WAL mode stays in it, and then a copy of the file is
+    // no backup and a purge's rows outlive it in the WAL: refused.
+    let mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("delete") && !mode.eq_ignore_ascii_case("memory") {
+        return Err(DbError::Busy);
+    }
     // -1 (no limit) is the default, set anyway: any limit makes SQLite
     // truncate a kept (PERSIST) journal at commit, freeing its blocks
     // before `scrub_journal` could overwrite them.
@@ -346,6 +352,15 @@ impl Database {
         if profile.host_schema != crate::profile::HostSchema::Bemx {
             return Err(DbError::HostSchemaUntouched);
         }
+        // bemx adds no trigger to a host's schema: its handed-over clients
+        // are kept on the refusal list, and a profile that promises
+        // triggers would promise what is not there.
+        if profile.read_only.method != crate::profile::ReadOnlyMethod::RefusalList {
+            return Err(DbError::ProfileMismatch {
+                table: profile.root.table.clone(),
+                detail: fl!("db-detail-host-needs-refusal-list"),
+            });
+        }
         let mut conn =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         configure_connection(&conn)?;
@@ -489,6 +504,34 @@ pub fn find_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
         .query_row([query], client_summary_row)
         .optional()?
         .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() })
+}
+
+/// [`find_client`] for each of `queries`, in their order; the first query
+/// no client matches is refused. On a host database whose clients are
+/// recognised by a natural key every client's id is derived once for all
+/// the queries, not once per query.
+pub fn find_clients(conn: &Connection, queries: &[String]) -> Result<Vec<ClientSummary>> {
+    let Some(profile) = crate::graph::installation_profile(conn)? else {
+        return queries.iter().map(|q| find_client(conn, q)).collect();
+    };
+    let all = host_clients(conn, &profile)?;
+    let mut by_id = std::collections::HashMap::new();
+    let mut by_display = std::collections::HashMap::new();
+    for c in &all {
+        by_id.entry(c.uuid.as_str()).or_insert(c);
+        by_display.entry(c.bem_id.as_str()).or_insert(c);
+    }
+    queries
+        .iter()
+        .map(|q| {
+            let wanted = q.trim().to_ascii_lowercase();
+            by_id
+                .get(wanted.as_str())
+                .or_else(|| by_display.get(q.as_str()))
+                .map(|c| (*c).clone())
+                .ok_or_else(|| DbError::UnknownClient { query: q.clone() })
+        })
+        .collect()
 }
 
 /// The clients of a host database set up with a profile, ordered by the

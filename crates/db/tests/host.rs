@@ -360,3 +360,42 @@ fn a_sakila_purge_removes_every_row_and_leaves_the_business() {
     assert_eq!(count(&a, "payment"), before[1] - sel.row_ids("payment").unwrap().len() as i64);
     assert_eq!([count(&a, "inventory"), count(&a, "address")], [before[2], before[3]], "catalogues stay");
 }
+
+#[test]
+fn a_bundle_cannot_plant_catalogue_rows_or_disguise_a_key() {
+    let a = chinook_db(4, 1);
+    let mut b = chinook_db(2, 2);
+    let ex = extract_in(&a, &graph(&a), &[1, 2]);
+    let genres = count(&b, "Genre");
+
+    // A genre no carried row uses, planted by a sender: refused at the end.
+    let mut planted = extract_in(&a, &graph(&a), &[1, 2]);
+    let (spec, rows) = planted.rows.tables.iter_mut().find(|(t, _)| t.name == "Genre").unwrap();
+    let name = spec.columns.iter().position(|c| c.name == "Name").unwrap();
+    let mut extra = rows[0].clone();
+    extra[0] = bemx_db::Value::Integer(9_999);
+    extra[name] = bemx_db::Value::Text("Planted".into());
+    rows.push(extra);
+    planted.rows.announced[planted.rows.tables.iter().position(|(t, _)| t.name == "Genre").unwrap()] += 1;
+    let gb = graph(&b);
+    let err = merge_in(&mut b, gb, &planted).unwrap_err();
+    assert!(err.to_string().contains("catalogue Genre carries a row that no carried row uses"), "{err}");
+    assert_eq!(count(&b, "Genre"), genres, "rolled back");
+
+    // An e-mail address sent as bytes would never equal the text stored
+    // here: refused, not stored beside it.
+    let mut disguised = extract_in(&a, &graph(&a), &[1, 2]);
+    let (spec, rows) = disguised.rows.tables.iter_mut().find(|(t, _)| t.name == "Customer").unwrap();
+    let email = spec.columns.iter().position(|c| c.name == "Email").unwrap();
+    let bemx_db::Value::Text(t) = rows[0][email].clone() else { panic!() };
+    rows[0][email] = bemx_db::Value::Blob(t.into_bytes());
+    let gb = graph(&b);
+    let err = merge_in(&mut b, gb, &disguised).unwrap_err();
+    assert!(err.to_string().contains("must be text or an integer"), "{err}");
+    assert_eq!(count(&b, "Customer"), 2);
+
+    // The honest bundle goes in.
+    let gb = graph(&b);
+    merge_in(&mut b, gb, &ex).unwrap();
+    assert_eq!(count(&b, "Customer"), 4);
+}

@@ -170,9 +170,14 @@ fn a_client_identity_must_identify_every_client() {
     let by_uuid = chinook_edited("natural_key = [\"Email\"]", "uuid = \"Email\"");
     refused_once(&conn, &by_uuid, "Customer", "5 value(s) of Email are not UUIDs");
     // A key of two columns is unique where one of them is not.
-    conn.execute("UPDATE Customer SET Email = 'same@example.org'", []).unwrap();
-    let two = chinook_edited("natural_key = [\"Email\"]", "natural_key = [\"Email\", \"CustomerId\"]");
+    conn.execute("UPDATE Customer SET Email = 'same@example.org', Company = 'c' || CustomerId", []).unwrap();
+    let two = chinook_edited("natural_key = [\"Email\"]", "natural_key = [\"Email\", \"Company\"]");
     assert!(problems(&conn, &two).is_empty());
+    // The local key differs between installations: it cannot name a client.
+    let by_id = chinook_edited("natural_key = [\"Email\"]", "natural_key = [\"Email\", \"CustomerId\"]");
+    refused_once(&conn, &by_id, "Customer", "column CustomerId names the client");
+    let by_rep = chinook_edited("display = \"LastName\"", "display = \"SupportRepId\"");
+    refused_once(&chinook_db(2), &by_rep, "Customer", "column SupportRepId names the client");
 }
 
 #[test]

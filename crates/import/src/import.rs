@@ -341,8 +341,13 @@ pub fn bundle_clients<R: Read>(
                         bemx_db::profile::Identity::NaturalKey(k) => k.as_slice(),
                     };
                     let identity: Option<Vec<usize>> = columns.iter().map(|c| at(c)).collect();
+                    // A client table without the columns that name a client
+                    // is one the import refuses (its columns differ from
+                    // ours): the preview must not show it as empty.
                     let (Some(id), Some(identity), Some(bem)) = (at(&shape.key), identity, at(&shape.display)) else {
-                        return Ok(());
+                        return Err(Stop::Failed(inconsistent(
+                            "a client table without the columns that name a client",
+                        )));
                     };
                     while let Some(row) = rows.next_row()? {
                         let (Some(Value::Integer(i)), Some(b)) = (row.get(id), row.get(bem).and_then(text)) else {

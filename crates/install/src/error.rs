@@ -142,6 +142,13 @@ pub enum InstallError {
         /// When it was given.
         since: String,
     },
+    /// A confirm on a host database some of whose handed-over clients are
+    /// no longer found under the id they were handed over with.
+    #[error("{}", fl!("install-clients-changed", count = count.to_owned()))]
+    ClientsChanged {
+        /// How many.
+        count: usize,
+    },
     /// A consent recorded through bemx on a host database: the host
     /// program records consent (or none), bemx only reads it.
     #[error("{}", fl!("install-consent-in-host"))]
@@ -456,6 +463,7 @@ impl InstallError {
             InstallError::ConsentExists { .. } => fl!("install-consent-exists-advice"),
             InstallError::NoConsent { .. } => fl!("install-no-consent-advice"),
             InstallError::ConsentInHost => fl!("install-consent-in-host-advice"),
+            InstallError::ClientsChanged { .. } => fl!("install-clients-changed-advice"),
             InstallError::RevokedBeforeGiven { .. } => fl!("install-revoked-before-given-advice"),
             InstallError::NotTheClientsDocument { .. } => fl!("install-not-the-clients-document-advice"),
             InstallError::DiskFull { .. } => fl!("install-disk-full-advice"),

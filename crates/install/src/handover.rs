@@ -293,6 +293,15 @@ fn confirm_in(
 ) -> Result<ConfirmReport, InstallError> {
     let tx = session.begin()?;
     let uuids = check_receipt(home, &tx, contacts, own_installation, receipt_file, &bundle_id)?;
+    // On a host database nothing keeps the host program from changing what
+    // a client is recognised by: a handover whose clients cannot all be
+    // found is not confirmed (their rows would stay here, unpurged).
+    if bemx_db::installation_profile(&tx)?.is_some() {
+        let missing = bemx_db::clients_not_found(&tx, &uuids)?;
+        if !missing.is_empty() {
+            return Err(InstallError::ClientsChanged { count: missing.len() });
+        }
+    }
     // Read before anything changes: an unreadable backups folder must
     // refuse the confirm, not fail it after the purge has committed. Named
     // by their files alone: checking signatures would need the identity.

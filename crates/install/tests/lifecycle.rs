@@ -519,3 +519,61 @@ fn an_import_only_the_ledger_knows_is_journalled_and_missing_clients_reported() 
     s.open_locked();
     assert_eq!(s.journal().len(), 1);
 }
+
+/// An installation on a host database (Chinook: customers recognised by
+/// their e-mail address), as `init --db HOST --profile FILE` makes it.
+fn host_site(clients: u32) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chinook.sqlite");
+    let mut conn = rusqlite::Connection::open(&db).unwrap();
+    bemx_demo::hosts::chinook::create(&mut conn, &bemx_demo::hosts::HostOptions { clients, seed: 1 }).unwrap();
+    drop(conn);
+    let home = Home::new(dir.path().join("home"), Some(db));
+    let profile = bemx_db::Profile::from_toml(bemx_demo::hosts::chinook::PROFILE).unwrap();
+    let id = bemx_install::setup::create_on_host(&home, "Anna Schmidt", None, &profile).unwrap();
+    let receiver = Identity::generate("Bernd Meier").unwrap();
+    let mut contacts = Contacts::load(home.root()).unwrap();
+    contacts.add(receiver.contact_card()).unwrap();
+    let lock = home.lock().unwrap();
+    Site { _dir: dir, home, id, lock, receiver, contacts }
+}
+
+/// On a host database nothing keeps the host program from changing what a
+/// client is recognised by: a confirm that cannot find every handed-over
+/// client is refused, purges nothing and leaves the handover open; with
+/// the value back, it goes through.
+#[test]
+fn a_host_client_whose_key_changed_is_not_confirmed() {
+    let s = host_site(3);
+    let db = bemx_db::Database::open(s.home.db_path()).unwrap();
+    let ids: Vec<String> = db.clients_list(true).unwrap().into_iter().map(|c| c.uuid).collect();
+    drop(db);
+    let facts = s.facts(7, &ids[..1]);
+    let bundle = s.export(facts.clone());
+    let file = s.signed(&s.receipt(&facts));
+    let count = |s: &Site| -> i64 { s.conn().query_row("SELECT count(*) FROM Customer", [], |r| r.get(0)).unwrap() };
+    let email_of = |s: &Site| -> String {
+        let all: Vec<(i64, String)> = s
+            .conn()
+            .prepare("SELECT CustomerId, Email FROM Customer")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        all.into_iter()
+            .find(|(_, e)| bemx_db::derived_client_id("Customer", &[bemx_db::Value::Text(e.clone())]) == ids[0])
+            .map(|(_, e)| e)
+            .unwrap()
+    };
+    let email = email_of(&s);
+    s.conn().execute("UPDATE Customer SET Email = 'changed@example.org' WHERE Email = ?1", [&email]).unwrap();
+    match s.confirm(&file) {
+        Err(InstallError::ClientsChanged { count: 1 }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!((count(&s), s.state(&bundle)), (3, "open".to_owned()));
+    s.conn().execute("UPDATE Customer SET Email = ?1 WHERE Email = 'changed@example.org'", [&email]).unwrap();
+    s.confirm(&file).unwrap();
+    assert_eq!((count(&s), s.state(&bundle)), (2, "confirmed".to_owned()));
+}

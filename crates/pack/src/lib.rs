@@ -202,8 +202,7 @@ fn resolve_clients(
     }
     let mut ids = Vec::with_capacity(names.len());
     let mut missing_consent = Vec::new();
-    for name in names {
-        let client = bemx_db::find_client(conn, name)?;
+    for (name, client) in names.iter().zip(bemx_db::find_clients(conn, names)?) {
         if ids.contains(&client.id) {
             return Err(PackError::DuplicateClient(name.clone()));
         }

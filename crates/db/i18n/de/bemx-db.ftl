@@ -96,8 +96,9 @@ db-detail-key-empty = { $rows } Datensatz/Datensätze haben keinen Wert in ({ $k
 db-detail-key-repeats = { $values } Wert(e) von ({ $key }) kommen mehrfach vor
 db-detail-catalogue-key = der Katalogschlüssel bestimmt die Einträge nicht eindeutig: { $detail }
 db-detail-root-identity = die Klientenkennung bestimmt Klienten nicht eindeutig: { $detail }
-db-detail-not-uuids = { $rows } Wert(e) von { $column } sind keine UUIDs
+db-detail-not-uuids = { $rows } Wert(e) von { $column } sind keine UUIDs in der Form mit Bindestrichen
 db-detail-consent-not-client = die Einwilligungsspalte { $column } muss auf { $root } verweisen
+db-detail-root-column-plain = die Spalte { $column } benennt den Klienten und muss daher als einfacher Wert übertragen werden: nicht der Schlüssel der Tabelle, kein Verweis, kein Dokument, keine lokale Spalte
 db-detail-reference-neither = die Spalte { $column } verweist auf { $target }, das weder ein Katalog noch Klientendaten ist
 db-detail-table-not-here = die Tabelle gibt es hier nicht
 # $bundle, $local: die Spaltennamen, mit „, “ verbunden.
@@ -109,6 +110,9 @@ db-detail-row-outside-table = Datensatz außerhalb einer Tabelle
 db-detail-end-not-started = Ende einer Tabelle, die nicht begonnen wurde
 db-detail-value-count = der Datensatz hat { $values } Werte, die Tabelle hat { $columns } Spalten
 db-detail-catalogue-key-null = ein Katalogeintrag ohne Wert in seinem Schlüssel
+db-detail-key-type = ein Wert, der einen Datensatz bestimmt, muss Text oder eine ganze Zahl sein, so wie er hier gespeichert wird
+db-detail-host-needs-refusal-list = eine Datenbank eines Hostprogramms führt übergebene Klienten auf einer Sperrliste: setzen Sie read_only.method = "refusal-list"
+db-detail-catalogue-row-unused = der Katalog { $table } enthält einen Eintrag, den kein übertragener Datensatz verwendet
 db-detail-null = leerer Wert (NULL) in einer Pflichtspalte
 db-detail-primary-key-integer = der Primärschlüssel muss eine ganze Zahl sein
 db-detail-document-length-range = die Dokumentlänge liegt außerhalb des zulässigen Bereichs

@@ -99,8 +99,9 @@ db-detail-key-repeats = { $values } value(s) of ({ $key }) occur more than once
 # $detail: db-detail-key-empty or db-detail-key-repeats.
 db-detail-catalogue-key = the catalogue key does not identify its rows: { $detail }
 db-detail-root-identity = the client identity does not identify a client: { $detail }
-db-detail-not-uuids = { $rows } value(s) of { $column } are not UUIDs
+db-detail-not-uuids = { $rows } value(s) of { $column } are not UUIDs in hyphenated form
 db-detail-consent-not-client = consent column { $column } must reference { $root }
+db-detail-root-column-plain = column { $column } names the client, so it must travel as a plain value: not the table's key, a reference, a document or a local column
 db-detail-reference-neither = column { $column } references { $target }, which is neither a catalogue nor client data
 db-detail-table-not-here = table does not exist here
 # $bundle, $local: the column names, joined by ", ".
@@ -112,6 +113,9 @@ db-detail-row-outside-table = row outside a table
 db-detail-end-not-started = end of a table that was not started
 db-detail-value-count = row has { $values } values, the table has { $columns } columns
 db-detail-catalogue-key-null = a catalogue row without a value in its key
+db-detail-key-type = a value that identifies a row must be text or an integer, as stored here
+db-detail-host-needs-refusal-list = a host database keeps handed-over clients on a refusal list: set read_only.method = "refusal-list"
+db-detail-catalogue-row-unused = catalogue { $table } carries a row that no carried row uses
 db-detail-null = null in a not-null column
 db-detail-primary-key-integer = primary key must be an integer
 db-detail-document-length-range = document length out of range
