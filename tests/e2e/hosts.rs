@@ -69,6 +69,16 @@ fn set_up(world: &World, host: &Host, name: &str, clients: u32, seed: u64) -> On
     on
 }
 
+/// Anna (`a` clients, seed 1) and Bernd (`b`, seed 2) on two copies of
+/// the host schema, each trusting the other.
+fn pair(world: &World, host: &Host, a: u32, b: u32) -> (OnHost, OnHost) {
+    let anna = set_up(world, host, "Anna", a, 1);
+    let bernd = set_up(world, host, "Bernd", b, 2);
+    anna.inst.trust(&bernd.inst);
+    bernd.inst.trust(&anna.inst);
+    (anna, bernd)
+}
+
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -77,10 +87,7 @@ fn path(p: &Path) -> &str {
 fn clients_of_a_host_database_are_handed_over_through_the_command_line() {
     for host in &HOSTS {
         let world = World::new();
-        let anna = set_up(&world, host, "Anna", 6, 1);
-        let bernd = set_up(&world, host, "Bernd", 3, 2);
-        anna.inst.trust(&bernd.inst);
-        bernd.inst.trust(&anna.inst);
+        let (anna, bernd) = pair(&world, host, 6, 3);
 
         // The client list speaks the host's names: its ids derived from
         // the e-mail addresses, shown by the last name.
@@ -214,10 +221,7 @@ fn an_import_into_a_host_database_killed_at_any_moment_leaves_it_before_or_after
     use std::time::{Duration, Instant};
     let host = &HOSTS[1];
     let world = World::new();
-    let anna = set_up(&world, host, "Anna", 400, 1);
-    let bernd = set_up(&world, host, "Bernd", 50, 2);
-    anna.inst.trust(&bernd.inst);
-    bernd.inst.trust(&anna.inst);
+    let (anna, bernd) = pair(&world, host, 400, 50);
     let list = anna.run(&["clients", "list", "--json"]).success().json();
     let bundle = world.path().join("big.bemx");
     let ids: Vec<String> = list.as_array().unwrap().iter().map(|c| c["uuid"].as_str().unwrap().to_owned()).collect();
@@ -291,10 +295,7 @@ fn what_belongs_to_the_host_program_is_refused_on_its_database() {
 #[test]
 fn a_handover_whose_client_changed_its_key_in_the_host_is_not_confirmed() {
     let world = World::new();
-    let anna = set_up(&world, &HOSTS[0], "Anna", 3, 1);
-    let bernd = set_up(&world, &HOSTS[0], "Bernd", 1, 2);
-    anna.inst.trust(&bernd.inst);
-    bernd.inst.trust(&anna.inst);
+    let (anna, bernd) = pair(&world, &HOSTS[0], 3, 1);
     let client = anna.run(&["clients", "list", "--json"]).success().json()[0]["uuid"].as_str().unwrap().to_owned();
     let bundle = world.path().join("one.bemx");
     anna.run(&[

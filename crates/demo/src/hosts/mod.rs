@@ -9,6 +9,20 @@
 pub mod chinook;
 pub mod sakila;
 
+/// Creates `schema` in an empty database and fills it, in one transaction.
+fn create_with(
+    conn: &mut rusqlite::Connection,
+    schema: &str,
+    opts: &HostOptions,
+    fill: fn(&rusqlite::Connection, &HostOptions) -> rusqlite::Result<()>,
+) -> crate::Result<u32> {
+    let tx = conn.transaction().map_err(bemx_db::DbError::from)?;
+    tx.execute_batch(schema).map_err(bemx_db::DbError::from)?;
+    fill(&tx, opts).map_err(bemx_db::DbError::from)?;
+    tx.commit().map_err(bemx_db::DbError::from)?;
+    Ok(opts.clients)
+}
+
 /// What to generate in a host database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HostOptions {

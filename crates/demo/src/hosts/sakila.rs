@@ -36,11 +36,7 @@ const TITLES: &[&str] = &["ACADEMY", "DINOSAUR", "ACE", "GOLDFINGER", "ADAPTATIO
 /// staff, films and stock, and adds `opts.clients` customers with their
 /// rentals and payments. Returns the number of customers.
 pub fn create(conn: &mut Connection, opts: &HostOptions) -> Result<u32> {
-    let tx = conn.transaction().map_err(bemx_db::DbError::from)?;
-    tx.execute_batch(SCHEMA).map_err(bemx_db::DbError::from)?;
-    fill(&tx, opts).map_err(bemx_db::DbError::from)?;
-    tx.commit().map_err(bemx_db::DbError::from)?;
-    Ok(opts.clients)
+    super::create_with(conn, SCHEMA, opts, fill)
 }
 
 fn fill(tx: &Connection, opts: &HostOptions) -> rusqlite::Result<()> {
