@@ -161,18 +161,27 @@ fn free_display_name(conn: &Connection, graph: &Graph, wanted: &str) -> Result<S
 
 /// Whether a client with these identity values exists here.
 fn client_exists(conn: &Connection, graph: &Graph, columns: &[String], values: &[Value]) -> Result<bool> {
-    let uuid = matches!(graph.identity, Identity::Uuid(_));
-    let cond: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .map(
-            |(i, c)| {
-                if uuid { format!("lower({}) = lower(?{})", q(c), i + 1) } else { format!("{} = ?{}", q(c), i + 1) }
-            },
-        )
-        .collect();
+    if let (Identity::Uuid(c), [Value::Text(u)]) = (&graph.identity, values) {
+        return uuid_row(conn, graph, c, u).map(|r| r.is_some());
+    }
+    let cond: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{} = ?{}", q(c), i + 1)).collect();
     let mut stmt = conn.prepare_cached(&format!("SELECT 1 FROM {} WHERE {}", q(&graph.root), cond.join(" AND ")))?;
     Ok(stmt.exists(rusqlite::params_from_iter(values.iter()))?)
+}
+
+/// The root row whose UUID column holds `id` in either case (profile check
+/// refuses other forms). Compared as stored, not through `lower()`, so the
+/// column's index answers: an import of thousands of clients asks once per
+/// client.
+fn uuid_row(conn: &Connection, graph: &Graph, column: &str, id: &str) -> Result<Option<i64>> {
+    let key = graph.owned.first().map_or("rowid", TableSpec::key_name);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM {} WHERE {c} = ?1 OR {c} = ?2",
+        q(key),
+        q(&graph.root),
+        c = q(column)
+    ))?;
+    Ok(stmt.query_row([id.to_ascii_lowercase(), id.to_ascii_uppercase()], |r| r.get(0)).optional()?)
 }
 
 /// A catalogue key as the report shows it: its values, references to
@@ -733,11 +742,8 @@ fn root_rows_of(
     let mut found: HashMap<String, i64> = HashMap::new();
     match &graph.identity {
         Identity::Uuid(c) => {
-            // Ids travel in canonical form (lower case, hyphenated).
-            let mut stmt =
-                conn.prepare_cached(&format!("SELECT {} FROM {} WHERE lower({}) = ?1", q(key), q(&graph.root), q(c)))?;
             for u in client_ids {
-                if let Some(id) = stmt.query_row([u], |r| r.get::<_, i64>(0)).optional()? {
+                if let Some(id) = uuid_row(conn, graph, c, u)? {
                     found.insert(u.clone(), id);
                 }
             }
