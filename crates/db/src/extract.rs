@@ -227,23 +227,25 @@ pub fn select_clients_in(conn: &Connection, graph: &Graph, client_ids: &[i64]) -
 /// or for a host without UUIDs the id derived from its natural key
 /// ([`crate::graph::derived_client_id`]).
 fn client_ids_of(conn: &Connection, graph: &Graph, ids: &[i64]) -> Result<Vec<String>> {
-    let key = match &graph.identity {
-        Identity::Uuid(c) => vec![c.clone()],
-        Identity::NaturalKey(k) => k.clone(),
-    };
-    let root = graph.owned.first().map_or("rowid", TableSpec::key_name);
+    let key = graph.identity.columns();
     let cols: Vec<String> = key.iter().map(|k| q(k)).collect();
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {} FROM {} WHERE {} = ?1", cols.join(", "), q(&graph.root), q(root)))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM {} WHERE {} = ?1",
+        cols.join(", "),
+        q(&graph.root),
+        q(graph.root_key())
+    ))?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let values: Vec<Value> = stmt.query_row([id], |r| (0..key.len()).map(|i| r.get(i)).collect())?;
-        out.push(match (&graph.identity, values.first()) {
+        let canonical = match values.first() {
+            Some(Value::Text(u)) => uuid::Uuid::parse_str(u).ok(),
+            _ => None,
+        };
+        out.push(match (&graph.identity, canonical) {
             // Ids travel in one form: lower case, hyphenated.
-            (Identity::Uuid(_), Some(Value::Text(u))) if uuid::Uuid::parse_str(u).is_ok() => {
-                uuid::Uuid::parse_str(u).map(|x| x.hyphenated().to_string()).unwrap_or_default()
-            }
-            (Identity::Uuid(c), _) => {
+            (Identity::Uuid(_), Some(u)) => u.hyphenated().to_string(),
+            (Identity::Uuid(c), None) => {
                 return Err(DbError::UnexpectedValue {
                     table: graph.root.clone(),
                     column: c.clone(),

@@ -235,6 +235,11 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// The client table's primary key column.
+    pub fn root_key(&self) -> &str {
+        self.owned.first().map_or("rowid", TableSpec::key_name)
+    }
+
     /// Everything that travels, in stream order: catalogues, then
     /// client-owned tables.
     pub fn stream_tables(&self) -> Vec<TableSpec> {
@@ -916,16 +921,9 @@ fn topological(
 /// exactly the columns of `key`.
 fn unique_index(conn: &Connection, table: &str, key: &[String]) -> Result<bool> {
     let want: BTreeSet<&str> = key.iter().map(String::as_str).collect();
-    let mut list = conn.prepare("SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND partial = 0")?;
-    let indexes = list.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-    let mut info = conn.prepare("SELECT name FROM pragma_index_info(?1)")?;
-    for index in indexes {
-        let cols =
-            info.query_map([&index], |r| r.get::<_, Option<String>>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-        let cols: BTreeSet<&str> = cols.iter().map(|c| c.as_deref().unwrap_or("")).collect();
-        if cols == want {
-            return Ok(true);
-        }
+    if unique_indexes(conn, table)?.iter().any(|cols| cols.iter().map(String::as_str).collect::<BTreeSet<_>>() == want)
+    {
+        return Ok(true);
     }
     // An INTEGER PRIMARY KEY is the rowid and has no index of its own.
     let pk: Vec<String> = conn
@@ -933,6 +931,24 @@ fn unique_index(conn: &Connection, table: &str, key: &[String]) -> Result<bool> 
         .query_map([table], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(pk.len() == 1 && want.len() == 1 && want.contains(pk[0].as_str()))
+}
+
+/// The columns of each unique index (or UNIQUE / PRIMARY KEY constraint)
+/// of `table` that covers the whole table and only columns (no
+/// expression), in index order.
+pub(crate) fn unique_indexes(conn: &Connection, table: &str) -> Result<Vec<Vec<String>>> {
+    let mut list = conn.prepare("SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND partial = 0")?;
+    let indexes = list.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    let mut info = conn.prepare("SELECT name FROM pragma_index_info(?1)")?;
+    let mut out = Vec::new();
+    for index in indexes {
+        let cols =
+            info.query_map([&index], |r| r.get::<_, Option<String>>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        if let Some(cols) = cols.into_iter().collect::<Option<Vec<String>>>() {
+            out.push(cols);
+        }
+    }
+    Ok(out)
 }
 
 /// The client-owned tables of bemx's reference schema, parents before

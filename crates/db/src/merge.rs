@@ -174,10 +174,9 @@ fn client_exists(conn: &Connection, graph: &Graph, columns: &[String], values: &
 /// column's index answers: an import of thousands of clients asks once per
 /// client.
 fn uuid_row(conn: &Connection, graph: &Graph, column: &str, id: &str) -> Result<Option<i64>> {
-    let key = graph.owned.first().map_or("rowid", TableSpec::key_name);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {} FROM {} WHERE {c} = ?1 OR {c} = ?2",
-        q(key),
+        q(graph.root_key()),
         q(&graph.root),
         c = q(column)
     ))?;
@@ -440,10 +439,8 @@ impl<'t> Merger<'t> {
 
         let graph = Rc::clone(&self.graph);
         if spec.name == graph.root {
-            let (columns, uuid) = match &graph.identity {
-                Identity::Uuid(c) => (vec![c.clone()], true),
-                Identity::NaturalKey(k) => (k.clone(), false),
-            };
+            let columns = graph.identity.columns();
+            let uuid = matches!(graph.identity, Identity::Uuid(_));
             let positions: Vec<usize> =
                 columns.iter().filter_map(|k| spec.columns.iter().position(|c| &c.name == k)).collect();
             let identity: Vec<Value> = positions.iter().map(|&p| stored(&params, p)).collect();
@@ -465,7 +462,7 @@ impl<'t> Merger<'t> {
             if identity.len() != columns.len() || identity.contains(&Value::Null) {
                 return Err(unexpected(&columns[0], fl!("db-detail-client-without-uuid")));
             }
-            if client_exists(self.conn, &graph, &columns, &identity)? {
+            if client_exists(self.conn, &graph, columns, &identity)? {
                 return Err(DbError::DuplicateClient { uuid: id });
             }
             if graph.display_unique
@@ -738,7 +735,7 @@ fn root_rows_of(
     client_ids: &[String],
     not_found: &mut Vec<String>,
 ) -> Result<Vec<i64>> {
-    let key = graph.owned.first().map_or("rowid", TableSpec::key_name);
+    let key = graph.root_key();
     let mut found: HashMap<String, i64> = HashMap::new();
     match &graph.identity {
         Identity::Uuid(c) => {

@@ -108,6 +108,17 @@ impl Root {
     }
 }
 
+impl Identity {
+    /// The columns whose values name the client: the UUID column, or the
+    /// natural key's.
+    pub fn columns(&self) -> &[String] {
+        match self {
+            Identity::Uuid(c) => std::slice::from_ref(c),
+            Identity::NaturalKey(k) => k,
+        }
+    }
+}
+
 /// A catalogue: rows shared by many clients, matched by a natural key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -492,6 +492,11 @@ pub fn find_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
             .cloned()
             .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() });
     }
+    find_reference_client(conn, query)
+}
+
+/// [`find_client`] in bemx's own schema.
+fn find_reference_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
     // Cached: an export of thousands of clients looks each one up.
     let by_uuid = conn
         .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.uuid = lower(?1)"))?
@@ -512,7 +517,7 @@ pub fn find_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
 /// the queries, not once per query.
 pub fn find_clients(conn: &Connection, queries: &[String]) -> Result<Vec<ClientSummary>> {
     let Some(profile) = crate::graph::installation_profile(conn)? else {
-        return queries.iter().map(|q| find_client(conn, q)).collect();
+        return queries.iter().map(|q| find_reference_client(conn, q)).collect();
     };
     let all = host_clients(conn, &profile)?;
     let mut by_id = std::collections::HashMap::new();
@@ -543,11 +548,8 @@ pub(crate) fn host_clients(conn: &Connection, profile: &crate::profile::Profile)
     use crate::graph::q;
     use crate::profile::{Consent, Identity};
     let graph = crate::graph::derive(conn, profile)?;
-    let key = graph.owned.first().map_or("rowid", crate::graph::TableSpec::key_name).to_owned();
-    let identity = match &graph.identity {
-        Identity::Uuid(c) => vec![c.clone()],
-        Identity::NaturalKey(k) => k.clone(),
-    };
+    let key = graph.root_key().to_owned();
+    let identity = graph.identity.columns().to_vec();
     let cols: Vec<String> = identity.iter().map(|c| q(c)).collect();
     let mut stmt = conn.prepare(&format!(
         "SELECT {key}, {display}, {cols} FROM {root} ORDER BY {display}, {key}",

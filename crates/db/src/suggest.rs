@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::graph::{RawTable, read_schema};
+use crate::graph::{RawTable, read_schema, unique_indexes};
 
 /// Root table names, most likely first, compared without case and
 /// without a plural `s`.
@@ -195,20 +195,10 @@ fn catalogue_tables(schema: &BTreeMap<String, RawTable>, owned: &BTreeSet<String
 
 /// The non-key columns of each unique index on NOT NULL columns.
 fn unique_keys(conn: &Connection, table: &str, raw: &RawTable) -> Result<Vec<Vec<String>>> {
-    let mut list = conn.prepare("SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND partial = 0")?;
-    let indexes = list.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-    let mut info = conn.prepare("SELECT name FROM pragma_index_info(?1)")?;
-    let mut out = Vec::new();
-    for index in indexes {
-        let cols =
-            info.query_map([&index], |r| r.get::<_, Option<String>>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-        let cols: Option<Vec<String>> = cols.into_iter().collect();
-        if let Some(cols) = cols
-            && cols.iter().all(|c| raw.column(c).is_some_and(|c| c.not_null && c.pk == 0))
-        {
-            out.push(cols);
-        }
-    }
+    let mut out: Vec<Vec<String>> = unique_indexes(conn, table)?
+        .into_iter()
+        .filter(|cols| cols.iter().all(|c| raw.column(c).is_some_and(|c| c.not_null && c.pk == 0)))
+        .collect();
     // The shortest key first, then by name, so the draft is stable.
     out.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     Ok(out)

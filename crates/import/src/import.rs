@@ -270,7 +270,7 @@ impl ClientShape {
     pub fn of(graph: &bemx_db::Graph) -> Self {
         ClientShape {
             table: graph.root.clone(),
-            key: graph.owned.first().map_or("rowid", bemx_db::TableSpec::key_name).to_owned(),
+            key: graph.root_key().to_owned(),
             identity: graph.identity.clone(),
             display: graph.display.clone(),
         }
@@ -336,11 +336,7 @@ pub fn bundle_clients<R: Read>(
             match rows.header().name.as_str() {
                 name if name == self.shape.table => {
                     let shape = self.shape;
-                    let columns = match &shape.identity {
-                        bemx_db::profile::Identity::Uuid(c) => std::slice::from_ref(c),
-                        bemx_db::profile::Identity::NaturalKey(k) => k.as_slice(),
-                    };
-                    let identity: Option<Vec<usize>> = columns.iter().map(|c| at(c)).collect();
+                    let identity: Option<Vec<usize>> = shape.identity.columns().iter().map(|c| at(c)).collect();
                     // A client table without the columns that name a client
                     // is one the import refuses (its columns differ from
                     // ours): the preview must not show it as empty.
