@@ -3,7 +3,10 @@
 //! named their own way, no UUIDs and nested catalogues — through the
 //! command line, each installation set up with `init --db HOST --profile
 //! FILE`: export, verify, import, a second import refused, confirm with the
-//! receipt, the sender's rows purged.
+//! receipt, the sender's rows purged. Each both ways a profile allows: bemx
+//! adding its record tables to the host database (`host_schema = "bemx"`),
+//! and keeping them in a records file of the installation, the host schema
+//! untouched (`host_schema = "untouched"`, DESIGN.md §17.6).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
@@ -33,16 +36,47 @@ const HOSTS: [Host; 2] = [
     Host { name: "sakila", profile: sakila::PROFILE, create: sakila::create, root: "customer", child: "payment" },
 ];
 
+/// Where bemx keeps its records on a host database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Records {
+    /// In the host database (`host_schema = "bemx"`).
+    InHost,
+    /// In the installation's records file; the host schema stays untouched.
+    Apart,
+}
+
+const BOTH: [Records; 2] = [Records::InHost, Records::Apart];
+
+impl Host {
+    /// The host's profile, with its host schema setting as `records` says.
+    fn profile(&self, records: Records) -> String {
+        match records {
+            Records::InHost => self.profile.to_owned(),
+            Records::Apart => {
+                let text = self.profile.replacen("host_schema = \"bemx\"", "host_schema = \"untouched\"", 1);
+                assert_ne!(text, self.profile);
+                text
+            }
+        }
+    }
+}
+
 /// An installation working on a host database.
 struct OnHost {
     inst: Inst,
     db: PathBuf,
+    records: Records,
 }
 
 impl OnHost {
+    /// Runs bemx on the installation. One that keeps its records apart
+    /// finds its host database through them, so it is run without `--db`:
+    /// only `init` names it.
     fn run(&self, args: &[&str]) -> Run {
         let mut all = args.to_vec();
-        all.extend(["--db", self.db.to_str().unwrap()]);
+        if self.records == Records::InHost {
+            all.extend(["--db", self.db.to_str().unwrap()]);
+        }
         self.inst.run(&all)
     }
 
@@ -58,22 +92,32 @@ impl OnHost {
 /// A host database of `clients` clients at `<world>/<name>.sqlite`, set up
 /// for bemx by `init --profile`.
 fn set_up(world: &World, host: &Host, name: &str, clients: u32, seed: u64) -> OnHost {
+    set_up_keeping(world, host, Records::InHost, name, clients, seed)
+}
+
+/// [`set_up`], bemx's records kept as `records` says.
+fn set_up_keeping(world: &World, host: &Host, records: Records, name: &str, clients: u32, seed: u64) -> OnHost {
     let db = world.path().join(format!("{name}.sqlite"));
     let mut conn = rusqlite::Connection::open(&db).unwrap();
     (host.create)(&mut conn, &HostOptions { clients, seed }).unwrap();
     drop(conn);
-    let profile = world.path().join(format!("{}.toml", host.name));
-    std::fs::write(&profile, host.profile).unwrap();
-    let on = OnHost { inst: world.uninitialized(name), db };
-    on.run(&["init", "--name", name, "--profile", profile.to_str().unwrap()]).success();
-    on
+    let profile = world.path().join(format!("{}-{records:?}.toml", host.name));
+    std::fs::write(&profile, host.profile(records)).unwrap();
+    let inst = world.uninitialized(name);
+    inst.run(&["init", "--name", name, "--profile", path(&profile), "--db", path(&db)]).success();
+    OnHost { inst, db, records }
 }
 
 /// Anna (`a` clients, seed 1) and Bernd (`b`, seed 2) on two copies of
 /// the host schema, each trusting the other.
 fn pair(world: &World, host: &Host, a: u32, b: u32) -> (OnHost, OnHost) {
-    let anna = set_up(world, host, "Anna", a, 1);
-    let bernd = set_up(world, host, "Bernd", b, 2);
+    pair_keeping(world, host, Records::InHost, a, b)
+}
+
+/// [`pair`], bemx's records kept as `records` says.
+fn pair_keeping(world: &World, host: &Host, records: Records, a: u32, b: u32) -> (OnHost, OnHost) {
+    let anna = set_up_keeping(world, host, records, "Anna", a, 1);
+    let bernd = set_up_keeping(world, host, records, "Bernd", b, 2);
     anna.inst.trust(&bernd.inst);
     bernd.inst.trust(&anna.inst);
     (anna, bernd)
@@ -83,17 +127,31 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// The host's schema as SQLite records it, and its own `user_version`.
+fn host_schema(db: &Path) -> (Vec<(String, String, Option<String>)>, i64) {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let schema = conn
+        .prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    (schema, conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap())
+}
+
 #[test]
 fn clients_of_a_host_database_are_handed_over_through_the_command_line() {
-    for host in &HOSTS {
+    for (host, records) in HOSTS.iter().flat_map(|h| BOTH.map(|r| (h, r))) {
         let world = World::new();
-        let (anna, bernd) = pair(&world, host, 6, 3);
+        let (anna, bernd) = pair_keeping(&world, host, records, 6, 3);
+        let schemas = [host_schema(&anna.db), host_schema(&bernd.db)];
 
         // The client list speaks the host's names: its ids derived from
         // the e-mail addresses, shown by the last name.
         let list = anna.run(&["clients", "list", "--json"]).success().json();
         let list = list.as_array().unwrap();
-        assert_eq!(list.len(), 6, "{}", host.name);
+        assert_eq!(list.len(), 6, "{} {records:?}", host.name);
         let chosen: Vec<String> = list.iter().take(2).map(|c| c["uuid"].as_str().unwrap().to_owned()).collect();
 
         // The host records no consent: every client needs a reason.
@@ -110,17 +168,21 @@ fn clients_of_a_host_database_are_handed_over_through_the_command_line() {
         let (customers, child) = (bernd.count(host.root), bernd.count(host.child));
         let carried_child = anna.count(host.child);
         let imported = bernd.run(&["import", path(&bundle), "--yes", "--json"]).success().json();
-        assert_eq!(imported["clients"].as_array().map(Vec::len), Some(2), "{}: {imported}", host.name);
-        assert_eq!(bernd.count(host.root), customers + 2, "{}", host.name);
-        assert!(bernd.count(host.child) >= child, "{}", host.name);
+        assert_eq!(imported["clients"].as_array().map(Vec::len), Some(2), "{} {records:?}: {imported}", host.name);
+        assert_eq!(bernd.count(host.root), customers + 2, "{} {records:?}", host.name);
+        assert!(bernd.count(host.child) >= child, "{} {records:?}", host.name);
         assert!(carried_child > 0);
         let violations: i64 =
             bernd.sql().query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
-        assert_eq!(violations, 0, "{}", host.name);
+        assert_eq!(violations, 0, "{} {records:?}", host.name);
         // The same clients are now Bernd's, under the same ids.
         let theirs = bernd.run(&["clients", "list", "--json"]).success().json();
         for c in &chosen {
-            assert!(theirs.as_array().unwrap().iter().any(|t| t["uuid"].as_str() == Some(c)), "{}", host.name);
+            assert!(
+                theirs.as_array().unwrap().iter().any(|t| t["uuid"].as_str() == Some(c)),
+                "{} {records:?}",
+                host.name
+            );
         }
 
         // Imported once, by its one receiver.
@@ -129,16 +191,26 @@ fn clients_of_a_host_database_are_handed_over_through_the_command_line() {
         // Anna confirms with the receipt: her copies are purged.
         let before = anna.count(host.root);
         anna.run(&["handover", "confirm", "--yes", path(&bundle.with_extension("receipt"))]).success();
-        assert_eq!(anna.count(host.root), before - 2, "{}", host.name);
+        assert_eq!(anna.count(host.root), before - 2, "{} {records:?}", host.name);
         let left = anna.run(&["clients", "list", "--json"]).success().json();
         for c in &chosen {
-            assert!(!left.as_array().unwrap().iter().any(|t| t["uuid"].as_str() == Some(c)), "{}", host.name);
+            assert!(
+                !left.as_array().unwrap().iter().any(|t| t["uuid"].as_str() == Some(c)),
+                "{} {records:?}",
+                host.name
+            );
         }
         let violations: i64 =
             anna.sql().query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
-        assert_eq!(violations, 0, "{}", host.name);
+        assert_eq!(violations, 0, "{} {records:?}", host.name);
         anna.run(&["db", "check"]).success();
         bernd.run(&["db", "check"]).success();
+        if records == Records::Apart {
+            // Not a table, index or trigger of the hosts' was added or
+            // changed, nor their `user_version`: the records are apart.
+            assert_eq!([host_schema(&anna.db), host_schema(&bernd.db)], schemas, "{} {records:?}", host.name);
+            assert!(anna.inst.home.join("records.sqlite").is_file());
+        }
     }
 }
 
@@ -156,12 +228,93 @@ fn a_profile_that_does_not_fit_sets_up_nothing() {
     inst.run(&["init", "--profile", path(&profile), "--db", path(&db)]).refused_with("table Genres: table is missing");
     assert!(!inst.home.exists(), "no installation was made");
     assert_eq!(crate::support::snapshot(&db), before, "the host database is untouched");
-    // A host schema that must stay untouched cannot hold bemx's records yet.
-    std::fs::write(&profile, chinook::PROFILE.replacen("host_schema = \"bemx\"", "host_schema = \"untouched\"", 1))
-        .unwrap();
-    inst.run(&["init", "--profile", path(&profile), "--db", path(&db)]).refused_with("untouched");
+    // Nor one whose records would be kept apart: no records file is left.
+    let untouched = HOSTS[0].profile(Records::Apart);
+    std::fs::write(&profile, untouched.replacen("table = \"Genre\"", "table = \"Genres\"", 1)).unwrap();
+    inst.run(&["init", "--profile", path(&profile), "--db", path(&db)]).refused_with("table Genres: table is missing");
     assert!(!inst.home.exists());
     assert_eq!(crate::support::snapshot(&db), before);
+}
+
+#[test]
+fn an_untouched_host_database_with_a_table_of_a_record_name_is_refused() {
+    let world = World::new();
+    let db = world.path().join("chinook.sqlite");
+    let mut conn = rusqlite::Connection::open(&db).unwrap();
+    chinook::create(&mut conn, &HostOptions { clients: 2, seed: 1 }).unwrap();
+    // Queries on bemx's records would find the host's table first.
+    conn.execute_batch("CREATE TABLE handovers (id INTEGER PRIMARY KEY)").unwrap();
+    drop(conn);
+    let before = crate::support::snapshot(&db);
+    let profile = world.path().join("chinook.toml");
+    std::fs::write(&profile, HOSTS[0].profile(Records::Apart)).unwrap();
+    let inst = world.uninitialized("Anna");
+    inst.run(&["init", "--profile", path(&profile), "--db", path(&db)]).refused_with("handovers");
+    assert!(!inst.home.exists(), "no installation was made");
+    assert_eq!(crate::support::snapshot(&db), before);
+}
+
+/// An installation that keeps its records apart is bound to the host
+/// database they describe: another one (`--db`) is refused, as is its own
+/// once the host program has added a table of one of the records' names.
+#[test]
+fn records_kept_apart_are_applied_to_their_own_host_database_only() {
+    let world = World::new();
+    let anna = set_up_keeping(&world, &HOSTS[0], Records::Apart, "Anna", 3, 1);
+    let other = world.path().join("other.sqlite");
+    std::fs::copy(&anna.db, &other).unwrap();
+    let records = anna.inst.home.join("records.sqlite");
+    let before = [crate::support::snapshot(&other), crate::support::snapshot(&records)];
+    let refused = anna.inst.run(&["clients", "list", "--db", path(&other)]).refused_with("keeps its records for");
+    assert!(refused.stderr.contains("leave out --db"), "{}", refused.stderr);
+    assert_eq!([crate::support::snapshot(&other), crate::support::snapshot(&records)], before);
+    // Through its own path, given or not, it works.
+    anna.inst.run(&["clients", "list", "--db", path(&anna.db)]).success();
+    anna.run(&["clients", "list"]).success();
+
+    let host = rusqlite::Connection::open(&anna.db).unwrap();
+    host.execute_batch("CREATE TABLE audit_log (id INTEGER PRIMARY KEY)").unwrap();
+    drop(host);
+    anna.run(&["clients", "list"]).refused_with("audit_log");
+}
+
+/// A backup of an installation that keeps its records apart is the host
+/// database; the records stay, as the ledger and journal files do, and are
+/// applied to what is restored: a client confirmed away after the backup
+/// was taken is purged again, and the host schema is still the host's.
+#[test]
+fn a_restore_beside_an_untouched_host_database_keeps_the_records_and_purges_again() {
+    let world = World::new();
+    let (anna, bernd) = pair_keeping(&world, &HOSTS[1], Records::Apart, 4, 1);
+    let schema = host_schema(&anna.db);
+    let made = anna.run(&["backup", "create", "--json"]).success().json();
+    let name = made["name"].as_str().unwrap().to_owned();
+    let client = anna.run(&["clients", "list", "--json"]).success().json()[0]["uuid"].as_str().unwrap().to_owned();
+    let bundle = world.path().join("one.bemx");
+    anna.run(&[
+        "export",
+        "--to",
+        "Bernd",
+        "-o",
+        path(&bundle),
+        "--client",
+        &client,
+        "--without-consent",
+        "consent kept on paper",
+    ])
+    .success();
+    bernd.run(&["import", path(&bundle), "--yes"]).success();
+    anna.run(&["handover", "confirm", "--yes", path(&bundle.with_extension("receipt"))]).success();
+    assert_eq!(anna.count("customer"), 3);
+
+    anna.run(&["backup", "restore", &name, "--yes"]).success();
+    assert_eq!(anna.count("customer"), 3, "the client confirmed away is purged again");
+    let list = anna.run(&["clients", "list", "--json"]).success().json();
+    assert!(!list.as_array().unwrap().iter().any(|c| c["uuid"].as_str() == Some(client.as_str())));
+    let handovers = anna.run(&["handover", "list", "--json"]).success().json();
+    assert_eq!(handovers.as_array().map(Vec::len), Some(1), "{handovers}");
+    assert_eq!(host_schema(&anna.db), schema);
+    anna.run(&["db", "check"]).success();
 }
 
 #[cfg(unix)]
@@ -206,22 +359,54 @@ fn host_dump(db: &Path) -> Vec<(String, Vec<String>)> {
 }
 
 #[cfg(unix)]
-/// An installation and its host database copied to `<world>/<name>`.
+/// An installation and its host database copied to `<world>/<name>`. A
+/// records file names its host database: the copy's names the copy.
 fn copy_of(world: &World, from: &OnHost, name: &str) -> OnHost {
     let inst = world.uninitialized(name);
     crate::support::copy_dir(&from.inst.home, &inst.home);
     let db = world.path().join(format!("{name}.sqlite"));
     std::fs::copy(&from.db, &db).unwrap();
-    OnHost { inst, db }
+    if from.records == Records::Apart {
+        let records = rusqlite::Connection::open(inst.home.join("records.sqlite")).unwrap();
+        let host = db.canonicalize().unwrap();
+        records.execute("UPDATE meta SET value = ?1 WHERE key = 'host_database'", [host.to_str().unwrap()]).unwrap();
+    }
+    OnHost { inst, db, records: from.records }
+}
+
+/// How many imports the installation's records hold, wherever it keeps them.
+#[cfg(unix)]
+fn imports_recorded(on: &OnHost) -> i64 {
+    let file = match on.records {
+        Records::InHost => on.db.clone(),
+        Records::Apart => on.inst.home.join("records.sqlite"),
+    };
+    let conn = rusqlite::Connection::open(file).unwrap();
+    conn.query_row("SELECT count(*) FROM import_ledger", [], |r| r.get(0)).unwrap()
 }
 
 #[cfg(unix)]
 #[test]
 fn an_import_into_a_host_database_killed_at_any_moment_leaves_it_before_or_after() {
+    an_import_killed_at_any_moment(Records::InHost);
+}
+
+/// With the records in a file of their own, the host's rows and the import's
+/// record are two files committed together: a kill leaves both before or
+/// both after, never clients without their record (which a second import
+/// would bring twice) nor a record without its clients (lost).
+#[cfg(unix)]
+#[test]
+fn an_import_beside_an_untouched_host_database_killed_at_any_moment_leaves_both_files_before_or_after() {
+    an_import_killed_at_any_moment(Records::Apart);
+}
+
+#[cfg(unix)]
+fn an_import_killed_at_any_moment(records: Records) {
     use std::time::{Duration, Instant};
     let host = &HOSTS[1];
     let world = World::new();
-    let (anna, bernd) = pair(&world, host, 400, 50);
+    let (anna, bernd) = pair_keeping(&world, host, records, 400, 50);
     let list = anna.run(&["clients", "list", "--json"]).success().json();
     let bundle = world.path().join("big.bemx");
     let ids: Vec<String> = list.as_array().unwrap().iter().map(|c| c["uuid"].as_str().unwrap().to_owned()).collect();
@@ -265,6 +450,7 @@ fn an_import_into_a_host_database_killed_at_any_moment_leaves_it_before_or_after
         child.wait().unwrap();
         let now = host_dump(&on.db);
         if now == before {
+            assert_eq!(imports_recorded(&on), 0, "killed after {delay:?}: an import recorded, its clients not there");
             n_before += 1;
             // Nothing is lost and the bundle is not used up: a retry
             // (a second later: safety backups are named by the second)
@@ -275,6 +461,7 @@ fn an_import_into_a_host_database_killed_at_any_moment_leaves_it_before_or_after
             assert!(host_dump(&on.db) == after, "the retry after a kill at {delay:?} gives the after state");
         } else {
             assert!(now == after, "killed after {delay:?}: the host database is neither before nor after");
+            assert_eq!(imports_recorded(&on), 1, "killed after {delay:?}: clients imported, the import not recorded");
             n_after += 1;
         }
     }

@@ -45,7 +45,7 @@ fn main() -> anyhow::Result<()> {
                 Home::default_root().ok_or_else(|| anyhow::anyhow!("no data folder (APPDATA or HOME is not set)"))?
             }
         };
-        let mut app = App::new(Home::new(root, None));
+        let mut app = App::new(Home::locate(root, None));
         if let Some(file) = args.file {
             app.open_file(file);
         }

@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use bemx_db::{ClientSummary, Database};
+use bemx_db::ClientSummary;
 use bemx_format::progress::Progress;
 use bemx_identity::{
     AddOutcome, Contact, ContactCard, Contacts, Fingerprint, Identity, PassphraseSource, SecretString,
@@ -55,7 +55,7 @@ pub fn unlock(home: &Home, passphrase: Option<SecretString>) -> Result<Identity,
 /// clients list` does).
 pub fn clients(home: &Home, all: bool) -> Result<Vec<ClientSummary>, Problem> {
     home.reconcile()?;
-    Ok(Database::open(home.db_path())?.clients_list(all)?)
+    Ok(home.open_database()?.clients_list(all)?)
 }
 
 /// `bemx clients consent record`: the client's signed consent to the
@@ -104,7 +104,7 @@ pub fn export(
     let Some(contact) = contacts.find_fingerprint(&order.recipient) else {
         return Err(Problem::new(fl!("app-export-contact-gone"), Some(fl!("app-export-contact-gone-hint"))));
     };
-    let mut db = Database::open(home.db_path())?;
+    let mut db = home.open_database()?;
     bemx_pack::check_database_owner(&db, identity.installation_id())?;
     let sender = Sender::new(identity);
     let recipient = Recipient::new(&contact.card);
@@ -337,6 +337,6 @@ pub fn save_card(path: &Path, card: &ContactCard) -> Result<(), Problem> {
 
 /// The newest entries of the audit log.
 pub fn audit(home: &Home) -> Result<Vec<Entry>, Problem> {
-    let db = Database::open(home.db_path())?;
+    let db = home.open_database()?;
     Ok(bemx_install::audit::list(db.conn(), AUDIT_SHOWN)?)
 }

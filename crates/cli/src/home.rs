@@ -36,7 +36,7 @@ pub fn open_db(home: &Home) -> anyhow::Result<Database> {
             .hint(fl!("cli-no-installation-db-hint"))
             .into());
     }
-    Ok(Database::open(home.db_path())?)
+    Ok(home.open_database()?)
 }
 
 /// Takes the installation lock, so no other bemx process works on it at

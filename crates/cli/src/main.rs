@@ -331,7 +331,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(dir) => dir,
         None => home::default_root()?,
     };
-    let ctx = Ctx { home: bemx_install::Home::new(root, db), out: Output::new(json, quiet), yes };
+    let ctx = Ctx { home: bemx_install::Home::locate(root, db), out: Output::new(json, quiet), yes };
     home::clean_leftovers(&ctx.home);
     match cli.command {
         Command::Init(args) => cmd::init::run(&ctx, &args),

@@ -298,9 +298,13 @@ pub enum DbError {
         key: String,
     },
 
-    /// `init --profile` with a profile whose host schema must stay untouched.
-    #[error("{}", fl!("db-host-schema-untouched"))]
-    HostSchemaUntouched,
+    /// A path SQLite must be given as text (an attached records file) is
+    /// not valid Unicode.
+    #[error("{}", fl!("db-not-utf8-path", path = path.display().to_string()))]
+    NotUtf8Path {
+        /// The path.
+        path: PathBuf,
+    },
 
     /// `init --profile` on a host database that has a table of bemx's names.
     #[error("{}", fl!("db-host-name-taken", name = name.as_str()))]
@@ -379,7 +383,7 @@ impl DbError {
             DbError::ProfileMismatch { .. } => fl!("db-profile-mismatch-advice"),
             DbError::UnsupportedSchema { .. } => fl!("db-unsupported-schema-advice"),
             DbError::CatalogueRowMissing { .. } => fl!("db-catalogue-row-missing-advice"),
-            DbError::HostSchemaUntouched => fl!("db-host-schema-untouched-advice"),
+            DbError::NotUtf8Path { .. } => fl!("db-not-utf8-path-advice"),
             DbError::HostNameTaken { .. } => fl!("db-host-name-taken-advice"),
             DbError::Sqlite(_)
             | DbError::UnexpectedValue { .. }

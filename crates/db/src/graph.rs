@@ -385,7 +385,8 @@ pub const PROFILE_KEY: &str = "profile";
 /// describes itself, so every connection derives the same graph.
 pub fn installation_profile(conn: &Connection) -> Result<Option<Profile>> {
     let has_meta: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+        // In `main`, or in the records file of a host that stays untouched.
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_list WHERE type = 'table' AND name = 'meta' AND schema != 'temp')",
         [],
         |r| r.get(0),
     )?;

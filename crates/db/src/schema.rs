@@ -26,6 +26,18 @@ const BOOKKEEPING: &str = include_str!("bookkeeping.sql");
 /// The tables [`BOOKKEEPING`] creates.
 const BOOKKEEPING_TABLES: &[&str] = &["meta", "audit_log", "handovers", "handover_clients", "import_ledger"];
 
+/// Schema name under which an installation's own records file is attached
+/// to a host database whose schema stays untouched (DESIGN.md §17.6).
+/// Unqualified table names resolve in `main` first, then in attached
+/// databases, so every query on bemx's records finds them there — which is
+/// why a host table of one of [`BOOKKEEPING_TABLES`]' names is refused at
+/// every open, not only at `init`.
+pub const RECORDS_SCHEMA: &str = "bemx_records";
+
+/// Meta key, in a records file, naming the host database it belongs to (its
+/// canonical path at `init`).
+pub const HOST_DATABASE_KEY: &str = "host_database";
+
 /// Meta key the purge sets (inside its own transaction) so that the
 /// read-only trigger lets handed-over clients be deleted.
 pub(crate) const PURGING_KEY: &str = "purging";
@@ -57,6 +69,24 @@ pub struct Database {
     installation_id: String,
 }
 
+/// The schemas of a connection that are files: `main` and every attached
+/// database (not `temp`), for settings SQLite keeps per schema.
+fn file_schemas(conn: &Connection) -> Result<Vec<(String, PathBuf)>> {
+    let mut stmt = conn.prepare("SELECT name, file FROM pragma_database_list WHERE name != 'temp'")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (name, file) = row?;
+        out.push((name, PathBuf::from(file.unwrap_or_default())));
+    }
+    Ok(out)
+}
+
+/// A schema name as SQL, quoted.
+fn schema_sql(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// Settings applied to every connection bemx opens.
 ///
 /// The rollback journal (not WAL) keeps the database one self-contained
@@ -79,22 +109,28 @@ pub fn configure_connection(conn: &Connection) -> Result<()> {
     // "wait and maybe fail halfway": refuse at once.
     conn.busy_timeout(std::time::Duration::ZERO)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Purged clients must leave no trace: zero deleted content instead of
-    // leaving it readable in free pages of the file.
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    // SQLite answers with the mode in force; a database another program
-    // holds open in WAL mode stays in it, and then a copy of the file is
-    // no backup and a purge's rows outlive it in the WAL: refused.
-    let mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("delete") && !mode.eq_ignore_ascii_case("memory") {
-        return Err(DbError::Busy);
-    }
-    // -1 (no limit) is the default, set anyway: any limit makes SQLite
-    // truncate a kept (PERSIST) journal at commit, freeing its blocks
-    // before `scrub_journal` could overwrite them.
-    let _limit: i64 = conn.query_row("PRAGMA journal_size_limit=-1", [], |r| r.get(0))?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Per file: a host database and bemx's records attached to it (§17.6)
+    // commit together only if both keep a rollback journal, the condition
+    // for SQLite's super-journal.
+    for (schema, _) in file_schemas(conn)? {
+        let schema = schema_sql(&schema);
+        // Purged clients must leave no trace: zero deleted content instead
+        // of leaving it readable in free pages of the file.
+        conn.execute_batch(&format!("PRAGMA {schema}.secure_delete=ON"))?;
+        // SQLite answers with the mode in force; a database another program
+        // holds open in WAL mode stays in it, and then a copy of the file
+        // is no backup and a purge's rows outlive it in the WAL: refused.
+        let mode: String = conn.query_row(&format!("PRAGMA {schema}.journal_mode=DELETE"), [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("delete") && !mode.eq_ignore_ascii_case("memory") {
+            return Err(DbError::Busy);
+        }
+        // -1 (no limit) is the default, set anyway: any limit makes SQLite
+        // truncate a kept (PERSIST) journal at commit, freeing its blocks
+        // before `scrub_journal` could overwrite them.
+        let _limit: i64 = conn.query_row(&format!("PRAGMA {schema}.journal_size_limit=-1"), [], |r| r.get(0))?;
+        conn.execute_batch(&format!("PRAGMA {schema}.synchronous=FULL"))?;
+    }
     Ok(())
 }
 
@@ -175,11 +211,16 @@ pub fn keep_journal_for_purge(conn: &Connection) -> Result<()> {
 /// cannot reach them and neither can bemx. Only full-disk encryption
 /// protects those.
 pub fn scrub_journal(conn: &Connection) -> Result<()> {
-    let Some(db) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) else {
-        return Ok(()); // an in-memory database has no journal file
-    };
+    // Every file of the connection: bemx's records attached to a host
+    // database (§17.6) journal their pages too. An in-memory database has
+    // no journal file.
+    let files: Vec<PathBuf> =
+        file_schemas(conn)?.into_iter().map(|(_, file)| file).filter(|f| !f.as_os_str().is_empty()).collect();
+    if files.is_empty() {
+        return Ok(());
+    }
     conn.execute_batch("BEGIN IMMEDIATE")?;
-    let scrubbed = overwrite_journal(&journal_path(&db));
+    let scrubbed = files.iter().try_for_each(|db| overwrite_journal(&journal_path(db)));
     // Nothing was written through SQLite, so COMMIT only drops the lock.
     conn.execute_batch(if scrubbed.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
     scrubbed?;
@@ -286,6 +327,95 @@ pub fn schema_fingerprint(conn: &Connection) -> Result<[u8; 32]> {
     Ok(h.finalize().into())
 }
 
+/// The host-schema setting a way of setting up requires, and the refusal
+/// list: bemx adds no trigger to a host's schema, so its handed-over
+/// clients are kept on the refusal list, and a profile that promises
+/// triggers would promise what is not there.
+fn check_host_profile(profile: &crate::profile::Profile, wanted: crate::profile::HostSchema) -> Result<()> {
+    if profile.host_schema != wanted {
+        return Err(DbError::ProfileMismatch {
+            table: profile.root.table.clone(),
+            detail: fl!("db-detail-host-schema-setting"),
+        });
+    }
+    if profile.read_only.method != crate::profile::ReadOnlyMethod::RefusalList {
+        return Err(DbError::ProfileMismatch {
+            table: profile.root.table.clone(),
+            detail: fl!("db-detail-host-needs-refusal-list"),
+        });
+    }
+    Ok(())
+}
+
+/// Whether a host program's database can hold an installation described by
+/// `profile`, checked without writing: the profile fits it (its graph, which
+/// is returned) and it has no table of one of bemx's record names. What
+/// `init --profile` asks before the keys are made, and set-up again.
+pub fn check_host(conn: &Connection, profile: &crate::profile::Profile) -> Result<crate::graph::Graph> {
+    refuse_record_names(conn)?;
+    crate::graph::derive(conn, profile)
+}
+
+/// Refuses a host database (`main`) with a table of one of bemx's record
+/// names: added to it, bemx's table could not be made; beside it, in an
+/// attached records file, the host's would be found first.
+fn refuse_record_names(conn: &Connection) -> Result<()> {
+    for table in BOOKKEEPING_TABLES {
+        let taken: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE name = ?1 COLLATE NOCASE)",
+            [table],
+            |r| r.get(0),
+        )?;
+        if taken {
+            return Err(DbError::HostNameTaken { name: (*table).to_owned() });
+        }
+    }
+    Ok(())
+}
+
+/// Attaches an installation's records file as [`RECORDS_SCHEMA`]. The
+/// connection was opened without `SQLITE_OPEN_CREATE`, which ATTACH
+/// inherits, so a missing file is refused rather than made empty.
+fn attach_records(conn: &Connection, records: &Path) -> Result<()> {
+    if !records.is_file() {
+        return Err(DbError::NotFound { path: records.to_path_buf() });
+    }
+    let name = records.to_str().ok_or_else(|| DbError::NotUtf8Path { path: records.to_path_buf() })?;
+    conn.execute(&format!("ATTACH DATABASE ?1 AS {RECORDS_SCHEMA}"), [name])?;
+    Ok(())
+}
+
+/// Creates an empty database file at `path`, refusing one that exists;
+/// health data and bemx's records are the user's alone (SQLite gives the
+/// journal the database file's permissions).
+fn create_private_database(path: &Path) -> Result<Connection> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| DbError::io(fl!("db-io-creating-database"), e))?;
+    }
+    Ok(Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
+}
+
+/// The host database a records file belongs to, as recorded at `init`
+/// ([`Database::adopt_untouched`]); read without writing.
+pub fn recorded_host(records: &Path) -> Result<PathBuf> {
+    let conn = open_read_only(records)?;
+    let host: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [HOST_DATABASE_KEY], |r| r.get(0))
+        .optional()
+        .map_err(|_| DbError::NotBemx { path: records.to_path_buf() })?;
+    host.map(PathBuf::from).ok_or_else(|| DbError::NotBemx { path: records.to_path_buf() })
+}
+
 impl Database {
     /// Creates a new database at `path` with the current schema.
     ///
@@ -297,22 +427,7 @@ impl Database {
         if path.exists() {
             return Err(DbError::AlreadyExists { path });
         }
-        // Health data: the file is the user's alone. SQLite gives its
-        // journal the database file's permissions.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&path)
-                .map_err(|e| DbError::io(fl!("db-io-creating-database"), e))?;
-        }
-        let mut conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let mut conn = create_private_database(&path)?;
         configure_connection(&conn)?;
         migrate(&mut conn)?;
         let id = id.hyphenated().to_string();
@@ -322,7 +437,18 @@ impl Database {
 
     /// Opens an existing database; refuses any other schema version.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        Self::open_inner(path.as_ref(), false)
+        Self::open_inner(path.as_ref(), None, false)
+    }
+
+    /// Opens a host database whose schema stays untouched with the
+    /// installation's own records file attached ([`Database::adopt_untouched`]),
+    /// or, without `records`, as [`Database::open`]. Every transaction then
+    /// spans both files and SQLite commits them together (its super-journal).
+    /// Refused: a records file that is missing or not one of an untouched
+    /// host's, and a host database that has meanwhile got a table of one of
+    /// bemx's record names (it would be found before the records).
+    pub fn open_with_records(path: impl AsRef<Path>, records: Option<&Path>) -> Result<Self> {
+        Self::open_inner(path.as_ref(), records, false)
     }
 
     /// Opens an existing database and applies pending migrations.
@@ -330,7 +456,7 @@ impl Database {
     /// The caller should have made a backup first; newer databases are
     /// still refused.
     pub fn open_upgrading(path: impl AsRef<Path>) -> Result<Self> {
-        Self::open_inner(path.as_ref(), true)
+        Self::open_inner(path.as_ref(), None, true)
     }
 
     /// Sets up a host program's database for bemx (`bemx init --db PATH
@@ -349,32 +475,12 @@ impl Database {
         if !path.is_file() {
             return Err(DbError::NotFound { path });
         }
-        if profile.host_schema != crate::profile::HostSchema::Bemx {
-            return Err(DbError::HostSchemaUntouched);
-        }
-        // bemx adds no trigger to a host's schema: its handed-over clients
-        // are kept on the refusal list, and a profile that promises
-        // triggers would promise what is not there.
-        if profile.read_only.method != crate::profile::ReadOnlyMethod::RefusalList {
-            return Err(DbError::ProfileMismatch {
-                table: profile.root.table.clone(),
-                detail: fl!("db-detail-host-needs-refusal-list"),
-            });
-        }
+        check_host_profile(profile, crate::profile::HostSchema::Bemx)?;
         let mut conn =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         configure_connection(&conn)?;
         let tx = conn.transaction()?;
-        for table in BOOKKEEPING_TABLES {
-            let taken: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1 COLLATE NOCASE)",
-                [table],
-                |r| r.get(0),
-            )?;
-            if taken {
-                return Err(DbError::HostNameTaken { name: (*table).to_owned() });
-            }
-        }
+        refuse_record_names(&tx)?;
         // The profile must fit before anything is added.
         crate::graph::derive(&tx, profile)?;
         tx.execute_batch(BOOKKEEPING)?;
@@ -390,14 +496,85 @@ impl Database {
         Ok(Database { conn, path, installation_id: id })
     }
 
-    fn open_inner(path: &Path, upgrade: bool) -> Result<Self> {
+    /// Sets up a host program's database whose schema must stay untouched
+    /// (`host_schema = "untouched"`): the profile is checked against the
+    /// database opened read-only, then bemx's record tables are made in a
+    /// file of their own at `records` (the user's alone on unix), which
+    /// records the installation id, the schema version, the profile and the
+    /// host database's canonical path. Not a byte of the host database is
+    /// written. On any failure the records file is removed again.
+    pub fn adopt_untouched(
+        path: impl AsRef<Path>,
+        records: &Path,
+        installation_id: &str,
+        profile: &crate::profile::Profile,
+    ) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let id = uuid::Uuid::parse_str(installation_id)
+            .map_err(|_| DbError::InvalidInstallationId { value: installation_id.to_owned() })?
+            .hyphenated()
+            .to_string();
+        if !path.is_file() {
+            return Err(DbError::NotFound { path });
+        }
+        if records.exists() {
+            return Err(DbError::AlreadyExists { path: records.to_path_buf() });
+        }
+        check_host_profile(profile, crate::profile::HostSchema::Untouched)?;
+        {
+            check_host(&open_read_only(&path)?, profile)?;
+        }
+        let host = path.canonicalize().map_err(|e| DbError::io(fl!("db-io-reading-host-path"), e))?;
+        let host = host.to_str().ok_or_else(|| DbError::NotUtf8Path { path: host.clone() })?.to_owned();
+        let made = (|| {
+            let mut conn = create_private_database(records)?;
+            configure_connection(&conn)?;
+            let tx = conn.transaction()?;
+            tx.execute_batch(BOOKKEEPING)?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('installation_id', ?1), ('schema_version', ?2),
+                 ('app_version', ?3), (?4, ?5), (?6, ?7)",
+                params![
+                    id,
+                    SCHEMA_VERSION.to_string(),
+                    env!("CARGO_PKG_VERSION"),
+                    crate::graph::PROFILE_KEY,
+                    profile.to_toml()?,
+                    HOST_DATABASE_KEY,
+                    host
+                ],
+            )?;
+            tx.commit()?;
+            drop(conn);
+            Self::open_inner(&path, Some(records), false)
+        })();
+        if made.is_err() {
+            let _ = std::fs::remove_file(records);
+        }
+        made
+    }
+
+    fn open_inner(path: &Path, records: Option<&Path>, upgrade: bool) -> Result<Self> {
         let path = path.to_path_buf();
         if !path.is_file() {
             return Err(DbError::NotFound { path });
         }
         let mut conn =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        if let Some(records) = records {
+            attach_records(&conn, records)?;
+        }
         configure_connection(&conn)?;
+        if let Some(records) = records {
+            refuse_record_names(&conn)?;
+            let untouched = crate::graph::installation_profile(&conn)
+                .ok()
+                .flatten()
+                .is_some_and(|p| p.host_schema == crate::profile::HostSchema::Untouched);
+            if !untouched {
+                return Err(DbError::NotBemx { path: records.to_path_buf() });
+            }
+        }
         // A host database set up by `init --profile` keeps bemx's schema
         // version in `meta`: its `user_version` is the host program's.
         if crate::graph::installation_profile(&conn).map_err(|_| DbError::NotBemx { path: path.clone() })?.is_some() {

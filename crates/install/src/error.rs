@@ -83,6 +83,18 @@ pub enum InstallError {
         /// This installation's id.
         ours: String,
     },
+    /// The installation keeps its records apart from a host database, and
+    /// they name another host database than the one given (`--db`).
+    #[error(
+        "{}",
+        fl!("install-host-elsewhere", recorded = recorded.display().to_string(), given = given.display().to_string())
+    )]
+    HostElsewhere {
+        /// The host database the records belong to.
+        recorded: PathBuf,
+        /// The one given.
+        given: PathBuf,
+    },
     /// Restoring the backup would delete clients that arrived by import
     /// after it was taken, and exist nowhere else.
     #[error("{}", fl!("install-restore-would-lose", backup = backup.as_str(), bem_ids = bem_ids.join(", ")))]
@@ -498,6 +510,7 @@ impl InstallError {
                 _ => fl!("install-handover-state-confirm-advice"),
             },
             InstallError::ForeignDatabase { .. } => fl!("install-foreign-database-advice"),
+            InstallError::HostElsewhere { .. } => fl!("install-host-elsewhere-advice"),
             InstallError::RestoreWouldLose { .. } => fl!("install-restore-would-lose-advice"),
             InstallError::RecordFile { .. } => fl!("install-record-file-advice"),
             InstallError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),

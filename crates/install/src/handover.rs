@@ -291,7 +291,10 @@ fn confirm_in(
     receipt_file: &[u8],
     bundle_id: String,
 ) -> Result<ConfirmReport, InstallError> {
-    let tx = session.begin()?;
+    // P1: the purge commits alone (the records are only read in it); the
+    // handover's state and the audit entry follow in a transaction of their
+    // own (C3).
+    let tx = crate::lock::begin_for_purge(session.db.conn_mut())?;
     let uuids = check_receipt(home, &tx, contacts, own_installation, receipt_file, &bundle_id)?;
     // On a host database nothing keeps the host program from changing what
     // a client is recognised by: a handover whose clients cannot all be
@@ -312,7 +315,10 @@ fn confirm_in(
         &JournalEntry::Confirmed { bundle_id: bundle_id.clone(), clients: uuids.clone() },
     )?;
     let purge = bemx_db::purge_clients(&tx, &uuids)?;
+    tx.commit()?;
+    // A kill here leaves the journal's line to complete the state (R1).
     let now = bemx_format::time::rfc3339(bemx_format::time::now());
+    let tx = session.begin()?;
     tx.execute(
         "UPDATE handovers SET state = 'confirmed', receipt_at = ?2 WHERE bundle_id = ?1",
         rusqlite::params![bundle_id, now],

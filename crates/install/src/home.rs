@@ -12,6 +12,10 @@ pub const IMPORT_LEDGER_FILE: &str = "import-ledger.log";
 pub const HANDOVER_JOURNAL_FILE: &str = "handover-journal.log";
 /// Lock file that makes bemx processes exclusive per installation.
 pub const LOCK_FILE: &str = "bemx.lock";
+/// bemx's records (handovers, import ledger, audit log, the profile) of an
+/// installation on a host database whose schema stays untouched: attached
+/// to the host database and committed with it (DESIGN.md §17.6).
+pub const RECORDS_FILE: &str = "records.sqlite";
 
 /// The folders and files of one installation.
 #[derive(Debug, Clone)]
@@ -26,6 +30,20 @@ impl Home {
         let root = root.into();
         let db = db.unwrap_or_else(|| root.join(DB_FILE));
         Self { root, db }
+    }
+
+    /// [`Home::new`], except that an installation that keeps its records
+    /// apart from a host database ([`RECORDS_FILE`]) works on that host
+    /// database when no `db` is given: the one its records name. So only
+    /// `init` needs `--db`. A records file that cannot be read leaves the
+    /// default, and opening the database then says what is wrong.
+    pub fn locate(root: impl Into<PathBuf>, db: Option<PathBuf>) -> Self {
+        let root = root.into();
+        let db = db.or_else(|| {
+            let records = root.join(RECORDS_FILE);
+            records.is_file().then(|| bemx_db::recorded_host(&records).ok()).flatten()
+        });
+        Self::new(root, db)
     }
 
     /// The platform's data folder for bemx: `%APPDATA%\bemx` on Windows,
@@ -101,6 +119,45 @@ impl Home {
     /// The database file.
     pub fn db_path(&self) -> &Path {
         &self.db
+    }
+
+    /// The records file of an installation on a host database whose schema
+    /// stays untouched ([`RECORDS_FILE`]).
+    pub fn records_path(&self) -> PathBuf {
+        self.root.join(RECORDS_FILE)
+    }
+
+    /// Whether this installation keeps its records in [`RECORDS_FILE`]
+    /// instead of in the database it works on.
+    pub fn keeps_records_apart(&self) -> bool {
+        self.records_path().is_file()
+    }
+
+    /// Opens the installation's database: the database file, with the
+    /// records file attached where the installation keeps one. The records
+    /// name the host database they belong to; another one (`--db`) is
+    /// refused, so this installation's handovers and ledger are never
+    /// applied to, nor committed with, a database they do not describe.
+    pub fn open_database(&self) -> Result<bemx_db::Database, crate::InstallError> {
+        if !self.keeps_records_apart() {
+            return Ok(bemx_db::Database::open(&self.db)?);
+        }
+        let records = self.records_path();
+        let recorded = bemx_db::recorded_host(&records)?;
+        let given = self.db.canonicalize().map_err(|_| bemx_db::DbError::NotFound { path: self.db.clone() })?;
+        if given != recorded {
+            return Err(crate::InstallError::HostElsewhere { recorded, given: self.db.clone() });
+        }
+        Ok(bemx_db::Database::open_with_records(&self.db, Some(&records))?)
+    }
+
+    /// [`Home::open_database`] on another file that stands for the
+    /// installation's database — a restore's decrypted copy — with the
+    /// records attached where the installation keeps them apart.
+    pub fn open_database_as(&self, db: &Path) -> Result<bemx_db::Database, crate::InstallError> {
+        let records = self.records_path();
+        let records = self.keeps_records_apart().then_some(records.as_path());
+        Ok(bemx_db::Database::open_with_records(db, records)?)
     }
 
     /// The backups folder.

@@ -246,12 +246,14 @@ pub struct Applied {
     pub missing: Vec<(String, String)>,
 }
 
-/// Makes the database agree with the journal: handovers the database does
-/// not know are opened (their clients read-only), settled ones settled,
-/// clients confirmed away purged. Runs inside the caller's transaction.
+/// Makes the records agree with the journal: handovers the database does
+/// not know are opened (their clients read-only), settled ones settled.
+/// Runs inside the caller's transaction, which writes bemx's records only;
+/// the clients confirmed away yet present are returned in
+/// [`Applied::purged`] for [`purge_again`] to remove after it commits
+/// (P1: a purge commits alone).
 pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay) -> Result<Applied, InstallError> {
     let mut applied = Applied::default();
-    let now = bemx_format::time::rfc3339(bemx_format::time::now());
     for (bundle_id, h) in &replay.handovers {
         let state = match h.state {
             HandoverState::Open => "open",
@@ -280,19 +282,41 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay) -> Result<Applied,
     }
     let gone: Vec<String> =
         replay.clients.iter().filter(|(_, f)| matches!(f, ClientFate::Gone(_))).map(|(c, _)| c.clone()).collect();
-    let present: Vec<String> = bemx_db::existing_client_uuids(tx, &gone)?.into_iter().map(|(u, _)| u).collect();
-    if !present.is_empty() {
-        bemx_db::purge_clients(tx, &present)?;
-        let detail = format!("clients={} uuids={}", present.len(), present.join(","));
-        audit::record(tx, &now, Event::HandoverReapplied, "-", &detail)?;
-        applied.purged = present;
-    }
+    applied.purged = bemx_db::existing_client_uuids(tx, &gone)?.into_iter().map(|(u, _)| u).collect();
     let arrived: Vec<String> = replay.arrived().map(|(c, _)| c.clone()).collect();
     let here: std::collections::BTreeSet<String> =
         bemx_db::existing_client_uuids(tx, &arrived)?.into_iter().map(|(u, _)| u).collect();
     applied.missing =
         replay.arrived().filter(|(c, _)| !here.contains(*c)).map(|(c, b)| (c.clone(), b.clone())).collect();
     Ok(applied)
+}
+
+/// Purges the clients [`apply`] found confirmed away yet present, in a
+/// transaction of its own that writes only the database they live in (P1,
+/// [`crate::lock::begin_for_purge`]); the caller kept its journal for the
+/// scrub. Then, unless `audit_here` is false (a restore's copy beside
+/// records kept apart: its caller records the event once the copy is the
+/// database), the audit log says so in the next transaction. A crash
+/// between the two leaves the clients purged and the event unrecorded; the
+/// journal still holds the confirmation that purged them.
+pub fn purge_again(conn: &mut rusqlite::Connection, applied: &Applied, audit_here: bool) -> Result<(), InstallError> {
+    if applied.purged.is_empty() {
+        return Ok(());
+    }
+    let tx = crate::lock::begin_for_purge(conn)?;
+    bemx_db::purge_clients(&tx, &applied.purged)?;
+    tx.commit()?;
+    if audit_here {
+        record_purged_again(conn, applied)?;
+    }
+    Ok(())
+}
+
+/// The audit event of [`purge_again`].
+pub(crate) fn record_purged_again(conn: &rusqlite::Connection, applied: &Applied) -> Result<(), InstallError> {
+    let now = bemx_format::time::rfc3339(bemx_format::time::now());
+    let detail = format!("clients={} uuids={}", applied.purged.len(), applied.purged.join(","));
+    audit::record(conn, &now, Event::HandoverReapplied, "-", &detail)
 }
 
 /// Appends what the database knows and the journal does not: an import

@@ -207,6 +207,9 @@ impl PreparedRestore {
             return Err(InstallError::DatabaseChanged { database: db_path.to_path_buf() });
         };
         guard.persist(db_path).map_err(|e| InstallError::io(crate::IoAction::ReplacingDatabase, db_path, e))?;
+        if home.keeps_records_apart() && !self.applied.purged.is_empty() {
+            journal::record_purged_again(home.open_database()?.conn(), &self.applied)?;
+        }
         Ok(RestoreReport {
             restored: self.name.clone(),
             previous_state_backup: previous,
@@ -278,7 +281,7 @@ pub fn prepare_restore(
     // The restored file must be a healthy bemx database of our schema, and
     // agree with the records before it gets the database's name.
     let checked = (|| {
-        let mut restored = bemx_db::Database::open(&temp)?;
+        let mut restored = home.open_database_as(&temp)?;
         backup::quick_check(restored.conn())?;
         // Applying the journal may purge: keep its journal to overwrite.
         bemx_db::keep_journal_for_purge(restored.conn())?;
@@ -295,6 +298,9 @@ pub fn prepare_restore(
             return Err(InstallError::RestoreWouldLose { backup: name.to_string(), bem_ids });
         }
         tx.commit()?;
+        // Records kept apart are the live ones: the purge of this copy is
+        // recorded there only once the copy has become the database.
+        journal::purge_again(restored.conn_mut(), &applied, !home.keeps_records_apart())?;
         // Purging again left the clients' original pages in the temp
         // file's journal; overwrite them before the journal is removed.
         bemx_db::scrub_journal(restored.conn())?;

@@ -42,7 +42,7 @@ pub struct Session {
 impl Session {
     /// Opens the installation's database.
     pub fn open(home: &Home) -> Result<Self, InstallError> {
-        let db = Database::open(home.db_path())?;
+        let db = home.open_database()?;
         crate::lock::no_waiting(db.conn())?;
         let file = DbFileHandle::open(home.db_path())?;
         Ok(Self { db, file })
@@ -106,6 +106,7 @@ fn reconcile_in(home: &Home, conn: &mut rusqlite::Connection) -> Result<crate::j
     let replay = crate::journal::Replay::of(&crate::journal::read_journal(&home.handover_journal_path())?);
     let applied = crate::journal::apply(&tx, &replay)?;
     tx.commit()?;
+    crate::journal::purge_again(conn, &applied, true)?;
     Ok(applied)
 }
 

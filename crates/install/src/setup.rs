@@ -27,8 +27,11 @@ pub fn create(home: &Home, name: &str, passphrase: Option<&SecretString>) -> Res
 
 /// [`create`] on a host program's existing database (`home.db_path()`)
 /// described by `profile`: instead of a new database, bemx's record tables
-/// are added to that one ([`Database::adopt`]). The profile is checked
-/// against the database before anything is written, the keys included.
+/// are added to that one ([`Database::adopt`]), or, where the profile says
+/// the host schema stays untouched, made in the installation's records file
+/// ([`Home::records_path`], [`Database::adopt_untouched`]). The profile is
+/// checked against the database before anything is written, the keys
+/// included.
 pub fn create_on_host(
     home: &Home,
     name: &str,
@@ -37,13 +40,15 @@ pub fn create_on_host(
 ) -> Result<Identity, InstallError> {
     // Refused before the keys are made: what the profile and the database
     // say decides.
-    if profile.host_schema != bemx_db::profile::HostSchema::Bemx {
-        return Err(bemx_db::DbError::HostSchemaUntouched.into());
+    bemx_db::check_host(&bemx_db::open_read_only(home.db_path())?, profile)?;
+    match profile.host_schema {
+        bemx_db::profile::HostSchema::Untouched => create_with(home, name, passphrase, |id| {
+            Database::adopt_untouched(home.db_path(), &home.records_path(), id, profile).map(drop)
+        }),
+        bemx_db::profile::HostSchema::Bemx => {
+            create_with(home, name, passphrase, |id| Database::adopt(home.db_path(), id, profile).map(drop))
+        }
     }
-    let conn = bemx_db::open_read_only(home.db_path())?;
-    bemx_db::derive(&conn, profile)?;
-    drop(conn);
-    create_with(home, name, passphrase, |id| Database::adopt(home.db_path(), id, profile).map(drop))
 }
 
 fn create_with(

@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
         Some(file) => {
             let profile = bemx_db::Profile::load(file)?;
             // The host database must be there and fit, before any question.
-            bemx_db::derive(&bemx_db::open_read_only(home.db_path())?, &profile)?;
+            bemx_db::check_host(&bemx_db::open_read_only(home.db_path())?, &profile)?;
             Some(profile)
         }
         None => None,

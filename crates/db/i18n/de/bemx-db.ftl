@@ -36,7 +36,7 @@ db-purge-incomplete = Löschen unvollständig: in { $table } { $remaining ->
     } der gelöschten Klienten übrig; das Löschen wurde rückgängig gemacht
 db-changed-during-export = Datensatz { $rowid } in { $table } hat sich geändert, während die Übergabedatei erstellt wurde
 db-catalogue-row-missing = der Katalog { $table } hat hier keinen Eintrag ({ $key }), und das Profil lässt bemx seine Einträge nur zuordnen; es wurde nichts übernommen
-db-host-schema-untouched = das Profil verlangt, dass die Datenbank des Hostprogramms unverändert bleibt, aber diese Version von bemx führt ihre Aufzeichnungen (Übergaben, Übernahmeverzeichnis, Prüfprotokoll) in der Datenbank, mit der sie arbeitet
+db-not-utf8-path = der Pfad { $path } ist kein gültiges Unicode, und SQLite nimmt den Pfad einer angehängten Datenbank als Text
 db-host-name-taken = die Datenbank des Hostprogramms hat schon eine Tabelle namens { $name }, einen Namen, den bemx für seine Aufzeichnungen braucht
 db-profile-invalid = das Profil kann nicht gelesen werden: { $detail }
 db-profile-format = das Profil ist im Format { $found } geschrieben; dieses bemx liest Format { $supported }
@@ -71,6 +71,7 @@ db-warning-key-not-enforced = kein eindeutiger Index mit NOT NULL sichert ({ $ke
 
 db-io-reading-document = Lesen eines Dokuments
 db-io-creating-database = Anlegen der Datenbank
+db-io-reading-host-path = Ermitteln des vollständigen Pfads der Datenbank des Hostprogramms
 db-io-removing = Entfernen von { $path }
 db-io-overwriting-journal = Überschreiben des Rollback-Journals { $path }
 db-io-reading-bundle-document = Lesen eines Dokuments aus der Übergabedatei
@@ -111,6 +112,7 @@ db-detail-end-not-started = Ende einer Tabelle, die nicht begonnen wurde
 db-detail-value-count = der Datensatz hat { $values } Werte, die Tabelle hat { $columns } Spalten
 db-detail-catalogue-key-null = ein Katalogeintrag ohne Wert in seinem Schlüssel
 db-detail-key-type = ein Wert, der einen Datensatz bestimmt, muss Text oder eine ganze Zahl sein, so wie er hier gespeichert wird
+db-detail-host-schema-setting = host_schema bestimmt, wie bemx auf der Datenbank eines Hostprogramms eingerichtet wird: "bemx" fügt ihr seine Tabellen für Aufzeichnungen hinzu, "untouched" führt sie in einer Datei der Installation
 db-detail-host-needs-refusal-list = eine Datenbank eines Hostprogramms führt übergebene Klienten auf einer Sperrliste: setzen Sie read_only.method = "refusal-list"
 db-detail-catalogue-row-unused = der Katalog { $table } enthält einen Eintrag, den kein übertragener Datensatz verwendet
 db-detail-null = leerer Wert (NULL) in einer Pflichtspalte
@@ -174,7 +176,7 @@ db-document-mismatch-advice = stellen Sie die Datenbank aus einer Sicherung wied
 db-changed-during-export-advice = starten Sie die Übergabe einfach noch einmal (oder führen Sie sie in einer einzigen Transaktion aus)
 db-unsupported-schema-advice = beschreiben Sie die Tabelle bei einer Datenbank eines Hostprogramms in deren Profil (als Katalog oder als lokal); `bemx profile check` listet alle Probleme auf. Die eigene Datenbank von bemx hat diesen Aufbau nur, wenn ein anderes Programm sie verändert hat: spielen Sie eine Sicherung zurück
 db-catalogue-row-missing-advice = legen Sie den Eintrag im Hostprogramm an (beide Installationen führen diesen Katalog gleich) und übernehmen Sie dann erneut
-db-host-schema-untouched-advice = setzen Sie im Profil host_schema = "bemx", wenn bemx der Datenbank des Hostprogramms eigene Tabellen hinzufügen darf
+db-not-utf8-path-advice = verschieben Sie den Installationsordner an einen Pfad, dessen Name nur gültige Zeichen hat
 db-host-name-taken-advice = bemx kann auf dieser Datenbank so nicht eingerichtet werden; fragen Sie den Hersteller des Hostprogramms
 db-profile-invalid-advice = berichtigen Sie die Profildatei; `bemx profile suggest` entwirft eines aus einer Datenbank
 db-profile-mismatch-advice = berichtigen Sie das Profil oder verwenden Sie das für diese Datenbank gemachte; `bemx profile check` listet alle Probleme auf

@@ -33,7 +33,7 @@ db-blob-length = document length mismatch for { $table } source row { $source_ro
 db-purge-incomplete = purge incomplete: { $remaining } row(s) of the purged clients remain in { $table }; the purge was rolled back
 db-changed-during-export = { $table } row { $rowid } changed during the export
 db-catalogue-row-missing = catalogue { $table } has no row ({ $key }) here, and the profile lets bemx match its rows only; nothing was imported
-db-host-schema-untouched = the profile says the host database must stay untouched, but this version of bemx keeps its records (handovers, import ledger, audit log) in the database it works on
+db-not-utf8-path = the path { $path } is not valid Unicode, and SQLite takes the path of an attached database as text
 db-host-name-taken = the host database already has a table named { $name }, a name bemx needs for its records
 db-profile-invalid = the profile cannot be read: { $detail }
 # $found: the value of the file's format key, as written there.
@@ -71,6 +71,7 @@ db-warning-key-not-enforced = no unique index with NOT NULL enforces ({ $key }):
 
 db-io-reading-document = reading a document
 db-io-creating-database = creating the database
+db-io-reading-host-path = finding the full path of the host database
 db-io-removing = removing { $path }
 db-io-overwriting-journal = overwriting the rollback journal { $path }
 db-io-reading-bundle-document = reading a document from the bundle
@@ -114,6 +115,7 @@ db-detail-end-not-started = end of a table that was not started
 db-detail-value-count = row has { $values } values, the table has { $columns } columns
 db-detail-catalogue-key-null = a catalogue row without a value in its key
 db-detail-key-type = a value that identifies a row must be text or an integer, as stored here
+db-detail-host-schema-setting = host_schema decides how bemx is set up on a host database: "bemx" adds its record tables to it, "untouched" keeps them in a file of the installation
 db-detail-host-needs-refusal-list = a host database keeps handed-over clients on a refusal list: set read_only.method = "refusal-list"
 db-detail-catalogue-row-unused = catalogue { $table } carries a row that no carried row uses
 db-detail-null = null in a not-null column
@@ -159,7 +161,7 @@ db-document-mismatch-advice = restore it from a backup before exporting
 db-changed-during-export-advice = run the export inside one transaction, or simply again
 db-unsupported-schema-advice = for a host database, describe the table in its profile (as a catalogue, or kept local); `bemx profile check` lists every problem. bemx's own database has this shape only if another program changed it: restore a backup
 db-catalogue-row-missing-advice = add the row in the host program (both installations keep this catalogue alike), then import again
-db-host-schema-untouched-advice = set host_schema = "bemx" in the profile if bemx may add its own tables to the host database
+db-not-utf8-path-advice = move the installation folder to a path whose name has only valid characters
 db-host-name-taken-advice = bemx cannot be set up on this database as it is; ask the host program's vendor
 db-profile-invalid-advice = correct the profile file; `bemx profile suggest` drafts one from a database
 db-profile-mismatch-advice = correct the profile, or use the one made for this database; `bemx profile check` lists every problem

@@ -20,6 +20,8 @@ install-handover-state-cancel-advice = only an open handover can be cancelled; `
 install-handover-state-confirm-advice = only an open handover can be confirmed; `bemx handover list` shows them
 install-foreign-database = the database { $database } belongs to installation { $found }, not to this installation ({ $ours }); nothing was changed
 install-foreign-database-advice = use this installation's own database (leave out --db), or the --home of the installation it belongs to
+install-host-elsewhere = this installation keeps its records for the host database { $recorded }, not for { $given }; nothing was changed
+install-host-elsewhere-advice = leave out --db to work on the host database the installation was set up on; a host database that moved needs an installation set up on it anew
 install-restore-would-lose = restoring backup { $backup } would delete client(s) { $bem_ids } that were imported after it was taken; nothing was changed
 install-restore-would-lose-advice = their case files exist only in the current database: restore a newer backup (`bemx backup list`), or hand these clients over first
 # { $needed } and { $free } are sizes such as "3.1 GB"; { $purposes } are
