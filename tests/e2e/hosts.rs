@@ -524,3 +524,32 @@ fn a_host_database_another_program_holds_in_wal_mode_is_refused() {
     let _reading: i64 = host.query_row("SELECT count(*) FROM Customer", [], |r| r.get(0)).unwrap();
     anna.run(&["clients", "list"]).refused_with("in use by another program");
 }
+
+/// `bemx --profile FILE` on any command but `init` and `profile check`
+/// names the profile the installation must work through: its own passes, one
+/// of another version, or one that does not describe the database at all,
+/// is refused before anything is done.
+#[test]
+fn a_profile_given_to_a_command_must_be_the_installations_own() {
+    let world = World::new();
+    let anna = set_up(&world, &HOSTS[0], "Anna", 2, 1);
+    let own = world.path().join("chinook-InHost.toml");
+    anna.run(&["clients", "list", "--profile", path(&own)]).success();
+    let before = crate::support::snapshot(&anna.db);
+
+    let newer = world.path().join("chinook-2.toml");
+    std::fs::write(&newer, HOSTS[0].profile.replacen("version = 1", "version = 2", 1)).unwrap();
+    let refused = anna.run(&["clients", "list", "--profile", path(&newer)]).refused_with("works through chinook 1");
+    assert!(refused.stderr.contains("chinook 2"), "{}", refused.stderr);
+    let other = world.path().join("sakila.toml");
+    std::fs::write(&other, sakila::PROFILE).unwrap();
+    anna.run(&["handover", "list", "--profile", path(&other)]).refused_with("table customer");
+    assert_eq!(crate::support::snapshot(&anna.db), before, "nothing was written");
+
+    // bemx's own database works through the built-in profile.
+    let bernd = world.init("Bernd");
+    let built_in = world.path().join("reference.toml");
+    std::fs::write(&built_in, bernd.run(&["profile", "show"]).success().stdout).unwrap();
+    bernd.run(&["clients", "list", "--profile", path(&built_in)]).success();
+    bernd.run(&["clients", "list", "--profile", path(&own)]).refused();
+}

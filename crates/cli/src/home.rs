@@ -39,6 +39,15 @@ pub fn open_db(home: &Home) -> anyhow::Result<Database> {
     Ok(home.open_database()?)
 }
 
+/// `bemx --profile FILE` on a command that works on the installation: the
+/// profile it was set up with (the built-in one for bemx's own database)
+/// must be this one, by name, version and the graph it derives.
+pub fn check_profile(home: &Home, file: &std::path::Path) -> anyhow::Result<()> {
+    let given = bemx_db::Profile::load(file)?;
+    let db = open_db(home)?;
+    Ok(bemx_install::schema::profile_is(db.conn(), &given)?)
+}
+
 /// Takes the installation lock, so no other bemx process works on it at
 /// the same time; released when the value is dropped.
 pub fn lock(home: &Home) -> anyhow::Result<InstallLock> {

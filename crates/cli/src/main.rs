@@ -43,6 +43,9 @@ struct Global {
     /// Database file [default: <home>/bemdok.sqlite]
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+    /// Profile of a host database: the one `init` sets up with and `profile check` checks; any other command refuses to work unless the installation was set up with it
+    #[arg(long, global = true, value_name = "FILE")]
+    profile: Option<PathBuf>,
     /// Print one JSON document on stdout instead of text
     #[arg(long, global = true)]
     json: bool,
@@ -255,6 +258,8 @@ pub struct Ctx {
     pub out: Output,
     /// `--yes`.
     pub yes: bool,
+    /// `--profile`.
+    pub profile: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -326,13 +331,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let Global { home, db, json, quiet, yes, lang: _ } = cli.global;
+    let Global { home, db, profile, json, quiet, yes, lang: _ } = cli.global;
     let root = match home {
         Some(dir) => dir,
         None => home::default_root()?,
     };
-    let ctx = Ctx { home: bemx_install::Home::locate(root, db), out: Output::new(json, quiet), yes };
+    let ctx = Ctx { home: bemx_install::Home::locate(root, db), out: Output::new(json, quiet), yes, profile };
     home::clean_leftovers(&ctx.home);
+    // `init` sets up with the profile and `profile` checks it; every other
+    // command works through the one the installation records, and a
+    // different one given is refused before anything is done.
+    if let Some(file) = &ctx.profile
+        && !matches!(cli.command, Command::Init(_) | Command::Profile(_))
+    {
+        home::check_profile(&ctx.home, file)?;
+    }
     match cli.command {
         Command::Init(args) => cmd::init::run(&ctx, &args),
         Command::Id(c) => cmd::id::run(&ctx, &c),

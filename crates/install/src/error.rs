@@ -83,6 +83,14 @@ pub enum InstallError {
         /// This installation's id.
         ours: String,
     },
+    /// `--profile` names another profile than the installation works through.
+    #[error("{}", fl!("install-other-profile", given = given.as_str(), recorded = recorded.as_str()))]
+    OtherProfile {
+        /// The profile given, as `name version (graph)`.
+        given: String,
+        /// The installation's.
+        recorded: String,
+    },
     /// The installation keeps its records apart from a host database, and
     /// they name another host database than the one given (`--db`).
     #[error(
@@ -511,6 +519,7 @@ impl InstallError {
             },
             InstallError::ForeignDatabase { .. } => fl!("install-foreign-database-advice"),
             InstallError::HostElsewhere { .. } => fl!("install-host-elsewhere-advice"),
+            InstallError::OtherProfile { .. } => fl!("install-other-profile-advice"),
             InstallError::RestoreWouldLose { .. } => fl!("install-restore-would-lose-advice"),
             InstallError::RecordFile { .. } => fl!("install-record-file-advice"),
             InstallError::Io { error, .. } => bemx_format::durable::io_advice(error).into(),

@@ -66,3 +66,19 @@ pub fn compare(conn: &rusqlite::Connection, theirs: &SchemaInfo) -> Result<Schem
     }
     Ok(SchemaMatch::Same)
 }
+
+/// Whether the installation behind `conn` works through `profile` (`bemx
+/// --profile FILE`): the same name, version and derived graph as the one it
+/// records (the built-in one on bemx's own database). A profile that does
+/// not even describe the database is refused as such.
+pub fn profile_is(conn: &rusqlite::Connection, profile: &bemx_db::Profile) -> Result<(), crate::InstallError> {
+    let recorded = bemx_db::installation_graph(conn)?;
+    let given = bemx_db::derive(conn, profile)?;
+    if (&given.profile, given.profile_version, given.hash())
+        == (&recorded.profile, recorded.profile_version, recorded.hash())
+    {
+        return Ok(());
+    }
+    let show = |g: &bemx_db::Graph| format!("{} {} ({})", g.profile, g.profile_version, hex::encode(&g.hash()[..6]));
+    Err(crate::InstallError::OtherProfile { given: show(&given), recorded: show(&recorded) })
+}

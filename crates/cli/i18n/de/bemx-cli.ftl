@@ -285,6 +285,7 @@ cli-demo-look-around = Sehen Sie sich um: bemx --home { $folder } clients list
 help-bemx = Übergibt BEM-Akten als signierte, verschlüsselte Übergabedateien von einer Installation an eine andere
 
 help-global-db = Datenbankdatei [Standard: <home>/bemdok.sqlite]
+help-global-profile = Profil einer Datenbank eines Hostprogramms: mit ihm richtet `init` ein, es prüft `profile check`; jeder andere Befehl arbeitet nur, wenn die Installation mit ihm eingerichtet wurde
 help-global-home = Ordner der Installation [Standard: der Datenordner des Systems, z. B. ~/.local/share/bemx]
 help-global-json = Statt Text ein JSON-Dokument auf der Standardausgabe ausgeben
 help-global-lang = Sprache: de oder en [Standard: BEMX_LANG, sonst die Sprache des Systems: Deutsch, wenn es Deutsch ist]
@@ -312,7 +313,6 @@ help-spec-possible-values = [mögliche Werte: { $values }]
 help-init = Eine neue Installation anlegen: Datenbank und Identität
 help-init-name = Name, den Kolleginnen und Kollegen sehen, wenn sie die Kontaktkarte dieser Installation hinzufügen (z. B. Ihr Name oder Ihre Dienststelle)
 help-init-passphrase = Die Schlüssel mit einer Passphrase schützen (wird im Terminal abgefragt oder aus BEMX_PASSPHRASE genommen)
-help-init-profile = Mit der vorhandenen Datenbank eines Hostprogramms (--db) arbeiten, die dieses Profil beschreibt (siehe `bemx profile`)
 
 help-id = Die Identität dieser Installation
 help-id-show = Die Kontaktkarte ausgeben, die Sie Kolleginnen und Kollegen schicken (ohne Passphrase)
@@ -388,8 +388,7 @@ help-backup-restore-name = Der Name der Sicherung (siehe `bemx backup list`)
 
 help-demo = Eine ganze Übergabe zwischen zwei neuen Demo-Installationen durchspielen
 help-profile = Profile für Datenbanken von Hostprogrammen: eines gegen eine Datenbank prüfen, eines entwerfen, das eingebaute zeigen
-help-profile-check = Ein Profil gegen die Datenbank (--db) prüfen und zeigen, was mitgeht: Tabellen, Schlüssel, Spalten
-help-profile-check-profile = Die Profildatei [Vorgabe: das eingebaute Profil der eigenen Datenbank von bemx]
+help-profile-check = Ein Profil (--profile, sonst das eingebaute) gegen die Datenbank (--db) prüfen und zeigen, was übertragen wird: Tabellen, Schlüssel, Spalten
 help-profile-suggest = Ein Profil aus dem Schema der Datenbank (--db) entwerfen, zur Durchsicht durch einen Menschen
 help-profile-suggest-name = Der Name des Entwurfs (wird in jeder damit erstellten Übergabedatei vermerkt)
 help-profile-show = Das eingebaute Profil der eigenen Datenbank von bemx ausgeben

@@ -223,6 +223,7 @@ cli-demo-look-around = Look around: bemx --home { $folder } clients list
 help-bemx = Hands BEM case files from one installation to another as signed, encrypted bundles
 
 help-global-db = Database file [default: <home>/bemdok.sqlite]
+help-global-profile = Profile of a host database: the one `init` sets up with and `profile check` checks; any other command refuses to work unless the installation was set up with it
 help-global-home = Installation folder [default: the platform's data folder, e.g. ~/.local/share/bemx]
 help-global-json = Print one JSON document on stdout instead of text
 help-global-lang = Language: de or en [default: BEMX_LANG, else the system's language: German when it is German]
@@ -250,7 +251,6 @@ help-spec-possible-values = [possible values: { $values }]
 help-init = Create a new installation: database and identity
 help-init-name = Name shown to colleagues who add this installation's contact card (e.g. your name or office)
 help-init-passphrase = Protect the keys with a passphrase (asked on the terminal, or taken from BEMX_PASSPHRASE)
-help-init-profile = Work on a host program's existing database (--db) described by this profile (see `bemx profile`)
 
 help-id = This installation's identity
 help-id-show = Print the contact card to send to colleagues (no passphrase needed)
@@ -326,8 +326,7 @@ help-backup-restore-name = The backup's name (see `bemx backup list`)
 
 help-demo = Run a whole handover between two new demo installations
 help-profile = Host database profiles: check one against a database, draft one, show the built-in one
-help-profile-check = Check a profile against the database (--db) and show what travels: tables, keys, columns
-help-profile-check-profile = The profile file [default: the built-in profile of bemx's own database]
+help-profile-check = Check a profile (--profile, else the built-in one) against the database (--db) and show what travels: tables, keys, columns
 help-profile-suggest = Draft a profile from the database's schema (--db), for a person to review
 help-profile-suggest-name = The draft's name (recorded in every bundle made with it)
 help-profile-show = Print the built-in profile of bemx's own database

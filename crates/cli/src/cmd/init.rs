@@ -18,15 +18,12 @@ pub struct InitArgs {
     /// Protect the keys with a passphrase (asked on the terminal, or taken from BEMX_PASSPHRASE)
     #[arg(long)]
     passphrase: bool,
-    /// Work on a host program's existing database (--db) described by this profile (see `bemx profile`)
-    #[arg(long, value_name = "FILE")]
-    profile: Option<std::path::PathBuf>,
 }
 
 pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     let home = &ctx.home;
     // A host program's database is there before the installation is.
-    let exists = if args.profile.is_some() { home.has_identity() } else { home::has_installation(home) };
+    let exists = if ctx.profile.is_some() { home.has_identity() } else { home::has_installation(home) };
     if exists {
         return Err(Failure::new(
             Code::InstallationExists,
@@ -48,7 +45,7 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<()> {
     }
     // Refused before the passphrase is asked for; set-up checks it again.
     bemx_identity::check_installation_folder(home.root())?;
-    let profile = match &args.profile {
+    let profile = match &ctx.profile {
         Some(file) => {
             let profile = bemx_db::Profile::load(file)?;
             // The host database must be there and fit, before any question.

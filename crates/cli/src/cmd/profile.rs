@@ -3,8 +3,6 @@
 //! every refusal; `suggest` drafts a profile from a schema; `show` prints
 //! the built-in one.
 
-use std::path::PathBuf;
-
 use bemx_db::{ColumnRole, Graph, Profile, TableSpec, check_profile, open_read_only};
 use clap::{Args, Subcommand};
 
@@ -13,19 +11,12 @@ use crate::{Code, Ctx, Failure};
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
-    /// Check a profile against the database (--db) and show what travels: tables, keys, columns
-    Check(CheckArgs),
+    /// Check a profile (--profile, else the built-in one) against the database (--db) and show what travels: tables, keys, columns
+    Check,
     /// Draft a profile from the database's schema (--db), for a person to review
     Suggest(SuggestArgs),
     /// Print the built-in profile of bemx's own database
     Show,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// The profile file [default: the built-in profile of bemx's own database]
-    #[arg(long, value_name = "FILE")]
-    profile: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -37,7 +28,7 @@ pub struct SuggestArgs {
 
 pub fn run(ctx: &Ctx, cmd: &ProfileCommand) -> anyhow::Result<()> {
     match cmd {
-        ProfileCommand::Check(args) => check(ctx, args),
+        ProfileCommand::Check => check(ctx),
         ProfileCommand::Suggest(args) => suggest(ctx, args),
         ProfileCommand::Show => crate::output::write_stdout_bytes(Profile::reference_text().as_bytes()),
     }
@@ -52,8 +43,8 @@ fn suggest(ctx: &Ctx, args: &SuggestArgs) -> anyhow::Result<()> {
     crate::output::write_stdout_bytes(draft.as_bytes())
 }
 
-fn check(ctx: &Ctx, args: &CheckArgs) -> anyhow::Result<()> {
-    let profile = match &args.profile {
+fn check(ctx: &Ctx) -> anyhow::Result<()> {
+    let profile = match &ctx.profile {
         Some(path) => Profile::load(path)?,
         None => Profile::reference().clone(),
     };

@@ -22,6 +22,8 @@ install-foreign-database = the database { $database } belongs to installation { 
 install-foreign-database-advice = use this installation's own database (leave out --db), or the --home of the installation it belongs to
 install-host-elsewhere = this installation keeps its records for the host database { $recorded }, not for { $given }; nothing was changed
 install-host-elsewhere-advice = leave out --db to work on the host database the installation was set up on; a host database that moved needs an installation set up on it anew
+install-other-profile = the profile given is { $given }, but this installation works through { $recorded }; nothing was done
+install-other-profile-advice = leave out --profile, or use the --home of the installation set up with that profile; `bemx profile check` shows what a profile derives
 install-restore-would-lose = restoring backup { $backup } would delete client(s) { $bem_ids } that were imported after it was taken; nothing was changed
 install-restore-would-lose-advice = their case files exist only in the current database: restore a newer backup (`bemx backup list`), or hand these clients over first
 # { $needed } and { $free } are sizes such as "3.1 GB"; { $purposes } are
