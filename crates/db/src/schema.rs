@@ -187,7 +187,39 @@ pub fn journal_is_hot(db: &Path) -> std::io::Result<bool> {
 /// unread. Call it before the transaction begins (SQLite refuses to change
 /// the mode inside one).
 pub fn keep_journal_for_purge(conn: &Connection) -> Result<()> {
-    let _mode: String = conn.query_row("PRAGMA journal_mode=PERSIST", [], |r| r.get(0))?;
+    // `main` only: a purge writes nothing else (DESIGN.md P1), and records
+    // attached beside a host database keep deleting their journal as usual.
+    let mode: String = conn.query_row("PRAGMA main.journal_mode=PERSIST", [], |r| r.get(0))?;
+    // A database another program switched to WAL stays in it: refused, as
+    // at the open (its purged rows would outlive the scrub in the WAL).
+    if !mode.eq_ignore_ascii_case("persist") && !mode.eq_ignore_ascii_case("memory") {
+        return Err(DbError::Busy);
+    }
+    Ok(())
+}
+
+/// What another program may have changed since the connection was opened,
+/// checked at the start of every transaction, whose locks then keep it
+/// from changing further: every file still keeps a rollback journal (a
+/// host program that switches its database to WAL while bemx waits between
+/// two transactions takes bemx's connection along, and then a host
+/// database and bemx's records no longer commit together, nor does a
+/// purge's journal hold what the scrub must overwrite), and where bemx's
+/// records are attached, the host database has not since got an object of
+/// one of their names (it would be found before them). A database in WAL
+/// is refused as in use ([`DbError::Busy`]): once the other program has
+/// closed it, the next open switches it back.
+pub fn check_in_transaction(conn: &Connection) -> Result<()> {
+    let schemas = file_schemas(conn)?;
+    for (schema, _) in &schemas {
+        let mode: String = conn.query_row(&format!("PRAGMA {}.journal_mode", schema_sql(schema)), [], |r| r.get(0))?;
+        if !["delete", "persist", "memory"].iter().any(|m| mode.eq_ignore_ascii_case(m)) {
+            return Err(DbError::Busy);
+        }
+    }
+    if schemas.iter().any(|(schema, _)| schema == RECORDS_SCHEMA) {
+        refuse_record_names(conn)?;
+    }
     Ok(())
 }
 

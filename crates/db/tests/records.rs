@@ -6,7 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use bemx_db::{Database, DbError, Profile, installation_graph, journal_path, keep_journal_for_purge, scrub_journal};
+use bemx_db::{
+    Database, DbError, Profile, check_in_transaction, installation_graph, journal_path, keep_journal_for_purge,
+    scrub_journal,
+};
 use bemx_demo::hosts::{HostOptions, chinook};
 use rusqlite::Connection;
 
@@ -117,6 +120,50 @@ fn a_host_table_of_a_record_name_is_refused_at_set_up_and_at_every_open() {
     ));
 }
 
+/// What the host program may change while bemx waits between two
+/// transactions is checked at the start of each: an object of a record name
+/// added since the open (it would be found before bemx's table), a switch
+/// to WAL (the two files would no longer commit together).
+#[test]
+fn what_the_host_changed_since_the_open_is_refused_at_the_next_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = host(dir.path());
+    let records = dir.path().join("records.sqlite");
+    let mut db = Database::adopt_untouched(&host, &records, ID, &untouched()).unwrap();
+    check_in_transaction(&db.conn_mut().transaction().unwrap()).unwrap();
+
+    let other = Connection::open(&host).unwrap();
+    other.execute_batch("CREATE VIEW handover_clients AS SELECT 1 AS bundle_id, 2 AS client_uuid").unwrap();
+    let tx = db.conn_mut().transaction().unwrap();
+    assert!(matches!(check_in_transaction(&tx), Err(DbError::HostNameTaken { name }) if name == "handover_clients"));
+    drop(tx);
+    other.execute_batch("DROP VIEW handover_clients").unwrap();
+    check_in_transaction(&db.conn_mut().transaction().unwrap()).unwrap();
+
+    let _wal: String = other.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).unwrap();
+    let tx = db.conn_mut().transaction().unwrap();
+    assert!(matches!(check_in_transaction(&tx), Err(DbError::Busy)));
+}
+
+/// A purge keeps the host's journal for the scrub, not the records': they
+/// hold no purged rows (P1), and a journal kept there would outlive a
+/// refused restore's clean-up.
+#[test]
+fn only_the_host_database_keeps_its_journal_for_a_purge() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = host(dir.path());
+    let records = dir.path().join("records.sqlite");
+    let db = Database::adopt_untouched(&host, &records, ID, &untouched()).unwrap();
+    keep_journal_for_purge(db.conn()).unwrap();
+    let mode = |schema: &str| -> String {
+        db.conn().query_row(&format!("PRAGMA {schema}.journal_mode"), [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(mode("main"), "persist");
+    assert_eq!(mode("bemx_records"), "delete");
+    db.conn().execute("INSERT INTO audit_log (at, event) VALUES ('2026-12-01T00:00:00Z', 'x')", []).unwrap();
+    assert!(!journal_path(&records).exists(), "the records kept a journal");
+}
+
 /// One transaction, two files: what is rolled back is rolled back in both,
 /// and what is committed is in both.
 #[test]
@@ -148,18 +195,15 @@ fn a_transaction_spans_the_host_database_and_the_records() {
     assert_eq!(host_alone.query_row("SELECT count(*) FROM InvoiceLine", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
 }
 
-/// The journals kept while a purge is applied are overwritten in each file
-/// that kept one: the host's holds the purged rows, the records' the
-/// handed-over client ids. (The purge commits the host alone, the records
-/// follow: with both in one commit SQLite truncates the kept journals, see
-/// `bemx_install::lock::begin_for_purge`.)
+/// A journal kept in any file of the connection is overwritten, not only
+/// the host's: the scrub does not rely on the records never keeping one.
 #[test]
 fn a_purge_journal_is_scrubbed_in_both_files() {
     let dir = tempfile::tempdir().unwrap();
     let host = host(dir.path());
     let records = dir.path().join("records.sqlite");
     let db = Database::adopt_untouched(&host, &records, ID, &untouched()).unwrap();
-    keep_journal_for_purge(db.conn()).unwrap();
+    let _kept: String = db.conn().query_row("PRAGMA journal_mode=PERSIST", [], |r| r.get(0)).unwrap();
     db.conn().execute("DELETE FROM InvoiceLine", []).unwrap();
     db.conn().execute("INSERT INTO audit_log (at, event) VALUES ('2026-12-01T00:00:00Z', 'purge')", []).unwrap();
     // Held open, a journal SQLite merely unlinked would still show its

@@ -316,6 +316,9 @@ fn confirm_in(
     )?;
     let purge = bemx_db::purge_clients(&tx, &uuids)?;
     tx.commit()?;
+    // Overwritten at once, before another program's write could reuse the
+    // kept journal and give its blocks back unscrubbed.
+    bemx_db::scrub_journal(session.db.conn())?;
     // A kill here leaves the journal's line to complete the state (R1).
     let now = bemx_format::time::rfc3339(bemx_format::time::now());
     let tx = session.begin()?;

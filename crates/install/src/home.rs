@@ -22,6 +22,9 @@ pub const RECORDS_FILE: &str = "records.sqlite";
 pub struct Home {
     root: PathBuf,
     db: PathBuf,
+    /// [`Home::locate`] found a records file but could not read the host
+    /// database it names (another bemx held it): `db` is a guess.
+    host_unread: bool,
 }
 
 impl Home {
@@ -29,21 +32,25 @@ impl Home {
     pub fn new(root: impl Into<PathBuf>, db: Option<PathBuf>) -> Self {
         let root = root.into();
         let db = db.unwrap_or_else(|| root.join(DB_FILE));
-        Self { root, db }
+        Self { root, db, host_unread: false }
     }
 
     /// [`Home::new`], except that an installation that keeps its records
     /// apart from a host database ([`RECORDS_FILE`]) works on that host
     /// database when no `db` is given: the one its records name. So only
     /// `init` needs `--db`. A records file that cannot be read leaves the
-    /// default, and opening the database then says what is wrong.
+    /// default, and opening the database is then refused as busy rather
+    /// than worked on at the wrong place.
     pub fn locate(root: impl Into<PathBuf>, db: Option<PathBuf>) -> Self {
         let root = root.into();
-        let db = db.or_else(|| {
-            let records = root.join(RECORDS_FILE);
-            records.is_file().then(|| bemx_db::recorded_host(&records).ok()).flatten()
-        });
-        Self::new(root, db)
+        let records = root.join(RECORDS_FILE);
+        if db.is_some() || !records.is_file() {
+            return Self::new(root, db);
+        }
+        match bemx_db::recorded_host(&records) {
+            Ok(host) => Self::new(root, Some(host)),
+            Err(_) => Self { host_unread: true, ..Self::new(root, None) },
+        }
     }
 
     /// The platform's data folder for bemx: `%APPDATA%\bemx` on Windows,
@@ -144,6 +151,10 @@ impl Home {
         }
         let records = self.records_path();
         let recorded = bemx_db::recorded_host(&records)?;
+        if self.host_unread {
+            // Readable now, but this command was located without it.
+            return Err(crate::InstallError::Busy);
+        }
         let given = self.db.canonicalize().map_err(|_| bemx_db::DbError::NotFound { path: self.db.clone() })?;
         if given != recorded {
             return Err(crate::InstallError::HostElsewhere { recorded, given: self.db.clone() });
@@ -235,3 +246,55 @@ impl Home {
 
 /// File name of a restore in progress, beside the database.
 pub const RESTORE_TEMP_FILE: &str = ".bemx-restoring.sqlite";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An installation on a Chinook database whose schema stays untouched,
+    /// its records at `<dir>/home/records.sqlite`; returns the host's path.
+    fn untouched(dir: &Path) -> PathBuf {
+        let host = dir.join("chinook.sqlite");
+        let mut conn = rusqlite::Connection::open(&host).unwrap();
+        let opts = bemx_demo::hosts::HostOptions { clients: 2, seed: 1 };
+        bemx_demo::hosts::chinook::create(&mut conn, &opts).unwrap();
+        drop(conn);
+        let text =
+            bemx_demo::hosts::chinook::PROFILE.replacen("host_schema = \"bemx\"", "host_schema = \"untouched\"", 1);
+        let profile = bemx_db::Profile::from_toml(&text).unwrap();
+        let home = Home::new(dir.join("home"), Some(host.clone()));
+        crate::setup::create_on_host(&home, "Praxis", None, &profile).unwrap();
+        host
+    }
+
+    /// Records kept apart name their host database: found without `--db`,
+    /// another one refused; and while another bemx holds the records, a
+    /// command that could not read them is refused as busy instead of
+    /// working on the default place.
+    #[test]
+    fn records_kept_apart_locate_their_host_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let host = untouched(dir.path());
+        let root = dir.path().join("home");
+        let home = Home::locate(&root, None);
+        assert_eq!(home.db_path(), host.canonicalize().unwrap());
+        home.open_database().unwrap();
+
+        let other = dir.path().join("other.sqlite");
+        std::fs::copy(&host, &other).unwrap();
+        match Home::locate(&root, Some(other.clone())).open_database() {
+            Err(crate::InstallError::HostElsewhere { recorded, given }) => {
+                assert_eq!(recorded, host.canonicalize().unwrap());
+                assert_eq!(given, other);
+            }
+            other => panic!("{other:?}"),
+        }
+
+        let holder = rusqlite::Connection::open(root.join(RECORDS_FILE)).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let located = Home::locate(&root, None);
+        holder.execute_batch("COMMIT").unwrap();
+        assert!(matches!(located.open_database(), Err(crate::InstallError::Busy)));
+        Home::locate(&root, None).open_database().unwrap();
+    }
+}

@@ -293,8 +293,8 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay) -> Result<Applied,
 
 /// Purges the clients [`apply`] found confirmed away yet present, in a
 /// transaction of its own that writes only the database they live in (P1,
-/// [`crate::lock::begin_for_purge`]); the caller kept its journal for the
-/// scrub. Then, unless `audit_here` is false (a restore's copy beside
+/// [`crate::lock::begin_for_purge`]), whose kept journal is overwritten as
+/// soon as it commits ([`bemx_db::scrub_journal`]). Then, unless `audit_here` is false (a restore's copy beside
 /// records kept apart: its caller records the event once the copy is the
 /// database), the audit log says so in the next transaction. A crash
 /// between the two leaves the clients purged and the event unrecorded; the
@@ -306,6 +306,9 @@ pub fn purge_again(conn: &mut rusqlite::Connection, applied: &Applied, audit_her
     let tx = crate::lock::begin_for_purge(conn)?;
     bemx_db::purge_clients(&tx, &applied.purged)?;
     tx.commit()?;
+    // Overwritten at once, before another program's write could reuse the
+    // kept journal and give its blocks back unscrubbed.
+    bemx_db::scrub_journal(conn)?;
     if audit_here {
         record_purged_again(conn, applied)?;
     }

@@ -44,7 +44,9 @@ pub fn no_waiting(conn: &rusqlite::Connection) -> Result<(), InstallError> {
 /// (the one mapping of SQLite's busy codes is `bemx_db::DbError`'s).
 pub fn begin_exclusive(conn: &mut rusqlite::Connection) -> Result<rusqlite::Transaction<'_>, InstallError> {
     no_waiting(conn)?;
-    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?)
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    bemx_db::check_in_transaction(&tx)?;
+    Ok(tx)
 }
 
 /// Starts a transaction that purges (DESIGN.md P1). It writes the database
@@ -62,10 +64,12 @@ pub fn begin_for_purge(conn: &mut rusqlite::Connection) -> Result<rusqlite::Tran
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
     // The write lock on `main` alone, at once, as the exclusive start took
     // it: a DELETE opens a write on its table's database even when it
-    // matches no row (and fires no trigger).
+    // matches no row (and fires no trigger). An ordinary table: a virtual
+    // one may need a module this SQLite lacks.
     let table: Option<String> = tx
         .query_row(
-            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' LIMIT 1",
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+             AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT 1",
             [],
             |r| r.get(0),
         )
@@ -73,6 +77,7 @@ pub fn begin_for_purge(conn: &mut rusqlite::Connection) -> Result<rusqlite::Tran
     if let Some(table) = table {
         tx.execute(&format!("DELETE FROM main.\"{}\" WHERE 0", table.replace('"', "\"\"")), [])?;
     }
+    bemx_db::check_in_transaction(&tx)?;
     Ok(tx)
 }
 
@@ -148,6 +153,41 @@ mod tests {
         tx.execute("DELETE FROM t WHERE rowid % 2 = 0", []).unwrap();
         tx.commit().unwrap();
         assert_eq!(journal_len(dir.path()), 0, "SQLite no longer truncates a super-journal's child");
+    }
+
+    /// A host program that switches its database to WAL while bemx waits
+    /// between two transactions takes bemx's connection along: both ways
+    /// of beginning refuse it as busy, before anything is written.
+    #[test]
+    fn a_database_switched_to_wal_since_the_open_is_refused_at_the_next_begin() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = two_files(dir.path());
+        let _mode: String = conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0)).unwrap();
+        let host = rusqlite::Connection::open(dir.path().join("host.sqlite")).unwrap();
+        let mode: String = host.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        assert!(matches!(begin_exclusive(&mut conn), Err(InstallError::Busy)));
+        assert!(matches!(begin_for_purge(&mut conn), Err(InstallError::Busy)));
+    }
+
+    /// The write lock is taken through an ordinary table: a virtual table
+    /// whose module this SQLite lacks, sorting first, would fail the DELETE.
+    #[test]
+    fn a_purge_takes_its_lock_past_a_virtual_table_of_an_unknown_module() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("host.sqlite");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE zzz (x); PRAGMA writable_schema = ON;
+             INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql)
+             VALUES ('table', 'aaa', 'aaa', 0, 'CREATE VIRTUAL TABLE aaa USING nosuchmodule(x)');",
+        )
+        .unwrap();
+        drop(conn);
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let tx = begin_for_purge(&mut conn).unwrap();
+        tx.execute("INSERT INTO zzz VALUES (1)", []).unwrap();
+        tx.commit().unwrap();
     }
 
     /// The purge's transaction holds the database's write lock from its
