@@ -427,6 +427,47 @@ mod tests {
         prepare_restore(&home, &lock, &id, &b.name).unwrap().commit(&home, &lock, &id).unwrap();
     }
 
+    /// Records kept apart beside a host database are the live ones: a
+    /// restore whose decrypted copy has a confirmed client purged again
+    /// records that once the copy has become the database, not while the
+    /// user is asked, so a declined restore leaves the audit log as it was;
+    /// and a restore that purges nothing records nothing.
+    #[test]
+    fn a_restore_beside_records_kept_apart_audits_its_purge_once_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let host = dir.path().join("chinook.sqlite");
+        let mut conn = rusqlite::Connection::open(&host).unwrap();
+        bemx_demo::hosts::chinook::create(&mut conn, &bemx_demo::hosts::HostOptions { clients: 3, seed: 1 }).unwrap();
+        drop(conn);
+        let text =
+            bemx_demo::hosts::chinook::PROFILE.replacen("host_schema = \"bemx\"", "host_schema = \"untouched\"", 1);
+        let profile = bemx_db::Profile::from_toml(&text).unwrap();
+        let home = Home::new(dir.path().join("home"), Some(host));
+        let id = crate::setup::create_on_host(&home, "Praxis", None, &profile).unwrap();
+        let lock = home.lock().unwrap();
+        let reapplied = |home: &Home| {
+            let db = home.open_database().unwrap();
+            crate::audit::list(db.conn(), 100).unwrap().iter().filter(|e| e.event == "handover_reapplied").count()
+        };
+        let b = create_backup(&home, &lock, &id, "backup").unwrap();
+        let client = home.open_database().unwrap().clients_list(true).unwrap()[0].uuid.clone();
+        let confirmed = journal::JournalEntry::Confirmed { bundle_id: "ab".repeat(32), clients: vec![client] };
+        journal::append_journal(&home.handover_journal_path(), &confirmed).unwrap();
+        Session::open_locked(&home, &lock).unwrap();
+        assert_eq!(reapplied(&home), 1);
+
+        drop(prepare_restore(&home, &lock, &id, &b.name).unwrap());
+        assert_eq!(reapplied(&home), 1, "a restore only asked about was recorded");
+        let report = restore(&home, &lock, &id, &b.name).unwrap();
+        assert_eq!(report.clients_purged_again, 1);
+        assert_eq!(reapplied(&home), 2);
+        assert_eq!(home.open_database().unwrap().clients_list(true).unwrap().len(), 2);
+
+        let later = create_backup(&home, &lock, &id, "later").unwrap();
+        assert_eq!(restore(&home, &lock, &id, &later.name).unwrap().clients_purged_again, 0);
+        assert_eq!(reapplied(&home), 2, "a restore that purged nothing was recorded");
+    }
+
     /// The records applied again purge every client the handover journal
     /// says was confirmed away, and report how many they purged.
     #[test]
