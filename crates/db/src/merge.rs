@@ -56,7 +56,7 @@ pub struct Merger<'t> {
     started: Vec<bool>,
     current: Option<Current>,
     /// Per table (client data and catalogues): sender key -> local key.
-    ids: HashMap<String, HashMap<i64, i64>>,
+    ids: HashMap<String, IdMap>,
     /// Blobs announced by rows and not yet written: (table, column, source id) -> len.
     pending_blobs: BTreeMap<(String, String, i64), u64>,
     /// Catalogue rows this merge added that no carried row has used yet:
@@ -64,6 +64,58 @@ pub struct Merger<'t> {
     /// end was planted (spec/FORMAT.md §7.1).
     unused_added: std::collections::BTreeSet<(String, i64)>,
     report: MergeReport,
+}
+
+/// One table's sender keys mapped to local keys. A table's rows arrive in
+/// the sender's key order and client rows get ascending local keys, so the
+/// pairs form runs (`src..src + len` to `new..new + len`): kept as runs,
+/// memory grows with the gaps between the keys, not with the rows — 4
+/// million rows of 100,000 clients took 137 MiB in `HashMap`s. A pair that
+/// continues no run in key order (a catalogue row matched to an older
+/// local one, a stream out of order) still fits: runs are kept sorted by
+/// `src`, and the rest goes to `scattered`.
+#[derive(Debug, Default)]
+struct IdMap {
+    runs: Vec<Run>,
+    scattered: HashMap<i64, i64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    src: i64,
+    new: i64,
+    len: u32,
+}
+
+impl IdMap {
+    /// The local key of sender key `src`.
+    fn get(&self, src: i64) -> Option<i64> {
+        // The last run starting at or before `src`.
+        let i = self.runs.partition_point(|r| r.src <= src);
+        if let Some(run) = i.checked_sub(1).and_then(|i| self.runs.get(i)) {
+            let offset = src.wrapping_sub(run.src);
+            if (0..i64::from(run.len)).contains(&offset) {
+                return Some(run.new.wrapping_add(offset));
+            }
+        }
+        self.scattered.get(&src).copied()
+    }
+
+    /// Records `src -> new`; the caller has checked that `src` is new.
+    fn insert(&mut self, src: i64, new: i64) {
+        if let Some(last) = self.runs.last_mut() {
+            let end = last.src.checked_add(i64::from(last.len));
+            if end == Some(src) && last.new.checked_add(i64::from(last.len)) == Some(new) && last.len < u32::MAX {
+                last.len += 1;
+                return;
+            }
+            if end.is_none_or(|end| src < end) {
+                self.scattered.insert(src, new);
+                return;
+            }
+        }
+        self.runs.push(Run { src, new, len: 1 });
+    }
 }
 
 impl std::fmt::Debug for Merger<'_> {
@@ -320,7 +372,7 @@ impl<'t> Merger<'t> {
                     ColumnRole::OwnedRef { table: target } | ColumnRole::CatalogueRef { table: target },
                     Value::Integer(src),
                 ) => {
-                    let Some(&new) = self.ids.get(target).and_then(|m| m.get(src)) else {
+                    let Some(new) = self.ids.get(target).and_then(|m| m.get(*src)) else {
                         return Err(DbError::UnresolvedReference {
                             table: spec.name.clone(),
                             column: c.name.clone(),
@@ -358,7 +410,7 @@ impl<'t> Merger<'t> {
         let Some(source_id) = source_id else {
             return Err(unexpected(spec.key_name(), fl!("db-detail-no-primary-key")));
         };
-        if self.ids.get(&spec.name).is_some_and(|m| m.contains_key(&source_id)) {
+        if self.ids.get(&spec.name).is_some_and(|m| m.get(source_id).is_some()) {
             return Err(DbError::MergeProtocol {
                 detail: fl!(
                     "db-detail-source-row-twice",
@@ -577,10 +629,9 @@ impl<'t> Merger<'t> {
         if len != announced {
             return Err(mismatch(len));
         }
-        let new_id =
-            self.ids.get(table).and_then(|m| m.get(&source_rowid)).copied().ok_or_else(|| DbError::MergeProtocol {
-                detail: fl!("db-detail-source-row-unknown", table = table, source_rowid = source_rowid.to_string()),
-            })?;
+        let new_id = self.ids.get(table).and_then(|m| m.get(source_rowid)).ok_or_else(|| DbError::MergeProtocol {
+            detail: fl!("db-detail-source-row-unknown", table = table, source_rowid = source_rowid.to_string()),
+        })?;
         let key = self.specs.iter().find(|s| s.name == table).map_or("rowid", TableSpec::key_name);
         let reserve = format!("UPDATE {} SET {} = zeroblob(?2) WHERE {} = ?1", q(table), q(column), q(key));
         self.conn.prepare_cached(&reserve)?.execute(rusqlite::params![new_id, announced as i64])?;
@@ -767,4 +818,54 @@ fn root_rows_of(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::IdMap;
+
+    /// The rows of a whole export: every key in order, local keys in order —
+    /// one run, however many rows.
+    #[test]
+    fn keys_in_order_take_one_run() {
+        let mut map = IdMap::default();
+        for src in 1..=1_000_000 {
+            map.insert(src, src + 41);
+        }
+        assert_eq!(map.runs.len(), 1);
+        assert!(map.scattered.is_empty());
+        assert_eq!(map.get(1), Some(42));
+        assert_eq!(map.get(1_000_000), Some(1_000_041));
+        assert_eq!(map.get(0), None);
+        assert_eq!(map.get(1_000_001), None);
+    }
+
+    proptest! {
+        /// Whatever the order and the gaps, the map answers as a `HashMap`
+        /// given the same pairs: what was inserted, and nothing else.
+        #[test]
+        fn answers_as_a_hash_map(
+            pairs in proptest::collection::vec((-50i64..50, -50i64..50), 0..200),
+            edges in proptest::collection::vec(prop_oneof![Just(i64::MIN), Just(i64::MAX), Just(i64::MAX - 1)], 0..3),
+        ) {
+            let mut map = IdMap::default();
+            let mut model = HashMap::new();
+            let all = pairs.into_iter().chain(edges.iter().map(|&e| (e, e)));
+            for (src, new) in all {
+                // The merge refuses a key seen before; so does this model.
+                if model.contains_key(&src) {
+                    continue;
+                }
+                map.insert(src, new);
+                model.insert(src, new);
+            }
+            for src in (-60i64..60).chain([i64::MIN, i64::MIN + 1, i64::MAX, i64::MAX - 1, i64::MAX - 2]) {
+                prop_assert_eq!(map.get(src), model.get(&src).copied(), "key {}", src);
+            }
+        }
+    }
 }
