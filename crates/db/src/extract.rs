@@ -12,7 +12,7 @@
 //! Call these inside one read transaction so the selection, the rows and
 //! the blobs all see the same snapshot.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::io::Read;
 
@@ -24,6 +24,7 @@ use crate::graph::{ColumnRole, Graph, TableKind, TableSpec, installation_graph, 
 use crate::i18n::fl;
 use crate::ownership::{OwnedRows, check_blobs};
 use crate::profile::Identity;
+use crate::runs::{IdSet, RunMap};
 
 pub use rusqlite::types::Value;
 
@@ -89,7 +90,7 @@ pub struct Selection {
     tables: Vec<TableSpec>,
     /// Document columns and their hash column: (table, column, sha256).
     documents: Vec<(String, String, Option<String>)>,
-    ids: Vec<Vec<i64>>,
+    ids: Vec<IdSet>,
     client_uuids: Vec<String>,
     blob_count: u64,
     blob_bytes: u64,
@@ -113,8 +114,8 @@ impl Selection {
         self.blob_bytes
     }
     /// Selected local row ids of one table, ascending.
-    pub fn row_ids(&self, table: &str) -> Option<&[i64]> {
-        self.tables.iter().position(|t| t.name == table).map(|i| self.ids[i].as_slice())
+    pub fn row_ids(&self, table: &str) -> Option<&IdSet> {
+        self.tables.iter().position(|t| t.name == table).map(|i| &self.ids[i])
     }
     /// The column holding the SHA-256 (hex) of the documents in
     /// `table.column`, if the host keeps one.
@@ -204,17 +205,15 @@ pub fn select_clients_in(conn: &Connection, graph: &Graph, client_ids: &[i64]) -
     let mut tables = Vec::new();
     let mut ids = Vec::new();
     for c in std::mem::take(&mut owned.catalogues) {
-        let mut v: Vec<i64> = owned.cat_refs.get(&c.name).map(|m| m.keys().copied().collect()).unwrap_or_default();
-        v.sort_unstable();
+        let v: Vec<i64> = owned.cat_refs.get(&c.name).map(|m| m.keys().copied().collect()).unwrap_or_default();
         tables.push(c);
-        ids.push(v);
+        ids.push(IdSet::from_ids(&v));
     }
     let mut client_uuids = Vec::new();
     for (spec, sel) in owned.tables.into_iter().zip(owned.owners) {
-        let mut v: Vec<i64> = sel.into_keys().collect();
-        v.sort_unstable();
+        let v = sel.keys();
         if spec.name == graph.root {
-            client_uuids = client_ids_of(conn, graph, &v)?;
+            client_uuids = client_ids_of(conn, graph, &v.to_vec())?;
         }
         tables.push(spec);
         ids.push(v);
@@ -267,11 +266,11 @@ fn select_table_rows(
     t: usize,
     client_ids: &[i64],
     blobs: &mut (u64, u64),
-) -> Result<HashMap<i64, i64>> {
+) -> Result<RunMap> {
     let cols = owned.columns(t);
     // Only the root table's rows are chosen by id; the others follow their references.
     let wanted: HashSet<i64> = if cols.is_root() { client_ids.iter().copied().collect() } else { HashSet::new() };
-    let mut selected: HashMap<i64, i64> = HashMap::new();
+    let mut selected = RunMap::same();
     let mut stmt = conn.prepare(&cols.sql())?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -304,7 +303,7 @@ fn select_table_rows(
         blobs.1 += found.lengths.iter().map(|&len| len as u64).sum::<u64>();
     }
     if cols.is_root()
-        && let Some(&id) = client_ids.iter().find(|id| !selected.contains_key(id))
+        && let Some(&id) = client_ids.iter().find(|&&id| !selected.contains(id))
     {
         return Err(DbError::UnknownClientId { id });
     }
@@ -319,7 +318,7 @@ fn refuse_foreign_key_violations(conn: &Connection, owned: &OwnedRows) -> Result
         while let Some(r) = rows.next()? {
             let rowid: Option<i64> = r.get(0)?;
             if let Some(rowid) = rowid
-                && sel.contains_key(&rowid)
+                && sel.contains(rowid)
             {
                 return Err(DbError::ForeignKeyViolation { table: spec.name.clone(), rowid, parent: r.get(1)? });
             }
@@ -351,7 +350,7 @@ pub fn extract<S: RowSink>(
         let mut stmt = conn.prepare(&sql)?;
         sink.begin_table(spec, ids.len() as u64).map_err(ExtractError::Sink)?;
         let mut values: Vec<Value> = Vec::with_capacity(n);
-        for &id in ids {
+        for id in ids {
             let mut rows = stmt.query([id])?;
             let Some(r) = rows.next()? else {
                 return Err(DbError::ChangedDuringExport { table: spec.name.clone(), rowid: id }.into());
@@ -442,7 +441,7 @@ where
                 k = q(spec.key_name())
             );
             let mut meta = conn.prepare(&meta_sql)?;
-            for &id in ids {
+            for id in ids {
                 let (len, want): (Option<i64>, Option<String>) =
                     meta.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 let Some(len) = len else { continue };
@@ -622,14 +621,9 @@ fn check_ownership(conn: &Connection, graph: &Graph, findings: &mut Findings) ->
 /// Every row of owned table `t` and its client (row id -> client).
 /// Unlike the export selection it reads every client's rows, goes on after
 /// a problem, and also reports rows that reach no client.
-fn check_table_rows(
-    conn: &Connection,
-    owned: &mut OwnedRows,
-    t: usize,
-    findings: &mut Findings,
-) -> Result<HashMap<i64, i64>> {
+fn check_table_rows(conn: &Connection, owned: &mut OwnedRows, t: usize, findings: &mut Findings) -> Result<RunMap> {
     let cols = owned.columns(t);
-    let mut owners: HashMap<i64, i64> = HashMap::new();
+    let mut owners = RunMap::same();
     let mut stmt = conn.prepare(&cols.sql())?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -684,7 +678,7 @@ fn verify_documents(conn: &Connection, graph: &Graph, owned: &[TableSpec], findi
             let one = Selection {
                 tables: vec![spec.clone()],
                 documents: graph.documents.clone(),
-                ids: vec![vec![id]],
+                ids: vec![IdSet::from_ids(&[id])],
                 client_uuids: Vec::new(),
                 blob_count: 0,
                 blob_bytes: 0,

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod merge;
 mod ownership;
 pub mod profile;
+mod runs;
 pub mod schema;
 mod suggest;
 
@@ -28,6 +29,7 @@ pub use merge::{
     purge_clients, purge_clients_in,
 };
 pub use profile::Profile;
+pub use runs::IdSet;
 pub use schema::{
     ClientSummary, Database, SCHEMA_VERSION, check_host, check_in_transaction, configure_connection, find_client,
     find_clients, journal_is_hot, journal_path, keep_journal_for_purge, migrate, open_read_only, recorded_host,

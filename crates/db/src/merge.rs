@@ -21,6 +21,7 @@ use crate::extract::{Value, select_clients_in};
 use crate::graph::{ColumnRole, Graph, TableKind, TableSpec, derived_client_id, installation_graph, q, stream_tables};
 use crate::i18n::fl;
 use crate::profile::Identity;
+use crate::runs::{IdSet, RunMap};
 use crate::schema::PURGING_KEY;
 
 /// What a merge did.
@@ -56,7 +57,7 @@ pub struct Merger<'t> {
     started: Vec<bool>,
     current: Option<Current>,
     /// Per table (client data and catalogues): sender key -> local key.
-    ids: HashMap<String, IdMap>,
+    ids: HashMap<String, RunMap>,
     /// Blobs announced by rows and not yet written: (table, column, source id) -> len.
     pending_blobs: BTreeMap<(String, String, i64), u64>,
     /// Catalogue rows this merge added that no carried row has used yet:
@@ -64,58 +65,6 @@ pub struct Merger<'t> {
     /// end was planted (spec/FORMAT.md §7.1).
     unused_added: std::collections::BTreeSet<(String, i64)>,
     report: MergeReport,
-}
-
-/// One table's sender keys mapped to local keys. A table's rows arrive in
-/// the sender's key order and client rows get ascending local keys, so the
-/// pairs form runs (`src..src + len` to `new..new + len`): kept as runs,
-/// memory grows with the gaps between the keys, not with the rows — 4
-/// million rows of 100,000 clients took 137 MiB in `HashMap`s. A pair that
-/// continues no run in key order (a catalogue row matched to an older
-/// local one, a stream out of order) still fits: runs are kept sorted by
-/// `src`, and the rest goes to `scattered`.
-#[derive(Debug, Default)]
-struct IdMap {
-    runs: Vec<Run>,
-    scattered: HashMap<i64, i64>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Run {
-    src: i64,
-    new: i64,
-    len: u32,
-}
-
-impl IdMap {
-    /// The local key of sender key `src`.
-    fn get(&self, src: i64) -> Option<i64> {
-        // The last run starting at or before `src`.
-        let i = self.runs.partition_point(|r| r.src <= src);
-        if let Some(run) = i.checked_sub(1).and_then(|i| self.runs.get(i)) {
-            let offset = src.wrapping_sub(run.src);
-            if (0..i64::from(run.len)).contains(&offset) {
-                return Some(run.new.wrapping_add(offset));
-            }
-        }
-        self.scattered.get(&src).copied()
-    }
-
-    /// Records `src -> new`; the caller has checked that `src` is new.
-    fn insert(&mut self, src: i64, new: i64) {
-        if let Some(last) = self.runs.last_mut() {
-            let end = last.src.checked_add(i64::from(last.len));
-            if end == Some(src) && last.new.checked_add(i64::from(last.len)) == Some(new) && last.len < u32::MAX {
-                last.len += 1;
-                return;
-            }
-            if end.is_none_or(|end| src < end) {
-                self.scattered.insert(src, new);
-                return;
-            }
-        }
-        self.runs.push(Run { src, new, len: 1 });
-    }
 }
 
 impl std::fmt::Debug for Merger<'_> {
@@ -322,7 +271,7 @@ impl<'t> Merger<'t> {
             spec.columns.iter().filter(|c| c.role != ColumnRole::PrimaryKey).map(|c| q(&c.name)).collect();
         let marks: Vec<String> = (1..=cols.len()).map(|k| format!("?{k}")).collect();
         let insert_sql = format!("INSERT INTO {} ({}) VALUES ({})", q(name), cols.join(", "), marks.join(", "));
-        self.ids.entry(name.to_owned()).or_default();
+        self.ids.entry(name.to_owned()).or_insert_with(RunMap::counting);
         self.current = Some(Current { spec_index: i, insert_sql: insert_sql.into() });
         Ok(())
     }
@@ -410,7 +359,7 @@ impl<'t> Merger<'t> {
         let Some(source_id) = source_id else {
             return Err(unexpected(spec.key_name(), fl!("db-detail-no-primary-key")));
         };
-        if self.ids.get(&spec.name).is_some_and(|m| m.get(source_id).is_some()) {
+        if self.ids.get(&spec.name).is_some_and(|m| m.contains(source_id)) {
             return Err(DbError::MergeProtocol {
                 detail: fl!(
                     "db-detail-source-row-twice",
@@ -739,7 +688,7 @@ pub fn purge_clients_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[Str
     }
     for spec in selection.tables().iter().rev().filter(|t| t.kind == TableKind::Owned) {
         let mut del = tx.prepare(&format!("DELETE FROM {} WHERE {} = ?1", q(&spec.name), q(spec.key_name())))?;
-        for id in selection.row_ids(&spec.name).unwrap_or_default() {
+        for id in selection.row_ids(&spec.name).into_iter().flat_map(IdSet::iter) {
             del.execute([id])?;
         }
     }
@@ -751,10 +700,10 @@ pub fn purge_clients_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[Str
         if spec.kind != TableKind::Owned {
             continue;
         }
-        let rows = selection.row_ids(&spec.name).unwrap_or_default();
+        let rows = selection.row_ids(&spec.name);
         let mut stmt = tx.prepare(&format!("SELECT 1 FROM {} WHERE {} = ?1", q(&spec.name), q(spec.key_name())))?;
         let mut remaining = 0u64;
-        for id in rows {
+        for id in rows.into_iter().flat_map(IdSet::iter) {
             if stmt.exists([id])? {
                 remaining += 1;
             }
@@ -762,7 +711,7 @@ pub fn purge_clients_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[Str
         if remaining > 0 {
             return Err(DbError::PurgeIncomplete { table: spec.name.clone(), remaining });
         }
-        report.rows_per_table.insert(spec.name.clone(), rows.len() as u64);
+        report.rows_per_table.insert(spec.name.clone(), rows.map_or(0, IdSet::len) as u64);
     }
     Ok(report)
 }
@@ -818,54 +767,4 @@ fn root_rows_of(
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
-
-    use proptest::prelude::*;
-
-    use super::IdMap;
-
-    /// The rows of a whole export: every key in order, local keys in order —
-    /// one run, however many rows.
-    #[test]
-    fn keys_in_order_take_one_run() {
-        let mut map = IdMap::default();
-        for src in 1..=1_000_000 {
-            map.insert(src, src + 41);
-        }
-        assert_eq!(map.runs.len(), 1);
-        assert!(map.scattered.is_empty());
-        assert_eq!(map.get(1), Some(42));
-        assert_eq!(map.get(1_000_000), Some(1_000_041));
-        assert_eq!(map.get(0), None);
-        assert_eq!(map.get(1_000_001), None);
-    }
-
-    proptest! {
-        /// Whatever the order and the gaps, the map answers as a `HashMap`
-        /// given the same pairs: what was inserted, and nothing else.
-        #[test]
-        fn answers_as_a_hash_map(
-            pairs in proptest::collection::vec((-50i64..50, -50i64..50), 0..200),
-            edges in proptest::collection::vec(prop_oneof![Just(i64::MIN), Just(i64::MAX), Just(i64::MAX - 1)], 0..3),
-        ) {
-            let mut map = IdMap::default();
-            let mut model = HashMap::new();
-            let all = pairs.into_iter().chain(edges.iter().map(|&e| (e, e)));
-            for (src, new) in all {
-                // The merge refuses a key seen before; so does this model.
-                if model.contains_key(&src) {
-                    continue;
-                }
-                map.insert(src, new);
-                model.insert(src, new);
-            }
-            for src in (-60i64..60).chain([i64::MIN, i64::MIN + 1, i64::MAX, i64::MAX - 1, i64::MAX - 2]) {
-                prop_assert_eq!(map.get(src), model.get(&src).copied(), "key {}", src);
-            }
-        }
-    }
 }

@@ -7,7 +7,7 @@
 //! they read (some clients or all), in what a problem means (refuse the
 //! export or note it and go on) and in which problems they look for.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
@@ -15,6 +15,7 @@ use crate::error::{DbError, Result};
 use crate::extract::Value;
 use crate::graph::{ColumnRole, Graph, TableSpec, q};
 use crate::i18n::fl;
+use crate::runs::RunMap;
 
 /// Per catalogue: referenced id -> the first row referencing it (table,
 /// row id, column), to name in a dangling-reference problem.
@@ -27,7 +28,7 @@ pub(crate) struct OwnedRows {
     /// The catalogues of the same graph, in stream order.
     pub(crate) catalogues: Vec<TableSpec>,
     /// Per table walked so far: row id -> owning client id.
-    pub(crate) owners: Vec<HashMap<i64, i64>>,
+    pub(crate) owners: Vec<RunMap>,
     pub(crate) cat_refs: CatalogueRefs,
 }
 
@@ -63,8 +64,8 @@ impl OwnedRows {
                 }
             };
             found.any_ref = true;
-            match self.owners[*parent].get(&value) {
-                Some(&o) if found.owner.is_none_or(|x| x == o) => found.owner = Some(o),
+            match self.owners[*parent].get(value) {
+                Some(o) if found.owner.is_none_or(|x| x == o) => found.owner = Some(o),
                 Some(_) => found.problems.push(DbError::CrossClientReference {
                     table: cols.table.clone(),
                     rowid: id,

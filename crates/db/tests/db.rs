@@ -172,7 +172,7 @@ proptest! {
             .filter(|t| t.kind == TableKind::Owned).map(|t| t.name.as_str()).collect();
         prop_assert_eq!(owned.len(), want.len() - 1);
         for (t, ids) in &want {
-            prop_assert_eq!(sel.row_ids(t).unwrap_or_default(), ids.as_slice(), "table {}", t);
+            prop_assert_eq!(sel.row_ids(t).map(bemx_db::IdSet::to_vec).unwrap_or_default(), ids.clone(), "table {}", t);
         }
         let counts: BTreeMap<String, u64> = count_rows(&sel).into_iter().collect();
         prop_assert_eq!(counts["documents"], want["documents"].len() as u64);

@@ -132,7 +132,7 @@ impl RowSink for Planner<'_> {
 /// planned hash; the write pass re-hashes the bytes and must agree.
 fn plan_blobs(conn: &Connection, selection: &Selection, entries: &mut Vec<PlannedEntry>) -> Result<(), PackError> {
     for spec in selection.tables().iter().filter(|t| t.kind == TableKind::Owned) {
-        let ids = selection.row_ids(&spec.name).unwrap_or_default();
+        let ids = selection.row_ids(&spec.name);
         for col in spec.columns.iter().filter(|c| c.role == ColumnRole::Blob) {
             let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
             let sql = format!(
@@ -143,7 +143,7 @@ fn plan_blobs(conn: &Connection, selection: &Selection, entries: &mut Vec<Planne
                 k = quote(spec.key_name())
             );
             let mut stmt = conn.prepare(&sql)?;
-            for &id in ids {
+            for id in ids.into_iter().flat_map(bemx_db::IdSet::iter) {
                 let (len, stored): (Option<i64>, Option<String>) =
                     stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 let Some(len) = len else { continue };
