@@ -91,12 +91,17 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
     if ctx.yes {
         ctx.out.note(text)
     } else {
-        eprintln!("{}", crate::output::short_ids(&text))
+        eprintln!("{}", crate::output::short_ids(&text));
+        drop(text);
     }
     if !prompt::confirm(ctx.yes, &fl!("cli-import-confirm"), &fl!("cli-import-confirm-hint"))? {
         ctx.out.note(fl!("cli-import-nothing"));
         return Ok(());
     }
+    // The preview holds every incoming client (about 470 bytes each): let
+    // it go before the merge, which needs the memory (issue 18, item 5).
+    let (expected_manifest, sender_name) = (preview.manifest_sha256, preview.sender_name.clone());
+    drop(preview);
     ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed)).with_context(|| fl!("cli-import-no-ctrlc"))?;
     let options = ImportOptions {
         receipt: args.receipt.clone(),
@@ -104,14 +109,14 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> anyhow::Result<()> {
         retention,
         cancel: Some(&CANCEL),
         // What the user saw and said yes to is what gets imported.
-        expected_manifest: Some(preview.manifest_sha256),
+        expected_manifest: Some(expected_manifest),
     };
     let lock = _lock;
     let mut bar = Bar::new(ctx.out.progress_enabled(), OPENING.as_str());
     let result = bemx_import::import(&args.file, &inst, &lock, &options, &mut bar);
     bar.finish();
     let report = result?;
-    print_report(ctx, &report, &preview.sender_name)
+    print_report(ctx, &report, &sender_name)
 }
 
 fn print_report(ctx: &Ctx, r: &ImportReport, sender: &str) -> anyhow::Result<()> {
