@@ -192,15 +192,26 @@ pub fn select_clients(conn: &Connection, client_ids: &[i64]) -> Result<Selection
 pub fn select_clients_in(conn: &Connection, graph: &Graph, client_ids: &[i64]) -> Result<Selection> {
     let mut owned = OwnedRows::new(graph);
     let mut blobs = (0u64, 0u64);
+    let last_referenced = owned.last_referenced();
+    let mut selected = Vec::with_capacity(owned.tables.len());
     for t in 0..owned.tables.len() {
         let rows = select_table_rows(conn, &mut owned, t, client_ids, &mut blobs)?;
+        selected.push(rows.keys());
         owned.owners.push(rows);
+        // Owners are looked up only by the tables that reference theirs:
+        // once the last of those is walked, the ids are all that is kept
+        // (most rows are in tables nothing references).
+        for (p, &last) in last_referenced.iter().enumerate().take(t + 1) {
+            if last == t {
+                owned.owners[p] = RunMap::same();
+            }
+        }
     }
     owned.close_catalogue_refs(conn)?;
     if let Some(e) = owned.missing_catalogue_rows(conn)?.into_iter().next() {
         return Err(e);
     }
-    refuse_foreign_key_violations(conn, &owned)?;
+    refuse_foreign_key_violations(conn, &owned.tables, &selected)?;
 
     let mut tables = Vec::new();
     let mut ids = Vec::new();
@@ -210,8 +221,7 @@ pub fn select_clients_in(conn: &Connection, graph: &Graph, client_ids: &[i64]) -
         ids.push(IdSet::from_ids(&v));
     }
     let mut client_uuids = Vec::new();
-    for (spec, sel) in owned.tables.into_iter().zip(owned.owners) {
-        let v = sel.keys();
+    for (spec, v) in owned.tables.into_iter().zip(selected) {
         if spec.name == graph.root {
             client_uuids = client_ids_of(conn, graph, &v.to_vec())?;
         }
@@ -311,8 +321,8 @@ fn select_table_rows(
 }
 
 /// Refuses a selected row that `PRAGMA foreign_key_check` reports.
-fn refuse_foreign_key_violations(conn: &Connection, owned: &OwnedRows) -> Result<()> {
-    for (spec, sel) in owned.tables.iter().zip(&owned.owners) {
+fn refuse_foreign_key_violations(conn: &Connection, tables: &[TableSpec], selected: &[IdSet]) -> Result<()> {
+    for (spec, sel) in tables.iter().zip(selected) {
         let mut stmt = conn.prepare_cached("SELECT rowid, \"parent\" FROM pragma_foreign_key_check(?1)")?;
         let mut rows = stmt.query([&spec.name])?;
         while let Some(r) = rows.next()? {

@@ -39,6 +39,19 @@ impl OwnedRows {
         OwnedRows { owners: Vec::with_capacity(tables.len()), tables, catalogues, cat_refs: CatalogueRefs::new() }
     }
 
+    /// For each table, the last table that references it (itself if none
+    /// does): after that one is walked, its row owners are no longer
+    /// looked up, and the walk keeps only its ids.
+    pub(crate) fn last_referenced(&self) -> Vec<usize> {
+        let mut last: Vec<usize> = (0..self.tables.len()).collect();
+        for t in 0..self.tables.len() {
+            for (_, parent) in &self.columns(t).refs {
+                last[*parent] = last[*parent].max(t);
+            }
+        }
+        last
+    }
+
     /// Where table `t` keeps its references. Walk the tables in order:
     /// parents come first in topological order, so when table `t` is read,
     /// `owners` holds the rows of every table it references.

@@ -156,6 +156,14 @@ impl IdSet {
         self.runs.push((first, len));
     }
 
+    /// Whether `id` is one of them.
+    pub fn contains(&self, id: i64) -> bool {
+        let i = self.runs.partition_point(|&(first, _)| first <= id);
+        i.checked_sub(1)
+            .and_then(|i| self.runs.get(i))
+            .is_some_and(|&(first, len)| (0..i64::from(len)).contains(&id.wrapping_sub(first)))
+    }
+
     /// How many ids.
     pub fn len(&self) -> usize {
         self.len
@@ -241,6 +249,9 @@ mod tests {
             let mut keys: Vec<i64> = model.keys().copied().collect();
             keys.sort_unstable();
             let set = map.keys();
+            for key in (-60i64..60).chain([i64::MIN, i64::MAX, i64::MAX - 1]) {
+                prop_assert_eq!(set.contains(key), model.contains_key(&key), "key {}", key);
+            }
             prop_assert_eq!(set.to_vec(), keys.clone());
             prop_assert_eq!(set.len(), keys.len());
             prop_assert_eq!(IdSet::from_ids(&keys), set);
