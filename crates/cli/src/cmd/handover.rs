@@ -78,18 +78,22 @@ pub fn run(ctx: &Ctx, cmd: &HandoverCommand) -> anyhow::Result<()> {
                     }
                 })?;
             // Issue 15.3: which clients will be removed, before the question.
-            let (bundle, bem_ids) = bemx_install::handover::clients_to_remove(
-                home,
-                &_lock,
-                &contacts,
-                *card.installation_id.as_bytes(),
-                &bytes,
-            )?;
-            if !bem_ids.is_empty() {
-                let names: Vec<String> = bem_ids.iter().map(|b| bemx_i18n::printable(b)).collect();
-                let preview = fl!("cli-handover-confirm-preview", id = bundle.as_str(), clients = names.join(", "));
-                // What the user is asked about is shown even with --quiet.
-                if ctx.yes { ctx.out.note(&preview) } else { eprintln!("{}", crate::output::short_ids(&preview)) }
+            // Its lists (one line per client) end with this block, before
+            // the purge needs the memory (issue 18, item 5).
+            {
+                let (bundle, bem_ids) = bemx_install::handover::clients_to_remove(
+                    home,
+                    &_lock,
+                    &contacts,
+                    *card.installation_id.as_bytes(),
+                    &bytes,
+                )?;
+                if !bem_ids.is_empty() {
+                    let names: Vec<String> = bem_ids.iter().map(|b| bemx_i18n::printable(b)).collect();
+                    let preview = fl!("cli-handover-confirm-preview", id = bundle.as_str(), clients = names.join(", "));
+                    // What the user is asked about is shown even with --quiet.
+                    if ctx.yes { ctx.out.note(&preview) } else { eprintln!("{}", crate::output::short_ids(&preview)) }
+                }
             }
             if !prompt::confirm(ctx.yes, &fl!("cli-handover-confirm-question"), &fl!("cli-handover-confirm-hint"))? {
                 ctx.out.note(fl!("cli-nothing-changed"));
