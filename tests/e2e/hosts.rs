@@ -290,20 +290,7 @@ fn a_restore_beside_an_untouched_host_database_keeps_the_records_and_purges_agai
     let made = anna.run(&["backup", "create", "--json"]).success().json();
     let name = made["name"].as_str().unwrap().to_owned();
     let client = anna.run(&["clients", "list", "--json"]).success().json()[0]["uuid"].as_str().unwrap().to_owned();
-    let bundle = world.path().join("one.bemx");
-    anna.run(&[
-        "export",
-        "--to",
-        "Bernd",
-        "-o",
-        path(&bundle),
-        "--client",
-        &client,
-        "--without-consent",
-        "consent kept on paper",
-    ])
-    .success();
-    bernd.run(&["import", path(&bundle), "--yes"]).success();
+    let bundle = hand_over_one(&world, &anna, &bernd, &client);
     anna.run(&["handover", "confirm", "--yes", path(&bundle.with_extension("receipt"))]).success();
     assert_eq!(anna.count("customer"), 3);
 
@@ -315,6 +302,26 @@ fn a_restore_beside_an_untouched_host_database_keeps_the_records_and_purges_agai
     assert_eq!(handovers.as_array().map(Vec::len), Some(1), "{handovers}");
     assert_eq!(host_schema(&anna.db), schema);
     anna.run(&["db", "check"]).success();
+}
+
+/// Anna exports one client to Bernd (without a recorded consent: the host
+/// records none) and Bernd imports it; returns the bundle's path.
+fn hand_over_one(world: &World, anna: &OnHost, bernd: &OnHost, client: &str) -> PathBuf {
+    let bundle = world.path().join("one.bemx");
+    anna.run(&[
+        "export",
+        "--to",
+        "Bernd",
+        "-o",
+        path(&bundle),
+        "--client",
+        client,
+        "--without-consent",
+        "consent kept on paper",
+    ])
+    .success();
+    bernd.run(&["import", path(&bundle), "--yes"]).success();
+    bundle
 }
 
 #[cfg(unix)]
@@ -484,20 +491,7 @@ fn a_handover_whose_client_changed_its_key_in_the_host_is_not_confirmed() {
     let world = World::new();
     let (anna, bernd) = pair(&world, &HOSTS[0], 3, 1);
     let client = anna.run(&["clients", "list", "--json"]).success().json()[0]["uuid"].as_str().unwrap().to_owned();
-    let bundle = world.path().join("one.bemx");
-    anna.run(&[
-        "export",
-        "--to",
-        "Bernd",
-        "-o",
-        path(&bundle),
-        "--client",
-        &client,
-        "--without-consent",
-        "consent kept on paper",
-    ])
-    .success();
-    bernd.run(&["import", path(&bundle), "--yes"]).success();
+    let bundle = hand_over_one(&world, &anna, &bernd, &client);
     // The host program changes the e-mail address the client is known by.
     let host = rusqlite::Connection::open(&anna.db).unwrap();
     let email: String =

@@ -388,6 +388,19 @@ pub fn check_host(conn: &Connection, profile: &crate::profile::Profile) -> Resul
     crate::graph::derive(conn, profile)
 }
 
+/// The host database's path, which must be a file, and the installation id
+/// in its one form: what both ways of setting up on a host database take.
+fn host_and_id(path: &Path, installation_id: &str) -> Result<(PathBuf, String)> {
+    let id = uuid::Uuid::parse_str(installation_id)
+        .map_err(|_| DbError::InvalidInstallationId { value: installation_id.to_owned() })?
+        .hyphenated()
+        .to_string();
+    if !path.is_file() {
+        return Err(DbError::NotFound { path: path.to_path_buf() });
+    }
+    Ok((path.to_path_buf(), id))
+}
+
 /// Refuses a host database (`main`) with a table of one of bemx's record
 /// names: added to it, bemx's table could not be made; beside it, in an
 /// attached records file, the host's would be found first.
@@ -499,14 +512,7 @@ impl Database {
     /// Refuses a profile that does not fit, one whose host schema must stay
     /// untouched, and a database that already has a table of bemx's names.
     pub fn adopt(path: impl AsRef<Path>, installation_id: &str, profile: &crate::profile::Profile) -> Result<Self> {
-        let path = path.as_ref().to_path_buf();
-        let id = uuid::Uuid::parse_str(installation_id)
-            .map_err(|_| DbError::InvalidInstallationId { value: installation_id.to_owned() })?
-            .hyphenated()
-            .to_string();
-        if !path.is_file() {
-            return Err(DbError::NotFound { path });
-        }
+        let (path, id) = host_and_id(path.as_ref(), installation_id)?;
         check_host_profile(profile, crate::profile::HostSchema::Bemx)?;
         let mut conn =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
@@ -541,14 +547,7 @@ impl Database {
         installation_id: &str,
         profile: &crate::profile::Profile,
     ) -> Result<Self> {
-        let path = path.as_ref().to_path_buf();
-        let id = uuid::Uuid::parse_str(installation_id)
-            .map_err(|_| DbError::InvalidInstallationId { value: installation_id.to_owned() })?
-            .hyphenated()
-            .to_string();
-        if !path.is_file() {
-            return Err(DbError::NotFound { path });
-        }
+        let (path, id) = host_and_id(path.as_ref(), installation_id)?;
         if records.exists() {
             return Err(DbError::AlreadyExists { path: records.to_path_buf() });
         }
