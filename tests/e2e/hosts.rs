@@ -214,12 +214,19 @@ fn clients_of_a_host_database_are_handed_over_through_the_command_line() {
     }
 }
 
-#[test]
-fn a_profile_that_does_not_fit_sets_up_nothing() {
-    let world = World::new();
+/// A Chinook database of two customers at `<world>/chinook.sqlite`, not
+/// set up for bemx, and a connection to it.
+fn chinook_of_two(world: &World) -> (PathBuf, rusqlite::Connection) {
     let db = world.path().join("chinook.sqlite");
     let mut conn = rusqlite::Connection::open(&db).unwrap();
     chinook::create(&mut conn, &HostOptions { clients: 2, seed: 1 }).unwrap();
+    (db, conn)
+}
+
+#[test]
+fn a_profile_that_does_not_fit_sets_up_nothing() {
+    let world = World::new();
+    let (db, conn) = chinook_of_two(&world);
     drop(conn);
     let before = crate::support::snapshot(&db);
     let profile = world.path().join("wrong.toml");
@@ -239,9 +246,7 @@ fn a_profile_that_does_not_fit_sets_up_nothing() {
 #[test]
 fn an_untouched_host_database_with_a_table_of_a_record_name_is_refused() {
     let world = World::new();
-    let db = world.path().join("chinook.sqlite");
-    let mut conn = rusqlite::Connection::open(&db).unwrap();
-    chinook::create(&mut conn, &HostOptions { clients: 2, seed: 1 }).unwrap();
+    let (db, conn) = chinook_of_two(&world);
     // Queries on bemx's records would find the host's table first.
     conn.execute_batch("CREATE TABLE handovers (id INTEGER PRIMARY KEY)").unwrap();
     drop(conn);
