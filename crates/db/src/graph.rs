@@ -125,6 +125,10 @@ pub(crate) struct RawFk {
 pub(crate) struct RawTable {
     pub(crate) columns: Vec<RawColumn>,
     pub(crate) fks: Vec<RawFk>,
+    /// Whether an `INTEGER PRIMARY KEY` of the table is its row id: not in
+    /// a `WITHOUT ROWID` table, nor declared `DESC` (SQLite's quirk), both
+    /// of which keep the key in an index of its own.
+    pub(crate) key_is_rowid: bool,
 }
 
 impl RawTable {
@@ -132,14 +136,21 @@ impl RawTable {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    /// The single `INTEGER PRIMARY KEY` column: the one key the remap can
-    /// give a new value on the receiving side.
-    pub(crate) fn integer_key(&self) -> Option<&RawColumn> {
+    /// The single `INTEGER PRIMARY KEY` column, declared so or not yet
+    /// known to be the row id.
+    fn single_integer_key(&self) -> Option<&RawColumn> {
         let mut pk = self.columns.iter().filter(|c| c.pk > 0);
         match (pk.next(), pk.next()) {
             (Some(c), None) if c.decl_type.eq_ignore_ascii_case("INTEGER") => Some(c),
             _ => None,
         }
+    }
+
+    /// The single `INTEGER PRIMARY KEY` column that is the row id: the one
+    /// key the remap can give a new value on the receiving side (a row
+    /// inserted without it gets the next row id, which the merge reads).
+    pub(crate) fn integer_key(&self) -> Option<&RawColumn> {
+        self.single_integer_key().filter(|_| self.key_is_rowid)
     }
 }
 
@@ -170,7 +181,15 @@ pub(crate) fn read_schema(conn: &Connection) -> Result<BTreeMap<String, RawTable
         let fks = fks
             .query_map([&n], |r| Ok(RawFk { from: r.get(0)?, table: r.get(1)?, to: r.get(2)? }))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        out.insert(n, RawTable { columns, fks });
+        // A key that is not the row id lives in an index SQLite made for
+        // the primary key; a row-id key has none.
+        let key_is_rowid: bool = conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM pragma_index_list(?1) WHERE origin = 'pk')
+                AND NOT EXISTS (SELECT 1 FROM pragma_table_list WHERE schema = 'main' AND name = ?1 AND wr)",
+            [&n],
+            |r| r.get(0),
+        )?;
+        out.insert(n, RawTable { columns, fks, key_is_rowid });
     }
     // A foreign key names its table as written in REFERENCES; SQLite's
     // names are case-insensitive, the graph's are the tables' own.
@@ -598,7 +617,11 @@ impl Deriver<'_> {
     ) -> Option<Vec<ColumnSpec>> {
         let p = self.profile;
         if raw.integer_key().is_none() {
-            self.unsupported(t, fl!("db-detail-single-integer-key"));
+            let detail = match raw.single_integer_key() {
+                Some(key) => fl!("db-detail-key-not-rowid", column = key.name.as_str()),
+                None => fl!("db-detail-single-integer-key"),
+            };
+            self.unsupported(t, detail);
             return None;
         }
         // A bundle names tables and columns by identifiers only (spec/FORMAT.md §3).

@@ -270,6 +270,19 @@ fn keys_the_remap_cannot_handle_are_refused_by_table() {
     refused_once(&conn, &tiny_profile(""), "visit", "single INTEGER PRIMARY KEY");
     let conn = tiny("CREATE TABLE note (code TEXT PRIMARY KEY, person_id INTEGER REFERENCES person(id));");
     refused_once(&conn, &tiny_profile(""), "note", "single INTEGER PRIMARY KEY");
+    // An integer key that is not the row id: a row inserted without it
+    // would get no new key the merge could read.
+    for table in [
+        "CREATE TABLE note (id INTEGER PRIMARY KEY DESC, person_id INTEGER REFERENCES person(id));",
+        "CREATE TABLE note (id INTEGER PRIMARY KEY, person_id INTEGER REFERENCES person(id)) WITHOUT ROWID;",
+    ] {
+        refused_once(&tiny(table), &tiny_profile(""), "note", "INTEGER PRIMARY KEY id is not the table's row id");
+    }
+    // Declared ASC, or by a table constraint, it is the row id.
+    let conn = tiny("CREATE TABLE note (id INTEGER PRIMARY KEY ASC, person_id INTEGER REFERENCES person(id));");
+    assert!(problems(&conn, &tiny_profile("")).is_empty());
+    let conn = tiny("CREATE TABLE note (id INTEGER, person_id INTEGER REFERENCES person(id), PRIMARY KEY (id));");
+    assert!(problems(&conn, &tiny_profile("")).is_empty());
     let conn = tiny("CREATE TABLE note (id INTEGER PRIMARY KEY, person_ref TEXT REFERENCES person(ref));");
     refused_once(&conn, &tiny_profile(""), "note", "person_ref must reference the primary key of person");
     // A table outside client data may have any key.

@@ -82,6 +82,7 @@ db-io-reading-profile = Lesen des Profils { $path }
 
 db-detail-table-missing = die Tabelle fehlt
 db-detail-single-integer-key = Tabellen, die übergeben werden, brauchen genau einen INTEGER PRIMARY KEY
+db-detail-key-not-rowid = ihr INTEGER PRIMARY KEY { $column } ist nicht die Zeilennummer der Tabelle (eine Tabelle WITHOUT ROWID oder ein als DESC erklärter Schlüssel), daher könnte eine Übernahme ihren Zeilen keine neuen Schlüssel geben
 db-detail-name-cannot-travel = der Name { $name } kann nicht in einer Übergabedatei übertragen werden (nur Buchstaben, Ziffern und _, nicht mit einer Ziffer beginnend, höchstens 64): halten Sie ihn lokal oder benennen Sie ihn um
 db-detail-column-missing = die Spalte { $column } fehlt
 db-detail-document-not-client-data = die Dokumentspalte { $column } gehört nicht zu den Klientendaten

@@ -82,6 +82,7 @@ db-io-reading-profile = reading the profile { $path }
 
 db-detail-table-missing = table is missing
 db-detail-single-integer-key = tables that travel need a single INTEGER PRIMARY KEY
+db-detail-key-not-rowid = its INTEGER PRIMARY KEY { $column } is not the table's row id (a WITHOUT ROWID table, or a key declared DESC), so an import could not give its rows new keys
 db-detail-name-cannot-travel = the name { $name } cannot travel in a bundle (letters, digits and _ only, not starting with a digit, at most 64): keep it local or rename it
 db-detail-column-missing = column { $column } is missing
 db-detail-document-not-client-data = document column { $column } is not in client data
