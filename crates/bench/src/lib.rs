@@ -121,6 +121,8 @@ pub struct Scenario {
     pub import: Measure,
     /// Raw insert floor.
     pub floor_insert: Measure,
+    /// Raw read floor of the export (with the pack floor).
+    pub floor_read: Measure,
     /// Verify.
     pub verify: Measure,
     /// Decrypt + decompress + hash floor.
@@ -407,6 +409,8 @@ fn run_scenario(
             receipt: dir.join("handover.receipt"),
         },
     )?;
+    progress(log, &format!("{name}: raw read floor"));
+    let floor_read = step(opts, &Step::FloorRead { source: floor_source.clone(), reps: sizes.reps })?;
     progress(log, &format!("{name}: raw insert floor"));
     let floor_insert =
         step(opts, &Step::FloorInsert { source: floor_source.clone(), target: dir.join("floor-target.sqlite") })?;
@@ -433,6 +437,7 @@ fn run_scenario(
         export,
         import,
         floor_insert,
+        floor_read,
         verify,
         floor_verify,
         pack,

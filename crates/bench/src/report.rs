@@ -72,16 +72,22 @@ fn scenario_rows(out: &mut String, s: &Scenario, j: &Judge) {
         );
     }
     let e = &s.export;
+    // Issue 18 item 3: the export against what it must do at the least —
+    // read the rows (raw SQLite) and pack them (the pack floor).
+    let floor = s.floor_pack.secs + s.floor_read.secs;
+    let e_ratio = e.secs / floor.max(f64::MIN_POSITIVE);
     let _ = writeln!(
         out,
-        "| {n} | export (`bemx_pack::export`, end to end: plan, write, fsync, re-read, mark) | {:.2} s, {:.0} rows/s, {:.0} MB/s of entries | pack floor above: {:.2} s for the same archive | {:.0} % of floor throughput | {} | RSS < 100 MiB | {} |",
+        "| {n} | export (`bemx_pack::export`, end to end: plan, write, fsync, re-read, mark) | {:.2} s, {:.0} rows/s, {:.0} MB/s of entries | pack floor above {:.2} s + raw read of the rows {:.2} s = {:.2} s | {:.2} × floor time | {} | ≤ 1.5 × floor; RSS < 100 MiB | {} |",
         e.secs,
         e.rows as f64 / e.secs.max(f64::MIN_POSITIVE),
         mbs(e.bytes, e.secs),
         s.floor_pack.secs,
-        mbs(e.bytes, e.secs) / mbs(s.floor_pack.bytes, s.floor_pack.secs).max(f64::MIN_POSITIVE) * 100.0,
+        s.floor_read.secs,
+        floor,
+        e_ratio,
         rss(e),
-        j.status(&[rss_ok(e)])
+        j.status(&[Some(e_ratio <= 1.5), rss_ok(e)])
     );
     let v_ratio = s.floor_verify.secs / s.verify.secs.max(f64::MIN_POSITIVE);
     let _ = writeln!(

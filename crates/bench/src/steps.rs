@@ -33,6 +33,9 @@ pub enum Step {
     Import { receiver: PathBuf, bundle: PathBuf, receipt: PathBuf },
     /// Raw SQLite insert of the rows `source` holds, one transaction, prepared statements.
     FloorInsert { source: PathBuf, target: PathBuf },
+    /// Raw SQLite read of every client-owned row `source` holds, documents
+    /// whole: with the pack floor, the floor of an export (issue 18, item 3).
+    FloorRead { source: PathBuf, reps: usize },
     /// `bemx_unpack::verify_file`, best of `reps`.
     Verify { home: PathBuf, bundle: PathBuf, reps: usize },
     /// age decrypt → zstd decompress → SHA-256, best of `reps`.
@@ -84,6 +87,7 @@ pub fn run_step(step: &Step) -> Result<Measure> {
         Step::Export { sender, receiver, out } => export(sender, receiver, out),
         Step::Import { receiver, bundle, receipt } => import(receiver, bundle, receipt),
         Step::FloorInsert { source, target } => floor_insert(source, target),
+        Step::FloorRead { source, reps } => best_of(*reps, || floor_read(source)),
         Step::Verify { home, bundle, reps } => best_of(*reps, || verify(home, bundle)),
         Step::FloorVerify { home, bundle, reps } => best_of(*reps, || floor_verify(home, bundle)),
         Step::Pack { home, dir, out, reps } => best_of(*reps, || pack(home, dir, out)),
@@ -204,6 +208,32 @@ fn quote(ident: &str) -> String {
 /// prepared statement per table. Rows are loaded into memory beforehand and
 /// document reads from the source are excluded from the time, so only the
 /// inserts and the commit are measured.
+/// Every client-owned row of `source`, every value read as SQLite hands it
+/// out (documents whole), table by table in key order: what an export must
+/// read at the least, without its ownership walk, plan or checks.
+fn floor_read(source: &Path) -> Result<Measure> {
+    let src = Database::open(source)?;
+    let owned = bemx_db::export_tables(src.conn())?;
+    let start = Instant::now();
+    let (mut rows, mut bytes) = (0u64, 0u64);
+    for spec in owned.iter().filter(|s| s.kind == TableKind::Owned) {
+        let mut stmt = src.conn().prepare(&format!("SELECT * FROM {} ORDER BY 1", quote(&spec.name)))?;
+        let n = stmt.column_count();
+        let mut cursor = stmt.query([])?;
+        while let Some(r) = cursor.next()? {
+            rows += 1;
+            for i in 0..n {
+                bytes += match r.get_ref(i)? {
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => t.len() as u64,
+                    _ => 8,
+                };
+            }
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    Ok(Measure { secs, bytes, rows, hwm_kib: None, extra: vec![] })
+}
+
 fn floor_insert(source: &Path, target: &Path) -> Result<Measure> {
     let src = Database::open(source)?;
     let owned = bemx_db::export_tables(src.conn())?;
