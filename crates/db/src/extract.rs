@@ -360,7 +360,7 @@ pub fn extract<S: RowSink>(
         let mut stmt = conn.prepare(&sql)?;
         sink.begin_table(spec, ids.len() as u64).map_err(ExtractError::Sink)?;
         let mut values: Vec<Value> = Vec::with_capacity(n);
-        for id in ids {
+        for id in ids.iter() {
             let mut rows = stmt.query([id])?;
             let Some(r) = rows.next()? else {
                 return Err(DbError::ChangedDuringExport { table: spec.name.clone(), rowid: id }.into());
@@ -451,7 +451,7 @@ where
                 k = q(spec.key_name())
             );
             let mut meta = conn.prepare(&meta_sql)?;
-            for id in ids {
+            for id in ids.iter() {
                 let (len, want): (Option<i64>, Option<String>) =
                     meta.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 let Some(len) = len else { continue };

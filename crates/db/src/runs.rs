@@ -201,15 +201,6 @@ impl IdSet {
     }
 }
 
-impl<'a> IntoIterator for &'a IdSet {
-    type Item = i64;
-    type IntoIter = Box<dyn Iterator<Item = i64> + 'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;

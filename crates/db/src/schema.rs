@@ -82,6 +82,13 @@ fn file_schemas(conn: &Connection) -> Result<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
+/// Refuses a journal mode SQLite answered that is none of `wanted` (or
+/// `memory`, an in-memory database's): a database another program holds
+/// open in WAL stays in it, and is refused as in use.
+fn expect_journal_mode(mode: &str, wanted: &[&str]) -> Result<()> {
+    if wanted.iter().chain(&["memory"]).any(|w| mode.eq_ignore_ascii_case(w)) { Ok(()) } else { Err(DbError::Busy) }
+}
+
 /// A schema name as SQL, quoted.
 fn schema_sql(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -122,9 +129,7 @@ pub fn configure_connection(conn: &Connection) -> Result<()> {
         // holds open in WAL mode stays in it, and then a copy of the file
         // is no backup and a purge's rows outlive it in the WAL: refused.
         let mode: String = conn.query_row(&format!("PRAGMA {schema}.journal_mode=DELETE"), [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("delete") && !mode.eq_ignore_ascii_case("memory") {
-            return Err(DbError::Busy);
-        }
+        expect_journal_mode(&mode, &["delete"])?;
         // -1 (no limit) is the default, set anyway: any limit makes SQLite
         // truncate a kept (PERSIST) journal at commit, freeing its blocks
         // before `scrub_journal` could overwrite them.
@@ -190,12 +195,8 @@ pub fn keep_journal_for_purge(conn: &Connection) -> Result<()> {
     // `main` only: a purge writes nothing else (DESIGN.md P1), and records
     // attached beside a host database keep deleting their journal as usual.
     let mode: String = conn.query_row("PRAGMA main.journal_mode=PERSIST", [], |r| r.get(0))?;
-    // A database another program switched to WAL stays in it: refused, as
-    // at the open (its purged rows would outlive the scrub in the WAL).
-    if !mode.eq_ignore_ascii_case("persist") && !mode.eq_ignore_ascii_case("memory") {
-        return Err(DbError::Busy);
-    }
-    Ok(())
+    // Refused as at the open: a purge's rows would outlive the scrub in a WAL.
+    expect_journal_mode(&mode, &["persist"])
 }
 
 /// What another program may have changed since the connection was opened,
@@ -213,9 +214,7 @@ pub fn check_in_transaction(conn: &Connection) -> Result<()> {
     let schemas = file_schemas(conn)?;
     for (schema, _) in &schemas {
         let mode: String = conn.query_row(&format!("PRAGMA {}.journal_mode", schema_sql(schema)), [], |r| r.get(0))?;
-        if !["delete", "persist", "memory"].iter().any(|m| mode.eq_ignore_ascii_case(m)) {
-            return Err(DbError::Busy);
-        }
+        expect_journal_mode(&mode, &["delete", "persist"])?;
     }
     if schemas.iter().any(|(schema, _)| schema == RECORDS_SCHEMA) {
         refuse_record_names(conn)?;
@@ -552,9 +551,7 @@ impl Database {
             return Err(DbError::AlreadyExists { path: records.to_path_buf() });
         }
         check_host_profile(profile, crate::profile::HostSchema::Untouched)?;
-        {
-            check_host(&open_read_only(&path)?, profile)?;
-        }
+        check_host(&open_read_only(&path)?, profile)?;
         let host = path.canonicalize().map_err(|e| DbError::io(fl!("db-io-reading-host-path"), e))?;
         let host = host.to_str().ok_or_else(|| DbError::NotUtf8Path { path: host.clone() })?.to_owned();
         let made = (|| {
@@ -596,19 +593,17 @@ impl Database {
             attach_records(&conn, records)?;
         }
         configure_connection(&conn)?;
+        let profile = crate::graph::installation_profile(&conn);
         if let Some(records) = records {
             refuse_record_names(&conn)?;
-            let untouched = crate::graph::installation_profile(&conn)
-                .ok()
-                .flatten()
-                .is_some_and(|p| p.host_schema == crate::profile::HostSchema::Untouched);
+            let untouched = matches!(&profile, Ok(Some(p)) if p.host_schema == crate::profile::HostSchema::Untouched);
             if !untouched {
                 return Err(DbError::NotBemx { path: records.to_path_buf() });
             }
         }
         // A host database set up by `init --profile` keeps bemx's schema
         // version in `meta`: its `user_version` is the host program's.
-        if crate::graph::installation_profile(&conn).map_err(|_| DbError::NotBemx { path: path.clone() })?.is_some() {
+        if profile.map_err(|_| DbError::NotBemx { path: path.clone() })?.is_some() {
             let found: Option<String> =
                 conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
             let found = found.and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);

@@ -28,6 +28,15 @@ fn host(dir: &Path) -> PathBuf {
     path
 }
 
+/// [`host`] set up with its records at `<dir>/records.sqlite`: the host's
+/// path, the records' path and the database with them attached.
+fn adopted(dir: &Path) -> (PathBuf, PathBuf, Database) {
+    let host = host(dir);
+    let records = dir.join("records.sqlite");
+    let db = Database::adopt_untouched(&host, &records, ID, &untouched()).unwrap();
+    (host, records, db)
+}
+
 fn customers(db: &Database) -> i64 {
     db.conn().query_row("SELECT count(*) FROM Customer", [], |r| r.get(0)).unwrap()
 }
@@ -127,9 +136,7 @@ fn a_host_table_of_a_record_name_is_refused_at_set_up_and_at_every_open() {
 #[test]
 fn what_the_host_changed_since_the_open_is_refused_at_the_next_transaction() {
     let dir = tempfile::tempdir().unwrap();
-    let host = host(dir.path());
-    let records = dir.path().join("records.sqlite");
-    let mut db = Database::adopt_untouched(&host, &records, ID, &untouched()).unwrap();
+    let (host, _, mut db) = adopted(dir.path());
     check_in_transaction(&db.conn_mut().transaction().unwrap()).unwrap();
 
     let other = Connection::open(&host).unwrap();
@@ -151,9 +158,7 @@ fn what_the_host_changed_since_the_open_is_refused_at_the_next_transaction() {
 #[test]
 fn only_the_host_database_keeps_its_journal_for_a_purge() {
     let dir = tempfile::tempdir().unwrap();
-    let host = host(dir.path());
-    let records = dir.path().join("records.sqlite");
-    let db = Database::adopt_untouched(&host, &records, ID, &untouched()).unwrap();
+    let (_, records, db) = adopted(dir.path());
     keep_journal_for_purge(db.conn()).unwrap();
     let mode = |schema: &str| -> String {
         db.conn().query_row(&format!("PRAGMA {schema}.journal_mode"), [], |r| r.get(0)).unwrap()
@@ -169,9 +174,7 @@ fn only_the_host_database_keeps_its_journal_for_a_purge() {
 #[test]
 fn a_transaction_spans_the_host_database_and_the_records() {
     let dir = tempfile::tempdir().unwrap();
-    let host = host(dir.path());
-    let records = dir.path().join("records.sqlite");
-    let mut db = Database::adopt_untouched(&host, &records, ID, &untouched()).unwrap();
+    let (host, records, mut db) = adopted(dir.path());
     let write = |tx: &rusqlite::Transaction<'_>| {
         tx.execute("DELETE FROM InvoiceLine", []).unwrap();
         tx.execute("INSERT INTO audit_log (at, event) VALUES ('2026-12-01T00:00:00Z', 'test')", []).unwrap();
@@ -200,9 +203,7 @@ fn a_transaction_spans_the_host_database_and_the_records() {
 #[test]
 fn a_purge_journal_is_scrubbed_in_both_files() {
     let dir = tempfile::tempdir().unwrap();
-    let host = host(dir.path());
-    let records = dir.path().join("records.sqlite");
-    let db = Database::adopt_untouched(&host, &records, ID, &untouched()).unwrap();
+    let (host, records, db) = adopted(dir.path());
     let _kept: String = db.conn().query_row("PRAGMA journal_mode=PERSIST", [], |r| r.get(0)).unwrap();
     db.conn().execute("DELETE FROM InvoiceLine", []).unwrap();
     db.conn().execute("INSERT INTO audit_log (at, event) VALUES ('2026-12-01T00:00:00Z', 'purge')", []).unwrap();

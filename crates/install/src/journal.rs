@@ -294,9 +294,10 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay) -> Result<Applied,
 /// Purges the clients [`apply`] found confirmed away yet present, in a
 /// transaction of its own that writes only the database they live in (P1,
 /// [`crate::lock::begin_for_purge`]), whose kept journal is overwritten as
-/// soon as it commits ([`bemx_db::scrub_journal`]). Then, unless `audit_here` is false (a restore's copy beside
-/// records kept apart: its caller records the event once the copy is the
-/// database), the audit log says so in the next transaction. A crash
+/// soon as it commits ([`bemx_db::scrub_journal`]). Then, unless
+/// `audit_here` is false (a restore's copy beside records kept apart: its
+/// caller records the event once the copy is the database), the audit log
+/// says so in the next transaction. A crash
 /// between the two leaves the clients purged and the event unrecorded; the
 /// journal still holds the confirmation that purged them.
 pub fn purge_again(conn: &mut rusqlite::Connection, applied: &Applied, audit_here: bool) -> Result<(), InstallError> {
