@@ -26,6 +26,7 @@ use crate::ownership::{OwnedRows, check_blobs};
 use crate::profile::Identity;
 use crate::runs::{IdSet, RunMap};
 
+pub use bemx_format::rows::ValueRef;
 pub use rusqlite::types::Value;
 
 /// Receives the rows of an extraction as they are read.
@@ -34,8 +35,10 @@ pub trait RowSink {
     type Error;
     /// A table starts; exactly `row_count` calls to [`RowSink::row`] follow.
     fn begin_table(&mut self, spec: &TableSpec, row_count: u64) -> Result<(), Self::Error>;
-    /// One row, values in `spec.columns` order, encoded as the module says.
-    fn row(&mut self, values: &[Value]) -> Result<(), Self::Error>;
+    /// One row, values in `spec.columns` order, encoded as the module says;
+    /// borrowed from the database's row, so nothing is copied that the
+    /// sink does not keep (text is checked to be UTF-8).
+    fn row(&mut self, values: &[ValueRef<'_>]) -> Result<(), Self::Error>;
     /// The current table is complete.
     fn end_table(&mut self) -> Result<(), Self::Error>;
 }
@@ -356,24 +359,71 @@ pub fn extract<S: RowSink>(
                 if c.role == ColumnRole::Blob { format!("length({col})") } else { col }
             })
             .collect();
-        let sql = format!("SELECT {} FROM {} t WHERE t.{} = ?1", select.join(", "), q(&spec.name), q(spec.key_name()));
+        // One range per run of consecutive ids, not one look-up per id: a
+        // selection is mostly long runs (a client's rows were entered
+        // together; an export of every client is one run per table), and
+        // a range walks the table's b-tree once. The key is the row id
+        // (the profile refuses any other), so each range is in key order.
+        let key = q(spec.key_name());
+        let sql = format!(
+            "SELECT t.{key}, {} FROM {} t WHERE t.{key} >= ?1 AND t.{key} <= ?2 ORDER BY t.{key}",
+            select.join(", "),
+            q(&spec.name)
+        );
         let mut stmt = conn.prepare(&sql)?;
         sink.begin_table(spec, ids.len() as u64).map_err(ExtractError::Sink)?;
-        let mut values: Vec<Value> = Vec::with_capacity(n);
-        for id in ids.iter() {
-            let mut rows = stmt.query([id])?;
-            let Some(r) = rows.next()? else {
-                return Err(DbError::ChangedDuringExport { table: spec.name.clone(), rowid: id }.into());
-            };
-            values.clear();
-            for i in 0..n {
-                values.push(r.get(i)?);
+        for (first, last) in ids.ranges() {
+            let mut rows = stmt.query([first, last])?;
+            let mut expected = first;
+            while let Some(r) = rows.next()? {
+                // A row gone since the selection (the transaction should
+                // make that impossible) is a gap in the range.
+                let id: i64 = r.get(0)?;
+                if id != expected {
+                    return Err(DbError::ChangedDuringExport { table: spec.name.clone(), rowid: expected }.into());
+                }
+                let mut values = Vec::with_capacity(n);
+                for (i, column) in spec.columns.iter().enumerate() {
+                    values.push(borrowed(r, i + 1, &spec.name, &column.name)?);
+                }
+                sink.row(&values).map_err(ExtractError::Sink)?;
+                expected = expected.wrapping_add(1);
             }
-            sink.row(&values).map_err(ExtractError::Sink)?;
+            if expected != last.wrapping_add(1) {
+                return Err(DbError::ChangedDuringExport { table: spec.name.clone(), rowid: expected }.into());
+            }
         }
         sink.end_table().map_err(ExtractError::Sink)?;
     }
     Ok(())
+}
+
+/// Column `i` of `r`, borrowed; text that is not UTF-8 (SQLite stores what
+/// a program gave it) is refused by name, as a row cannot carry it.
+fn borrowed<'r>(r: &'r rusqlite::Row<'_>, i: usize, table: &str, column: &str) -> Result<ValueRef<'r>> {
+    use rusqlite::types::ValueRef as Sql;
+    Ok(match r.get_ref(i)? {
+        Sql::Null => ValueRef::Null,
+        Sql::Integer(v) => ValueRef::Integer(v),
+        Sql::Real(v) => ValueRef::Real(v),
+        Sql::Text(b) => ValueRef::Text(std::str::from_utf8(b).map_err(|_| DbError::UnexpectedValue {
+            table: table.to_owned(),
+            column: column.to_owned(),
+            detail: fl!("db-detail-text-not-utf8"),
+        })?),
+        Sql::Blob(b) => ValueRef::Bytes(b),
+    })
+}
+
+/// A borrowed row value as the database's own [`Value`].
+pub fn owned_value(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(f) => Value::Real(f),
+        ValueRef::Text(s) => Value::Text(s.to_owned()),
+        ValueRef::Bytes(b) => Value::Blob(b.to_vec()),
+    }
 }
 
 /// A document about to be streamed by [`for_each_blob`].

@@ -195,6 +195,12 @@ impl IdSet {
         self.runs.iter().flat_map(|&(first, len)| (0..i64::from(len)).map(move |o| first + o))
     }
 
+    /// The ids as ranges of consecutive ids, `(first, last)` inclusive,
+    /// ascending (ranges may touch where a run reached its length's limit).
+    pub fn ranges(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
+        self.runs.iter().map(|&(first, len)| (first, first + (i64::from(len) - 1)))
+    }
+
     /// The ids, ascending, as a vector.
     pub fn to_vec(&self) -> Vec<i64> {
         self.iter().collect()

@@ -359,6 +359,85 @@ fn hand_over(db: &Database, bundle: &str, uuid: &str) {
     db.conn().execute("INSERT INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)", [bundle, uuid]).unwrap();
 }
 
+/// The extraction reads each run of selected ids as one range: a row gone
+/// from the start, the middle or the end of a range since the selection
+/// (the export's transaction keeps that from happening) is named, and so
+/// is text a row cannot carry. Nothing is handed to the sink for a table
+/// past the problem.
+#[test]
+fn an_extraction_names_a_selected_row_gone_and_text_that_is_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path(), "gone.sqlite", 4, 7);
+    let ids = all_client_ids(&db);
+    let selection = select_clients(db.conn(), &ids).unwrap();
+    let periods = selection.row_ids("sick_leave_periods").unwrap().to_vec();
+    assert!(periods.len() >= 3, "{periods:?}");
+    let extract_now = || {
+        let mut rows = Collect::default();
+        bemx_db::extract(db.conn(), &selection, &mut rows).map(|()| rows)
+    };
+    let all = extract_now().unwrap();
+    let carried = |c: &Collect, table: &str| c.tables.iter().find(|t| t.0.name == table).map_or(0, |t| t.1.len());
+    assert_eq!(carried(&all, "sick_leave_periods"), periods.len());
+    // Each row deleted is put back from a copy, so each gap is alone.
+    std::fs::copy(dir.path().join("gone.sqlite"), dir.path().join("saved.sqlite")).unwrap();
+    db.conn().execute("ATTACH ?1 AS saved", [dir.path().join("saved.sqlite").to_str().unwrap()]).unwrap();
+    for gone in [periods[0], periods[periods.len() / 2], periods[periods.len() - 1]] {
+        db.conn().execute("DELETE FROM sick_leave_periods WHERE id = ?1", [gone]).unwrap();
+        match extract_now() {
+            Err(bemx_db::ExtractError::Db(DbError::ChangedDuringExport { table, rowid })) => {
+                assert_eq!((table.as_str(), rowid), ("sick_leave_periods", gone));
+            }
+            other => panic!("row {gone} gone: {:?}", other.map(|c| carried(&c, "sick_leave_periods"))),
+        }
+        db.conn()
+            .execute("INSERT INTO main.sick_leave_periods SELECT * FROM saved.sick_leave_periods WHERE id = ?1", [gone])
+            .unwrap();
+        assert_eq!(carried(&extract_now().unwrap(), "sick_leave_periods"), periods.len());
+    }
+    db.conn()
+        .execute("UPDATE sick_leave_periods SET to_date = CAST(x'ff' AS TEXT) WHERE id = ?1", [periods[1]])
+        .unwrap();
+    match extract_now() {
+        Err(bemx_db::ExtractError::Db(DbError::UnexpectedValue { table, column, .. })) => {
+            assert_eq!((table.as_str(), column.as_str()), ("sick_leave_periods", "to_date"));
+        }
+        other => panic!("text not UTF-8: {:?}", other.map(|c| carried(&c, "sick_leave_periods"))),
+    }
+}
+
+/// Many clients are found in one pass over the list, a few one query each:
+/// both ways answer every query as `find_client` does (a UUID in any case
+/// and with spaces around it, a BEM-ID exactly), in the queries' order,
+/// and refuse the first query nobody matches.
+#[test]
+fn finding_many_clients_answers_as_finding_each() {
+    let db = Database::open(shared_db().join("shared.sqlite")).unwrap();
+    let clients = db.clients_list(true).unwrap();
+    let mut queries: Vec<String> = Vec::new();
+    for round in 0..3 {
+        for c in clients.iter().rev() {
+            queries.push(match round {
+                0 => c.bem_id.clone(),
+                1 => format!("  {} ", c.uuid.to_uppercase()),
+                _ => c.uuid.clone(),
+            });
+        }
+    }
+    assert!(queries.len() > 16, "the one-pass way is taken above 16 queries");
+    for n in [1, 16, 17, queries.len()] {
+        let found = bemx_db::find_clients(db.conn(), &queries[..n]).unwrap();
+        let each: Vec<_> = queries[..n].iter().map(|q| db.find_client(q).unwrap()).collect();
+        assert_eq!(found, each, "{n} queries");
+        let mut with_unknown = queries[..n].to_vec();
+        with_unknown.insert(n / 2, "Nobody".into());
+        match bemx_db::find_clients(db.conn(), &with_unknown) {
+            Err(DbError::UnknownClient { query }) => assert_eq!(query, "Nobody"),
+            other => panic!("{n} queries: {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn handed_over_clients_are_read_only_and_hidden() {
     let dir = tempfile::tempdir().unwrap();

@@ -201,9 +201,10 @@ fn resolve_clients(
         return Err(PackError::NoClients);
     }
     let mut ids = Vec::with_capacity(names.len());
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
     let mut missing_consent = Vec::new();
     for (name, client) in names.iter().zip(bemx_db::find_clients(conn, names)?) {
-        if ids.contains(&client.id) {
+        if !seen.insert(client.id) {
             return Err(PackError::DuplicateClient(name.clone()));
         }
         if let Some(bundle) = &client.handover_bundle {
@@ -430,18 +431,6 @@ pub fn table_header(spec: &TableSpec) -> bemx_format::rows::TableHeader {
             .iter()
             .map(|c| bemx_format::rows::Column { name: c.name.clone(), role: wire_role(&c.role) })
             .collect(),
-    }
-}
-
-/// Converts a database value to its wire form.
-pub fn wire_value(v: &bemx_db::Value) -> bemx_format::rows::Value {
-    use bemx_format::rows::Value as W;
-    match v {
-        bemx_db::Value::Null => W::Null,
-        bemx_db::Value::Integer(i) => W::Integer(*i),
-        bemx_db::Value::Real(f) => W::Real(*f),
-        bemx_db::Value::Text(s) => W::Text(s.clone()),
-        bemx_db::Value::Blob(b) => W::Bytes(b.clone()),
     }
 }
 

@@ -7,13 +7,13 @@
 use std::io::{self, Read, Write};
 use std::sync::atomic::AtomicBool;
 
-use bemx_db::{ColumnRole, ExtractError, RowSink, Selection, TableKind, TableSpec, Value};
+use bemx_db::{ColumnRole, ExtractError, RowSink, Selection, TableKind, TableSpec, ValueRef};
 use bemx_format::FormatError;
 use bemx_format::layers::{BundleWriter, HashingWriter};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use crate::{PackError, Progress, blob_path, check_cancel, table_header, table_path, wire_value};
+use crate::{PackError, Progress, blob_path, check_cancel, table_header, table_path};
 
 /// One data entry with its planned size and hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl Plan {
 
     /// Pass 1 over a selection, inside the caller's transaction.
     pub fn compute(conn: &Connection, selection: &Selection, cancel: Option<&AtomicBool>) -> Result<Plan, PackError> {
-        let mut planner = Planner { plan: Plan::default(), current: None, cancel, rows_seen: 0 };
+        let mut planner = Planner { plan: Plan::default(), current: None, cancel, rows_seen: 0, buf: Vec::new() };
         bemx_db::extract(conn, selection, &mut planner).map_err(flatten)?;
         let mut plan = planner.plan;
         plan_blobs(conn, selection, &mut plan.entries)?;
@@ -83,16 +83,13 @@ pub(crate) fn flatten(e: ExtractError<PackError>) -> PackError {
     }
 }
 
-fn encode_row(values: &[Value]) -> Vec<u8> {
-    let wire: Vec<bemx_format::rows::Value> = values.iter().map(wire_value).collect();
-    bemx_format::rows::encode_row(&wire)
-}
-
 struct Planner<'a> {
     plan: Plan,
     current: Option<HashingWriter<io::Sink>>,
     cancel: Option<&'a AtomicBool>,
     rows_seen: u64,
+    /// One row's bytes, reused from row to row.
+    buf: Vec<u8>,
 }
 
 impl RowSink for Planner<'_> {
@@ -106,13 +103,15 @@ impl RowSink for Planner<'_> {
         Ok(())
     }
 
-    fn row(&mut self, values: &[Value]) -> Result<(), PackError> {
+    fn row(&mut self, values: &[ValueRef<'_>]) -> Result<(), PackError> {
         self.rows_seen += 1;
         if self.rows_seen.is_multiple_of(1024) {
             check_cancel(self.cancel)?;
         }
         let out = self.current.as_mut().ok_or(PackError::Internal("row outside a table"))?;
-        out.write_all(&encode_row(values))?;
+        self.buf.clear();
+        bemx_format::rows::encode_row_ref(&mut self.buf, values);
+        out.write_all(&self.buf)?;
         Ok(())
     }
 
@@ -223,6 +222,8 @@ struct EntryWriterSink<'a> {
     progress: &'a mut dyn Progress,
     cancel: Option<&'a AtomicBool>,
     rows_seen: u64,
+    /// One row's bytes, reused from row to row.
+    buf: Vec<u8>,
 }
 
 impl RowSink for EntryWriterSink<'_> {
@@ -240,14 +241,15 @@ impl RowSink for EntryWriterSink<'_> {
         Ok(())
     }
 
-    fn row(&mut self, values: &[Value]) -> Result<(), PackError> {
+    fn row(&mut self, values: &[ValueRef<'_>]) -> Result<(), PackError> {
         self.rows_seen += 1;
         if self.rows_seen.is_multiple_of(1024) {
             check_cancel(self.cancel)?;
         }
-        let bytes = encode_row(values);
-        self.out.write_all(&bytes)?;
-        self.progress.advance(bytes.len() as u64);
+        self.buf.clear();
+        bemx_format::rows::encode_row_ref(&mut self.buf, values);
+        self.out.write_all(&self.buf)?;
+        self.progress.advance(self.buf.len() as u64);
         Ok(())
     }
 
@@ -267,7 +269,7 @@ impl EntrySource for DbSource<'_> {
     fn write_all(&mut self, out: &mut dyn EntryOut, progress: &mut dyn Progress) -> Result<(), PackError> {
         let cancel = self.cancel;
         let plan = self.plan;
-        let mut sink = EntryWriterSink { out, plan, index: 0, progress, cancel, rows_seen: 0 };
+        let mut sink = EntryWriterSink { out, plan, index: 0, progress, cancel, rows_seen: 0, buf: Vec::new() };
         bemx_db::extract(self.conn, self.selection, &mut sink).map_err(flatten)?;
         let EntryWriterSink { out, mut index, progress, .. } = sink;
         let mut buf = vec![0u8; 256 * 1024];

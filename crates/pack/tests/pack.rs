@@ -90,8 +90,8 @@ impl RowSink for Collect {
         self.0.entry(spec.name.clone()).or_default();
         Ok(())
     }
-    fn row(&mut self, values: &[Value]) -> Result<(), Self::Error> {
-        self.0.get_mut(&self.1).unwrap().push(values.to_vec());
+    fn row(&mut self, values: &[bemx_db::ValueRef<'_>]) -> Result<(), Self::Error> {
+        self.0.get_mut(&self.1).unwrap().push(values.iter().map(|v| bemx_db::owned_value(*v)).collect());
         Ok(())
     }
     fn end_table(&mut self) -> Result<(), Self::Error> {

@@ -181,3 +181,4 @@ db-not-utf8-path-advice = verschieben Sie den Installationsordner an einen Pfad,
 db-host-name-taken-advice = bemx kann auf dieser Datenbank so nicht eingerichtet werden; fragen Sie den Hersteller des Hostprogramms
 db-profile-invalid-advice = berichtigen Sie die Profildatei; `bemx profile suggest` entwirft eines aus einer Datenbank
 db-profile-mismatch-advice = berichtigen Sie das Profil oder verwenden Sie das für diese Datenbank gemachte; `bemx profile check` listet alle Probleme auf
+db-detail-text-not-utf8 = Text, der kein UTF-8 ist

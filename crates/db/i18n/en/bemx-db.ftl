@@ -166,3 +166,4 @@ db-not-utf8-path-advice = move the installation folder to a path whose name has 
 db-host-name-taken-advice = bemx cannot be set up on this database as it is; ask the host program's vendor
 db-profile-invalid-advice = correct the profile file; `bemx profile suggest` drafts one from a database
 db-profile-mismatch-advice = correct the profile, or use the one made for this database; `bemx profile check` lists every problem
+db-detail-text-not-utf8 = text that is not UTF-8

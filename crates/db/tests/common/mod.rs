@@ -7,7 +7,7 @@ use std::path::Path;
 
 use bemx_db::{
     ColumnRole, Database, Graph, MergeReport, Merger, Profile, RowSink, Selection, TableKind, TableSpec, Value,
-    extract, for_each_blob, select_clients_in,
+    ValueRef, extract, for_each_blob, select_clients_in,
 };
 use bemx_demo::{SeedOptions, seed_with};
 use rusqlite::Connection;
@@ -41,9 +41,9 @@ impl RowSink for Collect {
         self.announced.push(row_count);
         Ok(())
     }
-    fn row(&mut self, values: &[Value]) -> Result<(), Infallible> {
+    fn row(&mut self, values: &[ValueRef<'_>]) -> Result<(), Infallible> {
         if let Some(t) = self.tables.last_mut() {
-            t.1.push(values.to_vec());
+            t.1.push(values.iter().map(|v| bemx_db::owned_value(*v)).collect());
         }
         Ok(())
     }
