@@ -194,7 +194,7 @@ fn step(opts: &Options, s: &Step) -> Result<Measure> {
     let mut cmd = match &perf {
         Some(file) => {
             let mut c = Command::new("perf");
-            c.args(["record", "-F", "299", "--call-graph", "dwarf,16384", "-o", file.as_str(), "--"]).arg(&exe);
+            c.args(["record", "-F", "999", "--call-graph", "dwarf,16384", "-o", file.as_str(), "--"]).arg(&exe);
             c
         }
         None => Command::new(&exe),

@@ -259,9 +259,21 @@ impl<R: Read> Read for AgePayload<R> {
     }
 }
 
+type ZstdIn<R> = zstd::stream::read::Decoder<'static, BufReader<AgePayload<R>>>;
+
 /// The decrypted, decompressed archive stream of a bundle.
 pub struct PayloadReader<R: Read> {
-    zstd: zstd::stream::read::Decoder<'static, BufReader<AgePayload<R>>>,
+    stage: Stage<R>,
+}
+
+enum Stage<R: Read> {
+    /// Decrypted and decompressed by the caller's reads.
+    Inline(ZstdIn<R>),
+    /// Decrypted and decompressed ahead on a thread of its own
+    /// ([`PayloadReader::read_ahead`]).
+    Ahead(ahead::Ahead),
+    /// Between the two, only while the decoder moves to its thread.
+    Moving,
 }
 
 impl<R: Read> std::fmt::Debug for PayloadReader<R> {
@@ -350,12 +362,72 @@ pub fn open_payload<R: Read>(
     let mut zstd =
         zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(128 * 1024, stream))?.single_frame();
     zstd.window_log_max(MAX_WINDOW_LOG)?;
-    Ok((header, PayloadReader { zstd }))
+    Ok((header, PayloadReader { stage: Stage::Inline(zstd) }))
+}
+
+/// One read of the decompressed stream, its errors named.
+fn read_payload<R: Read>(zstd: &mut ZstdIn<R>, buf: &mut [u8]) -> io::Result<usize> {
+    zstd.read(buf).map_err(|e| if e.kind() == io::ErrorKind::Interrupted { e } else { classify(e).into_io() })
+}
+
+/// What [`PayloadReader::finish`] proves once the archive has ended, on
+/// whichever thread decompresses: no decompressed byte after the archive's
+/// end marker, no second zstd frame or trailing byte after the first, and
+/// an age stream whose final chunk authenticated.
+fn finish_payload<R: Read>(mut zstd: ZstdIn<R>) -> Result<(), FormatError> {
+    let mut probe = [0u8; 1];
+    if read_payload(&mut zstd, &mut probe).map_err(|e| FormatError::from_read(e, Part::Compression))? != 0 {
+        return Err(FormatError::TrailingData { part: Part::Archive });
+    }
+    let mut age_plain = zstd.finish();
+    let trailing = age_plain.fill_buf().map_err(classify)?;
+    if !trailing.is_empty() {
+        return Err(FormatError::TrailingData { part: Part::Compression });
+    }
+    // Reading the age stream to its end authenticates the final chunk.
+    let mut rest = [0u8; 1];
+    match age_plain.read(&mut rest) {
+        Ok(0) => Ok(()),
+        Ok(_) => Err(FormatError::TrailingData { part: Part::Compression }),
+        Err(e) => Err(classify(e)),
+    }
 }
 
 impl<R: Read> Read for PayloadReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.zstd.read(buf).map_err(|e| if e.kind() == io::ErrorKind::Interrupted { e } else { classify(e).into_io() })
+        match &mut self.stage {
+            Stage::Inline(zstd) => read_payload(zstd, buf),
+            Stage::Ahead(ahead) => ahead.read(buf),
+            Stage::Moving => Err(ahead::stopped()),
+        }
+    }
+}
+
+impl<R: Read + Send + 'static> PayloadReader<R> {
+    /// Decrypts and decompresses from here on on a thread of its own, a
+    /// few chunks ahead of the reads (at most [`ahead::CHUNKS`] of
+    /// [`ahead::CHUNK`] bytes wait), so that an import's inserts and the
+    /// decryption share the second core (issue 18, item 4). The bytes, their
+    /// order and every error, in kind and in words, stay what the reads
+    /// would have met themselves: each error is handed over where the reads
+    /// reach it, and [`PayloadReader::finish`] reports what the thread
+    /// proved at the end. Dropping the reader stops the thread and waits
+    /// for it, so the input is closed when the reader is gone.
+    pub fn read_ahead(&mut self) -> io::Result<()> {
+        match std::mem::replace(&mut self.stage, Stage::Moving) {
+            Stage::Inline(zstd) => match ahead::Ahead::start(zstd, read_payload, finish_payload) {
+                Ok(started) => self.stage = Stage::Ahead(started),
+                // No thread to be had: the reads decompress themselves.
+                Err((zstd, e)) => {
+                    if let Some(zstd) = zstd {
+                        self.stage = Stage::Inline(zstd);
+                    }
+                    return Err(e);
+                }
+            },
+            other => self.stage = other,
+        }
+        Ok(())
     }
 }
 
@@ -365,22 +437,204 @@ impl<R: Read> PayloadReader<R> {
     /// the first, and an age stream whose final chunk authenticated. Call it
     /// after the archive reader returned its end; a bundle is verified only
     /// when this returns `Ok`.
-    pub fn finish(mut self) -> Result<(), FormatError> {
-        let mut probe = [0u8; 1];
-        if self.read(&mut probe).map_err(|e| FormatError::from_read(e, Part::Compression))? != 0 {
-            return Err(FormatError::TrailingData { part: Part::Archive });
+    pub fn finish(self) -> Result<(), FormatError> {
+        match self.stage {
+            Stage::Inline(zstd) => finish_payload(zstd),
+            Stage::Ahead(ahead) => ahead.finish(),
+            Stage::Moving => Err(FormatError::Io(ahead::stopped())),
         }
-        let mut age_plain = self.zstd.finish();
-        let trailing = age_plain.fill_buf().map_err(classify)?;
-        if !trailing.is_empty() {
-            return Err(FormatError::TrailingData { part: Part::Compression });
+    }
+}
+
+mod ahead {
+    //! The decompressing thread of [`super::PayloadReader::read_ahead`].
+
+    use std::io;
+    use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+    use std::thread::JoinHandle;
+
+    use crate::error::FormatError;
+
+    /// Bytes the thread decompresses at a time.
+    pub(super) const CHUNK: usize = 256 * 1024;
+    /// Chunks that may wait for the reads. The thread allocates a chunk
+    /// only when no spent one came back, so at most `CHUNKS + 2` exist
+    /// (those waiting, the one being filled, the one being read): 1.5 MiB.
+    pub(super) const CHUNKS: usize = 4;
+
+    /// What the thread hands over, in stream order.
+    enum Message {
+        /// Decompressed bytes.
+        Bytes(Vec<u8>),
+        /// The read that failed; the thread stopped there.
+        Failed(io::Error),
+        /// The archive stream ended, and what the end proved.
+        End(Result<(), FormatError>),
+    }
+
+    pub(super) struct Ahead {
+        messages: Option<Receiver<Message>>,
+        /// Spent chunks go back to the thread, so it allocates none after the first few.
+        spent: SyncSender<Vec<u8>>,
+        thread: Option<JoinHandle<()>>,
+        chunk: Vec<u8>,
+        at: usize,
+        /// The end, once the reads reached it; a failure, once met.
+        end: Option<Result<(), FormatError>>,
+        failed: bool,
+    }
+
+    /// A thread that stopped without saying why (it cannot panic on input,
+    /// but the reader must not hang or pass if it did).
+    pub(super) fn stopped() -> io::Error {
+        io::Error::other("the bundle's decompressing thread stopped")
+    }
+
+    impl Ahead {
+        /// Moves `source` to a new thread; hands it back if none starts.
+        pub(super) fn start<S: Send + 'static>(
+            source: S,
+            read: fn(&mut S, &mut [u8]) -> io::Result<usize>,
+            finish: fn(S) -> Result<(), FormatError>,
+        ) -> Result<Ahead, (Option<S>, io::Error)> {
+            let (send, messages) = sync_channel(CHUNKS);
+            let (spent, recycled) = sync_channel::<Vec<u8>>(CHUNKS + 2);
+            // The source moves into the thread through a slot, so that it
+            // can be handed back if the thread does not start.
+            let slot = std::sync::Arc::new(std::sync::Mutex::new(Some(source)));
+            let theirs = std::sync::Arc::clone(&slot);
+            let spawned = std::thread::Builder::new().name("bemx-payload".into()).spawn(move || {
+                let taken = theirs.lock().ok().and_then(|mut s| s.take());
+                if let Some(source) = taken {
+                    decompress(source, read, finish, &send, &recycled);
+                }
+            });
+            match spawned {
+                Ok(thread) => Ok(Ahead {
+                    messages: Some(messages),
+                    spent,
+                    thread: Some(thread),
+                    chunk: Vec::new(),
+                    at: 0,
+                    end: None,
+                    failed: false,
+                }),
+                // A thread that did not spawn took nothing: the source is
+                // in the slot (were it not, the reader would fail its reads).
+                Err(e) => Err((slot.lock().ok().and_then(|mut s| s.take()), e)),
+            }
         }
-        // Reading the age stream to its end authenticates the final chunk.
-        let mut rest = [0u8; 1];
-        match age_plain.read(&mut rest) {
-            Ok(0) => Ok(()),
-            Ok(_) => Err(FormatError::TrailingData { part: Part::Compression }),
-            Err(e) => Err(classify(e)),
+
+        fn next(&mut self) -> Option<Message> {
+            self.messages.as_ref().and_then(|m| m.recv().ok())
+        }
+
+        pub(super) fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if buf.is_empty() {
+                return Ok(0);
+            }
+            loop {
+                if self.failed {
+                    // A failed reader stays failed; the first error was
+                    // returned with its kind and words.
+                    return Err(io::Error::other("the bundle's stream failed earlier"));
+                }
+                if self.at < self.chunk.len() {
+                    let n = buf.len().min(self.chunk.len() - self.at);
+                    buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+                    self.at += n;
+                    return Ok(n);
+                }
+                if self.end.is_some() {
+                    return Ok(0);
+                }
+                let spent = std::mem::take(&mut self.chunk);
+                self.at = 0;
+                // A full return channel only means the thread has buffers enough.
+                let _ = self.spent.try_send(spent);
+                match self.next() {
+                    Some(Message::Bytes(b)) => self.chunk = b,
+                    Some(Message::End(r)) => self.end = Some(r),
+                    Some(Message::Failed(e)) => {
+                        self.failed = true;
+                        return Err(e);
+                    }
+                    None => {
+                        self.failed = true;
+                        return Err(stopped());
+                    }
+                }
+            }
+        }
+
+        pub(super) fn finish(mut self) -> Result<(), FormatError> {
+            // As the inline probe: one more byte is the archive's trailing data.
+            let mut probe = [0u8; 1];
+            if self.read(&mut probe).map_err(|e| FormatError::from_read(e, crate::error::Part::Compression))? != 0 {
+                return Err(FormatError::TrailingData { part: crate::error::Part::Archive });
+            }
+            self.end.take().unwrap_or_else(|| Err(FormatError::Io(stopped())))
+        }
+    }
+
+    impl Drop for Ahead {
+        fn drop(&mut self) {
+            // Closing the channel stops the thread at its next chunk; waiting
+            // for it closes the input before the reader is gone.
+            self.messages = None;
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
+
+    fn decompress<S>(
+        mut source: S,
+        read: fn(&mut S, &mut [u8]) -> io::Result<usize>,
+        finish: fn(S) -> Result<(), FormatError>,
+        send: &SyncSender<Message>,
+        recycled: &Receiver<Vec<u8>>,
+    ) {
+        loop {
+            let mut buf = recycled.try_recv().unwrap_or_default();
+            buf.resize(CHUNK, 0);
+            // A chunk is filled whole (zstd hands out a block or less per
+            // read), so that few messages carry many bytes; the bytes
+            // before an end or an error go first, as inline reads meet them.
+            let mut filled = 0;
+            let mut stop = None;
+            while filled < CHUNK {
+                match read(&mut source, &mut buf[filled..]) {
+                    Ok(0) => {
+                        stop = Some(Ok(()));
+                        break;
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        stop = Some(Err(e));
+                        break;
+                    }
+                }
+            }
+            if filled > 0 {
+                buf.truncate(filled);
+                // The reader is gone: nobody wants the rest.
+                if send.send(Message::Bytes(buf)).is_err() {
+                    return;
+                }
+            }
+            match stop {
+                None => {}
+                Some(Ok(())) => {
+                    let _ = send.send(Message::End(finish(source)));
+                    return;
+                }
+                Some(Err(e)) => {
+                    let _ = send.send(Message::Failed(e));
+                    return;
+                }
+            }
         }
     }
 }

@@ -171,6 +171,11 @@ impl<R: Read> ArchiveReader<R> {
         self.ended
     }
 
+    /// The inner stream, to change how it reads (not to read from it).
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
     /// Returns the inner stream (positioned after the end marker when [`Self::ended`]).
     pub fn into_inner(self) -> R {
         self.inner

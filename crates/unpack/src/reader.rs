@@ -332,6 +332,11 @@ impl<S: Read> Checked<S> {
     pub(crate) fn eof_flag(&self) -> Option<&Arc<AtomicBool>> {
         self.eof.as_ref()
     }
+
+    /// The archive's stream, to change how it reads.
+    fn stream_mut(&mut self) -> &mut S {
+        self.archive.get_mut()
+    }
 }
 
 /// What [`Checked::finish`] hands back.
@@ -509,6 +514,18 @@ impl<R: Read> BundleReader<R> {
         let Finished { stream: payload, manifest, manifest_bytes, entries, data_bytes } = self.inner.finish()?;
         payload.finish().map_err(|e| classify_with(eof.as_ref(), UnpackError::from(e)))?;
         Ok(VerifiedBundle { manifest, manifest_bytes, sender_trust: trust, entries, data_bytes, tables: Vec::new() })
+    }
+}
+
+impl<R: Read + Send + 'static> BundleReader<R> {
+    /// Decrypts and decompresses the rest of the bundle on a thread of its
+    /// own, ahead of the reads (see `bemx_format`'s
+    /// `PayloadReader::read_ahead`): every check and every error stays as
+    /// it is, and the reading and whatever is done with the entries (an
+    /// import's inserts) share two cores. Falls back to reading inline, and
+    /// says so, if no thread can be started.
+    pub fn read_ahead(&mut self) -> std::io::Result<()> {
+        self.inner.stream_mut().read_ahead()
     }
 }
 

@@ -70,7 +70,11 @@ pub fn verify_file(
     require_trusted: bool,
 ) -> Result<VerifiedBundle, UnpackError> {
     let file = File::open(path).map_err(UnpackError::Io)?;
-    verify_reader(file, me, trust, require_trusted)
+    let mut reader = BundleReader::open(file, me, trust, require_trusted)?;
+    // Without a thread to be had, the reads decrypt as they go: slower,
+    // the same checks.
+    let _ = reader.read_ahead();
+    verify_opened(reader)
 }
 
 /// [`verify_file`] over any reader.
@@ -80,7 +84,10 @@ pub fn verify_reader<R: Read>(
     trust: &dyn TrustStore,
     require_trusted: bool,
 ) -> Result<VerifiedBundle, UnpackError> {
-    let mut reader = BundleReader::open(input, me, trust, require_trusted)?;
+    verify_opened(BundleReader::open(input, me, trust, require_trusted)?)
+}
+
+fn verify_opened<R: Read>(mut reader: BundleReader<R>) -> Result<VerifiedBundle, UnpackError> {
     let tables = walk(&mut reader, &mut WalkOnly)?;
     let mut verified = reader.finish()?;
     verified.tables = tables;

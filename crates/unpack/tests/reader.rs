@@ -86,6 +86,66 @@ fn open_reads_only_a_bounded_prefix_of_a_huge_bundle() {
     assert!(read <= 512 * 1024, "open read {read} bytes");
 }
 
+/// Sets its flag when dropped: the input of a reader is closed.
+struct Closing<R> {
+    inner: R,
+    closed: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl<R: Read> Read for Closing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf)
+    }
+}
+
+impl<R> Drop for Closing<R> {
+    fn drop(&mut self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Reading ahead reads a bounded stretch ahead of the reads, not the
+/// whole bundle, and a reader dropped half-way closes its input before the
+/// drop returns (on Windows an open handle would keep the bundle from
+/// being moved or deleted).
+#[test]
+fn reading_ahead_stays_a_few_chunks_ahead_and_closes_the_input_when_dropped() {
+    let keys = Keys::committed();
+    let mut entries = data_entries();
+    entries.push(("blobs/bem_cases.document/7".into(), noise(16 << 20, 7)));
+    let file = written_bundle(&keys, &entries);
+    let count = Arc::new(AtomicU64::new(0));
+    let closed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let input = Closing {
+        inner: Counting { inner: io::Cursor::new(file), count: Arc::clone(&count) },
+        closed: Arc::clone(&closed),
+    };
+    let trust = keys.trust();
+    let mut reader = BundleReader::open(input, keys.me(), &trust, true).unwrap();
+    let at_open = count.load(Ordering::SeqCst);
+    reader.read_ahead().unwrap();
+    // The thread reads on by itself until its chunks wait for the reads:
+    // wait until it has read nothing more for half a second.
+    let start = std::time::Instant::now();
+    let mut ahead = at_open;
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let now = count.load(Ordering::SeqCst);
+        if (now == ahead && now > at_open) || start.elapsed() > std::time::Duration::from_secs(60) {
+            break;
+        }
+        ahead = now;
+    }
+    eprintln!("open read {at_open} bytes; reading ahead, {ahead} of a 16 MiB bundle");
+    assert!(ahead > at_open, "the thread read nothing");
+    assert!(ahead <= at_open + (3 << 20), "read {ahead} bytes ahead of nothing asked");
+    let entry = reader.next_entry().unwrap().unwrap();
+    entry.finish().unwrap();
+    assert!(!closed.load(Ordering::SeqCst));
+    drop(reader);
+    assert!(closed.load(Ordering::SeqCst), "the input outlived its reader");
+}
+
 #[test]
 fn a_bundle_from_the_format_writer_verifies() {
     let keys = Keys::committed();
@@ -278,24 +338,33 @@ fn malformed_rows_with_a_matching_hash_are_bad_rows() {
     assert_eq!(read_plain_archive(&open_archive(&keys, &file)[..]).unwrap_err().class(), "BadRows");
 }
 
+/// Every cut and every bit flip of a valid bundle is refused, and reading
+/// ahead on a thread of its own refuses each with the very error the reads
+/// meet inline: same class, part, kind and words.
 #[test]
 fn every_truncation_and_flip_is_refused() {
     let keys = Keys::committed();
     let file = std::fs::read(vectors_dir().join("valid.bemx")).unwrap();
+    assert_eq!(said(&read_bundle_ahead(&keys, &file)), said(&read_bundle(&keys, &file)));
     for cut in 0..file.len() {
         let r = read_bundle(&keys, &file[..cut]);
         assert!(r.is_err(), "cut at {cut} accepted");
+        assert_eq!(said(&read_bundle_ahead(&keys, &file[..cut])), said(&r), "cut at {cut}");
     }
     for pos in 0..file.len() {
         for bit in [0x01u8, 0x80] {
             let mut bad = file.clone();
             bad[pos] ^= bit;
-            assert!(read_bundle(&keys, &bad).is_err(), "flip {bit:#x} at {pos} accepted");
+            let r = read_bundle(&keys, &bad);
+            assert!(r.is_err(), "flip {bit:#x} at {pos} accepted");
+            assert_eq!(said(&read_bundle_ahead(&keys, &bad)), said(&r), "flip {bit:#x} at {pos}");
         }
     }
     let mut longer = file.clone();
     longer.push(0);
-    assert!(read_bundle(&keys, &longer).is_err());
+    let r = read_bundle(&keys, &longer);
+    assert!(r.is_err());
+    assert_eq!(said(&read_bundle_ahead(&keys, &longer)), said(&r));
 }
 
 #[test]
@@ -674,6 +743,8 @@ fn a_copy_cut_in_its_last_chunk_is_truncated_at_finish() {
         }
         let err = reader.finish().unwrap_err();
         assert!(matches!(err, UnpackError::Truncated { part: Part::AgePayload }), "{lost} bytes lost: {err:?}");
+        let ahead = read_bundle_ahead(&keys, cut).unwrap_err();
+        assert!(matches!(ahead, UnpackError::Truncated { part: Part::AgePayload }), "{lost} bytes lost: {ahead:?}");
     }
 }
 

@@ -1398,6 +1398,10 @@ fn check_vector(keys: &Keys, dir: &Path, name: &str, text: &str) {
         "{name} (verify_reader): {:?}",
         verified.as_ref().err().map(|e| e.to_string())
     );
+    // verify_file decrypts ahead on a thread of its own: the same error.
+    let from_file = bemx_unpack::verify_file(&dir.join(format!("{name}.bemx")), keys.me(), &keys.trust(), true);
+    assert_eq!(said(&from_file), said(&verified), "{name} (verify_file)");
+    assert_eq!(said(&read_bundle_ahead(keys, &file)), said(&streamed), "{name} (BundleReader, read ahead)");
     if let Err(e) = &verified {
         eprintln!("{name}: {e}");
     }

@@ -363,6 +363,27 @@ pub fn read_bundle(keys: &Keys, file: &[u8]) -> Result<bemx_unpack::VerifiedBund
     reader.finish()
 }
 
+/// [`read_bundle`] with the payload decrypted and decompressed ahead on a
+/// thread of its own, as import and `verify_file` read.
+pub fn read_bundle_ahead(keys: &Keys, file: &[u8]) -> Result<bemx_unpack::VerifiedBundle, bemx_unpack::UnpackError> {
+    let trust = keys.trust();
+    let mut reader = bemx_unpack::BundleReader::open(std::io::Cursor::new(file.to_vec()), keys.me(), &trust, true)?;
+    reader.read_ahead().unwrap();
+    while let Some(entry) = reader.next_entry()? {
+        entry.finish()?;
+    }
+    reader.finish()
+}
+
+/// Everything a reading's result says: the error with its kind, part and
+/// words, or the verified bundle's facts.
+pub fn said(r: &Result<bemx_unpack::VerifiedBundle, bemx_unpack::UnpackError>) -> String {
+    match r {
+        Ok(v) => format!("ok: {:?} {:?} {}", v.entries, v.manifest_bytes, v.data_bytes),
+        Err(e) => format!("{e:?} / {e}"),
+    }
+}
+
 pub fn outcome(r: &Result<bemx_unpack::VerifiedBundle, bemx_unpack::UnpackError>) -> String {
     match r {
         Ok(_) => "ok".into(),
