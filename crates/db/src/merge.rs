@@ -40,9 +40,26 @@ pub struct MergeReport {
     pub blobs_written: u64,
 }
 
-struct Current {
+struct Current<'t> {
     spec_index: usize,
-    insert_sql: Rc<str>,
+    insert_sql: String,
+    /// The table's insert, prepared at its first row for all its rows (a
+    /// catalogue matched by its key alone never inserts, and a table of
+    /// only its key has no insert to prepare).
+    insert: Option<rusqlite::CachedStatement<'t>>,
+    /// Rows inserted so far (client data only).
+    rows: u64,
+}
+
+impl<'t> Current<'t> {
+    fn insert(&mut self, conn: &'t Connection, params: &[ToSqlOutput<'_>]) -> Result<()> {
+        let stmt = match &mut self.insert {
+            Some(stmt) => stmt,
+            None => self.insert.insert(conn.prepare_cached(&self.insert_sql)?),
+        };
+        stmt.execute(rusqlite::params_from_iter(params.iter()))?;
+        Ok(())
+    }
 }
 
 /// Inserts a stream of rows inside a caller-provided transaction.
@@ -54,10 +71,14 @@ pub struct Merger<'t> {
     /// Per stream table: its catalogue key's column positions (empty for
     /// client data).
     keys: Rc<Vec<Vec<usize>>>,
+    /// Per stream table, per column: the stream table a reference points
+    /// to, by position (looked up for every reference of every row).
+    targets: Rc<Vec<Vec<Option<usize>>>>,
     started: Vec<bool>,
-    current: Option<Current>,
-    /// Per table (client data and catalogues): sender key -> local key.
-    ids: HashMap<String, RunMap>,
+    current: Option<Current<'t>>,
+    /// Per stream table (client data and catalogues), once begun: sender
+    /// key -> local key.
+    ids: Vec<Option<RunMap>>,
     /// Blobs announced by rows and not yet written: (table, column, source id) -> len.
     pending_blobs: BTreeMap<(String, String, i64), u64>,
     /// Catalogue rows this merge added that no carried row has used yet:
@@ -221,14 +242,29 @@ impl<'t> Merger<'t> {
                 key.unwrap_or_default().iter().filter_map(|k| s.columns.iter().position(|c| &c.name == k)).collect()
             })
             .collect();
+        let targets = specs
+            .iter()
+            .map(|s| {
+                s.columns
+                    .iter()
+                    .map(|c| match &c.role {
+                        ColumnRole::OwnedRef { table } | ColumnRole::CatalogueRef { table } => {
+                            specs.iter().position(|t| &t.name == table)
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Merger {
             conn,
             graph: Rc::new(graph),
             started: vec![false; specs.len()],
+            ids: std::iter::repeat_with(|| None).take(specs.len()).collect(),
             specs: Rc::new(specs),
             keys: Rc::new(keys),
+            targets: Rc::new(targets),
             current: None,
-            ids: HashMap::new(),
             pending_blobs: BTreeMap::new(),
             unused_added: std::collections::BTreeSet::new(),
             report: MergeReport::default(),
@@ -271,8 +307,8 @@ impl<'t> Merger<'t> {
             spec.columns.iter().filter(|c| c.role != ColumnRole::PrimaryKey).map(|c| q(&c.name)).collect();
         let marks: Vec<String> = (1..=cols.len()).map(|k| format!("?{k}")).collect();
         let insert_sql = format!("INSERT INTO {} ({}) VALUES ({})", q(name), cols.join(", "), marks.join(", "));
-        self.ids.entry(name.to_owned()).or_insert_with(RunMap::counting);
-        self.current = Some(Current { spec_index: i, insert_sql: insert_sql.into() });
+        self.ids[i] = Some(RunMap::counting());
+        self.current = Some(Current { spec_index: i, insert_sql, insert: None, rows: 0 });
         Ok(())
     }
 
@@ -283,8 +319,9 @@ impl<'t> Merger<'t> {
         let Some(cur) = self.current.as_ref() else {
             return Err(DbError::MergeProtocol { detail: fl!("db-detail-row-outside-table") });
         };
-        let (i, sql) = (cur.spec_index, Rc::clone(&cur.insert_sql));
+        let i = cur.spec_index;
         let specs = Rc::clone(&self.specs);
+        let targets = Rc::clone(&self.targets);
         let spec = &specs[i];
         if values.len() != spec.columns.len() {
             return Err(DbError::SchemaDrift {
@@ -302,10 +339,11 @@ impl<'t> Merger<'t> {
             detail,
         };
 
+        // Values are bound as borrowed from `values`: copied once, by SQLite.
         let mut params: Vec<ToSqlOutput<'_>> = Vec::with_capacity(values.len());
         let mut source_id = None;
         let mut blobs: Vec<(String, u64)> = Vec::new();
-        for (c, v) in spec.columns.iter().zip(values) {
+        for ((c, v), target_at) in spec.columns.iter().zip(values).zip(&targets[i]) {
             if c.not_null && *v == Value::Null {
                 return Err(unexpected(&c.name, fl!("db-detail-null")));
             }
@@ -321,7 +359,7 @@ impl<'t> Merger<'t> {
                     ColumnRole::OwnedRef { table: target } | ColumnRole::CatalogueRef { table: target },
                     Value::Integer(src),
                 ) => {
-                    let Some(new) = self.ids.get(target).and_then(|m| m.get(*src)) else {
+                    let Some(new) = target_at.and_then(|t| self.ids[t].as_ref()).and_then(|m| m.get(*src)) else {
                         return Err(DbError::UnresolvedReference {
                             table: spec.name.clone(),
                             column: c.name.clone(),
@@ -353,13 +391,13 @@ impl<'t> Merger<'t> {
                 (ColumnRole::Blob, _) => {
                     return Err(unexpected(&c.name, fl!("db-detail-document-by-length")));
                 }
-                (ColumnRole::Value, v) => params.push(ToSqlOutput::Owned(v.clone())),
+                (ColumnRole::Value, v) => params.push(ToSqlOutput::Borrowed(v.into())),
             }
         }
         let Some(source_id) = source_id else {
             return Err(unexpected(spec.key_name(), fl!("db-detail-no-primary-key")));
         };
-        if self.ids.get(&spec.name).is_some_and(|m| m.contains(source_id)) {
+        if self.ids[i].as_ref().is_some_and(|m| m.contains(source_id)) {
             return Err(DbError::MergeProtocol {
                 detail: fl!(
                     "db-detail-source-row-twice",
@@ -373,6 +411,8 @@ impl<'t> Merger<'t> {
             let at = column - usize::from(spec.primary_key().is_some_and(|pk| pk < column));
             match params.get(at) {
                 Some(ToSqlOutput::Owned(v)) => v.clone(),
+                // Borrowed: the value as it came, unchanged.
+                Some(ToSqlOutput::Borrowed(_)) => values.get(column).cloned().unwrap_or(Value::Null),
                 _ => Value::Null,
             }
         };
@@ -425,14 +465,17 @@ impl<'t> Merger<'t> {
                     });
                 }
                 None => {
-                    self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params.iter()))?;
+                    let Some(cur) = self.current.as_mut() else {
+                        return Err(DbError::MergeProtocol { detail: fl!("db-detail-row-outside-table") });
+                    };
+                    cur.insert(self.conn, &params)?;
                     self.report.catalogue_codes_added.push((spec.name.clone(), key_text(spec, key, values)));
                     let id = self.conn.last_insert_rowid();
                     self.unused_added.insert((spec.name.clone(), id));
                     id
                 }
             };
-            if let Some(m) = self.ids.get_mut(&spec.name) {
+            if let Some(m) = self.ids[i].as_mut() {
                 m.insert(source_id, id);
             }
             return Ok(());
@@ -480,7 +523,11 @@ impl<'t> Merger<'t> {
             self.report.client_uuids.push(id);
         }
 
-        self.conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params.iter()))?;
+        let Some(cur) = self.current.as_mut() else {
+            return Err(DbError::MergeProtocol { detail: fl!("db-detail-row-outside-table") });
+        };
+        cur.insert(self.conn, &params)?;
+        cur.rows += 1;
         let new_id = self.conn.last_insert_rowid();
         if spec.name == graph.root
             && let Identity::NaturalKey(k) = &graph.identity
@@ -499,25 +546,22 @@ impl<'t> Merger<'t> {
                 return Err(unexpected(&k[0], fl!("db-detail-key-type")));
             }
         }
-        if let Some(m) = self.ids.get_mut(&spec.name) {
+        if let Some(m) = self.ids[i].as_mut() {
             m.insert(source_id, new_id);
         }
         for (col, len) in blobs {
             self.pending_blobs.insert((spec.name.clone(), col, source_id), len);
-        }
-        match self.report.rows_per_table.get_mut(&spec.name) {
-            Some(n) => *n += 1,
-            None => {
-                self.report.rows_per_table.insert(spec.name.clone(), 1);
-            }
         }
         Ok(())
     }
 
     /// Ends the current table.
     pub fn end_table(&mut self) -> Result<()> {
-        if self.current.take().is_none() {
+        let Some(cur) = self.current.take() else {
             return Err(DbError::MergeProtocol { detail: fl!("db-detail-end-not-started") });
+        };
+        if cur.rows > 0 {
+            *self.report.rows_per_table.entry(self.specs[cur.spec_index].name.clone()).or_default() += cur.rows;
         }
         Ok(())
     }
@@ -578,8 +622,11 @@ impl<'t> Merger<'t> {
         if len != announced {
             return Err(mismatch(len));
         }
-        let new_id = self.ids.get(table).and_then(|m| m.get(source_rowid)).ok_or_else(|| DbError::MergeProtocol {
-            detail: fl!("db-detail-source-row-unknown", table = table, source_rowid = source_rowid.to_string()),
+        let at = self.specs.iter().position(|s| s.name == table);
+        let new_id = at.and_then(|t| self.ids[t].as_ref()).and_then(|m| m.get(source_rowid)).ok_or_else(|| {
+            DbError::MergeProtocol {
+                detail: fl!("db-detail-source-row-unknown", table = table, source_rowid = source_rowid.to_string()),
+            }
         })?;
         let key = self.specs.iter().find(|s| s.name == table).map_or("rowid", TableSpec::key_name);
         let reserve = format!("UPDATE {} SET {} = zeroblob(?2) WHERE {} = ?1", q(table), q(column), q(key));
