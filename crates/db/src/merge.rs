@@ -139,7 +139,7 @@ pub fn existing_client_uuids(conn: &Connection, uuids: &[String]) -> Result<Vec<
 /// What an import's question shows before anything is written (issue 15,
 /// item 3). Each name's next free number is remembered, so many clients
 /// of one name cost one lookup each, not one per number tried before.
-pub fn planned_bem_ids(conn: &Connection, incoming: &[String]) -> Result<Vec<Option<String>>> {
+pub fn planned_bem_ids<S: AsRef<str>>(conn: &Connection, incoming: &[S]) -> Result<Vec<Option<String>>> {
     let graph = installation_graph(conn)?;
     // Only a display column a unique index covers makes the merge rename.
     if !graph.display_unique {
@@ -151,8 +151,9 @@ pub fn planned_bem_ids(conn: &Connection, incoming: &[String]) -> Result<Vec<Opt
     let mut next_number: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(incoming.len());
     for wanted in incoming {
-        let mut candidate = wanted.clone();
-        let n = next_number.entry(wanted.as_str()).or_insert(2);
+        let wanted = wanted.as_ref();
+        let mut candidate = wanted.to_owned();
+        let n = next_number.entry(wanted).or_insert(2);
         while taken_now.contains(&candidate) || stmt.exists([&candidate])? {
             candidate = format!("{wanted} ({n})");
             *n += 1;

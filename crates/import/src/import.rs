@@ -311,9 +311,10 @@ pub fn bundle_clients<R: Read>(
         /// The manifest's client count: more client rows is a bundle the
         /// import refuses, and no reason to hold more in memory.
         limit: usize,
-        /// The clients the signed manifest lists (hyphenated UUIDs): a row
-        /// of another is refused as the import refuses it (check_clients).
-        listed: std::collections::HashSet<String>,
+        /// The clients the signed manifest lists, as bytes (16 per client,
+        /// not a string each): a row of another is refused as the import
+        /// refuses it (check_clients).
+        listed: std::collections::HashSet<[u8; 16]>,
         /// (sender's row id, uuid, bem_id)
         clients: Vec<(i64, String, String)>,
         /// The sender's row ids of `clients`.
@@ -362,9 +363,11 @@ pub fn bundle_clients<R: Read>(
                                 bemx_db::derived_client_id(&shape.table, &values)
                             }
                         };
-                        let hyphenated =
-                            uuid::Uuid::parse_str(&u).map_or_else(|_| u.clone(), |x| x.hyphenated().to_string());
-                        if self.clients.len() == self.limit || !self.listed.contains(&hyphenated) {
+                        let parsed = uuid::Uuid::parse_str(&u).ok();
+                        let hyphenated = parsed.map_or_else(|| u.clone(), |x| x.hyphenated().to_string());
+                        if self.clients.len() == self.limit
+                            || !parsed.is_some_and(|x| self.listed.contains(x.as_bytes()))
+                        {
                             return Err(Stop::Failed(ImportError::ClientsDiffer {
                                 listed_not_carried: Vec::new(),
                                 carried_not_listed: vec![hyphenated],
@@ -408,13 +411,14 @@ pub fn bundle_clients<R: Read>(
             Err(Stop::AtDocuments)
         }
     }
-    let listed: std::collections::HashSet<String> =
-        reader.manifest().clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect();
+    let listed: std::collections::HashSet<[u8; 16]> = reader.manifest().clients.iter().copied().collect();
     let mut peek = Peek {
         shape,
         limit: listed.len(),
+        // Exactly as many as listed: more is refused, and growing by
+        // doubling would hold a third more at the end.
+        clients: Vec::with_capacity(listed.len()),
         listed,
-        clients: Vec::new(),
         ids: std::collections::HashSet::new(),
         cases: std::collections::HashMap::new(),
     };
@@ -480,8 +484,9 @@ pub fn preview(path: &Path, inst: &Installation<'_>, retention: Retention) -> Re
     let manifest_hash = manifest_sha256(&reader);
     let graph = bemx_db::installation_graph(session.db.conn())?;
     let incoming = bundle_clients(&mut reader, &ClientShape::of(&graph))?;
-    let bem_ids: Vec<String> = incoming.iter().map(|c| c.bem_id.clone()).collect();
+    let bem_ids: Vec<&str> = incoming.iter().map(|c| c.bem_id.as_str()).collect();
     let stored_as = bemx_db::planned_bem_ids(session.db.conn(), &bem_ids)?;
+    drop(bem_ids);
     let manifest = reader.manifest();
     let dir = inst.home.backups_dir();
     let abandoned = backup::abandoned_safety_backups(

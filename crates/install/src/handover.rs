@@ -49,17 +49,21 @@ pub struct PendingExport<'h> {
 
 /// Appends the export to the handover journal (fsynced) before anything of
 /// the bundle is written under its real name.
-pub fn announce_export<'h>(home: &'h Home, facts: ExportFacts) -> Result<PendingExport<'h>, InstallError> {
-    journal::append_journal(
-        &home.handover_journal_path(),
-        &JournalEntry::Exported {
-            bundle_id: facts.bundle_id.clone(),
-            recipient_fingerprint: facts.recipient_fingerprint.clone(),
-            created_at: bemx_format::time::rfc3339(bemx_format::time::now()),
-            manifest_sha256: facts.manifest_sha256.clone(),
-            clients: facts.clients.clone(),
-        },
-    )?;
+pub fn announce_export<'h>(home: &'h Home, mut facts: ExportFacts) -> Result<PendingExport<'h>, InstallError> {
+    // The client list moves into the line and back, not copied: one list
+    // per client count is what an export of many clients holds.
+    let entry = JournalEntry::Exported {
+        bundle_id: facts.bundle_id.clone(),
+        recipient_fingerprint: facts.recipient_fingerprint.clone(),
+        created_at: bemx_format::time::rfc3339(bemx_format::time::now()),
+        manifest_sha256: facts.manifest_sha256.clone(),
+        clients: std::mem::take(&mut facts.clients),
+    };
+    let appended = journal::append_journal(&home.handover_journal_path(), &entry);
+    if let JournalEntry::Exported { clients, .. } = entry {
+        facts.clients = clients;
+    }
+    appended?;
     Ok(PendingExport { home, facts, settled: false })
 }
 
@@ -92,9 +96,11 @@ impl PendingExport<'_> {
         Ok(())
     }
 
-    /// The export's transaction committed: the journal line stands.
-    pub fn committed(mut self) {
+    /// The export's transaction committed: the journal line stands. Hands
+    /// back the exported clients' UUIDs, for the caller's report.
+    pub fn committed(mut self) -> Vec<String> {
         self.settled = true;
+        std::mem::take(&mut self.facts.clients)
     }
 }
 

@@ -201,21 +201,28 @@ fn resolve_clients(
         return Err(PackError::NoClients);
     }
     let mut ids = Vec::with_capacity(names.len());
-    let mut seen = std::collections::HashSet::with_capacity(names.len());
     let mut missing_consent = Vec::new();
-    for (name, client) in names.iter().zip(bemx_db::find_clients(conn, names)?) {
-        if !seen.insert(client.id) {
-            return Err(PackError::DuplicateClient(name.clone()));
-        }
-        if let Some(bundle) = &client.handover_bundle {
-            return Err(PackError::AlreadyHandedOver { client: client.bem_id.clone(), bundle: bundle.clone() });
+    bemx_db::for_each_client(conn, names, |_, client| {
+        if let Some(bundle) = client.handover_bundle {
+            return Err(PackError::AlreadyHandedOver { client: client.bem_id, bundle });
         }
         // The consent in force, as the profile says where it is recorded;
         // a host that records none has none, and every client needs a reason.
         if client.consent_given.is_none() {
-            missing_consent.push((client.bem_id.clone(), client.uuid.clone()));
+            missing_consent.push((client.bem_id, client.uuid));
         }
         ids.push(client.id);
+        Ok(())
+    })?;
+    // A client named twice, found by sorting a copy of the ids (a set
+    // of 100,000 would cost more than the list).
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    if let Some(twice) = sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]) {
+        // Its second naming, as the user wrote it.
+        let second = ids.iter().enumerate().filter(|(_, id)| **id == twice).nth(1).map(|(i, _)| i);
+        let name = second.and_then(|i| names.get(i)).cloned().unwrap_or_default();
+        return Err(PackError::DuplicateClient(name));
     }
     if !missing_consent.is_empty() && override_reason.is_none() {
         return Err(PackError::MissingConsent(missing_consent.into_iter().map(|(bem, _)| bem).collect()));
@@ -280,7 +287,8 @@ pub fn export(
             return Err(PackError::ConsentChanged(differ));
         }
     }
-    let selection = bemx_db::select_clients_in(&tx, &graph, &client_ids)?;
+    let mut selection = bemx_db::select_clients_in(&tx, &graph, &client_ids)?;
+    drop(client_ids);
     let plan = Plan::compute(&tx, &selection, request.cancel)?;
 
     let mut clients: Vec<[u8; 16]> =
@@ -308,7 +316,6 @@ pub fn export(
     let manifest_bytes = manifest.encode()?;
     let signature = bemx_format::signature::sign_manifest(sender.signing_key, &manifest_bytes);
 
-    let mut source = plan::DbSource { conn: &tx, selection: &selection, plan: &plan, cancel: request.cancel };
     let head = Head {
         recipient: &age_recipient,
         created,
@@ -321,7 +328,7 @@ pub fn export(
         bundle_id: bundle_hex.clone(),
         recipient_fingerprint: recipient.fingerprint.clone(),
         recipient_name: recipient.party.name.clone(),
-        clients: selection.client_uuids().to_vec(),
+        clients: selection.take_client_uuids(),
         manifest_sha256: hex::encode(sha2::Sha256::digest(&manifest_bytes)),
         rows: plan.tables.iter().map(|(_, n)| n).sum(),
         documents: plan.blob_count(),
@@ -342,6 +349,7 @@ pub fn export(
     )?;
     // DESIGN.md E1: the journal knows the export before its bundle can exist.
     let pending = handover::announce_export(home, facts)?;
+    let mut source = plan::DbSource { conn: &tx, selection: &selection, plan: &plan, cancel: request.cancel };
     let written = write_bundle_file(&request.output, &head, &mut source, progress, None)?;
 
     // DESIGN.md E5 (FORMAT.md §11 writer 4): the database changes only
@@ -352,11 +360,11 @@ pub fn export(
         let _ = std::fs::remove_file(&written.path);
         return Err(e);
     }
-    pending.committed();
+    let clients = pending.committed();
     Ok(ExportReport {
         bundle_id: bundle_hex,
         path: written.path,
-        clients: selection.client_uuids().to_vec(),
+        clients,
         rows: plan.tables.clone(),
         documents: plan.blob_count(),
         plaintext_bytes: plan.total_bytes(),

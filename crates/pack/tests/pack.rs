@@ -191,6 +191,16 @@ fn refusals_change_nothing() {
     for (req, what) in cases {
         assert!(run(&f, &req).is_err(), "{what} accepted");
     }
+    // A client named twice, the second time by its BEM-ID among others:
+    // the refusal quotes that second naming.
+    let db = Database::open(&f.db_path).unwrap();
+    let all = db.clients_list(false).unwrap();
+    drop(db);
+    let names = vec![all[1].uuid.clone(), first.clone(), all[2].uuid.clone(), all[0].bem_id.clone()];
+    match run(&f, &request(&f, names, "twice.bemx")) {
+        Err(PackError::DuplicateClient(name)) => assert_eq!(name, all[0].bem_id),
+        other => panic!("a client named twice: {other:?}"),
+    }
     std::fs::write(f.out_dir.join("exists.bemx"), b"old").unwrap();
     assert!(matches!(run(&f, &request(&f, vec![first.clone()], "exists.bemx")), Err(PackError::TargetExists(_))));
     assert_eq!(std::fs::read(f.out_dir.join("exists.bemx")).unwrap(), b"old");
