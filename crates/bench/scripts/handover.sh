@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# A whole handover of N demo clients without documents through the command
-# line, each command's time and peak RSS by /usr/bin/time (issue 18, items 5
-# and 6; BENCHMARKS.md). Linux; needs GNU time.
+# A whole handover of N demo clients through the command line, each
+# command's time and peak RSS by /usr/bin/time (issue 18, items 5 and 6;
+# BENCHMARKS.md). Linux; needs GNU time.
 #
-#   bash crates/bench/scripts/handover.sh [CLIENTS] [BEMX]   (default 100000, target/release/bemx)
+#   bash crates/bench/scripts/handover.sh [CLIENTS] [BEMX] [DOCUMENTS]
+#
+# CLIENTS defaults to 100000, BEMX to target/release/bemx. Without
+# DOCUMENTS the clients have none; DOCUMENTS=a gives them documents as the
+# bench's scenario A does (0-10 per client, 8-192 KiB each: about 0.5 MB
+# per client, so mind the disk: the sender's database, the bundle and the
+# receiver's database each hold them).
 #
 # The seeded pair of installations is kept in $BEMX_HANDOVER_DIR (default
-# /tmp/bemx-handover-N) and reused by the next run, so that two builds can be
-# compared on the same data: each run starts from fresh copies of it.
+# /tmp/bemx-handover-N[-a]) and reused by the next run, so that two builds
+# can be compared on the same data: each run starts from fresh copies of it.
 set -euo pipefail
 N="${1:-100000}"
 B="$(realpath "${2:-target/release/bemx}")"
-DIR="${BEMX_HANDOVER_DIR:-/tmp/bemx-handover-$N}"
+case "${3:-}" in
+    "") DOCS=(--no-documents); SUFFIX="" ;;
+    a) DOCS=(--max-documents 10 --document-bytes 8192-196608); SUFFIX="-a" ;;
+    *) echo "handover.sh: DOCUMENTS is a or nothing" >&2; exit 2 ;;
+esac
+DIR="${BEMX_HANDOVER_DIR:-/tmp/bemx-handover-$N$SUFFIX}"
 [ -x /usr/bin/time ] || { echo "handover.sh: needs /usr/bin/time (GNU time)" >&2; exit 1; }
 mkdir -p "$DIR"
 cd "$DIR"
@@ -19,7 +30,7 @@ if [ ! -d anna.orig ]; then
     rm -rf anna.orig bernd.orig
     BEMX_HOME=anna.orig "$B" init --name Anna -q >/dev/null
     BEMX_HOME=bernd.orig "$B" init --name Bernd -q >/dev/null
-    BEMX_HOME=anna.orig "$B" db seed --clients "$N" --no-documents -q
+    BEMX_HOME=anna.orig "$B" db seed --clients "$N" "${DOCS[@]}" -q
     BEMX_HOME=bernd.orig "$B" id show >bernd.card
     BEMX_HOME=anna.orig "$B" id show >anna.card
     BEMX_HOME=anna.orig "$B" contacts add bernd.card --yes -q

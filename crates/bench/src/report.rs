@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::{Measure, Report, Scenario};
 
 /// Peak RSS limit of every bemx step, MiB.
-pub const RSS_LIMIT_MIB: f64 = 100.0;
+pub const RSS_LIMIT_MIB: f64 = 64.0;
 /// Inspect limit, seconds.
 pub const INSPECT_LIMIT_SECS: f64 = 0.050;
 
@@ -52,14 +52,14 @@ fn scenario_rows(out: &mut String, s: &Scenario, j: &Judge) {
     let ratio = mbs(s.pack.bytes, s.pack.secs) / mbs(s.floor_pack.bytes, s.floor_pack.secs).max(f64::MIN_POSITIVE);
     let _ = writeln!(
         out,
-        "| {n} | pack: `BundleWriter` over the bundle's entries, {} archive | {} | in-process zstd -3 ×{} → age: {} | {:.0} % | {} | ≥ 90 % of floor | {} |",
+        "| {n} | pack: `BundleWriter` over the bundle's entries, {} archive | {} | in-process zstd -3 ×{} → age: {} | {:.0} % | {} | ≥ 95 % of floor | {} |",
         mb(s.pack.bytes),
         tp(&s.pack),
         crate::steps::WORKERS,
         tp(&s.floor_pack),
         ratio * 100.0,
         rss(&s.pack),
-        j.status(&[Some(ratio >= 0.9), rss_ok(&s.pack)])
+        j.status(&[Some(ratio >= 0.95), rss_ok(&s.pack)])
     );
     if let Some(sh) = &s.shell_pack {
         let r = mbs(s.pack.bytes, s.pack.secs) / mbs(sh.bytes, sh.secs).max(f64::MIN_POSITIVE);
@@ -78,7 +78,7 @@ fn scenario_rows(out: &mut String, s: &Scenario, j: &Judge) {
     let e_ratio = e.secs / floor.max(f64::MIN_POSITIVE);
     let _ = writeln!(
         out,
-        "| {n} | export (`bemx_pack::export`, end to end: plan, write, fsync, re-read, mark) | {:.2} s, {:.0} rows/s, {:.0} MB/s of entries | pack floor above {:.2} s + raw read of the rows {:.2} s = {:.2} s | {:.2} × floor time | {} | ≤ 1.5 × floor; RSS < 100 MiB | {} |",
+        "| {n} | export (`bemx_pack::export`, end to end: plan, write, fsync, re-read, mark) | {:.2} s, {:.0} rows/s, {:.0} MB/s of entries | pack floor above {:.2} s + raw read of the rows {:.2} s = {:.2} s | {:.2} × floor time | {} | ≤ 1.5 × floor; RSS < 64 MiB | {} |",
         e.secs,
         e.rows as f64 / e.secs.max(f64::MIN_POSITIVE),
         mbs(e.bytes, e.secs),
@@ -92,32 +92,32 @@ fn scenario_rows(out: &mut String, s: &Scenario, j: &Judge) {
     let v_ratio = s.floor_verify.secs / s.verify.secs.max(f64::MIN_POSITIVE);
     let _ = writeln!(
         out,
-        "| {n} | verify (`verify_file`) | {} | age decrypt + zstd -d + SHA-256: {} | {:.0} % | {} | ≥ 90 % of floor | {} |",
+        "| {n} | verify (`verify_file`) | {} | age decrypt + zstd -d + SHA-256: {} | {:.0} % | {} | ≥ 95 % of floor | {} |",
         tp(&Measure { bytes: s.floor_verify.bytes, ..s.verify.clone() }),
         tp(&s.floor_verify),
         v_ratio * 100.0,
         rss(&s.verify),
-        j.status(&[Some(v_ratio >= 0.9), rss_ok(&s.verify)])
+        j.status(&[Some(v_ratio >= 0.95), rss_ok(&s.verify)])
     );
     let i = &s.import;
     let f = &s.floor_insert;
     let i_ratio = i.secs / f.secs.max(f64::MIN_POSITIVE);
     let _ = writeln!(
         out,
-        "| {n} | import (`bemx_import::import`, end to end) | {:.2} s, {:.0} rows/s | raw SQLite insert, 1 tx, prepared: {:.2} s, {:.0} rows/s | {:.2} × floor time | {} | ≤ 2 × floor; RSS < 100 MiB | {} |",
+        "| {n} | import (`bemx_import::import`, end to end) | {:.2} s, {:.0} rows/s | raw SQLite insert, 1 tx, prepared: {:.2} s, {:.0} rows/s | {:.2} × floor time | {} | ≤ 1.3 × floor; RSS < 64 MiB | {} |",
         i.secs,
         i.rows as f64 / i.secs.max(f64::MIN_POSITIVE),
         f.secs,
         f.rows as f64 / f.secs.max(f64::MIN_POSITIVE),
         i_ratio,
         rss(i),
-        j.status(&[Some(i_ratio <= 2.0), rss_ok(i)])
+        j.status(&[Some(i_ratio <= 1.3), rss_ok(i)])
     );
     let b = &s.backup;
     let c = &s.floor_copy;
     let _ = writeln!(
         out,
-        "| {n} | backup (`backup create`: zstd → age, fsync, read back and compare), {} database → {} | {} | plain file copy + fsync: {} | {:.0} % | {} | (information; RSS < 100 MiB) | {} |",
+        "| {n} | backup (`backup create`: zstd → age, fsync, read back and compare), {} database → {} | {} | plain file copy + fsync: {} | {:.0} % | {} | (information; RSS < 64 MiB) | {} |",
         mb(b.bytes),
         mb(b.get("file_bytes") as u64),
         tp(b),
@@ -198,14 +198,14 @@ pub fn render(r: &Report) -> String {
     let v_ratio = ins.floor_verify.secs / ins.verify.secs.max(f64::MIN_POSITIVE);
     let _ = writeln!(
         out,
-        "| I | verify, same bundle | {:.0} MB/s ({:.2} s) | age decrypt + zstd -d + SHA-256: {:.0} MB/s ({:.2} s) | {:.0} % | {} | ≥ 90 % of floor; RSS < 100 MiB | {} |",
+        "| I | verify, same bundle | {:.0} MB/s ({:.2} s) | age decrypt + zstd -d + SHA-256: {:.0} MB/s ({:.2} s) | {:.0} % | {} | ≥ 95 % of floor; RSS < 64 MiB | {} |",
         mbs(ins.floor_verify.bytes, ins.verify.secs),
         ins.verify.secs,
         mbs(ins.floor_verify.bytes, ins.floor_verify.secs),
         ins.floor_verify.secs,
         v_ratio * 100.0,
         rss(&ins.verify),
-        j.status(&[Some(v_ratio >= 0.9), rss_ok(&ins.verify)])
+        j.status(&[Some(v_ratio >= 0.95), rss_ok(&ins.verify)])
     );
     let _ = writeln!(
         out,

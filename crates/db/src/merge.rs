@@ -80,7 +80,9 @@ pub struct Merger<'t> {
     /// key -> local key.
     ids: Vec<Option<RunMap>>,
     /// Blobs announced by rows and not yet written: (table, column, source id) -> len.
-    pending_blobs: BTreeMap<(String, String, i64), u64>,
+    /// By stream table and column position (not their names: one entry
+    /// per document, 100,000 in a large handover).
+    pending_blobs: BTreeMap<(usize, usize, i64), u64>,
     /// Catalogue rows this merge added that no carried row has used yet:
     /// a sender carries only the rows its clients use, so one left at the
     /// end was planted (spec/FORMAT.md §7.1).
@@ -343,8 +345,8 @@ impl<'t> Merger<'t> {
         // Values are bound as borrowed from `values`: copied once, by SQLite.
         let mut params: Vec<ToSqlOutput<'_>> = Vec::with_capacity(values.len());
         let mut source_id = None;
-        let mut blobs: Vec<(String, u64)> = Vec::new();
-        for ((c, v), target_at) in spec.columns.iter().zip(values).zip(&targets[i]) {
+        let mut blobs: Vec<(usize, u64)> = Vec::new();
+        for (column_at, ((c, v), target_at)) in spec.columns.iter().zip(values).zip(&targets[i]).enumerate() {
             if c.not_null && *v == Value::Null {
                 return Err(unexpected(&c.name, fl!("db-detail-null")));
             }
@@ -379,7 +381,7 @@ impl<'t> Merger<'t> {
                         .ok()
                         .filter(|l| *l <= 1_000_000_000)
                         .ok_or_else(|| unexpected(&c.name, fl!("db-detail-document-length-range")))?;
-                    blobs.push((c.name.clone(), len));
+                    blobs.push((column_at, len));
                     // The space is reserved when the document arrives
                     // (write_blob): reserving it here would push every
                     // document's zero pages through the page cache to disk
@@ -551,7 +553,7 @@ impl<'t> Merger<'t> {
             m.insert(source_id, new_id);
         }
         for (col, len) in blobs {
-            self.pending_blobs.insert((spec.name.clone(), col, source_id), len);
+            self.pending_blobs.insert((i, col, source_id), len);
         }
         Ok(())
     }
@@ -608,8 +610,13 @@ impl<'t> Merger<'t> {
         reader: &mut dyn Read,
         known: Option<[u8; 32]>,
     ) -> Result<[u8; 32]> {
-        let key = (table.to_owned(), column.to_owned(), source_rowid);
-        let Some(announced) = self.pending_blobs.remove(&key) else {
+        let at = self.specs.iter().position(|s| s.name == table);
+        let column_at = at.and_then(|t| self.specs[t].columns.iter().position(|c| c.name == column));
+        let announced = match (at, column_at) {
+            (Some(t), Some(c)) => self.pending_blobs.remove(&(t, c, source_rowid)),
+            _ => None,
+        };
+        let Some(announced) = announced else {
             return Err(DbError::MergeProtocol {
                 detail: fl!(
                     "db-detail-document-not-announced",
@@ -623,7 +630,6 @@ impl<'t> Merger<'t> {
         if len != announced {
             return Err(mismatch(len));
         }
-        let at = self.specs.iter().position(|s| s.name == table);
         let new_id = at.and_then(|t| self.ids[t].as_ref()).and_then(|m| m.get(source_rowid)).ok_or_else(|| {
             DbError::MergeProtocol {
                 detail: fl!("db-detail-source-row-unknown", table = table, source_rowid = source_rowid.to_string()),
@@ -688,12 +694,13 @@ impl<'t> Merger<'t> {
             return Err(DbError::MergeProtocol { detail: fl!("db-detail-catalogue-row-unused", table = t.as_str()) });
         }
         if let Some(((t, c, id), _)) = self.pending_blobs.iter().next() {
+            let spec = &self.specs[*t];
             return Err(DbError::MergeProtocol {
                 detail: fl!(
                     "db-detail-documents-missing",
                     count = self.pending_blobs.len(),
-                    table = t.as_str(),
-                    column = c.as_str(),
+                    table = spec.name.as_str(),
+                    column = spec.columns[*c].name.as_str(),
                     source_rowid = id.to_string()
                 ),
             });

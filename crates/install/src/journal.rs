@@ -26,7 +26,7 @@ use std::path::Path;
 
 use crate::InstallError;
 use crate::audit::{self, Event};
-use crate::ledger::{self, append_line, malformed, read_lines, uuid_list};
+use crate::ledger::{self, append_line, malformed, read_lines, record_line, uuid_list};
 
 /// One event of the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,12 +98,12 @@ impl JournalEntry {
         match self {
             JournalEntry::Exported { bundle_id, recipient_fingerprint, created_at, manifest_sha256, clients } => {
                 let fp: String = recipient_fingerprint.split_whitespace().collect();
-                format!("exported {bundle_id} {fp} {created_at} {manifest_sha256} {}", clients.join(","))
+                record_line(format!("exported {bundle_id} {fp} {created_at} {manifest_sha256} "), clients)
             }
-            JournalEntry::Confirmed { bundle_id, clients } => format!("confirmed {bundle_id} {}", clients.join(",")),
-            JournalEntry::Cancelled { bundle_id } => format!("cancelled {bundle_id}"),
+            JournalEntry::Confirmed { bundle_id, clients } => record_line(format!("confirmed {bundle_id} "), clients),
+            JournalEntry::Cancelled { bundle_id } => format!("cancelled {bundle_id}\n"),
             JournalEntry::Imported { bundle_id, sender_installation, imported_at, clients } => {
-                format!("imported {bundle_id} {sender_installation} {imported_at} {}", clients.join(","))
+                record_line(format!("imported {bundle_id} {sender_installation} {imported_at} "), clients)
             }
         }
     }
@@ -116,7 +116,7 @@ pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, InstallError> {
 
 /// Appends one event (fsynced).
 pub fn append_journal(path: &Path, entry: &JournalEntry) -> Result<(), InstallError> {
-    append_line(path, &entry.to_line())
+    append_line(path, entry.to_line())
 }
 
 /// A handover as the journal tells it.

@@ -64,7 +64,13 @@ pub(crate) fn malformed(path: &Path, line: usize) -> InstallError {
     InstallError::RecordFile { path: path.to_path_buf(), line, reason: crate::RecordFault::Unknown }
 }
 
-pub(crate) fn append_line(path: &Path, line: &str) -> Result<(), InstallError> {
+pub(crate) fn append_line(path: &Path, mut line: String) -> Result<(), InstallError> {
+    // F1: one write of the line with its LF. A caller that built the line
+    // with room for the LF (`record_line`) gets it without a copy of a
+    // line that names every client (3.7 MB at 100,000 clients).
+    if !line.ends_with('\n') {
+        line.push('\n');
+    }
     let err = |e| InstallError::io(crate::IoAction::AppendingTo, path, e);
     let mut f = OpenOptions::new().create(true).read(true).write(true).truncate(false).open(path).map_err(err)?;
     let len = f.metadata().map_err(err)?.len();
@@ -82,12 +88,27 @@ pub(crate) fn append_line(path: &Path, line: &str) -> Result<(), InstallError> {
         }
     }
     f.seek(io::SeekFrom::Start(end)).map_err(err)?;
-    // Two writes, not a copy of the line with its newline (a journal line
-    // names every client: 3.7 MB at 100,000 clients). A kill between them
-    // leaves a line without its newline, which is torn as a kill inside
-    // one write leaves it: not a record, cut off above at the next append.
-    f.write_all(line.as_bytes()).and_then(|()| f.write_all(b"\n")).map_err(err)?;
+    f.write_all(line.as_bytes()).map_err(err)?;
     f.sync_all().map_err(|e| InstallError::io(crate::IoAction::Syncing, path, e))
+}
+
+/// `head` followed by `list` joined by commas and the line's LF, built in
+/// one allocation of the exact size: the list names every client of a
+/// handover, and neither a joined copy nor a growing buffer is kept
+/// beside it (issue 18, item 5).
+pub(crate) fn record_line(head: String, list: &[String]) -> String {
+    // The head, the items, a comma between each two, the LF.
+    let len = head.len() + list.iter().map(String::len).sum::<usize>() + list.len().saturating_sub(1) + 1;
+    let mut line = String::with_capacity(len);
+    line.push_str(&head);
+    for (i, item) in list.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        line.push_str(item);
+    }
+    line.push('\n');
+    line
 }
 
 /// One imported bundle.
@@ -120,15 +141,17 @@ impl LedgerEntry {
     }
 
     fn to_line(&self) -> String {
-        format!(
-            "imported {} {} {} sender={} rows={} backup={} clients={}",
-            self.bundle_id,
-            self.imported_at,
-            self.sender_fingerprint,
-            self.sender_installation,
-            self.rows,
-            self.backup_name,
-            self.client_uuids.join(",")
+        record_line(
+            format!(
+                "imported {} {} {} sender={} rows={} backup={} clients=",
+                self.bundle_id,
+                self.imported_at,
+                self.sender_fingerprint,
+                self.sender_installation,
+                self.rows,
+                self.backup_name,
+            ),
+            &self.client_uuids,
         )
     }
 
@@ -190,7 +213,7 @@ pub fn imported_at(
 
 /// Appends one entry to the ledger file.
 pub fn append_ledger(path: &Path, entry: &LedgerEntry) -> Result<(), InstallError> {
-    append_line(path, &entry.to_line())
+    append_line(path, entry.to_line())
 }
 
 /// Ledger rows of the database, oldest first.
@@ -427,6 +450,23 @@ mod tests {
         }
     }
 
+    /// A record line is its head, the list joined by commas and its LF, in
+    /// one allocation of exactly its size; appended, it is one line.
+    #[test]
+    fn a_record_line_is_built_to_its_exact_size_and_appended_whole() {
+        let list: Vec<String> = ["a1", "b22", "c333"].iter().map(|s| s.to_string()).collect();
+        for (items, want) in [(&list[..], "head a1,b22,c333\n"), (&list[..1], "head a1\n"), (&[][..], "head \n")] {
+            let line = record_line("head ".into(), items);
+            assert_eq!(line, want);
+            assert_eq!(line.capacity(), line.len(), "{want:?}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.log");
+        append_line(&p, record_line("first ".into(), &list)).unwrap();
+        append_line(&p, "second, without its LF".into()).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "first a1,b22,c333\nsecond, without its LF\n");
+    }
+
     #[test]
     fn a_malformed_line_is_refused_and_a_torn_last_line_is_not_a_record() {
         let dir = tempfile::tempdir().unwrap();
@@ -436,7 +476,7 @@ mod tests {
         std::fs::write(&p, "imported ab 2026").unwrap();
         assert!(read_ledger(&p).unwrap().is_empty(), "a torn append is no record");
         std::fs::write(&p, "# kept\nimported ab 2026").unwrap();
-        append_line(&p, "# next").unwrap();
+        append_line(&p, "# next".into()).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "# kept\n# next\n", "the torn line is cut off");
     }
 }

@@ -396,6 +396,11 @@ impl EntryReader<'_> {
         self.index
     }
 
+    /// The SHA-256 the signed manifest gives for the entry.
+    pub fn sha256(&self) -> [u8; 32] {
+        self.source.entry(self.index).sha256
+    }
+
     /// Reads the rest of the entry into nothing and checks its hash.
     pub fn finish(mut self) -> Result<(), UnpackError> {
         let part = Part::Entry(self.path().to_string());

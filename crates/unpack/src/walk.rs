@@ -7,9 +7,9 @@ use std::cell::RefCell;
 use std::io::{self, BufReader, Read};
 use std::rc::Rc;
 
+use bemx_format::Part;
 use bemx_format::entry::DataPath;
 use bemx_format::rows::{RowReader, TableHeader, Value};
-use bemx_format::{Manifest, Part};
 
 use crate::error::UnpackError;
 use crate::i18n::fl;
@@ -167,19 +167,21 @@ pub(crate) fn walk_checked<S: Read, V: EntryVisitor>(
     checked: &mut Checked<S>,
     visitor: &mut V,
 ) -> Result<Vec<TableRows>, V::Error> {
-    let manifest: Manifest = checked.manifest().clone();
-    let mut tables = Vec::with_capacity(manifest.tables.len());
+    // The row counts only, not a copy of the manifest: its entry list has
+    // one entry per document (9 MB for 100,000).
+    let listed_rows: Vec<u64> = checked.manifest().tables.iter().map(|t| t.rows).collect();
+    let mut tables = Vec::with_capacity(listed_rows.len());
     while let Some(mut entry) = checked.next_entry_reader()? {
         let path = entry.path().to_string();
         let size = entry.size();
-        let sha256 = manifest.entries.get(entry.index()).map(|e| e.sha256).unwrap_or_default();
+        let sha256 = entry.sha256();
         // The manifest decoder parsed every path by the same grammar (§3),
         // and checked the table entries' order against its table list.
         let parsed = DataPath::parse(&path).map_err(UnpackError::from)?;
         let stash = Rc::new(RefCell::new(None));
         match parsed {
             DataPath::Table { index, table } => {
-                let expected = manifest.tables.get(index).map(|t| t.rows).unwrap_or(0);
+                let expected = listed_rows.get(index).copied().unwrap_or(0);
                 let counted = read_table(&mut entry, &stash, index, size, &table, visitor)?;
                 if counted != expected {
                     return Err(UnpackError::RowCountMismatch { table, manifest: expected, found: counted }.into());
