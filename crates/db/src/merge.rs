@@ -731,10 +731,69 @@ pub fn purge_clients(tx: &Transaction<'_>, client_uuids: &[String]) -> Result<Pu
 /// one by one, children before parents, so the purge needs no `ON DELETE
 /// CASCADE` in the host's schema, and every row is checked gone afterwards.
 pub fn purge_clients_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[String]) -> Result<PurgeReport> {
-    let mut report = PurgeReport::default();
-    let ids = root_rows_of(tx, graph, client_uuids, &mut report.not_found)?;
+    plan_purge_in(tx, graph, client_uuids)?.run(tx)
+}
+
+/// The rows a purge of some clients will delete, found before anything is
+/// deleted: what it needs of the disk can be checked first.
+#[derive(Debug)]
+pub struct PurgePlan {
+    selection: crate::extract::Selection,
+    not_found: Vec<String>,
+    /// The graph's read-only triggers, lifted for the purge.
+    read_only_triggers: bool,
+}
+
+/// [`PurgePlan`] of `client_uuids` in bemx's own graph or the profile's.
+pub fn plan_purge(tx: &Transaction<'_>, client_uuids: &[String]) -> Result<PurgePlan> {
+    plan_purge_in(tx, &installation_graph(tx)?, client_uuids)
+}
+
+fn plan_purge_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[String]) -> Result<PurgePlan> {
+    let mut not_found = Vec::new();
+    let ids = root_rows_of(tx, graph, client_uuids, &mut not_found)?;
     let selection = select_clients_in(tx, graph, &ids)?;
-    if graph.read_only_triggers {
+    Ok(PurgePlan { selection, not_found, read_only_triggers: graph.read_only_triggers })
+}
+
+impl PurgePlan {
+    /// About how much the purge's rollback journal takes on the database's
+    /// disk, from `db_bytes`, the database file's size. With
+    /// `secure_delete` every page whose content goes is journaled whole
+    /// before it is overwritten: the documents' bytes, and for each row at
+    /// most its own page and one page of index entries (4 KiB pages: a
+    /// bound where a client's rows are scattered, far above it where they
+    /// lie together), never more than the whole file; a page's journal
+    /// record adds its number and checksum.
+    pub fn journal_bytes(&self, db_bytes: u64) -> u64 {
+        let rows: u64 = self
+            .selection
+            .tables()
+            .iter()
+            .filter_map(|t| self.selection.row_ids(&t.name))
+            .map(|ids| ids.len() as u64)
+            .sum();
+        let content = self.selection.blob_bytes().saturating_add(rows.saturating_mul(2 * 4096));
+        let pages = content.min(db_bytes);
+        pages.saturating_add(pages / 512).saturating_add(64 << 10)
+    }
+
+    /// Deletes the rows, in `tx`, and checks them gone.
+    pub fn run(self, tx: &Transaction<'_>) -> Result<PurgeReport> {
+        let PurgePlan { selection, not_found, read_only_triggers } = self;
+        let mut report = PurgeReport { not_found, ..PurgeReport::default() };
+        purge_selected(tx, read_only_triggers, &selection, &mut report)?;
+        Ok(report)
+    }
+}
+
+fn purge_selected(
+    tx: &Transaction<'_>,
+    read_only_triggers: bool,
+    selection: &crate::extract::Selection,
+    report: &mut PurgeReport,
+) -> Result<()> {
+    if read_only_triggers {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, '1')
              ON CONFLICT(key) DO UPDATE SET value = '1'",
@@ -747,7 +806,7 @@ pub fn purge_clients_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[Str
             del.execute([id])?;
         }
     }
-    if graph.read_only_triggers {
+    if read_only_triggers {
         tx.execute("DELETE FROM meta WHERE key = ?1", [PURGING_KEY])?;
     }
 
@@ -768,7 +827,7 @@ pub fn purge_clients_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[Str
         }
         report.rows_per_table.insert(spec.name.clone(), rows.map_or(0, IdSet::len) as u64);
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Which of `client_ids` no client of this database has any more. On a

@@ -147,3 +147,32 @@ fn bemx_purge_leaves_no_marker_in_any_file() {
     // Overwritten, then removed by the return to DELETE.
     assert_eq!(m.after.get("bemdok.sqlite-journal"), None, "{m:?}");
 }
+
+/// The confirm's free-space check (DESIGN.md S1) asks the purge plan how
+/// much its rollback journal takes: that estimate is at least the journal
+/// the purge then writes, whether few clients go or all of them, with
+/// their documents (secure_delete journals every page whose content goes).
+#[test]
+fn a_purge_plan_estimates_at_least_the_journal_the_purge_writes() {
+    for (clients, purged) in [(6usize, 1usize), (6, 6)] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = common::seeded(dir.path(), "bemdok.sqlite", clients as u32, 21);
+        let uuids: Vec<String> = db.clients_list(true).unwrap().into_iter().take(purged).map(|c| c.uuid).collect();
+        drop(db);
+        let path = dir.path().join("bemdok.sqlite");
+        let db_bytes = std::fs::metadata(&path).unwrap().len();
+        let mut db = Database::open(&path).unwrap();
+        keep_journal_for_purge(db.conn()).unwrap();
+        let tx = db.conn_mut().transaction().unwrap();
+        let plan = bemx_db::plan_purge(&tx, &uuids).unwrap();
+        let estimate = plan.journal_bytes(db_bytes);
+        let report = plan.run(&tx).unwrap();
+        assert_eq!(report.rows_per_table["clients"], purged as u64);
+        let journal = std::fs::metadata(dir.path().join("bemdok.sqlite-journal")).unwrap().len();
+        tx.commit().unwrap();
+        eprintln!("{purged} of {clients} clients: journal {journal} bytes, estimate {estimate}, database {db_bytes}");
+        assert!(journal > 0, "the purge wrote no journal");
+        assert!(estimate >= journal, "estimate {estimate} < journal {journal}");
+        assert!(estimate <= db_bytes + db_bytes / 512 + (64 << 10), "estimate {estimate} above the whole file");
+    }
+}

@@ -316,11 +316,30 @@ fn confirm_in(
     // by their files alone: checking signatures would need the identity.
     let still_in_backups: Vec<String> =
         crate::backup::scan_backups(&home.backups_dir())?.into_iter().map(|b| b.name).collect();
+    // S1: the purge's rollback journal holds every page it overwrites (a
+    // handover of 20,000 clients with documents: 10 GB) and sits beside
+    // the database. Refused with the numbers before the journal line or
+    // the database changes, not failed as a full disk half-way.
+    let plan = bemx_db::plan_purge(&tx, &uuids)?;
+    let db_bytes = session
+        .file
+        .file
+        .metadata()
+        .map_err(|e| InstallError::io(crate::IoAction::Reading, &session.file.path, e))?
+        .len();
+    crate::space::ensure(
+        &[crate::space::Need {
+            path: session.file.path.clone(),
+            bytes: plan.journal_bytes(db_bytes),
+            purpose: crate::space::Purpose::Purge,
+        }],
+        crate::space::Margin::Installation,
+    )?;
     journal::append_journal(
         &home.handover_journal_path(),
         &JournalEntry::Confirmed { bundle_id: bundle_id.clone(), clients: uuids.clone() },
     )?;
-    let purge = bemx_db::purge_clients(&tx, &uuids)?;
+    let purge = plan.run(&tx)?;
     tx.commit()?;
     // Overwritten at once, before another program's write could reuse the
     // kept journal and give its blocks back unscrubbed.

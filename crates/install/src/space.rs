@@ -37,6 +37,9 @@ pub enum Purpose {
     Restore,
     /// The bundle an export writes.
     Bundle,
+    /// The rollback journal of a purge (`handover confirm`): every page
+    /// the purge overwrites, kept until it commits.
+    Purge,
 }
 
 impl std::fmt::Display for Purpose {
@@ -46,6 +49,7 @@ impl std::fmt::Display for Purpose {
             Purpose::Merge => fl!("install-purpose-merge"),
             Purpose::Restore => fl!("install-purpose-restore"),
             Purpose::Bundle => fl!("install-purpose-bundle"),
+            Purpose::Purge => fl!("install-purpose-purge"),
         })
     }
 }

@@ -130,6 +130,8 @@ install-purpose-backup = die Sicherung
 install-purpose-merge = die übernommenen Daten
 install-purpose-restore = die wiederhergestellte Datenbank
 install-purpose-bundle = die Übergabedatei
+# Was das Entfernen bei `handover confirm` bis zum Abschluss auf dem Datenträger hält: jede Seite, die es überschreibt.
+install-purpose-purge = das Entfernen der übergebenen Klienten
 # Verbindet zwei Zwecke: „die Sicherung und die übernommenen Daten“.
 install-purpose-and = und
 install-space-no-parent = kein übergeordneter Ordner vorhanden

@@ -125,6 +125,8 @@ install-purpose-backup = the backup
 install-purpose-merge = the imported data
 install-purpose-restore = the restored database
 install-purpose-bundle = the bundle
+# What a confirm's purge keeps on the disk until it commits: every page it overwrites.
+install-purpose-purge = the removal of the handed-over clients
 # Joins two purposes: "the backup and the imported data".
 install-purpose-and = and
 install-space-no-parent = no existing parent folder
