@@ -498,7 +498,7 @@ mod ahead {
             finish: fn(S) -> Result<(), FormatError>,
         ) -> Result<Ahead, (Option<S>, io::Error)> {
             let (send, messages) = sync_channel(CHUNKS);
-            let (spent, recycled) = sync_channel::<Vec<u8>>(CHUNKS + 2);
+            let (spent, recycled) = sync_channel::<Vec<u8>>(CHUNKS);
             // The source moves into the thread through a slot, so that it
             // can be handed back if the thread does not start.
             let slot = std::sync::Arc::new(std::sync::Mutex::new(Some(source)));
@@ -617,7 +617,7 @@ mod ahead {
                     }
                 }
             }
-            if filled > 0 {
+            if filled != 0 {
                 buf.truncate(filled);
                 // The reader is gone: nobody wants the rest.
                 if send.send(Message::Bytes(buf)).is_err() {

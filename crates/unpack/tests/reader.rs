@@ -203,6 +203,57 @@ fn entries_stream_their_exact_bytes_and_the_hash_fails_on_the_last_read() {
     assert_eq!(reader.next_entry().unwrap_err().class(), "AlreadyFailed");
 }
 
+/// A large entry read ahead (decrypted on the reading-ahead thread, in
+/// chunks that need not end where the entry does) is checked as one read
+/// inline: its bytes arrive whole, and when they are not the signed ones
+/// the read that completes them fails with the same hash mismatch, after
+/// which the reader stays failed.
+#[test]
+fn a_large_entry_read_ahead_fails_its_last_read_as_one_read_inline() {
+    let keys = Keys::committed();
+    let trust = keys.trust();
+    let mut entries = data_entries();
+    entries.push(("blobs/bem_cases.document/7".into(), noise(100_000, 3)));
+    let (bytes, sig) = signed(&keys, &manifest(&keys, &entries));
+    let mut bad = entries.clone();
+    let last = bad[3].1.len() - 1;
+    bad[3].1[last] ^= 1;
+    for tampered in [false, true] {
+        let file = seal(&keys, &tar(&items(&bytes, &sig, if tampered { &bad } else { &entries })));
+        let mut outcomes = Vec::new();
+        for ahead in [false, true] {
+            let mut reader = BundleReader::open(io::Cursor::new(file.clone()), keys.me(), &trust, true).unwrap();
+            if ahead {
+                reader.read_ahead().unwrap();
+            }
+            for _ in 0..3 {
+                reader.next_entry().unwrap().unwrap().finish().unwrap();
+            }
+            let mut e = reader.next_entry().unwrap().unwrap();
+            let mut head = vec![0u8; last];
+            e.read_exact(&mut head).unwrap();
+            assert_eq!(head, entries[3].1[..last], "ahead {ahead}");
+            let mut rest = [0u8; 16];
+            let outcome = match e.read(&mut rest) {
+                Ok(n) => {
+                    assert_eq!(&rest[..n], &entries[3].1[last..]);
+                    assert_eq!(e.read(&mut rest).unwrap(), 0);
+                    reader.finish().map(|_| ()).map_err(|e| format!("{e:?}"))
+                }
+                Err(err) => {
+                    let err = UnpackError::from_io(err, Part::Archive);
+                    assert_eq!(err.class(), "HashMismatch", "ahead {ahead}: {err:?}");
+                    assert_eq!(reader.next_entry().unwrap_err().class(), "AlreadyFailed");
+                    Err(format!("{err:?}"))
+                }
+            };
+            assert_eq!(outcome.is_err(), tampered, "ahead {ahead}: {outcome:?}");
+            outcomes.push(outcome);
+        }
+        assert_eq!(outcomes[0], outcomes[1], "tampered {tampered}");
+    }
+}
+
 #[test]
 fn misuse_is_an_error_not_silence() {
     let keys = Keys::committed();
