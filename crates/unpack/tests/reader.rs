@@ -691,6 +691,8 @@ fn the_plain_archive_reader_retries_interruptions_and_reports_read_errors() {
 struct Seen {
     tables: Vec<(usize, u64, u64, String)>,
     documents: Vec<(String, i64, u64, Vec<u8>)>,
+    /// Each document's SHA-256 as the walk gives it (the signed manifest's).
+    hashes: Vec<[u8; 32]>,
 }
 
 impl bemx_unpack::EntryVisitor for Seen {
@@ -706,6 +708,7 @@ impl bemx_unpack::EntryVisitor for Seen {
         let mut bytes = Vec::new();
         data.read_to_end(&mut bytes).map_err(|e| UnpackError::from_io(e, Part::Archive))?;
         self.documents.push((format!("{}.{}", doc.table, doc.column), doc.rowid, doc.size, bytes));
+        self.hashes.push(doc.sha256);
         Ok(())
     }
 }
@@ -731,6 +734,9 @@ fn walk_tells_the_visitor_what_each_entry_is() {
     );
     assert!(seen.tables[1].3.contains("bem_cases") && seen.tables[1].3.contains('2'), "{}", seen.tables[1].3);
     assert_eq!(seen.documents, [("bem_cases.document".to_string(), 3, sizes[2], entries[2].1.clone())]);
+    // The import stores this hash without hashing the document again.
+    let signed: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(&entries[2].1).into();
+    assert_eq!(seen.hashes, [signed]);
 }
 
 /// A zstd frame (RFC 8878 §3.1.1) of `blocks` raw blocks holding `data`,
