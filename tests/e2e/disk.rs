@@ -91,6 +91,11 @@ fn a_disk_too_full_is_refused_before_anything_is_written() {
     let confirm = ["handover", "confirm", "--yes", path_str(&receipt)];
     let r = refused_env(&world, &anna, &confirm, &full, &cause);
     assert!(r.run.stderr.contains("the removal of the handed-over clients need about"), "{}", r.run.stderr);
+    // Before the question, not after the yes (no terminal here: asked, it
+    // would be refused for that instead).
+    let asked = ["handover", "confirm", path_str(&receipt)];
+    let r = refused_env(&world, &anna, &asked, &full, &cause);
+    assert!(!r.run.stderr.contains("terminal"), "{}", r.run.stderr);
     anna.run_env(&confirm, &room).success();
 }
 

@@ -742,45 +742,68 @@ pub struct PurgePlan {
     not_found: Vec<String>,
     /// The graph's read-only triggers, lifted for the purge.
     read_only_triggers: bool,
+    /// Bytes of the pages the rows' deletion overwrites, at most: per row
+    /// its table's page and a page of each of its indexes.
+    row_pages: u64,
+    /// Whether the purge may overwrite pages no estimate from the rows can
+    /// bound: `auto_vacuum` moves pages at the commit, and a host's own
+    /// triggers may write anywhere.
+    unbounded: bool,
 }
 
 /// [`PurgePlan`] of `client_uuids` in bemx's own graph or the profile's.
-pub fn plan_purge(tx: &Transaction<'_>, client_uuids: &[String]) -> Result<PurgePlan> {
-    plan_purge_in(tx, &installation_graph(tx)?, client_uuids)
+pub fn plan_purge(conn: &Connection, client_uuids: &[String]) -> Result<PurgePlan> {
+    plan_purge_in(conn, &installation_graph(conn)?, client_uuids)
 }
 
-fn plan_purge_in(tx: &Transaction<'_>, graph: &Graph, client_uuids: &[String]) -> Result<PurgePlan> {
+fn plan_purge_in(conn: &Connection, graph: &Graph, client_uuids: &[String]) -> Result<PurgePlan> {
     let mut not_found = Vec::new();
-    let ids = root_rows_of(tx, graph, client_uuids, &mut not_found)?;
-    let selection = select_clients_in(tx, graph, &ids)?;
-    Ok(PurgePlan { selection, not_found, read_only_triggers: graph.read_only_triggers })
+    let ids = root_rows_of(conn, graph, client_uuids, &mut not_found)?;
+    let selection = select_clients_in(conn, graph, &ids)?;
+    let page: u64 = conn.query_row("PRAGMA main.page_size", [], |r| r.get::<_, i64>(0))?.max(512) as u64;
+    let mut row_pages = 0u64;
+    for spec in selection.tables().iter().filter(|t| t.kind == TableKind::Owned) {
+        let rows = selection.row_ids(&spec.name).map_or(0, IdSet::len) as u64;
+        let indexes: i64 =
+            conn.query_row("SELECT count(*) FROM main.pragma_index_list(?1)", [&spec.name], |r| r.get(0))?;
+        let per_row = page.saturating_mul(1 + indexes.max(0) as u64);
+        row_pages = row_pages.saturating_add(rows.saturating_mul(per_row));
+    }
+    let auto_vacuum: i64 = conn.query_row("PRAGMA main.auto_vacuum", [], |r| r.get(0))?;
+    // bemx's own triggers only refuse; a host's may write anything.
+    let host_triggers = !graph.read_only_triggers
+        && conn.query_row("SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'trigger')", [], |r| {
+            r.get::<_, bool>(0)
+        })?;
+    Ok(PurgePlan {
+        selection,
+        not_found,
+        read_only_triggers: graph.read_only_triggers,
+        row_pages,
+        unbounded: auto_vacuum != 0 || host_triggers,
+    })
 }
 
 impl PurgePlan {
     /// About how much the purge's rollback journal takes on the database's
     /// disk, from `db_bytes`, the database file's size. With
     /// `secure_delete` every page whose content goes is journaled whole
-    /// before it is overwritten: the documents' bytes, and for each row at
-    /// most its own page and one page of index entries (4 KiB pages: a
-    /// bound where a client's rows are scattered, far above it where they
-    /// lie together), never more than the whole file; a page's journal
-    /// record adds its number and checksum.
+    /// before it is overwritten: the documents' bytes, and for each row its
+    /// table's page and a page of each of its indexes (a bound where a
+    /// client's rows are scattered, far above it where they lie together;
+    /// a long text value's own overflow pages are not counted: the margin
+    /// takes them), never more than the whole file, and the whole file
+    /// where `auto_vacuum` or a host's triggers may overwrite any page. A
+    /// page's journal record adds its number and checksum.
     pub fn journal_bytes(&self, db_bytes: u64) -> u64 {
-        let rows: u64 = self
-            .selection
-            .tables()
-            .iter()
-            .filter_map(|t| self.selection.row_ids(&t.name))
-            .map(|ids| ids.len() as u64)
-            .sum();
-        let content = self.selection.blob_bytes().saturating_add(rows.saturating_mul(2 * 4096));
-        let pages = content.min(db_bytes);
+        let content = self.selection.blob_bytes().saturating_add(self.row_pages);
+        let pages = if self.unbounded { db_bytes } else { content.min(db_bytes) };
         pages.saturating_add(pages / 512).saturating_add(64 << 10)
     }
 
     /// Deletes the rows, in `tx`, and checks them gone.
     pub fn run(self, tx: &Transaction<'_>) -> Result<PurgeReport> {
-        let PurgePlan { selection, not_found, read_only_triggers } = self;
+        let PurgePlan { selection, not_found, read_only_triggers, .. } = self;
         let mut report = PurgeReport { not_found, ..PurgeReport::default() };
         purge_selected(tx, read_only_triggers, &selection, &mut report)?;
         Ok(report)

@@ -176,3 +176,21 @@ fn a_purge_plan_estimates_at_least_the_journal_the_purge_writes() {
         assert!(estimate <= db_bytes + db_bytes / 512 + (64 << 10), "estimate {estimate} above the whole file");
     }
 }
+
+/// With `auto_vacuum` the commit moves pages no estimate from the rows can
+/// bound: a purge of one client is estimated at the whole file.
+#[test]
+fn a_purge_plan_under_auto_vacuum_counts_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::seeded(dir.path(), "bemdok.sqlite", 6, 21);
+    let uuid = db.clients_list(true).unwrap().remove(0).uuid;
+    let path = dir.path().join("bemdok.sqlite");
+    let whole = |db_bytes: u64| db_bytes + db_bytes / 512 + (64 << 10);
+    let one_client = bemx_db::plan_purge(db.conn(), std::slice::from_ref(&uuid)).unwrap();
+    let db_bytes = std::fs::metadata(&path).unwrap().len();
+    assert!(one_client.journal_bytes(db_bytes) < whole(db_bytes), "one of six clients is not the whole file");
+    db.conn().execute_batch("PRAGMA auto_vacuum = FULL; VACUUM;").unwrap();
+    let db_bytes = std::fs::metadata(&path).unwrap().len();
+    let plan = bemx_db::plan_purge(db.conn(), &[uuid]).unwrap();
+    assert_eq!(plan.journal_bytes(db_bytes), whole(db_bytes));
+}

@@ -477,6 +477,10 @@ mod ahead {
         /// Spent chunks go back to the thread, so it allocates none after the first few.
         spent: SyncSender<Vec<u8>>,
         thread: Option<JoinHandle<()>>,
+        /// Set when the reader is dropped: the thread stops at its next
+        /// read, not only at its next chunk (a stretch that decompresses to
+        /// nothing would make it read on alone).
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
         chunk: Vec<u8>,
         at: usize,
         /// The end, once the reads reached it; a failure, once met.
@@ -503,10 +507,12 @@ mod ahead {
             // can be handed back if the thread does not start.
             let slot = std::sync::Arc::new(std::sync::Mutex::new(Some(source)));
             let theirs = std::sync::Arc::clone(&slot);
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let stopped_by_reader = std::sync::Arc::clone(&stop);
             let spawned = std::thread::Builder::new().name("bemx-payload".into()).spawn(move || {
                 let taken = theirs.lock().ok().and_then(|mut s| s.take());
                 if let Some(source) = taken {
-                    decompress(source, read, finish, &send, &recycled);
+                    decompress(source, read, finish, &send, &recycled, &stopped_by_reader);
                 }
             });
             match spawned {
@@ -514,6 +520,7 @@ mod ahead {
                     messages: Some(messages),
                     spent,
                     thread: Some(thread),
+                    stop,
                     chunk: Vec::new(),
                     at: 0,
                     end: None,
@@ -561,6 +568,11 @@ mod ahead {
                     }
                     None => {
                         self.failed = true;
+                        // A panic of the thread is this reader's, as it
+                        // would have been reading inline.
+                        if let Some(Err(panic)) = self.thread.take().map(JoinHandle::join) {
+                            std::panic::resume_unwind(panic);
+                        }
                         return Err(stopped());
                     }
                 }
@@ -579,8 +591,10 @@ mod ahead {
 
     impl Drop for Ahead {
         fn drop(&mut self) {
-            // Closing the channel stops the thread at its next chunk; waiting
-            // for it closes the input before the reader is gone.
+            // Closing the channel stops the thread at its next chunk, the
+            // flag at its next read; waiting for it closes the input before
+            // the reader is gone.
+            self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
             self.messages = None;
             if let Some(t) = self.thread.take() {
                 let _ = t.join();
@@ -594,6 +608,7 @@ mod ahead {
         finish: fn(S) -> Result<(), FormatError>,
         send: &SyncSender<Message>,
         recycled: &Receiver<Vec<u8>>,
+        halt: &std::sync::atomic::AtomicBool,
     ) {
         loop {
             let mut buf = recycled.try_recv().unwrap_or_default();
@@ -604,6 +619,9 @@ mod ahead {
             let mut filled = 0;
             let mut stop = None;
             while filled < CHUNK {
+                if halt.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
                 match read(&mut source, &mut buf[filled..]) {
                     Ok(0) => {
                         stop = Some(Ok(()));

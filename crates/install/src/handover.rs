@@ -233,8 +233,32 @@ pub fn clients_to_remove(
     // The same checks as the confirm itself, so a refusal (a cancelled
     // handover's alarm above all) comes before any question.
     let uuids = check_receipt(home, session.db.conn(), contacts, own_installation, receipt_file, &bundle_id)?;
+    // A disk too full for the purge, too, is said before the question.
+    room_for_purge(&session.file, session.db.conn(), &uuids)?;
     let bem_ids = bemx_db::existing_client_uuids(session.db.conn(), &uuids)?.into_iter().map(|(_, b)| b).collect();
     Ok((bundle_id, bem_ids))
+}
+
+/// S1: the purge's rollback journal holds every page it overwrites (a
+/// handover of 20,000 clients with documents: 10 GB) and sits beside the
+/// database. Refused with the numbers before anything changes, not failed
+/// as a full disk half-way. Hands back the purge's plan.
+fn room_for_purge(
+    file: &crate::session::DbFileHandle,
+    conn: &rusqlite::Connection,
+    uuids: &[String],
+) -> Result<bemx_db::PurgePlan, InstallError> {
+    let plan = bemx_db::plan_purge(conn, uuids)?;
+    let db_bytes = file.file.metadata().map_err(|e| InstallError::io(crate::IoAction::Reading, &file.path, e))?.len();
+    crate::space::ensure(
+        &[crate::space::Need {
+            path: file.path.clone(),
+            bytes: plan.journal_bytes(db_bytes),
+            purpose: crate::space::Purpose::Purge,
+        }],
+        crate::space::Margin::Installation,
+    )?;
+    Ok(plan)
 }
 
 /// Every check of a receipt before its purge (C2), reading only: the
@@ -316,25 +340,8 @@ fn confirm_in(
     // by their files alone: checking signatures would need the identity.
     let still_in_backups: Vec<String> =
         crate::backup::scan_backups(&home.backups_dir())?.into_iter().map(|b| b.name).collect();
-    // S1: the purge's rollback journal holds every page it overwrites (a
-    // handover of 20,000 clients with documents: 10 GB) and sits beside
-    // the database. Refused with the numbers before the journal line or
-    // the database changes, not failed as a full disk half-way.
-    let plan = bemx_db::plan_purge(&tx, &uuids)?;
-    let db_bytes = session
-        .file
-        .file
-        .metadata()
-        .map_err(|e| InstallError::io(crate::IoAction::Reading, &session.file.path, e))?
-        .len();
-    crate::space::ensure(
-        &[crate::space::Need {
-            path: session.file.path.clone(),
-            bytes: plan.journal_bytes(db_bytes),
-            purpose: crate::space::Purpose::Purge,
-        }],
-        crate::space::Margin::Installation,
-    )?;
+    // S1, checked again inside the transaction that purges.
+    let plan = room_for_purge(&session.file, &tx, &uuids)?;
     journal::append_journal(
         &home.handover_journal_path(),
         &JournalEntry::Confirmed { bundle_id: bundle_id.clone(), clients: uuids.clone() },
