@@ -202,12 +202,6 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-/// The floor an import cannot beat: the same client-owned rows (documents
-/// included, bound directly as blobs) inserted into an empty database with
-/// the same schema and connection settings, in one transaction with one
-/// prepared statement per table. Rows are loaded into memory beforehand and
-/// document reads from the source are excluded from the time, so only the
-/// inserts and the commit are measured.
 /// Every client-owned row of `source`, every value read as SQLite hands it
 /// out (documents whole), table by table in key order: what an export must
 /// read at the least, without its ownership walk, plan or checks.
@@ -234,6 +228,12 @@ fn floor_read(source: &Path) -> Result<Measure> {
     Ok(Measure { secs, bytes, rows, hwm_kib: None, extra: vec![] })
 }
 
+/// The floor an import cannot beat: the same client-owned rows (documents
+/// included, bound directly as blobs) inserted into an empty database with
+/// the same schema and connection settings, in one transaction with one
+/// prepared statement per table. Rows are loaded into memory beforehand and
+/// document reads from the source are excluded from the time, so only the
+/// inserts and the commit are measured.
 fn floor_insert(source: &Path, target: &Path) -> Result<Measure> {
     let src = Database::open(source)?;
     let owned = bemx_db::export_tables(src.conn())?;

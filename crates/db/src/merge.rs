@@ -468,10 +468,7 @@ impl<'t> Merger<'t> {
                     });
                 }
                 None => {
-                    let Some(cur) = self.current.as_mut() else {
-                        return Err(DbError::MergeProtocol { detail: fl!("db-detail-row-outside-table") });
-                    };
-                    cur.insert(self.conn, &params)?;
+                    self.insert(&params)?;
                     self.report.catalogue_codes_added.push((spec.name.clone(), key_text(spec, key, values)));
                     let id = self.conn.last_insert_rowid();
                     self.unused_added.insert((spec.name.clone(), id));
@@ -526,11 +523,7 @@ impl<'t> Merger<'t> {
             self.report.client_uuids.push(id);
         }
 
-        let Some(cur) = self.current.as_mut() else {
-            return Err(DbError::MergeProtocol { detail: fl!("db-detail-row-outside-table") });
-        };
-        cur.insert(self.conn, &params)?;
-        cur.rows += 1;
+        self.insert(&params)?.rows += 1;
         let new_id = self.conn.last_insert_rowid();
         if spec.name == graph.root
             && let Identity::NaturalKey(k) = &graph.identity
@@ -556,6 +549,15 @@ impl<'t> Merger<'t> {
             self.pending_blobs.insert((i, col, source_id), len);
         }
         Ok(())
+    }
+
+    /// Inserts `params` into the current table; hands it back.
+    fn insert(&mut self, params: &[ToSqlOutput<'_>]) -> Result<&mut Current<'t>> {
+        let Some(cur) = self.current.as_mut() else {
+            return Err(DbError::MergeProtocol { detail: fl!("db-detail-row-outside-table") });
+        };
+        cur.insert(self.conn, params)?;
+        Ok(cur)
     }
 
     /// Ends the current table.
@@ -635,7 +637,7 @@ impl<'t> Merger<'t> {
                 detail: fl!("db-detail-source-row-unknown", table = table, source_rowid = source_rowid.to_string()),
             }
         })?;
-        let key = self.specs.iter().find(|s| s.name == table).map_or("rowid", TableSpec::key_name);
+        let key = at.map_or("rowid", |t| self.specs[t].key_name());
         let reserve = format!("UPDATE {} SET {} = zeroblob(?2) WHERE {} = ?1", q(table), q(column), q(key));
         self.conn.prepare_cached(&reserve)?.execute(rusqlite::params![new_id, announced as i64])?;
         let mut blob = self.conn.blob_open(MAIN_DB, table, column, new_id, false)?;
@@ -798,6 +800,16 @@ impl PurgePlan {
     pub fn journal_bytes(&self, db_bytes: u64) -> u64 {
         let content = self.selection.blob_bytes().saturating_add(self.row_pages);
         let pages = if self.unbounded { db_bytes } else { content.min(db_bytes) };
+        Self::journal_of(pages)
+    }
+
+    /// The most any purge's journal takes beside a database of `db_bytes`:
+    /// room for it is room for every purge, known without a plan.
+    pub fn most_journal_bytes(db_bytes: u64) -> u64 {
+        Self::journal_of(db_bytes)
+    }
+
+    fn journal_of(pages: u64) -> u64 {
         pages.saturating_add(pages / 512).saturating_add(64 << 10)
     }
 

@@ -720,27 +720,27 @@ fn find_reference_client(conn: &Connection, query: &str) -> Result<ClientSummary
 /// the queries, not once per query.
 pub fn find_clients(conn: &Connection, queries: &[String]) -> Result<Vec<ClientSummary>> {
     let mut found = Vec::with_capacity(queries.len());
-    for_each_client(conn, queries, |_, c| {
+    for_each_client(conn, queries, |c| {
         found.push(c);
         Ok::<(), DbError>(())
     })?;
     Ok(found)
 }
 
-/// [`find_clients`], each client handed to `f` with its query as it is
-/// found, not collected: an export of 100,000 clients held 30 MB of
+/// [`find_clients`], each client handed to `f` as it is found, not
+/// collected: an export of 100,000 clients held 30 MB of
 /// summaries it looks at once each (issue 18, item 5).
 pub fn for_each_client<E: From<DbError>>(
     conn: &Connection,
     queries: &[String],
-    mut f: impl FnMut(&str, ClientSummary) -> std::result::Result<(), E>,
+    mut f: impl FnMut(ClientSummary) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     // One query per client: one pass over the whole list answered 20,000
     // queries 0.07 s sooner, but held the list and its two indexes (23 MiB
     // more at 100,000 clients).
     let Some(profile) = crate::graph::installation_profile(conn)? else {
         for q in queries {
-            f(q, find_reference_client(conn, q)?)?;
+            f(find_reference_client(conn, q)?)?;
         }
         return Ok(());
     };
@@ -757,7 +757,7 @@ pub fn for_each_client<E: From<DbError>>(
             .get(wanted.as_str())
             .or_else(|| by_display.get(q.as_str()))
             .ok_or_else(|| DbError::UnknownClient { query: q.clone() })?;
-        f(q, (*c).clone())?;
+        f((*c).clone())?;
     }
     Ok(())
 }

@@ -256,6 +256,49 @@ fn a_matching_receipt_purges_exactly_the_handed_over_clients() {
     }
 }
 
+/// Set for the child half of the full-disk confirm test (the free-space
+/// hook is the whole process's environment, so it runs in a child).
+const FULL_DISK_CHILD: &str = "BEMX_LIFECYCLE_FULL_DISK_CHILD";
+
+/// The child half of [`a_disk_too_full_for_the_purge_refuses_the_confirm_before_the_question`]:
+/// does nothing unless that test started it with the hook set.
+#[test]
+fn full_disk_confirm_child() {
+    if std::env::var_os(FULL_DISK_CHILD).is_none() {
+        return;
+    }
+    let s = site(3);
+    let all = s.clients();
+    let facts = s.facts(1, &all[..2]);
+    s.export(facts.clone());
+    let file = s.signed(&s.receipt(&facts));
+    let before = s.snapshot();
+    let full = |e: InstallError| match e {
+        InstallError::DiskFull { purposes, .. } => assert!(purposes.contains("handed-over clients"), "{purposes}"),
+        other => panic!("{other:?}"),
+    };
+    // Before the question, and again in the confirm itself.
+    full(s.to_remove(&file).unwrap_err());
+    full(s.confirm(&file).unwrap_err());
+    assert_eq!(s.snapshot(), before, "a refused confirm changed nothing");
+}
+
+/// DESIGN.md S1: a disk that cannot hold the purge's rollback journal
+/// refuses the confirm before the question and in the confirm, with
+/// nothing changed (the free-space hook leaves only the margin).
+#[test]
+fn a_disk_too_full_for_the_purge_refuses_the_confirm_before_the_question() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "full_disk_confirm_child", "--test-threads=1"])
+        .env(bemx_install::space::TEST_FREE_SPACE_VAR, (64u64 << 20).to_string())
+        .env(FULL_DISK_CHILD, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("1 passed"), "the child ran no test: {stdout}");
+}
+
 fn mismatch(e: InstallError) -> ReceiptFacts {
     match e {
         InstallError::Receipt(ReceiptProblem::Mismatch { what, .. }) => what,

@@ -202,7 +202,7 @@ fn resolve_clients(
     }
     let mut ids = Vec::with_capacity(names.len());
     let mut missing_consent = Vec::new();
-    bemx_db::for_each_client(conn, names, |_, client| {
+    bemx_db::for_each_client(conn, names, |client| {
         if let Some(bundle) = client.handover_bundle {
             return Err(PackError::AlreadyHandedOver { client: client.bem_id, bundle });
         }
@@ -214,15 +214,13 @@ fn resolve_clients(
         ids.push(client.id);
         Ok(())
     })?;
-    // A client named twice, found by sorting a copy of the ids (a set
-    // of 100,000 would cost more than the list).
-    let mut sorted = ids.clone();
-    sorted.sort_unstable();
-    if let Some(twice) = sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]) {
-        // Its second naming, as the user wrote it.
-        let second = ids.iter().enumerate().filter(|(_, id)| **id == twice).nth(1).map(|(i, _)| i);
-        let name = second.and_then(|i| names.get(i)).cloned().unwrap_or_default();
-        return Err(PackError::DuplicateClient(name));
+    // A client named twice: the first name, in the user's order, of a
+    // client named before it, found by sorting (id, position) pairs (a
+    // set of 100,000 ids would cost more than the list).
+    let mut named: Vec<(i64, usize)> = ids.iter().copied().zip(0..).collect();
+    named.sort_unstable();
+    if let Some(at) = named.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| w[1].1).min() {
+        return Err(PackError::DuplicateClient(names.get(at).cloned().unwrap_or_default()));
     }
     if !missing_consent.is_empty() && override_reason.is_none() {
         return Err(PackError::MissingConsent(missing_consent.into_iter().map(|(bem, _)| bem).collect()));

@@ -201,6 +201,12 @@ fn refusals_change_nothing() {
         Err(PackError::DuplicateClient(name)) => assert_eq!(name, all[0].bem_id),
         other => panic!("a client named twice: {other:?}"),
     }
+    // Two named twice: the first repeat in the user's order is quoted.
+    let names = vec![all[0].uuid.clone(), all[1].uuid.clone(), all[1].bem_id.clone(), all[0].bem_id.clone()];
+    match run(&f, &request(&f, names, "twice.bemx")) {
+        Err(PackError::DuplicateClient(name)) => assert_eq!(name, all[1].bem_id),
+        other => panic!("two clients named twice: {other:?}"),
+    }
     std::fs::write(f.out_dir.join("exists.bemx"), b"old").unwrap();
     assert!(matches!(run(&f, &request(&f, vec![first.clone()], "exists.bemx")), Err(PackError::TargetExists(_))));
     assert_eq!(std::fs::read(f.out_dir.join("exists.bemx")).unwrap(), b"old");
