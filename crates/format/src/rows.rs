@@ -9,7 +9,7 @@
 //! byte strings. Encodings are definite-length and shortest-form; the reader
 //! refuses anything else and caps every length before allocating.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Write};
 
 pub use crate::entry::Role;
 use crate::error::FormatError;
@@ -233,35 +233,125 @@ impl<W: Write> RowWriter<W> {
     }
 }
 
-/// Reads a table entry from a stream bounded by its entry size.
+/// Reads a table entry from a stream bounded by its entry size. The
+/// stream is buffered (`BufRead`): a row wholly in the buffer is decoded
+/// there, one that straddles a refill through the stream.
 #[derive(Debug)]
-pub struct RowReader<R: Read> {
+pub struct RowReader<R: BufRead> {
     input: R,
     header: TableHeader,
 }
 
-/// Reads exactly one byte, or `None` at a clean end of input.
-fn read_byte_opt<R: Read>(r: &mut R) -> Result<Option<u8>, FormatError> {
-    let mut b = [0u8; 1];
-    loop {
-        match r.read(&mut b) {
-            Ok(0) => return Ok(None),
-            Ok(_) => return Ok(Some(b[0])),
+// The errors of the row decoder's hot paths, out of line: building a
+// localised message is code the per-value loops should not carry
+// (issue 18, item 2).
+
+#[cold]
+fn row_ends_early() -> FormatError {
+    FormatError::rows(fl!("format-rows-row-ends-early"))
+}
+
+#[cold]
+fn value_ends_early() -> FormatError {
+    FormatError::rows(fl!("format-rows-value-ends-early"))
+}
+
+#[cold]
+fn not_shortest() -> FormatError {
+    FormatError::rows(fl!("format-rows-not-shortest"))
+}
+
+#[cold]
+fn indefinite() -> FormatError {
+    FormatError::rows(fl!("format-rows-indefinite"))
+}
+
+#[cold]
+fn integer_range() -> FormatError {
+    FormatError::rows(fl!("format-rows-integer-range"))
+}
+
+#[cold]
+fn not_utf8() -> FormatError {
+    FormatError::rows(fl!("format-rows-not-utf8"))
+}
+
+/// Hands `f` the input's buffered bytes (refilled when none are left, so
+/// empty only at the end of input) and consumes as many as it returns.
+/// Rows are read from the buffer, not through a `Read` call per value:
+/// verifying row-heavy data spent most of its time in those calls
+/// (issue 18, item 2).
+fn buffered<R: BufRead, T>(r: &mut R, f: impl FnOnce(&[u8]) -> (usize, T)) -> Result<T, FormatError> {
+    let bytes = loop {
+        match r.fill_buf() {
+            Ok(bytes) => break bytes,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(FormatError::from_read(e, crate::Part::Archive)),
         }
-    }
+    };
+    let (used, out) = f(bytes);
+    r.consume(used);
+    Ok(out)
 }
 
-fn read_exact<R: Read>(r: &mut R, buf: &mut [u8]) -> Result<(), FormatError> {
+/// Reads exactly one byte, or `None` at a clean end of input.
+fn read_byte_opt<R: BufRead>(r: &mut R) -> Result<Option<u8>, FormatError> {
+    buffered(r, |bytes| match bytes {
+        [first, ..] => (1, Some(*first)),
+        [] => (0, None),
+    })
+}
+
+/// Appends the next `len` bytes of `r` to `out`, as they arrive: a large
+/// declared length in a short entry costs only the bytes that are there.
+/// The caller has capped `len`.
+fn gather<R: BufRead>(r: &mut R, len: u64, out: &mut Vec<u8>) -> Result<(), FormatError> {
+    let mut left = len;
+    while left > 0 {
+        let got = buffered(r, |bytes| {
+            let n = bytes.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            out.extend_from_slice(&bytes[..n]);
+            (n, n)
+        })?;
+        if got == 0 {
+            return Err(value_ends_early());
+        }
+        left -= got as u64;
+    }
+    Ok(())
+}
+
+/// Checks the next `len` bytes of `r` without keeping them: UTF-8 if
+/// `text`. A value wholly in the buffer (nearly all) is checked there;
+/// one that straddles a refill is gathered in `scratch` first.
+fn skip_value<R: BufRead>(r: &mut R, len: u64, text: bool, scratch: &mut Vec<u8>) -> Result<(), FormatError> {
+    // Most text is ASCII, which `is_ascii` checks a word at a time.
+    let valid = |v: &[u8]| !text || v.is_ascii() || std::str::from_utf8(v).is_ok();
+    let in_buffer = buffered(r, |bytes| match usize::try_from(len).ok().and_then(|n| bytes.get(..n)) {
+        Some(v) => (v.len(), Some(valid(v))),
+        None => (0, None),
+    })?;
+    let ok = match in_buffer {
+        Some(ok) => ok,
+        None => {
+            scratch.clear();
+            gather(r, len, scratch)?;
+            valid(scratch)
+        }
+    };
+    if ok { Ok(()) } else { Err(not_utf8()) }
+}
+
+fn read_exact<R: BufRead>(r: &mut R, buf: &mut [u8]) -> Result<(), FormatError> {
     r.read_exact(buf).map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => FormatError::rows(fl!("format-rows-row-ends-early")),
+        io::ErrorKind::UnexpectedEof => row_ends_early(),
         _ => FormatError::from_read(e, crate::Part::Archive),
     })
 }
 
 /// Reads a head whose first byte is `first`: (major, argument), shortest form only.
-fn read_head_after<R: Read>(r: &mut R, first: u8) -> Result<(u8, u64), FormatError> {
+#[inline(always)]
+fn read_head_after<R: BufRead>(r: &mut R, first: u8) -> Result<(u8, u64), FormatError> {
     let major = first >> 5;
     let ai = first & 0x1f;
     let arg = match ai {
@@ -279,71 +369,138 @@ fn read_head_after<R: Read>(r: &mut R, first: u8) -> Result<(u8, u64), FormatErr
             };
             // Float64 (major 7, ai 27) carries bits, not a length: no minimum.
             if v < min && major != 7 {
-                return Err(FormatError::rows(fl!("format-rows-not-shortest")));
+                return Err(not_shortest());
             }
             v
         }
-        _ => return Err(FormatError::rows(fl!("format-rows-indefinite"))),
+        _ => return Err(indefinite()),
     };
     Ok((major, arg))
 }
 
-fn read_head<R: Read>(r: &mut R) -> Result<(u8, u64), FormatError> {
-    let first = read_byte_opt(r)?.ok_or_else(|| FormatError::rows(fl!("format-rows-row-ends-early")))?;
+fn read_head<R: BufRead>(r: &mut R) -> Result<(u8, u64), FormatError> {
+    let first = read_byte_opt(r)?.ok_or_else(row_ends_early)?;
     read_head_after(r, first)
 }
 
-fn read_bytes<R: Read>(r: &mut R, len: u64) -> Result<Vec<u8>, FormatError> {
+fn read_bytes<R: BufRead>(r: &mut R, len: u64) -> Result<Vec<u8>, FormatError> {
     if len > MAX_VALUE_LEN {
         return Err(FormatError::Limit { what: "row value length", value: len, limit: MAX_VALUE_LEN });
     }
-    // Small values (nearly all) are read in one go; a large declared length
-    // grows the buffer only as bytes actually arrive, so a lying length in
-    // a short entry costs nothing.
+    // Sized for small values (nearly all); a large declared length grows
+    // the buffer only as bytes actually arrive.
     const DIRECT: u64 = 64 * 1024;
-    if len <= DIRECT {
-        let mut buf = vec![0u8; len as usize];
-        read_exact(r, &mut buf).map_err(|e| match e {
-            FormatError::Rows { .. } => FormatError::rows(fl!("format-rows-value-ends-early")),
-            other => other,
-        })?;
-        return Ok(buf);
-    }
-    let mut buf = Vec::with_capacity(DIRECT as usize);
-    let got =
-        r.by_ref().take(len).read_to_end(&mut buf).map_err(|e| FormatError::from_read(e, crate::Part::Archive))?;
-    if got as u64 != len {
-        return Err(FormatError::rows(fl!("format-rows-value-ends-early")));
-    }
+    let mut buf = Vec::with_capacity(len.min(DIRECT) as usize);
+    gather(r, len, &mut buf)?;
     Ok(buf)
 }
 
-fn read_text<R: Read>(r: &mut R) -> Result<String, FormatError> {
+fn read_text<R: BufRead>(r: &mut R) -> Result<String, FormatError> {
     match read_head(r)? {
-        (3, len) => String::from_utf8(read_bytes(r, len)?).map_err(|_| FormatError::rows(fl!("format-rows-not-utf8"))),
+        (3, len) => String::from_utf8(read_bytes(r, len)?).map_err(|_| not_utf8()),
         _ => Err(FormatError::rows(fl!("format-rows-expected-text"))),
     }
 }
 
-fn read_value_after<R: Read>(r: &mut R, first: u8) -> Result<Value, FormatError> {
+fn read_value_after<R: BufRead>(r: &mut R, first: u8) -> Result<Value, FormatError> {
     if first == 0xf6 {
         return Ok(Value::Null);
     }
     match read_head_after(r, first)? {
-        (0, n) => i64::try_from(n).map(Value::Integer).map_err(|_| FormatError::rows(fl!("format-rows-integer-range"))),
-        (1, n) => i64::try_from(n)
-            .map(|n| Value::Integer(!n))
-            .map_err(|_| FormatError::rows(fl!("format-rows-integer-range"))),
+        (0, n) => i64::try_from(n).map(Value::Integer).map_err(|_| integer_range()),
+        (1, n) => i64::try_from(n).map(|n| Value::Integer(!n)).map_err(|_| integer_range()),
         (2, len) => read_bytes(r, len).map(Value::Bytes),
-        (3, len) => String::from_utf8(read_bytes(r, len)?)
-            .map(Value::Text)
-            .map_err(|_| FormatError::rows(fl!("format-rows-not-utf8"))),
+        (3, len) => String::from_utf8(read_bytes(r, len)?).map(Value::Text).map_err(|_| not_utf8()),
         (7, bits) if first == 0xfb => Ok(Value::Real(f64::from_bits(bits))),
         (major, _) => Err(FormatError::rows(fl!("format-rows-unsupported-item", major = major.to_string()))),
     }
 }
 
-impl<R: Read> RowReader<R> {
+/// What [`from_buffer`] found.
+enum Buffered<T> {
+    /// The row, read from the buffer and consumed.
+    Row(T),
+    /// The end of the input: nothing is buffered and nothing more comes.
+    End,
+    /// The row is not wholly in the buffer, or is not valid: nothing was
+    /// consumed.
+    Slow,
+}
+
+/// Reads one row from the input's buffered bytes when it is wholly there
+/// (nearly always: rows are small, the buffer 64 KiB), without a call into
+/// the input per value. When the row is not all there or is not valid,
+/// nothing is consumed and the caller reads it from the input as before,
+/// which decides what is wrong: both paths decide alike by construction
+/// (issue 18, item 2).
+fn from_buffer<R: BufRead, T>(
+    r: &mut R,
+    read: impl FnOnce(&mut &[u8]) -> Result<T, FormatError>,
+) -> Result<Buffered<T>, FormatError> {
+    buffered(r, |bytes| {
+        if bytes.is_empty() {
+            return (0, Buffered::End);
+        }
+        let mut rest = bytes;
+        match read(&mut rest) {
+            Ok(out) => (bytes.len() - rest.len(), Buffered::Row(out)),
+            Err(_) => (0, Buffered::Slow),
+        }
+    })
+}
+
+/// Reads a row's array head and checks its arity; `None` at the end.
+fn row_head<R: BufRead>(r: &mut R, header: &TableHeader) -> Result<Option<u64>, FormatError> {
+    let Some(first) = read_byte_opt(r)? else { return Ok(None) };
+    let (major, n) = read_head_after(r, first)?;
+    if major != 4 || n as usize != header.columns.len() {
+        return Err(FormatError::rows(fl!(
+            "format-rows-row-shape",
+            table = header.name.as_str(),
+            columns = header.columns.len().to_string()
+        )));
+    }
+    Ok(Some(n))
+}
+
+/// [`RowReader::next_row`] from `r`.
+fn next_row_from<R: BufRead>(r: &mut R, header: &TableHeader) -> Result<Option<Vec<Value>>, FormatError> {
+    let Some(n) = row_head(r, header)? else { return Ok(None) };
+    let mut row = Vec::with_capacity(header.columns.len());
+    for _ in 0..n {
+        let first = read_byte_opt(r)?.ok_or_else(row_ends_early)?;
+        row.push(read_value_after(r, first)?);
+    }
+    Ok(Some(row))
+}
+
+/// [`RowReader::skip_row`] from `r`.
+fn skip_row_from<R: BufRead>(r: &mut R, header: &TableHeader, scratch: &mut Vec<u8>) -> Result<bool, FormatError> {
+    let Some(n) = row_head(r, header)? else { return Ok(false) };
+    for _ in 0..n {
+        let first = read_byte_opt(r)?.ok_or_else(row_ends_early)?;
+        if first == 0xf6 {
+            continue;
+        }
+        match read_head_after(r, first)? {
+            (0, n) | (1, n) if i64::try_from(n).is_ok() => {}
+            (0 | 1, _) => return Err(integer_range()),
+            (major @ (2 | 3), len) => {
+                if len > MAX_VALUE_LEN {
+                    return Err(FormatError::Limit { what: "row value length", value: len, limit: MAX_VALUE_LEN });
+                }
+                skip_value(r, len, major == 3, scratch)?;
+            }
+            (7, _) if first == 0xfb => {}
+            (major, _) => {
+                return Err(FormatError::rows(fl!("format-rows-unsupported-item", major = major.to_string())));
+            }
+        }
+    }
+    Ok(true)
+}
+
+impl<R: BufRead> RowReader<R> {
     /// Reads and checks the header.
     pub fn new(mut input: R) -> Result<Self, FormatError> {
         if read_head(&mut input)? != (5, 2) || read_text(&mut input)? != "name" {
@@ -389,30 +546,14 @@ impl<R: Read> RowReader<R> {
         &mut self.input
     }
 
-    /// Reads a row's array head and checks its arity; `None` at the end.
-    fn row_head(&mut self) -> Result<Option<u64>, FormatError> {
-        let Some(first) = read_byte_opt(&mut self.input)? else { return Ok(None) };
-        let (major, n) = read_head_after(&mut self.input, first)?;
-        if major != 4 || n as usize != self.header.columns.len() {
-            return Err(FormatError::rows(fl!(
-                "format-rows-row-shape",
-                table = self.header.name.as_str(),
-                columns = self.header.columns.len().to_string()
-            )));
-        }
-        Ok(Some(n))
-    }
-
     /// The next row, or `None` at the end of the entry.
     pub fn next_row(&mut self) -> Result<Option<Vec<Value>>, FormatError> {
-        let Some(n) = self.row_head()? else { return Ok(None) };
-        let mut row = Vec::with_capacity(self.header.columns.len());
-        for _ in 0..n {
-            let first =
-                read_byte_opt(&mut self.input)?.ok_or_else(|| FormatError::rows(fl!("format-rows-row-ends-early")))?;
-            row.push(read_value_after(&mut self.input, first)?);
+        let header = &self.header;
+        match from_buffer(&mut self.input, |bytes| next_row_from(bytes, header))? {
+            Buffered::Row(row) => Ok(row),
+            Buffered::End => Ok(None),
+            Buffered::Slow => next_row_from(&mut self.input, header),
         }
-        Ok(Some(row))
     }
 
     /// Checks the next row as [`RowReader::next_row`] does — arity, types,
@@ -420,39 +561,12 @@ impl<R: Read> RowReader<R> {
     /// `scratch` for text and bytes. Returns `false` at the end of the entry.
     /// `verify` counts rows this way at the speed of the layers below.
     pub fn skip_row(&mut self, scratch: &mut Vec<u8>) -> Result<bool, FormatError> {
-        let Some(n) = self.row_head()? else { return Ok(false) };
-        for _ in 0..n {
-            let first =
-                read_byte_opt(&mut self.input)?.ok_or_else(|| FormatError::rows(fl!("format-rows-row-ends-early")))?;
-            if first == 0xf6 {
-                continue;
-            }
-            match read_head_after(&mut self.input, first)? {
-                (0, n) | (1, n) if i64::try_from(n).is_ok() => {}
-                (0 | 1, _) => return Err(FormatError::rows(fl!("format-rows-integer-range"))),
-                (major @ (2 | 3), len) => {
-                    if len > MAX_VALUE_LEN {
-                        return Err(FormatError::Limit { what: "row value length", value: len, limit: MAX_VALUE_LEN });
-                    }
-                    scratch.clear();
-                    let got = (&mut self.input)
-                        .take(len)
-                        .read_to_end(scratch)
-                        .map_err(|e| FormatError::from_read(e, crate::Part::Archive))?;
-                    if got as u64 != len {
-                        return Err(FormatError::rows(fl!("format-rows-value-ends-early")));
-                    }
-                    if major == 3 && std::str::from_utf8(scratch).is_err() {
-                        return Err(FormatError::rows(fl!("format-rows-not-utf8")));
-                    }
-                }
-                (7, _) if first == 0xfb => {}
-                (major, _) => {
-                    return Err(FormatError::rows(fl!("format-rows-unsupported-item", major = major.to_string())));
-                }
-            }
+        let header = &self.header;
+        match from_buffer(&mut self.input, |bytes| skip_row_from(bytes, header, scratch))? {
+            Buffered::Row(more) => Ok(more),
+            Buffered::End => Ok(false),
+            Buffered::Slow => skip_row_from(&mut self.input, header, scratch),
         }
-        Ok(true)
     }
 
     /// Returns the inner reader.
@@ -643,6 +757,95 @@ mod tests {
         assert!(r.skip_row(&mut scratch).unwrap());
         assert!(r.skip_row(&mut scratch).unwrap());
         assert!(!r.skip_row(&mut scratch).unwrap());
+    }
+
+    /// Hands out at most `piece` bytes per read, and an `Interrupted` before
+    /// every other read: what a stream of entries delivers, at its worst.
+    struct Pieces<'a> {
+        bytes: &'a [u8],
+        piece: usize,
+        interrupt: bool,
+    }
+
+    impl io::Read for Pieces<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(self.piece);
+            self.bytes.read(&mut buf[..n])
+        }
+    }
+
+    /// Every row, or the first error, of `input` read whole.
+    fn decisions(mut reader: RowReader<impl BufRead>) -> (Vec<Vec<Value>>, Option<String>) {
+        let mut rows = Vec::new();
+        loop {
+            match reader.next_row() {
+                Ok(Some(row)) => rows.push(row),
+                Ok(None) => return (rows, None),
+                Err(e) => return (rows, Some(e.to_string())),
+            }
+        }
+    }
+
+    /// Rows read from a buffer that holds a few bytes at a time (values
+    /// straddle every refill, reads are interrupted) decide exactly as rows
+    /// read from one slice: the same values, the same first error, through
+    /// `next_row` and `skip_row` alike.
+    #[test]
+    fn rows_read_in_pieces_decide_as_rows_read_whole() {
+        let mut bytes = encode_header(&header()).unwrap();
+        for row in [
+            vec![Value::Integer(1), Value::Integer(-5), Value::Text("CODE".into()), Value::Text("äöü €".repeat(9))],
+            vec![Value::Integer(300), Value::Null, Value::Null, Value::Bytes((0..=255).collect())],
+            vec![Value::Integer(i64::MAX), Value::Integer(i64::MIN), Value::Text(String::new()), Value::Real(0.5)],
+        ] {
+            bytes.extend_from_slice(&encode_row(&row));
+        }
+        // The whole entry; cut inside the byte string; the long text made
+        // not UTF-8 in its last byte (the cut and the flip straddle refills).
+        let mut flipped = bytes.clone();
+        let euro = bytes.windows(3).rposition(|w| w == "€".as_bytes()).unwrap();
+        flipped[euro + 2] = 0xff;
+        for input in [&bytes[..], &bytes[..bytes.len() - 200], &flipped[..]] {
+            let whole = decisions(RowReader::new(input).unwrap());
+            for piece in [1, 2, 3, 5, 8, 13, 64] {
+                for capacity in [1, 7, 16, 4096] {
+                    let pieces = Pieces { bytes: input, piece, interrupt: false };
+                    let reader = RowReader::new(io::BufReader::with_capacity(capacity, pieces)).unwrap();
+                    assert_eq!(decisions(reader), whole, "piece {piece}, buffer {capacity}");
+                    let pieces = Pieces { bytes: input, piece, interrupt: false };
+                    let mut reader = RowReader::new(io::BufReader::with_capacity(capacity, pieces)).unwrap();
+                    let mut scratch = Vec::new();
+                    let mut skipped = 0;
+                    let end = loop {
+                        match reader.skip_row(&mut scratch) {
+                            Ok(true) => skipped += 1,
+                            Ok(false) => break None,
+                            Err(e) => break Some(e.to_string()),
+                        }
+                    };
+                    assert_eq!(
+                        (skipped, end),
+                        (whole.0.len(), whole.1.clone()),
+                        "skip: piece {piece}, buffer {capacity}"
+                    );
+                }
+            }
+        }
+        // The three inputs decide three ways.
+        let (all, none) = decisions(RowReader::new(&bytes[..]).unwrap());
+        assert_eq!((all.len(), none), (3, None));
+        assert_eq!(
+            decisions(RowReader::new(&bytes[..bytes.len() - 200]).unwrap()).1,
+            Some(FormatError::rows(fl!("format-rows-value-ends-early")).to_string())
+        );
+        assert_eq!(
+            decisions(RowReader::new(&flipped[..]).unwrap()).1,
+            Some(FormatError::rows(fl!("format-rows-not-utf8")).to_string())
+        );
     }
 
     proptest::proptest! {
