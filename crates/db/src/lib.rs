@@ -31,8 +31,8 @@ pub use merge::{
 pub use profile::Profile;
 pub use runs::IdSet;
 pub use schema::{
-    ClientSummary, Database, SCHEMA_VERSION, check_host, check_in_transaction, configure_connection, find_client,
-    find_clients, for_each_client, journal_is_hot, journal_path, keep_journal_for_purge, migrate, open_read_only,
-    recorded_host, schema_fingerprint, scrub_journal, wipe_file,
+    ClientSummary, Database, HandoverCandidate, SCHEMA_VERSION, check_host, check_in_transaction, configure_connection,
+    find_client, find_clients, for_each_client, journal_is_hot, journal_path, keep_journal_for_purge, migrate,
+    open_read_only, recorded_host, schema_fingerprint, scrub_journal, wipe_file,
 };
 pub use suggest::suggest;

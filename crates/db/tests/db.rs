@@ -407,12 +407,30 @@ fn an_extraction_names_a_selected_row_gone_and_text_that_is_not_utf8() {
 }
 
 /// Finding many clients at once answers every query as `find_client` does
-/// (a UUID in any case and with spaces around it, a BEM-ID exactly), in
-/// the queries' order, and refuses the first query nobody matches.
+/// (a UUID in any case and with spaces around it, a BEM-ID exactly; the
+/// open handover and the consent in force alike), in the queries' order,
+/// and refuses the first query nobody matches.
 #[test]
 fn finding_many_clients_answers_as_finding_each() {
-    let db = Database::open(shared_db().join("shared.sqlite")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path(), "a", 10, 3);
+    // One client in an open handover, one in a cancelled one, one whose
+    // consent is revoked: each field the export checks differs somewhere.
+    let uuids: Vec<String> = db.clients_list(true).unwrap().into_iter().map(|c| c.uuid).collect();
+    db.conn()
+        .execute_batch(&format!(
+            "INSERT INTO handovers (bundle_id, recipient_fingerprint, created_at, state)
+               VALUES ('b-open', 'f', '2026-01-01T00:00:00Z', 'open'),
+                      ('b-gone', 'f', '2026-01-01T00:00:00Z', 'cancelled');
+             INSERT INTO handover_clients VALUES ('b-open', '{0}'), ('b-gone', '{1}');
+             UPDATE consents SET revoked_on = '2026-02-01'
+               WHERE client_id = (SELECT id FROM clients WHERE uuid = '{2}');",
+            uuids[0], uuids[1], uuids[2]
+        ))
+        .unwrap();
     let clients = db.clients_list(true).unwrap();
+    assert!(clients.iter().any(|c| c.handover_bundle.as_deref() == Some("b-open")));
+    assert!(clients.iter().any(|c| c.consent_given.is_some()) && clients.iter().any(|c| c.consent_given.is_none()));
     let mut queries: Vec<String> = Vec::new();
     for round in 0..3 {
         for c in clients.iter().rev() {
@@ -425,7 +443,8 @@ fn finding_many_clients_answers_as_finding_each() {
     }
     for n in [1, 16, 17, queries.len()] {
         let found = bemx_db::find_clients(db.conn(), &queries[..n]).unwrap();
-        let each: Vec<_> = queries[..n].iter().map(|q| db.find_client(q).unwrap()).collect();
+        let each: Vec<_> =
+            queries[..n].iter().map(|q| bemx_db::HandoverCandidate::from(db.find_client(q).unwrap())).collect();
         assert_eq!(found, each, "{n} queries");
         let mut with_unknown = queries[..n].to_vec();
         with_unknown.insert(n / 2, "Nobody".into());

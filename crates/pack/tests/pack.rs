@@ -148,7 +148,7 @@ fn round_trip_reads_back_exactly_the_selection() {
     while let Some(mut entry) = reader.next_entry().unwrap() {
         let path = entry.path().to_string();
         if path.starts_with("tables/") {
-            let mut rows = bemx_format::rows::RowReader::new(&mut entry).unwrap();
+            let mut rows = bemx_format::rows::RowReader::new(std::io::BufReader::new(&mut entry)).unwrap();
             let name = rows.header().name.clone();
             let list = got.entry(name).or_default();
             while let Some(row) = rows.next_row().unwrap() {
