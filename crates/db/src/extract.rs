@@ -33,14 +33,16 @@ pub use rusqlite::types::Value;
 pub trait RowSink {
     /// The sink's own error, returned unchanged inside [`ExtractError::Sink`].
     type Error;
-    /// A table starts; exactly `row_count` calls to [`RowSink::row`] follow.
-    fn begin_table(&mut self, spec: &TableSpec, row_count: u64) -> Result<(), Self::Error>;
+    /// A table starts.
+    fn begin_table(&mut self, spec: &TableSpec) -> Result<(), Self::Error>;
     /// One row, values in `spec.columns` order, encoded as the module says;
     /// borrowed from the database's row, so nothing is copied that the
     /// sink does not keep (text is checked to be UTF-8).
     fn row(&mut self, values: &[ValueRef<'_>]) -> Result<(), Self::Error>;
-    /// The current table is complete.
-    fn end_table(&mut self) -> Result<(), Self::Error>;
+    /// The current table is complete: `row_count` rows were handed over.
+    /// (The count comes at the end because a walk that selects rows as it
+    /// reads them knows it only then.)
+    fn end_table(&mut self, row_count: u64) -> Result<(), Self::Error>;
 }
 
 /// Error of [`extract`] and [`for_each_blob`]: the database or the caller.
@@ -200,12 +202,58 @@ pub fn select_clients(conn: &Connection, client_ids: &[i64]) -> Result<Selection
 
 /// [`select_clients`] over the graph a profile derived.
 pub fn select_clients_in(conn: &Connection, graph: &Graph, client_ids: &[i64]) -> Result<Selection> {
+    walk(conn, graph, client_ids, None::<&mut NoRows>).map_err(|e| match e {
+        ExtractError::Db(e) => e,
+        ExtractError::Sink(never) => match never {},
+    })
+}
+
+/// [`select_clients_in`], handing every selected row of the client-owned
+/// tables to `sink` as the walk meets it: the tables in stream order, each
+/// table's rows by ascending id, the values exactly as [`extract`] hands
+/// them. An export plans its entries from these rows, instead of reading
+/// every row once more after the walk (issue 18, item 3). The catalogue
+/// tables, first in stream order, are not handed over: which of their rows
+/// are used is known only at the walk's end ([`extract_catalogues`]).
+/// The rows are handed over before the walk's last checks (foreign keys,
+/// catalogue rows): a sink's result counts only if this returns `Ok`.
+pub fn select_clients_streaming<S: RowSink>(
+    conn: &Connection,
+    graph: &Graph,
+    client_ids: &[i64],
+    sink: &mut S,
+) -> Result<Selection, ExtractError<S::Error>> {
+    walk(conn, graph, client_ids, Some(sink))
+}
+
+/// The sink of a walk that hands no rows over.
+enum NoRows {}
+
+impl RowSink for NoRows {
+    type Error = std::convert::Infallible;
+    fn begin_table(&mut self, _: &TableSpec) -> Result<(), Self::Error> {
+        match *self {}
+    }
+    fn row(&mut self, _: &[ValueRef<'_>]) -> Result<(), Self::Error> {
+        match *self {}
+    }
+    fn end_table(&mut self, _: u64) -> Result<(), Self::Error> {
+        match *self {}
+    }
+}
+
+fn walk<S: RowSink>(
+    conn: &Connection,
+    graph: &Graph,
+    client_ids: &[i64],
+    mut sink: Option<&mut S>,
+) -> Result<Selection, ExtractError<S::Error>> {
     let mut owned = OwnedRows::new(graph);
     let mut blobs = (0u64, 0u64);
     let last_referenced = owned.last_referenced();
     let mut selected = Vec::with_capacity(owned.tables.len());
     for t in 0..owned.tables.len() {
-        let rows = select_table_rows(conn, &mut owned, t, client_ids, &mut blobs)?;
+        let rows = select_table_rows(conn, &mut owned, t, client_ids, &mut blobs, sink.as_deref_mut())?;
         selected.push(rows.keys());
         owned.owners.push(rows);
         // Owners are looked up only by the tables that reference theirs:
@@ -219,7 +267,7 @@ pub fn select_clients_in(conn: &Connection, graph: &Graph, client_ids: &[i64]) -
     }
     owned.close_catalogue_refs(conn)?;
     if let Some(e) = owned.missing_catalogue_rows(conn)?.into_iter().next() {
-        return Err(e);
+        return Err(e.into());
     }
     refuse_foreign_key_violations(conn, &owned.tables, &selected)?;
 
@@ -280,19 +328,28 @@ fn client_ids_of(conn: &Connection, graph: &Graph, ids: &[i64]) -> Result<Vec<St
 /// The rows of owned table `t` that belong to `client_ids` (row id ->
 /// client), refusing the first problem among them. Adds the rows'
 /// documents to `blobs` (count, bytes).
-fn select_table_rows(
+fn select_table_rows<S: RowSink>(
     conn: &Connection,
     owned: &mut OwnedRows,
     t: usize,
     client_ids: &[i64],
     blobs: &mut (u64, u64),
-) -> Result<RunMap> {
+    mut sink: Option<&mut S>,
+) -> Result<RunMap, ExtractError<S::Error>> {
     let cols = owned.columns(t);
     // Only the root table's rows are chosen by id; the others follow their references.
     let wanted: HashSet<i64> = if cols.is_root() { client_ids.iter().copied().collect() } else { HashSet::new() };
     let mut selected = RunMap::same();
-    let mut stmt = conn.prepare(&cols.sql())?;
+    let spec = owned.tables[t].clone();
+    // With a sink, each row's values follow the columns the walk reads.
+    let values = if sink.is_some() { value_columns(&spec, "") } else { Vec::new() };
+    let first_value = cols.width();
+    let mut stmt = conn.prepare(&cols.sql(&values))?;
     let mut rows = stmt.query([])?;
+    if let Some(sink) = sink.as_deref_mut() {
+        sink.begin_table(&spec).map_err(ExtractError::Sink)?;
+    }
+    let mut handed = 0u64;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let owner = if cols.is_root() {
@@ -303,13 +360,13 @@ fn select_table_rows(
         } else {
             let found = owned.follow_refs(&cols, r, id)?;
             if let Some(e) = found.problems.into_iter().next() {
-                return Err(e);
+                return Err(e.into());
             }
             // Rows of unselected clients are skipped silently; a row that
             // is ours but also points elsewhere is an error.
             let Some(owner) = found.owner else { continue };
             if let Some(u) = found.unresolved.first() {
-                return Err(owned.bad_ref(conn, &cols, id, u)?);
+                return Err(owned.bad_ref(conn, &cols, id, u)?.into());
             }
             owner
         };
@@ -317,17 +374,40 @@ fn select_table_rows(
         owned.note_catalogue_refs(&cols, r, id)?;
         let found = check_blobs(&cols, r, id)?;
         if let Some(e) = found.problems.into_iter().next() {
-            return Err(e);
+            return Err(e.into());
         }
         blobs.0 += found.lengths.len() as u64;
         blobs.1 += found.lengths.iter().map(|&len| len as u64).sum::<u64>();
+        if let Some(sink) = sink.as_deref_mut() {
+            let mut row = Vec::with_capacity(spec.columns.len());
+            for (i, column) in spec.columns.iter().enumerate() {
+                row.push(borrowed(r, first_value + i, &spec.name, &column.name)?);
+            }
+            sink.row(&row).map_err(ExtractError::Sink)?;
+            handed += 1;
+        }
     }
     if cols.is_root()
         && let Some(&id) = client_ids.iter().find(|&&id| !selected.contains(id))
     {
-        return Err(DbError::UnknownClientId { id });
+        return Err(DbError::UnknownClientId { id }.into());
+    }
+    if let Some(sink) = sink {
+        sink.end_table(handed).map_err(ExtractError::Sink)?;
     }
     Ok(selected)
+}
+
+/// The value of each column of `spec` as it travels (FORMAT.md §7): the
+/// column, or a blob's length. `alias` prefixes each column (`"t."`).
+fn value_columns(spec: &TableSpec, alias: &str) -> Vec<String> {
+    spec.columns
+        .iter()
+        .map(|c| {
+            let col = format!("{alias}{}", q(&c.name));
+            if c.role == ColumnRole::Blob { format!("length({col})") } else { col }
+        })
+        .collect()
 }
 
 /// Refuses a selected row that `PRAGMA foreign_key_check` reports.
@@ -353,19 +433,31 @@ pub fn extract<S: RowSink>(
     selection: &Selection,
     sink: &mut S,
 ) -> Result<(), ExtractError<S::Error>> {
-    for (spec, ids) in selection.tables.iter().zip(&selection.ids) {
+    extract_tables(conn, selection, sink, |_| true)
+}
+
+/// [`extract`] of the catalogue tables only (first in stream order): what
+/// [`select_clients_streaming`] did not hand over.
+pub fn extract_catalogues<S: RowSink>(
+    conn: &Connection,
+    selection: &Selection,
+    sink: &mut S,
+) -> Result<(), ExtractError<S::Error>> {
+    extract_tables(conn, selection, sink, |spec| spec.kind == TableKind::Catalogue)
+}
+
+fn extract_tables<S: RowSink>(
+    conn: &Connection,
+    selection: &Selection,
+    sink: &mut S,
+    wanted: impl Fn(&TableSpec) -> bool,
+) -> Result<(), ExtractError<S::Error>> {
+    for (spec, ids) in selection.tables.iter().zip(&selection.ids).filter(|(spec, _)| wanted(spec)) {
         // Every reference travels as the sender's key of a row carried
         // earlier (spec/FORMAT.md §7.1); the selection has refused a
         // reference to a row that does not exist.
         let n = spec.columns.len();
-        let select: Vec<String> = spec
-            .columns
-            .iter()
-            .map(|c| {
-                let col = format!("t.{}", q(&c.name));
-                if c.role == ColumnRole::Blob { format!("length({col})") } else { col }
-            })
-            .collect();
+        let select = value_columns(spec, "t.");
         // One range per run of consecutive ids, not one look-up per id: a
         // selection is mostly long runs (a client's rows were entered
         // together; an export of every client is one run per table), and
@@ -378,7 +470,7 @@ pub fn extract<S: RowSink>(
             q(&spec.name)
         );
         let mut stmt = conn.prepare(&sql)?;
-        sink.begin_table(spec, ids.len() as u64).map_err(ExtractError::Sink)?;
+        sink.begin_table(spec).map_err(ExtractError::Sink)?;
         for (first, last) in ids.ranges() {
             let mut rows = stmt.query([first, last])?;
             let mut expected = first;
@@ -400,7 +492,7 @@ pub fn extract<S: RowSink>(
                 return Err(DbError::ChangedDuringExport { table: spec.name.clone(), rowid: expected }.into());
             }
         }
-        sink.end_table().map_err(ExtractError::Sink)?;
+        sink.end_table(ids.len() as u64).map_err(ExtractError::Sink)?;
     }
     Ok(())
 }
@@ -691,7 +783,7 @@ fn check_ownership(conn: &Connection, graph: &Graph, findings: &mut Findings) ->
 fn check_table_rows(conn: &Connection, owned: &mut OwnedRows, t: usize, findings: &mut Findings) -> Result<RunMap> {
     let cols = owned.columns(t);
     let mut owners = RunMap::same();
-    let mut stmt = conn.prepare(&cols.sql())?;
+    let mut stmt = conn.prepare(&cols.sql(&[]))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;

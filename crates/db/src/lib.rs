@@ -17,7 +17,8 @@ mod suggest;
 pub use error::{DbError, Result};
 pub use extract::{
     BlobInfo, CheckReport, ExtractError, Problem, RowSink, Selection, Value, ValueRef, check_database, count_rows,
-    extract, for_each_blob, for_each_blob_hashed_by_caller, owned_value, select_clients, select_clients_in,
+    extract, extract_catalogues, for_each_blob, for_each_blob_hashed_by_caller, owned_value, select_clients,
+    select_clients_in, select_clients_streaming,
 };
 pub use graph::{
     CLIENTS_TABLE, CatalogueSpec, ColumnRole, ColumnSpec, Graph, PROFILE_KEY, ProfileCheck, TableKind, TableSpec,

@@ -244,7 +244,8 @@ impl ScanColumns {
 
     /// The key, the references, the catalogue references, type and length of
     /// each blob, and `size`; every row by ascending id.
-    pub(crate) fn sql(&self) -> String {
+    /// Then `values`, from column [`ScanColumns::width`] on.
+    pub(crate) fn sql(&self, values: &[String]) -> String {
         let mut cols = vec![q(&self.key)];
         cols.extend(self.refs.iter().map(|(c, _)| q(c)));
         cols.extend(self.cats.iter().map(|(c, _)| q(c)));
@@ -254,6 +255,7 @@ impl ScanColumns {
         if self.has_size {
             cols.push("\"size\"".into());
         }
+        cols.extend(values.iter().cloned());
         format!("SELECT {} FROM {} ORDER BY {}", cols.join(", "), q(&self.table), q(&self.key))
     }
 
@@ -271,6 +273,11 @@ impl ScanColumns {
 
     fn size_pos(&self) -> usize {
         self.blob_pos(self.blobs.len())
+    }
+
+    /// How many columns [`ScanColumns::sql`] reads before the values.
+    pub(crate) fn width(&self) -> usize {
+        self.size_pos() + usize::from(self.has_size)
     }
 }
 

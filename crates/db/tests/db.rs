@@ -181,6 +181,11 @@ proptest! {
         for ((spec, rows), n) in ex.rows.tables.iter().zip(&ex.rows.announced) {
             prop_assert_eq!(rows.len() as u64, *n, "table {}", &spec.name);
         }
+        // The rows the walk hands over as it selects them are extract's.
+        let (walked_sel, walked) =
+            walked_then_catalogues(db.conn(), &bemx_db::reference_graph(db.conn()).unwrap(), &chosen);
+        prop_assert_eq!(&walked, &ex.rows);
+        prop_assert_eq!(format!("{walked_sel:?}"), format!("{sel:?}"));
         prop_assert_eq!(ex.blobs.len(), want["documents"].len());
     }
 }

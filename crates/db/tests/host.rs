@@ -81,6 +81,10 @@ fn the_closure_is_what_an_independent_query_finds() {
             );
         }
         assert_eq!(sel.client_uuids().len(), chosen.len());
+        // The rows the walk hands over as it selects them are extract's.
+        let (walked_sel, walked) = walked_then_catalogues(&conn, &g, &chosen);
+        assert_eq!(walked, extract_in(&conn, &g, &chosen).rows, "{chosen:?}");
+        assert_eq!(format!("{walked_sel:?}"), format!("{sel:?}"));
     }
 }
 

@@ -285,9 +285,8 @@ pub fn export(
             return Err(PackError::ConsentChanged(differ));
         }
     }
-    let mut selection = bemx_db::select_clients_in(&tx, &graph, &client_ids)?;
+    let (mut selection, plan) = Plan::select(&tx, &graph, &client_ids, request.cancel)?;
     drop(client_ids);
-    let plan = Plan::compute(&tx, &selection, request.cancel)?;
 
     let mut clients: Vec<[u8; 16]> =
         selection.client_uuids().iter().map(|u| uuid_bytes(u)).collect::<Result<_, _>>()?;

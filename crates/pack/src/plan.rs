@@ -1,13 +1,14 @@
 //! The two passes over the selection. Pass 1 encodes every table entry into
 //! a hashing sink to learn its size and SHA-256 (the manifest comes first in
-//! the archive, §11 writer 2); documents are planned from their stored size
-//! and hash without reading them. Pass 2 encodes again into the bundle and
-//! checks every entry against the plan.
+//! the archive, §11 writer 2), as the walk that selects the rows meets them;
+//! documents are planned from their stored size and hash without reading
+//! them. Pass 2 encodes again into the bundle and checks every entry against
+//! the plan.
 
 use std::io::{self, Read, Write};
 use std::sync::atomic::AtomicBool;
 
-use bemx_db::{ColumnRole, ExtractError, RowSink, Selection, TableKind, TableSpec, ValueRef};
+use bemx_db::{ColumnRole, ExtractError, Graph, RowSink, Selection, TableKind, TableSpec, ValueRef};
 use bemx_format::FormatError;
 use bemx_format::layers::{BundleWriter, HashingWriter};
 use rusqlite::Connection;
@@ -66,13 +67,42 @@ impl Plan {
         zstd.saturating_add(zstd.div_ceil(64 << 10) * 16).saturating_add(4096)
     }
 
-    /// Pass 1 over a selection, inside the caller's transaction.
-    pub fn compute(conn: &Connection, selection: &Selection, cancel: Option<&AtomicBool>) -> Result<Plan, PackError> {
-        let mut planner = Planner { plan: Plan::default(), current: None, cancel, rows_seen: 0, buf: Vec::new() };
-        bemx_db::extract(conn, selection, &mut planner).map_err(flatten)?;
-        let mut plan = planner.plan;
-        plan_blobs(conn, selection, &mut plan.entries)?;
-        Ok(plan)
+    /// Selects the clients' rows and plans their entries, inside the
+    /// caller's transaction. The walk that selects the rows of the
+    /// client-owned tables also hashes them (`select_clients_streaming`):
+    /// a separate pass 1 read every row once more, a quarter of an export
+    /// of row-heavy data (issue 18, item 3). The catalogue tables, whose
+    /// used rows are known only after the walk, are planned after it.
+    pub fn select(
+        conn: &Connection,
+        graph: &Graph,
+        client_ids: &[i64],
+        cancel: Option<&AtomicBool>,
+    ) -> Result<(Selection, Plan), PackError> {
+        let mut owned = Planner::new(cancel);
+        let selection = bemx_db::select_clients_streaming(conn, graph, client_ids, &mut owned).map_err(flatten)?;
+        let mut catalogues = Planner::new(cancel);
+        bemx_db::extract_catalogues(conn, &selection, &mut catalogues).map_err(flatten)?;
+        let mut plan = Plan::default();
+        let planned = catalogues.tables.into_iter().chain(owned.tables);
+        for (index, (table, spec)) in planned.zip(selection.tables()).enumerate() {
+            // The walk and the catalogues together are the selection's
+            // tables, in its stream order; anything else is a bug here.
+            if table.name != spec.name {
+                return Err(PackError::Internal("planned tables out of stream order"));
+            }
+            plan.entries.push(PlannedEntry {
+                path: table_path(index, &table.name),
+                size: table.size,
+                sha256: table.sha256,
+            });
+            plan.tables.push((table.name, table.rows));
+        }
+        if plan.tables.len() != selection.tables().len() {
+            return Err(PackError::Internal("a table of the selection was not planned"));
+        }
+        plan_blobs(conn, &selection, &mut plan.entries)?;
+        Ok((selection, plan))
     }
 }
 
@@ -83,23 +113,39 @@ pub(crate) fn flatten(e: ExtractError<PackError>) -> PackError {
     }
 }
 
+/// One table entry as planned: its bytes' size and hash, its row count.
+struct PlannedTable {
+    name: String,
+    rows: u64,
+    size: u64,
+    sha256: [u8; 32],
+}
+
+/// Encodes each table's rows into a hash to learn the entry's size and
+/// SHA-256; the entry's path (its position in the stream) is given when
+/// the walk's and the catalogues' tables are put together.
 struct Planner<'a> {
-    plan: Plan,
-    current: Option<HashingWriter<io::Sink>>,
+    tables: Vec<PlannedTable>,
+    current: Option<(String, HashingWriter<io::Sink>)>,
     cancel: Option<&'a AtomicBool>,
     rows_seen: u64,
     /// One row's bytes, reused from row to row.
     buf: Vec<u8>,
 }
 
+impl<'a> Planner<'a> {
+    fn new(cancel: Option<&'a AtomicBool>) -> Self {
+        Planner { tables: Vec::new(), current: None, cancel, rows_seen: 0, buf: Vec::new() }
+    }
+}
+
 impl RowSink for Planner<'_> {
     type Error = PackError;
 
-    fn begin_table(&mut self, spec: &TableSpec, row_count: u64) -> Result<(), PackError> {
+    fn begin_table(&mut self, spec: &TableSpec) -> Result<(), PackError> {
         let mut out = HashingWriter::new(io::sink());
         out.write_all(&bemx_format::rows::encode_header(&table_header(spec))?)?;
-        self.current = Some(out);
-        self.plan.tables.push((spec.name.clone(), row_count));
+        self.current = Some((spec.name.clone(), out));
         Ok(())
     }
 
@@ -108,19 +154,17 @@ impl RowSink for Planner<'_> {
         if self.rows_seen.is_multiple_of(1024) {
             check_cancel(self.cancel)?;
         }
-        let out = self.current.as_mut().ok_or(PackError::Internal("row outside a table"))?;
+        let (_, out) = self.current.as_mut().ok_or(PackError::Internal("row outside a table"))?;
         self.buf.clear();
         bemx_format::rows::encode_row_ref(&mut self.buf, values);
         out.write_all(&self.buf)?;
         Ok(())
     }
 
-    fn end_table(&mut self) -> Result<(), PackError> {
-        let out = self.current.take().ok_or(PackError::Internal("table ended twice"))?;
+    fn end_table(&mut self, rows: u64) -> Result<(), PackError> {
+        let (name, out) = self.current.take().ok_or(PackError::Internal("table ended twice"))?;
         let (_, size, sha256) = out.finish();
-        let index = self.plan.tables.len() - 1;
-        let name = &self.plan.tables[index].0;
-        self.plan.entries.push(PlannedEntry { path: table_path(index, name), size, sha256 });
+        self.tables.push(PlannedTable { name, rows, size, sha256 });
         Ok(())
     }
 }
@@ -229,7 +273,7 @@ struct EntryWriterSink<'a> {
 impl RowSink for EntryWriterSink<'_> {
     type Error = PackError;
 
-    fn begin_table(&mut self, spec: &TableSpec, _row_count: u64) -> Result<(), PackError> {
+    fn begin_table(&mut self, spec: &TableSpec) -> Result<(), PackError> {
         let planned = self.plan.entries.get(self.index).ok_or(PackError::Internal("more tables than planned"))?;
         if planned.path != table_path(self.index, &spec.name) {
             return Err(PackError::PlanMismatch(planned.path.clone()));
@@ -253,7 +297,7 @@ impl RowSink for EntryWriterSink<'_> {
         Ok(())
     }
 
-    fn end_table(&mut self) -> Result<(), PackError> {
+    fn end_table(&mut self, _rows: u64) -> Result<(), PackError> {
         let digest = self.out.end_entry()?;
         check_planned(&self.plan.entries[self.index], digest)?;
         self.index += 1;

@@ -85,7 +85,7 @@ fn run(f: &Fixture, req: &ExportRequest<'_>) -> Result<bemx_pack::ExportReport, 
 struct Collect(BTreeMap<String, Vec<Vec<Value>>>, String);
 impl RowSink for Collect {
     type Error = std::convert::Infallible;
-    fn begin_table(&mut self, spec: &TableSpec, _: u64) -> Result<(), Self::Error> {
+    fn begin_table(&mut self, spec: &TableSpec) -> Result<(), Self::Error> {
         self.1 = spec.name.clone();
         self.0.entry(spec.name.clone()).or_default();
         Ok(())
@@ -94,7 +94,7 @@ impl RowSink for Collect {
         self.0.get_mut(&self.1).unwrap().push(values.iter().map(|v| bemx_db::owned_value(*v)).collect());
         Ok(())
     }
-    fn end_table(&mut self) -> Result<(), Self::Error> {
+    fn end_table(&mut self, _: u64) -> Result<(), Self::Error> {
         Ok(())
     }
 }

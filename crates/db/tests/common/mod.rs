@@ -7,7 +7,7 @@ use std::path::Path;
 
 use bemx_db::{
     ColumnRole, Database, Graph, MergeReport, Merger, Profile, RowSink, Selection, TableKind, TableSpec, Value,
-    ValueRef, extract, for_each_blob, select_clients_in,
+    ValueRef, extract, extract_catalogues, for_each_blob, select_clients_in, select_clients_streaming,
 };
 use bemx_demo::{SeedOptions, seed_with};
 use rusqlite::Connection;
@@ -28,7 +28,7 @@ pub fn all_client_ids(db: &Database) -> Vec<i64> {
     db.clients_list(true).unwrap().into_iter().map(|c| c.id).collect()
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Collect {
     pub tables: Vec<(TableSpec, Vec<Vec<Value>>)>,
     pub announced: Vec<u64>,
@@ -36,9 +36,8 @@ pub struct Collect {
 
 impl RowSink for Collect {
     type Error = Infallible;
-    fn begin_table(&mut self, spec: &TableSpec, row_count: u64) -> Result<(), Infallible> {
+    fn begin_table(&mut self, spec: &TableSpec) -> Result<(), Infallible> {
         self.tables.push((spec.clone(), Vec::new()));
-        self.announced.push(row_count);
         Ok(())
     }
     fn row(&mut self, values: &[ValueRef<'_>]) -> Result<(), Infallible> {
@@ -47,7 +46,8 @@ impl RowSink for Collect {
         }
         Ok(())
     }
-    fn end_table(&mut self) -> Result<(), Infallible> {
+    fn end_table(&mut self, row_count: u64) -> Result<(), Infallible> {
+        self.announced.push(row_count);
         Ok(())
     }
 }
@@ -60,6 +60,20 @@ pub struct Extracted {
 
 pub fn extract_all(db: &Database, ids: &[i64]) -> Extracted {
     extract_in(db.conn(), &bemx_db::reference_graph(db.conn()).unwrap(), ids)
+}
+
+/// What an export plans from (`select_clients_streaming`'s rows of the
+/// client-owned tables, after `extract_catalogues`' rows), checked by the
+/// callers against what `extract` hands over, row for row and count for
+/// count; and the selection the walk made, against `select_clients_in`'s.
+pub fn walked_then_catalogues(conn: &Connection, graph: &Graph, ids: &[i64]) -> (Selection, Collect) {
+    let mut walked = Collect::default();
+    let selection = select_clients_streaming(conn, graph, ids, &mut walked).unwrap();
+    let mut all = Collect::default();
+    extract_catalogues(conn, &selection, &mut all).unwrap();
+    all.tables.extend(walked.tables);
+    all.announced.extend(walked.announced);
+    (selection, all)
 }
 
 /// Extracts the clients with root rows `ids` through `graph`, into memory.
