@@ -190,6 +190,45 @@ proptest! {
     }
 }
 
+/// Documents arrive byte for byte whatever their size: empty, one byte,
+/// and sizes on and off the merge's 64 KiB pieces (1 MiB, one byte more,
+/// 3 MiB).
+#[test]
+fn documents_of_any_size_arrive_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = seeded(dir.path(), "a", 6, 5);
+    let mut b = seeded(dir.path(), "b", 1, 6);
+    let docs: Vec<i64> = a
+        .conn()
+        .prepare("SELECT id FROM documents ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let sizes = [0usize, 1, 1 << 20, (1 << 20) + 1, 3 << 20];
+    assert!(docs.len() >= sizes.len(), "{} documents", docs.len());
+    let mut sent = Vec::new();
+    for (id, len) in docs.iter().zip(sizes) {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        a.conn()
+            .execute(
+                "UPDATE documents SET content = ?2, size = ?3, sha256 = ?4 WHERE id = ?1",
+                rusqlite::params![id, bytes, len as i64, sha],
+            )
+            .unwrap();
+        sent.push((sha, bytes));
+    }
+    let ex = extract_all(&a, &all_client_ids(&a));
+    merge(&mut b, &ex).unwrap();
+    for (sha, bytes) in sent {
+        let arrived: Vec<u8> =
+            b.conn().query_row("SELECT content FROM documents WHERE sha256 = ?1", [&sha], |r| r.get(0)).unwrap();
+        assert!(arrived == bytes, "a document of {} bytes arrived as {} bytes", bytes.len(), arrived.len());
+    }
+}
+
 #[test]
 fn extract_then_merge_round_trips_every_row() {
     let dir = tempfile::tempdir().unwrap();
