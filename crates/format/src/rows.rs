@@ -325,6 +325,12 @@ fn gather<R: BufRead>(r: &mut R, len: u64, out: &mut Vec<u8>) -> Result<(), Form
 /// `text`. A value wholly in the buffer (nearly all) is checked there;
 /// one that straddles a refill is gathered in `scratch` first.
 fn skip_value<R: BufRead>(r: &mut R, len: u64, text: bool, scratch: &mut Vec<u8>) -> Result<(), FormatError> {
+    // An empty value reads nothing, as `next_row` reads nothing for it: a
+    // read here could meet the end of the input, or an error, that
+    // `next_row` would meet only at the next row.
+    if len == 0 {
+        return Ok(());
+    }
     // Most text is ASCII, which `is_ascii` checks a word at a time.
     let valid = |v: &[u8]| !text || v.is_ascii() || std::str::from_utf8(v).is_ok();
     let in_buffer = buffered(r, |bytes| match usize::try_from(len).ok().and_then(|n| bytes.get(..n)) {
@@ -453,7 +459,7 @@ fn from_buffer<R: BufRead, T>(
 fn row_head<R: BufRead>(r: &mut R, header: &TableHeader) -> Result<Option<u64>, FormatError> {
     let Some(first) = read_byte_opt(r)? else { return Ok(None) };
     let (major, n) = read_head_after(r, first)?;
-    if major != 4 || n as usize != header.columns.len() {
+    if major != 4 || n != header.columns.len() as u64 {
         return Err(FormatError::rows(fl!(
             "format-rows-row-shape",
             table = header.name.as_str(),
@@ -759,12 +765,21 @@ mod tests {
         assert!(!r.skip_row(&mut scratch).unwrap());
     }
 
-    /// Hands out at most `piece` bytes per read, and an `Interrupted` before
-    /// every other read: what a stream of entries delivers, at its worst.
+    /// Hands out at most `piece` bytes per read, an `Interrupted` before
+    /// every other read, and an error for a read after it said the end:
+    /// what a stream of entries delivers, at its worst, to a decoder that
+    /// must not read past the end it was told.
     struct Pieces<'a> {
         bytes: &'a [u8],
         piece: usize,
         interrupt: bool,
+        ended: bool,
+    }
+
+    impl<'a> Pieces<'a> {
+        fn new(bytes: &'a [u8], piece: usize) -> Self {
+            Pieces { bytes, piece, interrupt: false, ended: false }
+        }
     }
 
     impl io::Read for Pieces<'_> {
@@ -772,6 +787,12 @@ mod tests {
             self.interrupt = !self.interrupt;
             if self.interrupt {
                 return Err(io::ErrorKind::Interrupted.into());
+            }
+            if self.bytes.is_empty() && !buf.is_empty() {
+                if self.ended {
+                    return Err(io::Error::other("read after the end"));
+                }
+                self.ended = true;
             }
             let n = buf.len().min(self.piece);
             self.bytes.read(&mut buf[..n])
@@ -801,6 +822,8 @@ mod tests {
             vec![Value::Integer(1), Value::Integer(-5), Value::Text("CODE".into()), Value::Text("äöü €".repeat(9))],
             vec![Value::Integer(300), Value::Null, Value::Null, Value::Bytes((0..=255).collect())],
             vec![Value::Integer(i64::MAX), Value::Integer(i64::MIN), Value::Text(String::new()), Value::Real(0.5)],
+            // Empty values last: nothing is read for them.
+            vec![Value::Integer(7), Value::Null, Value::Bytes(Vec::new()), Value::Text(String::new())],
         ] {
             bytes.extend_from_slice(&encode_row(&row));
         }
@@ -813,10 +836,10 @@ mod tests {
             let whole = decisions(RowReader::new(input).unwrap());
             for piece in [1, 2, 3, 5, 8, 13, 64] {
                 for capacity in [1, 7, 16, 4096] {
-                    let pieces = Pieces { bytes: input, piece, interrupt: false };
+                    let pieces = Pieces::new(input, piece);
                     let reader = RowReader::new(io::BufReader::with_capacity(capacity, pieces)).unwrap();
                     assert_eq!(decisions(reader), whole, "piece {piece}, buffer {capacity}");
-                    let pieces = Pieces { bytes: input, piece, interrupt: false };
+                    let pieces = Pieces::new(input, piece);
                     let mut reader = RowReader::new(io::BufReader::with_capacity(capacity, pieces)).unwrap();
                     let mut scratch = Vec::new();
                     let mut skipped = 0;
@@ -837,7 +860,7 @@ mod tests {
         }
         // The three inputs decide three ways.
         let (all, none) = decisions(RowReader::new(&bytes[..]).unwrap());
-        assert_eq!((all.len(), none), (3, None));
+        assert_eq!((all.len(), none), (4, None));
         assert_eq!(
             decisions(RowReader::new(&bytes[..bytes.len() - 200]).unwrap()).1,
             Some(FormatError::rows(fl!("format-rows-value-ends-early")).to_string())
