@@ -68,27 +68,58 @@ impl Plan {
     }
 
     /// Selects the clients' rows and plans their entries, inside the
-    /// caller's transaction. The walk that selects the rows of the
-    /// client-owned tables also hashes them (`select_clients_streaming`):
-    /// a separate pass 1 read every row once more, a quarter of an export
-    /// of row-heavy data (issue 18, item 3). The catalogue tables, whose
-    /// used rows are known only after the walk, are planned after it.
+    /// caller's transaction. When the clients own most rows (they are at
+    /// least half of all clients), the walk that selects the rows also
+    /// hashes them (`select_clients_streaming`): a separate pass 1 read
+    /// every row once more, a quarter of an export of row-heavy data
+    /// (issue 18, item 3). Then the catalogue tables, whose used rows are
+    /// known only after the walk, are planned after it. For a few clients
+    /// the walk reads only keys and references and pass 1 reads just their
+    /// rows: the walk reads every client's rows, and reading all their
+    /// columns too would cost more than a pass over a few clients' rows.
     pub fn select(
         conn: &Connection,
         graph: &Graph,
         client_ids: &[i64],
         cancel: Option<&AtomicBool>,
     ) -> Result<(Selection, Plan), PackError> {
-        let mut owned = Planner::new(cancel);
-        let selection = bemx_db::select_clients_streaming(conn, graph, client_ids, &mut owned).map_err(flatten)?;
-        let mut catalogues = Planner::new(cancel);
-        bemx_db::extract_catalogues(conn, &selection, &mut catalogues).map_err(flatten)?;
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let all: i64 = conn.query_row(&format!("SELECT count(*) FROM {}", quote(&graph.root)), [], |r| r.get(0))?;
+        let in_the_walk = client_ids.len() as u64 * 2 >= all.max(0) as u64;
+        Self::select_with(conn, graph, client_ids, cancel, in_the_walk)
+    }
+
+    /// [`Plan::select`], planning the client-owned tables in the walk or in
+    /// a pass of their own.
+    fn select_with(
+        conn: &Connection,
+        graph: &Graph,
+        client_ids: &[i64],
+        cancel: Option<&AtomicBool>,
+        in_the_walk: bool,
+    ) -> Result<(Selection, Plan), PackError> {
+        let (selection, planned) = if in_the_walk {
+            let mut owned = Planner::new(cancel);
+            let selection = bemx_db::select_clients_streaming(conn, graph, client_ids, &mut owned).map_err(flatten)?;
+            let mut planner = Planner::new(cancel);
+            bemx_db::extract_catalogues(conn, &selection, &mut planner).map_err(flatten)?;
+            planner.tables.extend(owned.tables);
+            (selection, planner.tables)
+        } else {
+            let selection = bemx_db::select_clients_in(conn, graph, client_ids)?;
+            let mut planner = Planner::new(cancel);
+            bemx_db::extract(conn, &selection, &mut planner).map_err(flatten)?;
+            (selection, planner.tables)
+        };
+        // Every table of the selection, in its stream order, with its
+        // selected rows: anything else is a bug here.
+        if planned.len() != selection.tables().len() {
+            return Err(PackError::Internal("a table of the selection was not planned"));
+        }
         let mut plan = Plan::default();
-        let planned = catalogues.tables.into_iter().chain(owned.tables);
-        for (index, (table, spec)) in planned.zip(selection.tables()).enumerate() {
-            // The walk and the catalogues together are the selection's
-            // tables, in its stream order; anything else is a bug here.
-            if table.name != spec.name {
+        for (index, (table, spec)) in planned.into_iter().zip(selection.tables()).enumerate() {
+            if table.name != spec.name || Some(table.rows) != selection.row_ids(&spec.name).map(|ids| ids.len() as u64)
+            {
                 return Err(PackError::Internal("planned tables out of stream order"));
             }
             plan.entries.push(PlannedEntry {
@@ -97,9 +128,6 @@ impl Plan {
                 sha256: table.sha256,
             });
             plan.tables.push((table.name, table.rows));
-        }
-        if plan.tables.len() != selection.tables().len() {
-            return Err(PackError::Internal("a table of the selection was not planned"));
         }
         plan_blobs(conn, &selection, &mut plan.entries)?;
         Ok((selection, plan))
@@ -351,5 +379,38 @@ impl EntrySource for DbSource<'_> {
             return Err(PackError::Internal("fewer entries than planned"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Planning in the walk and planning in a pass of its own give the same
+    /// selection and the same plan, entry for entry, for one client, a few,
+    /// and all of them (tables with and without rows, documents, catalogues).
+    #[test]
+    fn planning_in_the_walk_plans_what_a_pass_of_its_own_plans() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db =
+            bemx_db::Database::create(dir.path().join("db.sqlite"), "01010101-0101-0101-0101-010101010101").unwrap();
+        let mut options = bemx_demo::SeedOptions::new(12, 7);
+        options.document_bytes = (16, 5_000);
+        bemx_demo::seed_with(&mut db, &options).unwrap();
+        let ids: Vec<i64> = db.clients_list(true).unwrap().into_iter().map(|c| c.id).collect();
+        let graph = bemx_db::reference_graph(db.conn()).unwrap();
+        assert!(ids.len() == 12);
+        for chosen in [&ids[..1], &ids[3..7], &ids[..]] {
+            let (walked_sel, walked) = Plan::select_with(db.conn(), &graph, chosen, None, true).unwrap();
+            let (passed_sel, passed) = Plan::select_with(db.conn(), &graph, chosen, None, false).unwrap();
+            assert_eq!(walked.tables, passed.tables, "{} clients", chosen.len());
+            assert_eq!(walked.entries, passed.entries, "{} clients", chosen.len());
+            assert_eq!(format!("{walked_sel:?}"), format!("{passed_sel:?}"));
+            if chosen.len() == ids.len() {
+                assert!(walked.blob_count() > 0);
+            }
+            assert!(walked.tables.iter().any(|(_, rows)| *rows > 0));
+        }
     }
 }
