@@ -393,10 +393,10 @@ fn read_bytes<R: BufRead>(r: &mut R, len: u64) -> Result<Vec<u8>, FormatError> {
     if len > MAX_VALUE_LEN {
         return Err(FormatError::Limit { what: "row value length", value: len, limit: MAX_VALUE_LEN });
     }
-    // Sized for small values (nearly all); a large declared length grows
-    // the buffer only as bytes actually arrive.
-    const DIRECT: u64 = 64 * 1024;
-    let mut buf = Vec::with_capacity(len.min(DIRECT) as usize);
+    // Grown as bytes arrive (a value wholly in the reader's buffer, nearly
+    // every one, in one exact allocation), so a large declared length in a
+    // short entry costs only the bytes that are there.
+    let mut buf = Vec::new();
     gather(r, len, &mut buf)?;
     Ok(buf)
 }
