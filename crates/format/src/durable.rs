@@ -10,8 +10,20 @@ use std::path::{Path, PathBuf};
 /// is 0600; on Windows the file inherits its folder's ACL (the user's
 /// profile, for everything bemx keeps).
 pub fn create_private_file(path: &Path) -> io::Result<File> {
+    create_private(path, false)
+}
+
+/// [`create_private_file`], readable through the same handle: a writer
+/// that reads back what it wrote does so through the handle it wrote with,
+/// never by opening the name again (another program could have put another
+/// file there in between).
+pub fn create_private_file_read_write(path: &Path) -> io::Result<File> {
+    create_private(path, true)
+}
+
+fn create_private(path: &Path, read: bool) -> io::Result<File> {
     let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
+    options.read(read).write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

@@ -3,7 +3,7 @@
 //! before it gets its real name. On any failure the partial file goes away.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -96,7 +96,7 @@ pub fn write_bundle_file(
     let mut suffix = [0u8; 8];
     getrandom::getrandom(&mut suffix).map_err(|e| PackError::Random(e.to_string()))?;
     let temp = dir.join(format!(".bemx-partial-{}", hex::encode(suffix)));
-    let file = bemx_format::durable::create_private_file(&temp).map_err(|e| PackError::Medium {
+    let file = bemx_format::durable::create_private_file_read_write(&temp).map_err(|e| PackError::Medium {
         step: MediumStep::Writing,
         path: temp.clone(),
         error: e,
@@ -107,27 +107,13 @@ pub fn write_bundle_file(
     let medium = write_entries(medium, head, source, progress).map_err(|e| e.on_medium(&temp))?;
     let Medium { out, hasher, written, .. } = medium;
     let writing = |error| PackError::Medium { step: MediumStep::Writing, path: temp.clone(), error };
-    let file = out.into_inner().map_err(|e| writing(e.into_error()))?;
+    let mut file = out.into_inner().map_err(|e| writing(e.into_error()))?;
     file.sync_all().map_err(writing)?;
-    drop(file);
     let expected: [u8; 32] = hasher.finalize().into();
 
-    // Read back what the medium now holds, not what we meant to write.
     let reading = |error| PackError::Medium { step: MediumStep::ReadingBack, path: temp.clone(), error };
-    let mut reread = File::open(&temp).map_err(reading)?;
-    let mut check = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = reread.read(&mut buf).map_err(reading)?;
-        if n == 0 {
-            break;
-        }
-        check.update(&buf[..n]);
-        size += n as u64;
-    }
-    drop(reread);
-    let actual: [u8; 32] = check.finalize().into();
+    let (size, actual) = read_back(&mut file).map_err(reading)?;
+    drop(file);
     if actual != expected || size != written {
         return Err(PackError::VerifyFailed(target.to_path_buf()));
     }
@@ -142,4 +128,48 @@ pub fn write_bundle_file(
     partial.keep = true;
     bemx_format::durable::sync_dir(dir);
     Ok(WrittenFile { path: target.to_path_buf(), size, sha256: actual })
+}
+
+/// Reads back what the medium now holds, not what was meant to be written:
+/// the size and SHA-256 of the whole file, through the handle it was
+/// written with (opening the temporary name again could read another file
+/// put there meanwhile: the stick's folder may be anyone's).
+fn read_back(file: &mut File) -> io::Result<(u64, [u8; 32])> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut check = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        check.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((size, check.finalize().into()))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The read-back reads the file it wrote, through its handle: another
+    /// file put at its name in between is not what is checked.
+    #[test]
+    fn the_read_back_reads_the_written_file_not_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = dir.path().join(".bemx-partial-test");
+        let mut file = bemx_format::durable::create_private_file_read_write(&temp).unwrap();
+        file.write_all(b"the bundle as written").unwrap();
+        file.sync_all().unwrap();
+        fs::rename(&temp, dir.path().join("moved")).unwrap();
+        fs::write(&temp, b"another file, put there meanwhile").unwrap();
+        let (size, sha256) = read_back(&mut file).unwrap();
+        assert_eq!(size, 21);
+        assert_eq!(sha256, <[u8; 32]>::from(Sha256::digest(b"the bundle as written")));
+    }
 }
