@@ -379,11 +379,7 @@ fn select_table_rows<S: RowSink>(
         blobs.0 += found.lengths.len() as u64;
         blobs.1 += found.lengths.iter().map(|&len| len as u64).sum::<u64>();
         if let Some(sink) = sink.as_deref_mut() {
-            let mut row = Vec::with_capacity(spec.columns.len());
-            for (i, column) in spec.columns.iter().enumerate() {
-                row.push(borrowed(r, first_value + i, &spec.name, &column.name)?);
-            }
-            sink.row(&row).map_err(ExtractError::Sink)?;
+            sink.row(&row_values(r, &spec, first_value)?).map_err(ExtractError::Sink)?;
             handed += 1;
         }
     }
@@ -456,7 +452,6 @@ fn extract_tables<S: RowSink>(
         // Every reference travels as the sender's key of a row carried
         // earlier (spec/FORMAT.md §7.1); the selection has refused a
         // reference to a row that does not exist.
-        let n = spec.columns.len();
         let select = value_columns(spec, "t.");
         // One range per run of consecutive ids, not one look-up per id: a
         // selection is mostly long runs (a client's rows were entered
@@ -481,11 +476,7 @@ fn extract_tables<S: RowSink>(
                 if id != expected {
                     return Err(DbError::ChangedDuringExport { table: spec.name.clone(), rowid: expected }.into());
                 }
-                let mut values = Vec::with_capacity(n);
-                for (i, column) in spec.columns.iter().enumerate() {
-                    values.push(borrowed(r, i + 1, &spec.name, &column.name)?);
-                }
-                sink.row(&values).map_err(ExtractError::Sink)?;
+                sink.row(&row_values(r, spec, 1)?).map_err(ExtractError::Sink)?;
                 expected = expected.wrapping_add(1);
             }
             if expected != last.wrapping_add(1) {
@@ -495,6 +486,12 @@ fn extract_tables<S: RowSink>(
         sink.end_table(ids.len() as u64).map_err(ExtractError::Sink)?;
     }
     Ok(())
+}
+
+/// The values of `spec`'s columns in `r`, from column `first` on (as
+/// [`value_columns`] selected them), borrowed.
+fn row_values<'r>(r: &'r rusqlite::Row<'_>, spec: &TableSpec, first: usize) -> Result<Vec<ValueRef<'r>>> {
+    spec.columns.iter().enumerate().map(|(i, column)| borrowed(r, first + i, &spec.name, &column.name)).collect()
 }
 
 /// Column `i` of `r`, borrowed; text that is not UTF-8 (SQLite stores what

@@ -731,23 +731,12 @@ pub fn find_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
 
 /// [`find_client`] in bemx's own schema.
 fn find_reference_client(conn: &Connection, query: &str) -> Result<ClientSummary> {
-    // Cached: an export of thousands of clients looks each one up.
-    let by_uuid = conn
-        .prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.uuid = lower(?1)"))?
-        .query_row([query.trim()], client_summary_row)
-        .optional()?;
-    if let Some(c) = by_uuid {
-        return Ok(c);
-    }
-    conn.prepare_cached(&format!("{CLIENT_SUMMARY_SELECT} WHERE c.bem_id = ?1"))?
-        .query_row([query], client_summary_row)
-        .optional()?
-        .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() })
+    find_reference(conn, query, CLIENT_SUMMARY_SELECT, client_summary_row)
 }
 
 /// [`find_reference_client`], narrowed to what an export checks.
 fn find_reference_candidate(conn: &Connection, query: &str) -> Result<HandoverCandidate> {
-    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<HandoverCandidate> {
+    find_reference(conn, query, HANDOVER_CANDIDATE_SELECT, |r| {
         Ok(HandoverCandidate {
             id: r.get(0)?,
             uuid: r.get(1)?,
@@ -755,16 +744,26 @@ fn find_reference_candidate(conn: &Connection, query: &str) -> Result<HandoverCa
             handover_bundle: r.get(3)?,
             consent_given: shown(r, 4)?,
         })
-    };
+    })
+}
+
+/// The client of bemx's own schema `query` names, by UUID (preferred) or
+/// BEM-ID, as `select` (`SELECT … FROM clients c`) and `row` read it.
+fn find_reference<T>(
+    conn: &Connection,
+    query: &str,
+    select: &str,
+    row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<T> {
     // Cached: an export of thousands of clients looks each one up.
     let by_uuid = conn
-        .prepare_cached(&format!("{HANDOVER_CANDIDATE_SELECT} WHERE c.uuid = lower(?1)"))?
+        .prepare_cached(&format!("{select} WHERE c.uuid = lower(?1)"))?
         .query_row([query.trim()], row)
         .optional()?;
     if let Some(c) = by_uuid {
         return Ok(c);
     }
-    conn.prepare_cached(&format!("{HANDOVER_CANDIDATE_SELECT} WHERE c.bem_id = ?1"))?
+    conn.prepare_cached(&format!("{select} WHERE c.bem_id = ?1"))?
         .query_row([query], row)
         .optional()?
         .ok_or_else(|| DbError::UnknownClient { query: query.to_owned() })

@@ -83,7 +83,6 @@ impl Plan {
         client_ids: &[i64],
         cancel: Option<&AtomicBool>,
     ) -> Result<(Selection, Plan), PackError> {
-        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
         let all: i64 = conn.query_row(&format!("SELECT count(*) FROM {}", quote(&graph.root)), [], |r| r.get(0))?;
         let in_the_walk = client_ids.len() as u64 * 2 >= all.max(0) as u64;
         Self::select_with(conn, graph, client_ids, cancel, in_the_walk)
@@ -205,7 +204,6 @@ fn plan_blobs(conn: &Connection, selection: &Selection, entries: &mut Vec<Planne
     for spec in selection.tables().iter().filter(|t| t.kind == TableKind::Owned) {
         let ids = selection.row_ids(&spec.name);
         for col in spec.columns.iter().filter(|c| c.role == ColumnRole::Blob) {
-            let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
             let sql = format!(
                 "SELECT length({c}), {h} FROM {t} WHERE {k} = ?1",
                 c = quote(&col.name),
@@ -231,6 +229,11 @@ fn plan_blobs(conn: &Connection, selection: &Selection, entries: &mut Vec<Planne
         }
     }
     Ok(())
+}
+
+/// An SQL identifier, quoted.
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
 fn hash_blob(conn: &Connection, table: &str, column: &str, id: i64) -> Result<[u8; 32], PackError> {
