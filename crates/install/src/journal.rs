@@ -23,6 +23,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::InstallError;
 use crate::audit::{self, Event};
@@ -111,7 +112,9 @@ impl JournalEntry {
 
 /// Reads the journal; a line this version cannot read is refused with its number.
 pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, InstallError> {
-    read_lines(path)?.iter().map(|(n, l)| JournalEntry::parse(l).ok_or_else(|| malformed(path, *n))).collect()
+    // Each line is dropped once parsed: a line lists every client of its
+    // event, so the text and its parsed entries are not held twice.
+    read_lines(path)?.into_iter().map(|(n, l)| JournalEntry::parse(&l).ok_or_else(|| malformed(path, n))).collect()
 }
 
 /// Appends one event (fsynced).
@@ -147,15 +150,18 @@ pub enum HandoverState {
 
 /// Where a client stands, by the last event about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The bundle id is shared by all the clients of one event (a handover of
+/// 100,000 clients would otherwise hold 100,000 copies of it).
 pub enum ClientFate {
     /// In an open handover: read-only here.
-    HandedOver(String),
+    HandedOver(Arc<str>),
     /// Confirmed away by this bundle: must not exist here.
-    Gone(String),
+    Gone(Arc<str>),
     /// Taken back from this cancelled bundle: lives here.
-    Back(String),
+    Back(Arc<str>),
     /// Arrived with this imported bundle: lives here.
-    Arrived(String),
+    Arrived(Arc<str>),
 }
 
 /// The journal read in order: the later event about a client wins.
@@ -171,53 +177,62 @@ impl Replay {
     /// Folds the events in order. A bundle's first `exported` line opens it;
     /// a later one (a re-appended line after a cancel, say) cannot reopen it.
     /// `confirmed` and `cancelled` settle only an open handover.
-    pub fn of(entries: &[JournalEntry]) -> Self {
+    ///
+    /// The events are consumed: their client lists move into the replay
+    /// rather than being copied, so a journal of many clients is held once.
+    pub fn of(entries: impl IntoIterator<Item = JournalEntry>) -> Self {
         let mut r = Replay::default();
         for e in entries {
             match e {
                 JournalEntry::Exported { bundle_id, recipient_fingerprint, created_at, manifest_sha256, clients } => {
-                    if r.handovers.contains_key(bundle_id) {
+                    if r.handovers.contains_key(&bundle_id) {
                         continue;
                     }
-                    for c in clients {
-                        r.clients.insert(c.clone(), ClientFate::HandedOver(bundle_id.clone()));
+                    let bundle: Arc<str> = Arc::from(bundle_id.as_str());
+                    for c in &clients {
+                        r.clients.insert(c.clone(), ClientFate::HandedOver(Arc::clone(&bundle)));
                     }
                     r.handovers.insert(
-                        bundle_id.clone(),
+                        bundle_id,
                         Handover {
-                            recipient_fingerprint: recipient_fingerprint.clone(),
-                            created_at: created_at.clone(),
-                            manifest_sha256: manifest_sha256.clone(),
-                            clients: clients.clone(),
+                            recipient_fingerprint,
+                            created_at,
+                            manifest_sha256,
+                            clients,
                             state: HandoverState::Open,
                         },
                     );
                 }
                 JournalEntry::Confirmed { bundle_id, clients } => {
-                    if let Some(h) = r.handovers.get_mut(bundle_id) {
+                    if let Some(h) = r.handovers.get_mut(&bundle_id) {
                         if h.state != HandoverState::Open {
                             continue;
                         }
                         h.state = HandoverState::Confirmed;
                     }
+                    let bundle: Arc<str> = Arc::from(bundle_id);
                     for c in clients {
-                        r.clients.insert(c.clone(), ClientFate::Gone(bundle_id.clone()));
+                        r.clients.insert(c, ClientFate::Gone(Arc::clone(&bundle)));
                     }
                 }
                 JournalEntry::Cancelled { bundle_id } => {
-                    let Some(h) = r.handovers.get_mut(bundle_id).filter(|h| h.state == HandoverState::Open) else {
+                    let Some(h) = r.handovers.get_mut(&bundle_id).filter(|h| h.state == HandoverState::Open) else {
                         continue;
                     };
                     h.state = HandoverState::Cancelled;
+                    let bundle: Arc<str> = Arc::from(bundle_id);
                     for c in &h.clients {
-                        if r.clients.get(c) == Some(&ClientFate::HandedOver(bundle_id.clone())) {
-                            r.clients.insert(c.clone(), ClientFate::Back(bundle_id.clone()));
+                        if let Some(fate) = r.clients.get_mut(c)
+                            && matches!(fate, ClientFate::HandedOver(b) if *b == bundle)
+                        {
+                            *fate = ClientFate::Back(Arc::clone(&bundle));
                         }
                     }
                 }
                 JournalEntry::Imported { bundle_id, clients, .. } => {
+                    let bundle: Arc<str> = Arc::from(bundle_id);
                     for c in clients {
-                        r.clients.insert(c.clone(), ClientFate::Arrived(bundle_id.clone()));
+                        r.clients.insert(c, ClientFate::Arrived(Arc::clone(&bundle)));
                     }
                 }
             }
@@ -226,7 +241,7 @@ impl Replay {
     }
 
     /// Clients that must live here by the journal (arrived by import).
-    pub fn arrived(&self) -> impl Iterator<Item = (&String, &String)> {
+    pub fn arrived(&self) -> impl Iterator<Item = (&String, &Arc<str>)> {
         self.clients.iter().filter_map(|(c, f)| match f {
             ClientFate::Arrived(b) => Some((c, b)),
             _ => None,
@@ -287,7 +302,7 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay) -> Result<Applied,
     let here: std::collections::BTreeSet<String> =
         bemx_db::existing_client_uuids(tx, &arrived)?.into_iter().map(|(u, _)| u).collect();
     applied.missing =
-        replay.arrived().filter(|(c, _)| !here.contains(*c)).map(|(c, b)| (c.clone(), b.clone())).collect();
+        replay.arrived().filter(|(c, _)| !here.contains(*c)).map(|(c, b)| (c.clone(), b.to_string())).collect();
     Ok(applied)
 }
 
@@ -433,16 +448,16 @@ mod tests {
     #[test]
     fn the_later_event_about_a_client_wins() {
         // Issue 13.3: A → B confirmed, then B → A imported: the client lives here.
-        let r = Replay::of(&[exported("b1", &["c"]), confirmed("b1", &["c"]), imported("b2", &["c"])]);
+        let r = Replay::of([exported("b1", &["c"]), confirmed("b1", &["c"]), imported("b2", &["c"])]);
         assert_eq!(r.clients["c"], ClientFate::Arrived("b2".into()));
         // And the other way round: imported, then exported and confirmed away.
-        let r = Replay::of(&[imported("b0", &["c"]), exported("b1", &["c"]), confirmed("b1", &["c"])]);
+        let r = Replay::of([imported("b0", &["c"]), exported("b1", &["c"]), confirmed("b1", &["c"])]);
         assert_eq!(r.clients["c"], ClientFate::Gone("b1".into()));
     }
 
     #[test]
     fn an_exported_line_after_a_cancel_does_not_reopen_the_handover() {
-        let r = Replay::of(&[
+        let r = Replay::of([
             exported("b1", &["c"]),
             JournalEntry::Cancelled { bundle_id: "b1".into() },
             exported("b1", &["c"]),
@@ -452,8 +467,23 @@ mod tests {
     }
 
     #[test]
+    fn a_cancel_takes_back_only_the_clients_its_handover_still_holds() {
+        let r = Replay::of([
+            exported("b1", &["c", "d"]),
+            imported("b0", &["d"]),
+            exported("b2", &["c"]),
+            JournalEntry::Cancelled { bundle_id: "b1".into() },
+        ]);
+        assert_eq!(r.clients["c"], ClientFate::HandedOver("b2".into()));
+        assert_eq!(r.clients["d"], ClientFate::Arrived("b0".into()));
+        let r = Replay::of([exported("b1", &["c"]), JournalEntry::Cancelled { bundle_id: "b1".into() }]);
+        assert_eq!(r.clients["c"], ClientFate::Back("b1".into()));
+        assert_eq!(r.handovers["b1"].clients, ["c"]);
+    }
+
+    #[test]
     fn a_cancel_does_not_undo_a_confirm() {
-        let r = Replay::of(&[
+        let r = Replay::of([
             exported("b1", &["c"]),
             confirmed("b1", &["c"]),
             JournalEntry::Cancelled { bundle_id: "b1".into() },
