@@ -2,7 +2,6 @@
 //! ledger, receipt, retention and `--burn`: spec/DESIGN.md §7, I1–I11
 //! (FORMAT.md §11 reader keeps only the byte-level orderings).
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -225,19 +224,35 @@ fn open_session(inst: &Installation<'_>) -> Result<Session, ImportError> {
 /// list, so a row it does not name, or a name without a row, would make
 /// them lie (issue 13, item 15).
 fn check_clients(manifest_clients: &[[u8; 16]], merged: &[String]) -> Result<(), ImportError> {
-    let listed: BTreeSet<String> =
-        manifest_clients.iter().map(|c| uuid::Uuid::from_bytes(*c).hyphenated().to_string()).collect();
-    let carried: BTreeSet<String> = merged
-        .iter()
-        .map(|u| uuid::Uuid::parse_str(u).map_or_else(|_| u.clone(), |u| u.hyphenated().to_string()))
-        .collect();
-    if listed == carried && carried.len() == merged.len() {
+    // Compared as 16-byte ids in sorted lists: sets of strings cost about
+    // 150 bytes a client, 30 MB for 100,000 of them, at the moment the
+    // import's page cache is full (issue 18, item 5).
+    let mut listed = manifest_clients.to_vec();
+    listed.sort_unstable();
+    listed.dedup();
+    let mut unreadable: Vec<String> = Vec::new();
+    let mut carried: Vec<[u8; 16]> = Vec::with_capacity(merged.len());
+    for u in merged {
+        match uuid::Uuid::parse_str(u) {
+            Ok(id) => carried.push(*id.as_bytes()),
+            Err(_) => unreadable.push(u.clone()),
+        }
+    }
+    carried.sort_unstable();
+    let carried_twice = carried.windows(2).any(|w| w[0] == w[1]);
+    if listed == carried && unreadable.is_empty() && !carried_twice {
         return Ok(());
     }
-    Err(ImportError::ClientsDiffer {
-        listed_not_carried: listed.difference(&carried).cloned().collect(),
-        carried_not_listed: carried.difference(&listed).cloned().collect(),
-    })
+    carried.dedup();
+    let text = |id: &[u8; 16]| uuid::Uuid::from_bytes(*id).hyphenated().to_string();
+    let not_in = |these: &[[u8; 16]], those: &[[u8; 16]]| -> Vec<String> {
+        these.iter().filter(|id| those.binary_search(id).is_err()).map(text).collect()
+    };
+    let mut carried_not_listed = not_in(&carried, &listed);
+    carried_not_listed.extend(unreadable);
+    carried_not_listed.sort_unstable();
+    carried_not_listed.dedup();
+    Err(ImportError::ClientsDiffer { listed_not_carried: not_in(&listed, &carried), carried_not_listed })
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -707,7 +722,8 @@ pub fn import(
         bundle_id: bundle_id.clone(),
         imported_at: bemx_format::time::rfc3339(now),
         sender_fingerprint: sender_fp.clone(),
-        client_uuids: report.client_uuids.clone(),
+        // Moved, not copied: the list is held once while the page cache is full.
+        client_uuids: report.client_uuids,
         rows,
         backup_name: safety.name.clone(),
     };
@@ -784,7 +800,7 @@ pub fn import(
     };
     Ok(ImportReport {
         bundle_id,
-        clients: report.client_uuids,
+        clients: entry.client_uuids,
         rows: report.rows_per_table.into_iter().collect(),
         documents: report.blobs_written,
         renamed: report.renamed,
@@ -865,6 +881,36 @@ mod tests {
 
     fn party(n: u8) -> Party {
         Party { installation: [n; 16], name: format!("P{n}"), age: String::new(), ed25519: [n; 32] }
+    }
+
+    /// The merged clients must be the listed ones: none missing, none
+    /// extra, none twice, none unreadable; a UUID is the same client in
+    /// any spelling `uuid` reads.
+    #[test]
+    fn the_merged_clients_must_be_exactly_the_listed_ones() {
+        let id = |b: u8| [b; 16];
+        let text = |b: u8| uuid::Uuid::from_bytes(id(b)).hyphenated().to_string();
+        let differ = |listed: &[[u8; 16]], merged: &[String]| match check_clients(listed, merged) {
+            Ok(()) => None,
+            Err(ImportError::ClientsDiffer { listed_not_carried, carried_not_listed }) => {
+                Some((listed_not_carried, carried_not_listed))
+            }
+            Err(other) => panic!("{other:?}"),
+        };
+        let none: Vec<String> = Vec::new();
+        assert_eq!(differ(&[id(2), id(1)], &[text(1), text(2)]), None);
+        assert_eq!(differ(&[], &[]), None);
+        // Another spelling of the same UUID is the same client.
+        let upper = uuid::Uuid::from_bytes(id(0xab)).simple().to_string().to_uppercase();
+        assert_eq!(differ(&[id(0xab)], &[upper]), None);
+        assert_eq!(differ(&[id(1), id(2), id(3)], &[text(2)]), Some((vec![text(1), text(3)], none.clone())));
+        assert_eq!(differ(&[id(2)], &[text(3), text(2), text(1)]), Some((none.clone(), vec![text(1), text(3)])));
+        assert_eq!(differ(&[id(1)], &[text(1), text(1)]), Some((none.clone(), none.clone())));
+        assert_eq!(
+            differ(&[id(1)], &[text(1), "not a uuid".into()]),
+            Some((none.clone(), vec!["not a uuid".to_string()]))
+        );
+        assert_eq!(differ(&[id(1)], &[text(2)]), Some((vec![text(1)], vec![text(2)])));
     }
 
     /// DESIGN.md S1: the safety backup (the database file, its age
