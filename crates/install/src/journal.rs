@@ -149,10 +149,10 @@ pub enum HandoverState {
 }
 
 /// Where a client stands, by the last event about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
 ///
 /// The bundle id is shared by all the clients of one event (a handover of
 /// 100,000 clients would otherwise hold 100,000 copies of it).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientFate {
     /// In an open handover: read-only here.
     HandedOver(Arc<str>),
