@@ -31,8 +31,6 @@ pub use steps::{Measure, Step};
 pub const RESULT_PREFIX: &str = "BEMX-BENCH-RESULT ";
 /// Hidden subcommand that runs one step.
 pub const CHILD_COMMAND: &str = "__child";
-/// Entry list written beside extracted entries.
-pub const ORDER_FILE: &str = "order.txt";
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -254,7 +252,7 @@ pub fn archive_size(order: &[(String, u64)]) -> u64 {
 }
 
 /// Decrypts `bundle` into the plain archive `tar` and extracts its entries
-/// below `dir`, with their order in [`ORDER_FILE`]. Entry paths follow §3's
+/// below `dir` (for the shell pipeline's `tar c`). Entry paths follow §3's
 /// rules (checked by the archive reader), so they stay inside `dir`.
 pub fn extract_entries(identity: &Identity, bundle: &Path, tar: &Path, dir: &Path) -> Result<()> {
     let (_, mut payload) = bemx_format::layers::open_payload(File::open(bundle)?, identity.age_identity())?;
@@ -264,7 +262,6 @@ pub fn extract_entries(identity: &Identity, bundle: &Path, tar: &Path, dir: &Pat
     drop(plain);
     payload.finish()?;
     let mut archive = ArchiveReader::new(io::BufReader::with_capacity(1 << 20, File::open(tar)?));
-    let mut order = String::new();
     while let Some(h) = archive.next_entry(u64::MAX)? {
         bemx_format::manifest::check_path(&h.path)?;
         let target = dir.join(&h.path);
@@ -277,9 +274,7 @@ pub fn extract_entries(identity: &Identity, bundle: &Path, tar: &Path, dir: &Pat
             bail!("{}: short entry", h.path);
         }
         out.flush()?;
-        order.push_str(&format!("{}\t{}\n", h.path, h.size));
     }
-    std::fs::write(dir.join(ORDER_FILE), order)?;
     Ok(())
 }
 
@@ -383,7 +378,7 @@ fn run_scenario(
     let repack = dir.join("repack.bemx");
     let pack = step(
         opts,
-        &Step::Pack { home: receiver_root.clone(), dir: entries.clone(), out: repack.clone(), reps: sizes.reps },
+        &Step::Pack { home: receiver_root.clone(), tar: tar.clone(), out: repack.clone(), reps: sizes.reps },
     )?;
     let floor_pack = step(
         opts,

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use bemx_db::{ColumnRole, Database, TableKind};
 use bemx_format::Party;
+use bemx_format::ustar::ArchiveReader;
 use bemx_identity::{Contacts, Identity, PassphraseSource};
 use bemx_import::import::NoProgress;
 use bemx_import::{ImportOptions, Installation};
@@ -40,8 +41,8 @@ pub enum Step {
     Verify { home: PathBuf, bundle: PathBuf, reps: usize },
     /// age decrypt → zstd decompress → SHA-256, best of `reps`.
     FloorVerify { home: PathBuf, bundle: PathBuf, reps: usize },
-    /// `BundleWriter` over the extracted entries in `dir` (see [`crate::extract_entries`]).
-    Pack { home: PathBuf, dir: PathBuf, out: PathBuf, reps: usize },
+    /// `BundleWriter` over the entries of the plain archive `tar`, read as the floor reads it.
+    Pack { home: PathBuf, tar: PathBuf, out: PathBuf, reps: usize },
     /// in-process zstd (level 3, 2 workers) → age over the plain archive `tar`.
     FloorPack { home: PathBuf, tar: PathBuf, out: PathBuf, reps: usize },
     /// `BundleReader::open` and `inspect_header`, `reps` times each.
@@ -90,7 +91,7 @@ pub fn run_step(step: &Step) -> Result<Measure> {
         Step::FloorRead { source, reps } => best_of(*reps, || floor_read(source)),
         Step::Verify { home, bundle, reps } => best_of(*reps, || verify(home, bundle)),
         Step::FloorVerify { home, bundle, reps } => best_of(*reps, || floor_verify(home, bundle)),
-        Step::Pack { home, dir, out, reps } => best_of(*reps, || pack(home, dir, out)),
+        Step::Pack { home, tar, out, reps } => best_of(*reps, || pack(home, tar, out)),
         Step::FloorPack { home, tar, out, reps } => best_of(*reps, || floor_pack(home, tar, out)),
         Step::Inspect { home, bundle, reps } => inspect(home, bundle, *reps),
         Step::Backup { home, reps } => best_of(*reps, || backup(home)),
@@ -368,17 +369,6 @@ fn floor_verify(home: &Path, bundle: &Path) -> Result<Measure> {
     Ok(Measure { secs, bytes: total, rows: 0, hwm_kib: None, extra: vec![("digest0".into(), f64::from(digest[0]))] })
 }
 
-/// Reads the `order.txt` written by [`crate::extract_entries`].
-fn entry_order(dir: &Path) -> Result<Vec<(String, u64)>> {
-    let text = std::fs::read_to_string(dir.join(crate::ORDER_FILE))?;
-    text.lines()
-        .map(|l| {
-            let (p, s) = l.split_once('\t').ok_or_else(|| anyhow!("bad order line {l:?}"))?;
-            Ok((p.to_string(), s.parse()?))
-        })
-        .collect()
-}
-
 fn output(out: &Path) -> Result<BufWriter<File>> {
     if out.exists() {
         std::fs::remove_file(out)?;
@@ -387,32 +377,54 @@ fn output(out: &Path) -> Result<BufWriter<File>> {
 }
 
 /// bemx's packing layers on the bytes of an exported bundle: every entry
-/// streamed from its file through `BundleWriter` (begin/write/end, the
-/// export's path), into a file. Bytes: the archive the writer produced.
-fn pack(home: &Path, dir: &Path, out: &Path) -> Result<Measure> {
+/// read from the plain archive `tar` and streamed through `BundleWriter`
+/// (begin/write/end, the export's path), into a file. The input is read as
+/// the floor reads it, one file front to back: reading the entries from a
+/// file each (4,964 in scenario A) cost 0.07 s the floor never pays.
+/// Bytes: the archive the writer produced.
+fn pack(home: &Path, tar: &Path, out: &Path) -> Result<Measure> {
     let identity = load_identity(home)?;
-    let order = entry_order(dir)?;
-    let archive_bytes = crate::archive_size(&order);
     let mut buf = vec![0u8; COPY_BUF];
     let start = Instant::now();
+    let mut archive = ArchiveReader::new(BufReader::with_capacity(COPY_BUF, File::open(tar)?));
     let mut writer =
         bemx_format::layers::BundleWriter::new(output(out)?, &identity.recipient(), bemx_format::time::now(), WORKERS)?;
-    for (path, size) in &order {
-        let mut file = File::open(dir.join(path))?;
-        writer.begin_entry(path, *size)?;
+    // As the export writes: the manifest and its signature whole, then
+    // every data entry streamed and held to the manifest's digest.
+    let mut order = Vec::new();
+    let mut head = Vec::new();
+    for _ in 0..2 {
+        let h = archive.next_entry(u64::MAX)?.ok_or_else(|| anyhow!("the archive ends before its manifest"))?;
+        let mut bytes = Vec::new();
+        (&mut archive).take(h.size).read_to_end(&mut bytes)?;
+        writer.append_bytes(&h.path, &bytes)?;
+        order.push((h.path, h.size));
+        head.push(bytes);
+    }
+    let manifest = bemx_format::Manifest::decode(&head[0])?;
+    for listed in &manifest.entries {
+        let h = archive.next_entry(u64::MAX)?.ok_or_else(|| anyhow!("the archive ends before {}", listed.path))?;
+        if h.path != listed.path {
+            bail!("entry {} where the manifest lists {}", h.path, listed.path);
+        }
+        writer.begin_entry(&h.path, h.size)?;
+        let mut data = (&mut archive).take(h.size);
         loop {
-            let n = file.read(&mut buf)?;
+            let n = data.read(&mut buf)?;
             if n == 0 {
                 break;
             }
             writer.write_all(&buf[..n])?;
         }
-        writer.end_entry()?;
+        if writer.end_entry()? != listed.sha256 {
+            bail!("entry {} differs from its manifest", listed.path);
+        }
+        order.push((h.path, h.size));
     }
     let mut file = writer.finish()?;
     file.flush()?;
     let secs = start.elapsed().as_secs_f64();
-    Ok(Measure { secs, bytes: archive_bytes, rows: 0, hwm_kib: None, extra: vec![] })
+    Ok(Measure { secs, bytes: crate::archive_size(&order), rows: 0, hwm_kib: None, extra: vec![] })
 }
 
 /// The in-process floor of [`pack`]: the same archive bytes through zstd
