@@ -331,12 +331,16 @@ pub fn bundle_clients<R: Read>(
         /// not a string each): a row of another is refused as the import
         /// refuses it (check_clients).
         listed: std::collections::HashSet<[u8; 16]>,
-        /// (sender's row id, uuid, bem_id)
-        clients: Vec<(i64, String, String)>,
-        /// The sender's row ids of `clients`.
-        ids: std::collections::HashSet<i64>,
-        /// sender's client id → (start date, status) of its latest case
-        cases: std::collections::HashMap<i64, (String, Option<String>)>,
+        /// The clients in bundle order; `case_status` is the latest case's
+        /// seen so far.
+        clients: Vec<IncomingClient>,
+        /// The start date of the case `case_status` is from, per client.
+        starts: Vec<Option<String>>,
+        /// The sender's row id of each client → its place in `clients`.
+        /// (One list of clients and the case of each beside it, not a
+        /// second map of cases: 100,000 clients made the preview the
+        /// import's peak; issue 18, item 5.)
+        places: std::collections::HashMap<i64, usize>,
     }
     /// A text value, cut to what a person is shown (a value may be 16 MiB).
     fn text(v: &Value) -> Option<String> {
@@ -389,8 +393,9 @@ pub fn bundle_clients<R: Read>(
                                 carried_not_listed: vec![hyphenated],
                             }));
                         }
-                        self.ids.insert(*i);
-                        self.clients.push((*i, u, b));
+                        self.places.insert(*i, self.clients.len());
+                        self.clients.push(IncomingClient { uuid: u, bem_id: b, case_status: None });
+                        self.starts.push(None);
                     }
                 }
                 "bem_cases" => {
@@ -404,18 +409,21 @@ pub fn bundle_clients<R: Read>(
                             continue;
                         };
                         // Only cases of clients listed (the clients entry
-                        // comes first), so the map is bounded by them.
-                        if !self.ids.contains(c) {
+                        // comes first).
+                        let Some(&place) = self.places.get(c) else {
                             continue;
-                        }
-                        let status = row.get(status).and_then(text);
-                        let latest = self.cases.entry(*c).or_insert_with(|| (start.clone(), status.clone()));
+                        };
                         // Of cases that start the same day the last row
                         // wins: the merge inserts rows in bundle order, so
                         // the last gets the highest id here, and the client
                         // list takes the latest start date, then that id.
-                        if start >= latest.0 {
-                            *latest = (start, status);
+                        let (Some(latest), Some(client)) = (self.starts.get_mut(place), self.clients.get_mut(place))
+                        else {
+                            continue;
+                        };
+                        if latest.as_ref().is_none_or(|l| start >= *l) {
+                            client.case_status = row.get(status).and_then(text);
+                            *latest = Some(start);
                         }
                     }
                 }
@@ -434,19 +442,15 @@ pub fn bundle_clients<R: Read>(
         // Exactly as many as listed: more is refused, and growing by
         // doubling would hold a third more at the end.
         clients: Vec::with_capacity(listed.len()),
+        starts: Vec::with_capacity(listed.len()),
+        places: std::collections::HashMap::with_capacity(listed.len()),
         listed,
-        ids: std::collections::HashSet::new(),
-        cases: std::collections::HashMap::new(),
     };
     match bemx_unpack::walk(reader, &mut peek) {
         Ok(_) | Err(Stop::AtDocuments) => {}
         Err(Stop::Failed(e)) => return Err(e),
     }
-    let Peek { clients, mut cases, .. } = peek;
-    Ok(clients
-        .into_iter()
-        .map(|(id, uuid, bem_id)| IncomingClient { uuid, bem_id, case_status: cases.remove(&id).and_then(|c| c.1) })
-        .collect())
+    Ok(peek.clients)
 }
 
 /// A bundle's value as SQLite holds it: what a natural key is derived from.
