@@ -181,6 +181,19 @@ impl Replay {
     /// The events are consumed: their client lists move into the replay
     /// rather than being copied, so a journal of many clients is held once.
     pub fn of(entries: impl IntoIterator<Item = JournalEntry>) -> Self {
+        Self::fold(entries, true)
+    }
+
+    /// The handovers alone, folded exactly as [`Replay::of`] folds them,
+    /// without the map of every client's fate: a receipt's check needs one
+    /// handover's state and manifest, and holds the handover's client list
+    /// already (100,000 clients: about 10 MB less at the confirm's peak).
+    pub fn handovers_of(entries: impl IntoIterator<Item = JournalEntry>) -> BTreeMap<String, Handover> {
+        Self::fold(entries, false).handovers
+    }
+
+    /// [`Replay::of`]; the clients' fates only `with_clients`.
+    fn fold(entries: impl IntoIterator<Item = JournalEntry>, with_clients: bool) -> Self {
         let mut r = Replay::default();
         for e in entries {
             match e {
@@ -188,9 +201,11 @@ impl Replay {
                     if r.handovers.contains_key(&bundle_id) {
                         continue;
                     }
-                    let bundle: Arc<str> = Arc::from(bundle_id.as_str());
-                    for c in &clients {
-                        r.clients.insert(c.clone(), ClientFate::HandedOver(Arc::clone(&bundle)));
+                    if with_clients {
+                        let bundle: Arc<str> = Arc::from(bundle_id.as_str());
+                        for c in &clients {
+                            r.clients.insert(c.clone(), ClientFate::HandedOver(Arc::clone(&bundle)));
+                        }
                     }
                     r.handovers.insert(
                         bundle_id,
@@ -210,9 +225,11 @@ impl Replay {
                         }
                         h.state = HandoverState::Confirmed;
                     }
-                    let bundle: Arc<str> = Arc::from(bundle_id);
-                    for c in clients {
-                        r.clients.insert(c, ClientFate::Gone(Arc::clone(&bundle)));
+                    if with_clients {
+                        let bundle: Arc<str> = Arc::from(bundle_id);
+                        for c in clients {
+                            r.clients.insert(c, ClientFate::Gone(Arc::clone(&bundle)));
+                        }
                     }
                 }
                 JournalEntry::Cancelled { bundle_id } => {
@@ -221,7 +238,7 @@ impl Replay {
                     };
                     h.state = HandoverState::Cancelled;
                     let bundle: Arc<str> = Arc::from(bundle_id);
-                    for c in &h.clients {
+                    for c in h.clients.iter().filter(|_| with_clients) {
                         if let Some(fate) = r.clients.get_mut(c)
                             && matches!(fate, ClientFate::HandedOver(b) if *b == bundle)
                         {
@@ -229,12 +246,13 @@ impl Replay {
                         }
                     }
                 }
-                JournalEntry::Imported { bundle_id, clients, .. } => {
+                JournalEntry::Imported { bundle_id, clients, .. } if with_clients => {
                     let bundle: Arc<str> = Arc::from(bundle_id);
                     for c in clients {
                         r.clients.insert(c, ClientFate::Arrived(Arc::clone(&bundle)));
                     }
                 }
+                JournalEntry::Imported { .. } => {}
             }
         }
         r
@@ -479,6 +497,31 @@ mod tests {
         let r = Replay::of([exported("b1", &["c"]), JournalEntry::Cancelled { bundle_id: "b1".into() }]);
         assert_eq!(r.clients["c"], ClientFate::Back("b1".into()));
         assert_eq!(r.handovers["b1"].clients, ["c"]);
+    }
+
+    /// The handovers alone fold as the whole replay folds them, for every
+    /// sequence of these events (all orders of up to four of them).
+    #[test]
+    fn the_handovers_alone_are_the_handovers_of_the_whole_replay() {
+        let events = [
+            exported("b1", &["c", "d"]),
+            confirmed("b1", &["c", "d"]),
+            JournalEntry::Cancelled { bundle_id: "b1".into() },
+            exported("b1", &["e"]),
+            imported("b2", &["c"]),
+            confirmed("b9", &["x"]),
+        ];
+        let n = events.len();
+        for a in 0..n {
+            for b in 0..n {
+                for c in 0..n {
+                    for d in 0..n {
+                        let seq: Vec<JournalEntry> = [a, b, c, d].iter().map(|&i| events[i].clone()).collect();
+                        assert_eq!(Replay::handovers_of(seq.clone()), Replay::of(seq.clone()).handovers, "{seq:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
