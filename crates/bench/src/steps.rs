@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use bemx_db::{ColumnRole, Database, TableKind};
+use bemx_db::{ColumnRole, Database, TableKind, quote_identifier as quote};
 use bemx_format::Party;
 use bemx_format::ustar::ArchiveReader;
 use bemx_identity::{Contacts, Identity, PassphraseSource};
@@ -197,10 +197,6 @@ fn floor_copy(source: &Path, target: &Path) -> Result<Measure> {
     let secs = start.elapsed().as_secs_f64();
     std::fs::remove_file(target)?;
     Ok(Measure { secs, bytes, rows: 0, hwm_kib: None, extra: vec![] })
-}
-
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
 /// Every client-owned row of `source`, every value read as SQLite hands it

@@ -993,8 +993,9 @@ pub fn stream_tables(conn: &Connection) -> Result<Vec<TableSpec>> {
     Ok(installation_graph(conn)?.stream_tables())
 }
 
-/// Quotes an identifier for SQL.
-pub(crate) fn q(ident: &str) -> String {
+/// Quotes an identifier for SQL (`"name"`, inner quotes doubled); the
+/// other crates call it [`crate::quote_identifier`].
+pub fn q(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 

@@ -20,6 +20,9 @@ pub use extract::{
     extract, extract_catalogues, for_each_blob, for_each_blob_hashed_by_caller, owned_value, select_clients,
     select_clients_in, select_clients_streaming,
 };
+/// Quotes an identifier for SQL: every crate's table and column names go
+/// through this one function.
+pub use graph::q as quote_identifier;
 pub use graph::{
     CLIENTS_TABLE, CatalogueSpec, ColumnRole, ColumnSpec, Graph, PROFILE_KEY, ProfileCheck, TableKind, TableSpec,
     Warning, catalogue_tables, check_profile, derive, derived_client_id, export_tables, installation_graph,

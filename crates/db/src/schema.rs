@@ -120,11 +120,6 @@ fn expect_journal_mode(mode: &str, wanted: &[&str]) -> Result<()> {
     if wanted.iter().chain(&["memory"]).any(|w| mode.eq_ignore_ascii_case(w)) { Ok(()) } else { Err(DbError::Busy) }
 }
 
-/// A schema name as SQL, quoted.
-fn schema_sql(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
 /// Settings applied to every connection bemx opens.
 ///
 /// The rollback journal (not WAL) keeps the database one self-contained
@@ -152,7 +147,7 @@ pub fn configure_connection(conn: &Connection) -> Result<()> {
     // commit together only if both keep a rollback journal, the condition
     // for SQLite's super-journal.
     for (schema, _) in file_schemas(conn)? {
-        let schema = schema_sql(&schema);
+        let schema = crate::graph::q(&schema);
         // Purged clients must leave no trace: zero deleted content instead
         // of leaving it readable in free pages of the file.
         conn.execute_batch(&format!("PRAGMA {schema}.secure_delete=ON"))?;
@@ -244,7 +239,8 @@ pub fn keep_journal_for_purge(conn: &Connection) -> Result<()> {
 pub fn check_in_transaction(conn: &Connection) -> Result<()> {
     let schemas = file_schemas(conn)?;
     for (schema, _) in &schemas {
-        let mode: String = conn.query_row(&format!("PRAGMA {}.journal_mode", schema_sql(schema)), [], |r| r.get(0))?;
+        let mode: String =
+            conn.query_row(&format!("PRAGMA {}.journal_mode", crate::graph::q(schema)), [], |r| r.get(0))?;
         expect_journal_mode(&mode, &["delete", "persist"])?;
     }
     if schemas.iter().any(|(schema, _)| schema == RECORDS_SCHEMA) {

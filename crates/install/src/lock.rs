@@ -75,7 +75,7 @@ pub fn begin_for_purge(conn: &mut rusqlite::Connection) -> Result<rusqlite::Tran
         )
         .optional()?;
     if let Some(table) = table {
-        tx.execute(&format!("DELETE FROM main.\"{}\" WHERE 0", table.replace('"', "\"\"")), [])?;
+        tx.execute(&format!("DELETE FROM main.{} WHERE 0", bemx_db::quote_identifier(&table)), [])?;
     }
     bemx_db::check_in_transaction(&tx)?;
     Ok(tx)

@@ -3,9 +3,10 @@
 //! before it gets its real name. On any failure the partial file goes away.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use bemx_format::layers::HashingWriter;
 use sha2::{Digest, Sha256};
 
 use crate::error::MediumStep;
@@ -136,20 +137,10 @@ pub fn write_bundle_file(
 /// put there meanwhile: the stick's folder may be anyone's).
 fn read_back(file: &mut File) -> io::Result<(u64, [u8; 32])> {
     file.seek(SeekFrom::Start(0))?;
-    let mut check = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        check.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((size, check.finalize().into()))
+    let mut check = HashingWriter::new(io::sink());
+    io::copy(&mut BufReader::with_capacity(1 << 20, file), &mut check)?;
+    let (_, size, sha256) = check.finish();
+    Ok((size, sha256))
 }
 
 #[cfg(test)]

@@ -231,10 +231,7 @@ fn plan_blobs(conn: &Connection, selection: &Selection, entries: &mut Vec<Planne
     Ok(())
 }
 
-/// An SQL identifier, quoted.
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
+use bemx_db::quote_identifier as quote;
 
 fn hash_blob(conn: &Connection, table: &str, column: &str, id: i64) -> Result<[u8; 32], PackError> {
     let mut blob = conn.blob_open(rusqlite::MAIN_DB, table, column, id, true)?;
