@@ -29,8 +29,8 @@ pub use graph::{
     installation_profile, reference_graph, stream_tables,
 };
 pub use merge::{
-    MergeReport, Merger, PurgePlan, PurgeReport, check_specs, clients_not_found, existing_client_uuids, plan_purge,
-    planned_bem_ids, purge_clients, purge_clients_in,
+    ClientLookup, MergeReport, Merger, PurgePlan, PurgeReport, check_specs, clients_not_found, existing_client_uuids,
+    plan_purge, planned_bem_ids, purge_clients, purge_clients_in,
 };
 pub use profile::Profile;
 pub use runs::IdSet;

@@ -120,19 +120,59 @@ pub fn check_specs(conn: &Connection, incoming: &[TableSpec]) -> Result<()> {
 
 /// Which of `uuids` already exist here, as (uuid, local bem-id).
 pub fn existing_client_uuids(conn: &Connection, uuids: &[String]) -> Result<Vec<(String, String)>> {
-    if let Some(profile) = crate::graph::installation_profile(conn)? {
-        let here: HashMap<String, String> =
-            crate::schema::host_clients(conn, &profile)?.into_iter().map(|c| (c.uuid, c.bem_id)).collect();
-        return Ok(uuids.iter().filter_map(|u| here.get(u).map(|b| (u.clone(), b.clone()))).collect());
-    }
-    let mut stmt = conn.prepare_cached("SELECT bem_id FROM clients WHERE uuid = ?1")?;
+    let mut lookup = ClientLookup::new(conn)?;
     let mut out = Vec::new();
     for u in uuids {
-        if let Some(b) = stmt.query_row([u], |r| r.get::<_, String>(0)).optional()? {
+        if let Some(b) = lookup.bem_id(u)? {
             out.push((u.clone(), b));
         }
     }
     Ok(out)
+}
+
+/// Finds clients by UUID one at a time, for a caller that has more of them
+/// than it wants to hold at once (the journal's every client, issue 18,
+/// item 5). A host database's clients are read once, when it is made.
+pub struct ClientLookup<'c> {
+    how: Lookup<'c>,
+}
+
+impl std::fmt::Debug for ClientLookup<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = match &self.how {
+            Lookup::Host(here) => format!("host database, {} clients", here.len()),
+            Lookup::Reference(_) => "bemx's own schema".to_owned(),
+        };
+        f.debug_struct("ClientLookup").field("how", &how).finish()
+    }
+}
+
+enum Lookup<'c> {
+    /// A host database: its clients by UUID, with their display names.
+    Host(HashMap<String, String>),
+    /// bemx's own schema: by its index on `clients.uuid`.
+    Reference(rusqlite::CachedStatement<'c>),
+}
+
+impl<'c> ClientLookup<'c> {
+    /// A lookup in the installation's database.
+    pub fn new(conn: &'c Connection) -> Result<Self> {
+        let how = match crate::graph::installation_profile(conn)? {
+            Some(profile) => Lookup::Host(
+                crate::schema::host_clients(conn, &profile)?.into_iter().map(|c| (c.uuid, c.bem_id)).collect(),
+            ),
+            None => Lookup::Reference(conn.prepare_cached("SELECT bem_id FROM clients WHERE uuid = ?1")?),
+        };
+        Ok(ClientLookup { how })
+    }
+
+    /// The BEM-ID of the client of this UUID, if it is here.
+    pub fn bem_id(&mut self, uuid: &str) -> Result<Option<String>> {
+        match &mut self.how {
+            Lookup::Host(here) => Ok(here.get(uuid).cloned()),
+            Lookup::Reference(stmt) => Ok(stmt.query_row([uuid], |r| r.get::<_, String>(0)).optional()?),
+        }
+    }
 }
 
 /// The BEM-ID each incoming client will get here, in the order the merge
