@@ -467,9 +467,7 @@ fn sql_value(v: Option<&bemx_format::rows::Value>) -> bemx_db::Value {
 
 /// The backups of imports that committed, by name: never abandoned.
 fn committed_backups(conn: &rusqlite::Connection, home: &Home) -> Result<Vec<String>, ImportError> {
-    let mut names: Vec<String> = ledger::db_ledger(conn)?.into_iter().map(|e| e.backup_name).collect();
-    names.extend(ledger::read_ledger(&home.import_ledger_path())?.into_values().map(|e| e.backup_name));
-    Ok(names)
+    Ok(ledger::committed_backups(conn, &home.import_ledger_path())?)
 }
 
 /// The room an import needs on the disks (DESIGN.md S1): the safety backup

@@ -237,8 +237,8 @@ pub enum InstallError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RecordFault {
-    /// The file is larger than a record file may grow.
-    TooLarge,
+    /// The line is longer than a record line can be (`ledger::MAX_LINE`).
+    TooLong,
     /// The file is not UTF-8 text.
     NotUtf8,
     /// The line is no record this version knows.
@@ -248,7 +248,7 @@ pub enum RecordFault {
 impl std::fmt::Display for RecordFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&match self {
-            RecordFault::TooLarge => fl!("install-record-too-large"),
+            RecordFault::TooLong => fl!("install-record-too-long"),
             RecordFault::NotUtf8 => fl!("install-record-not-utf8"),
             RecordFault::Unknown => fl!("install-record-unknown"),
         })
@@ -678,7 +678,7 @@ mod english {
             InstallError::RecordFile { path: "/l".into(), line: 1234, reason: RecordFault::Unknown }.to_string(),
             "/l line 1234 cannot be read (not a record this version knows)"
         );
-        assert_eq!(RecordFault::TooLarge.to_string(), "larger than 64 MiB");
+        assert_eq!(RecordFault::TooLong.to_string(), "longer than 8 MiB");
         assert_eq!(RecordFault::NotUtf8.to_string(), "not UTF-8 text");
         let io = |action| InstallError::io(action, Path::new("/p"), os()).to_string();
         assert_eq!(io(IoAction::AppendingTo), "appending to /p failed: gone");

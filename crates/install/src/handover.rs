@@ -299,7 +299,7 @@ fn check_receipt(
     if receipt.sender != own_installation || receipt.receiver != *contact.card.installation_id.as_bytes() {
         return Err(mismatch(ReceiptFacts::Parties));
     }
-    let handovers = Replay::handovers_of(journal::read_journal(&home.handover_journal_path())?);
+    let handovers = Replay::handovers_read(&home.handover_journal_path())?;
     let exported = handovers.get(&bundle_id).filter(|h| h.state == HandoverState::Open);
     if exported.is_none_or(|h| h.manifest_sha256 != hex::encode(receipt.manifest_sha256)) {
         return Err(mismatch(ReceiptFacts::Manifest));

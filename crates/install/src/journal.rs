@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use crate::InstallError;
 use crate::audit::{self, Event};
-use crate::ledger::{self, append_line, malformed, read_lines, record_line, uuid_list};
+use crate::ledger::{self, append_line, malformed, record_line, uuid_list};
 
 /// One event of the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,30 +71,101 @@ pub enum JournalEntry {
     },
 }
 
-impl JournalEntry {
-    fn parse(line: &str) -> Option<Self> {
+/// One line of the journal as read, borrowing it: a client list is walked
+/// where it is used, never collected (a line may name 100,000 clients, and
+/// the journal holds every handover there ever was; issue 18, item 5).
+#[derive(Debug, Clone, Copy)]
+enum Line<'a> {
+    Exported {
+        bundle_id: &'a str,
+        recipient_fingerprint: &'a str,
+        created_at: &'a str,
+        manifest_sha256: &'a str,
+        clients: &'a str,
+    },
+    Confirmed {
+        bundle_id: &'a str,
+        clients: &'a str,
+    },
+    Cancelled {
+        bundle_id: &'a str,
+    },
+    Imported {
+        bundle_id: &'a str,
+        sender_installation: &'a str,
+        imported_at: &'a str,
+        clients: &'a str,
+    },
+}
+
+/// The items of a comma-separated client list, empty ones skipped (as
+/// [`uuid_list`] reads them).
+fn items(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').filter(|s| !s.is_empty())
+}
+
+impl<'a> Line<'a> {
+    /// spec/DESIGN.md §4.3: the keyword, its fields, an optional list, and
+    /// nothing after it.
+    fn parse(line: &'a str) -> Option<Self> {
         let mut f = line.split_whitespace();
-        let entry = match (f.next()?, f.next()?) {
-            ("exported", id) => JournalEntry::Exported {
-                bundle_id: id.to_string(),
-                recipient_fingerprint: f.next()?.to_string(),
-                created_at: f.next()?.to_string(),
-                manifest_sha256: f.next()?.to_string(),
-                clients: uuid_list(f.next()),
+        let parsed = match (f.next()?, f.next()?) {
+            ("exported", bundle_id) => Line::Exported {
+                bundle_id,
+                recipient_fingerprint: f.next()?,
+                created_at: f.next()?,
+                manifest_sha256: f.next()?,
+                clients: f.next().unwrap_or_default(),
             },
-            ("confirmed", id) => JournalEntry::Confirmed { bundle_id: id.to_string(), clients: uuid_list(f.next()) },
-            ("cancelled", id) => JournalEntry::Cancelled { bundle_id: id.to_string() },
-            ("imported", id) => JournalEntry::Imported {
-                bundle_id: id.to_string(),
-                sender_installation: f.next()?.to_string(),
-                imported_at: f.next()?.to_string(),
-                clients: uuid_list(f.next()),
+            ("confirmed", bundle_id) => Line::Confirmed { bundle_id, clients: f.next().unwrap_or_default() },
+            ("cancelled", bundle_id) => Line::Cancelled { bundle_id },
+            ("imported", bundle_id) => Line::Imported {
+                bundle_id,
+                sender_installation: f.next()?,
+                imported_at: f.next()?,
+                clients: f.next().unwrap_or_default(),
             },
             _ => return None,
         };
-        f.next().is_none().then_some(entry)
+        f.next().is_none().then_some(parsed)
     }
 
+    fn bundle_id(&self) -> &'a str {
+        match *self {
+            Line::Exported { bundle_id, .. }
+            | Line::Confirmed { bundle_id, .. }
+            | Line::Cancelled { bundle_id }
+            | Line::Imported { bundle_id, .. } => bundle_id,
+        }
+    }
+
+    fn to_entry(self) -> JournalEntry {
+        let list = |l: &str| uuid_list(Some(l));
+        match self {
+            Line::Exported { bundle_id, recipient_fingerprint, created_at, manifest_sha256, clients } => {
+                JournalEntry::Exported {
+                    bundle_id: bundle_id.to_owned(),
+                    recipient_fingerprint: recipient_fingerprint.to_owned(),
+                    created_at: created_at.to_owned(),
+                    manifest_sha256: manifest_sha256.to_owned(),
+                    clients: list(clients),
+                }
+            }
+            Line::Confirmed { bundle_id, clients } => {
+                JournalEntry::Confirmed { bundle_id: bundle_id.to_owned(), clients: list(clients) }
+            }
+            Line::Cancelled { bundle_id } => JournalEntry::Cancelled { bundle_id: bundle_id.to_owned() },
+            Line::Imported { bundle_id, sender_installation, imported_at, clients } => JournalEntry::Imported {
+                bundle_id: bundle_id.to_owned(),
+                sender_installation: sender_installation.to_owned(),
+                imported_at: imported_at.to_owned(),
+                clients: list(clients),
+            },
+        }
+    }
+}
+
+impl JournalEntry {
     fn to_line(&self) -> String {
         match self {
             JournalEntry::Exported { bundle_id, recipient_fingerprint, created_at, manifest_sha256, clients } => {
@@ -110,11 +181,22 @@ impl JournalEntry {
     }
 }
 
-/// Reads the journal; a line this version cannot read is refused with its number.
+/// Reads the journal line by line, handing each event to `each`; a line
+/// this version cannot read is refused with its number.
+fn for_each_line(path: &Path, mut each: impl FnMut(Line<'_>) -> Result<(), InstallError>) -> Result<(), InstallError> {
+    ledger::for_each_record(path, |n, l| each(Line::parse(l).ok_or_else(|| malformed(path, n))?))
+}
+
+/// Reads the whole journal. Every event's client list is held: for tests
+/// and small journals; the installation's own reading folds it line by
+/// line ([`Replay::read`]).
 pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, InstallError> {
-    // Each line is dropped once parsed: a line lists every client of its
-    // event, so the text and its parsed entries are not held twice.
-    read_lines(path)?.into_iter().map(|(n, l)| JournalEntry::parse(&l).ok_or_else(|| malformed(path, n))).collect()
+    let mut entries = Vec::new();
+    for_each_line(path, |l| {
+        entries.push(l.to_entry());
+        Ok(())
+    })?;
+    Ok(entries)
 }
 
 /// Appends one event (fsynced).
@@ -122,7 +204,9 @@ pub fn append_journal(path: &Path, entry: &JournalEntry) -> Result<(), InstallEr
     append_line(path, entry.to_line())
 }
 
-/// A handover as the journal tells it.
+/// A handover as the journal tells it. Its clients are not held: the
+/// database's `handover_clients` has them, and where it lacks a handover
+/// [`apply`] reads them from the handover's `exported` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handover {
     /// The recipient's fingerprint.
@@ -131,8 +215,6 @@ pub struct Handover {
     pub created_at: String,
     /// SHA-256 of the signed manifest, hex.
     pub manifest_sha256: String,
-    /// The clients.
-    pub clients: Vec<String>,
     /// Its state now.
     pub state: HandoverState,
 }
@@ -149,9 +231,6 @@ pub enum HandoverState {
 }
 
 /// Where a client stands, by the last event about it.
-///
-/// The bundle id is shared by all the clients of one event (a handover of
-/// 100,000 clients would otherwise hold 100,000 copies of it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientFate {
     /// In an open handover: read-only here.
@@ -164,106 +243,239 @@ pub enum ClientFate {
     Arrived(Arc<str>),
 }
 
+/// What the last event about a client did, and in which bundle (an index
+/// into [`Fates::bundles`]): 8 bytes a client. "Taken back" is not kept:
+/// a cancel takes back exactly the clients whose last event is still its
+/// handover's export, so a fate `HandedOver` of a cancelled handover
+/// reads as [`ClientFate::Back`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fate {
+    kind: Kind,
+    bundle: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    HandedOver,
+    Gone,
+    Arrived,
+}
+
+/// Every client the journal speaks of, by the last event about it: a
+/// client written as a UUID is kept as its 16 bytes, any other spelling as
+/// written. (A client as a `String` key with an `Arc` fate cost about 130
+/// bytes, and a journal of ten handovers of 100,000 clients held a million
+/// of them at every open; issue 18, item 5.)
+#[derive(Debug, Clone, Default)]
+struct Fates {
+    bundles: Vec<Arc<str>>,
+    index: std::collections::HashMap<Arc<str>, u32>,
+    ids: BTreeMap<[u8; 16], Fate>,
+    spelled: BTreeMap<Box<str>, Fate>,
+}
+
+/// The 16 bytes of a client written as a UUID in lower-case hyphenated
+/// form, the form bemx writes; `None` for any other spelling, which is
+/// kept as written so that the lookups find what the database holds.
+fn uuid_key(client: &str) -> Option<[u8; 16]> {
+    if client.len() != 36 {
+        return None;
+    }
+    let id = uuid::Uuid::parse_str(client).ok()?;
+    let mut text = [0u8; 36];
+    (id.hyphenated().encode_lower(&mut text).as_bytes() == client.as_bytes()).then(|| *id.as_bytes())
+}
+
+impl Fates {
+    /// The index of a bundle id, added at first sight.
+    fn bundle(&mut self, id: &str) -> u32 {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let i = u32::try_from(self.bundles.len()).unwrap_or(u32::MAX);
+        let id: Arc<str> = Arc::from(id);
+        self.bundles.push(Arc::clone(&id));
+        self.index.insert(id, i);
+        i
+    }
+
+    /// Every client of `list` now has this fate.
+    fn set_all(&mut self, list: &str, kind: Kind, bundle_id: &str) {
+        let fate = Fate { kind, bundle: self.bundle(bundle_id) };
+        for client in items(list) {
+            match uuid_key(client) {
+                Some(id) => {
+                    self.ids.insert(id, fate);
+                }
+                None => {
+                    self.spelled.insert(client.into(), fate);
+                }
+            }
+        }
+    }
+
+    fn get(&self, client: &str) -> Option<Fate> {
+        match uuid_key(client) {
+            Some(id) => self.ids.get(&id).copied(),
+            None => self.spelled.get(client).copied(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len() + self.spelled.len()
+    }
+
+    /// Every client with its fate: UUIDs in their order, then the others.
+    fn iter(&self) -> impl Iterator<Item = (String, Fate)> + '_ {
+        let ids = self.ids.iter().map(|(id, f)| (uuid::Uuid::from_bytes(*id).hyphenated().to_string(), *f));
+        ids.chain(self.spelled.iter().map(|(c, f)| (c.to_string(), *f)))
+    }
+}
+
 /// The journal read in order: the later event about a client wins.
 #[derive(Debug, Clone, Default)]
 pub struct Replay {
     /// Handovers exported from here, by bundle id.
     pub handovers: BTreeMap<String, Handover>,
-    /// Every client the journal speaks of, by UUID.
-    pub clients: BTreeMap<String, ClientFate>,
+    /// Every client the journal speaks of, by the last event about it.
+    fates: Fates,
+    /// Whether the fates are kept ([`Replay::handovers_of`] does not).
+    with_clients: bool,
 }
 
 impl Replay {
-    /// Folds the events in order. A bundle's first `exported` line opens it;
-    /// a later one (a re-appended line after a cancel, say) cannot reopen it.
-    /// `confirmed` and `cancelled` settle only an open handover.
-    ///
-    /// The events are consumed: their client lists move into the replay
-    /// rather than being copied, so a journal of many clients is held once.
-    pub fn of(entries: impl IntoIterator<Item = JournalEntry>) -> Self {
-        Self::fold(entries, true)
+    /// The journal file folded line by line: only the line being folded is
+    /// held, besides the fates. A bundle's first `exported` line opens it;
+    /// a later one (a re-appended line after a cancel, say) cannot reopen
+    /// it. `confirmed` and `cancelled` settle only an open handover.
+    pub fn read(path: &Path) -> Result<Self, InstallError> {
+        let mut r = Replay { with_clients: true, ..Replay::default() };
+        for_each_line(path, |line| {
+            r.fold(line);
+            Ok(())
+        })?;
+        Ok(r)
     }
 
-    /// The handovers alone, folded exactly as [`Replay::of`] folds them,
-    /// without the map of every client's fate: a receipt's check needs one
-    /// handover's state and manifest, and holds the handover's client list
-    /// already (100,000 clients: about 10 MB less at the confirm's peak).
-    pub fn handovers_of(entries: impl IntoIterator<Item = JournalEntry>) -> BTreeMap<String, Handover> {
-        Self::fold(entries, false).handovers
-    }
-
-    /// [`Replay::of`]; the clients' fates only `with_clients`.
-    fn fold(entries: impl IntoIterator<Item = JournalEntry>, with_clients: bool) -> Self {
+    /// The handovers of the journal file alone, folded exactly as
+    /// [`Replay::read`] folds them, without any client's fate: a receipt's
+    /// check needs one handover's state and manifest.
+    pub fn handovers_read(path: &Path) -> Result<BTreeMap<String, Handover>, InstallError> {
         let mut r = Replay::default();
-        for e in entries {
-            match e {
-                JournalEntry::Exported { bundle_id, recipient_fingerprint, created_at, manifest_sha256, clients } => {
-                    if r.handovers.contains_key(&bundle_id) {
-                        continue;
-                    }
-                    if with_clients {
-                        let bundle: Arc<str> = Arc::from(bundle_id.as_str());
-                        for c in &clients {
-                            r.clients.insert(c.clone(), ClientFate::HandedOver(Arc::clone(&bundle)));
-                        }
-                    }
-                    r.handovers.insert(
-                        bundle_id,
-                        Handover {
-                            recipient_fingerprint,
-                            created_at,
-                            manifest_sha256,
-                            clients,
-                            state: HandoverState::Open,
-                        },
-                    );
+        for_each_line(path, |line| {
+            r.fold(line);
+            Ok(())
+        })?;
+        Ok(r.handovers)
+    }
+
+    /// One event.
+    fn fold(&mut self, line: Line<'_>) {
+        match line {
+            Line::Exported { bundle_id, recipient_fingerprint, created_at, manifest_sha256, clients } => {
+                if self.handovers.contains_key(bundle_id) {
+                    return;
                 }
-                JournalEntry::Confirmed { bundle_id, clients } => {
-                    if let Some(h) = r.handovers.get_mut(&bundle_id) {
-                        if h.state != HandoverState::Open {
-                            continue;
-                        }
-                        h.state = HandoverState::Confirmed;
-                    }
-                    if with_clients {
-                        let bundle: Arc<str> = Arc::from(bundle_id);
-                        for c in clients {
-                            r.clients.insert(c, ClientFate::Gone(Arc::clone(&bundle)));
-                        }
-                    }
+                if self.with_clients {
+                    self.fates.set_all(clients, Kind::HandedOver, bundle_id);
                 }
-                JournalEntry::Cancelled { bundle_id } => {
-                    let Some(h) = r.handovers.get_mut(&bundle_id).filter(|h| h.state == HandoverState::Open) else {
-                        continue;
-                    };
+                self.handovers.insert(
+                    bundle_id.to_owned(),
+                    Handover {
+                        recipient_fingerprint: recipient_fingerprint.to_owned(),
+                        created_at: created_at.to_owned(),
+                        manifest_sha256: manifest_sha256.to_owned(),
+                        state: HandoverState::Open,
+                    },
+                );
+            }
+            Line::Confirmed { bundle_id, clients } => {
+                if let Some(h) = self.handovers.get_mut(bundle_id) {
+                    if h.state != HandoverState::Open {
+                        return;
+                    }
+                    h.state = HandoverState::Confirmed;
+                }
+                if self.with_clients {
+                    self.fates.set_all(clients, Kind::Gone, bundle_id);
+                }
+            }
+            Line::Cancelled { bundle_id } => {
+                // Its clients still `HandedOver` by it read as taken back
+                // from now on (`Fate`).
+                if let Some(h) = self.handovers.get_mut(bundle_id).filter(|h| h.state == HandoverState::Open) {
                     h.state = HandoverState::Cancelled;
-                    let bundle: Arc<str> = Arc::from(bundle_id);
-                    for c in h.clients.iter().filter(|_| with_clients) {
-                        if let Some(fate) = r.clients.get_mut(c)
-                            && matches!(fate, ClientFate::HandedOver(b) if *b == bundle)
-                        {
-                            *fate = ClientFate::Back(Arc::clone(&bundle));
-                        }
-                    }
                 }
-                JournalEntry::Imported { bundle_id, clients, .. } if with_clients => {
-                    let bundle: Arc<str> = Arc::from(bundle_id);
-                    for c in clients {
-                        r.clients.insert(c, ClientFate::Arrived(Arc::clone(&bundle)));
-                    }
+            }
+            Line::Imported { bundle_id, clients, .. } => {
+                if self.with_clients {
+                    self.fates.set_all(clients, Kind::Arrived, bundle_id);
                 }
-                JournalEntry::Imported { .. } => {}
             }
         }
-        r
+    }
+
+    /// A fate as the caller sees it.
+    fn view(&self, fate: Fate) -> ClientFate {
+        let bundle = self.fates.bundles.get(fate.bundle as usize).map_or_else(|| Arc::from(""), Arc::clone);
+        match fate.kind {
+            Kind::HandedOver => {
+                if self.handovers.get(&*bundle).is_some_and(|h| h.state == HandoverState::Cancelled) {
+                    ClientFate::Back(bundle)
+                } else {
+                    ClientFate::HandedOver(bundle)
+                }
+            }
+            Kind::Gone => ClientFate::Gone(bundle),
+            Kind::Arrived => ClientFate::Arrived(bundle),
+        }
+    }
+
+    /// Where a client stands by the journal, if it speaks of it.
+    pub fn fate(&self, client: &str) -> Option<ClientFate> {
+        self.fates.get(client).map(|f| self.view(f))
+    }
+
+    /// How many clients the journal speaks of.
+    pub fn client_count(&self) -> usize {
+        self.fates.len()
+    }
+
+    /// Every client the journal speaks of, with its fate, one at a time.
+    pub fn clients(&self) -> impl Iterator<Item = (String, ClientFate)> + '_ {
+        self.fates.iter().map(|(c, f)| (c, self.view(f)))
     }
 
     /// Clients that must live here by the journal (arrived by import).
-    pub fn arrived(&self) -> impl Iterator<Item = (&String, &Arc<str>)> {
-        self.clients.iter().filter_map(|(c, f)| match f {
+    pub fn arrived(&self) -> impl Iterator<Item = (String, Arc<str>)> + '_ {
+        self.clients().filter_map(|(c, f)| match f {
             ClientFate::Arrived(b) => Some((c, b)),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+impl Replay {
+    /// [`Replay::read`] of these events.
+    pub(crate) fn of(entries: impl IntoIterator<Item = JournalEntry>) -> Self {
+        Self::of_entries(entries, true)
+    }
+
+    /// [`Replay::handovers_read`] of these events, as the replay it keeps.
+    pub(crate) fn handovers_of(entries: impl IntoIterator<Item = JournalEntry>) -> Self {
+        Self::of_entries(entries, false)
+    }
+
+    /// The events through the text and the fold the file goes through.
+    fn of_entries(entries: impl IntoIterator<Item = JournalEntry>, with_clients: bool) -> Self {
+        let mut r = Replay { with_clients, ..Replay::default() };
+        for e in entries {
+            let mut text = e.to_line();
+            text.pop();
+            r.fold(Line::parse(&text).expect("a journal entry reads back from its line"));
+        }
+        r
     }
 }
 
@@ -284,9 +496,11 @@ pub struct Applied {
 /// Runs inside the caller's transaction, which writes bemx's records only;
 /// the clients confirmed away yet present are returned in
 /// [`Applied::purged`] for [`purge_again`] to remove after it commits
-/// (P1: a purge commits alone).
-pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay) -> Result<Applied, InstallError> {
+/// (P1: a purge commits alone). `journal` is the file `replay` was read
+/// from: the clients of a handover the database lacks are read from it.
+pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay, journal: &Path) -> Result<Applied, InstallError> {
     let mut applied = Applied::default();
+    let mut unknown = std::collections::HashSet::new();
     for (bundle_id, h) in &replay.handovers {
         let state = match h.state {
             HandoverState::Open => "open",
@@ -298,11 +512,7 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay) -> Result<Applied,
             rusqlite::params![bundle_id, h.recipient_fingerprint, h.created_at, state],
         )?;
         if inserted == 1 {
-            let mut add =
-                tx.prepare("INSERT OR IGNORE INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)")?;
-            for uuid in &h.clients {
-                add.execute(rusqlite::params![bundle_id, uuid])?;
-            }
+            unknown.insert(bundle_id.as_str());
             if h.state == HandoverState::Open {
                 applied.reopened.push(bundle_id.clone());
             }
@@ -313,14 +523,39 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay) -> Result<Applied,
             )?;
         }
     }
-    let gone: Vec<String> =
-        replay.clients.iter().filter(|(_, f)| matches!(f, ClientFate::Gone(_))).map(|(c, _)| c.clone()).collect();
-    applied.purged = bemx_db::existing_client_uuids(tx, &gone)?.into_iter().map(|(u, _)| u).collect();
-    let arrived: Vec<String> = replay.arrived().map(|(c, _)| c.clone()).collect();
-    let here: std::collections::BTreeSet<String> =
-        bemx_db::existing_client_uuids(tx, &arrived)?.into_iter().map(|(u, _)| u).collect();
-    applied.missing =
-        replay.arrived().filter(|(c, _)| !here.contains(*c)).map(|(c, b)| (c.clone(), b.to_string())).collect();
+    if !unknown.is_empty() {
+        // The clients of each from its first `exported` line, the one the
+        // replay opened it by.
+        let mut add = tx.prepare("INSERT OR IGNORE INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)")?;
+        for_each_line(journal, |line| {
+            if let Line::Exported { bundle_id, clients, .. } = line
+                && unknown.remove(bundle_id)
+            {
+                for uuid in items(clients) {
+                    add.execute(rusqlite::params![bundle_id, uuid])?;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    // Each client looked up as the fates are walked: the journal may speak
+    // of a million clients, and none of them is listed twice in memory.
+    let mut here = bemx_db::ClientLookup::new(tx)?;
+    for (client, fate) in replay.clients() {
+        match fate {
+            ClientFate::Gone(_) => {
+                if here.bem_id(&client)?.is_some() {
+                    applied.purged.push(client);
+                }
+            }
+            ClientFate::Arrived(bundle) => {
+                if here.bem_id(&client)?.is_none() {
+                    applied.missing.push((client, bundle.to_string()));
+                }
+            }
+            ClientFate::HandedOver(_) | ClientFate::Back(_) => {}
+        }
+    }
     Ok(applied)
 }
 
@@ -360,21 +595,20 @@ pub(crate) fn record_purged_again(conn: &rusqlite::Connection, applied: &Applied
 /// whose `imported` line a crash prevented (I2), and — for a journal that
 /// was lost or predates a bundle — handovers the journal has never heard of.
 pub fn reconcile(conn: &rusqlite::Connection, path: &Path) -> Result<(), InstallError> {
-    let journal = read_journal(path)?;
-    let known_bundle = |id: &str| {
-        journal.iter().any(|e| match e {
-            JournalEntry::Exported { bundle_id, .. }
-            | JournalEntry::Confirmed { bundle_id, .. }
-            | JournalEntry::Cancelled { bundle_id }
-            | JournalEntry::Imported { bundle_id, .. } => bundle_id == id,
-        })
-    };
-    for e in ledger::db_ledger(conn)? {
-        let imported = journal.iter().any(|j| {
-            matches!(j, JournalEntry::Imported { bundle_id, sender_installation, .. }
-                if *bundle_id == e.bundle_id && *sender_installation == e.sender_installation)
-        });
-        if !imported {
+    // The bundle ids the journal speaks of, and its imports by (sender,
+    // bundle): a few per handover, never a client list.
+    let mut known = std::collections::HashSet::new();
+    let mut imported = std::collections::HashSet::new();
+    for_each_line(path, |line| {
+        if let Line::Imported { bundle_id, sender_installation, .. } = line {
+            imported.insert((sender_installation.to_owned(), bundle_id.to_owned()));
+        }
+        known.insert(line.bundle_id().to_owned());
+        Ok(())
+    })?;
+    for key in ledger::db_ledger_keys(conn)? {
+        if !imported.contains(&key) {
+            let e = ledger::db_ledger_entry(conn, &key)?;
             append_journal(
                 path,
                 &JournalEntry::Imported {
@@ -397,20 +631,19 @@ pub fn reconcile(conn: &rusqlite::Connection, path: &Path) -> Result<(), Install
     let mut clients_of =
         conn.prepare("SELECT client_uuid FROM handover_clients WHERE bundle_id = ?1 ORDER BY client_uuid")?;
     for (bundle_id, recipient_fingerprint, created_at, state) in rows {
-        if known_bundle(&bundle_id) {
+        if known.contains(&bundle_id) {
             continue;
         }
         let clients = clients_of.query_map([&bundle_id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
-        append_journal(
-            path,
-            &JournalEntry::Exported {
-                bundle_id: bundle_id.clone(),
-                recipient_fingerprint,
-                created_at,
-                manifest_sha256: "-".into(),
-                clients: clients.clone(),
-            },
-        )?;
+        let exported = JournalEntry::Exported {
+            bundle_id: bundle_id.clone(),
+            recipient_fingerprint,
+            created_at,
+            manifest_sha256: "-".into(),
+            clients,
+        };
+        append_journal(path, &exported)?;
+        let JournalEntry::Exported { clients, .. } = exported else { continue };
         match state.as_str() {
             "confirmed" => append_journal(path, &JournalEntry::Confirmed { bundle_id, clients })?,
             "cancelled" => append_journal(path, &JournalEntry::Cancelled { bundle_id })?,
@@ -467,10 +700,10 @@ mod tests {
     fn the_later_event_about_a_client_wins() {
         // Issue 13.3: A → B confirmed, then B → A imported: the client lives here.
         let r = Replay::of([exported("b1", &["c"]), confirmed("b1", &["c"]), imported("b2", &["c"])]);
-        assert_eq!(r.clients["c"], ClientFate::Arrived("b2".into()));
+        assert_eq!(r.fate("c").unwrap(), ClientFate::Arrived("b2".into()));
         // And the other way round: imported, then exported and confirmed away.
         let r = Replay::of([imported("b0", &["c"]), exported("b1", &["c"]), confirmed("b1", &["c"])]);
-        assert_eq!(r.clients["c"], ClientFate::Gone("b1".into()));
+        assert_eq!(r.fate("c").unwrap(), ClientFate::Gone("b1".into()));
     }
 
     #[test]
@@ -481,7 +714,7 @@ mod tests {
             exported("b1", &["c"]),
         ]);
         assert_eq!(r.handovers["b1"].state, HandoverState::Cancelled);
-        assert_eq!(r.clients["c"], ClientFate::Back("b1".into()));
+        assert_eq!(r.fate("c").unwrap(), ClientFate::Back("b1".into()));
     }
 
     #[test]
@@ -492,11 +725,10 @@ mod tests {
             exported("b2", &["c"]),
             JournalEntry::Cancelled { bundle_id: "b1".into() },
         ]);
-        assert_eq!(r.clients["c"], ClientFate::HandedOver("b2".into()));
-        assert_eq!(r.clients["d"], ClientFate::Arrived("b0".into()));
+        assert_eq!(r.fate("c").unwrap(), ClientFate::HandedOver("b2".into()));
+        assert_eq!(r.fate("d").unwrap(), ClientFate::Arrived("b0".into()));
         let r = Replay::of([exported("b1", &["c"]), JournalEntry::Cancelled { bundle_id: "b1".into() }]);
-        assert_eq!(r.clients["c"], ClientFate::Back("b1".into()));
-        assert_eq!(r.handovers["b1"].clients, ["c"]);
+        assert_eq!(r.fate("c").unwrap(), ClientFate::Back("b1".into()));
     }
 
     /// The handovers alone fold as the whole replay folds them, for every
@@ -517,10 +749,11 @@ mod tests {
                 for c in 0..n {
                     for d in 0..n {
                         let seq: Vec<JournalEntry> = [a, b, c, d].iter().map(|&i| events[i].clone()).collect();
-                        assert_eq!(Replay::handovers_of(seq.clone()), Replay::of(seq.clone()).handovers, "{seq:?}");
+                        let alone = Replay::handovers_of(seq.clone());
+                        assert_eq!(alone.handovers, Replay::of(seq).handovers);
                         // And no client's fate is kept for it: that map is
                         // what it saves.
-                        assert!(Replay::fold(seq, false).clients.is_empty());
+                        assert_eq!(alone.client_count(), 0);
                     }
                 }
             }
@@ -535,6 +768,140 @@ mod tests {
             JournalEntry::Cancelled { bundle_id: "b1".into() },
         ]);
         assert_eq!(r.handovers["b1"].state, HandoverState::Confirmed);
-        assert_eq!(r.clients["c"], ClientFate::Gone("b1".into()));
+        assert_eq!(r.fate("c").unwrap(), ClientFate::Gone("b1".into()));
+    }
+
+    /// The fold as it was before the fates were compacted (a `String` per
+    /// client, a cancel walking its handover's list): the oracle the
+    /// compact fold must agree with.
+    fn reference(events: &[JournalEntry]) -> (BTreeMap<String, HandoverState>, BTreeMap<String, ClientFate>) {
+        let mut handovers: BTreeMap<String, (HandoverState, Vec<String>)> = BTreeMap::new();
+        let mut clients: BTreeMap<String, ClientFate> = BTreeMap::new();
+        for e in events.iter().cloned() {
+            match e {
+                JournalEntry::Exported { bundle_id, clients: list, .. } => {
+                    if handovers.contains_key(&bundle_id) {
+                        continue;
+                    }
+                    for c in &list {
+                        clients.insert(c.clone(), ClientFate::HandedOver(bundle_id.as_str().into()));
+                    }
+                    handovers.insert(bundle_id, (HandoverState::Open, list));
+                }
+                JournalEntry::Confirmed { bundle_id, clients: list } => {
+                    if let Some(h) = handovers.get_mut(&bundle_id) {
+                        if h.0 != HandoverState::Open {
+                            continue;
+                        }
+                        h.0 = HandoverState::Confirmed;
+                    }
+                    for c in list {
+                        clients.insert(c, ClientFate::Gone(bundle_id.as_str().into()));
+                    }
+                }
+                JournalEntry::Cancelled { bundle_id } => {
+                    let Some(h) = handovers.get_mut(&bundle_id).filter(|h| h.0 == HandoverState::Open) else {
+                        continue;
+                    };
+                    h.0 = HandoverState::Cancelled;
+                    for c in &h.1 {
+                        if let Some(fate) = clients.get_mut(c)
+                            && *fate == ClientFate::HandedOver(bundle_id.as_str().into())
+                        {
+                            *fate = ClientFate::Back(bundle_id.as_str().into());
+                        }
+                    }
+                }
+                JournalEntry::Imported { bundle_id, clients: list, .. } => {
+                    for c in list {
+                        clients.insert(c, ClientFate::Arrived(bundle_id.as_str().into()));
+                    }
+                }
+            }
+        }
+        (handovers.into_iter().map(|(b, (state, _))| (b, state)).collect(), clients)
+    }
+
+    /// Clients as bemx writes them (16 bytes each in the fold), one of them
+    /// also in capitals and braces (kept as written), and names that are
+    /// no UUID at all.
+    const CLIENTS: [&str; 6] = [
+        "0b1e2d3c-4a5b-4c6d-8e7f-901234567890",
+        "f0e1d2c3-b4a5-4968-8776-655443322110",
+        "0B1E2D3C-4A5B-4C6D-8E7F-901234567890",
+        "{f0e1d2c3-b4a5-4968-8776-655443322110}",
+        "c",
+        "u1",
+    ];
+
+    fn event() -> impl proptest::strategy::Strategy<Value = JournalEntry> {
+        use proptest::prelude::*;
+        let bundle = proptest::sample::select(vec!["b1", "b2", "b3"]);
+        let list = proptest::sample::subsequence(CLIENTS.to_vec(), 0..=CLIENTS.len())
+            .prop_map(|l| l.into_iter().map(str::to_owned).collect::<Vec<String>>());
+        (0..4u8, bundle, list).prop_map(|(kind, b, list)| match kind {
+            0 => JournalEntry::Exported {
+                bundle_id: b.into(),
+                recipient_fingerprint: "ABCD-EFGH".into(),
+                created_at: "2026-11-28T02:39:39Z".into(),
+                manifest_sha256: "00".repeat(32),
+                clients: list,
+            },
+            1 => JournalEntry::Confirmed { bundle_id: b.into(), clients: list },
+            2 => JournalEntry::Cancelled { bundle_id: b.into() },
+            _ => JournalEntry::Imported {
+                bundle_id: b.into(),
+                sender_installation: "11".repeat(16),
+                imported_at: "2026-11-29T02:39:39Z".into(),
+                clients: list,
+            },
+        })
+    }
+
+    proptest::proptest! {
+        /// Every sequence of events folds to what the fold before the
+        /// compact fates made of it: each handover's state, and each
+        /// client's fate however it is spelled.
+        #[test]
+        fn the_compact_fold_agrees_with_the_plain_one(events in proptest::collection::vec(event(), 0..14)) {
+            let (states, fates) = reference(&events);
+            let r = Replay::of(events.clone());
+            let folded: BTreeMap<String, HandoverState> =
+                r.handovers.iter().map(|(b, h)| (b.clone(), h.state)).collect();
+            proptest::prop_assert_eq!(folded, states);
+            for c in CLIENTS {
+                proptest::prop_assert_eq!(r.fate(c), fates.get(c).cloned(), "{}", c);
+            }
+            let listed: BTreeMap<String, ClientFate> = r.clients().collect();
+            proptest::prop_assert_eq!(listed, fates);
+            let handovers = Replay::handovers_of(events).handovers;
+            proptest::prop_assert_eq!(handovers, r.handovers);
+        }
+    }
+
+    /// The journal file folds, line by line, as its events do, and the
+    /// handovers alone as they do.
+    #[test]
+    fn the_file_folds_as_its_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.log");
+        let events = vec![
+            exported("b1", &[CLIENTS[0], CLIENTS[4]]),
+            imported("b0", &[CLIENTS[1], CLIENTS[2]]),
+            confirmed("b1", &[CLIENTS[0]]),
+            exported("b2", &[CLIENTS[4], CLIENTS[3]]),
+            JournalEntry::Cancelled { bundle_id: "b2".into() },
+        ];
+        for e in &events {
+            append_journal(&p, e).unwrap();
+        }
+        let from_file = Replay::read(&p).unwrap();
+        let from_events = Replay::of(events.clone());
+        assert_eq!(from_file.handovers, from_events.handovers);
+        assert_eq!(from_file.clients().collect::<Vec<_>>(), from_events.clients().collect::<Vec<_>>());
+        assert_eq!(from_file.client_count(), 5);
+        assert_eq!(from_file.fate(CLIENTS[4]), Some(ClientFate::Back("b2".into())));
+        assert_eq!(Replay::handovers_read(&p).unwrap(), from_events.handovers);
+        assert_eq!(read_journal(&p).unwrap(), events);
     }
 }

@@ -11,53 +11,87 @@
 
 use std::collections::BTreeMap;
 use std::fs::OpenOptions;
-use std::io::{self, Read, Seek, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, Write};
 use std::path::Path;
 
 use crate::InstallError;
 
-/// Longest ledger or journal file read.
-const MAX_FILE: u64 = 64 * 1024 * 1024;
+/// Longest record line read, its LF included. A line names the clients of
+/// one bundle, at most `MAX_CLIENTS` (100,000) of them in at most 45
+/// characters each (a UUID's longest spelling, `urn:uuid:…`) with a comma:
+/// 4.6 MB and its head. Only a line is held at a time, never the file
+/// (issue 18, item 5): a record file grows by one line per event, without
+/// end, and a cap on the file would one day stop the installation.
+pub(crate) const MAX_LINE: usize = 8 * 1024 * 1024;
 
-/// The record lines of a file with their 1-based line numbers. Blank lines
-/// and `#` comments are skipped. A last line without its newline is an
-/// append that a crash cut short: it is not a record (the event it was to
-/// record is re-derived from the database, which is written first), and the
-/// next append starts a new line after it. Any other line must parse, or
-/// the reader refuses the file (see spec/DESIGN.md, "Record files").
-pub(crate) fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, InstallError> {
-    let mut file = match std::fs::File::open(path) {
+/// Reads a record file line by line and hands each record line to `each`
+/// with its 1-based line number (spec/DESIGN.md §4.1). Blank lines and `#`
+/// comments are skipped. A last line without its newline is an append that
+/// a crash cut short: it is not a record (the event it was to record is
+/// re-derived from the database, which is written first), and the next
+/// append starts a new line after it. Any other line must be UTF-8 and at
+/// most [`MAX_LINE`] long, and `each` decides whether it parses; the first
+/// line that fails stops the reading with its error.
+pub(crate) fn for_each_record(
+    path: &Path,
+    mut each: impl FnMut(usize, &str) -> Result<(), InstallError>,
+) -> Result<(), InstallError> {
+    let file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(InstallError::io(crate::IoAction::Reading, path, e)),
     };
-    let mut bytes = Vec::new();
-    (&mut file)
-        .take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| InstallError::io(crate::IoAction::Reading, path, e))?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(InstallError::RecordFile {
-            path: path.to_path_buf(),
-            line: 0,
-            reason: crate::RecordFault::TooLarge,
-        });
+    let fault = |line, reason| InstallError::RecordFile { path: path.to_path_buf(), line, reason };
+    let io_err = |e| InstallError::io(crate::IoAction::Reading, path, e);
+    let mut reader = BufReader::with_capacity(64 * 1024, file);
+    // One buffer for every line, grown to the longest.
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        let read = (&mut reader).take(MAX_LINE as u64).read_until(b'\n', &mut line).map_err(io_err)?;
+        if read == 0 {
+            return Ok(());
+        }
+        number += 1;
+        if line.last() != Some(&b'\n') {
+            if line.len() < MAX_LINE || !skip_to_newline(&mut reader).map_err(io_err)? {
+                // The file ended inside this line: a torn append.
+                return Ok(());
+            }
+            return Err(fault(number, crate::RecordFault::TooLong));
+        }
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let text = std::str::from_utf8(&line).map_err(|_| fault(number, crate::RecordFault::NotUtf8))?;
+        if text.trim().is_empty() || text.starts_with('#') {
+            continue;
+        }
+        each(number, text)?;
     }
-    let complete = match bytes.iter().rposition(|&b| b == b'\n') {
-        Some(at) => &bytes[..=at],
-        None => &[][..],
-    };
-    let text = std::str::from_utf8(complete).map_err(|e| InstallError::RecordFile {
-        path: path.to_path_buf(),
-        line: complete[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1,
-        reason: crate::RecordFault::NotUtf8,
-    })?;
-    Ok(text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|(n, l)| (n + 1, l.to_owned()))
-        .collect())
+}
+
+/// Reads past the rest of an overlong line: whether a newline ends it
+/// (otherwise the file ended inside it).
+fn skip_to_newline(reader: &mut impl BufRead) -> io::Result<bool> {
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(false);
+        }
+        if let Some(at) = buf.iter().position(|&b| b == b'\n') {
+            reader.consume(at + 1);
+            return Ok(true);
+        }
+        let n = buf.len();
+        reader.consume(n);
+    }
 }
 
 pub(crate) fn malformed(path: &Path, line: usize) -> InstallError {
@@ -79,17 +113,36 @@ pub(crate) fn append_line(path: &Path, mut line: String) -> Result<(), InstallEr
         let mut last = [0u8; 1];
         f.seek(io::SeekFrom::Start(len - 1)).and_then(|_| f.read_exact(&mut last)).map_err(err)?;
         if last[0] != b'\n' {
-            // A torn last line (see read_lines) was never a record: cut it
-            // off, so it cannot become a malformed line once this one follows.
-            let mut bytes = Vec::new();
-            f.rewind().and_then(|()| (&mut f).take(MAX_FILE).read_to_end(&mut bytes)).map_err(err)?;
-            end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |at| at as u64 + 1);
+            // A torn last line (see for_each_record) was never a record:
+            // cut it off, so it cannot become a malformed line once this
+            // one follows.
+            end = after_last_newline(&mut f, len).map_err(err)?;
             f.set_len(end).map_err(err)?;
         }
     }
     f.seek(io::SeekFrom::Start(end)).map_err(err)?;
     f.write_all(line.as_bytes()).map_err(err)?;
     f.sync_all().map_err(|e| InstallError::io(crate::IoAction::Syncing, path, e))
+}
+
+/// Where the last complete line of a file of `len` bytes ends (0 if it has
+/// none), found by reading backwards from the end in blocks: the file may
+/// be of any size, and only its torn tail is cut.
+fn after_last_newline(f: &mut std::fs::File, len: u64) -> io::Result<u64> {
+    let mut block = vec![0u8; 64 * 1024];
+    let mut end = len;
+    while end > 0 {
+        let start = end.saturating_sub(block.len() as u64);
+        // At most the block's length: fits in usize.
+        let chunk = &mut block[..(end - start) as usize];
+        f.seek(io::SeekFrom::Start(start))?;
+        f.read_exact(chunk)?;
+        if let Some(at) = chunk.iter().rposition(|&b| b == b'\n') {
+            return Ok(start + at as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
 }
 
 /// `head` followed by `list` joined by commas and the line's LF, built in
@@ -183,12 +236,25 @@ pub(crate) fn uuid_list(field: Option<&str>) -> Vec<String> {
     list
 }
 
-/// Entries of the ledger file, by (sender, bundle id).
+/// Each entry of the ledger file in file order, one at a time, with its
+/// line number: the file names every client of every import, and is never
+/// held whole.
+pub fn for_each_ledger_entry(
+    path: &Path,
+    mut each: impl FnMut(usize, LedgerEntry) -> Result<(), InstallError>,
+) -> Result<(), InstallError> {
+    for_each_record(path, |n, line| each(n, LedgerEntry::parse(line).ok_or_else(|| malformed(path, n))?))
+}
+
+/// Entries of the ledger file, by (sender, bundle id); of two lines with
+/// one key the later.
 pub fn read_ledger(path: &Path) -> Result<BTreeMap<LedgerKey, LedgerEntry>, InstallError> {
-    read_lines(path)?
-        .iter()
-        .map(|(n, l)| LedgerEntry::parse(l).map(|e| (e.key(), e)).ok_or_else(|| malformed(path, *n)))
-        .collect()
+    let mut entries = BTreeMap::new();
+    for_each_ledger_entry(path, |_, e| {
+        entries.insert(e.key(), e);
+        Ok(())
+    })?;
+    Ok(entries)
 }
 
 /// When this installation imported bundle `bundle_hex` of `sender_hex`, by
@@ -208,12 +274,17 @@ pub fn imported_at(
         )
         .map(Some)
         .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
-    match in_db {
-        Some(at) => Ok(Some(at)),
-        None => {
-            Ok(read_ledger(file)?.get(&(sender_hex.to_string(), bundle_hex.to_string())).map(|e| e.imported_at.clone()))
-        }
+    if in_db.is_some() {
+        return Ok(in_db);
     }
+    let mut at = None;
+    for_each_ledger_entry(file, |_, e| {
+        if e.sender_installation == sender_hex && e.bundle_id == bundle_hex {
+            at = Some(e.imported_at);
+        }
+        Ok(())
+    })?;
+    Ok(at)
 }
 
 /// Appends one entry to the ledger file.
@@ -221,24 +292,57 @@ pub fn append_ledger(path: &Path, entry: &LedgerEntry) -> Result<(), InstallErro
     append_line(path, entry.to_line())
 }
 
+/// The columns of a ledger row, as [`ledger_row`] reads them.
+const LEDGER_COLUMNS: &str =
+    "sender_installation, bundle_id, imported_at, sender_fingerprint, client_uuids, rows, coalesce(backup_name, '')";
+
+fn ledger_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LedgerEntry> {
+    Ok(LedgerEntry {
+        sender_installation: r.get(0)?,
+        bundle_id: r.get(1)?,
+        imported_at: r.get(2)?,
+        sender_fingerprint: r.get(3)?,
+        client_uuids: uuid_list(Some(&r.get::<_, String>(4)?)),
+        rows: r.get::<_, i64>(5)? as u64,
+        backup_name: r.get(6)?,
+    })
+}
+
 /// Ledger rows of the database, oldest first.
 pub fn db_ledger(conn: &rusqlite::Connection) -> Result<Vec<LedgerEntry>, InstallError> {
-    let mut stmt = conn.prepare(
-        "SELECT sender_installation, bundle_id, imported_at, sender_fingerprint, client_uuids, rows, coalesce(backup_name, '')
-         FROM import_ledger ORDER BY imported_at, rowid",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(LedgerEntry {
-            sender_installation: r.get(0)?,
-            bundle_id: r.get(1)?,
-            imported_at: r.get(2)?,
-            sender_fingerprint: r.get(3)?,
-            client_uuids: uuid_list(Some(&r.get::<_, String>(4)?)),
-            rows: r.get::<_, i64>(5)? as u64,
-            backup_name: r.get(6)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(&format!("SELECT {LEDGER_COLUMNS} FROM import_ledger ORDER BY imported_at, rowid"))?;
+    let rows = stmt.query_map([], ledger_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The keys of the database's ledger rows, oldest first: what the
+/// reconciliations compare, without every import's client list.
+pub(crate) fn db_ledger_keys(conn: &rusqlite::Connection) -> Result<Vec<LedgerKey>, InstallError> {
+    let mut stmt =
+        conn.prepare("SELECT sender_installation, bundle_id FROM import_ledger ORDER BY imported_at, rowid")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One ledger row of the database, by its key.
+pub(crate) fn db_ledger_entry(conn: &rusqlite::Connection, key: &LedgerKey) -> Result<LedgerEntry, InstallError> {
+    Ok(conn.query_row(
+        &format!("SELECT {LEDGER_COLUMNS} FROM import_ledger WHERE sender_installation = ?1 AND bundle_id = ?2"),
+        [&key.0, &key.1],
+        ledger_row,
+    )?)
+}
+
+/// The safety backups either copy of the ledger names: those of imports
+/// that committed, never abandoned. Read without the imports' client lists.
+pub fn committed_backups(conn: &rusqlite::Connection, path: &Path) -> Result<Vec<String>, InstallError> {
+    let mut stmt = conn.prepare("SELECT coalesce(backup_name, '') FROM import_ledger ORDER BY imported_at, rowid")?;
+    let mut names = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    for_each_ledger_entry(path, |_, e| {
+        names.push(e.backup_name);
+        Ok(())
+    })?;
+    Ok(names)
 }
 
 /// Writes a ledger row into the database (inside the import's transaction).
@@ -264,19 +368,25 @@ pub fn insert_db_ledger(conn: &rusqlite::Connection, e: &LedgerEntry) -> Result<
 /// between commit and append), and inserts file entries missing from the
 /// database (after a restore of an older backup).
 pub fn reconcile_ledger(conn: &rusqlite::Connection, path: &Path) -> Result<(), InstallError> {
-    let file = read_ledger(path)?;
-    let db = db_ledger(conn)?;
-    for e in &db {
-        if !file.contains_key(&e.key()) {
-            append_ledger(path, e)?;
+    // Keys first, each with the line of its last entry (the one
+    // `read_ledger` keeps); a whole entry is read only where a copy lacks
+    // it (issue 18, item 5: the lists are every import's clients).
+    let mut in_file: BTreeMap<LedgerKey, usize> = BTreeMap::new();
+    for_each_ledger_entry(path, |n, e| {
+        in_file.insert(e.key(), n);
+        Ok(())
+    })?;
+    let in_db = db_ledger_keys(conn)?;
+    for key in &in_db {
+        if in_file.remove(key).is_none() {
+            append_ledger(path, &db_ledger_entry(conn, key)?)?;
         }
     }
-    for (key, e) in &file {
-        if !db.iter().any(|d| &d.key() == key) {
-            insert_db_ledger(conn, e)?;
-        }
+    if in_file.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let wanted: std::collections::BTreeSet<usize> = in_file.into_values().collect();
+    for_each_ledger_entry(path, |n, e| if wanted.contains(&n) { insert_db_ledger(conn, &e) } else { Ok(()) })
 }
 
 /// The import's bookkeeping inside its transaction: the ledger row with
@@ -386,8 +496,23 @@ mod tests {
             assert_eq!(db_ledger(&conn).unwrap(), [in_db.clone(), in_file.clone()]);
             let from_file: Vec<LedgerEntry> = read_ledger(&file).unwrap().into_values().collect();
             assert_eq!(from_file, [in_db.clone(), in_file.clone()]);
-            assert_eq!(read_lines(&file).unwrap().len(), 2);
+            assert_eq!(records(&file).len(), 2);
         }
+    }
+
+    /// The backups an import must keep are those either copy of the ledger
+    /// names, read from each without its client lists.
+    #[test]
+    fn the_committed_backups_are_named_by_either_copy() {
+        let (dir, conn) = db();
+        let file = dir.path().join("import-ledger.log");
+        let named = |sender: &str, bundle: &str, backup: &str| LedgerEntry {
+            backup_name: backup.into(),
+            ..entry(sender, bundle, "2026-01-01T00:00:00Z")
+        };
+        insert_db_ledger(&conn, &named("11", "ab", "SICHERHEITSBACKUP-db")).unwrap();
+        append_ledger(&file, &named("22", "cd", "SICHERHEITSBACKUP-file")).unwrap();
+        assert_eq!(committed_backups(&conn, &file).unwrap(), ["SICHERHEITSBACKUP-db", "SICHERHEITSBACKUP-file"]);
     }
 
     /// An import's bookkeeping in its transaction: the ledger row, the
@@ -413,33 +538,86 @@ mod tests {
     #[test]
     fn only_a_missing_record_file_reads_as_empty() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(read_lines(&dir.path().join("missing.log")).unwrap().is_empty());
+        assert!(records(&dir.path().join("missing.log")).is_empty());
         // Windows reports a file used as a folder as not found: only unix
         // can show the other failure this way.
         #[cfg(unix)]
         {
             let file = dir.path().join("file");
             std::fs::write(&file, b"x").unwrap();
-            let e = read_lines(&file.join("l.log")).unwrap_err();
+            let e = for_each_record(&file.join("l.log"), |_, _| Ok(())).unwrap_err();
             assert!(matches!(e, InstallError::Io { .. }), "{e:?}");
         }
     }
 
-    /// Record files are read up to 64 MiB: a file of exactly 67,108,864
-    /// bytes is read, one byte more is refused as too large (line 0).
+    /// The record lines of a file with their numbers, as the reader hands them out.
+    fn records(path: &Path) -> Vec<(usize, String)> {
+        let mut lines = Vec::new();
+        for_each_record(path, |n, l| {
+            lines.push((n, l.to_owned()));
+            Ok(())
+        })
+        .unwrap();
+        lines
+    }
+
+    /// A record file may grow without end (it was once refused above
+    /// 64 MiB, which ten handovers of 100,000 clients reach): only a line
+    /// is held, and a line of `MAX_LINE` bytes with its LF is read, one
+    /// byte more is refused by its number. An overlong last line without
+    /// its LF is a torn append like any other.
     #[test]
-    fn a_record_file_of_64_mib_is_read_and_one_byte_more_is_not() {
+    fn a_record_file_has_no_size_limit_and_a_line_has_one() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("l.log");
-        let mut bytes = vec![b'#'; 67_108_864];
-        bytes[67_108_863] = b'\n';
+        let mut line = vec![b'#'; MAX_LINE];
+        line[MAX_LINE - 1] = b'\n';
+        let mut bytes = Vec::new();
+        for _ in 0..9 {
+            bytes.extend_from_slice(&line);
+        }
+        bytes.extend_from_slice(b"imported x\r\n");
         std::fs::write(&p, &bytes).unwrap();
-        assert!(read_lines(&p).unwrap().is_empty());
-        bytes.push(b'\n');
-        std::fs::write(&p, &bytes).unwrap();
-        match read_lines(&p) {
-            Err(InstallError::RecordFile { line: 0, reason: crate::RecordFault::TooLarge, .. }) => {}
+        assert!(bytes.len() > 64 << 20);
+        assert_eq!(records(&p), [(10, "imported x".to_owned())], "CR LF ends a line as LF does");
+        let mut long = vec![b'#'; MAX_LINE];
+        long.push(b'\n');
+        let overlong = |before: &[u8], after: &[u8]| {
+            std::fs::write(&p, [before, &long, after].concat()).unwrap();
+            let mut seen = Vec::new();
+            let result = for_each_record(&p, |n, _| {
+                seen.push(n);
+                Ok(())
+            });
+            (result, seen)
+        };
+        match overlong(b"# one\nimported\n", b"imported x\n") {
+            (Err(InstallError::RecordFile { line: 3, reason: crate::RecordFault::TooLong, .. }), seen) => {
+                assert_eq!(seen, [2]);
+            }
             other => panic!("{other:?}"),
+        }
+        // Without its LF, at the end: torn, not too long.
+        std::fs::write(&p, [&b"imported\n"[..], &long[..MAX_LINE]].concat()).unwrap();
+        assert_eq!(records(&p), [(1, "imported".to_owned())]);
+        std::fs::write(&p, [&b"imported\n"[..], &long[..MAX_LINE - 1], b"\n"].concat()).unwrap();
+        assert_eq!(records(&p).len(), 1, "a comment of MAX_LINE bytes with its LF is read and skipped");
+    }
+
+    /// A torn tail is cut back to the last LF wherever it is, however far
+    /// from the end, and a file without any LF is cut to nothing.
+    #[test]
+    fn an_append_cuts_a_torn_tail_of_any_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.log");
+        let kept: Vec<u8> = (0..5000).flat_map(|i| format!("# line {i}\n").into_bytes()).collect();
+        for torn in [1, 65_535, 65_536, 65_537, 200_000] {
+            std::fs::write(&p, [&kept[..], &vec![b'x'; torn]].concat()).unwrap();
+            append_line(&p, "# next".into()).unwrap();
+            assert_eq!(std::fs::read(&p).unwrap(), [&kept[..], b"# next\n"].concat(), "torn {torn}");
+            std::fs::write(&p, vec![b'x'; torn]).unwrap();
+            append_line(&p, "# next".into()).unwrap();
+            assert_eq!(std::fs::read(&p).unwrap(), b"# next\n", "torn {torn}, no LF at all");
         }
     }
 
@@ -449,7 +627,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("l.log");
         std::fs::write(&p, b"# one\n# two\n# thr\xffee\n").unwrap();
-        match read_lines(&p) {
+        match for_each_record(&p, |_, _| Ok(())) {
             Err(InstallError::RecordFile { line: 3, reason: crate::RecordFault::NotUtf8, .. }) => {}
             other => panic!("{other:?}"),
         }

@@ -53,7 +53,7 @@ install-not-the-clients-document-advice = nennen Sie ein Dokument dieses Kliente
 # { $reason } ist eine der install-record-…-Meldungen unten.
 install-record-file = Zeile { $line } von { $path } kann nicht gelesen werden ({ $reason })
 install-record-file-advice = die Datei wurde außerhalb von bemx verändert: stellen Sie sie aus Ihrer Dateisicherung wieder her oder wenden Sie sich an Ihre IT-Administration; bemx hat nichts geändert
-install-record-too-large = größer als 64 MiB
+install-record-too-long = länger als 8 MiB
 install-record-not-utf8 = kein UTF-8-Text
 install-record-unknown = kein Eintrag, den diese Version kennt
 

@@ -51,7 +51,7 @@ install-not-the-clients-document-advice = name a document of this client that ho
 # { $reason } is one of the install-record-… messages below.
 install-record-file = { $path } line { $line } cannot be read ({ $reason })
 install-record-file-advice = the file was changed outside bemx: restore it from your file backup or ask your IT admin; bemx changed nothing
-install-record-too-large = larger than 64 MiB
+install-record-too-long = longer than 8 MiB
 install-record-not-utf8 = not UTF-8 text
 install-record-unknown = not a record this version knows
 
