@@ -272,6 +272,43 @@ struct Fates {
     index: std::collections::HashMap<Arc<str>, u32>,
     ids: BTreeMap<[u8; 16], Fate>,
     spelled: BTreeMap<Box<str>, Fate>,
+    /// Only the clients of this slice are kept (`None`: all).
+    slice: Option<Slice>,
+}
+
+/// A slice of the clients, by a 32-bit hash of how each is written: the
+/// clients whose hash is in `lo..hi`. [`for_each_fate`] folds the journal
+/// once per slice, so that it never holds more than so many fates however
+/// long the journal grows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slice {
+    lo: u64,
+    hi: u64,
+}
+
+impl Slice {
+    const ALL: Slice = Slice { lo: 0, hi: 1 << 32 };
+
+    fn holds(&self, hash: u64) -> bool {
+        (self.lo..self.hi).contains(&hash)
+    }
+
+    /// Its two halves; `None` for a slice of one hash value.
+    fn halves(self) -> Option<(Slice, Slice)> {
+        let mid = self.lo + (self.hi - self.lo) / 2;
+        (mid > self.lo).then_some((Slice { lo: self.lo, hi: mid }, Slice { lo: mid, hi: self.hi }))
+    }
+}
+
+/// FNV-1a, 32 bits: spreads UUIDs whose leading bytes are a time (v1, v7)
+/// as evenly as random ones.
+fn slice_hash(bytes: &[u8]) -> u64 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in bytes {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    u64::from(h)
 }
 
 /// The 16 bytes of a client written as a UUID in lower-case hyphenated
@@ -303,6 +340,12 @@ impl Fates {
     fn set_all(&mut self, list: &str, kind: Kind, bundle_id: &str) {
         let fate = Fate { kind, bundle: self.bundle(bundle_id) };
         for client in items(list) {
+            // By the text: one client is one text (a UUID in another
+            // spelling is another key), and a client of another slice is
+            // passed over before it is parsed.
+            if self.slice.is_some_and(|s| !s.holds(slice_hash(client.as_bytes()))) {
+                continue;
+            }
             match uuid_key(client) {
                 Some(id) => {
                     self.ids.insert(id, fate);
@@ -314,6 +357,7 @@ impl Fates {
         }
     }
 
+    #[cfg(test)]
     fn get(&self, client: &str) -> Option<Fate> {
         match uuid_key(client) {
             Some(id) => self.ids.get(&id).copied(),
@@ -334,9 +378,9 @@ impl Fates {
 
 /// The journal read in order: the later event about a client wins.
 #[derive(Debug, Clone, Default)]
-pub struct Replay {
+pub(crate) struct Replay {
     /// Handovers exported from here, by bundle id.
-    pub handovers: BTreeMap<String, Handover>,
+    pub(crate) handovers: BTreeMap<String, Handover>,
     /// Every client the journal speaks of, by the last event about it.
     fates: Fates,
     /// Whether the fates are kept ([`Replay::handovers_of`] does not).
@@ -344,23 +388,10 @@ pub struct Replay {
 }
 
 impl Replay {
-    /// The journal file folded line by line: only the line being folded is
-    /// held, besides the fates. A bundle's first `exported` line opens it;
-    /// a later one (a re-appended line after a cancel, say) cannot reopen
-    /// it. `confirmed` and `cancelled` settle only an open handover.
-    pub fn read(path: &Path) -> Result<Self, InstallError> {
-        let mut r = Replay { with_clients: true, ..Replay::default() };
-        for_each_line(path, |line| {
-            r.fold(line);
-            Ok(())
-        })?;
-        Ok(r)
-    }
-
     /// The handovers of the journal file alone, folded exactly as
     /// [`Replay::read`] folds them, without any client's fate: a receipt's
     /// check needs one handover's state and manifest.
-    pub fn handovers_read(path: &Path) -> Result<BTreeMap<String, Handover>, InstallError> {
+    pub(crate) fn handovers_read(path: &Path) -> Result<BTreeMap<String, Handover>, InstallError> {
         let mut r = Replay::default();
         for_each_line(path, |line| {
             r.fold(line);
@@ -432,27 +463,66 @@ impl Replay {
     }
 
     /// Where a client stands by the journal, if it speaks of it.
-    pub fn fate(&self, client: &str) -> Option<ClientFate> {
+    #[cfg(test)]
+    pub(crate) fn fate(&self, client: &str) -> Option<ClientFate> {
         self.fates.get(client).map(|f| self.view(f))
     }
 
     /// How many clients the journal speaks of.
-    pub fn client_count(&self) -> usize {
+    pub(crate) fn client_count(&self) -> usize {
         self.fates.len()
     }
 
     /// Every client the journal speaks of, with its fate, one at a time.
-    pub fn clients(&self) -> impl Iterator<Item = (String, ClientFate)> + '_ {
+    pub(crate) fn clients(&self) -> impl Iterator<Item = (String, ClientFate)> + '_ {
         self.fates.iter().map(|(c, f)| (c, self.view(f)))
     }
+}
 
-    /// Clients that must live here by the journal (arrived by import).
-    pub fn arrived(&self) -> impl Iterator<Item = (String, Arc<str>)> + '_ {
-        self.clients().filter_map(|(c, f)| match f {
-            ClientFate::Arrived(b) => Some((c, b)),
-            _ => None,
-        })
+/// Most client fates [`for_each_fate`] holds at once: about 24 MB.
+const FATES_AT_ONCE: usize = 500_000;
+
+/// Every client the journal file names, each once, with its fate: the
+/// journal folded line by line (spec/DESIGN.md §4.3), for one slice of the
+/// clients at a time. A fold that would hold more than `at_once` fates is
+/// given up and its slice folded again as two halves, so memory stays
+/// flat however many clients the journal has named over the years (issue
+/// 18, item 5: eight handovers of 100,000 clients held 217 MiB when every
+/// fate was held at once). A journal of fewer is read once.
+fn for_each_fate(
+    path: &Path,
+    at_once: usize,
+    mut each: impl FnMut(String, ClientFate) -> Result<(), InstallError>,
+) -> Result<(), InstallError> {
+    let mut todo = vec![Slice::ALL];
+    while let Some(slice) = todo.pop() {
+        // A slice of one hash value is folded whole, whatever it holds.
+        let halves = slice.halves();
+        let mut r = Replay { with_clients: true, ..Replay::default() };
+        r.fates.slice = Some(slice);
+        let mut over = false;
+        for_each_line(path, |line| {
+            // Past the limit the lines are still read: a malformed one
+            // refuses the file, as always.
+            if !over {
+                r.fold(line);
+                over = halves.is_some() && r.client_count() > at_once;
+            }
+            Ok(())
+        })?;
+        match halves {
+            Some((low, high)) if over => {
+                todo.push(high);
+                todo.push(low);
+            }
+            _ => {
+                for (client, fate) in r.clients() {
+                    each(client, fate)?;
+                }
+            }
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -496,12 +566,14 @@ pub struct Applied {
 /// Runs inside the caller's transaction, which writes bemx's records only;
 /// the clients confirmed away yet present are returned in
 /// [`Applied::purged`] for [`purge_again`] to remove after it commits
-/// (P1: a purge commits alone). `journal` is the file `replay` was read
-/// from: the clients of a handover the database lacks are read from it.
-pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay, journal: &Path) -> Result<Applied, InstallError> {
+/// (P1: a purge commits alone). The journal is read for the handovers,
+/// then for the clients of any handover the database lacks, then for the
+/// clients' fates (one slice of them at a time, [`for_each_fate`]).
+pub fn apply(tx: &rusqlite::Transaction<'_>, journal: &Path) -> Result<Applied, InstallError> {
     let mut applied = Applied::default();
     let mut unknown = std::collections::HashSet::new();
-    for (bundle_id, h) in &replay.handovers {
+    let handovers = Replay::handovers_read(journal)?;
+    for (bundle_id, h) in &handovers {
         let state = match h.state {
             HandoverState::Open => "open",
             HandoverState::Confirmed => "confirmed",
@@ -538,10 +610,10 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay, journal: &Path) ->
             Ok(())
         })?;
     }
-    // Each client looked up as the fates are walked: the journal may speak
-    // of a million clients, and none of them is listed twice in memory.
+    // Each client looked up as its fate comes: the journal may have named
+    // millions of clients, and they are neither held at once nor listed.
     let mut here = bemx_db::ClientLookup::new(tx)?;
-    for (client, fate) in replay.clients() {
+    for_each_fate(journal, FATES_AT_ONCE, |client, fate| {
         match fate {
             ClientFate::Gone(_) => {
                 if here.bem_id(&client)?.is_some() {
@@ -555,7 +627,11 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, replay: &Replay, journal: &Path) ->
             }
             ClientFate::HandedOver(_) | ClientFate::Back(_) => {}
         }
-    }
+        Ok(())
+    })?;
+    // In the clients' order, however the fates were sliced.
+    applied.purged.sort_unstable();
+    applied.missing.sort_unstable();
     Ok(applied)
 }
 
@@ -879,10 +955,11 @@ mod tests {
         }
     }
 
-    /// The journal file folds, line by line, as its events do, and the
-    /// handovers alone as they do.
+    /// The journal file folds, line by line, as its events do: its clients
+    /// come each once with their fates however few are held at once, and
+    /// the handovers alone as they do.
     #[test]
-    fn the_file_folds_as_its_events() {
+    fn the_file_folds_as_its_events_in_slices_of_any_size() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("j.log");
         let events = vec![
@@ -895,13 +972,61 @@ mod tests {
         for e in &events {
             append_journal(&p, e).unwrap();
         }
-        let from_file = Replay::read(&p).unwrap();
-        let from_events = Replay::of(events.clone());
-        assert_eq!(from_file.handovers, from_events.handovers);
-        assert_eq!(from_file.clients().collect::<Vec<_>>(), from_events.clients().collect::<Vec<_>>());
-        assert_eq!(from_file.client_count(), 5);
-        assert_eq!(from_file.fate(CLIENTS[4]), Some(ClientFate::Back("b2".into())));
-        assert_eq!(Replay::handovers_read(&p).unwrap(), from_events.handovers);
+        let mut want: Vec<(String, ClientFate)> = Replay::of(events.clone()).clients().collect();
+        want.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(want.len(), 5);
+        assert!(want.contains(&(CLIENTS[4].to_owned(), ClientFate::Back("b2".into()))));
+        for at_once in [1, 2, 3, 5, FATES_AT_ONCE] {
+            assert_eq!(fates_of(&p, at_once), want, "{at_once} at once");
+        }
+        assert_eq!(Replay::handovers_read(&p).unwrap(), Replay::of(events.clone()).handovers);
         assert_eq!(read_journal(&p).unwrap(), events);
+    }
+
+    /// What [`for_each_fate`] hands out, in the clients' order.
+    fn fates_of(path: &Path, at_once: usize) -> Vec<(String, ClientFate)> {
+        let mut fates = Vec::new();
+        for_each_fate(path, at_once, |c, f| {
+            fates.push((c, f));
+            Ok(())
+        })
+        .unwrap();
+        fates.sort_by(|a, b| a.0.cmp(&b.0));
+        fates
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// A journal of any events, written as a file and folded a slice
+        /// at a time, gives every client once with the fate the plain fold
+        /// gives it, and each handover's state.
+        #[test]
+        fn the_sliced_fold_of_the_file_agrees_with_the_plain_one(
+            events in proptest::collection::vec(event(), 0..14),
+            at_once in 1usize..5,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("j.log");
+            let text: String = events.iter().map(JournalEntry::to_line).collect();
+            std::fs::write(&p, text).unwrap();
+            let (states, fates) = reference(&events);
+            proptest::prop_assert_eq!(fates_of(&p, at_once), fates.into_iter().collect::<Vec<_>>());
+            let folded: BTreeMap<String, HandoverState> =
+                Replay::handovers_read(&p).unwrap().into_iter().map(|(b, h)| (b, h.state)).collect();
+            proptest::prop_assert_eq!(folded, states);
+        }
+    }
+
+    /// A slice splits into two halves that together are it, down to one
+    /// hash value, which does not split.
+    #[test]
+    fn a_slice_halves_into_two_that_cover_it() {
+        let (low, high) = Slice::ALL.halves().unwrap();
+        assert_eq!((low.lo, low.hi, high.lo, high.hi), (0, 1 << 31, 1 << 31, 1 << 32));
+        let one = Slice { lo: 7, hi: 8 };
+        assert_eq!(one.halves(), None);
+        let two = Slice { lo: 7, hi: 9 };
+        assert_eq!(two.halves(), Some((Slice { lo: 7, hi: 8 }, Slice { lo: 8, hi: 9 })));
+        assert!(one.holds(7) && !one.holds(8) && !one.holds(6));
     }
 }

@@ -287,8 +287,7 @@ pub fn prepare_restore(
         bemx_db::keep_journal_for_purge(restored.conn())?;
         let tx = crate::lock::begin_exclusive(restored.conn_mut())?;
         ledger::reconcile_ledger(&tx, &home.import_ledger_path())?;
-        let replay = journal::Replay::read(&home.handover_journal_path())?;
-        let applied = journal::apply(&tx, &replay, &home.handover_journal_path())?;
+        let applied = journal::apply(&tx, &home.handover_journal_path())?;
         if !applied.missing.is_empty() {
             let uuids: Vec<String> = applied.missing.iter().map(|(c, _)| c.clone()).collect();
             let bem_ids = match &current {

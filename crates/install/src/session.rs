@@ -103,8 +103,7 @@ fn reconcile_in(home: &Home, conn: &mut rusqlite::Connection) -> Result<crate::j
     let tx = crate::lock::begin_exclusive(conn)?;
     crate::ledger::reconcile_ledger(&tx, &home.import_ledger_path())?;
     crate::journal::reconcile(&tx, &home.handover_journal_path())?;
-    let replay = crate::journal::Replay::read(&home.handover_journal_path())?;
-    let applied = crate::journal::apply(&tx, &replay, &home.handover_journal_path())?;
+    let applied = crate::journal::apply(&tx, &home.handover_journal_path())?;
     tx.commit()?;
     crate::journal::purge_again(conn, &applied, true)?;
     Ok(applied)
