@@ -604,6 +604,32 @@ mod tests {
         assert_eq!(records(&p).len(), 1, "a comment of MAX_LINE bytes with its LF is read and skipped");
     }
 
+    /// bemx never writes a line it would refuse to read: the longest lines
+    /// it writes name a bundle's every client, at most `MAX_CLIENTS`, each
+    /// in the longest spelling a UUID parses from (`urn:uuid:…`, which a
+    /// host database may store), after the longest head (a ledger line's).
+    #[test]
+    fn the_longest_line_bemx_writes_is_read() {
+        let urn = "urn:uuid:0b1e2d3c-4a5b-4c6d-8e7f-901234567890";
+        assert!(uuid::Uuid::parse_str(urn).is_ok());
+        let clients = vec![urn.to_owned(); bemx_format::MAX_CLIENTS];
+        let longest = LedgerEntry {
+            sender_installation: "11".repeat(16),
+            bundle_id: "ab".repeat(32),
+            imported_at: "2026-11-28T02:39:39Z".into(),
+            sender_fingerprint: "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567".into(),
+            client_uuids: clients,
+            rows: u64::MAX,
+            backup_name: "SICHERHEITSBACKUP-20261128T023939Z-abababab".into(),
+        }
+        .to_line();
+        assert!(longest.len() < MAX_LINE, "{} bytes", longest.len());
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("l.log");
+        append_line(&p, longest).unwrap();
+        assert_eq!(read_ledger(&p).unwrap().into_values().next().unwrap().client_uuids.len(), bemx_format::MAX_CLIENTS);
+    }
+
     /// A torn tail is cut back to the last LF wherever it is, however far
     /// from the end, and a file without any LF is cut to nothing.
     #[test]
