@@ -187,9 +187,18 @@ fn for_each_line(path: &Path, mut each: impl FnMut(Line<'_>) -> Result<(), Insta
     ledger::for_each_record(path, |n, l| each(Line::parse(l).ok_or_else(|| malformed(path, n))?))
 }
 
+/// [`for_each_line`], stopping where `each` returns `false`
+/// ([`ledger::for_each_record_while`]).
+fn for_each_line_while(
+    path: &Path,
+    mut each: impl FnMut(Line<'_>) -> Result<bool, InstallError>,
+) -> Result<(), InstallError> {
+    ledger::for_each_record_while(path, |n, l| each(Line::parse(l).ok_or_else(|| malformed(path, n))?))
+}
+
 /// Reads the whole journal. Every event's client list is held: for tests
 /// and small journals; the installation's own reading folds it line by
-/// line ([`Replay::read`]).
+/// line ([`apply`]).
 pub fn read_journal(path: &Path) -> Result<Vec<JournalEntry>, InstallError> {
     let mut entries = Vec::new();
     for_each_line(path, |l| {
@@ -273,7 +282,7 @@ struct Fates {
     ids: BTreeMap<[u8; 16], Fate>,
     spelled: BTreeMap<Box<str>, Fate>,
     /// Only the clients of this slice are kept (`None`: all).
-    slice: Option<Slice>,
+    slicing: Option<Slicing>,
 }
 
 /// A slice of the clients, by a 32-bit hash of how each is written: the
@@ -300,15 +309,35 @@ impl Slice {
     }
 }
 
-/// FNV-1a, 32 bits: spreads UUIDs whose leading bytes are a time (v1, v7)
-/// as evenly as random ones.
-fn slice_hash(bytes: &[u8]) -> u64 {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in bytes {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
+/// How a fold slices the clients: the hash, and the slice kept.
+#[derive(Debug, Clone)]
+struct Slicing {
+    slice: Slice,
+    hash: SliceHash,
+}
+
+/// A 32-bit hash of a client's text.
+#[derive(Debug, Clone)]
+enum SliceHash {
+    /// SipHash with a key drawn for the one [`for_each_fate`]: a client id
+    /// comes from another installation's bundle, and with a known hash a
+    /// sender could choose ids that share one value, which no slicing
+    /// divides.
+    Keyed(std::hash::RandomState),
+    /// Every client the same value: the case no halving divides.
+    #[cfg(test)]
+    Constant(u64),
+}
+
+impl SliceHash {
+    fn of(&self, text: &str) -> u64 {
+        use std::hash::BuildHasher as _;
+        match self {
+            SliceHash::Keyed(state) => state.hash_one(text) >> 32,
+            #[cfg(test)]
+            SliceHash::Constant(value) => *value,
+        }
     }
-    u64::from(h)
 }
 
 /// The 16 bytes of a client written as a UUID in lower-case hyphenated
@@ -343,7 +372,7 @@ impl Fates {
             // By the text: one client is one text (a UUID in another
             // spelling is another key), and a client of another slice is
             // passed over before it is parsed.
-            if self.slice.is_some_and(|s| !s.holds(slice_hash(client.as_bytes()))) {
+            if self.slicing.as_ref().is_some_and(|s| !s.slice.holds(s.hash.of(client))) {
                 continue;
             }
             match uuid_key(client) {
@@ -383,13 +412,13 @@ pub(crate) struct Replay {
     pub(crate) handovers: BTreeMap<String, Handover>,
     /// Every client the journal speaks of, by the last event about it.
     fates: Fates,
-    /// Whether the fates are kept ([`Replay::handovers_of`] does not).
+    /// Whether the fates are kept ([`Replay::handovers_read`] does not).
     with_clients: bool,
 }
 
 impl Replay {
     /// The handovers of the journal file alone, folded exactly as
-    /// [`Replay::read`] folds them, without any client's fate: a receipt's
+    /// [`for_each_fate`] folds them, without any client's fate: a receipt's
     /// check needs one handover's state and manifest.
     pub(crate) fn handovers_read(path: &Path) -> Result<BTreeMap<String, Handover>, InstallError> {
         let mut r = Replay::default();
@@ -484,14 +513,17 @@ const FATES_AT_ONCE: usize = 500_000;
 
 /// Every client the journal file names, each once, with its fate: the
 /// journal folded line by line (spec/DESIGN.md §4.3), for one slice of the
-/// clients at a time. A fold that would hold more than `at_once` fates is
-/// given up and its slice folded again as two halves, so memory stays
+/// clients at a time. A fold that comes to hold more than `at_once` fates
+/// stops there and its slice is folded again as two halves, so memory stays
 /// flat however many clients the journal has named over the years (issue
 /// 18, item 5: eight handovers of 100,000 clients held 217 MiB when every
-/// fate was held at once). A journal of fewer is read once.
+/// fate was held at once). A journal of fewer is folded once. The caller
+/// has read the whole file under the lock it holds ([`Replay::handovers_read`]),
+/// so a fold that stops early leaves no line unchecked.
 fn for_each_fate(
     path: &Path,
     at_once: usize,
+    hash: SliceHash,
     mut each: impl FnMut(String, ClientFate) -> Result<(), InstallError>,
 ) -> Result<(), InstallError> {
     let mut todo = vec![Slice::ALL];
@@ -499,16 +531,12 @@ fn for_each_fate(
         // A slice of one hash value is folded whole, whatever it holds.
         let halves = slice.halves();
         let mut r = Replay { with_clients: true, ..Replay::default() };
-        r.fates.slice = Some(slice);
+        r.fates.slicing = Some(Slicing { slice, hash: hash.clone() });
         let mut over = false;
-        for_each_line(path, |line| {
-            // Past the limit the lines are still read: a malformed one
-            // refuses the file, as always.
-            if !over {
-                r.fold(line);
-                over = halves.is_some() && r.client_count() > at_once;
-            }
-            Ok(())
+        for_each_line_while(path, |line| {
+            r.fold(line);
+            over = halves.is_some() && r.client_count() > at_once;
+            Ok(!over)
         })?;
         match halves {
             Some((low, high)) if over => {
@@ -527,7 +555,7 @@ fn for_each_fate(
 
 #[cfg(test)]
 impl Replay {
-    /// [`Replay::read`] of these events.
+    /// The replay of these events, every fate held.
     pub(crate) fn of(entries: impl IntoIterator<Item = JournalEntry>) -> Self {
         Self::of_entries(entries, true)
     }
@@ -568,7 +596,7 @@ pub struct Applied {
 /// [`Applied::purged`] for [`purge_again`] to remove after it commits
 /// (P1: a purge commits alone). The journal is read for the handovers,
 /// then for the clients of any handover the database lacks, then for the
-/// clients' fates (one slice of them at a time, [`for_each_fate`]).
+/// clients' fates (one slice of them at a time, `for_each_fate`).
 pub fn apply(tx: &rusqlite::Transaction<'_>, journal: &Path) -> Result<Applied, InstallError> {
     let mut applied = Applied::default();
     let mut unknown = std::collections::HashSet::new();
@@ -613,7 +641,7 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, journal: &Path) -> Result<Applied, 
     // Each client looked up as its fate comes: the journal may have named
     // millions of clients, and they are neither held at once nor listed.
     let mut here = bemx_db::ClientLookup::new(tx)?;
-    for_each_fate(journal, FATES_AT_ONCE, |client, fate| {
+    for_each_fate(journal, FATES_AT_ONCE, SliceHash::Keyed(std::hash::RandomState::new()), |client, fate| {
         match fate {
             ClientFate::Gone(_) => {
                 if here.bem_id(&client)?.is_some() {
@@ -979,14 +1007,24 @@ mod tests {
         for at_once in [1, 2, 3, 5, FATES_AT_ONCE] {
             assert_eq!(fates_of(&p, at_once), want, "{at_once} at once");
         }
+        // Clients that all share one hash value: halved down to that one
+        // value, which is folded whole, each client still once.
+        for value in [0, 1 << 31, u64::from(u32::MAX)] {
+            assert_eq!(fates_sliced_by(&p, 1, SliceHash::Constant(value)), want, "all at {value}");
+        }
         assert_eq!(Replay::handovers_read(&p).unwrap(), Replay::of(events.clone()).handovers);
         assert_eq!(read_journal(&p).unwrap(), events);
     }
 
     /// What [`for_each_fate`] hands out, in the clients' order.
     fn fates_of(path: &Path, at_once: usize) -> Vec<(String, ClientFate)> {
+        fates_sliced_by(path, at_once, SliceHash::Keyed(std::hash::RandomState::new()))
+    }
+
+    /// [`fates_of`] with a hash of the test's choosing.
+    fn fates_sliced_by(path: &Path, at_once: usize, hash: SliceHash) -> Vec<(String, ClientFate)> {
         let mut fates = Vec::new();
-        for_each_fate(path, at_once, |c, f| {
+        for_each_fate(path, at_once, hash, |c, f| {
             fates.push((c, f));
             Ok(())
         })

@@ -36,6 +36,16 @@ pub(crate) fn for_each_record(
     path: &Path,
     mut each: impl FnMut(usize, &str) -> Result<(), InstallError>,
 ) -> Result<(), InstallError> {
+    for_each_record_while(path, |n, line| each(n, line).map(|()| true))
+}
+
+/// [`for_each_record`], stopping where `each` returns `false`: for a
+/// reader that has what it came for, in a file read whole before under the
+/// same lock (the lines after are not checked).
+pub(crate) fn for_each_record_while(
+    path: &Path,
+    mut each: impl FnMut(usize, &str) -> Result<bool, InstallError>,
+) -> Result<(), InstallError> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -69,7 +79,9 @@ pub(crate) fn for_each_record(
         if text.trim().is_empty() || text.starts_with('#') {
             continue;
         }
-        each(number, text)?;
+        if !each(number, text)? {
+            return Ok(());
+        }
     }
 }
 
@@ -208,22 +220,68 @@ impl LedgerEntry {
         )
     }
 
+    #[cfg(test)]
     fn parse(line: &str) -> Option<Self> {
+        LedgerLine::parse(line).map(|l| l.to_entry())
+    }
+}
+
+/// A ledger line as read, borrowing it: its client list stays text until
+/// the entry is wanted whole (the reconciliations compare keys, and a line
+/// may name 100,000 clients).
+#[derive(Debug, Clone, Copy)]
+struct LedgerLine<'a> {
+    sender_installation: &'a str,
+    bundle_id: &'a str,
+    imported_at: &'a str,
+    sender_fingerprint: &'a str,
+    rows: u64,
+    backup_name: &'a str,
+    clients: &'a str,
+}
+
+impl<'a> LedgerLine<'a> {
+    /// spec/DESIGN.md §4.2: every field with its `key=` prefix, nothing after.
+    fn parse(line: &'a str) -> Option<Self> {
         let mut f = line.split_whitespace();
         if f.next()? != "imported" {
             return None;
         }
-        let bundle_id = f.next()?.to_string();
-        let imported_at = f.next()?.to_string();
-        let sender_fingerprint = f.next()?.to_string();
-        let sender_installation = f.next()?.strip_prefix("sender=")?.to_string();
+        let bundle_id = f.next()?;
+        let imported_at = f.next()?;
+        let sender_fingerprint = f.next()?;
+        let sender_installation = f.next()?.strip_prefix("sender=")?;
         let rows = f.next()?.strip_prefix("rows=")?.parse().ok()?;
-        let backup_name = f.next()?.strip_prefix("backup=")?.to_string();
-        let client_uuids = uuid_list(Some(f.next()?.strip_prefix("clients=")?));
-        let entry =
-            Self { sender_installation, bundle_id, imported_at, sender_fingerprint, client_uuids, rows, backup_name };
-        f.next().is_none().then_some(entry)
+        let backup_name = f.next()?.strip_prefix("backup=")?;
+        let clients = f.next()?.strip_prefix("clients=")?;
+        let line =
+            LedgerLine { sender_installation, bundle_id, imported_at, sender_fingerprint, rows, backup_name, clients };
+        f.next().is_none().then_some(line)
     }
+
+    fn key(&self) -> LedgerKey {
+        (self.sender_installation.to_owned(), self.bundle_id.to_owned())
+    }
+
+    fn to_entry(self) -> LedgerEntry {
+        LedgerEntry {
+            sender_installation: self.sender_installation.to_owned(),
+            bundle_id: self.bundle_id.to_owned(),
+            imported_at: self.imported_at.to_owned(),
+            sender_fingerprint: self.sender_fingerprint.to_owned(),
+            client_uuids: uuid_list(Some(self.clients)),
+            rows: self.rows,
+            backup_name: self.backup_name.to_owned(),
+        }
+    }
+}
+
+/// Each line of the ledger file in file order, borrowed, with its number.
+fn for_each_ledger_line(
+    path: &Path,
+    mut each: impl FnMut(usize, LedgerLine<'_>) -> Result<(), InstallError>,
+) -> Result<(), InstallError> {
+    for_each_record(path, |n, line| each(n, LedgerLine::parse(line).ok_or_else(|| malformed(path, n))?))
 }
 
 /// A comma-separated UUID list (possibly empty).
@@ -243,7 +301,7 @@ pub fn for_each_ledger_entry(
     path: &Path,
     mut each: impl FnMut(usize, LedgerEntry) -> Result<(), InstallError>,
 ) -> Result<(), InstallError> {
-    for_each_record(path, |n, line| each(n, LedgerEntry::parse(line).ok_or_else(|| malformed(path, n))?))
+    for_each_ledger_line(path, |n, line| each(n, line.to_entry()))
 }
 
 /// Entries of the ledger file, by (sender, bundle id); of two lines with
@@ -278,9 +336,9 @@ pub fn imported_at(
         return Ok(in_db);
     }
     let mut at = None;
-    for_each_ledger_entry(file, |_, e| {
+    for_each_ledger_line(file, |_, e| {
         if e.sender_installation == sender_hex && e.bundle_id == bundle_hex {
-            at = Some(e.imported_at);
+            at = Some(e.imported_at.to_owned());
         }
         Ok(())
     })?;
@@ -338,8 +396,10 @@ pub(crate) fn db_ledger_entry(conn: &rusqlite::Connection, key: &LedgerKey) -> R
 pub fn committed_backups(conn: &rusqlite::Connection, path: &Path) -> Result<Vec<String>, InstallError> {
     let mut stmt = conn.prepare("SELECT coalesce(backup_name, '') FROM import_ledger ORDER BY imported_at, rowid")?;
     let mut names = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
-    for_each_ledger_entry(path, |_, e| {
-        names.push(e.backup_name);
+    // Of two lines with one key (which bemx does not write) both names:
+    // one backup kept too many rather than one deleted that is needed.
+    for_each_ledger_line(path, |_, e| {
+        names.push(e.backup_name.to_owned());
         Ok(())
     })?;
     Ok(names)
@@ -372,7 +432,7 @@ pub fn reconcile_ledger(conn: &rusqlite::Connection, path: &Path) -> Result<(), 
     // `read_ledger` keeps); a whole entry is read only where a copy lacks
     // it (issue 18, item 5: the lists are every import's clients).
     let mut in_file: BTreeMap<LedgerKey, usize> = BTreeMap::new();
-    for_each_ledger_entry(path, |n, e| {
+    for_each_ledger_line(path, |n, e| {
         in_file.insert(e.key(), n);
         Ok(())
     })?;
@@ -385,8 +445,10 @@ pub fn reconcile_ledger(conn: &rusqlite::Connection, path: &Path) -> Result<(), 
     if in_file.is_empty() {
         return Ok(());
     }
+    // In file order, the order the imports happened in (the rows are read
+    // back by `imported_at`, then by this order).
     let wanted: std::collections::BTreeSet<usize> = in_file.into_values().collect();
-    for_each_ledger_entry(path, |n, e| if wanted.contains(&n) { insert_db_ledger(conn, &e) } else { Ok(()) })
+    for_each_ledger_line(path, |n, e| if wanted.contains(&n) { insert_db_ledger(conn, &e.to_entry()) } else { Ok(()) })
 }
 
 /// The import's bookkeeping inside its transaction: the ledger row with
@@ -597,9 +659,11 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        // Without its LF, at the end: torn, not too long.
-        std::fs::write(&p, [&b"imported\n"[..], &long[..MAX_LINE]].concat()).unwrap();
-        assert_eq!(records(&p), [(1, "imported".to_owned())]);
+        // Without its LF, at the end: torn, not too long, however long.
+        for tail in [MAX_LINE, MAX_LINE + 1, MAX_LINE + 70_000] {
+            std::fs::write(&p, [&b"imported\n"[..], &vec![b'#'; tail]].concat()).unwrap();
+            assert_eq!(records(&p), [(1, "imported".to_owned())], "a torn tail of {tail} bytes");
+        }
         std::fs::write(&p, [&b"imported\n"[..], &long[..MAX_LINE - 1], b"\n"].concat()).unwrap();
         assert_eq!(records(&p).len(), 1, "a comment of MAX_LINE bytes with its LF is read and skipped");
     }
@@ -628,6 +692,45 @@ mod tests {
         let p = dir.path().join("l.log");
         append_line(&p, longest).unwrap();
         assert_eq!(read_ledger(&p).unwrap().into_values().next().unwrap().client_uuids.len(), bemx_format::MAX_CLIENTS);
+    }
+
+    /// Reading past an overlong line goes on through interrupted reads
+    /// and stops just after its LF, or at the end of the file.
+    #[test]
+    fn the_rest_of_an_overlong_line_is_skipped_through_interruptions() {
+        /// Hands out its bytes a few at a time, each read interrupted first.
+        struct Stuttering<'a> {
+            bytes: &'a [u8],
+            interrupt: bool,
+        }
+        impl Read for Stuttering<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.interrupt = !self.interrupt;
+                if self.interrupt {
+                    return Err(io::ErrorKind::Interrupted.into());
+                }
+                let n = buf.len().min(self.bytes.len()).min(3);
+                buf[..n].copy_from_slice(&self.bytes[..n]);
+                self.bytes = &self.bytes[n..];
+                Ok(n)
+            }
+        }
+        let mut r = BufReader::with_capacity(4, Stuttering { bytes: b"#######\nnext\n", interrupt: false });
+        assert!(skip_to_newline(&mut r).unwrap());
+        let mut rest = String::new();
+        r.read_to_string(&mut rest).unwrap();
+        assert_eq!(rest, "next\n");
+        let mut r = BufReader::with_capacity(4, Stuttering { bytes: b"########", interrupt: false });
+        assert!(!skip_to_newline(&mut r).unwrap());
+        /// Fails for good.
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::PermissionDenied.into())
+            }
+        }
+        let e = skip_to_newline(&mut BufReader::new(Broken)).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
     }
 
     /// A torn tail is cut back to the last LF wherever it is, however far
