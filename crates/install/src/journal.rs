@@ -520,14 +520,17 @@ const FATES_AT_ONCE: usize = 500_000;
 /// fate was held at once). A journal of fewer is folded once. The caller
 /// has read the whole file under the lock it holds ([`Replay::handovers_read`]),
 /// so a fold that stops early leaves no line unchecked.
+/// Returns how it went, for the tests.
 fn for_each_fate(
     path: &Path,
     at_once: usize,
     hash: SliceHash,
     mut each: impl FnMut(String, ClientFate) -> Result<(), InstallError>,
-) -> Result<(), InstallError> {
+) -> Result<Folds, InstallError> {
+    let mut folds = Folds::default();
     let mut todo = vec![Slice::ALL];
     while let Some(slice) = todo.pop() {
+        folds.readings += 1;
         // A slice of one hash value is folded whole, whatever it holds.
         let halves = slice.halves();
         let mut r = Replay { with_clients: true, ..Replay::default() };
@@ -544,13 +547,23 @@ fn for_each_fate(
                 todo.push(low);
             }
             _ => {
+                folds.most_kept = folds.most_kept.max(r.client_count());
                 for (client, fate) in r.clients() {
                     each(client, fate)?;
                 }
             }
         }
     }
-    Ok(())
+    Ok(folds)
+}
+
+/// How [`for_each_fate`] went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Folds {
+    /// Readings of the file, those stopped early included.
+    readings: usize,
+    /// The most fates a finished fold held.
+    most_kept: usize,
 }
 
 #[cfg(test)]
@@ -1005,12 +1018,22 @@ mod tests {
         assert_eq!(want.len(), 5);
         assert!(want.contains(&(CLIENTS[4].to_owned(), ClientFate::Back("b2".into()))));
         for at_once in [1, 2, 3, 5, FATES_AT_ONCE] {
-            assert_eq!(fates_of(&p, at_once), want, "{at_once} at once");
+            let (fates, folds) = folds_sliced_by(&p, at_once, SliceHash::Keyed(std::hash::RandomState::new()));
+            assert_eq!(fates, want, "{at_once} at once");
+            // No finished fold held more than it may (five clients, two in
+            // 2^32 hash values: they collide once in 400 million runs),
+            // and only a journal of more clients is read more than once.
+            assert!(folds.most_kept <= at_once, "{at_once} at once: {folds:?}");
+            assert_eq!(folds.readings > 1, at_once < 5, "{at_once} at once: {folds:?}");
         }
         // Clients that all share one hash value: halved down to that one
         // value, which is folded whole, each client still once.
         for value in [0, 1 << 31, u64::from(u32::MAX)] {
-            assert_eq!(fates_sliced_by(&p, 1, SliceHash::Constant(value)), want, "all at {value}");
+            let (fates, folds) = folds_sliced_by(&p, 1, SliceHash::Constant(value));
+            assert_eq!(fates, want, "all at {value}");
+            // Halved 32 times, each time the other half read for nothing,
+            // the last slice folded whole.
+            assert_eq!(folds, Folds { readings: 65, most_kept: 5 }, "all at {value}");
         }
         assert_eq!(Replay::handovers_read(&p).unwrap(), Replay::of(events.clone()).handovers);
         assert_eq!(read_journal(&p).unwrap(), events);
@@ -1023,14 +1046,19 @@ mod tests {
 
     /// [`fates_of`] with a hash of the test's choosing.
     fn fates_sliced_by(path: &Path, at_once: usize, hash: SliceHash) -> Vec<(String, ClientFate)> {
+        folds_sliced_by(path, at_once, hash).0
+    }
+
+    /// [`fates_sliced_by`] and how the folds went.
+    fn folds_sliced_by(path: &Path, at_once: usize, hash: SliceHash) -> (Vec<(String, ClientFate)>, Folds) {
         let mut fates = Vec::new();
-        for_each_fate(path, at_once, hash, |c, f| {
+        let folds = for_each_fate(path, at_once, hash, |c, f| {
             fates.push((c, f));
             Ok(())
         })
         .unwrap();
         fates.sort_by(|a, b| a.0.cmp(&b.0));
-        fates
+        (fates, folds)
     }
 
     proptest::proptest! {
@@ -1053,6 +1081,22 @@ mod tests {
                 Replay::handovers_read(&p).unwrap().into_iter().map(|(b, h)| (b, h.state)).collect();
             proptest::prop_assert_eq!(folded, states);
         }
+    }
+
+    /// A client written as bemx writes a UUID is kept as its 16 bytes;
+    /// any other spelling (capitals, braces, no UUID at all) as written,
+    /// so that each is looked up as the database holds it.
+    #[test]
+    fn a_uuid_is_kept_as_its_16_bytes_and_any_other_spelling_as_written() {
+        let canonical = CLIENTS[0];
+        assert_eq!(uuid_key(canonical), Some(*uuid::Uuid::parse_str(canonical).unwrap().as_bytes()));
+        for other in &CLIENTS[2..] {
+            assert_eq!(uuid_key(other), None, "{other}");
+        }
+        assert_eq!(uuid_key("0b1e2d3c4a5b4c6d8e7f901234567890"), None, "simple form");
+        let mut fates = Fates::default();
+        fates.set_all(&CLIENTS.join(","), Kind::Gone, "b1");
+        assert_eq!((fates.ids.len(), fates.spelled.len()), (2, 4));
     }
 
     /// A slice splits into two halves that together are it, down to one

@@ -65,8 +65,10 @@ pub(crate) fn for_each_record_while(
         }
         number += 1;
         if line.last() != Some(&b'\n') {
-            if line.len() < MAX_LINE || !skip_to_newline(&mut reader).map_err(io_err)? {
-                // The file ended inside this line: a torn append.
+            // Either the file ended inside this line (a torn append), or
+            // the line is longer than the cap: whether an LF still ends it
+            // tells which.
+            if !skip_to_newline(&mut reader).map_err(io_err)? {
                 return Ok(());
             }
             return Err(fault(number, crate::RecordFault::TooLong));
