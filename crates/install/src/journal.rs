@@ -140,7 +140,7 @@ impl<'a> Line<'a> {
     }
 
     fn to_entry(self) -> JournalEntry {
-        let list = |l: &str| uuid_list(Some(l));
+        let list = uuid_list;
         match self {
             Line::Exported { bundle_id, recipient_fingerprint, created_at, manifest_sha256, clients } => {
                 JournalEntry::Exported {
@@ -184,7 +184,7 @@ impl JournalEntry {
 /// Reads the journal line by line, handing each event to `each`; a line
 /// this version cannot read is refused with its number.
 fn for_each_line(path: &Path, mut each: impl FnMut(Line<'_>) -> Result<(), InstallError>) -> Result<(), InstallError> {
-    ledger::for_each_record(path, |n, l| each(Line::parse(l).ok_or_else(|| malformed(path, n))?))
+    for_each_line_while(path, |line| each(line).map(|()| true))
 }
 
 /// [`for_each_line`], stopping where `each` returns `false`
@@ -508,7 +508,7 @@ impl Replay {
     }
 }
 
-/// Most client fates [`for_each_fate`] holds at once: about 24 MB.
+/// Most client fates [`for_each_fate`] holds at once: about 26 MiB.
 const FATES_AT_ONCE: usize = 500_000;
 
 /// Every client the journal file names, each once, with its fate: the
@@ -517,17 +517,20 @@ const FATES_AT_ONCE: usize = 500_000;
 /// stops there and its slice is folded again as two halves, so memory stays
 /// flat however many clients the journal has named over the years (issue
 /// 18, item 5: eight handovers of 100,000 clients held 217 MiB when every
-/// fate was held at once). A journal of fewer is folded once. The caller
-/// has read the whole file under the lock it holds ([`Replay::handovers_read`]),
-/// so a fold that stops early leaves no line unchecked.
-/// Returns how it went, for the tests.
+/// fate was held at once). A journal of fewer is folded once. A fold that
+/// stops early leaves lines unchecked, but at least one fold runs to the
+/// end (each slice that is not halved), and it checks them all.
+///
+/// Returns the handovers, folded by every fold alike (the last finished
+/// fold's), and how it went, for the tests.
 fn for_each_fate(
     path: &Path,
     at_once: usize,
     hash: SliceHash,
     mut each: impl FnMut(String, ClientFate) -> Result<(), InstallError>,
-) -> Result<Folds, InstallError> {
+) -> Result<(BTreeMap<String, Handover>, Folds), InstallError> {
     let mut folds = Folds::default();
+    let mut handovers = BTreeMap::new();
     let mut todo = vec![Slice::ALL];
     while let Some(slice) = todo.pop() {
         folds.readings += 1;
@@ -551,10 +554,11 @@ fn for_each_fate(
                 for (client, fate) in r.clients() {
                     each(client, fate)?;
                 }
+                handovers = r.handovers;
             }
         }
     }
-    Ok(folds)
+    Ok((handovers, folds))
 }
 
 /// How [`for_each_fate`] went.
@@ -607,13 +611,37 @@ pub struct Applied {
 /// Runs inside the caller's transaction, which writes bemx's records only;
 /// the clients confirmed away yet present are returned in
 /// [`Applied::purged`] for [`purge_again`] to remove after it commits
-/// (P1: a purge commits alone). The journal is read for the handovers,
-/// then for the clients of any handover the database lacks, then for the
-/// clients' fates (one slice of them at a time, `for_each_fate`).
+/// (P1: a purge commits alone). The journal is read for the clients' fates
+/// and the handovers (one slice of the clients at a time,
+/// `for_each_fate`), then for the clients of any handover the database
+/// lacks.
 pub fn apply(tx: &rusqlite::Transaction<'_>, journal: &Path) -> Result<Applied, InstallError> {
     let mut applied = Applied::default();
+    // Each client looked up as its fate comes: the journal may have named
+    // millions of clients, and they are neither held at once nor listed.
+    let mut here = bemx_db::ClientLookup::new(tx)?;
+    let (handovers, _) =
+        for_each_fate(journal, FATES_AT_ONCE, SliceHash::Keyed(std::hash::RandomState::new()), |client, fate| {
+            match fate {
+                ClientFate::Gone(_) => {
+                    if here.bem_id(&client)?.is_some() {
+                        applied.purged.push(client);
+                    }
+                }
+                ClientFate::Arrived(bundle) => {
+                    if here.bem_id(&client)?.is_none() {
+                        applied.missing.push((client, bundle.to_string()));
+                    }
+                }
+                ClientFate::HandedOver(_) | ClientFate::Back(_) => {}
+            }
+            Ok(())
+        })?;
+    drop(here);
+    // In the clients' order, however the fates were sliced.
+    applied.purged.sort_unstable();
+    applied.missing.sort_unstable();
     let mut unknown = std::collections::HashSet::new();
-    let handovers = Replay::handovers_read(journal)?;
     for (bundle_id, h) in &handovers {
         let state = match h.state {
             HandoverState::Open => "open",
@@ -651,28 +679,6 @@ pub fn apply(tx: &rusqlite::Transaction<'_>, journal: &Path) -> Result<Applied, 
             Ok(())
         })?;
     }
-    // Each client looked up as its fate comes: the journal may have named
-    // millions of clients, and they are neither held at once nor listed.
-    let mut here = bemx_db::ClientLookup::new(tx)?;
-    for_each_fate(journal, FATES_AT_ONCE, SliceHash::Keyed(std::hash::RandomState::new()), |client, fate| {
-        match fate {
-            ClientFate::Gone(_) => {
-                if here.bem_id(&client)?.is_some() {
-                    applied.purged.push(client);
-                }
-            }
-            ClientFate::Arrived(bundle) => {
-                if here.bem_id(&client)?.is_none() {
-                    applied.missing.push((client, bundle.to_string()));
-                }
-            }
-            ClientFate::HandedOver(_) | ClientFate::Back(_) => {}
-        }
-        Ok(())
-    })?;
-    // In the clients' order, however the fates were sliced.
-    applied.purged.sort_unstable();
-    applied.missing.sort_unstable();
     Ok(applied)
 }
 
@@ -1049,14 +1055,16 @@ mod tests {
         folds_sliced_by(path, at_once, hash).0
     }
 
-    /// [`fates_sliced_by`] and how the folds went.
+    /// [`fates_sliced_by`] and how the folds went. The handovers it folds
+    /// on the way are the handovers of the file alone, however it slices.
     fn folds_sliced_by(path: &Path, at_once: usize, hash: SliceHash) -> (Vec<(String, ClientFate)>, Folds) {
         let mut fates = Vec::new();
-        let folds = for_each_fate(path, at_once, hash, |c, f| {
+        let (handovers, folds) = for_each_fate(path, at_once, hash, |c, f| {
             fates.push((c, f));
             Ok(())
         })
         .unwrap();
+        assert_eq!(handovers, Replay::handovers_read(path).unwrap(), "{at_once} at once");
         fates.sort_by(|a, b| a.0.cmp(&b.0));
         (fates, folds)
     }

@@ -271,7 +271,7 @@ impl<'a> LedgerLine<'a> {
             bundle_id: self.bundle_id.to_owned(),
             imported_at: self.imported_at.to_owned(),
             sender_fingerprint: self.sender_fingerprint.to_owned(),
-            client_uuids: uuid_list(Some(self.clients)),
+            client_uuids: uuid_list(self.clients),
             rows: self.rows,
             backup_name: self.backup_name.to_owned(),
         }
@@ -287,8 +287,7 @@ fn for_each_ledger_line(
 }
 
 /// A comma-separated UUID list (possibly empty).
-pub(crate) fn uuid_list(field: Option<&str>) -> Vec<String> {
-    let field = field.unwrap_or_default();
+pub(crate) fn uuid_list(field: &str) -> Vec<String> {
     // Sized once: a list of 100,000 clients would otherwise grow by
     // doubling, for a while holding the old list beside the new.
     let mut list = Vec::with_capacity(field.split(',').filter(|s| !s.is_empty()).count());
@@ -296,21 +295,13 @@ pub(crate) fn uuid_list(field: Option<&str>) -> Vec<String> {
     list
 }
 
-/// Each entry of the ledger file in file order, one at a time, with its
-/// line number: the file names every client of every import, and is never
-/// held whole.
-pub fn for_each_ledger_entry(
-    path: &Path,
-    mut each: impl FnMut(usize, LedgerEntry) -> Result<(), InstallError>,
-) -> Result<(), InstallError> {
-    for_each_ledger_line(path, |n, line| each(n, line.to_entry()))
-}
-
 /// Entries of the ledger file, by (sender, bundle id); of two lines with
-/// one key the later.
+/// one key the later. Every entry's client list is held: for tests and
+/// callers that need the entries themselves.
 pub fn read_ledger(path: &Path) -> Result<BTreeMap<LedgerKey, LedgerEntry>, InstallError> {
     let mut entries = BTreeMap::new();
-    for_each_ledger_entry(path, |_, e| {
+    for_each_ledger_line(path, |_, line| {
+        let e = line.to_entry();
         entries.insert(e.key(), e);
         Ok(())
     })?;
@@ -362,7 +353,7 @@ fn ledger_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LedgerEntry> {
         bundle_id: r.get(1)?,
         imported_at: r.get(2)?,
         sender_fingerprint: r.get(3)?,
-        client_uuids: uuid_list(Some(&r.get::<_, String>(4)?)),
+        client_uuids: uuid_list(&r.get::<_, String>(4)?),
         rows: r.get::<_, i64>(5)? as u64,
         backup_name: r.get(6)?,
     })

@@ -8,7 +8,9 @@
 use std::io::{self, Read, Write};
 use std::sync::atomic::AtomicBool;
 
-use bemx_db::{ColumnRole, ExtractError, Graph, RowSink, Selection, TableKind, TableSpec, ValueRef};
+use bemx_db::{
+    ColumnRole, ExtractError, Graph, RowSink, Selection, TableKind, TableSpec, ValueRef, quote_identifier as quote,
+};
 use bemx_format::FormatError;
 use bemx_format::layers::{BundleWriter, HashingWriter};
 use rusqlite::Connection;
@@ -230,8 +232,6 @@ fn plan_blobs(conn: &Connection, selection: &Selection, entries: &mut Vec<Planne
     }
     Ok(())
 }
-
-use bemx_db::quote_identifier as quote;
 
 fn hash_blob(conn: &Connection, table: &str, column: &str, id: i64) -> Result<[u8; 32], PackError> {
     let mut blob = conn.blob_open(rusqlite::MAIN_DB, table, column, id, true)?;
