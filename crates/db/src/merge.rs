@@ -62,9 +62,56 @@ impl<'t> Current<'t> {
     }
 }
 
+/// bemx's read-only guards switched off for the statements of one merge,
+/// where they cannot fire ([`crate::schema::guards_idle`]); on again when
+/// the merge ends, however it ends.
+///
+/// Why: a trigger that may `RAISE(ABORT)` makes every `INSERT` into a
+/// guarded table a statement SQLite must be able to undo alone, so each
+/// one copies the pages it changes into a statement journal and evaluates
+/// the guard's condition, even when that condition is false for every row.
+/// That was a quarter of an import of row-heavy data (issue 18, item 4).
+/// A database with a trigger of its own (a host's), a changed guard or an
+/// open handover keeps every trigger on.
+struct GuardsOff<'t> {
+    conn: &'t Connection,
+    off: bool,
+}
+
+impl<'t> GuardsOff<'t> {
+    fn begin(conn: &'t Connection) -> Result<Self> {
+        use rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER as TRIGGERS;
+        // Triggers someone else switched off stay off, and are not switched on at the end.
+        let off = conn.db_config(TRIGGERS)? && crate::schema::guards_idle(conn)?;
+        if off {
+            // SQLite compiles triggers into a statement when it prepares
+            // it, and expires every prepared statement when this changes.
+            conn.set_db_config(TRIGGERS, false)?;
+        }
+        Ok(GuardsOff { conn, off })
+    }
+
+    fn end(&mut self) -> Result<()> {
+        if self.off {
+            self.conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
+            self.off = false;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for GuardsOff<'_> {
+    fn drop(&mut self) {
+        // A merge that failed: its caller rolls back and closes; the
+        // connection's triggers are on again before anything else runs.
+        let _ = self.end();
+    }
+}
+
 /// Inserts a stream of rows inside a caller-provided transaction.
 pub struct Merger<'t> {
     conn: &'t Connection,
+    guards: GuardsOff<'t>,
     graph: Rc<Graph>,
     // Shared so a row can hold its spec while `self` is borrowed mutably.
     specs: Rc<Vec<TableSpec>>,
@@ -301,6 +348,7 @@ impl<'t> Merger<'t> {
             .collect();
         Ok(Merger {
             conn,
+            guards: GuardsOff::begin(conn)?,
             graph: Rc::new(graph),
             started: vec![false; specs.len()],
             ids: std::iter::repeat_with(|| None).take(specs.len()).collect(),
@@ -726,7 +774,8 @@ impl<'t> Merger<'t> {
 
     /// Ends the merge; refuses if a table is still open or a document that
     /// a row announced was never written.
-    pub fn finish(self) -> Result<MergeReport> {
+    pub fn finish(mut self) -> Result<MergeReport> {
+        self.guards.end()?;
         if let Some(c) = &self.current {
             return Err(DbError::MergeProtocol {
                 detail: fl!("db-detail-table-not-ended", table = self.specs[c.spec_index].name.as_str()),
@@ -747,7 +796,7 @@ impl<'t> Merger<'t> {
                 ),
             });
         }
-        Ok(self.report)
+        Ok(std::mem::take(&mut self.report))
     }
 }
 

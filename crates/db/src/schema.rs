@@ -385,6 +385,54 @@ pub fn schema_fingerprint(conn: &Connection) -> Result<[u8; 32]> {
     Ok(h.finalize().into())
 }
 
+/// Every trigger of every schema `conn` has open (`main`, `temp`,
+/// attached), as (schema, name, statement with whitespace collapsed),
+/// sorted.
+fn triggers(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    let schemas: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_database_list")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut found = Vec::new();
+    for schema in schemas {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT name, sql FROM {}.sqlite_master WHERE type = 'trigger'",
+            crate::graph::q(&schema)
+        ))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        for row in rows {
+            let (name, sql) = row?;
+            let sql = sql.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+            found.push((schema.clone(), name, sql));
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The triggers of bemx's own schema as [`migrate`] creates them: the
+/// read-only guards of handed-over clients, and nothing else.
+pub(crate) fn reference_triggers() -> Result<Vec<(String, String, String)>> {
+    let mut fresh = Connection::open_in_memory()?;
+    migrate(&mut fresh)?;
+    triggers(&fresh)
+}
+
+/// Whether no trigger can fire on any write while no handover opens: every
+/// trigger of the database behind `conn` is one of bemx's read-only guards,
+/// unchanged ([`reference_triggers`]), each guard fires only while a
+/// handover is open (a test holds each to that), and none is open now.
+/// Inside a transaction that holds the database's write lock and opens no
+/// handover, that stays true until it ends.
+pub(crate) fn guards_idle(conn: &Connection) -> Result<bool> {
+    if triggers(conn)? != reference_triggers()? {
+        return Ok(false);
+    }
+    let open: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM handovers WHERE state = 'open')", [], |r| r.get(0))?;
+    Ok(!open)
+}
+
 /// The host-schema setting a way of setting up requires, and the refusal
 /// list: bemx adds no trigger to a host's schema, so its handed-over
 /// clients are kept on the refusal list, and a profile that promises
@@ -931,4 +979,59 @@ fn shown(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
         ValueRef::Real(x) => Some(x.to_string()),
         ValueRef::Text(b) | ValueRef::Blob(b) => Some(String::from_utf8_lossy(b).into_owned()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parenthesised group `text` starts with, and what follows it.
+    fn group(text: &str) -> Option<(&str, &str)> {
+        let mut depth = 0usize;
+        for (i, ch) in text.char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some((&text[..=i], &text[i + 1..]));
+                    }
+                }
+                _ if depth == 0 => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// What lets [`guards_idle`] switch the guards off: each fires only
+    /// while a handover is open (its condition is that, AND something
+    /// more) and only refuses (its body writes nothing). A trigger added
+    /// to bemx's schema that does otherwise fails here, before an import
+    /// could run without it.
+    #[test]
+    fn every_trigger_of_bemx_s_schema_is_a_guard_of_open_handovers() {
+        let all = reference_triggers().unwrap();
+        // Three per guarded table, two hand-written ones for `clients`.
+        assert!(all.len() > 20, "{all:?}");
+        for (schema, name, sql) in &all {
+            assert_eq!(schema, "main", "{name}");
+            let (_, condition) = sql.split_once(" WHEN ").unwrap_or_else(|| panic!("{name} has no condition"));
+            let open = condition.strip_prefix("EXISTS ").and_then(group);
+            let Some((exists, rest)) = open else { panic!("{name} does not begin with EXISTS (...): {sql}") };
+            assert!(exists.starts_with("(SELECT 1 FROM handover"), "{name}: {exists}");
+            assert!(
+                exists.contains(" WHERE h.state = 'open'") && !exists.contains(" OR "),
+                "{name} does not require an open handover: {exists}"
+            );
+            assert!(rest.starts_with(" AND ") || rest.starts_with(" BEGIN "), "{name}: {rest}");
+            let (_, body) = rest.rsplit_once(" BEGIN ").unwrap_or_else(|| panic!("{name} has no body"));
+            assert!(
+                body.starts_with("SELECT RAISE(ABORT, '")
+                    && body.ends_with("'); END")
+                    && body.matches(';').count() == 1,
+                "{name} does more than refuse: {body}"
+            );
+        }
+    }
 }

@@ -728,3 +728,129 @@ fn check_names_triggers_views_and_indexes_outside_the_schema() {
     let report = check_database(c).unwrap();
     assert!(report.problems.iter().any(|p| p.message.contains(&format!("{name:?}")) && p.message.contains("differs")));
 }
+
+/// Whether SQLite runs triggers on `conn` now.
+fn triggers_on(conn: &Connection) -> bool {
+    conn.db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER).unwrap()
+}
+
+/// [`merge`], watching the connection: whether triggers ran during the
+/// merge's rows, and whether they run after it.
+fn merge_watching_triggers(dst: &mut Database, ex: &Extracted) -> (bool, bool) {
+    let tx = dst.conn_mut().transaction().unwrap();
+    let mut during = Vec::new();
+    {
+        let mut m = bemx_db::Merger::new(&tx).unwrap();
+        for (spec, rows) in &ex.rows.tables {
+            m.begin_table(&spec.name, &spec.column_names()).unwrap();
+            for r in rows {
+                m.row(r).unwrap();
+                during.push(triggers_on(&tx));
+            }
+            m.end_table().unwrap();
+        }
+        for (t, c, id, bytes) in &ex.blobs {
+            m.write_blob(t, c, *id, bytes.len() as u64, &mut bytes.as_slice()).unwrap();
+        }
+        m.finish().unwrap();
+    }
+    let after = triggers_on(&tx);
+    tx.commit().unwrap();
+    assert!(!during.is_empty());
+    assert!(during.iter().all(|d| *d == during[0]), "{during:?}");
+    (during[0], after)
+}
+
+/// An open handover of `client` (a UUID) in `db`.
+fn open_handover(db: &Database, bundle: &str, client: &str) {
+    db.conn()
+        .execute(
+            "INSERT INTO handovers (bundle_id, recipient_fingerprint, created_at) VALUES (?1, 'fp', '2026-12-02')",
+            [bundle],
+        )
+        .unwrap();
+    db.conn()
+        .execute("INSERT INTO handover_clients (bundle_id, client_uuid) VALUES (?1, ?2)", [bundle, client])
+        .unwrap();
+}
+
+#[test]
+fn a_merge_runs_without_the_idle_guards_and_switches_them_on_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = seeded(dir.path(), "a", 3, 31);
+    let ex = extract_all(&a, &all_client_ids(&a));
+    let mut b = Database::create(dir.path().join("b"), IID).unwrap();
+    assert_eq!(merge_watching_triggers(&mut b, &ex), (false, true));
+
+    // On again on the same connection, in statements prepared before and
+    // after: a handed-over client's case cannot be added to.
+    let client = a.clients_list(true).unwrap().remove(0);
+    let case = "INSERT INTO bem_cases (client_id, trigger, status, start_date) \
+                SELECT id, 'own_wish', 'open', '2026-12-02' FROM clients WHERE uuid = ?1";
+    let mut prepared = b.conn().prepare(case).unwrap();
+    open_handover(&b, "h1", &client.uuid);
+    let err = prepared.execute([&client.uuid]).unwrap_err();
+    assert!(err.to_string().contains("read-only"), "{err}");
+    drop(prepared);
+    let err = b.conn().execute(case, [&client.uuid]).unwrap_err();
+    assert!(err.to_string().contains("read-only"), "{err}");
+
+    // A merge that fails midway switches them on again too.
+    let mut c = Database::create(dir.path().join("c"), IID).unwrap();
+    let tx = c.conn_mut().transaction().unwrap();
+    {
+        let mut m = bemx_db::Merger::new(&tx).unwrap();
+        assert!(!triggers_on(&tx));
+        let (spec, rows) = ex.rows.tables.iter().find(|(s, _)| s.name == "bem_cases").unwrap();
+        m.begin_table(&spec.name, &spec.column_names()).unwrap();
+        let err = m.row(&rows[0]).unwrap_err();
+        assert!(matches!(err, DbError::UnresolvedReference { .. }), "{err}");
+    }
+    assert!(triggers_on(&tx));
+    drop(tx);
+
+    // Triggers someone else switched off are left off.
+    let mut d = Database::create(dir.path().join("d"), IID).unwrap();
+    d.conn().set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false).unwrap();
+    assert_eq!(merge_watching_triggers(&mut d, &ex), (false, false));
+}
+
+#[test]
+fn a_merge_keeps_every_trigger_where_one_could_fire() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = seeded(dir.path(), "a", 3, 37);
+    let ex = extract_all(&a, &all_client_ids(&a));
+    let cases = ex.rows.tables.iter().find(|(s, _)| s.name == "bem_cases").map_or(0, |(_, r)| r.len());
+    assert!(cases > 0);
+
+    // A handover is open: the guards must judge every row.
+    let mut open = Database::create(dir.path().join("open"), IID).unwrap();
+    open.conn().execute("INSERT INTO clients (uuid, bem_id) VALUES ('u-out', 'Out')", []).unwrap();
+    open_handover(&open, "h1", "u-out");
+    assert_eq!(merge_watching_triggers(&mut open, &ex), (true, true));
+
+    // A trigger of someone else's: it runs for every row, as it would for
+    // the host program's own.
+    let mut host = Database::create(dir.path().join("host"), IID).unwrap();
+    host.conn()
+        .execute_batch(
+            "CREATE TABLE seen (case_id INTEGER);
+             CREATE TRIGGER seen_cases AFTER INSERT ON bem_cases BEGIN INSERT INTO seen VALUES (NEW.id); END;",
+        )
+        .unwrap();
+    assert_eq!(merge_watching_triggers(&mut host, &ex), (true, true));
+    let seen: i64 = host.conn().query_row("SELECT count(*) FROM seen", [], |r| r.get(0)).unwrap();
+    assert_eq!(seen as usize, cases);
+
+    // A guard that is not bemx's own any more, in a temporary schema too.
+    for change in [
+        "DROP TRIGGER bem_cases_handed_over_no_insert;
+         CREATE TRIGGER bem_cases_handed_over_no_insert BEFORE INSERT ON bem_cases
+         WHEN NEW.status = 'never' BEGIN SELECT RAISE(ABORT, 'no'); END;",
+        "CREATE TEMP TRIGGER watch BEFORE INSERT ON main.bem_cases WHEN 0 BEGIN SELECT 1; END;",
+    ] {
+        let mut changed = Database::create(dir.path().join(format!("changed-{}", change.len())), IID).unwrap();
+        changed.conn().execute_batch(change).unwrap();
+        assert_eq!(merge_watching_triggers(&mut changed, &ex), (true, true), "{change}");
+    }
+}
