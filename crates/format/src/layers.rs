@@ -405,8 +405,8 @@ impl<R: Read> Read for PayloadReader<R> {
 
 impl<R: Read + Send + 'static> PayloadReader<R> {
     /// Decrypts and decompresses from here on on a thread of its own, a
-    /// few chunks ahead of the reads (at most [`ahead::CHUNKS`] of
-    /// [`ahead::CHUNK`] bytes wait), so that an import's inserts and the
+    /// few chunks ahead of the reads (at most `ahead::CHUNKS` (4) of
+    /// `ahead::CHUNK` (256 KiB) bytes wait), so that an import's inserts and the
     /// decryption share the second core (issue 18, item 4). The bytes, their
     /// order and every error, in kind and in words, stay what the reads
     /// would have met themselves: each error is handed over where the reads
@@ -414,8 +414,42 @@ impl<R: Read + Send + 'static> PayloadReader<R> {
     /// proved at the end. Dropping the reader stops the thread and waits
     /// for it, so the input is closed when the reader is gone.
     pub fn read_ahead(&mut self) -> io::Result<()> {
+        self.start_ahead(None)
+    }
+
+    /// [`PayloadReader::read_ahead`], and the thread also hashes each
+    /// archive entry's data as it decompresses it, for
+    /// [`PayloadReader::take_entry_sha256`]: the hash leaves the reading
+    /// core, which an import keeps busy with its inserts (issue 18, item 4).
+    /// The thread finds the entries by the sizes in their ustar headers, as
+    /// the archive reader does after it has checked them (§2.3); it starts
+    /// at an entry boundary: `at`, the bytes read so far, with `padding`
+    /// bytes of the last entry's padding still to come. Where it meets a
+    /// header it cannot size, or the end marker, it hashes no further.
+    pub fn read_and_hash_ahead(&mut self, at: u64, padding: u64) -> io::Result<()> {
+        self.start_ahead(Some(ahead::Tracker::new(at, padding)))
+    }
+
+    /// The SHA-256 of the entry data of `size` bytes that begins `start`
+    /// bytes into the stream, hashed by [`PayloadReader::read_and_hash_ahead`]'s
+    /// thread: known once the reads have passed its last byte. `None` when
+    /// nothing hashes ahead or no entry began exactly there with exactly that
+    /// size. Hashes of entries before `start` are dropped.
+    pub fn take_entry_sha256(&mut self, start: u64, size: u64) -> Option<[u8; 32]> {
+        match &mut self.stage {
+            Stage::Ahead(ahead) => ahead.take_sha256(start, size),
+            Stage::Inline(_) | Stage::Moving => None,
+        }
+    }
+
+    /// Whether a thread hashes ahead ([`PayloadReader::read_and_hash_ahead`]).
+    pub fn hashes_ahead(&self) -> bool {
+        matches!(&self.stage, Stage::Ahead(ahead) if ahead.hashes())
+    }
+
+    fn start_ahead(&mut self, tracker: Option<ahead::Tracker>) -> io::Result<()> {
         match std::mem::replace(&mut self.stage, Stage::Moving) {
-            Stage::Inline(zstd) => match ahead::Ahead::start(zstd, read_payload, finish_payload) {
+            Stage::Inline(zstd) => match ahead::Ahead::start(zstd, read_payload, finish_payload, tracker) {
                 Ok(started) => self.stage = Stage::Ahead(started),
                 // No thread to be had: the reads decompress themselves.
                 Err((zstd, e)) => {
@@ -449,11 +483,130 @@ impl<R: Read> PayloadReader<R> {
 mod ahead {
     //! The decompressing thread of [`super::PayloadReader::read_ahead`].
 
+    use std::collections::VecDeque;
     use std::io;
     use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
     use std::thread::JoinHandle;
 
+    use sha2::{Digest, Sha256};
+
+    use crate::BLOCK;
     use crate::error::FormatError;
+
+    /// One entry's data as the thread found and hashed it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(super) struct Hashed {
+        /// Stream offset of the data's first byte.
+        start: u64,
+        size: u64,
+        sha256: [u8; 32],
+    }
+
+    #[cfg(test)]
+    impl Hashed {
+        pub(super) fn new(start: u64, size: u64, sha256: [u8; 32]) -> Self {
+            Hashed { start, size, sha256 }
+        }
+        pub(super) fn start(&self) -> u64 {
+            self.start
+        }
+        pub(super) fn size(&self) -> u64 {
+            self.size
+        }
+        pub(super) fn sha256(&self) -> [u8; 32] {
+            self.sha256
+        }
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Place {
+        /// In a header, this many of its bytes seen.
+        Header(usize),
+        /// In an entry's data.
+        Data { start: u64, size: u64, left: u64 },
+        /// In the padding after an entry's data, this many bytes left.
+        Padding(u64),
+        /// At the end marker or a header it could not size: nothing more is hashed.
+        Lost,
+    }
+
+    /// Follows the ustar archive through the decompressed bytes and hashes
+    /// each entry's data (§2.3: a 512-byte header, the data, zeros to the
+    /// next multiple of 512).
+    #[derive(Debug, Clone)]
+    pub(super) struct Tracker {
+        at: u64,
+        place: Place,
+        header: [u8; BLOCK],
+        hasher: Sha256,
+    }
+
+    impl Tracker {
+        pub(super) fn new(at: u64, padding: u64) -> Self {
+            let place = if padding == 0 { Place::Header(0) } else { Place::Padding(padding) };
+            Tracker { at, place, header: [0; BLOCK], hasher: Sha256::new() }
+        }
+
+        /// Follows `bytes`, the stream's next ones; hands out the entries
+        /// whose data ended in them.
+        pub(super) fn follow(&mut self, mut bytes: &[u8], done: &mut Vec<Hashed>) {
+            while !bytes.is_empty() {
+                let used = match self.place {
+                    Place::Header(seen) => {
+                        let n = (BLOCK - seen).min(bytes.len());
+                        self.header[seen..seen + n].copy_from_slice(&bytes[..n]);
+                        if seen + n == BLOCK {
+                            self.place = self.sized(self.at + n as u64, done);
+                        } else {
+                            self.place = Place::Header(seen + n);
+                        }
+                        n
+                    }
+                    Place::Data { start, size, left } => {
+                        let n = usize::try_from(left).unwrap_or(usize::MAX).min(bytes.len());
+                        self.hasher.update(&bytes[..n]);
+                        let left = left - n as u64;
+                        self.place =
+                            if left == 0 { self.ended(start, size, done) } else { Place::Data { start, size, left } };
+                        n
+                    }
+                    Place::Padding(left) => {
+                        let n = usize::try_from(left).unwrap_or(usize::MAX).min(bytes.len());
+                        let left = left - n as u64;
+                        self.place = if left == 0 { Place::Header(0) } else { Place::Padding(left) };
+                        n
+                    }
+                    Place::Lost => return,
+                };
+                self.at += used as u64;
+                bytes = &bytes[used..];
+            }
+        }
+
+        /// After a whole header, whose data begins at `start`.
+        fn sized(&mut self, start: u64, done: &mut Vec<Hashed>) -> Place {
+            // The end marker's first block, or a header the archive reader
+            // refuses before it reads any data of it: the reader reads no
+            // entry after it, so no hash is needed.
+            if self.header.iter().all(|&b| b == 0) {
+                return Place::Lost;
+            }
+            match crate::ustar::parse_octal(&self.header[124..136], "size") {
+                Ok(0) => self.ended(start, 0, done),
+                Ok(size) => Place::Data { start, size, left: size },
+                Err(_) => Place::Lost,
+            }
+        }
+
+        fn ended(&mut self, start: u64, size: u64, done: &mut Vec<Hashed>) -> Place {
+            done.push(Hashed { start, size, sha256: self.hasher.finalize_reset().into() });
+            let block = BLOCK as u64;
+            match (block - size % block) % block {
+                0 => Place::Header(0),
+                padding => Place::Padding(padding),
+            }
+        }
+    }
 
     /// Bytes the thread decompresses at a time.
     pub(super) const CHUNK: usize = 262_144;
@@ -464,8 +617,8 @@ mod ahead {
 
     /// What the thread hands over, in stream order.
     enum Message {
-        /// Decompressed bytes.
-        Bytes(Vec<u8>),
+        /// Decompressed bytes, and the entries whose data ended in them.
+        Bytes(Vec<u8>, Vec<Hashed>),
         /// The read that failed; the thread stopped there.
         Failed(io::Error),
         /// The archive stream ended, and what the end proved.
@@ -483,6 +636,10 @@ mod ahead {
         stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
         chunk: Vec<u8>,
         at: usize,
+        /// Entries hashed by the thread whose data the reads have reached.
+        hashed: VecDeque<Hashed>,
+        /// Whether the thread hashes entries.
+        tracked: bool,
         /// The end, once the reads reached it; a failure, once met.
         end: Option<Result<(), FormatError>>,
         failed: bool,
@@ -500,6 +657,7 @@ mod ahead {
             source: S,
             read: fn(&mut S, &mut [u8]) -> io::Result<usize>,
             finish: fn(S) -> Result<(), FormatError>,
+            tracker: Option<Tracker>,
         ) -> Result<Ahead, (Option<S>, io::Error)> {
             let (send, messages) = sync_channel(CHUNKS);
             let (spent, recycled) = sync_channel::<Vec<u8>>(CHUNKS);
@@ -507,12 +665,13 @@ mod ahead {
             // can be handed back if the thread does not start.
             let slot = std::sync::Arc::new(std::sync::Mutex::new(Some(source)));
             let theirs = std::sync::Arc::clone(&slot);
+            let tracked = tracker.is_some();
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             let stopped_by_reader = std::sync::Arc::clone(&stop);
             let spawned = std::thread::Builder::new().name("bemx-payload".into()).spawn(move || {
                 let taken = theirs.lock().ok().and_then(|mut s| s.take());
                 if let Some(source) = taken {
-                    decompress(source, read, finish, &send, &recycled, &stopped_by_reader);
+                    decompress(source, read, finish, tracker, &send, &recycled, &stopped_by_reader);
                 }
             });
             match spawned {
@@ -523,6 +682,8 @@ mod ahead {
                     stop,
                     chunk: Vec::new(),
                     at: 0,
+                    hashed: VecDeque::new(),
+                    tracked,
                     end: None,
                     failed: false,
                 }),
@@ -560,7 +721,10 @@ mod ahead {
                 // A full return channel only means the thread has buffers enough.
                 let _ = self.spent.try_send(spent);
                 match self.next() {
-                    Some(Message::Bytes(b)) => self.chunk = b,
+                    Some(Message::Bytes(b, hashed)) => {
+                        self.chunk = b;
+                        self.hashed.extend(hashed);
+                    }
                     Some(Message::End(r)) => self.end = Some(r),
                     Some(Message::Failed(e)) => {
                         self.failed = true;
@@ -577,6 +741,19 @@ mod ahead {
                     }
                 }
             }
+        }
+
+        pub(super) fn hashes(&self) -> bool {
+            self.tracked
+        }
+
+        pub(super) fn take_sha256(&mut self, start: u64, size: u64) -> Option<[u8; 32]> {
+            while self.hashed.front().is_some_and(|h| h.start < start) {
+                self.hashed.pop_front();
+            }
+            let found = self.hashed.front().filter(|h| h.start == start && h.size == size)?.sha256;
+            self.hashed.pop_front();
+            Some(found)
         }
 
         pub(super) fn finish(mut self) -> Result<(), FormatError> {
@@ -606,6 +783,7 @@ mod ahead {
         mut source: S,
         read: fn(&mut S, &mut [u8]) -> io::Result<usize>,
         finish: fn(S) -> Result<(), FormatError>,
+        mut tracker: Option<Tracker>,
         send: &SyncSender<Message>,
         recycled: &Receiver<Vec<u8>>,
         halt: &std::sync::atomic::AtomicBool,
@@ -637,8 +815,12 @@ mod ahead {
             }
             if filled != 0 {
                 buf.truncate(filled);
+                let mut hashed = Vec::new();
+                if let Some(t) = tracker.as_mut() {
+                    t.follow(&buf, &mut hashed);
+                }
                 // The reader is gone: nobody wants the rest.
-                if send.send(Message::Bytes(buf)).is_err() {
+                if send.send(Message::Bytes(buf, hashed)).is_err() {
                     return;
                 }
             }
@@ -958,6 +1140,103 @@ mod tests {
             assert!(inline.is_err(), "{what} accepted");
             assert_eq!(format!("{ahead:?}"), format!("{inline:?}"), "{what}");
         }
+    }
+
+    /// An archive of entries of the given sizes, and each entry's data
+    /// offset, size and SHA-256, as the archive reader finds them.
+    fn archive_of(sizes: &[u64]) -> (Vec<u8>, Vec<ahead::Hashed>) {
+        let mut tar = Vec::new();
+        let mut want = Vec::new();
+        for (i, &size) in sizes.iter().enumerate() {
+            let data = noise(size as usize);
+            let header = crate::ustar::entry_header(&format!("tables/t{i}"), size, 0).unwrap();
+            tar.extend_from_slice(header.as_bytes());
+            want.push(ahead::Hashed::new(tar.len() as u64, size, Sha256::digest(&data).into()));
+            tar.extend_from_slice(&data);
+            tar.resize(tar.len().div_ceil(crate::BLOCK) * crate::BLOCK, 0);
+        }
+        tar.extend_from_slice(&[0; 2 * crate::BLOCK]);
+        (tar, want)
+    }
+
+    fn follow(tar: &[u8], from: u64, padding: u64, chunk: usize) -> Vec<ahead::Hashed> {
+        let mut tracker = ahead::Tracker::new(from, padding);
+        let mut done = Vec::new();
+        for piece in tar[from as usize..].chunks(chunk) {
+            tracker.follow(piece, &mut done);
+        }
+        done
+    }
+
+    /// The thread that hashes ahead finds every entry's data where the
+    /// archive reader does, however the bytes come in pieces, from the
+    /// start or from between any two entries (the padding still to come),
+    /// and hashes nothing after the end marker.
+    #[test]
+    fn the_tracker_hashes_each_entry_where_the_archive_reader_reads_it() {
+        let sizes = [0, 1, 511, 512, 513, 4096, 100_000, 0, 7];
+        let (mut tar, want) = archive_of(&sizes);
+        // After the end marker: bytes that look like another entry.
+        let (extra, _) = archive_of(&[9]);
+        tar.extend_from_slice(&extra);
+        let mut reader = crate::ustar::ArchiveReader::new(&tar[..]);
+        let mut boundaries = vec![(0, 0)];
+        while let Some(h) = reader.next_entry(u64::MAX).unwrap() {
+            let start = reader.position();
+            let mut data = Vec::new();
+            reader.read_to_end(&mut data).unwrap();
+            let found = want.iter().find(|w| w.start() == start).unwrap();
+            assert_eq!((found.size(), found.sha256()), (h.size, Sha256::digest(&data).into()));
+            boundaries.push(reader.boundary().unwrap());
+        }
+        assert_eq!(reader.boundary(), None, "after the end");
+        for chunk in [1, 7, 511, 512, 513, 65_536, tar.len()] {
+            for (k, &(at, padding)) in boundaries.iter().enumerate() {
+                assert_eq!(follow(&tar, at, padding, chunk), want[k.min(want.len())..], "chunk {chunk}, from {at}");
+            }
+        }
+    }
+
+    /// A header whose size field is not octal stops the hashing there: the
+    /// archive reader refuses that header before any data of it.
+    #[test]
+    fn the_tracker_stops_at_a_header_it_cannot_size() {
+        let (mut tar, want) = archive_of(&[10, 20, 30]);
+        let second = (want[1].start() - crate::BLOCK as u64) as usize;
+        tar[second + 124] = b'9';
+        assert_eq!(follow(&tar, 0, 0, 4096), want[..1]);
+    }
+
+    /// Hashed ahead, an entry's hash is handed out once the reads have
+    /// passed its data, by its exact offset and size, once.
+    #[test]
+    fn hashes_ahead_are_handed_out_by_offset_and_size() {
+        let id = key();
+        let entries = entries_of_every_size();
+        let file = bundle(&id, &entries);
+        let (_, payload) = open_payload(Cursor::new(file), &id).unwrap();
+        let mut ar = ArchiveReader::new(payload);
+        let first = ar.next_entry(u64::MAX).unwrap().unwrap();
+        assert_eq!(first.path, entries[0].0);
+        assert!(!ar.get_mut().hashes_ahead());
+        let (at, padding) = ar.boundary().unwrap();
+        ar.get_mut().read_and_hash_ahead(at, padding).unwrap();
+        assert!(ar.get_mut().hashes_ahead());
+        for (path, data) in &entries[1..] {
+            let h = ar.next_entry(u64::MAX).unwrap().unwrap();
+            assert_eq!(&h.path, path);
+            let start = ar.position();
+            let mut got = Vec::new();
+            ar.read_to_end(&mut got).unwrap();
+            let size = data.len() as u64;
+            assert_eq!(ar.get_mut().take_entry_sha256(start, size + 1), None, "{path}: another size");
+            assert_eq!(ar.get_mut().take_entry_sha256(start - 1, size), None, "{path}: another offset");
+            let want: [u8; 32] = Sha256::digest(data).into();
+            assert_eq!(ar.get_mut().take_entry_sha256(start, size), Some(want), "{path}");
+            assert_eq!(ar.get_mut().take_entry_sha256(start, size), None, "{path}: handed out twice");
+        }
+        assert!(ar.next_entry(u64::MAX).unwrap().is_none());
+        ar.into_inner().finish().unwrap();
     }
 
     /// A reader dropped half-way through stops its thread and closes its

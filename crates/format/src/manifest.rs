@@ -110,7 +110,7 @@ impl Manifest {
     ///
     /// The format version is read first so that a bundle from a newer bemx
     /// is reported as such, whatever else changed (§8). Nothing decoded here
-    /// is trustworthy until [`crate::signature::verify_manifest`] has checked
+    /// is trustworthy until [`crate::signature::open_signed_manifest`] has checked
     /// the signature over these same bytes.
     pub fn decode(bytes: &[u8]) -> Result<Manifest, FormatError> {
         if bytes.len() as u64 > MAX_MANIFEST_SIZE {

@@ -41,6 +41,8 @@ pub struct EntryHeader {
 #[derive(Debug)]
 pub struct ArchiveReader<R: Read> {
     inner: R,
+    /// Bytes taken from `inner` so far.
+    position: u64,
     remaining: u64,
     padding: u64,
     ended: bool,
@@ -50,7 +52,7 @@ fn damaged(detail: impl Into<String>) -> FormatError {
     FormatError::Damaged { part: Part::Archive, detail: detail.into() }
 }
 
-fn parse_octal(field: &[u8], what: &str) -> Result<u64, FormatError> {
+pub(crate) fn parse_octal(field: &[u8], what: &str) -> Result<u64, FormatError> {
     // Leading spaces are tolerated (old writers); then digits, then NUL or space padding.
     let trimmed: &[u8] = {
         let start = field.iter().position(|&b| b != b' ').unwrap_or(field.len());
@@ -87,11 +89,26 @@ fn type_name(flag: u8) -> String {
 impl<R: Read> ArchiveReader<R> {
     /// Wraps a decompressed stream.
     pub fn new(inner: R) -> Self {
-        Self { inner, remaining: 0, padding: 0, ended: false }
+        Self { inner, position: 0, remaining: 0, padding: 0, ended: false }
     }
 
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), FormatError> {
-        self.inner.read_exact(buf).map_err(|e| FormatError::from_read(e, Part::Archive))
+        self.inner.read_exact(buf).map_err(|e| FormatError::from_read(e, Part::Archive))?;
+        self.position += buf.len() as u64;
+        Ok(())
+    }
+
+    /// Bytes read from the stream so far: after [`Self::next_entry`], where
+    /// the entry's data begins.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// Between two entries (the last one read to its end, the end marker
+    /// not reached): the bytes read so far and the padding still to come
+    /// before the next header. `None` inside an entry or after the end.
+    pub fn boundary(&self) -> Option<(u64, u64)> {
+        (self.remaining == 0 && !self.ended).then_some((self.position, self.padding))
     }
 
     /// Reads the next header. The previous entry must have been read to its
@@ -192,6 +209,7 @@ impl<R: Read> Read for ArchiveReader<R> {
         if n == 0 {
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, fl!("format-archive-entry-truncated")));
         }
+        self.position += n as u64;
         self.remaining -= n as u64;
         Ok(n)
     }

@@ -706,9 +706,10 @@ pub fn import(
     let specs = bemx_db::stream_tables(&tx)?;
     let mut merger = Merger::new(&tx)?;
     let mut merge = Merge { merger: &mut merger, specs: &specs, cancel: options.cancel, progress };
-    // Decryption on the second core while this one inserts (issue 18,
-    // item 4); without a thread to be had, the reads decrypt as they go.
-    let _ = reader.read_ahead();
+    // Decryption, decompression and the entries' hashes on the second core
+    // while this one inserts (issue 18, item 4); without a thread to be
+    // had, the reads do all three as they go.
+    let _ = reader.read_and_hash_ahead();
     bemx_unpack::walk(&mut reader, &mut merge)?;
     reader.finish().map_err(unpack)?;
     let report = merger.finish()?;

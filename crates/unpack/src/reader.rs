@@ -79,10 +79,18 @@ enum State {
 
 struct Current {
     index: usize,
+    /// Stream offset of the entry's data.
+    start: u64,
     remaining: u64,
+    /// Fed by the reads unless the stream hashes ahead (`Checked::hashes`).
     hasher: Sha256,
+    ahead: bool,
     verified: bool,
 }
+
+/// How a stream that hashes ahead hands out an entry's SHA-256 (by the
+/// data's stream offset and size).
+type HashesAhead<S> = fn(&mut S, u64, u64) -> Option<[u8; 32]>;
 
 /// The manifest and entry checks over a decrypted, decompressed archive
 /// stream, shared by [`BundleReader`] and [`crate::read_plain_archive`].
@@ -95,6 +103,8 @@ pub(crate) struct Checked<S: Read> {
     state: State,
     data_bytes: u64,
     eof: Option<Arc<AtomicBool>>,
+    /// Set once the stream hashes every later entry itself.
+    hashes: Option<HashesAhead<S>>,
 }
 
 fn classify_with(eof: Option<&Arc<AtomicBool>>, e: UnpackError) -> UnpackError {
@@ -158,6 +168,7 @@ impl<S: Read> Checked<S> {
             state: State::Entries,
             data_bytes: 0,
             eof,
+            hashes: None,
         })
     }
 
@@ -186,7 +197,14 @@ impl<S: Read> Checked<S> {
             return Ok(());
         }
         let entry = &self.manifest.entries[cur.index];
-        let digest: [u8; 32] = std::mem::take(&mut cur.hasher).finalize().into();
+        let digest: [u8; 32] = match self.hashes.filter(|_| cur.ahead) {
+            // The thread hashed the bytes from the entry's first offset on,
+            // as many as the header says, which are the ones read here.
+            Some(take) => take(self.archive.get_mut(), cur.start, entry.size).ok_or_else(|| {
+                UnpackError::Io(io::Error::other("the bundle's decompressing thread did not hash an entry"))
+            })?,
+            None => std::mem::take(&mut cur.hasher).finalize().into(),
+        };
         if digest != entry.sha256 {
             return Err(UnpackError::HashMismatch { path: entry.path.clone() });
         }
@@ -245,7 +263,14 @@ impl<S: Read> Checked<S> {
         if header.size != entry.size {
             return Err(UnpackError::SizeMismatch { path: found, manifest: entry.size, archive: header.size });
         }
-        self.current = Some(Current { index, remaining: entry.size, hasher: Sha256::new(), verified: false });
+        self.current = Some(Current {
+            index,
+            start: self.archive.position(),
+            remaining: entry.size,
+            hasher: Sha256::new(),
+            ahead: self.hashes.is_some(),
+            verified: false,
+        });
         self.next += 1;
         Ok(Some(index))
     }
@@ -279,7 +304,9 @@ impl<S: Read> Checked<S> {
         if n == 0 {
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, fl!("unpack-entry-ends-early")));
         }
-        cur.hasher.update(&buf[..n]);
+        if !cur.ahead {
+            cur.hasher.update(&buf[..n]);
+        }
         cur.remaining -= n as u64;
         if cur.remaining == 0 {
             self.verify_current().map_err(UnpackError::into_io)?;
@@ -332,10 +359,23 @@ impl<S: Read> Checked<S> {
     pub(crate) fn eof_flag(&self) -> Option<&Arc<AtomicBool>> {
         self.eof.as_ref()
     }
+}
 
-    /// The archive's stream, to change how it reads.
-    fn stream_mut(&mut self) -> &mut S {
-        self.archive.get_mut()
+impl<R: Read + Send + 'static> Checked<PayloadReader<R>> {
+    /// The stream reads ahead on a thread of its own; where this is between
+    /// two entries, that thread hashes every later entry too.
+    fn read_ahead(&mut self, hash: bool) -> io::Result<()> {
+        match self.archive.boundary().filter(|_| hash) {
+            Some((at, padding)) => {
+                let stream = self.archive.get_mut();
+                stream.read_and_hash_ahead(at, padding)?;
+                if stream.hashes_ahead() {
+                    self.hashes = Some(|s, start, size| s.take_entry_sha256(start, size));
+                }
+                Ok(())
+            }
+            None => self.archive.get_mut().read_ahead(),
+        }
     }
 }
 
@@ -530,7 +570,25 @@ impl<R: Read + Send + 'static> BundleReader<R> {
     /// import's inserts) share two cores. Falls back to reading inline, and
     /// says so, if no thread can be started.
     pub fn read_ahead(&mut self) -> std::io::Result<()> {
-        self.inner.stream_mut().read_ahead()
+        self.inner.read_ahead(false)
+    }
+
+    /// [`BundleReader::read_ahead`], and that thread also hashes each
+    /// entry's data as it decompresses it (see `bemx_format`'s
+    /// `PayloadReader::read_and_hash_ahead`); the reads compare the hash it
+    /// found at the entry's exact offset and size with the manifest's.
+    /// For a reader whose core has other work (an import's inserts): the
+    /// hash then runs beside it.
+    pub fn read_and_hash_ahead(&mut self) -> std::io::Result<()> {
+        self.inner.read_ahead(true)
+    }
+
+    /// Whether the entries from the next one on are hashed by the
+    /// reading-ahead thread: not after [`BundleReader::read_ahead`], not
+    /// when [`BundleReader::read_and_hash_ahead`] was asked inside an entry
+    /// or had no thread to start (the reads hash then, as they always may).
+    pub fn hashes_ahead(&self) -> bool {
+        self.inner.hashes.is_some()
     }
 }
 

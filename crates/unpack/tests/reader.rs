@@ -221,11 +221,14 @@ fn a_large_entry_read_ahead_fails_its_last_read_as_one_read_inline() {
     for tampered in [false, true] {
         let file = seal(&keys, &tar(&items(&bytes, &sig, if tampered { &bad } else { &entries })));
         let mut outcomes = Vec::new();
-        for ahead in [false, true] {
+        for ahead in ["inline", "ahead", "hashing ahead"] {
             let mut reader = BundleReader::open(io::Cursor::new(file.clone()), keys.me(), &trust, true).unwrap();
-            if ahead {
-                reader.read_ahead().unwrap();
+            match ahead {
+                "ahead" => reader.read_ahead().unwrap(),
+                "hashing ahead" => reader.read_and_hash_ahead().unwrap(),
+                _ => {}
             }
+            assert_eq!(reader.hashes_ahead(), ahead == "hashing ahead");
             for _ in 0..3 {
                 reader.next_entry().unwrap().unwrap().finish().unwrap();
             }
@@ -251,7 +254,24 @@ fn a_large_entry_read_ahead_fails_its_last_read_as_one_read_inline() {
             outcomes.push(outcome);
         }
         assert_eq!(outcomes[0], outcomes[1], "tampered {tampered}");
+        assert_eq!(outcomes[0], outcomes[2], "tampered {tampered}");
     }
+}
+
+/// Asked inside an entry, the reader reads ahead but does not hash
+/// ahead: the thread can start hashing only at an entry's first byte. The
+/// entry left half read is still an error.
+#[test]
+fn hashing_ahead_asked_inside_an_entry_only_reads_ahead() {
+    let keys = Keys::committed();
+    let trust = keys.trust();
+    let file = seal(&keys, &valid_tar(&keys, &data_entries()));
+    let mut reader = BundleReader::open(io::Cursor::new(file), keys.me(), &trust, true).unwrap();
+    let mut one = [0u8; 1];
+    reader.next_entry().unwrap().unwrap().read_exact(&mut one).unwrap();
+    reader.read_and_hash_ahead().unwrap();
+    assert!(!reader.hashes_ahead());
+    assert_eq!(reader.next_entry().unwrap_err().class(), "EntryNotFinished");
 }
 
 #[test]

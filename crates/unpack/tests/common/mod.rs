@@ -364,11 +364,28 @@ pub fn read_bundle(keys: &Keys, file: &[u8]) -> Result<bemx_unpack::VerifiedBund
 }
 
 /// [`read_bundle`] with the payload decrypted and decompressed ahead on a
-/// thread of its own, as import and `verify_file` read.
+/// thread of its own, as `verify_file` reads; and again with that thread
+/// hashing the entries too, as import reads, which must end alike.
 pub fn read_bundle_ahead(keys: &Keys, file: &[u8]) -> Result<bemx_unpack::VerifiedBundle, bemx_unpack::UnpackError> {
+    let ahead = read_bundle_ahead_hashing(keys, file, false);
+    let hashing = read_bundle_ahead_hashing(keys, file, true);
+    assert_eq!(said(&hashing), said(&ahead), "hashing ahead ends otherwise than reading ahead");
+    ahead
+}
+
+fn read_bundle_ahead_hashing(
+    keys: &Keys,
+    file: &[u8],
+    hash: bool,
+) -> Result<bemx_unpack::VerifiedBundle, bemx_unpack::UnpackError> {
     let trust = keys.trust();
     let mut reader = bemx_unpack::BundleReader::open(std::io::Cursor::new(file.to_vec()), keys.me(), &trust, true)?;
-    reader.read_ahead().unwrap();
+    if hash {
+        reader.read_and_hash_ahead().unwrap();
+    } else {
+        reader.read_ahead().unwrap();
+    }
+    assert_eq!(reader.hashes_ahead(), hash);
     while let Some(entry) = reader.next_entry()? {
         entry.finish()?;
     }
