@@ -585,12 +585,10 @@ mod ahead {
 
         /// After a whole header, whose data begins at `start`.
         fn sized(&mut self, start: u64, done: &mut Vec<Hashed>) -> Place {
-            // The end marker's first block, or a header the archive reader
-            // refuses before it reads any data of it: the reader reads no
-            // entry after it, so no hash is needed.
-            if self.header.iter().all(|&b| b == 0) {
-                return Place::Lost;
-            }
+            // The end marker's first block (its size field is empty, which
+            // is not octal), or a header the archive reader refuses before
+            // it reads any data of it: the reader reads no entry after it,
+            // so no hash is needed.
             match crate::ustar::parse_octal(&self.header[124..136], "size") {
                 Ok(0) => self.ended(start, 0, done),
                 Ok(size) => Place::Data { start, size, left: size },
@@ -1237,6 +1235,13 @@ mod tests {
         }
         assert!(ar.next_entry(u64::MAX).unwrap().is_none());
         ar.into_inner().finish().unwrap();
+
+        // Already reading ahead without hashing: asked again, it goes on
+        // as it was, and says that it does not hash.
+        let (_, mut payload) = open_payload(Cursor::new(bundle(&id, &entries)), &id).unwrap();
+        payload.read_ahead().unwrap();
+        payload.read_and_hash_ahead(0, 0).unwrap();
+        assert!(!payload.hashes_ahead());
     }
 
     /// A reader dropped half-way through stops its thread and closes its
