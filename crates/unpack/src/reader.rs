@@ -88,9 +88,21 @@ struct Current {
     verified: bool,
 }
 
-/// How a stream that hashes ahead hands out an entry's SHA-256 (by the
-/// data's stream offset and size).
-type HashesAhead<S> = fn(&mut S, u64, u64) -> Option<[u8; 32]>;
+/// How a stream that hashes ahead says which entries it leaves to the
+/// reads and hands out the SHA-256 of the others, each by its data's
+/// stream offset and size.
+struct HashesAhead<S> {
+    left_to_reads: fn(&mut S, u64, u64) -> bool,
+    take: fn(&mut S, u64, u64) -> Option<[u8; 32]>,
+}
+
+impl<S> Clone for HashesAhead<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for HashesAhead<S> {}
 
 /// The manifest and entry checks over a decrypted, decompressed archive
 /// stream, shared by [`BundleReader`] and [`crate::read_plain_archive`].
@@ -103,8 +115,10 @@ pub(crate) struct Checked<S: Read> {
     state: State,
     data_bytes: u64,
     eof: Option<Arc<AtomicBool>>,
-    /// Set once the stream hashes every later entry itself.
+    /// Set once the stream may hash the later entries itself.
     hashes: Option<HashesAhead<S>>,
+    /// Entries it hashed.
+    hashed_ahead: u64,
 }
 
 fn classify_with(eof: Option<&Arc<AtomicBool>>, e: UnpackError) -> UnpackError {
@@ -169,6 +183,7 @@ impl<S: Read> Checked<S> {
             data_bytes: 0,
             eof,
             hashes: None,
+            hashed_ahead: 0,
         })
     }
 
@@ -200,7 +215,7 @@ impl<S: Read> Checked<S> {
         let digest: [u8; 32] = match self.hashes.filter(|_| cur.ahead) {
             // The thread hashed the bytes from the entry's first offset on,
             // as many as the header says, which are the ones read here.
-            Some(take) => take(self.archive.get_mut(), cur.start, entry.size).ok_or_else(|| {
+            Some(h) => (h.take)(self.archive.get_mut(), cur.start, entry.size).ok_or_else(|| {
                 UnpackError::Io(io::Error::other("the bundle's decompressing thread did not hash an entry"))
             })?,
             None => std::mem::take(&mut cur.hasher).finalize().into(),
@@ -263,14 +278,11 @@ impl<S: Read> Checked<S> {
         if header.size != entry.size {
             return Err(UnpackError::SizeMismatch { path: found, manifest: entry.size, archive: header.size });
         }
-        self.current = Some(Current {
-            index,
-            start: self.archive.position(),
-            remaining: entry.size,
-            hasher: Sha256::new(),
-            ahead: self.hashes.is_some(),
-            verified: false,
-        });
+        let start = self.archive.position();
+        let ahead = self.hashes.is_some_and(|h| !(h.left_to_reads)(self.archive.get_mut(), start, entry.size));
+        self.hashed_ahead += u64::from(ahead);
+        self.current =
+            Some(Current { index, start, remaining: entry.size, hasher: Sha256::new(), ahead, verified: false });
         self.next += 1;
         Ok(Some(index))
     }
@@ -370,7 +382,10 @@ impl<R: Read + Send + 'static> Checked<PayloadReader<R>> {
                 let stream = self.archive.get_mut();
                 stream.read_and_hash_ahead(at, padding)?;
                 if stream.hashes_ahead() {
-                    self.hashes = Some(|s, start, size| s.take_entry_sha256(start, size));
+                    self.hashes = Some(HashesAhead {
+                        left_to_reads: |s, start, size| s.entry_left_to_reads(start, size),
+                        take: |s, start, size| s.take_entry_sha256(start, size),
+                    });
                 }
                 Ok(())
             }
@@ -573,22 +588,28 @@ impl<R: Read + Send + 'static> BundleReader<R> {
         self.inner.read_ahead(false)
     }
 
-    /// [`BundleReader::read_ahead`], and that thread also hashes each
-    /// entry's data as it decompresses it (see `bemx_format`'s
-    /// `PayloadReader::read_and_hash_ahead`); the reads compare the hash it
-    /// found at the entry's exact offset and size with the manifest's.
-    /// For a reader whose core has other work (an import's inserts): the
-    /// hash then runs beside it.
+    /// [`BundleReader::read_ahead`], and that thread also hashes the data
+    /// of the entries that begin while the reads are behind it (see
+    /// `bemx_format`'s `PayloadReader::read_and_hash_ahead`); the reads
+    /// hash the others, and compare the hash the thread found at the
+    /// entry's exact offset and size with the manifest's, failing where it
+    /// found none. Import and `verify_file` read this way.
     pub fn read_and_hash_ahead(&mut self) -> std::io::Result<()> {
         self.inner.read_ahead(true)
     }
 
-    /// Whether the entries from the next one on are hashed by the
+    /// Whether the entries from the next one on may be hashed by the
     /// reading-ahead thread: not after [`BundleReader::read_ahead`], not
     /// when [`BundleReader::read_and_hash_ahead`] was asked inside an entry
     /// or had no thread to start (the reads hash then, as they always may).
     pub fn hashes_ahead(&self) -> bool {
         self.inner.hashes.is_some()
+    }
+
+    /// How many entries so far the reading-ahead thread hashed, not the
+    /// reads: it hashes those that begin while the reads are behind it.
+    pub fn entries_hashed_ahead(&self) -> u64 {
+        self.inner.hashed_ahead
     }
 }
 

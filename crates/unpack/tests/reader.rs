@@ -258,6 +258,40 @@ fn a_large_entry_read_ahead_fails_its_last_read_as_one_read_inline() {
     }
 }
 
+/// While the reads are behind, the thread hashes the entries that begin
+/// then, and the reads check its hashes: a bundle reads whole, and one
+/// entry changed late in it is refused as when the reads hash.
+#[test]
+fn hashing_ahead_hashes_on_the_thread_while_the_reads_are_behind() {
+    let keys = Keys::committed();
+    let trust = keys.trust();
+    let mut entries = data_entries();
+    for n in 0..24 {
+        entries.push((format!("blobs/bem_cases.document/{}", 100 + n), noise(50_000, n)));
+    }
+    let (bytes, sig) = signed(&keys, &manifest(&keys, &entries));
+    let mut bad = entries.clone();
+    let last = bad.len() - 1;
+    bad[last].1[7] ^= 1;
+    for (tampered, list) in [(false, &entries), (true, &bad)] {
+        let file = seal(&keys, &tar(&items(&bytes, &sig, list)));
+        let mut reader = BundleReader::open(io::Cursor::new(file), keys.me(), &trust, true).unwrap();
+        reader.read_and_hash_ahead().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let mut outcome = Ok(());
+        while let Some(entry) = reader.next_entry().unwrap() {
+            if let Err(e) = entry.finish() {
+                outcome = Err(e.class());
+                break;
+            }
+        }
+        let hashed = reader.entries_hashed_ahead();
+        assert!(hashed > 0 && hashed < entries.len() as u64, "{hashed} of {} hashed ahead", entries.len());
+        let outcome = outcome.and_then(|()| reader.finish().map(|_| ()).map_err(|e| e.class()));
+        assert_eq!(outcome, if tampered { Err("HashMismatch") } else { Ok(()) });
+    }
+}
+
 /// Asked inside an entry, the reader reads ahead but does not hash
 /// ahead: the thread can start hashing only at an entry's first byte. The
 /// entry left half read is still an error.
