@@ -72,7 +72,9 @@ impl<'t> Current<'t> {
 /// the guard's condition, even when that condition is false for every row.
 /// That was a quarter of an import of row-heavy data (issue 18, item 4).
 /// A database with a trigger of its own (a host's), a changed guard or an
-/// open handover keeps every trigger on.
+/// open handover keeps every trigger on. While a [`Merger`] exists, any
+/// other statement on its connection runs without the guards too: the
+/// import runs none.
 struct GuardsOff<'t> {
     conn: &'t Connection,
     off: bool,

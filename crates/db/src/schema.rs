@@ -386,8 +386,7 @@ pub fn schema_fingerprint(conn: &Connection) -> Result<[u8; 32]> {
 }
 
 /// Every trigger of every schema `conn` has open (`main`, `temp`,
-/// attached), as (schema, name, statement with whitespace collapsed),
-/// sorted.
+/// attached), as (schema, name, statement exactly as stored), sorted.
 fn triggers(conn: &Connection) -> Result<Vec<(String, String, String)>> {
     let schemas: Vec<String> = conn
         .prepare("SELECT name FROM pragma_database_list")?
@@ -402,8 +401,9 @@ fn triggers(conn: &Connection) -> Result<Vec<(String, String, String)>> {
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
         for row in rows {
             let (name, sql) = row?;
-            let sql = sql.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
-            found.push((schema.clone(), name, sql));
+            // Exactly: text that differs in whitespace alone could differ
+            // inside a literal or a comment.
+            found.push((schema.clone(), name, sql.unwrap_or_default()));
         }
     }
     found.sort();
@@ -429,7 +429,7 @@ pub(crate) fn guards_idle(conn: &Connection) -> Result<bool> {
         return Ok(false);
     }
     let open: bool =
-        conn.query_row("SELECT EXISTS (SELECT 1 FROM handovers WHERE state = 'open')", [], |r| r.get(0))?;
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM main.handovers WHERE state = 'open')", [], |r| r.get(0))?;
     Ok(!open)
 }
 
@@ -1016,6 +1016,7 @@ mod tests {
         assert!(all.len() > 20, "{all:?}");
         for (schema, name, sql) in &all {
             assert_eq!(schema, "main", "{name}");
+            let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
             let (_, condition) = sql.split_once(" WHEN ").unwrap_or_else(|| panic!("{name} has no condition"));
             let open = condition.strip_prefix("EXISTS ").and_then(group);
             let Some((exists, rest)) = open else { panic!("{name} does not begin with EXISTS (...): {sql}") };
@@ -1025,6 +1026,17 @@ mod tests {
                 "{name} does not require an open handover: {exists}"
             );
             assert!(rest.starts_with(" AND ") || rest.starts_with(" BEGIN "), "{name}: {rest}");
+            // No OR outside parentheses: `open AND a OR b` is `(open AND a) OR b`.
+            let (when, _) = condition.rsplit_once(" BEGIN ").unwrap_or_else(|| panic!("{name} has no body"));
+            let mut depth = 0i32;
+            for (i, ch) in when.char_indices() {
+                match ch {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ if depth == 0 => assert!(!when[i..].starts_with(" OR "), "{name}: an OR outside parentheses"),
+                    _ => {}
+                }
+            }
             let (_, body) = rest.rsplit_once(" BEGIN ").unwrap_or_else(|| panic!("{name} has no body"));
             assert!(
                 body.starts_with("SELECT RAISE(ABORT, '")

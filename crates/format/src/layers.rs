@@ -1358,6 +1358,7 @@ mod tests {
         payload.read_ahead().unwrap();
         payload.read_and_hash_ahead(0, 0).unwrap();
         assert!(!payload.hashes_ahead());
+        assert!(payload.entry_left_to_reads(0, 0), "every entry is the reads' to hash");
     }
 
     /// A reader dropped half-way through stops its thread and closes its
