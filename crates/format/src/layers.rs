@@ -1238,7 +1238,20 @@ mod tests {
         let mut tracker = ahead::Tracker::new(from, padding);
         let mut done = Vec::new();
         for (n, piece) in tar[from as usize..].chunks(chunk).enumerate() {
-            tracker.follow(piece, hash(n), &mut done);
+            let mut out = Vec::new();
+            tracker.follow(piece, hash(n), &mut out);
+            // Each record goes with the piece that holds the last byte it
+            // speaks of: the data's for a hash (the reads have that piece
+            // when they ask), the header's for an empty entry or one left
+            // to the reads (they have it before any of its data).
+            for h in &out {
+                let last = match h.sha256() {
+                    Some(_) if h.size() > 0 => h.start() + h.size() - 1,
+                    _ => h.start() - 1,
+                };
+                assert_eq!((last - from) as usize / chunk, n, "chunk {chunk}: {h:?}");
+            }
+            done.extend(out);
         }
         done
     }

@@ -389,6 +389,9 @@ fn read_bundle_ahead_hashing(
     while let Some(entry) = reader.next_entry()? {
         entry.finish()?;
     }
+    if !hash {
+        assert_eq!(reader.entries_hashed_ahead(), 0);
+    }
     reader.finish()
 }
 
