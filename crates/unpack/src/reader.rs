@@ -374,8 +374,9 @@ impl<S: Read> Checked<S> {
 }
 
 impl<R: Read + Send + 'static> Checked<PayloadReader<R>> {
-    /// The stream reads ahead on a thread of its own; where this is between
-    /// two entries, that thread hashes every later entry too.
+    /// The stream reads ahead on a thread of its own; with `hash`, and
+    /// where this is between two entries, that thread may hash any later
+    /// entry too (those that begin while the reads are behind it).
     fn read_ahead(&mut self, hash: bool) -> io::Result<()> {
         match self.archive.boundary().filter(|_| hash) {
             Some((at, padding)) => {
