@@ -80,9 +80,11 @@ struct GuardsOff<'t> {
     off: bool,
 }
 
+/// SQLite's switch for every trigger of a connection.
+const TRIGGERS: rusqlite::config::DbConfig = rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER;
+
 impl<'t> GuardsOff<'t> {
     fn begin(conn: &'t Connection) -> Result<Self> {
-        use rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER as TRIGGERS;
         // Triggers someone else switched off stay off, and are not switched on at the end.
         let off = conn.db_config(TRIGGERS)? && crate::schema::guards_idle(conn)?;
         if off {
@@ -95,7 +97,7 @@ impl<'t> GuardsOff<'t> {
 
     fn end(&mut self) -> Result<()> {
         if self.off {
-            self.conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)?;
+            self.conn.set_db_config(TRIGGERS, true)?;
             self.off = false;
         }
         Ok(())

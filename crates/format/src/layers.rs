@@ -659,7 +659,8 @@ mod ahead {
 
     /// What the thread hands over, in stream order.
     enum Message {
-        /// Decompressed bytes, and the entries whose data ended in them.
+        /// Decompressed bytes, and what the thread says of the entries in
+        /// them (see [`Tracker::follow`]).
         Bytes(Vec<u8>, Vec<Hashed>),
         /// The read that failed; the thread stopped there.
         Failed(io::Error),
@@ -678,7 +679,8 @@ mod ahead {
         stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
         chunk: Vec<u8>,
         at: usize,
-        /// Entries hashed by the thread whose data the reads have reached.
+        /// What the thread said of the entries in the chunks the reads
+        /// have reached: hashed, or left to the reads.
         hashed: VecDeque<Hashed>,
         /// Whether the thread hashes entries.
         tracked: bool,
@@ -796,14 +798,19 @@ mod ahead {
             self.tracked
         }
 
-        /// Drops what the thread said of entries before `start`; then
-        /// whether it said it leaves the entry at `start` of `size` bytes to
-        /// the reads (taken), which it says before any of its data.
-        pub(super) fn left_to_reads(&mut self, start: u64, size: u64) -> bool {
+        /// What the thread said of the entry at `start`, with what it said
+        /// of those before dropped: the reads ask in stream order.
+        fn said_of(&mut self, start: u64) -> Option<&Hashed> {
             while self.hashed.front().is_some_and(|h| h.start < start) {
                 self.hashed.pop_front();
             }
-            let left = self.hashed.front().is_some_and(|h| *h == Hashed { start, size, sha256: None });
+            self.hashed.front()
+        }
+
+        /// Whether the thread said it leaves the entry at `start` of `size`
+        /// bytes to the reads (taken), which it says before any of its data.
+        pub(super) fn left_to_reads(&mut self, start: u64, size: u64) -> bool {
+            let left = self.said_of(start).is_some_and(|h| *h == Hashed { start, size, sha256: None });
             if left {
                 self.hashed.pop_front();
             }
@@ -811,10 +818,7 @@ mod ahead {
         }
 
         pub(super) fn take_sha256(&mut self, start: u64, size: u64) -> Option<[u8; 32]> {
-            while self.hashed.front().is_some_and(|h| h.start < start) {
-                self.hashed.pop_front();
-            }
-            let found = self.hashed.front().filter(|h| h.start == start && h.size == size)?.sha256?;
+            let found = self.said_of(start).filter(|h| h.start == start && h.size == size)?.sha256?;
             self.hashed.pop_front();
             Some(found)
         }
