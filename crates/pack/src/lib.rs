@@ -200,20 +200,35 @@ fn resolve_clients(
     if names.is_empty() {
         return Err(PackError::NoClients);
     }
-    let mut ids = Vec::with_capacity(names.len());
+    // By position in the user's list: the clients are found in the
+    // database's order, and what is refused first is the first name, in
+    // the user's order, that is unknown or handed over.
+    let mut ids = vec![0i64; names.len()];
+    let mut handed_over: Option<(usize, String, String)> = None;
     let mut missing_consent = Vec::new();
-    bemx_db::for_each_client(conn, names, |client| {
+    let unknown = bemx_db::for_each_client(conn, names, |at, client| {
         if let Some(bundle) = client.handover_bundle {
-            return Err(PackError::AlreadyHandedOver { client: client.bem_id, bundle });
+            if handed_over.as_ref().is_none_or(|(first, _, _)| at < *first) {
+                handed_over = Some((at, client.bem_id, bundle));
+            }
+            return;
         }
         // The consent in force, as the profile says where it is recorded;
         // a host that records none has none, and every client needs a reason.
         if client.consent_given.is_none() {
-            missing_consent.push((client.bem_id, client.uuid));
+            missing_consent.push((at, client.bem_id, client.uuid));
         }
-        ids.push(client.id);
-        Ok(())
+        ids[at] = client.id;
     })?;
+    match (unknown.first(), handed_over) {
+        (Some(&at), h) if h.as_ref().is_none_or(|(first, _, _)| at < *first) => {
+            return Err(bemx_db::DbError::UnknownClient { query: names[at].clone() }.into());
+        }
+        (_, Some((_, client, bundle))) => return Err(PackError::AlreadyHandedOver { client, bundle }),
+        _ => {}
+    }
+    missing_consent.sort_unstable_by_key(|(at, _, _)| *at);
+    let missing_consent: Vec<Unconsented> = missing_consent.into_iter().map(|(_, bem, uuid)| (bem, uuid)).collect();
     // A client named twice: the first name, in the user's order, of a
     // client named before it, found by sorting (id, position) pairs (a
     // set of 100,000 ids would cost more than the list).
@@ -443,6 +458,57 @@ pub fn table_header(spec: &TableSpec) -> bemx_format::rows::TableHeader {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// The clients are found in the database's order, but what is refused
+    /// is the first name in the user's order that is unknown or handed
+    /// over, and the clients without consent are listed in the user's
+    /// order, whether they are looked up one by one or in one pass.
+    #[test]
+    fn clients_are_refused_and_listed_in_the_user_s_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let db =
+            bemx_db::Database::create(dir.path().join("db.sqlite"), "01010101-0101-0101-0101-010101010101").unwrap();
+        let uuid = |i: u32| format!("{i:08x}-0000-4000-8000-000000000000");
+        for i in 1..=40u32 {
+            db.conn()
+                .execute(
+                    "INSERT INTO clients (id, uuid, bem_id) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![i, uuid(i), format!("B{i}")],
+                )
+                .unwrap();
+        }
+        db.conn()
+            .execute_batch(
+                "INSERT INTO consents (client_id, kind, given_on) VALUES (2, 'handover', '2026-01-01');
+                 INSERT INTO handovers (bundle_id, recipient_fingerprint, created_at) VALUES ('b-open', 'f', '2026-03-01');",
+            )
+            .unwrap();
+        db.conn()
+            .execute("INSERT INTO handover_clients (bundle_id, client_uuid) VALUES ('b-open', ?1)", [uuid(7)])
+            .unwrap();
+        let names = |n: &[&str]| n.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let all: Vec<String> = (1..=40u32).filter(|&i| i != 7).rev().map(|i| format!("B{i}")).collect();
+        // A few names are looked up one by one, all of them in one pass.
+        for extra in [&all[..0], &all[..]] {
+            let with = |n: &[&str]| [names(n), extra.to_vec()].concat();
+            let unknown = resolve_clients(db.conn(), &with(&["B3", "Nobody", "B7"]), Some("reason")).unwrap_err();
+            assert!(
+                matches!(&unknown, PackError::Db(bemx_db::DbError::UnknownClient { query }) if query == "Nobody"),
+                "{unknown:?}"
+            );
+            let handed = resolve_clients(db.conn(), &with(&["B7", "Nobody"]), Some("reason")).unwrap_err();
+            assert!(matches!(&handed, PackError::AlreadyHandedOver { client, .. } if client == "B7"), "{handed:?}");
+        }
+        let (ids, missing) = resolve_clients(db.conn(), &all, Some("reason")).unwrap();
+        assert_eq!(ids, (1..=40i64).filter(|&i| i != 7).rev().collect::<Vec<_>>());
+        let expected: Vec<(String, String)> =
+            (1..=40u32).filter(|&i| i != 7 && i != 2).rev().map(|i| (format!("B{i}"), uuid(i))).collect();
+        assert_eq!(missing, expected);
+        let (ids, _) = resolve_clients(db.conn(), &names(&["B9", "B2"]), Some("reason")).unwrap();
+        assert_eq!(ids, [9, 2]);
+        let e = resolve_clients(db.conn(), &names(&["B2", "B5"]), None).unwrap_err();
+        assert!(matches!(&e, PackError::MissingConsent(c) if c == &["B5".to_owned()]), "{e:?}");
+    }
 
     #[test]
     fn a_reason_must_say_something() {
