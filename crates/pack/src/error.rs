@@ -89,6 +89,16 @@ pub enum PackError {
     /// A document's content does not match its stored SHA-256.
     #[error("{}", fl!("pack-document-damaged", document = .0.as_str()))]
     DocumentDamaged(String),
+    /// Keeping the encoded rows for the write pass, in an encrypted
+    /// temporary file in the installation's folder, failed. The OS error is
+    /// in the message, not a `source()` (see `Medium`).
+    #[error("{}", fl!("pack-spool", dir = dir.display().to_string(), error = error.to_string()))]
+    Spool {
+        /// The folder of the temporary file.
+        dir: PathBuf,
+        /// What failed.
+        error: std::io::Error,
+    },
     /// The user pressed Ctrl-C.
     #[error("{}", fl!("pack-cancelled"))]
     Cancelled,
@@ -186,6 +196,7 @@ impl PackError {
             PackError::VerifyFailed(_) => fl!("pack-verify-failed-advice"),
             PackError::PlanMismatch(_) => fl!("pack-plan-mismatch-advice"),
             PackError::DocumentDamaged(_) => fl!("pack-document-damaged-advice"),
+            PackError::Spool { error, .. } => bemx_format::durable::io_advice(error).into(),
             PackError::Cancelled => return None,
             PackError::Busy => fl!("pack-busy-advice"),
             PackError::Random(_) => fl!("pack-random-advice"),

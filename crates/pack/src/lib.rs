@@ -1,10 +1,11 @@
 //! Writes bundles: selected clients from the database, through tar → zstd →
 //! age, into a file that exists under its final name only once it has been
 //! written completely, synced and re-read (spec/FORMAT.md §11 writer 2 and 3;
-//! the bookkeeping around it: spec/DESIGN.md §6, E1–E6).
+//! the bookkeeping around it: spec/DESIGN.md §6, E1–E7).
 //!
 //! The export runs inside one exclusive database transaction: plan (every
-//! entry's size and SHA-256, so the manifest can come first), announce the
+//! entry's size and SHA-256, so the manifest can come first; rows the walk
+//! read go to an encrypted spool, so they are read once, `spool.rs`), announce the
 //! export to the installation's handover journal, write, verify, rename,
 //! and only then mark the clients handed over and commit. The bookkeeping
 //! is the installation's (`bemx-install`); the export cannot skip it.
@@ -14,6 +15,7 @@ mod error;
 mod file;
 pub mod i18n;
 mod plan;
+mod spool;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -300,7 +302,7 @@ pub fn export(
             return Err(PackError::ConsentChanged(differ));
         }
     }
-    let (mut selection, plan) = Plan::select(&tx, &graph, &client_ids, request.cancel)?;
+    let (mut selection, plan, spool) = Plan::select(&tx, &graph, &client_ids, request.cancel, home.root())?;
     drop(client_ids);
 
     let mut clients: Vec<[u8; 16]> =
@@ -361,7 +363,7 @@ pub fn export(
     )?;
     // DESIGN.md E1: the journal knows the export before its bundle can exist.
     let pending = handover::announce_export(home, facts)?;
-    let mut source = plan::DbSource { conn: &tx, selection: &selection, plan: &plan, cancel: request.cancel };
+    let mut source = plan::DbSource { conn: &tx, selection: &selection, plan: &plan, cancel: request.cancel, spool };
     let written = write_bundle_file(&request.output, &head, &mut source, progress, None)?;
 
     // DESIGN.md E5 (FORMAT.md §11 writer 4): the database changes only

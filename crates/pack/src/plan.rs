@@ -2,10 +2,12 @@
 //! a hashing sink to learn its size and SHA-256 (the manifest comes first in
 //! the archive, §11 writer 2), as the walk that selects the rows meets them;
 //! documents are planned from their stored size and hash without reading
-//! them. Pass 2 encodes again into the bundle and checks every entry against
-//! the plan.
+//! them. Pass 2 writes every entry into the bundle and checks it against the
+//! plan: the tables the walk planned from the walk's encrypted spool
+//! (`crate::spool`), the others encoded again from the database.
 
 use std::io::{self, Read, Write};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use bemx_db::{
@@ -16,6 +18,7 @@ use bemx_format::layers::{BundleWriter, HashingWriter};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
+use crate::spool::SpoolWriter;
 use crate::{PackError, Progress, blob_path, check_cancel, table_header, table_path};
 
 /// One data entry with its planned size and hash.
@@ -79,38 +82,44 @@ impl Plan {
     /// the walk reads only keys and references and pass 1 reads just their
     /// rows: the walk reads every client's rows, and reading all their
     /// columns too would cost more than a pass over a few clients' rows.
-    pub fn select(
+    ///
+    /// What the walk encodes goes to a spool in `spool_dir` as well, for the
+    /// write pass (`crate::spool`): those rows are then read once.
+    pub(crate) fn select(
         conn: &Connection,
         graph: &Graph,
         client_ids: &[i64],
         cancel: Option<&AtomicBool>,
-    ) -> Result<(Selection, Plan), PackError> {
+        spool_dir: &Path,
+    ) -> Result<(Selection, Plan, Option<Spool>), PackError> {
         let all: i64 = conn.query_row(&format!("SELECT count(*) FROM {}", quote(&graph.root)), [], |r| r.get(0))?;
         let in_the_walk = client_ids.len() as u64 * 2 >= all.max(0) as u64;
-        Self::select_with(conn, graph, client_ids, cancel, in_the_walk)
+        Self::select_with(conn, graph, client_ids, cancel, in_the_walk.then_some(spool_dir))
     }
 
-    /// [`Plan::select`], planning the client-owned tables in the walk or in
-    /// a pass of their own.
+    /// [`Plan::select`], planning the client-owned tables in the walk, and
+    /// spooling them in `in_the_walk`, or in a pass of their own.
     fn select_with(
         conn: &Connection,
         graph: &Graph,
         client_ids: &[i64],
         cancel: Option<&AtomicBool>,
-        in_the_walk: bool,
-    ) -> Result<(Selection, Plan), PackError> {
-        let (selection, planned) = if in_the_walk {
-            let mut owned = Planner::new(cancel);
+        in_the_walk: Option<&Path>,
+    ) -> Result<(Selection, Plan, Option<Spool>), PackError> {
+        let (selection, planned, spool) = if let Some(spool_dir) = in_the_walk {
+            let mut owned = Planner::new(cancel, Some(SpoolWriter::create(spool_dir)?));
             let selection = bemx_db::select_clients_streaming(conn, graph, client_ids, &mut owned).map_err(flatten)?;
-            let mut planner = Planner::new(cancel);
+            let spool = owned.spool.take().map(SpoolWriter::finish).transpose()?;
+            let mut planner = Planner::new(cancel, None);
             bemx_db::extract_catalogues(conn, &selection, &mut planner).map_err(flatten)?;
+            let catalogues = planner.tables.len();
             planner.tables.extend(owned.tables);
-            (selection, planner.tables)
+            (selection, planner.tables, spool.map(|s| (catalogues, s)))
         } else {
             let selection = bemx_db::select_clients_in(conn, graph, client_ids)?;
-            let mut planner = Planner::new(cancel);
+            let mut planner = Planner::new(cancel, None);
             bemx_db::extract(conn, &selection, &mut planner).map_err(flatten)?;
-            (selection, planner.tables)
+            (selection, planner.tables, None)
         };
         // Every table of the selection, in its stream order, with its
         // selected rows: anything else is a bug here.
@@ -131,8 +140,28 @@ impl Plan {
             plan.tables.push((table.name, table.rows));
         }
         plan_blobs(conn, &selection, &mut plan.entries)?;
-        Ok((selection, plan))
+        let spool = match spool {
+            // The spool holds the tables after the catalogues, whole.
+            Some((first, spool)) => {
+                let spooled: u64 =
+                    plan.entries.get(first..plan.tables.len()).unwrap_or_default().iter().map(|e| e.size).sum();
+                if spooled != spool.len() {
+                    return Err(PackError::Internal("the spool does not hold the planned tables"));
+                }
+                Some(Spool { first, spool })
+            }
+            None => None,
+        };
+        Ok((selection, plan, spool))
     }
+}
+
+/// The client-owned tables' entries, as the walk encoded them: plan entries
+/// `first..` up to the last table.
+#[derive(Debug)]
+pub(crate) struct Spool {
+    first: usize,
+    spool: crate::spool::Spool,
 }
 
 pub(crate) fn flatten(e: ExtractError<PackError>) -> PackError {
@@ -156,6 +185,8 @@ struct PlannedTable {
 struct Planner<'a> {
     tables: Vec<PlannedTable>,
     current: Option<(String, HashingWriter<io::Sink>)>,
+    /// Where the encoded entries go as well, for the write pass.
+    spool: Option<SpoolWriter>,
     cancel: Option<&'a AtomicBool>,
     rows_seen: u64,
     /// One row's bytes, reused from row to row.
@@ -163,8 +194,18 @@ struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    fn new(cancel: Option<&'a AtomicBool>) -> Self {
-        Planner { tables: Vec::new(), current: None, cancel, rows_seen: 0, buf: Vec::new() }
+    fn new(cancel: Option<&'a AtomicBool>, spool: Option<SpoolWriter>) -> Self {
+        Planner { tables: Vec::new(), current: None, spool, cancel, rows_seen: 0, buf: Vec::new() }
+    }
+
+    /// Hashes `bytes` into the current entry and spools them.
+    fn write(&mut self, bytes: &[u8]) -> Result<(), PackError> {
+        let (_, out) = self.current.as_mut().ok_or(PackError::Internal("row outside a table"))?;
+        out.write_all(bytes)?;
+        if let Some(spool) = &mut self.spool {
+            spool.write_all(bytes)?;
+        }
+        Ok(())
     }
 }
 
@@ -172,10 +213,8 @@ impl RowSink for Planner<'_> {
     type Error = PackError;
 
     fn begin_table(&mut self, spec: &TableSpec) -> Result<(), PackError> {
-        let mut out = HashingWriter::new(io::sink());
-        out.write_all(&bemx_format::rows::encode_header(&table_header(spec))?)?;
-        self.current = Some((spec.name.clone(), out));
-        Ok(())
+        self.current = Some((spec.name.clone(), HashingWriter::new(io::sink())));
+        self.write(&bemx_format::rows::encode_header(&table_header(spec))?)
     }
 
     fn row(&mut self, values: &[ValueRef<'_>]) -> Result<(), PackError> {
@@ -183,11 +222,12 @@ impl RowSink for Planner<'_> {
         if self.rows_seen.is_multiple_of(1024) {
             check_cancel(self.cancel)?;
         }
-        let (_, out) = self.current.as_mut().ok_or(PackError::Internal("row outside a table"))?;
-        self.buf.clear();
-        bemx_format::rows::encode_row_ref(&mut self.buf, values);
-        out.write_all(&self.buf)?;
-        Ok(())
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        bemx_format::rows::encode_row_ref(&mut buf, values);
+        let written = self.write(&buf);
+        self.buf = buf;
+        written
     }
 
     fn end_table(&mut self, rows: u64) -> Result<(), PackError> {
@@ -278,6 +318,8 @@ pub(crate) struct DbSource<'a> {
     pub selection: &'a Selection,
     pub plan: &'a Plan,
     pub cancel: Option<&'a AtomicBool>,
+    /// The walk's spool: those tables are copied from it, not read again.
+    pub spool: Option<Spool>,
 }
 
 fn check_planned(planned: &PlannedEntry, digest: [u8; 32]) -> Result<(), PackError> {
@@ -342,9 +384,30 @@ impl EntrySource for DbSource<'_> {
         let cancel = self.cancel;
         let plan = self.plan;
         let mut sink = EntryWriterSink { out, plan, index: 0, progress, cancel, rows_seen: 0, buf: Vec::new() };
-        bemx_db::extract(self.conn, self.selection, &mut sink).map_err(flatten)?;
+        let spool = self.spool.take();
+        match &spool {
+            Some(_) => bemx_db::extract_catalogues(self.conn, self.selection, &mut sink),
+            None => bemx_db::extract(self.conn, self.selection, &mut sink),
+        }
+        .map_err(flatten)?;
         let EntryWriterSink { out, mut index, progress, .. } = sink;
         let mut buf = vec![0u8; 256 * 1024];
+        if let Some(Spool { first, spool }) = spool {
+            if index != first {
+                return Err(PackError::Internal("the spool does not follow the catalogues"));
+            }
+            let mut reader = spool.into_reader()?;
+            for planned in plan.entries.get(first..plan.tables.len()).unwrap_or_default() {
+                out.begin_entry(&planned.path, planned.size)?;
+                reader.copy_entry(planned.size, out, &mut buf, |n| {
+                    progress.advance(n as u64);
+                    check_cancel(cancel)
+                })?;
+                check_planned(planned, out.end_entry()?)?;
+                index += 1;
+            }
+            reader.finish()?;
+        }
         // Every byte is hashed by the bundle writer and compared with the
         // planned hash, which is the stored sha256: no second hash here.
         bemx_db::for_each_blob_hashed_by_caller(
@@ -387,12 +450,41 @@ impl EntrySource for DbSource<'_> {
 mod tests {
     use super::*;
 
+    /// Records the entries a write pass writes.
+    #[derive(Default)]
+    struct Entries(Vec<(String, u64, Vec<u8>)>);
+
+    impl Write for Entries {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.last_mut().ok_or_else(|| io::Error::other("no entry"))?.2.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl EntryOut for Entries {
+        fn begin_entry(&mut self, path: &str, size: u64) -> Result<(), FormatError> {
+            self.0.push((path.to_owned(), size, Vec::new()));
+            Ok(())
+        }
+        fn end_entry(&mut self) -> Result<[u8; 32], FormatError> {
+            let (_, size, bytes) = self.0.last().ok_or_else(|| FormatError::Io(io::Error::other("no entry")))?;
+            assert_eq!(*size, bytes.len() as u64);
+            Ok(Sha256::digest(bytes).into())
+        }
+    }
+
     /// Planning in the walk and planning in a pass of its own give the same
     /// selection and the same plan, entry for entry, for one client, a few,
-    /// and all of them (tables with and without rows, documents, catalogues).
+    /// and all of them (tables with and without rows, documents,
+    /// catalogues); and the write pass writes the same entries from the
+    /// walk's spool as from a second reading, leaving no file behind.
     #[test]
     fn planning_in_the_walk_plans_what_a_pass_of_its_own_plans() {
         let dir = tempfile::tempdir().unwrap();
+        let spool_dir = tempfile::tempdir().unwrap();
         let mut db =
             bemx_db::Database::create(dir.path().join("db.sqlite"), "01010101-0101-0101-0101-010101010101").unwrap();
         let mut options = bemx_demo::SeedOptions::new(12, 7);
@@ -402,15 +494,59 @@ mod tests {
         let graph = bemx_db::reference_graph(db.conn()).unwrap();
         assert!(ids.len() == 12);
         for chosen in [&ids[..1], &ids[3..7], &ids[..]] {
-            let (walked_sel, walked) = Plan::select_with(db.conn(), &graph, chosen, None, true).unwrap();
-            let (passed_sel, passed) = Plan::select_with(db.conn(), &graph, chosen, None, false).unwrap();
-            assert_eq!(walked.tables, passed.tables, "{} clients", chosen.len());
-            assert_eq!(walked.entries, passed.entries, "{} clients", chosen.len());
+            let n = chosen.len();
+            let (walked_sel, walked, spool) =
+                Plan::select_with(db.conn(), &graph, chosen, None, Some(spool_dir.path())).unwrap();
+            let (passed_sel, passed, none) = Plan::select_with(db.conn(), &graph, chosen, None, None).unwrap();
+            assert!(spool.is_some() && none.is_none());
+            assert_eq!(walked.tables, passed.tables, "{n} clients");
+            assert_eq!(walked.entries, passed.entries, "{n} clients");
             assert_eq!(format!("{walked_sel:?}"), format!("{passed_sel:?}"));
             if chosen.len() == ids.len() {
                 assert!(walked.blob_count() > 0);
             }
             assert!(walked.tables.iter().any(|(_, rows)| *rows > 0));
+
+            let write = |selection: &Selection, plan: &Plan, spool: Option<Spool>| {
+                let mut source = DbSource { conn: db.conn(), selection, plan, cancel: None, spool };
+                let mut out = Entries::default();
+                source.write_all(&mut out, &mut crate::NoProgress).unwrap();
+                out.0
+            };
+            let from_spool = write(&walked_sel, &walked, spool);
+            let from_db = write(&passed_sel, &passed, None);
+            assert_eq!(from_spool.len(), walked.entries.len());
+            assert!(from_spool == from_db, "{n} clients: the spool gave other entries");
+            assert_eq!(std::fs::read_dir(spool_dir.path()).unwrap().count(), 0);
         }
+    }
+
+    /// A spool that does not hold the planned bytes is refused, entry by
+    /// entry: a row changed in it fails the entry's planned hash.
+    #[test]
+    fn a_spool_that_differs_from_the_plan_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db =
+            bemx_db::Database::create(dir.path().join("db.sqlite"), "01010101-0101-0101-0101-010101010101").unwrap();
+        bemx_demo::seed_with(&mut db, &bemx_demo::SeedOptions::new(4, 3)).unwrap();
+        let ids: Vec<i64> = db.clients_list(true).unwrap().into_iter().map(|c| c.id).collect();
+        let graph = bemx_db::reference_graph(db.conn()).unwrap();
+        let (selection, plan, spool) = Plan::select_with(db.conn(), &graph, &ids, None, Some(dir.path())).unwrap();
+        let Some(Spool { first, spool }) = spool else { panic!("no spool") };
+        // The same number of bytes, one of them changed: only the hash can tell.
+        let mut reader = spool.into_reader().unwrap();
+        let mut bytes = Vec::new();
+        let total: u64 = plan.entries[first..plan.tables.len()].iter().map(|e| e.size).sum();
+        reader.copy_entry(total, &mut bytes, &mut [0u8; 4096], |_| Ok(())).unwrap();
+        reader.finish().unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0x01;
+        let mut changed = SpoolWriter::create(dir.path()).unwrap();
+        changed.write_all(&bytes).unwrap();
+        let spool = Some(Spool { first, spool: changed.finish().unwrap() });
+        let mut source = DbSource { conn: db.conn(), selection: &selection, plan: &plan, cancel: None, spool };
+        let e = source.write_all(&mut Entries::default(), &mut crate::NoProgress).unwrap_err();
+        let PackError::PlanMismatch(entry) = e else { panic!("{e:?}") };
+        assert_eq!(entry, plan.entries[plan.tables.len() - 1].path);
     }
 }

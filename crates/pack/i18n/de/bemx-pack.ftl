@@ -40,6 +40,7 @@ pack-plan-mismatch = der Eintrag { $entry } hat sich während der Übergabe geä
 pack-plan-mismatch-advice = schließen Sie andere Programme, die die Datenbank verwenden, und versuchen Sie es erneut
 pack-document-damaged = das Dokument { $document } stimmt nicht mit seiner gespeicherten Prüfsumme überein: die Datenbank ist beschädigt; es wurde nichts übergeben
 pack-document-damaged-advice = führen Sie `bemx db check` aus und stellen Sie eine Sicherung wieder her
+pack-spool = die Zeilen konnten nicht in einer verschlüsselten temporären Datei in { $dir } zwischengespeichert werden: { $error }; es wurde nichts übergeben
 pack-cancelled = Übergabe abgebrochen: es wurde nichts übergeben und die Datenbank ist unverändert
 pack-busy = die Datenbank wird gerade von einem anderen Programm verwendet
 pack-busy-advice = schließen Sie BEMdok und alle anderen bemx-Fenster und versuchen Sie es dann erneut

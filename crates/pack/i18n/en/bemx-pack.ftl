@@ -40,6 +40,7 @@ pack-plan-mismatch = entry { $entry } changed while it was being exported
 pack-plan-mismatch-advice = close other programs using the database and try again
 pack-document-damaged = document { $document } does not match its stored checksum: the database is damaged; nothing was exported
 pack-document-damaged-advice = run `bemx db check` and restore a backup
+pack-spool = keeping the rows in an encrypted temporary file in { $dir } failed: { $error }; nothing was exported
 pack-cancelled = export cancelled: nothing was exported and the database is unchanged
 pack-busy = the database is in use by another program
 pack-busy-advice = close BEMdok and any other bemx window, then try again
