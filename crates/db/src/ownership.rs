@@ -106,18 +106,31 @@ impl OwnedRows {
         })
     }
 
-    /// Remembers the catalogue rows an owned row references.
-    pub(crate) fn note_catalogue_refs(&mut self, cols: &ScanColumns, r: &Row<'_>, id: i64) -> Result<()> {
+    /// Remembers the catalogue rows an owned row references. A value that
+    /// is neither NULL nor an integer can name no catalogue row: it is
+    /// returned, for the caller to refuse or report.
+    pub(crate) fn note_catalogue_refs(&mut self, cols: &ScanColumns, r: &Row<'_>, id: i64) -> Result<Option<DbError>> {
+        let mut problem = None;
         for (i, (column, catalogue)) in cols.cats.iter().enumerate() {
-            if let Value::Integer(v) = r.get::<_, Value>(cols.cat_pos(i))? {
-                self.cat_refs
-                    .entry(catalogue.clone())
-                    .or_default()
-                    .entry(v)
-                    .or_insert_with(|| (cols.table.clone(), id, column.clone()));
-            }
+            let v = match r.get::<_, Value>(cols.cat_pos(i))? {
+                Value::Null => continue,
+                Value::Integer(v) => v,
+                _ => {
+                    problem.get_or_insert_with(|| DbError::UnexpectedValue {
+                        table: cols.table.clone(),
+                        column: column.clone(),
+                        detail: fl!("db-detail-non-integer-reference", rowid = id.to_string()),
+                    });
+                    continue;
+                }
+            };
+            self.cat_refs
+                .entry(catalogue.clone())
+                .or_default()
+                .entry(v)
+                .or_insert_with(|| (cols.table.clone(), id, column.clone()));
         }
-        Ok(())
+        Ok(problem)
     }
 
     /// Adds the catalogue rows that referenced catalogue rows reference in

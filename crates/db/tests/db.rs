@@ -337,6 +337,19 @@ fn dangling_references_are_reported() {
     let msg = err.to_string();
     assert!(msg.contains("actions row") && msg.contains("action_type_id"), "{msg}");
     assert!(err.advice().is_some_and(|a| a.contains("bemx db check")), "{err:?}");
+    // A catalogue reference that is not a number names no catalogue row:
+    // refused by the walk, as SQLite's foreign-key check (which the walk
+    // stands in for on this schema) would.
+    c.execute("UPDATE actions SET action_type_id = 'four' WHERE id = ?1", [action]).unwrap();
+    let err = select_clients(c, &[client]).unwrap_err();
+    assert!(
+        matches!(&err, DbError::UnexpectedValue { table, column, .. } if table == "actions" && column == "action_type_id"),
+        "{err}"
+    );
+    let violations: i64 =
+        c.query_row("SELECT count(*) FROM pragma_foreign_key_check('actions')", [], |r| r.get(0)).unwrap();
+    assert_eq!(violations, 1, "SQLite agrees");
+    c.execute("UPDATE actions SET action_type_id = 4242 WHERE id = ?1", [action]).unwrap();
 
     // An orphan (its only parent gone) is found by the whole-database check.
     c.execute("UPDATE action_tasks SET action_id = 777777 WHERE id = (SELECT min(id) FROM action_tasks)", []).unwrap();
