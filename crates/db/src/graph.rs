@@ -658,6 +658,18 @@ impl Deriver<'_> {
             }
             let fk = raw.fks.iter().find(|fk| fk.from == c.name);
             let role = if c.pk > 0 {
+                // A key that is also a reference makes a table that extends
+                // another row for row: it has no reference column to follow,
+                // and the walk would take it for a second table of clients,
+                // choosing its rows by the clients' ids (another client's).
+                if let Some(fk) = fk {
+                    self.unsupported(
+                        t,
+                        fl!("db-detail-key-is-reference", column = c.name.as_str(), target = fk.table.as_str()),
+                    );
+                    ok = false;
+                    continue;
+                }
                 // For a catalogue too: the sender's key names the row that
                 // other rows of the bundle reference; the receiver matches
                 // the row by its natural key and maps the sender's key to

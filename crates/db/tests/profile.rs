@@ -285,6 +285,15 @@ fn keys_the_remap_cannot_handle_are_refused_by_table() {
     assert!(problems(&conn, &tiny_profile("")).is_empty());
     let conn = tiny("CREATE TABLE note (id INTEGER PRIMARY KEY, person_ref TEXT REFERENCES person(ref));");
     refused_once(&conn, &tiny_profile(""), "note", "person_ref must reference the primary key of person");
+    // A key that is also the reference makes a table that extends another
+    // row for row: without a reference column to follow, the walk took its
+    // rows for those of a second table of clients, chosen by the clients'
+    // ids (another client's extension).
+    let conn = tiny(
+        "CREATE TABLE visit (id INTEGER PRIMARY KEY, person_id INTEGER REFERENCES person(id));
+         CREATE TABLE visit_note (id INTEGER PRIMARY KEY REFERENCES visit(id), text TEXT);",
+    );
+    refused_once(&conn, &tiny_profile(""), "visit_note", "id is the key and also references visit");
     // A table outside client data may have any key.
     let conn = tiny("CREATE TABLE settings (k TEXT, v TEXT, PRIMARY KEY (k, v));");
     assert!(problems(&conn, &tiny_profile("")).is_empty());

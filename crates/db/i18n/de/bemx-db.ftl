@@ -93,6 +93,7 @@ db-detail-key-is-local-id = die Schlüsselspalte { $column } ist die eigene Kenn
 db-detail-local-not-null = die Spalte { $column } bleibt auf diesem PC, ist aber NOT NULL ohne Vorgabewert: die Empfangsseite könnte den Datensatz nicht speichern
 db-detail-foreign-key-not-key = der Fremdschlüssel { $column } muss auf den Primärschlüssel von { $target } verweisen
 db-detail-self-reference-column = die Spalte { $column } verweist auf ihre eigene Tabelle; solche Verweise werden nicht unterstützt
+db-detail-key-is-reference = die Spalte { $column } ist der Schlüssel und verweist zugleich auf { $target }; eine Tabelle, die eine andere Zeile für Zeile erweitert, wird nicht unterstützt
 db-detail-catalogue-references-client = die Katalogspalte { $column } verweist auf Klientendaten in { $target }
 db-detail-key-empty = { $rows } Datensatz/Datensätze haben keinen Wert in ({ $key })
 db-detail-key-repeats = { $values } Wert(e) von ({ $key }) kommen mehrfach vor

@@ -94,6 +94,7 @@ db-detail-key-is-local-id = key column { $column } is the table's own id, which 
 db-detail-local-not-null = column { $column } stays on this PC but is NOT NULL without a default: the receiving side could not store the row
 db-detail-foreign-key-not-key = foreign key { $column } must reference the primary key of { $target }
 db-detail-self-reference-column = column { $column } references its own table; self-references are not supported
+db-detail-key-is-reference = column { $column } is the key and also references { $target }; a table that extends another one row for row is not supported
 db-detail-catalogue-references-client = catalogue column { $column } references client data in { $target }
 # $key: the key's columns joined by ", ".
 db-detail-key-empty = { $rows } row(s) have no value in ({ $key })
