@@ -459,19 +459,34 @@ fn refuse_foreign_key_violations(
 /// reference of the root (`root`, whose rows are chosen by id, not by
 /// their references), is left to SQLite's check.
 fn walk_proves_foreign_keys(conn: &Connection, root: &str, spec: &TableSpec) -> Result<bool> {
-    let mut stmt = conn.prepare_cached("SELECT id, \"from\", \"table\" FROM pragma_foreign_key_list(?1)")?;
-    let keys: Vec<(i64, String, String)> =
-        stmt.query_map([&spec.name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
-    Ok(keys.iter().all(|(id, from, target)| {
-        let one_column = keys.iter().filter(|(other, _, _)| other == id).count() == 1;
+    type Key = (i64, String, String, Option<String>);
+    let mut stmt = conn.prepare_cached("SELECT id, \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?1)")?;
+    let keys: Vec<Key> = stmt
+        .query_map([&spec.name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut target_key = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) WHERE pk > 0")?;
+    for (id, from, target, to) in &keys {
+        let one_column = keys.iter().filter(|(other, ..)| other == id).count() == 1;
         let role = spec.columns.iter().find(|c| &c.name == from).map(|c| &c.role);
-        one_column
-            && match role {
-                Some(ColumnRole::OwnedRef { table }) => table == target && spec.name != root,
-                Some(ColumnRole::CatalogueRef { table }) => table == target,
-                _ => false,
-            }
-    }))
+        let walked = match role {
+            Some(ColumnRole::OwnedRef { table }) => table == target && spec.name != root,
+            Some(ColumnRole::CatalogueRef { table }) => table == target,
+            _ => false,
+        };
+        // The key the walk looks values up by is the target's one-column
+        // primary key (the graph's integer key): a key to another column
+        // of it (a second key on the same column, say) is not proved.
+        let pk: Vec<String> = target_key.query_map([target], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let to_the_key = match (pk.as_slice(), to) {
+            ([key], Some(to)) => key.eq_ignore_ascii_case(to),
+            ([_], None) => true,
+            _ => false,
+        };
+        if !(one_column && walked && to_the_key) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Streams every selected row to `sink`, table by table in stream order.
@@ -944,7 +959,12 @@ mod tests {
              CREATE TABLE root (id INTEGER PRIMARY KEY, cat_id INTEGER REFERENCES cat(id), other_id INTEGER REFERENCES child(id));
              CREATE TABLE child (id INTEGER PRIMARY KEY, root_id INTEGER REFERENCES root(id), cat_id INTEGER REFERENCES cat(id));
              CREATE TABLE extra (id INTEGER PRIMARY KEY REFERENCES child(id));
-             CREATE TABLE pair (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, FOREIGN KEY (a, b) REFERENCES two(x, y));",
+             CREATE TABLE pair (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, FOREIGN KEY (a, b) REFERENCES two(x, y));
+             CREATE TABLE cases (id INTEGER PRIMARY KEY, legacy_no INTEGER UNIQUE);
+             CREATE TABLE notes (id INTEGER PRIMARY KEY, case_id INTEGER REFERENCES cases(id));
+             CREATE TABLE notes2 (id INTEGER PRIMARY KEY, case_id INTEGER REFERENCES cases(legacy_no),
+                                  FOREIGN KEY (case_id) REFERENCES cases(id));
+             CREATE TABLE notes3 (id INTEGER PRIMARY KEY, case_id INTEGER REFERENCES cases);",
         )
         .unwrap();
         let column = |name: &str, role: ColumnRole| crate::ColumnSpec { name: name.into(), role, not_null: false };
@@ -968,6 +988,11 @@ mod tests {
         assert!(!proves(&table("root", vec![pk(), column("cat_id", cat()), column("other_id", owned("child"))])));
         assert!(!proves(&table("extra", vec![pk()])));
         assert!(!proves(&table("pair", vec![pk(), column("a", owned("two")), column("b", owned("two"))])));
+        // A key to the target's primary key, named or not; a second key on
+        // the same column, to another column of the target, is not proved.
+        assert!(proves(&table("notes", vec![pk(), column("case_id", owned("cases"))])));
+        assert!(proves(&table("notes3", vec![pk(), column("case_id", owned("cases"))])));
+        assert!(!proves(&table("notes2", vec![pk(), column("case_id", owned("cases"))])));
     }
 
     /// A row's values reuse the memory of the row before: emptied, the
