@@ -833,7 +833,8 @@ pub fn find_clients(conn: &Connection, queries: &[String]) -> Result<Vec<Handove
 /// query's position and its client for every query that names one, in an
 /// order of the database's choosing (several queries may name the same
 /// client). Returns the positions of the queries that name none, in order.
-/// The candidates are handed over as they are found, not collected: an
+/// Called inside a transaction (the export's), the clients cannot change
+/// between the look-ups. The candidates are handed over as they are found, not collected: an
 /// export of 100,000 clients held 30 MB of summaries it looks at once each
 /// (issue 18, item 5).
 pub fn for_each_client(
@@ -931,12 +932,13 @@ fn reference_candidates_in_one_pass(
     Ok(named.iter().enumerate().filter(|(_, n)| !**n).map(|(at, _)| at).collect())
 }
 
-/// Column `i` of `r` as the bytes of its text: a value of another type
-/// equals no query (SQLite compares text with text only).
-fn text_of<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r [u8]> {
+/// Column `i` of `r` as the bytes of its text; `None` for a value of
+/// another type, which equals no query (SQLite compares text with text
+/// only).
+fn text_of<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r [u8]>> {
     Ok(match r.get_ref(i)? {
-        rusqlite::types::ValueRef::Text(b) => b,
-        _ => &[],
+        rusqlite::types::ValueRef::Text(b) => Some(b),
+        _ => None,
     })
 }
 
@@ -961,9 +963,10 @@ impl<'q> QueryIndex<'q> {
         QueryIndex { first, next }
     }
 
-    /// The positions of the queries equal to `value`, in order.
-    fn positions(&self, value: &[u8]) -> impl Iterator<Item = usize> + '_ {
-        let head = std::str::from_utf8(value).ok().and_then(|v| self.first.get(v).copied());
+    /// The positions of the queries equal to `value`, in order; none for
+    /// no value.
+    fn positions(&self, value: Option<&[u8]>) -> impl Iterator<Item = usize> + '_ {
+        let head = value.and_then(|v| std::str::from_utf8(v).ok()).and_then(|v| self.first.get(v).copied());
         std::iter::successors(head, |&at| self.next.get(at).copied().flatten())
     }
 }
@@ -1131,6 +1134,9 @@ mod tests {
         )
         .unwrap();
         conn.execute("INSERT INTO handover_clients (bundle_id, client_uuid) VALUES ('b-open', ?1)", [uuid(3)]).unwrap();
+        // A client whose UUID and BEM-ID are not text equals no name, not
+        // even an empty one.
+        conn.execute("INSERT INTO clients (id, uuid, bem_id) VALUES (7, x'', x'')", []).unwrap();
         let queries: Vec<String> = vec![
             uuid(2),
             format!("  {} ", uuid(3).to_uppercase()),
@@ -1143,6 +1149,7 @@ mod tests {
             uuid(2).to_uppercase(),
             String::new(),
             "BEM-1".into(),
+            "  ".into(),
         ];
         let mut one_by_one = vec![None; queries.len()];
         let mut unknown = Vec::new();
@@ -1162,8 +1169,8 @@ mod tests {
         .unwrap();
         assert_eq!(passed, one_by_one);
         assert_eq!(none, unknown);
-        assert_eq!(none, [3, 5, 6, 9]);
-        assert_eq!(calls, queries.len() - 4);
+        assert_eq!(none, [3, 5, 6, 9, 11]);
+        assert_eq!(calls, queries.len() - 5);
         assert_eq!(one_by_one[4].as_ref().unwrap().bem_id, "BEM-1", "the UUID wins over client 6's BEM-ID");
         assert_eq!(one_by_one[1].as_ref().unwrap().handover_bundle.as_deref(), Some("b-open"));
         assert!(one_by_one[2].as_ref().unwrap().consent_given.is_none(), "a revoked consent is none");
