@@ -4,11 +4,13 @@
 //! was a third of an export of 20,000 clients).
 //!
 //! The entries are health data, so they never reach the disk in the clear:
-//! the spool is an unnamed temporary file in the installation's folder,
-//! compressed (zstd, on a worker thread) and encrypted with age to an X25519
-//! key made for this export and held in memory only. Whatever ends the
-//! export, a kill included, the file goes with its handle, and the key with
-//! the process. It is written once, read once from its start, through the
+//! the spool is a temporary file in the installation's folder, compressed
+//! (zstd, on a worker thread) and encrypted with age to an X25519 key made
+//! for this export and held in memory only. On Linux it has no name
+//! (`O_TMPFILE`); on Windows it has a random one and is deleted when its
+//! handle closes. Whatever ends the export, a kill included, the file goes
+//! with its handle (on Windows a power cut can leave it: ciphertext whose
+//! key is gone), and the key with the process. It is written once, read once from its start, through the
 //! handle it was created with; age authenticates every chunk and its end, so
 //! bytes changed under it fail the read, and the write pass compares each
 //! entry with its planned size and SHA-256 as well.
@@ -206,10 +208,16 @@ mod tests {
         let entries: [&[u8]; 4] = [b"first", b"", &big, b"last"];
         let spool = written(dir.path(), &entries);
         assert_eq!(spool.len(), entries.iter().map(|e| e.len() as u64).sum::<u64>());
+        // Windows has no unnamed files: there it is named, and deleted when
+        // its handle closes.
+        #[cfg(unix)]
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the spool has no name");
         let sizes: Vec<u64> = entries.iter().map(|e| e.len() as u64).collect();
         let back = read_back(spool, &sizes).unwrap();
         assert_eq!(back, entries.iter().map(|e| e.to_vec()).collect::<Vec<_>>());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "read, the spool is gone");
+        drop(written(dir.path(), &entries));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "dropped unread, the spool is gone");
     }
 
     #[test]
