@@ -37,6 +37,6 @@ pub use runs::IdSet;
 pub use schema::{
     ClientSummary, Database, HandoverCandidate, SCHEMA_VERSION, check_host, check_in_transaction, configure_connection,
     find_client, find_clients, for_each_client, journal_is_hot, journal_path, keep_journal_for_purge, migrate,
-    open_read_only, recorded_host, schema_fingerprint, scrub_journal, wipe_file,
+    open_read_only, recorded_host, refuse_unknown_clients, schema_fingerprint, scrub_journal, wipe_file,
 };
 pub use suggest::suggest;

@@ -68,9 +68,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<()> {
     // all of this again inside its transaction.
     bemx_pack::check_database_owner(&db, card.installation_id)?;
     check_target(&args.output)?;
-    for name in &clients {
-        db.find_client(name)?;
-    }
+    bemx_db::refuse_unknown_clients(db.conn(), &clients)?;
     let identity = Identity::load(home.root(), &passphrase::for_loading(home.root())?)?;
 
     let sender = Sender::new(&identity);
