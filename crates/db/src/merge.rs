@@ -85,8 +85,18 @@ const TRIGGERS: rusqlite::config::DbConfig = rusqlite::config::DbConfig::SQLITE_
 
 impl<'t> GuardsOff<'t> {
     fn begin(conn: &'t Connection) -> Result<Self> {
+        Self::when(conn, crate::schema::guards_idle)
+    }
+
+    /// For a purge, which only deletes, with the `purging` key set: when
+    /// every trigger is one of bemx's guards, none can fire on its deletes.
+    fn for_purge(conn: &'t Connection) -> Result<Self> {
+        Self::when(conn, crate::schema::only_guards)
+    }
+
+    fn when(conn: &'t Connection, idle: fn(&Connection) -> Result<bool>) -> Result<Self> {
         // Triggers someone else switched off stay off, and are not switched on at the end.
-        let off = conn.db_config(TRIGGERS)? && crate::schema::guards_idle(conn)?;
+        let off = conn.db_config(TRIGGERS)? && idle(conn)?;
         if off {
             // SQLite compiles triggers into a statement when it prepares
             // it, and expires every prepared statement when this changes.
@@ -928,11 +938,18 @@ fn purge_selected(
             [PURGING_KEY],
         )?;
     }
+    // The guards cannot fire on these deletes (`purging` is set), but a
+    // statement that has a trigger able to abort it pays for a statement
+    // journal of every page it changes.
+    let mut guards = if read_only_triggers { Some(GuardsOff::for_purge(tx)?) } else { None };
     for spec in selection.tables().iter().rev().filter(|t| t.kind == TableKind::Owned) {
         let mut del = tx.prepare(&format!("DELETE FROM {} WHERE {} = ?1", q(&spec.name), q(spec.key_name())))?;
         for id in selection.row_ids(&spec.name).into_iter().flat_map(IdSet::iter) {
             del.execute([id])?;
         }
+    }
+    if let Some(guards) = &mut guards {
+        guards.end()?;
     }
     if read_only_triggers {
         tx.execute("DELETE FROM meta WHERE key = ?1", [PURGING_KEY])?;
