@@ -39,12 +39,6 @@ pub(crate) struct SpoolWriter {
     bytes: u64,
 }
 
-impl std::fmt::Debug for SpoolWriter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SpoolWriter").field("dir", &self.dir).field("bytes", &self.bytes).finish_non_exhaustive()
-    }
-}
-
 impl SpoolWriter {
     /// Creates the spool in `dir` (the installation's folder).
     pub(crate) fn create(dir: &Path) -> Result<Self, PackError> {
@@ -90,6 +84,7 @@ pub(crate) struct Spool {
     bytes: u64,
 }
 
+/// What a spool shows of itself: where and how much, never its key.
 impl std::fmt::Debug for Spool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Spool").field("dir", &self.dir).field("bytes", &self.bytes).finish_non_exhaustive()
