@@ -661,8 +661,14 @@ impl Deriver<'_> {
                 // A key that is also a reference makes a table that extends
                 // another row for row: it has no reference column to follow,
                 // and the walk would take it for a second table of clients,
-                // choosing its rows by the clients' ids (another client's).
-                if let Some(fk) = fk {
+                // choosing its rows by the clients' ids (another client's);
+                // the root's or an added catalogue row's key gets a new value
+                // on the receiving side, which would point it elsewhere. A
+                // catalogue matched only is found by its natural key and
+                // never stored: its key may reference what it likes.
+                if let Some(fk) = fk
+                    && match_only.is_none()
+                {
                     self.unsupported(
                         t,
                         fl!("db-detail-key-is-reference", column = c.name.as_str(), target = fk.table.as_str()),

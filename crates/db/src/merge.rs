@@ -89,9 +89,10 @@ impl<'t> GuardsOff<'t> {
     }
 
     /// For a purge, which only deletes, with the `purging` key set: when
-    /// every trigger is one of bemx's guards, none can fire on its deletes.
+    /// every trigger is one of bemx's guards and no foreign key turns a
+    /// delete into an update, no guard would refuse what it does.
     fn for_purge(conn: &'t Connection) -> Result<Self> {
-        Self::when(conn, crate::schema::only_guards)
+        Self::when(conn, crate::schema::purge_guards_idle)
     }
 
     fn when(conn: &'t Connection, idle: fn(&Connection) -> Result<bool>) -> Result<Self> {

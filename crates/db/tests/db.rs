@@ -902,6 +902,18 @@ fn a_purge_runs_without_the_guards_only_where_they_are_all_bemx_s() {
     assert!(after);
     let seen: i64 = db.conn().query_row("SELECT count(*) FROM temp.seen", [], |r| r.get(0)).unwrap();
     assert_eq!(seen, cases);
+
+    // A foreign key that sets a column when its parent goes turns a delete
+    // into an update of another row, which the guards must see.
+    let mut db = seeded(dir.path(), "b", 2, 43);
+    db.conn()
+        .execute_batch(
+            "ALTER TABLE bem_cases ADD COLUMN region INTEGER REFERENCES cat_department(id) ON DELETE SET NULL;",
+        )
+        .unwrap();
+    let uuids: Vec<String> = db.clients_list(true).unwrap().into_iter().map(|c| c.uuid).collect();
+    let (during, after) = purge_counting_triggers(&mut db, &uuids[..1]);
+    assert!(during > 0 && after, "{during} trigger programs, on after: {after}");
 }
 
 #[test]

@@ -294,6 +294,23 @@ fn keys_the_remap_cannot_handle_are_refused_by_table() {
          CREATE TABLE visit_note (id INTEGER PRIMARY KEY REFERENCES visit(id), text TEXT);",
     );
     refused_once(&conn, &tiny_profile(""), "visit_note", "id is the key and also references visit");
+    // A catalogue whose key references another: refused when its rows are
+    // added (the key gets a new value there), not when they are matched
+    // only (found by the natural key, never stored).
+    let conn = tiny(
+        "CREATE TABLE kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+         CREATE TABLE subkind (id INTEGER PRIMARY KEY REFERENCES kind(id), name TEXT NOT NULL UNIQUE);
+         CREATE TABLE visit (id INTEGER PRIMARY KEY, person_id INTEGER REFERENCES person(id),
+                             subkind_id INTEGER REFERENCES subkind(id));",
+    );
+    let catalogues = |add: bool| {
+        tiny_profile(&format!(
+            "[[catalogue]]\ntable = \"kind\"\nkey = [\"name\"]\n\n\
+             [[catalogue]]\ntable = \"subkind\"\nkey = [\"name\"]\nadd_missing = {add}"
+        ))
+    };
+    refused_once(&conn, &catalogues(true), "subkind", "id is the key and also references kind");
+    assert!(problems(&conn, &catalogues(false)).is_empty(), "{:?}", problems(&conn, &catalogues(false)));
     // A table outside client data may have any key.
     let conn = tiny("CREATE TABLE settings (k TEXT, v TEXT, PRIMARY KEY (k, v));");
     assert!(problems(&conn, &tiny_profile("")).is_empty());
