@@ -151,3 +151,60 @@ fn completions_and_manpage_are_generated_from_the_commands() {
     }
     assert!(!nobody.home.exists(), "generating them created the installation folder");
 }
+
+/// `clients list` reads the clients one by one, twice in text (the
+/// columns' widths, then the lines) and once in JSON (issue 18, item 5):
+/// both list the same clients in the same order, the text's columns line
+/// up, and the JSON is the one pretty-printed array it always was.
+#[test]
+fn clients_list_streams_the_same_clients_in_text_and_json() {
+    let world = World::new();
+    let inst = world.init("Anna");
+    inst.run(&["db", "seed", "--clients", "25", "--no-documents"]).success();
+    let json = inst.run(&["clients", "list", "--json"]).success();
+    let items = json.json();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 25);
+    let reprinted = serde_json::to_string_pretty(&serde_json::Value::Array(items.clone())).unwrap() + "\n";
+    assert_eq!(json.stdout, reprinted, "byte for byte what one serde_json document prints");
+    let bem_ids: Vec<&str> = items.iter().map(|c| c["bem_id"].as_str().unwrap()).collect();
+    let mut sorted = bem_ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(bem_ids, sorted, "ordered by BEM-ID");
+
+    let text = inst.run(&["clients", "list"]).success().stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 26, "a header and a line per client:\n{text}");
+    // Columns are counted in characters (a BEM-ID may hold an umlaut).
+    let column = |line: &str, cell: &str| line.find(cell).map(|at| line[..at].chars().count());
+    let uuid_at = column(lines[0], "UUID");
+    for (line, item) in lines[1..].iter().zip(items) {
+        let uuid = item["uuid"].as_str().unwrap();
+        assert_eq!(column(line, uuid), uuid_at, "the UUID column lines up: {line:?}");
+        assert!(line.starts_with(item["bem_id"].as_str().unwrap()), "{line:?}");
+    }
+}
+
+/// A reader that stops early (`bemx clients list | head -1`) ends the
+/// list quietly, in text and in JSON.
+#[test]
+fn clients_list_ends_quietly_when_nobody_reads() {
+    use std::io::BufRead as _;
+    let world = World::new();
+    let inst = world.init("Anna");
+    // More than a pipe holds (64 KiB), in text as in JSON.
+    inst.run(&["db", "seed", "--clients", "1500", "--no-documents"]).success();
+    for json in [false, true] {
+        let mut args = vec!["--home", inst.home.to_str().unwrap(), "clients", "list"];
+        if json {
+            args.push("--json");
+        }
+        let mut child = crate::support::spawn(&mut crate::support::sealed(world.path(), &args));
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        assert!(!first.is_empty());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "json {json}: {:?} {}", out.status, String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "no error: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -41,6 +41,12 @@ impl Output {
         if text.ends_with('\n') { write_stdout(&text) } else { write_stdout(&format!("{text}\n")) }
     }
 
+    /// Starts the one JSON document of this command, an array printed
+    /// element by element (with `--json` only).
+    pub fn json_array(&self) -> Option<JsonArray> {
+        self.json.then(|| JsonArray { out: Stdout::new(), count: 0 })
+    }
+
     /// Prints advice about what to do next (text mode, not with `--quiet`).
     pub fn advice(&self, text: impl AsRef<str>) -> anyhow::Result<()> {
         if self.quiet {
@@ -49,16 +55,23 @@ impl Output {
         self.line(text)
     }
 
-    /// Prints the one JSON document of this command (with `--json` only).
+    /// Prints the one JSON document of this command (with `--json` only),
+    /// serialized straight to stdout: a document of 100,000 clients
+    /// (`inspect`, 18 MB) is never held as text as well (issue 18, item 5).
     pub fn json(&self, value: &impl serde::Serialize) -> anyhow::Result<()> {
         if !self.json {
             return Ok(());
         }
-        let mut text = serde_json::to_string_pretty(value).with_context(|| fl!("cli-json-encode-failed"))?;
-        text.push('\n');
-        write_stdout(&text)?;
+        // Whatever fails from here on, stdout may hold this document's
+        // beginning and gets no second one.
         JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
+        let mut out = Stdout::new();
+        let written = serde_json::to_writer_pretty(&mut out.0, value).map_err(|e| match e.io_error_kind() {
+            Some(std::io::ErrorKind::BrokenPipe) => StdoutClosed.into(),
+            Some(_) => anyhow::Error::new(e).context(fl!("cli-stdout-write-failed")),
+            None => anyhow::Error::new(e).context(fl!("cli-json-encode-failed")),
+        });
+        quietly_closed(written.and_then(|()| out.write("\n")).and_then(|()| out.finish()))
     }
 
     /// A note for the user on stderr (not with `--quiet`); never part of
@@ -114,36 +127,175 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> anyhow::Result<()> {
 
 /// Formats rows as left-aligned columns under a header.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    // Cells as they will be shown (ids shortened), so the columns line up.
-    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| short_ids(c)).collect()).collect();
-    let rows = rows.as_slice();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths = Widths::of_header(header);
     for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(cell.chars().count());
-            }
+        widths.measure(row);
+    }
+    let mut out = widths.line(header.iter().copied());
+    for row in rows {
+        out.push_str(&widths.line(row.iter().map(|c| short_ids(c)).collect::<Vec<_>>().iter().map(String::as_str)));
+    }
+    out
+}
+
+/// The widths of a table's columns, for a table printed line by line:
+/// measured over every row first, so that none has to be held (`clients
+/// list` of 100,000 clients, issue 18, item 5).
+#[derive(Debug)]
+pub struct Widths(Vec<usize>);
+
+impl Widths {
+    /// The widths of the header's cells.
+    pub fn of_header(header: &[&str]) -> Self {
+        Self(header.iter().map(|h| h.chars().count()).collect())
+    }
+
+    /// Widens the columns to a row's cells as they will be shown (ids shortened).
+    pub fn measure(&mut self, row: &[String]) {
+        for (w, cell) in self.0.iter_mut().zip(row) {
+            *w = (*w).max(short_ids(cell).chars().count());
         }
     }
-    let mut out = String::new();
-    let mut push_row = |cells: &mut dyn Iterator<Item = &str>| {
+
+    /// One line of the table, cells as given, ending in a newline.
+    fn line<'c>(&self, cells: impl Iterator<Item = &'c str>) -> String {
         let mut line = String::new();
         for (i, cell) in cells.enumerate() {
-            let width = widths.get(i).copied().unwrap_or(0);
+            let width = self.0.get(i).copied().unwrap_or(0);
             if i > 0 {
                 line.push_str("  ");
             }
             line.push_str(cell);
             line.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.chars().count())));
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    };
-    push_row(&mut header.iter().copied());
-    for row in rows {
-        push_row(&mut row.iter().map(String::as_str));
+        let mut line = line.trim_end().to_owned();
+        line.push('\n');
+        line
     }
-    out
+}
+
+/// A table printed on stdout line by line, in the columns [`Widths`]
+/// measured (text mode only).
+#[derive(Debug)]
+pub struct TableOut {
+    widths: Widths,
+    out: Stdout,
+}
+
+impl TableOut {
+    /// Prints the header.
+    pub fn start(widths: Widths, header: &[&str]) -> anyhow::Result<Self> {
+        let mut table = Self { widths, out: Stdout::new() };
+        table.out.write(&table.widths.line(header.iter().copied()))?;
+        Ok(table)
+    }
+
+    /// Prints one row; [`StdoutClosed`] once nobody reads any more.
+    pub fn row(&mut self, cells: &[String]) -> anyhow::Result<()> {
+        let shown: Vec<String> = cells.iter().map(|c| short_ids(c)).collect();
+        self.out.write(&self.widths.line(shown.iter().map(String::as_str)))
+    }
+
+    /// Flushes what is left.
+    pub fn finish(self) -> anyhow::Result<()> {
+        self.out.finish()
+    }
+}
+
+/// One JSON array on stdout, printed element by element exactly as
+/// [`Output::json`] prints a whole array (`--json` only).
+#[derive(Debug)]
+pub struct JsonArray {
+    out: Stdout,
+    count: usize,
+}
+
+impl JsonArray {
+    /// Prints one element; [`StdoutClosed`] once nobody reads any more.
+    pub fn push(&mut self, item: &impl serde::Serialize) -> anyhow::Result<()> {
+        let text = serde_json::to_string_pretty(item).with_context(|| fl!("cli-json-encode-failed"))?;
+        // Whatever fails after this, stdout holds this document's beginning
+        // and gets no second one.
+        JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
+        let element = array_element(self.count == 0, &text);
+        self.count += 1;
+        self.out.write(&element)
+    }
+
+    /// Ends the array.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.out.write(array_end(self.count == 0))?;
+        self.out.finish()
+    }
+}
+
+/// One element of a pretty-printed array, `item` pretty-printed alone:
+/// what comes before it and it, indented one level more.
+fn array_element(first: bool, item: &str) -> String {
+    let mut element = String::from(if first { "[\n" } else { ",\n" });
+    // A JSON text has no raw line break inside a string: every line break
+    // is the pretty printer's.
+    for (i, line) in item.split('\n').enumerate() {
+        if i > 0 {
+            element.push('\n');
+        }
+        element.push_str("  ");
+        element.push_str(line);
+    }
+    element
+}
+
+/// The end of a pretty-printed array, and of the document.
+fn array_end(empty: bool) -> &'static str {
+    if empty { "[]\n" } else { "\n]\n" }
+}
+
+/// Returned by [`TableOut::row`] and [`JsonArray::push`] when stdout was
+/// closed (`bemx clients list | head`): the command ends early, without
+/// an error ([`quietly_closed`]).
+#[derive(Debug)]
+pub struct StdoutClosed;
+
+impl std::fmt::Display for StdoutClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stdout closed")
+    }
+}
+
+impl std::error::Error for StdoutClosed {}
+
+/// `result`, with [`StdoutClosed`] counted as success.
+pub fn quietly_closed(result: anyhow::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if e.is::<StdoutClosed>() => Ok(()),
+        other => other,
+    }
+}
+
+/// Stdout, buffered, for output written piece by piece.
+#[derive(Debug)]
+struct Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>);
+
+impl Stdout {
+    fn new() -> Self {
+        Self(std::io::BufWriter::new(std::io::stdout().lock()))
+    }
+
+    fn write(&mut self, text: &str) -> anyhow::Result<()> {
+        closed_is_marked(self.0.write_all(text.as_bytes()))
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        quietly_closed(closed_is_marked(self.0.flush()))
+    }
+}
+
+fn closed_is_marked(result: std::io::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+        other => other.with_context(|| fl!("cli-stdout-write-failed")),
+    }
 }
 
 /// Set once a JSON document went to stdout: stdout holds one document,
@@ -198,6 +350,49 @@ mod tests {
             assert!(crate::i18n::LANGUAGE_LOADER.has(&id), "{} has no label", t.name);
         }
         assert_eq!(super::table_label("host_table"), "host_table");
+    }
+
+    /// [`super::JsonArray`] prints what one `to_string_pretty` of the
+    /// whole array prints, nested values and line breaks in strings too.
+    #[test]
+    fn an_array_printed_element_by_element_is_the_whole_array() {
+        let items = [
+            serde_json::json!({"a": 1, "b": [1, 2, {"c": null}], "d": {}}),
+            serde_json::json!("two\nlines \"quoted\""),
+            serde_json::json!([]),
+            serde_json::json!({"e": {"f": [true]}}),
+        ];
+        for n in 0..=items.len() {
+            let mut printed = String::new();
+            for (i, item) in items[..n].iter().enumerate() {
+                printed.push_str(&super::array_element(i == 0, &serde_json::to_string_pretty(item).unwrap()));
+            }
+            printed.push_str(super::array_end(n == 0));
+            let whole = serde_json::to_string_pretty(&items[..n]).unwrap() + "\n";
+            assert_eq!(printed, whole, "{n} elements");
+        }
+    }
+
+    /// A table printed line by line is the table printed whole.
+    #[test]
+    fn a_table_printed_line_by_line_lines_up_as_the_whole_table() {
+        let id = "0123456789abcdef".repeat(4);
+        let rows = vec![
+            vec!["Ä-1".to_owned(), id.clone(), "x".to_owned()],
+            vec!["a much longer first cell".to_owned(), "-".to_owned(), String::new()],
+        ];
+        let header = ["A", "Bundle", "C"];
+        let mut widths = super::Widths::of_header(&header);
+        for row in &rows {
+            widths.measure(row);
+        }
+        let mut lines = widths.line(header.iter().copied());
+        for row in &rows {
+            let shown: Vec<String> = row.iter().map(|c| super::short_ids(c)).collect();
+            lines.push_str(&widths.line(shown.iter().map(String::as_str)));
+        }
+        assert_eq!(lines, super::table(&header, &rows));
+        assert_eq!(lines.lines().nth(1), Some("Ä-1                       0123456789ab  x"));
     }
 
     #[test]

@@ -5,8 +5,9 @@ use clap::Subcommand;
 use bemx_install::consent::{self, Date};
 
 use crate::i18n::fl;
-use crate::output::{date, table};
+use crate::output::{self, date};
 use crate::{Ctx, home};
+use bemx_db::ClientSummary;
 
 #[derive(Debug, Subcommand)]
 pub enum ClientsCommand {
@@ -87,43 +88,15 @@ fn consent_state(c: &bemx_db::ClientSummary) -> String {
 fn list(ctx: &Ctx, all: bool) -> anyhow::Result<()> {
     let db = home::open_db(&ctx.home)?;
     home::reconcile(&ctx.home)?;
-    let clients = db.clients_list(all)?;
-    if ctx.out.is_json() {
-        let items: Vec<serde_json::Value> = clients
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "bem_id": c.bem_id,
-                    "uuid": c.uuid,
-                    "case_status": c.case_status,
-                    "consent": if c.consent_given.is_some() { "given" } else if c.consent_revoked.is_some() { "revoked" } else { "none" },
-                    "consent_given": c.consent_given,
-                    "consent_revoked": c.consent_revoked,
-                    "handover": if c.handover_bundle.is_some() { "handed_over" } else { "here" },
-                    "handover_bundle": c.handover_bundle,
-                })
-            })
-            .collect();
-        return ctx.out.json(&items);
+    // The list is read client by client, never held (issue 18, item 5):
+    // the text table in two passes, its widths and then its lines, over
+    // the one snapshot this read transaction keeps.
+    let _snapshot = db.conn().unchecked_transaction()?;
+    if let Some(mut items) = ctx.out.json_array() {
+        return output::quietly_closed(
+            db.for_each_client_summary(all, |c| items.push(&client_json(&c))).and_then(|()| items.finish()),
+        );
     }
-    if clients.is_empty() {
-        return ctx.out.line(if all { fl!("cli-clients-none") } else { fl!("cli-clients-none-here") });
-    }
-    let rows: Vec<Vec<String>> = clients
-        .iter()
-        .map(|c| {
-            vec![
-                bemx_i18n::printable(&c.bem_id),
-                c.uuid.clone(),
-                c.case_status.as_deref().map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = s)),
-                consent_state(c),
-                match &c.handover_bundle {
-                    Some(bundle) => fl!("cli-clients-handed-over", bundle = bundle.as_str()),
-                    None => "-".to_owned(),
-                },
-            ]
-        })
-        .collect();
     let header = [
         fl!("cli-clients-header-bem-id"),
         fl!("cli-clients-header-uuid"),
@@ -131,5 +104,47 @@ fn list(ctx: &Ctx, all: bool) -> anyhow::Result<()> {
         fl!("cli-clients-header-consent"),
         fl!("cli-clients-header-handover"),
     ];
-    ctx.out.line(table(&header.each_ref().map(String::as_str), &rows))
+    let header = header.each_ref().map(String::as_str);
+    let mut widths = output::Widths::of_header(&header);
+    let mut any = false;
+    db.for_each_client_summary(all, |c| {
+        widths.measure(&client_cells(&c));
+        any = true;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    if !any {
+        return ctx.out.line(if all { fl!("cli-clients-none") } else { fl!("cli-clients-none-here") });
+    }
+    let mut table = output::TableOut::start(widths, &header)?;
+    output::quietly_closed(
+        db.for_each_client_summary(all, |c| table.row(&client_cells(&c))).and_then(|()| table.finish()),
+    )
+}
+
+/// A client as `--json` lists it.
+fn client_json(c: &ClientSummary) -> serde_json::Value {
+    serde_json::json!({
+        "bem_id": c.bem_id,
+        "uuid": c.uuid,
+        "case_status": c.case_status,
+        "consent": if c.consent_given.is_some() { "given" } else if c.consent_revoked.is_some() { "revoked" } else { "none" },
+        "consent_given": c.consent_given,
+        "consent_revoked": c.consent_revoked,
+        "handover": if c.handover_bundle.is_some() { "handed_over" } else { "here" },
+        "handover_bundle": c.handover_bundle,
+    })
+}
+
+/// A client's cells in the text table.
+fn client_cells(c: &ClientSummary) -> [String; 5] {
+    [
+        bemx_i18n::printable(&c.bem_id),
+        c.uuid.clone(),
+        c.case_status.as_deref().map_or_else(|| "-".to_owned(), |s| fl!("cli-case-status", status = s)),
+        consent_state(c),
+        match &c.handover_bundle {
+            Some(bundle) => fl!("cli-clients-handed-over", bundle = bundle.as_str()),
+            None => "-".to_owned(),
+        },
+    ]
 }
