@@ -11,6 +11,9 @@
 # per client, so mind the disk: the sender's database, the bundle and the
 # receiver's database each hold them).
 #
+# After the handover, the other commands that read every client run on
+# the result, each measured alike.
+#
 # The seeded pair of installations is kept in $BEMX_HANDOVER_DIR (default
 # /tmp/bemx-handover-N[-a]) and reused by the next run, so that two builds
 # can be compared on the same data: each run starts from fresh copies of it.
@@ -56,3 +59,12 @@ step export anna export --to Bernd -o h.bemx --clients-file ids.txt \
 step verify bernd verify h.bemx
 step import bernd import h.bemx --yes
 step confirm anna handover confirm h.receipt --yes
+# The other commands on the same sizes (issue 18, item 5: every command
+# under 64 MiB): the receiver's list of the clients it now holds, the
+# bundle shown with the receiver's keys, the sender's handovers.
+step "clients list" bernd clients list
+step "clients list --json" bernd clients list --json
+step inspect bernd inspect h.bemx
+step "inspect --json" bernd inspect h.bemx --json
+step "handover list" anna handover list
+step "db check" bernd db check
