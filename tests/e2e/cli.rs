@@ -208,3 +208,23 @@ fn clients_list_ends_quietly_when_nobody_reads() {
         assert!(out.stderr.is_empty(), "no error: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// A JSON document that fails part-way (here a file name that is not
+/// UTF-8, which JSON cannot carry) never reaches stdout: stdout holds the
+/// error's document alone, as it did when documents were printed whole.
+#[cfg(unix)]
+#[test]
+fn a_json_document_that_cannot_be_encoded_leaves_stdout_to_the_error() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let world = World::new();
+    let inst = world.init("Anna");
+    let name = std::ffi::OsStr::from_bytes(b"x\xff.bemx");
+    std::fs::write(world.path().join(name), b"not a bundle").unwrap();
+    let args: Vec<&std::ffi::OsStr> =
+        vec!["--home".as_ref(), inst.home.as_os_str(), "inspect".as_ref(), name, "--json".as_ref()];
+    let out = crate::support::spawn(&mut crate::support::sealed(world.path(), &args)).wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout:?}"));
+    assert!(doc["error"]["message"].as_str().unwrap().contains("JSON"), "{doc}");
+}

@@ -43,6 +43,14 @@ fn export_writes_the_bundle_and_hides_the_clients() {
         all.as_array().unwrap().iter().filter(|c| c["handover"] == "handed_over").collect();
     assert_eq!(handed.len(), 2);
     assert!(handed.iter().all(|c| c["handover_bundle"] == report["bundle_id"]));
+    // In text by the bundle id's first 12 characters, in a column that
+    // lines up (the table is printed line by line, issue 18, item 5).
+    let text = anna.run(&["clients", "list", "--all"]).success().stdout;
+    let id = report["bundle_id"].as_str().unwrap();
+    assert!(!text.contains(id), "the whole id is not shown:\n{text}");
+    let at: Vec<usize> = text.lines().filter_map(|l| l.find(&id[..12]).map(|at| l[..at].chars().count())).collect();
+    assert_eq!(at.len(), 2, "{text}");
+    assert_eq!(at[0], at[1], "{text}");
 
     // Exporting them again is refused: they are already handed over.
     anna.run(&["export", "--to", "Bernd", "--client", &chosen[0], "-o", "again.bemx"])

@@ -152,6 +152,16 @@ fn clients_of_a_host_database_are_handed_over_through_the_command_line() {
         let list = anna.run(&["clients", "list", "--json"]).success().json();
         let list = list.as_array().unwrap();
         assert_eq!(list.len(), 6, "{} {records:?}", host.name);
+        // In text, the same clients in the same order (its columns measured
+        // in a pass of their own, issue 18, item 5).
+        let text = anna.run(&["clients", "list"]).success().stdout;
+        let lines: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(lines.len(), 6, "{text}");
+        let column = |line: &str, cell: &str| line.find(cell).map(|at| line[..at].chars().count());
+        let uuid_at = text.lines().next().and_then(|h| column(h, "UUID"));
+        for (line, c) in lines.iter().zip(list) {
+            assert_eq!(column(line, c["uuid"].as_str().unwrap()), uuid_at, "{text}");
+        }
         let chosen: Vec<String> = list.iter().take(2).map(|c| c["uuid"].as_str().unwrap().to_owned()).collect();
 
         // The host records no consent: every client needs a reason.

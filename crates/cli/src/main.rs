@@ -311,7 +311,9 @@ fn main() -> ExitCode {
 /// The `--json` error object on stdout: `{"error": {"code", "message", "hint"}}`.
 fn print_json_error(code: &str, message: &str, hint: Option<&str>) {
     let doc = serde_json::json!({ "error": { "code": code, "message": message, "hint": hint } });
-    println!("{doc}");
+    // Not `println!`, which panics when nobody reads stdout any more; the
+    // error is on stderr already.
+    let _ = output::write_stdout_bytes(format!("{doc}\n").as_bytes());
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

@@ -58,15 +58,14 @@ impl Output {
     /// Prints the one JSON document of this command (with `--json` only),
     /// serialized straight to stdout: a document of 100,000 clients
     /// (`inspect`, 18 MB) is never held as text as well (issue 18, item 5).
+    /// A failure before any of it reached stdout leaves stdout empty, for
+    /// the error's own document.
     pub fn json(&self, value: &impl serde::Serialize) -> anyhow::Result<()> {
         if !self.json {
             return Ok(());
         }
-        // Whatever fails from here on, stdout may hold this document's
-        // beginning and gets no second one.
-        JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
         let mut out = Stdout::new();
-        let written = serde_json::to_writer_pretty(&mut out.0, value).map_err(|e| match e.io_error_kind() {
+        let written = serde_json::to_writer_pretty(out.writer(), value).map_err(|e| match e.io_error_kind() {
             Some(std::io::ErrorKind::BrokenPipe) => StdoutClosed.into(),
             Some(_) => anyhow::Error::new(e).context(fl!("cli-stdout-write-failed")),
             None => anyhow::Error::new(e).context(fl!("cli-json-encode-failed")),
@@ -214,9 +213,6 @@ impl JsonArray {
     /// Prints one element; [`StdoutClosed`] once nobody reads any more.
     pub fn push(&mut self, item: &impl serde::Serialize) -> anyhow::Result<()> {
         let text = serde_json::to_string_pretty(item).with_context(|| fl!("cli-json-encode-failed"))?;
-        // Whatever fails after this, stdout holds this document's beginning
-        // and gets no second one.
-        JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
         let element = array_element(self.count == 0, &text);
         self.count += 1;
         self.out.write(&element)
@@ -224,7 +220,6 @@ impl JsonArray {
 
     /// Ends the array.
     pub fn finish(mut self) -> anyhow::Result<()> {
-        JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
         self.out.write(array_end(self.count == 0))?;
         self.out.finish()
     }
@@ -273,21 +268,68 @@ pub fn quietly_closed(result: anyhow::Result<()>) -> anyhow::Result<()> {
     }
 }
 
-/// Stdout, buffered, for output written piece by piece.
+/// Stdout, buffered, for output written piece by piece. What is still
+/// in the buffer when it is dropped unfinished (the command failed) is
+/// thrown away: a document that never reached stdout leaves room for the
+/// error's (`--json`); one that did is marked printed ([`JSON_PRINTED`]).
 #[derive(Debug)]
-struct Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>);
+struct Stdout {
+    out: std::io::BufWriter<Reached>,
+    finished: bool,
+}
 
 impl Stdout {
     fn new() -> Self {
-        Self(std::io::BufWriter::new(std::io::stdout().lock()))
+        Self {
+            out: std::io::BufWriter::new(Reached { stdout: std::io::stdout().lock(), discard: false }),
+            finished: false,
+        }
+    }
+
+    fn writer(&mut self) -> &mut impl std::io::Write {
+        &mut self.out
     }
 
     fn write(&mut self, text: &str) -> anyhow::Result<()> {
-        closed_is_marked(self.0.write_all(text.as_bytes()))
+        closed_is_marked(self.out.write_all(text.as_bytes()))
     }
 
     fn finish(mut self) -> anyhow::Result<()> {
-        quietly_closed(closed_is_marked(self.0.flush()))
+        let flushed = self.out.flush();
+        self.finished = true;
+        quietly_closed(closed_is_marked(flushed))
+    }
+}
+
+impl Drop for Stdout {
+    fn drop(&mut self) {
+        // The buffer's own drop flushes next, into nothing.
+        self.out.get_mut().discard |= !self.finished;
+    }
+}
+
+/// Stdout itself, marking [`JSON_PRINTED`] once a byte got through.
+#[derive(Debug)]
+struct Reached {
+    stdout: std::io::StdoutLock<'static>,
+    /// Set when the output is abandoned: nothing more reaches stdout.
+    discard: bool,
+}
+
+impl std::io::Write for Reached {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.discard {
+            return Ok(buf.len());
+        }
+        let n = self.stdout.write(buf)?;
+        if n > 0 {
+            JSON_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.discard { Ok(()) } else { self.stdout.flush() }
     }
 }
 

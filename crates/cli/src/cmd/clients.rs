@@ -89,9 +89,9 @@ fn list(ctx: &Ctx, all: bool) -> anyhow::Result<()> {
     let db = home::open_db(&ctx.home)?;
     home::reconcile(&ctx.home)?;
     // The list is read client by client, never held (issue 18, item 5):
-    // the text table in two passes, its widths and then its lines, over
-    // the one snapshot this read transaction keeps.
-    let _snapshot = db.conn().unchecked_transaction()?;
+    // the text table in two passes, its columns' widths in any order and
+    // then its lines by BEM-ID. Should another program change a client in
+    // between, a column is too wide or a cell sticks out; nothing else.
     if let Some(mut items) = ctx.out.json_array() {
         return output::quietly_closed(
             db.for_each_client_summary(all, |c| items.push(&client_json(&c))).and_then(|()| items.finish()),
@@ -107,7 +107,7 @@ fn list(ctx: &Ctx, all: bool) -> anyhow::Result<()> {
     let header = header.each_ref().map(String::as_str);
     let mut widths = output::Widths::of_header(&header);
     let mut any = false;
-    db.for_each_client_summary(all, |c| {
+    db.for_each_client_summary_unordered(all, |c| {
         widths.measure(&client_cells(&c));
         any = true;
         Ok::<_, anyhow::Error>(())
@@ -115,10 +115,10 @@ fn list(ctx: &Ctx, all: bool) -> anyhow::Result<()> {
     if !any {
         return ctx.out.line(if all { fl!("cli-clients-none") } else { fl!("cli-clients-none-here") });
     }
-    let mut table = output::TableOut::start(widths, &header)?;
-    output::quietly_closed(
-        db.for_each_client_summary(all, |c| table.row(&client_cells(&c))).and_then(|()| table.finish()),
-    )
+    output::quietly_closed(output::TableOut::start(widths, &header).and_then(|mut table| {
+        db.for_each_client_summary(all, |c| table.row(&client_cells(&c)))?;
+        table.finish()
+    }))
 }
 
 /// A client as `--json` lists it.
