@@ -788,27 +788,9 @@ impl Database {
     pub fn for_each_client_summary<E: From<DbError>>(
         &self,
         include_handed_over: bool,
-        mut f: impl FnMut(ClientSummary) -> std::result::Result<(), E>,
+        f: impl FnMut(ClientSummary) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let mut each =
-            |c: ClientSummary| if include_handed_over || c.handover_bundle.is_none() { f(c) } else { Ok(()) };
-        if let Some(profile) = crate::graph::installation_profile(&self.conn)? {
-            return host_clients(&self.conn, &profile)?.into_iter().try_for_each(each);
-        }
-        // BEM-IDs are unique and never NULL: the last one read is where
-        // the next batch starts, in the order of their index.
-        let mut after: Option<rusqlite::types::Value> = None;
-        loop {
-            let batch = self.client_batch(after.as_ref())?;
-            let full = batch.len() == LIST_BATCH;
-            for (key, c) in batch {
-                after = Some(key);
-                each(c)?;
-            }
-            if !full {
-                return Ok(());
-            }
-        }
+        self.list_clients(include_handed_over, true, f)
     }
 
     /// The next [`LIST_BATCH`] clients by BEM-ID after `after`, each with
@@ -841,20 +823,50 @@ impl Database {
     pub fn for_each_client_summary_unordered<E: From<DbError>>(
         &self,
         include_handed_over: bool,
+        f: impl FnMut(ClientSummary) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        self.list_clients(include_handed_over, false, f)
+    }
+
+    /// [`Self::for_each_client_summary`] (`by_bem_id`) or
+    /// [`Self::for_each_client_summary_unordered`].
+    fn list_clients<E: From<DbError>>(
+        &self,
+        include_handed_over: bool,
+        by_bem_id: bool,
         mut f: impl FnMut(ClientSummary) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let mut each =
             |c: ClientSummary| if include_handed_over || c.handover_bundle.is_none() { f(c) } else { Ok(()) };
-        if let Some(profile) = crate::graph::installation_profile(&self.conn)? {
-            return for_each_host_client(&self.conn, &profile, each);
+        match (crate::graph::installation_profile(&self.conn)?, by_bem_id) {
+            (Some(profile), true) => host_clients(&self.conn, &profile)?.into_iter().try_for_each(each),
+            (Some(profile), false) => for_each_host_client(&self.conn, &profile, each),
+            (None, true) => {
+                // BEM-IDs are unique and never NULL: the last one read is
+                // where the next batch starts, in the order of their index.
+                let mut after: Option<rusqlite::types::Value> = None;
+                loop {
+                    let batch = self.client_batch(after.as_ref())?;
+                    let full = batch.len() == LIST_BATCH;
+                    for (key, c) in batch {
+                        after = Some(key);
+                        each(c)?;
+                    }
+                    if !full {
+                        return Ok(());
+                    }
+                }
+            }
+            (None, false) => {
+                let sql = |e: rusqlite::Error| E::from(DbError::from(e));
+                let mut stmt = self.conn.prepare(CLIENT_SUMMARY_SELECT).map_err(sql)?;
+                let mut rows = stmt.query([]).map_err(sql)?;
+                while let Some(r) = rows.next().map_err(sql)? {
+                    each(client_summary_row(r).map_err(sql)?)?;
+                }
+                Ok(())
+            }
         }
-        let sql = |e: rusqlite::Error| E::from(DbError::from(e));
-        let mut stmt = self.conn.prepare(CLIENT_SUMMARY_SELECT).map_err(sql)?;
-        let mut rows = stmt.query([]).map_err(sql)?;
-        while let Some(r) = rows.next().map_err(sql)? {
-            each(client_summary_row(r).map_err(sql)?)?;
-        }
-        Ok(())
     }
 
     /// Finds a client by UUID (preferred) or BEM-ID.
