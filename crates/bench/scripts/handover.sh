@@ -68,3 +68,9 @@ step inspect bernd inspect h.bemx
 step "inspect --json" bernd inspect h.bemx --json
 step "handover list" anna handover list
 step "db check" bernd db check
+# A backup of the receiver and its restore, which compares the clients of
+# the backup with those of the database.
+step "backup create" bernd backup create
+NAME="$(BEMX_HOME=bernd "$B" backup list --json |
+    python3 -c 'import json, sys; print([b["name"] for b in json.load(sys.stdin) if b["name"].startswith("backup-")][0])')"
+step "backup restore" bernd backup restore "$NAME" --yes

@@ -4,6 +4,8 @@
 //! re-enable an imported bundle nor bring back clients who now live on
 //! another PC.
 
+use std::collections::HashSet;
+
 use crate::backup::{self, BackupInfo, PRE_RESTORE_PREFIX};
 use crate::space::{self, Margin, Need, Purpose};
 use sha2::{Digest, Sha256};
@@ -278,6 +280,14 @@ pub fn prepare_restore(
     }
     out.sync_all().map_err(|e| InstallError::io(crate::IoAction::Writing, &temp, e))?;
     drop(out);
+    // The ids of the clients here now, for the changes a restore makes.
+    let mut before = HashSet::new();
+    if let Some(s) = &current {
+        s.db.for_each_client_summary_unordered(true, |c| {
+            before.insert(c.uuid);
+            Ok::<_, InstallError>(())
+        })?;
+    }
     // The restored file must be a healthy bemx database of our schema, and
     // agree with the records before it gets the database's name.
     let checked = (|| {
@@ -303,32 +313,39 @@ pub fn prepare_restore(
         // Purging again left the clients' original pages in the temp
         // file's journal; overwrite them before the journal is removed.
         bemx_db::scrub_journal(restored.conn())?;
-        let after = restored.clients_list(true)?;
-        Ok::<_, InstallError>((applied, after))
+        // Each list streamed by BEM-ID and compared by id, with only the ids
+        // of the other side held: 100,000 clients on each side took 420 s
+        // and 70 MiB when both lists were held and searched one by one
+        // (issue 18, item 5).
+        let mut after = HashSet::new();
+        let mut come_back = Vec::new();
+        restored.for_each_client_summary(true, |c| {
+            if !before.contains(&c.uuid) {
+                come_back.push(c.bem_id);
+            }
+            after.insert(c.uuid);
+            Ok::<_, InstallError>(())
+        })?;
+        Ok::<_, InstallError>((applied, after, come_back))
     })();
     // The temp file's journal must not outlive it, whether the check passed
     // or not: after a refusal it is still kept (PERSIST) and holds pages.
     let wiped = bemx_db::wipe_file(&bemx_db::journal_path(&temp));
-    let (applied, after) = checked?;
+    let (applied, after, come_back) = checked?;
     wiped?;
     prepared.applied = applied;
-    let before = match &current {
-        Some(s) => s.db.clients_list(true)?,
-        None => Vec::new(),
-    };
+    drop(before);
+    let mut disappear = Vec::new();
+    if let Some(s) = &current {
+        s.db.for_each_client_summary(true, |c| {
+            if !after.contains(&c.uuid) {
+                disappear.push(c.bem_id);
+            }
+            Ok::<_, InstallError>(())
+        })?;
+    }
     drop(current);
-    prepared.changes = RestoreChanges {
-        disappear: before
-            .iter()
-            .filter(|c| !after.iter().any(|a| a.uuid == c.uuid))
-            .map(|c| c.bem_id.clone())
-            .collect(),
-        come_back: after
-            .iter()
-            .filter(|a| !before.iter().any(|c| c.uuid == a.uuid))
-            .map(|a| a.bem_id.clone())
-            .collect(),
-    };
+    prepared.changes = RestoreChanges { disappear, come_back };
     prepared.seen = stamp(db_path)?;
     Ok(prepared)
 }
