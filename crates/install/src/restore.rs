@@ -280,6 +280,9 @@ pub fn prepare_restore(
     }
     out.sync_all().map_err(|e| InstallError::io(crate::IoAction::Writing, &temp, e))?;
     drop(out);
+    // The database as it is read from here on: a change by another program
+    // after this (a host's) makes the commit refuse.
+    let seen = stamp(db_path)?;
     // The ids of the clients here now, for the changes a restore makes.
     let mut before = HashSet::new();
     if let Some(s) = &current {
@@ -313,10 +316,10 @@ pub fn prepare_restore(
         // Purging again left the clients' original pages in the temp
         // file's journal; overwrite them before the journal is removed.
         bemx_db::scrub_journal(restored.conn())?;
-        // Each list streamed by BEM-ID and compared by id, with only the ids
-        // of the other side held: 100,000 clients on each side took 420 s
-        // and 70 MiB when both lists were held and searched one by one
-        // (issue 18, item 5).
+        // Each list streamed by BEM-ID and compared by id, holding the ids
+        // of both sides, not their lists: 100,000 clients on each side took
+        // 420 s and 70 MiB when both lists were held and searched one by
+        // one (issue 18, item 5).
         let mut after = HashSet::new();
         let mut come_back = Vec::new();
         restored.for_each_client_summary(true, |c| {
@@ -346,7 +349,7 @@ pub fn prepare_restore(
     }
     drop(current);
     prepared.changes = RestoreChanges { disappear, come_back };
-    prepared.seen = stamp(db_path)?;
+    prepared.seen = seen;
     Ok(prepared)
 }
 
