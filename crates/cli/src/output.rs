@@ -132,7 +132,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     let mut out = widths.line(header.iter().copied());
     for row in rows {
-        out.push_str(&widths.line(row.iter().map(|c| short_ids(c)).collect::<Vec<_>>().iter().map(String::as_str)));
+        out.push_str(&widths.row(row));
     }
     out
 }
@@ -156,6 +156,12 @@ impl Widths {
         }
     }
 
+    /// A row's line, its cells as shown (ids shortened).
+    fn row(&self, cells: &[String]) -> String {
+        let shown: Vec<String> = cells.iter().map(|c| short_ids(c)).collect();
+        self.line(shown.iter().map(String::as_str))
+    }
+
     /// One line of the table, cells as given, ending in a newline.
     fn line<'c>(&self, cells: impl Iterator<Item = &'c str>) -> String {
         let mut line = String::new();
@@ -167,7 +173,7 @@ impl Widths {
             line.push_str(cell);
             line.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.chars().count())));
         }
-        let mut line = line.trim_end().to_owned();
+        line.truncate(line.trim_end().len());
         line.push('\n');
         line
     }
@@ -191,8 +197,7 @@ impl TableOut {
 
     /// Prints one row; [`StdoutClosed`] once nobody reads any more.
     pub fn row(&mut self, cells: &[String]) -> anyhow::Result<()> {
-        let shown: Vec<String> = cells.iter().map(|c| short_ids(c)).collect();
-        self.out.write(&self.widths.line(shown.iter().map(String::as_str)))
+        self.out.write(&self.widths.row(cells))
     }
 
     /// Flushes what is left.
@@ -430,8 +435,7 @@ mod tests {
         }
         let mut lines = widths.line(header.iter().copied());
         for row in &rows {
-            let shown: Vec<String> = row.iter().map(|c| super::short_ids(c)).collect();
-            lines.push_str(&widths.line(shown.iter().map(String::as_str)));
+            lines.push_str(&widths.row(row));
         }
         assert_eq!(lines, super::table(&header, &rows));
         assert_eq!(lines.lines().nth(1), Some("Ä-1                       0123456789ab  x"));
