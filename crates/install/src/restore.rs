@@ -284,6 +284,9 @@ pub fn prepare_restore(
     // after this (a host's) makes the commit refuse.
     let seen = stamp(db_path)?;
     // The ids of the clients here now, for the changes a restore makes.
+    // Their BEM-IDs are read again after the check, for those that
+    // disappear: holding them too from here cost 8 MiB more at 100,000
+    // clients (41.5 against 33.3 MiB) to save 1.5 s of 14.6.
     let mut before = HashSet::new();
     if let Some(s) = &current {
         s.db.for_each_client_summary_unordered(true, |c| {
